@@ -1,0 +1,194 @@
+/* partitions.c - are the recent periods all there?
+ *
+ *   "partitions": {"period": "day", "last": 7, "warn": 1, "fail": 2}
+ *
+ * Every period (UTC hour or day) of the last N that has ended by now must
+ * have a partition whose time falls in it; the current, still-open period
+ * is not required. "warn"/"fail" are numbers of missing periods at which the
+ * status is reached (default: fail at 1). "last" defaults to 7 days or 24
+ * hours. Partition times come from the dataset's "partitions" setting.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "lakewatch/limits.h"
+#include "lakewatch/util.h"
+
+#define SHOW 5
+#define MAX_LAST 10000
+
+struct parts_cfg {
+	int64_t period;		/* seconds: 3600 or 86400 */
+	int64_t last;
+	struct lw_limit lim;	/* missing periods, reached at >= */
+};
+
+static void *parts_parse(const cJSON *node, struct lw_cfgctx *cc)
+{
+	static const char *const keys[] = {"period", "last", "warn", "fail",
+					   NULL};
+	struct parts_cfg c = {0};
+	if (lw_cfg_object(cc, node, "partitions") != LW_OK ||
+	    lw_cfg_keys(cc, node, "partitions", keys) != LW_OK)
+		return NULL;
+	int rc = LW_OK;
+	const cJSON *p = cJSON_GetObjectItemCaseSensitive(node, "period");
+	if (!p)
+		rc = lw_cfg_error(cc, node, "partitions: \"period\" is required"
+				  " (\"hour\" or \"day\")");
+	else if (cJSON_IsString(p) && strcmp(p->valuestring, "hour") == 0)
+		c.period = 3600;
+	else if (cJSON_IsString(p) && strcmp(p->valuestring, "day") == 0)
+		c.period = 86400;
+	else
+		rc = lw_cfg_error(cc, p, "partitions.period: expected \"hour\" "
+				  "or \"day\"");
+	c.last = c.period == 3600 ? 24 : 7;
+	const cJSON *l = cJSON_GetObjectItemCaseSensitive(node, "last");
+	if (l && (!cJSON_IsNumber(l) || l->valuedouble != (double)(int64_t)
+		  l->valuedouble || l->valuedouble < 1 ||
+		  l->valuedouble > MAX_LAST))
+		rc = lw_cfg_error(cc, l, "partitions.last: expected a whole "
+				  "number of periods from 1 to %d", MAX_LAST);
+	else if (l)
+		c.last = (int64_t)l->valuedouble;
+	if (lw_limit_flat(cc, node, "partitions", LW_U_COUNT, LW_DIR_MAX,
+			  &c.lim) != LW_OK)
+		rc = LW_ECONFIG;
+	for (int i = 0; i < 2 && rc == LW_OK; i++) {
+		bool has = i ? c.lim.has_fail : c.lim.has_warn;
+		double v = i ? c.lim.fail : c.lim.warn;
+		if (has && (v < 1 || v != (double)(int64_t)v))
+			rc = lw_cfg_error(cc, cJSON_GetObjectItemCaseSensitive(
+				node, i ? "fail" : "warn"), "partitions.%s: "
+				"expected a whole number of missing periods "
+				"(1 or more)", i ? "fail" : "warn");
+	}
+	if (rc != LW_OK)
+		return NULL;
+	if (!lw_limit_set(&c.lim)) {
+		c.lim.has_fail = true;
+		c.lim.fail = 1;
+	}
+	struct parts_cfg *r = lw_xmalloc(sizeof *r);
+	*r = c;
+	return r;
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* Is some time in [lo, hi) in the sorted array? */
+static bool any_in(const int64_t *t, size_t n, int64_t lo, int64_t hi)
+{
+	size_t a = 0, b = n;
+	while (a < b) {	/* first index with t >= lo */
+		size_t m = a + (b - a) / 2;
+		if (t[m] < lo)
+			a = m + 1;
+		else
+			b = m;
+	}
+	return a < n && t[a] < hi;
+}
+
+static const char *period_fmt(int64_t t, int64_t period, char *buf,
+			      size_t n)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	if (!gmtime_r(&tt, &tm) ||
+	    !strftime(buf, n, period == 3600 ? "%Y-%m-%d %H:00" : "%Y-%m-%d",
+		      &tm))
+		snprintf(buf, n, "@%lld", (long long)t);
+	return buf;
+}
+
+static void parts_run(const void *cfgp, const struct lw_judge_ctx *ctx,
+		      struct lw_result *out)
+{
+	const struct parts_cfg *c = cfgp;
+	if (lw_check_unobserved("partitions", ctx, out))
+		return;
+	const struct lw_obs *o = ctx->obs;
+	const char *unit = c->period == 3600 ? "hour" : "day";
+	const char *units = c->period == 3600 ? "hours" : "days";
+	char thr[160], lim[96], meas[48], why[64];
+	lw_limit_fmt(&c->lim, LW_U_COUNT, lim, sizeof lim);
+	snprintf(thr, sizeof thr, "%s missing of last %lld %s", lim,
+		 (long long)c->last, c->last == 1 ? unit : units);
+
+	int64_t *times = lw_xcalloc(o->nparts ? o->nparts : 1, sizeof *times);
+	size_t nt = 0;
+	for (size_t i = 0; i < o->nparts; i++)
+		if (o->parts[i].time >= 0)
+			times[nt++] = o->parts[i].time;
+	if (o->nparts && !nt) {
+		free(times);
+		lw_check_result(out, "partitions", LW_ERROR, "", thr, false, 0,
+				"no partition times: partition keys carry no "
+				"date (check the dataset's \"partitions\" "
+				"setting)");
+		return;
+	}
+	qsort(times, nt, sizeof *times, cmp_i64);
+
+	/* start of the open period; floor also for times before 1970 */
+	int64_t open = ctx->now / c->period * c->period;
+	if (open > ctx->now)
+		open -= c->period;
+	const char *miss[SHOW];
+	char missbuf[SHOW][32];
+	size_t nmiss = 0;
+	for (int64_t k = c->last; k >= 1; k--) {
+		int64_t start = open - k * c->period;
+		if (any_in(times, nt, start, start + c->period))
+			continue;
+		if (nmiss < SHOW)
+			miss[nmiss] = period_fmt(start, c->period,
+						 missbuf[nmiss], 32);
+		nmiss++;
+	}
+	free(times);
+
+	enum lw_status st = LW_PASS;
+	if (c->lim.has_fail && (double)nmiss >= c->lim.fail)
+		st = LW_FAIL;
+	else if (c->lim.has_warn && (double)nmiss >= c->lim.warn)
+		st = LW_WARN;
+	bool fail = st == LW_FAIL || (st == LW_PASS && !c->lim.has_warn);
+	snprintf(why, sizeof why, "%s at %.0f", fail ? "fail" : "warn",
+		 fail ? c->lim.fail : c->lim.warn);
+
+	struct lw_buf b;
+	lw_buf_init(&b, LW_CHECK_MSG_MAX);
+	if (!nmiss) {
+		lw_buf_addf(&b, "all of the last %lld %s present",
+			    (long long)c->last, c->last == 1 ? unit : units);
+	} else {
+		lw_buf_addf(&b, "missing %zu of last %lld %s: ", nmiss,
+			    (long long)c->last, c->last == 1 ? unit : units);
+		lw_names_add(&b, miss, nmiss, SHOW);
+		lw_buf_addf(&b, " (%s)", why);
+	}
+	snprintf(meas, sizeof meas, "%zu missing", nmiss);
+	lw_check_result(out, "partitions", st, meas, thr, true, (double)nmiss,
+			b.data);
+	lw_buf_free(&b);
+}
+
+static void parts_free(void *cfg)
+{
+	free(cfg);
+}
+
+const struct lw_check_kind lw_check_partitions = {
+	.name = "partitions",
+	.parse = parts_parse,
+	.free = parts_free,
+	.run = parts_run,
+};

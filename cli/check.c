@@ -1,0 +1,263 @@
+/* check.c - `lakewatch check`: poll once, print a report, exit with its
+ * status. The headless front end for CI. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "lakewatch/cli.h"
+#include "lakewatch/engine.h"
+#include "lakewatch/log.h"
+#include "lakewatch/report.h"
+#include "lakewatch/util.h"
+
+static void check_usage(FILE *f)
+{
+	fputs(
+"usage: lakewatch check [OPTIONS]\n"
+"Poll every dataset once, judge it, record it, print a report.\n"
+"\n"
+"  -c, --config FILE      config file\n"
+"  -f, --format FMT       text (default), json or junit\n"
+"  -o, --output FILE      write the report to FILE instead of stdout\n"
+"      --fail-on LEVEL    warn (default), fail or error: statuses below it\n"
+"                         exit 0\n"
+"      --source ID        only datasets of this data source\n"
+"      --layer LAYER      only this layer (bronze, silver, gold, powerbi)\n"
+"      --consumer ID      only datasets this consumer uses\n"
+"      --dataset REGEX    only datasets whose name matches (PCRE2)\n"
+"  -v, --verbose          text: list passing checks too\n"
+"      --no-color         no ANSI colour (also NO_COLOR=1)\n"
+"      --ascii            no UTF-8 glyphs\n"
+"      --history FILE     history database (default: the config's)\n"
+"      --no-history       neither read nor write history\n"
+"      --stats            print lake requests and bytes read to stderr\n"
+"      --log FILE         diagnostic log (secrets redacted)\n"
+"\n"
+"Exit: 0 all pass, 1 warnings only, 2 any failure, 3 any error, 4 usage or\n"
+"config error.\n", f);
+}
+
+struct check_opts {
+	const char *config, *output, *history, *log;
+	enum lw_report_format format;
+	enum lw_status fail_on;
+	struct lw_filter filter;
+	const char *layer, *dataset_re;
+	bool verbose, no_color, ascii, no_history, stats;
+};
+
+static int parse_args(int argc, char **argv, struct check_opts *o)
+{
+	enum { O_FAIL_ON = 256, O_SOURCE, O_LAYER, O_CONSUMER, O_DATASET,
+	       O_NO_COLOR, O_ASCII, O_HISTORY, O_NO_HISTORY, O_STATS, O_LOG };
+	static const struct option opts[] = {
+		{"config", required_argument, NULL, 'c'},
+		{"format", required_argument, NULL, 'f'},
+		{"output", required_argument, NULL, 'o'},
+		{"verbose", no_argument, NULL, 'v'},
+		{"help", no_argument, NULL, 'h'},
+		{"fail-on", required_argument, NULL, O_FAIL_ON},
+		{"source", required_argument, NULL, O_SOURCE},
+		{"layer", required_argument, NULL, O_LAYER},
+		{"consumer", required_argument, NULL, O_CONSUMER},
+		{"dataset", required_argument, NULL, O_DATASET},
+		{"no-color", no_argument, NULL, O_NO_COLOR},
+		{"no-colour", no_argument, NULL, O_NO_COLOR},
+		{"ascii", no_argument, NULL, O_ASCII},
+		{"history", required_argument, NULL, O_HISTORY},
+		{"no-history", no_argument, NULL, O_NO_HISTORY},
+		{"stats", no_argument, NULL, O_STATS},
+		{"log", required_argument, NULL, O_LOG},
+		{NULL, 0, NULL, 0},
+	};
+	memset(o, 0, sizeof *o);
+	o->filter.layer = -1;
+	o->fail_on = LW_WARN;
+	int c;
+	while ((c = getopt_long(argc, argv, "c:f:o:vh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c': o->config = optarg; break;
+		case 'f':
+			if (lw_report_format_parse(optarg, &o->format)) {
+				fprintf(stderr, "lakewatch check: unknown format "
+					"'%s' (text, json, junit)\n", optarg);
+				return LW_EXIT_USAGE;
+			}
+			break;
+		case 'o': o->output = optarg; break;
+		case 'v': o->verbose = true; break;
+		case 'h': check_usage(stdout); return -1;
+		case O_FAIL_ON:
+			if (lw_status_parse(optarg, &o->fail_on) ||
+			    o->fail_on == LW_PASS) {
+				fprintf(stderr, "lakewatch check: --fail-on takes "
+					"warn, fail or error, not '%s'\n", optarg);
+				return LW_EXIT_USAGE;
+			}
+			break;
+		case O_SOURCE: o->filter.source = optarg; break;
+		case O_LAYER: o->layer = optarg; break;
+		case O_CONSUMER: o->filter.consumer = optarg; break;
+		case O_DATASET: o->dataset_re = optarg; break;
+		case O_NO_COLOR: o->no_color = true; break;
+		case O_ASCII: o->ascii = true; break;
+		case O_HISTORY: o->history = optarg; break;
+		case O_NO_HISTORY: o->no_history = true; break;
+		case O_STATS: o->stats = true; break;
+		case O_LOG: o->log = optarg; break;
+		default: check_usage(stderr); return LW_EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "lakewatch check: unexpected argument '%s'\n",
+			argv[optind]);
+		return LW_EXIT_USAGE;
+	}
+	return 0;
+}
+
+/* Filters must name things the config has: a typo must not check nothing
+ * and pass. */
+static int resolve_filter(const struct lw_config *cfg, struct check_opts *o)
+{
+	if (o->filter.source && lw_config_source_index(cfg, o->filter.source) < 0) {
+		fprintf(stderr, "lakewatch check: --source: no data source '%s' "
+			"in %s\n", o->filter.source, cfg->file);
+		return LW_EXIT_USAGE;
+	}
+	if (o->filter.consumer &&
+	    lw_config_consumer_index(cfg, o->filter.consumer) < 0) {
+		fprintf(stderr, "lakewatch check: --consumer: no consumer '%s' "
+			"in %s\n", o->filter.consumer, cfg->file);
+		return LW_EXIT_USAGE;
+	}
+	if (o->layer) {
+		enum lw_layer l;
+		if (lw_layer_parse(o->layer, &l)) {
+			fprintf(stderr, "lakewatch check: --layer: unknown layer "
+				"'%s' (bronze, silver, gold, powerbi)\n", o->layer);
+			return LW_EXIT_USAGE;
+		}
+		o->filter.layer = (int)l;
+	}
+	if (o->dataset_re) {
+		int ec;
+		PCRE2_SIZE off;
+		o->filter.dataset = pcre2_compile((PCRE2_SPTR)o->dataset_re,
+			PCRE2_ZERO_TERMINATED, PCRE2_UTF, &ec, &off, NULL);
+		if (!o->filter.dataset) {
+			PCRE2_UCHAR msg[256];
+			pcre2_get_error_message(ec, msg, sizeof msg);
+			fprintf(stderr, "lakewatch check: --dataset: bad pattern at "
+				"offset %zu: %s\n", (size_t)off, (char *)msg);
+			return LW_EXIT_USAGE;
+		}
+	}
+	return 0;
+}
+
+static void print_stats(const struct lw_config *cfg, const struct lw_run *run)
+{
+	int64_t bytes_read = 0, files = 0;
+	for (size_t i = 0; i < run->n; i++) {
+		bytes_read += run->ds[i].obs.bytes_read;
+		files += run->ds[i].obs.files;
+	}
+	fprintf(stderr, "stats: datasets=%zu files=%lld bytes_read=%lld "
+		"seconds=%lld\n", run->n, (long long)files,
+		(long long)bytes_read, (long long)(run->finished - run->started));
+	for (size_t i = 0; i < cfg->nlakes; i++) {
+		struct lw_lake *l = cfg->lakes[i].lake;
+		const struct lw_lake_kind *k = lw_lake_base(l)->kind;
+		int64_t req = 0, in = 0;
+		if (k->stats)
+			k->stats(l, &req, &in);
+		fprintf(stderr, "stats: lake=%s requests=%lld bytes_in=%lld\n",
+			cfg->lakes[i].name, (long long)req, (long long)in);
+	}
+}
+
+static int write_report(const struct lw_config *cfg, const struct lw_run *run,
+			const struct check_opts *o)
+{
+	FILE *f = stdout;
+	if (o->output && !(f = fopen(o->output, "w"))) {
+		perror(o->output);
+		return LW_EIO;
+	}
+	const char *nc = getenv("NO_COLOR");
+	struct lw_report_opts ro = {
+		.color = !o->output && !o->no_color && !(nc && *nc) &&
+			 isatty(fileno(stdout)),
+		.ascii = o->ascii,
+		.verbose = o->verbose,
+	};
+	struct lw_err err;
+	lw_err_clear(&err);
+	int rc = lw_report_write(f, o->format, cfg, run, &ro, &err);
+	if (rc)
+		fprintf(stderr, "lakewatch check: report: %s\n", err.msg);
+	if (f != stdout && fclose(f) != 0) {
+		perror(o->output);
+		rc = LW_EIO;
+	}
+	return rc;
+}
+
+int lw_cmd_check(int argc, char **argv)
+{
+	struct check_opts o;
+	int rc = parse_args(argc, argv, &o);
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	if (o.log && lw_log_open(o.log, LW_LOG_DEBUG)) {
+		fprintf(stderr, "lakewatch check: cannot open log %s\n", o.log);
+		return LW_EXIT_USAGE;
+	}
+	struct lw_err err;
+	char *path = lw_config_locate(o.config, &err);
+	if (!path) {
+		fprintf(stderr, "lakewatch: %s\n", err.msg);
+		return LW_EXIT_USAGE;
+	}
+	struct lw_buf errors;
+	lw_buf_init(&errors, LW_BUF_1M);
+	struct lw_config *cfg = NULL;
+	if (lw_config_load(path, &cfg, &errors)) {
+		fputs(errors.data ? errors.data : "invalid config\n", stderr);
+		lw_buf_free(&errors);
+		free(path);
+		return LW_EXIT_USAGE;
+	}
+	lw_buf_free(&errors);
+	free(path);
+	if ((rc = resolve_filter(cfg, &o)) != 0) {
+		lw_config_free(cfg);
+		return rc;
+	}
+	struct lw_history *hist = NULL;
+	char *hist_error = NULL;
+	if (!o.no_history) {
+		const char *hp = o.history ? o.history : cfg->history_path;
+		if (lw_history_open(hp, false, &hist, &err))
+			hist_error = lw_xasprintf("history: %s", err.msg);
+	}
+	struct lw_run *run = NULL;
+	lw_engine_poll(cfg, hist, &o.filter, NULL, NULL, NULL, &run);
+	if (hist_error && !run->history_error) {
+		run->history_error = hist_error;
+		run->status = LW_ERROR;
+	} else {
+		free(hist_error);
+	}
+	lw_history_close(hist);
+	if (o.stats)
+		print_stats(cfg, run);
+	rc = write_report(cfg, run, &o) ? 3 : lw_exit_code(run, o.fail_on);
+	lw_run_free(run);
+	pcre2_code_free(o.filter.dataset);
+	lw_config_free(cfg);
+	lw_log_close();
+	return rc;
+}

@@ -1,0 +1,62 @@
+/* main.c - the command line: `lakewatch [tui]`, `check`, `validate`. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "lakewatch/cli.h"
+
+static void usage(FILE *f)
+{
+	fputs(
+"usage: lakewatch [COMMAND] [OPTIONS]\n"
+"\n"
+"Watch a lakehouse: poll each lake layer and Power BI, check schemas,\n"
+"freshness and row counts, keep history, show health per source and consumer.\n"
+"\n"
+"Commands:\n"
+"  tui        the on-call dashboard (default)\n"
+"  check      poll once, print a report, exit with its status (for CI)\n"
+"  validate   check a config without polling\n"
+"\n"
+"Common options:\n"
+"  -c, --config FILE   config (else $LAKEWATCH_CONFIG, ./lakewatch.json,\n"
+"                      $XDG_CONFIG_HOME/lakewatch/config.json)\n"
+"      --history FILE  history database (else the config's history.path)\n"
+"      --no-history    do not read or write history\n"
+"      --log FILE      write a diagnostic log (secrets are redacted)\n"
+"  -h, --help          this help; `lakewatch COMMAND --help` for more\n"
+"  -V, --version       print the version\n"
+"\n"
+"Exit codes (check): 0 all pass, 1 warnings only, 2 any failure, 3 any error,\n"
+"4 usage or configuration error (nothing was checked).\n", f);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1 && (strcmp(argv[1], "-h") == 0 ||
+			 strcmp(argv[1], "--help") == 0 ||
+			 strcmp(argv[1], "help") == 0)) {
+		usage(stdout);
+		return 0;
+	}
+	if (argc > 1 && (strcmp(argv[1], "-V") == 0 ||
+			 strcmp(argv[1], "--version") == 0 ||
+			 strcmp(argv[1], "version") == 0)) {
+		printf("lakewatch %s\n", LW_VERSION);
+		return 0;
+	}
+	if (argc > 1 && argv[1][0] != '-') {
+		const char *cmd = argv[1];
+		if (strcmp(cmd, "check") == 0)
+			return lw_cmd_check(argc - 1, argv + 1);
+		if (strcmp(cmd, "validate") == 0)
+			return lw_cmd_validate(argc - 1, argv + 1);
+		if (strcmp(cmd, "tui") == 0)
+			return lw_cmd_tui(argc - 1, argv + 1);
+		fprintf(stderr, "lakewatch: unknown command '%s'\n\n", cmd);
+		usage(stderr);
+		return LW_EXIT_USAGE;
+	}
+	return lw_cmd_tui(argc, argv);
+}

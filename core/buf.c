@@ -1,0 +1,100 @@
+/* buf.c - growing byte buffers with a hard maximum. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "lakewatch/buf.h"
+#include "lakewatch/err.h"
+#include "lakewatch/util.h"
+
+void lw_buf_init(struct lw_buf *b, size_t max)
+{
+	b->data = NULL;
+	b->len = b->cap = 0;
+	b->max = max;
+}
+
+/* Make room for n more bytes plus the NUL; LW_ETOOBIG past max. */
+static int reserve(struct lw_buf *b, size_t n)
+{
+	if (n > b->max || b->len > b->max - n)
+		return LW_ETOOBIG;
+	size_t need = b->len + n + 1;
+	if (need <= b->cap)
+		return LW_OK;
+	size_t cap = b->cap ? b->cap : 64;
+	while (cap < need)
+		cap = cap > SIZE_MAX / 2 ? need : cap * 2;
+	b->data = lw_xrealloc(b->data, cap);
+	b->cap = cap;
+	return LW_OK;
+}
+
+int lw_buf_add(struct lw_buf *b, const void *p, size_t n)
+{
+	int rc = reserve(b, n);
+	if (rc)
+		return rc;
+	if (n)
+		memcpy(b->data + b->len, p, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+	return LW_OK;
+}
+
+int lw_buf_adds(struct lw_buf *b, const char *s)
+{
+	return lw_buf_add(b, s, strlen(s));
+}
+
+int lw_buf_addc(struct lw_buf *b, char c)
+{
+	return lw_buf_add(b, &c, 1);
+}
+
+int lw_buf_vaddf(struct lw_buf *b, const char *fmt, va_list ap)
+{
+	va_list cp;
+	va_copy(cp, ap);
+	int n = vsnprintf(NULL, 0, fmt, cp);
+	va_end(cp);
+	if (n < 0)
+		return LW_EPARSE;
+	int rc = reserve(b, (size_t)n);
+	if (rc)
+		return rc;
+	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	b->len += (size_t)n;
+	return LW_OK;
+}
+
+int lw_buf_addf(struct lw_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = lw_buf_vaddf(b, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+void lw_buf_reset(struct lw_buf *b)
+{
+	b->len = 0;
+	if (b->data)
+		b->data[0] = '\0';
+}
+
+void lw_buf_free(struct lw_buf *b)
+{
+	free(b->data);
+	b->data = NULL;
+	b->len = b->cap = 0;
+}
+
+/* The caller owns the returned string. */
+char *lw_buf_steal(struct lw_buf *b)
+{
+	char *s = b->data ? b->data : lw_xstrdup("");
+	b->data = NULL;
+	b->len = b->cap = 0;
+	return s;
+}

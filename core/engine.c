@@ -1,0 +1,210 @@
+/* engine.c - one poll: observe every selected dataset, then judge each, then
+ * record the lot. Judging waits for all observations because a check may
+ * compare two datasets (reconcile). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "lakewatch/engine.h"
+#include "lakewatch/probe.h"
+#include "lakewatch/util.h"
+
+bool lw_filter_match(const struct lw_config *cfg, const struct lw_filter *f,
+		     const struct lw_dataset *ds)
+{
+	if (!f)
+		return true;
+	if (f->source && (ds->source < 0 ||
+			  strcmp(cfg->sources[ds->source].id, f->source) != 0))
+		return false;
+	if (f->layer >= 0 && (int)ds->layer != f->layer)
+		return false;
+	if (f->consumer) {
+		int c = lw_config_consumer_index(cfg, f->consumer);
+		if (c < 0 || !lw_dataset_has_consumer(ds, c))
+			return false;
+	}
+	if (f->dataset) {
+		pcre2_match_data *md = pcre2_match_data_create_from_pattern(
+			f->dataset, NULL);
+		int r = pcre2_match(f->dataset, (PCRE2_SPTR)ds->name,
+				    PCRE2_ZERO_TERMINATED, 0, 0, md, NULL);
+		pcre2_match_data_free(md);
+		if (r < 0)
+			return false;
+	}
+	return true;
+}
+
+static double mono(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+struct lookup {
+	const struct lw_run *run;
+};
+
+static const struct lw_obs *lookup_obs(void *ud, const char *name)
+{
+	const struct lw_run *run = ((struct lookup *)ud)->run;
+	for (size_t i = 0; i < run->n; i++)
+		if (strcmp(run->ds[i].ds->name, name) == 0)
+			return run->ds[i].obs.ok ? &run->ds[i].obs : NULL;
+	return NULL;
+}
+
+static struct lw_result *add_result(struct lw_ds_run *dr)
+{
+	dr->results = lw_xrealloc(dr->results, (dr->nresults + 1) *
+				  sizeof *dr->results);
+	struct lw_result *r = &dr->results[dr->nresults++];
+	memset(r, 0, sizeof *r);
+	return r;
+}
+
+/* Files that could not be read make the dataset ERROR: its totals are
+ * incomplete, and a silent PASS would hide that. */
+static void judge_readable(struct lw_ds_run *dr)
+{
+	const struct lw_obs *o = &dr->obs;
+	if (!o->nferrs)
+		return;
+	char measured[64], threshold[] = "every file readable";
+	snprintf(measured, sizeof measured, "%zu of %lld files unreadable",
+		 o->nferrs, (long long)o->files);
+	lw_result_set(add_result(dr), "readable", LW_ERROR, measured, threshold,
+		      "%s: %s%s", o->ferrs[0].path, o->ferrs[0].msg,
+		      o->nferrs > 1 ? " (and more files)" : "");
+}
+
+static void judge(struct lw_ds_run *dr, struct lookup *lk, int64_t now)
+{
+	const struct lw_dataset *ds = dr->ds;
+	if (!dr->obs.ok) {
+		const char *why = dr->obs.error ? dr->obs.error : "unknown error";
+		for (size_t i = 0; i < ds->nchecks; i++)
+			lw_result_set(add_result(dr), ds->checks[i].name, LW_ERROR,
+				      "not observed", "", "not judged: %s", why);
+		if (!ds->nchecks)
+			lw_result_set(add_result(dr), "observe", LW_ERROR,
+				      "not observed", "", "%s", why);
+	} else {
+		struct lw_judge_ctx ctx = {ds, &dr->obs,
+			dr->has_prev ? &dr->prev : NULL, now, lookup_obs, lk};
+		for (size_t i = 0; i < ds->nchecks; i++) {
+			struct lw_result *r = add_result(dr);
+			ds->checks[i].kind->run(ds->checks[i].cfg, &ctx, r);
+			if (!r->check)	/* a kind that forgot: never a silent PASS */
+				lw_result_set(r, ds->checks[i].name, LW_ERROR, "",
+					      "", "check gave no result");
+		}
+		judge_readable(dr);
+	}
+	dr->status = LW_PASS;
+	dr->worst = -1;
+	for (size_t i = 0; i < dr->nresults; i++)
+		if (dr->worst < 0 || dr->results[i].status > dr->status) {
+			dr->status = dr->results[i].status;
+			dr->worst = (int)i;
+		}
+	if (dr->worst >= 0 && dr->status == LW_PASS)
+		dr->worst = 0;
+}
+
+static void note_history_error(struct lw_run *run, const struct lw_err *err)
+{
+	if (!run->history_error)
+		run->history_error = lw_xasprintf("history: %s", err->msg);
+}
+
+static void record(struct lw_history *hist, struct lw_run *run)
+{
+	struct lw_err err;
+	for (size_t i = 0; i < run->n && !run->history_error; i++) {
+		struct lw_ds_run *dr = &run->ds[i];
+		if (lw_history_record(hist, run->id, dr->ds->name, &dr->obs,
+				      dr->results, dr->nresults, dr->status, &err))
+			note_history_error(run, &err);
+	}
+	if (!run->history_error &&
+	    lw_history_end_run(hist, run->id, run->finished, run->counts, &err))
+		note_history_error(run, &err);
+}
+
+int lw_engine_poll(const struct lw_config *cfg, struct lw_history *hist,
+		   const struct lw_filter *filter, lw_progress_cb progress,
+		   void *ud, volatile sig_atomic_t *cancel, struct lw_run **out)
+{
+	struct lw_run *run = lw_xcalloc(1, sizeof *run);
+	run->started = lw_now();
+	run->ds = lw_xcalloc(cfg->ndatasets + 1, sizeof *run->ds);
+	for (size_t i = 0; i < cfg->ndatasets; i++)
+		if (lw_filter_match(cfg, filter, &cfg->datasets[i]))
+			run->ds[run->n++].ds = &cfg->datasets[i];
+	struct lw_err err;
+	if (hist && lw_history_begin_run(hist, run->started, cfg->name, &run->id,
+					 &err)) {
+		note_history_error(run, &err);
+		hist = NULL;
+	}
+	/* observe */
+	for (size_t i = 0; i < run->n; i++) {
+		struct lw_ds_run *dr = &run->ds[i];
+		lw_obs_init(&dr->obs);
+		lw_obs_init(&dr->prev);
+		double t0 = mono();
+		if (cancel && *cancel)
+			lw_obs_fail(&dr->obs, "poll cancelled");
+		else
+			lw_probe_dataset(cfg, dr->ds, lw_now(), &dr->obs);
+		dr->seconds = mono() - t0;
+		bool found = false;
+		if (hist && lw_history_prev_obs(hist, dr->ds->name, run->id,
+						&dr->prev, &found, &err))
+			note_history_error(run, &err);
+		dr->has_prev = found;
+		if (progress)
+			progress(ud, i + 1, run->n, dr);
+	}
+	/* judge */
+	struct lookup lk = {run};
+	int64_t now = lw_now();
+	for (size_t i = 0; i < run->n; i++) {
+		judge(&run->ds[i], &lk, now);
+		run->counts[run->ds[i].status]++;
+		if (run->ds[i].status > run->status)
+			run->status = run->ds[i].status;
+	}
+	run->finished = lw_now();
+	/* record */
+	if (hist) {
+		record(hist, run);
+		if (!run->history_error && cfg->retention > 0 &&
+		    lw_history_prune(hist, now - cfg->retention, &err))
+			note_history_error(run, &err);
+	}
+	if (run->history_error)
+		run->status = LW_ERROR;
+	*out = run;
+	return LW_OK;
+}
+
+void lw_run_free(struct lw_run *run)
+{
+	if (!run)
+		return;
+	for (size_t i = 0; i < run->n; i++) {
+		struct lw_ds_run *dr = &run->ds[i];
+		lw_obs_free(&dr->obs);
+		lw_obs_free(&dr->prev);
+		for (size_t j = 0; j < dr->nresults; j++)
+			lw_result_free(&dr->results[j]);
+		free(dr->results);
+	}
+	free(run->ds);
+	free(run->history_error);
+	free(run);
+}

@@ -1,0 +1,39 @@
+/* history_int.h - what the history/ files share and nobody else sees.
+ *
+ * store.c opens and writes, migrate.c owns the schema, query.c reads.
+ */
+#ifndef LAKEWATCH_HISTORY_INT_H
+#define LAKEWATCH_HISTORY_INT_H
+
+#include <sqlite3.h>
+#include "lakewatch/history.h"
+
+/* The schema this lakewatch writes; PRAGMA user_version holds it. */
+#define LW_HISTORY_VERSION 1
+/* PRAGMA application_id: "LkWt", so a file is known to be ours even before
+ * its version is looked at. */
+#define LW_HISTORY_APPID 0x4C6B5774
+
+/* How long one statement waits for another process's lock, by default.
+ * $LAKEWATCH_HISTORY_TIMEOUT (milliseconds) overrides it. */
+#define LW_HISTORY_BUSY_MS 5000
+
+struct lw_history {
+	sqlite3 *db;
+	char *path;		/* owned: as given, for messages */
+	bool readonly;
+	int busy_ms;
+};
+
+/* Fill err from the connection's last error: "path: what (code)". Locks
+ * become LW_ETIMEOUT, corruption LW_EPARSE, the rest LW_EIO. */
+int lw_hist_dberr(struct lw_history *h, int rc, const char *what,
+		  struct lw_err *err);
+/* Run sql (no results) and map failures through lw_hist_dberr. */
+int lw_hist_exec(struct lw_history *h, const char *sql, struct lw_err *err);
+/* Bring the schema to LW_HISTORY_VERSION (migrate.c). */
+int lw_hist_migrate(struct lw_history *h, struct lw_err *err);
+/* Bind text after secret redaction (a copy; the statement frees it). */
+int lw_hist_bind_text(sqlite3_stmt *st, int idx, const char *s);
+
+#endif

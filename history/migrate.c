@@ -1,0 +1,204 @@
+/* migrate.c - the history schema, step by step, and the checks that a file
+ * is ours before anything is written to it.
+ *
+ * A file is ours when PRAGMA application_id is LW_HISTORY_APPID. A brand-new
+ * (empty) database gets the schema; anything else - another program's
+ * database, a text file, a corrupt file - is refused untouched, because
+ * overwriting it would lose someone's data.
+ */
+#include <stdio.h>
+#include <string.h>
+#include "lakewatch/util.h"
+#include "history_int.h"
+
+/* steps[i] takes the schema from version i to i+1. Append only: a released
+ * step never changes, so any old file can be walked forward. */
+static const char *const steps[LW_HISTORY_VERSION] = {
+	/* 0 -> 1 */
+	"CREATE TABLE runs ("
+	"  id INTEGER PRIMARY KEY,"
+	"  started INTEGER NOT NULL,"
+	"  finished INTEGER,"
+	"  config TEXT,"
+	"  n_pass INTEGER NOT NULL DEFAULT 0,"
+	"  n_warn INTEGER NOT NULL DEFAULT 0,"
+	"  n_fail INTEGER NOT NULL DEFAULT 0,"
+	"  n_error INTEGER NOT NULL DEFAULT 0);"
+	"CREATE INDEX runs_started ON runs(started);"
+	"CREATE TABLE observations ("
+	"  id INTEGER PRIMARY KEY,"
+	"  run INTEGER NOT NULL,"
+	"  dataset TEXT NOT NULL,"
+	"  at INTEGER NOT NULL,"
+	"  ok INTEGER NOT NULL,"
+	"  error TEXT,"
+	"  files INTEGER, bytes INTEGER, rows INTEGER,"
+	"  newest INTEGER, age INTEGER,"
+	"  status INTEGER NOT NULL,"
+	"  obs TEXT);"
+	"CREATE INDEX obs_series ON observations(dataset, at);"
+	"CREATE INDEX obs_prev ON observations(dataset, ok, run);"
+	"CREATE INDEX obs_run ON observations(run);"
+	"CREATE TABLE results ("
+	"  id INTEGER PRIMARY KEY,"
+	"  run INTEGER NOT NULL,"
+	"  dataset TEXT NOT NULL,"
+	"  check_name TEXT NOT NULL,"
+	"  status INTEGER NOT NULL,"
+	"  measured TEXT, threshold TEXT, message TEXT,"
+	"  value REAL);"
+	"CREATE INDEX results_run ON results(run);"
+	"CREATE INDEX results_ds ON results(dataset, check_name, run);"
+	"CREATE TABLE events ("
+	"  id INTEGER PRIMARY KEY,"
+	"  run INTEGER NOT NULL,"
+	"  at INTEGER NOT NULL,"
+	"  dataset TEXT NOT NULL,"
+	"  from_status INTEGER NOT NULL,"
+	"  to_status INTEGER NOT NULL,"
+	"  check_name TEXT,"
+	"  message TEXT);"
+	"CREATE INDEX events_at ON events(at DESC, id DESC);"
+	"CREATE INDEX events_ds ON events(dataset, at DESC, id DESC);"
+	"CREATE INDEX events_run ON events(run);"
+	"CREATE TABLE refreshes ("
+	"  request_id TEXT PRIMARY KEY,"
+	"  run INTEGER NOT NULL,"
+	"  dataset TEXT NOT NULL,"
+	"  status TEXT,"
+	"  started INTEGER, ended INTEGER,"
+	"  refresh TEXT NOT NULL);"
+	"CREATE INDEX refreshes_ds ON refreshes(dataset, started);"
+	"CREATE INDEX refreshes_run ON refreshes(run);"
+	/* The last recorded status of each dataset, kept apart from the
+	 * observations so that pruning never makes an old status look new
+	 * (which would invent or hide a status-change event). */
+	"CREATE TABLE state ("
+	"  dataset TEXT PRIMARY KEY,"
+	"  status INTEGER NOT NULL,"
+	"  at INTEGER NOT NULL);",
+};
+
+static int pragma_int(struct lw_history *h, const char *sql, int *out,
+		      struct lw_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(h->db, sql, -1, &st, NULL);
+	if (rc == SQLITE_OK) {
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW) {
+			*out = sqlite3_column_int(st, 0);
+			rc = SQLITE_OK;
+		}
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_OK)
+		return lw_hist_dberr(h, rc, "reading the schema version", err);
+	return LW_OK;
+}
+
+static int not_ours(struct lw_history *h, struct lw_err *err)
+{
+	return lw_err_set(err, LW_EPARSE, "%s: not a lakewatch history file "
+			  "(left untouched; move it away or set "
+			  "\"history\": {\"path\": ...})", h->path);
+}
+
+/* Decide what the file is. *fresh: empty, ours to initialise. */
+static int identify(struct lw_history *h, int *version, bool *fresh,
+		    struct lw_err *err)
+{
+	int appid = 0, objects = 0, rc;
+
+	*fresh = false;
+	rc = pragma_int(h, "PRAGMA application_id", &appid, err);
+	if (rc == LW_OK)
+		rc = pragma_int(h, "PRAGMA user_version", version, err);
+	if (rc == LW_OK)
+		rc = pragma_int(h, "SELECT count(*) FROM sqlite_master",
+				&objects, err);
+	if (rc != LW_OK) {
+		/* SQLITE_NOTADB / SQLITE_CORRUPT: say what it is not. */
+		if (rc == LW_EPARSE)
+			return not_ours(h, err);
+		return rc;
+	}
+	if (appid == 0 && *version == 0 && objects == 0) {
+		*fresh = true;
+		return LW_OK;
+	}
+	if (appid != LW_HISTORY_APPID)
+		return not_ours(h, err);
+	if (*version > LW_HISTORY_VERSION)
+		return lw_err_set(err, LW_EUNSUPPORTED, "%s: schema version %d "
+				  "is newer than this lakewatch (%d)", h->path,
+				  *version, LW_HISTORY_VERSION);
+	return LW_OK;
+}
+
+static int apply_steps(struct lw_history *h, int from, struct lw_err *err)
+{
+	char sql[96];
+	int rc = LW_OK;
+
+	for (int v = from; v < LW_HISTORY_VERSION && rc == LW_OK; v++)
+		rc = lw_hist_exec(h, steps[v], err);
+	if (rc != LW_OK) {
+		lw_err_prefix(err, "migrating from version %d", from);
+		return rc;
+	}
+	snprintf(sql, sizeof sql, "PRAGMA application_id=%d",
+		 LW_HISTORY_APPID);
+	rc = lw_hist_exec(h, sql, err);
+	snprintf(sql, sizeof sql, "PRAGMA user_version=%d",
+		 LW_HISTORY_VERSION);
+	if (rc == LW_OK)
+		rc = lw_hist_exec(h, sql, err);
+	return rc;
+}
+
+/* See history_int.h. */
+int lw_hist_migrate(struct lw_history *h, struct lw_err *err)
+{
+	int version = 0, rc;
+	bool fresh;
+
+	rc = identify(h, &version, &fresh, err);
+	if (rc != LW_OK)
+		return rc;
+	if (h->readonly) {
+		if (fresh)
+			return lw_err_set(err, LW_ENOTFOUND,
+					  "%s: no history recorded yet",
+					  h->path);
+		if (version < LW_HISTORY_VERSION)
+			return lw_err_set(err, LW_EUNSUPPORTED, "%s: schema "
+					  "version %d is older than this "
+					  "lakewatch (%d); open it once "
+					  "read-write to migrate", h->path,
+					  version, LW_HISTORY_VERSION);
+		return LW_OK;
+	}
+	/* WAL lets readers and one writer work at once; it is remembered in
+	 * the file, and cannot be switched inside a transaction. */
+	rc = lw_hist_exec(h, "PRAGMA journal_mode=WAL", err);
+	if (rc == LW_OK)
+		rc = lw_hist_exec(h, "PRAGMA synchronous=NORMAL", err);
+	if (rc != LW_OK || (!fresh && version == LW_HISTORY_VERSION))
+		return rc;
+
+	/* IMMEDIATE takes the write lock now, so two processes opening a new
+	 * file at once queue up instead of both creating tables. */
+	rc = lw_hist_exec(h, "BEGIN IMMEDIATE", err);
+	if (rc != LW_OK)
+		return rc;
+	/* Look again under the lock: the other process may have done it. */
+	rc = identify(h, &version, &fresh, err);
+	if (rc == LW_OK && (fresh || version < LW_HISTORY_VERSION))
+		rc = apply_steps(h, fresh ? 0 : version, err);
+	if (rc == LW_OK)
+		rc = lw_hist_exec(h, "COMMIT", err);
+	if (rc != LW_OK)
+		sqlite3_exec(h->db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}

@@ -1,0 +1,54 @@
+/* check.h - the rule plug-in interface (the judge stage).
+ *
+ * A check kind reads its own config object once (parse), then turns an
+ * observation into one struct lw_result per run. Checks never do I/O: what
+ * they compare against (the previous observation, another dataset's
+ * observation for reconcile) is handed to them in the context.
+ */
+#ifndef LAKEWATCH_CHECK_H
+#define LAKEWATCH_CHECK_H
+
+#include <stdint.h>
+#include <cJSON.h>
+#include "lakewatch/model.h"
+#include "lakewatch/cfgctx.h"
+
+struct lw_dataset;
+
+struct lw_judge_ctx {
+	const struct lw_dataset *ds;
+	const struct lw_obs *obs;	/* this run's observation (ok) */
+	const struct lw_obs *prev;	/* previous ok observation from history,
+					 * NULL when there is none */
+	int64_t now;			/* epoch seconds */
+	/* Another dataset's observation in this run, by name (reconcile).
+	 * NULL when that dataset was not polled or is unknown. */
+	const struct lw_obs *(*lookup)(void *ud, const char *dataset);
+	void *lookup_ud;
+};
+
+struct lw_check_kind {
+	const char *name;	/* the key in "checks": "freshness", ... */
+	/* Validate node (the check's JSON value) into a config the kind owns.
+	 * Returns NULL after reporting through cc. */
+	void *(*parse)(const cJSON *node, struct lw_cfgctx *cc);
+	void (*free)(void *cfg);
+	/* Judge. Must always fill out (lw_result_set), never leave it empty. */
+	void (*run)(const void *cfg, const struct lw_judge_ctx *ctx,
+		    struct lw_result *out);
+	/* Names of other datasets this check reads through lookup (reconcile),
+	 * so config validation can say when one does not exist. Optional;
+	 * returns a NULL-terminated array owned by cfg. */
+	const char *const *(*refs)(const void *cfg);
+};
+
+const struct lw_check_kind *lw_check_kind_find(const char *name);
+const char *lw_check_kind_names(void);	/* "freshness, row_count, ..." */
+
+/* Thresholds shared by the kinds: a warn and a fail limit, either absent. */
+struct lw_limit {
+	bool has_warn, has_fail;
+	double warn, fail;
+};
+
+#endif

@@ -1,0 +1,12 @@
+/* cli.h - the sub-commands behind main(). Each takes argv with the command
+ * name at argv[0] and returns the process exit code. */
+#ifndef LAKEWATCH_CLI_H
+#define LAKEWATCH_CLI_H
+
+#define LW_EXIT_USAGE 4	/* bad usage or config: nothing was checked */
+
+int lw_cmd_check(int argc, char **argv);
+int lw_cmd_validate(int argc, char **argv);
+int lw_cmd_tui(int argc, char **argv);
+
+#endif

@@ -1,0 +1,165 @@
+/* delta.h - Delta Lake tables: the snapshot of a table rebuilt from its log.
+ *
+ * Follows PROTOCOL.md of delta-io: `_last_checkpoint` (or a listing of
+ * `_delta_log/` when it is missing or corrupt) names the newest complete
+ * checkpoint - classic, multi-part, or V2 (UUID-named, JSON or Parquet,
+ * with sidecars) - and the JSON commits after it are replayed in order.
+ * The last protocol and metaData win; add and remove actions are
+ * reconciled by path and deletion-vector id. Only metadata is read: data
+ * files are never opened. Everything goes through the lake interface.
+ */
+#ifndef LAKEWATCH_DELTA_H
+#define LAKEWATCH_DELTA_H
+
+#include <stdint.h>
+#include <stddef.h>
+#include <stdbool.h>
+#include <cJSON.h>
+#include "lakewatch/err.h"
+#include "lakewatch/lake.h"
+#include "lakewatch/model.h"
+
+/* Hard limits: a commit or JSON checkpoint larger than this is refused,
+ * and so is a table with more live files (memory stays bounded). */
+#define LW_DELTA_MAX_COMMIT	((size_t)256 * 1024 * 1024)
+#define LW_DELTA_MAX_FILES	((size_t)20 * 1000 * 1000)
+
+/* One live data file. */
+struct lw_delta_file {
+	char *path;		/* owned: add.path as logged (URL-encoded) */
+	char *key;		/* owned: canonical path + "\n" + DV id */
+	int64_t size;
+	int64_t mtime_ms;	/* add.modificationTime */
+	int64_t num_records;	/* stats.numRecords, -1 without stats */
+	int64_t dv_cardinality;	/* rows the deletion vector hides, 0 none */
+	char *pvals;		/* owned, NULL when unpartitioned: the
+				 * partitionValues as "k\0v\0k\0v\0\0"; a null
+				 * value is stored as "\x01" */
+};
+
+/* What a table's log says at its latest version. */
+struct lw_delta_snapshot {
+	int64_t version;	/* -1 before loading */
+	cJSON *protocol;	/* owned: the winning protocol action body */
+	cJSON *metadata;	/* owned: the winning metaData action body */
+	cJSON *commit_info;	/* owned, may be NULL: commitInfo of version */
+	int64_t commit_ms;	/* time of the last commit, -1 unknown */
+	int64_t checkpoint_version;	/* -1: no checkpoint used */
+	int64_t checkpoint_time;	/* epoch s (checkpoint file mtime), -1 */
+	char *checkpoint_kind;	/* owned: "classic", "multi-part",
+				 * "v2-json", "v2-parquet", NULL */
+	int64_t commits_replayed;	/* JSON commits applied */
+	int64_t bytes_read;	/* what the log cost to read */
+
+	/* live files: open-addressing hash on key (internal layout) */
+	struct lw_delta_file **slots;
+	size_t nslots, nlive, nused;
+};
+
+void lw_delta_snapshot_init(struct lw_delta_snapshot *s);
+void lw_delta_snapshot_free(struct lw_delta_snapshot *s);
+
+/* Rebuild the latest snapshot of the table rooted at `table` (a lake path
+ * without trailing '/'). Errors name the file and the version. */
+int lw_delta_snapshot_load(struct lw_lake *lake, const char *table,
+			   struct lw_delta_snapshot *s, struct lw_err *err);
+
+/* Apply the actions of one newline-delimited JSON document. In a commit
+ * (checkpoint false) adds and removes change the live set and commitInfo
+ * is kept; in a checkpoint (true) removes are tombstones and ignored.
+ * Sidecar actions are handed to sidecar_cb when set (V2 checkpoints).
+ * The version is only used in messages. */
+typedef int (*lw_delta_sidecar_cb)(void *ud, const char *path,
+				   struct lw_err *err);
+int lw_delta_apply_json(struct lw_delta_snapshot *s, const char *text,
+			size_t len, int64_t version, bool checkpoint,
+			lw_delta_sidecar_cb sidecar_cb, void *ud,
+			struct lw_err *err);
+
+/* One add action, from a JSON commit or a checkpoint row (strings are
+ * copied; pvals as in struct lw_delta_file, may be NULL). */
+struct lw_delta_add {
+	const char *path;
+	int64_t size, mtime_ms, num_records;
+	const char *dv_storage, *dv_path;	/* NULL without DV */
+	int64_t dv_offset;			/* -1 absent */
+	int64_t dv_cardinality;
+	const char *pvals;
+	size_t pvals_len;			/* including the final '\0' */
+};
+int lw_delta_add_file(struct lw_delta_snapshot *s,
+		      const struct lw_delta_add *a, struct lw_err *err);
+void lw_delta_remove_file(struct lw_delta_snapshot *s, const char *path,
+			  const char *dv_storage, const char *dv_path,
+			  int64_t dv_offset);
+/* Iterate live files: start with *it = 0; NULL at the end. */
+const struct lw_delta_file *lw_delta_next(const struct lw_delta_snapshot *s,
+					  size_t *it);
+/* The reconciliation key (canonical path: "file:" scheme dropped,
+ * %-escapes decoded; plus the DV id). Caller frees. */
+char *lw_delta_file_key(const char *path, const char *dv_storage,
+			const char *dv_path, int64_t dv_offset);
+/* Decode %XX escapes of a logged path (caller frees). */
+char *lw_delta_unescape(const char *path);
+
+/* Names in _delta_log/. */
+enum lw_delta_log_kind {
+	LW_DLOG_OTHER = 0, LW_DLOG_COMMIT, LW_DLOG_CHECKPOINT,
+	LW_DLOG_MULTIPART, LW_DLOG_V2_JSON, LW_DLOG_V2_PARQUET,
+	LW_DLOG_LAST_CHECKPOINT
+};
+struct lw_delta_log_name {
+	enum lw_delta_log_kind kind;
+	int64_t version;
+	int part, parts;	/* multi-part only */
+};
+/* Classify a base name ("00000000000000000010.checkpoint.parquet"). */
+void lw_delta_log_name(const char *base, struct lw_delta_log_name *out);
+
+/* _last_checkpoint's content. */
+struct lw_delta_last_cp {
+	int64_t version;
+	int64_t size;		/* -1 absent */
+	int parts;		/* 0 absent */
+	char *v2_path;		/* owned, NULL: v2Checkpoint.path */
+};
+/* Parse _last_checkpoint text. LW_EPARSE when it is not the object the
+ * protocol describes (callers then fall back to a listing). */
+int lw_delta_last_cp_parse(const char *text, size_t len,
+			   struct lw_delta_last_cp *out, struct lw_err *err);
+void lw_delta_last_cp_free(struct lw_delta_last_cp *c);
+
+/* LW_OK when lakewatch can read the table's metadata under this protocol;
+ * LW_EUNSUPPORTED naming the reader version or feature otherwise. */
+int lw_delta_check_protocol(const cJSON *protocol, struct lw_err *err);
+/* true when a reader feature is one lakewatch handles. */
+bool lw_delta_reader_feature_known(const char *name);
+
+/* metaData.schemaString into canonical columns (logical names, column
+ * mapping resolved; partition columns included). Appends to out. */
+int lw_delta_schema(const char *schema_string, struct lw_schema *out,
+		    struct lw_err *err);
+/* Logical name of a physical column name under column mapping, or NULL
+ * (then the physical name is the logical one). Pointer into the cJSON. */
+const char *lw_delta_logical_name(const cJSON *schema_json,
+				  const char *physical);
+
+/* Read the checkpoint `name` (a base name under <table>/_delta_log/) of
+ * the given kind into s. multi-part: name is part 1; the others are
+ * derived. */
+int lw_delta_read_checkpoint(struct lw_lake *lake, const char *table,
+			     const struct lw_delta_log_name *ln,
+			     const char *name, struct lw_delta_snapshot *s,
+			     struct lw_err *err);
+
+/* Fill obs from a snapshot (files, bytes, rows, schema, times,
+ * partitions, entries, detail "delta"). table is the lake path of the
+ * table (entries get "<table>/<file>"). */
+int lw_delta_fill_obs(const struct lw_delta_snapshot *s, const char *table,
+		      struct lw_obs *obs, struct lw_err *err);
+
+/* Rows written by the last load from operationMetrics, -1 when the
+ * operation reports none. */
+int64_t lw_delta_load_rows(const cJSON *commit_info);
+
+#endif

@@ -1,0 +1,61 @@
+/* entra.h - Microsoft Entra ID access tokens for the remote lake kinds.
+ *
+ * Two ways, with the names Azure users know:
+ *  - a service principal's client credentials (AZURE_TENANT_ID,
+ *    AZURE_CLIENT_ID, AZURE_CLIENT_SECRET, or given in the config), POSTed
+ *    to {authority}/{tenant}/oauth2/v2.0/token; the authority host is
+ *    https://login.microsoftonline.com unless AZURE_AUTHORITY_HOST or the
+ *    config says otherwise (sovereign clouds, tests);
+ *  - a managed identity: App Service / Container Apps style when
+ *    IDENTITY_ENDPOINT and IDENTITY_HEADER are set, else the instance
+ *    metadata service (IMDS) at http://169.254.169.254, whose address
+ *    AZURE_POD_IDENTITY_AUTHORITY_HOST or the config can override.
+ *
+ * A token is cached until shortly before it expires. One lw_entra may be
+ * shared by threads: lw_entra_token() is thread-safe. Every token and
+ * secret is registered with secret.h.
+ */
+#ifndef LAKEWATCH_ENTRA_H
+#define LAKEWATCH_ENTRA_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "lakewatch/err.h"
+
+struct lw_entra;
+
+struct lw_entra_opts {
+	/* "https://storage.azure.com/.default",
+	 * "https://analysis.windows.net/powerbi/api/.default". Required. */
+	const char *scope;
+	bool managed_identity;	/* else client credentials */
+	/* Client credentials; NULL = from the environment. */
+	const char *tenant_id;
+	const char *client_id;	/* also: a user-assigned managed identity */
+	const char *client_secret;
+	const char *authority_host;	/* NULL = $AZURE_AUTHORITY_HOST or
+					 * https://login.microsoftonline.com */
+	/* Managed identity endpoint; NULL = from the environment. A URL
+	 * given here is used with the IMDS protocol (Metadata: true). */
+	const char *identity_endpoint;
+	const char *ca_bundle;		/* may be NULL */
+	int64_t timeout_ms;		/* 0 = 30 s */
+	int retries;			/* -1 = 4 */
+};
+
+/* Check the options and the environment (no network). On failure returns
+ * NULL and err says what is missing. Caller owns it (lw_entra_free). */
+struct lw_entra *lw_entra_new(const struct lw_entra_opts *o,
+			      struct lw_err *err);
+void lw_entra_free(struct lw_entra *e);
+
+/* A valid access token (from the cache, or fetched). *token is the
+ * caller's (free it). */
+int lw_entra_token(struct lw_entra *e, char **token, struct lw_err *err);
+/* Token requests sent so far (tests check the cache with it). */
+int64_t lw_entra_fetches(struct lw_entra *e);
+/* Where tokens come from, for messages ("client credentials of app X in
+ * tenant T", "managed identity"). Owned by e. */
+const char *lw_entra_describe(const struct lw_entra *e);
+
+#endif

@@ -1,0 +1,71 @@
+/* format.h - the file-format plug-in interface.
+ *
+ * A file format (csv, jsonl, parquet, avro) reads one file at a time through
+ * the lake interface and reports its rows and schema; the probe adds the
+ * files up. A table format (delta) reads a whole directory - its own log -
+ * and fills the observation itself.
+ */
+#ifndef LAKEWATCH_FORMAT_H
+#define LAKEWATCH_FORMAT_H
+
+#include <stdint.h>
+#include <stdbool.h>
+#include <cJSON.h>
+#include "lakewatch/lake.h"
+#include "lakewatch/model.h"
+#include "lakewatch/cfgctx.h"
+
+/* One file handed to a file format. */
+struct lw_file {
+	struct lw_lake *lake;
+	const struct lw_entry *entry;	/* path, size, mtime */
+	bool count_rows;		/* false: schema only (remote lakes may
+					 * turn row counting off) */
+};
+
+/* What a file format saw in one file. The probe owns it and frees it with
+ * lw_file_obs_free(). */
+struct lw_file_obs {
+	int64_t rows;		/* -1 unknown */
+	bool has_schema;
+	struct lw_schema schema;
+	int64_t bytes_read;	/* what reading cost */
+	cJSON *detail;		/* owned, optional: merged into obs->detail
+				 * (parquet: created_by, row_groups) */
+};
+
+void lw_file_obs_init(struct lw_file_obs *fo);
+void lw_file_obs_free(struct lw_file_obs *fo);
+
+struct lw_format {
+	const char *name;	/* "csv", "jsonl", "parquet", "avro", "delta" */
+	/* Optional: validate the dataset's "format_options" object into
+	 * *opts (owned by the dataset; free_options frees it). node may be
+	 * NULL when the dataset has no options: set defaults then. */
+	int (*options)(const cJSON *node, void **opts, struct lw_cfgctx *cc);
+	void (*free_options)(void *opts);
+	/* File formats: observe one file. On failure err names the problem;
+	 * the probe records it against the file and goes on. */
+	int (*probe_file)(const struct lw_file *f, const void *opts,
+			  struct lw_file_obs *out, struct lw_err *err);
+	/* Table formats: observe the table rooted at path. Fill obs (files,
+	 * bytes, rows, schema, times, detail). Set when probe_file is NULL. */
+	int (*probe_table)(struct lw_lake *lake, const char *path,
+			   const void *opts, struct lw_obs *obs,
+			   struct lw_err *err);
+	/* Files to skip when listing (besides _*, .*, *.crc). NULL = none. */
+	const char *default_include;	/* PCRE2, e.g. "\\.parquet$" */
+	/* Bytes of the tail worth prefetching (parquet: 65536), 0 = none. */
+	int64_t tail_hint;
+};
+
+const struct lw_format *lw_format_find(const char *name);
+const char *lw_format_names(void);
+
+extern const struct lw_format lw_format_csv LW_PLUGIN_WEAK;
+extern const struct lw_format lw_format_jsonl LW_PLUGIN_WEAK;
+extern const struct lw_format lw_format_parquet LW_PLUGIN_WEAK;
+extern const struct lw_format lw_format_avro LW_PLUGIN_WEAK;
+extern const struct lw_format lw_format_delta LW_PLUGIN_WEAK;
+
+#endif

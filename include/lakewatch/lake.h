@@ -1,0 +1,93 @@
+/* lake.h - the lake-kind plug-in interface.
+ *
+ * A lake is a place files live: a local directory (kind "fs"), an Azure
+ * storage container (kind "azure"), or a service that is observed as a
+ * whole (kind "powerbi"). Probes and formats only talk to lakes through
+ * these operations, so every format and rule works on every kind.
+ * A lake handle is used by one thread at a time (the poller's).
+ */
+#ifndef LAKEWATCH_LAKE_H
+#define LAKEWATCH_LAKE_H
+
+#include <stdint.h>
+#include <stddef.h>
+#include <cJSON.h>
+#include "lakewatch/err.h"
+#include "lakewatch/buf.h"
+#include "lakewatch/model.h"
+#include "lakewatch/cfgctx.h"
+
+/* Plug-ins still being written are weak so the registry links without
+ * them (the registry skips a NULL entry). */
+#ifndef LW_PLUGIN_WEAK
+#define LW_PLUGIN_WEAK __attribute__((weak))
+#endif
+
+struct lw_lake;		/* each kind defines it; starts with struct lw_lake_base */
+struct lw_dataset;
+struct lw_file_obs;
+
+struct lw_lake_base {
+	const struct lw_lake_kind *kind;
+	char *name;		/* owned: the config's name for this lake */
+	char *display;		/* owned: where it is, secrets left out
+				 * ("fs:/srv/lake", "azure:acct/container") */
+};
+
+/* Called for each listed file. Return LW_OK to go on, anything else stops
+ * the listing and is returned by list(). */
+typedef int (*lw_entry_cb)(void *ud, const struct lw_entry *e);
+/* Called with each chunk of a streamed object. */
+typedef int (*lw_chunk_cb)(void *ud, const char *data, size_t len);
+
+struct lw_lake_kind {
+	const char *name;	/* "fs", "azure", "powerbi" */
+	/* Validate cfg (the lake's JSON object, "kind" included) and make a
+	 * handle. No network here: validate must work offline. Errors go to
+	 * cc; returns NULL then. The caller owns the handle (close()). */
+	struct lw_lake *(*open)(const char *name, const cJSON *cfg,
+				struct lw_cfgctx *cc);
+	void (*close)(struct lw_lake *lake);
+
+	/* Every file under prefix ("" = the whole lake), recursively, in any
+	 * order. prefix is a directory path without a trailing '/'. A missing
+	 * prefix is LW_ENOTFOUND. Optional for observe-only kinds. */
+	int (*list)(struct lw_lake *lake, const char *prefix, lw_entry_cb cb,
+		    void *ud, struct lw_err *err);
+	/* Bytes [off, off+len) of path into out (appended). off < 0 means the
+	 * last -off bytes (a suffix range); len < 0 means to the end. Reading
+	 * past the end returns what there is. */
+	int (*read)(struct lw_lake *lake, const char *path, int64_t off,
+		    int64_t len, struct lw_buf *out, struct lw_err *err);
+	/* The whole object, chunk by chunk, without keeping it. */
+	int (*stream)(struct lw_lake *lake, const char *path, lw_chunk_cb cb,
+		      void *ud, struct lw_err *err);
+	/* Optional: the probe is about to read the last `tail` bytes of each
+	 * of these files; a remote kind fetches them concurrently and serves
+	 * the later read() calls from memory. */
+	int (*prefetch_tails)(struct lw_lake *lake, const struct lw_entry *e,
+			      size_t n, int64_t tail, struct lw_err *err);
+	/* Optional: observe a dataset wholesale instead of listing files
+	 * (Power BI). When set, list/read are not used for its datasets. */
+	int (*observe)(struct lw_lake *lake, const struct lw_dataset *ds,
+		       struct lw_obs *obs);
+	/* Optional: counters since open, for benchmarks and `--stats`. */
+	void (*stats)(struct lw_lake *lake, int64_t *requests,
+		      int64_t *bytes_in);
+};
+
+/* Registry of built-in kinds. NULL when unknown. */
+const struct lw_lake_kind *lw_lake_kind_find(const char *name);
+/* Comma-separated names for messages ("fs, azure, powerbi"). */
+const char *lw_lake_kind_names(void);
+
+static inline struct lw_lake_base *lw_lake_base(struct lw_lake *l)
+{
+	return (struct lw_lake_base *)l;
+}
+
+extern const struct lw_lake_kind lw_lake_fs;
+extern const struct lw_lake_kind lw_lake_azure LW_PLUGIN_WEAK;
+extern const struct lw_lake_kind lw_lake_powerbi LW_PLUGIN_WEAK;
+
+#endif

@@ -1,0 +1,152 @@
+/* model.h - the nouns every stage shares: statuses, layers, column types,
+ * schemas, observations and check results.
+ *
+ * Data flows one way: a probe fills a struct lw_obs (observe), checks turn
+ * it into struct lw_result rows (judge), the history stores both (record),
+ * and reports and the dashboard read them (show).
+ */
+#ifndef LAKEWATCH_MODEL_H
+#define LAKEWATCH_MODEL_H
+
+#include <stdint.h>
+#include <stddef.h>
+#include <stdbool.h>
+#include <cJSON.h>
+
+/* Ordered: a roll-up is the maximum. ERROR (could not observe or judge) is
+ * worst, as in `soda scan` exit codes. */
+enum lw_status { LW_PASS = 0, LW_WARN = 1, LW_FAIL = 2, LW_ERROR = 3 };
+#define LW_NSTATUS 4
+const char *lw_status_name(enum lw_status s);	/* "PASS" ... static */
+int lw_status_parse(const char *s, enum lw_status *out); /* case-insensitive */
+
+enum lw_layer { LW_BRONZE = 0, LW_SILVER, LW_GOLD, LW_POWERBI };
+#define LW_NLAYERS 4
+const char *lw_layer_name(enum lw_layer l);	/* "bronze" ... "powerbi" */
+const char *lw_layer_title(enum lw_layer l);	/* "Bronze" ... "Power BI" */
+int lw_layer_parse(const char *s, enum lw_layer *out);
+
+/* The canonical column types users see everywhere. */
+enum lw_type {
+	LW_T_UNKNOWN = 0, LW_T_STRING, LW_T_INT32, LW_T_INT64, LW_T_FLOAT,
+	LW_T_DOUBLE, LW_T_BOOLEAN, LW_T_DATE, LW_T_TIMESTAMP, LW_T_DECIMAL,
+	LW_T_BINARY, LW_T_LIST, LW_T_STRUCT, LW_T_MAP, LW_T_NULL
+};
+
+struct lw_column {
+	char *name;		/* owned */
+	enum lw_type type;
+	int precision, scale;	/* decimal only */
+	bool nullable;
+	char *physical;		/* owned, may be NULL: the format's own spelling
+				 * ("INT64/TIMESTAMP(MICROS,true)", "BIGINT") */
+};
+
+struct lw_schema {
+	struct lw_column *cols;	/* owned */
+	size_t n, cap;
+};
+
+/* "decimal(10,2)", "int64", ... into buf; returns buf. */
+const char *lw_type_fmt(const struct lw_column *c, char *buf, size_t n);
+/* Parse "int64", "decimal(10,2)", "timestamp"... (as written in configs).
+ * Aliases accepted: bigint, int, integer, long, text, varchar, bool, ... */
+int lw_type_parse(const char *s, enum lw_type *t, int *precision, int *scale);
+bool lw_column_same_type(const struct lw_column *a, const struct lw_column *b);
+
+void lw_schema_init(struct lw_schema *s);
+void lw_schema_free(struct lw_schema *s);
+/* Append a column (name and physical copied). Returns the new column. */
+struct lw_column *lw_schema_add(struct lw_schema *s, const char *name,
+				enum lw_type t, const char *physical);
+const struct lw_column *lw_schema_find(const struct lw_schema *s,
+				       const char *name);
+void lw_schema_copy(struct lw_schema *dst, const struct lw_schema *src);
+/* JSON round trip used by history: [{"name":..,"type":"decimal(10,2)",
+ * "nullable":true,"physical":..}]. Caller owns the cJSON. */
+cJSON *lw_schema_to_json(const struct lw_schema *s);
+int lw_schema_from_json(const cJSON *j, struct lw_schema *s);
+
+/* One file as a lake lists it. */
+struct lw_entry {
+	char *path;		/* owned; relative to the lake root, '/'-separated */
+	int64_t size;		/* bytes */
+	int64_t mtime;		/* epoch seconds, UTC */
+};
+
+/* A partition seen in a dataset: "date=2026-11-20/hour=03" or the named
+ * groups of a pattern, joined the same way. */
+struct lw_partition {
+	char *key;		/* owned: the canonical "k=v/k2=v2" */
+	int64_t time;		/* start of the period the values name, or -1 */
+	int64_t files, bytes, rows;	/* rows -1 when unknown */
+};
+
+/* A problem with one file that did not stop the dataset being observed. */
+struct lw_file_error {
+	char *path;		/* owned */
+	char *msg;		/* owned */
+};
+
+/* What a probe saw of one dataset at one moment. */
+struct lw_obs {
+	bool ok;		/* false: could not observe; error says why */
+	char *error;		/* owned, NULL when ok */
+	int64_t at;		/* when observed, epoch seconds */
+
+	int64_t files, bytes, empty_files;
+	int64_t min_file_size, max_file_size;	/* -1 with no files */
+	int64_t newest_mtime, oldest_mtime;	/* -1 with no files */
+	int64_t rows;		/* -1 = unknown (never guessed) */
+	int64_t bytes_read;	/* what observing cost */
+
+	bool has_schema;
+	struct lw_schema schema;
+
+	struct lw_partition *parts;	/* owned, sorted by key */
+	size_t nparts, capparts;
+	int64_t newest_part_time;	/* -1 when no partition has a time */
+
+	struct lw_entry *entries;	/* owned: the files counted */
+	size_t nentries, capentries;
+
+	struct lw_file_error *ferrs;	/* owned */
+	size_t nferrs, capferrs;
+
+	/* Format- or kind-specific facts (parquet created_by and row groups,
+	 * delta version and last operation, Power BI refreshes, avro codec).
+	 * Owned. Stored in history as-is and shown in the detail view. The
+	 * keys each plug-in writes are documented in docs/observations.md. */
+	cJSON *detail;
+};
+
+void lw_obs_init(struct lw_obs *o);
+void lw_obs_free(struct lw_obs *o);
+void lw_obs_fail(struct lw_obs *o, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));	/* ok=false, error set */
+void lw_obs_add_ferr(struct lw_obs *o, const char *path, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Detail object, created on first use; owned by o. */
+cJSON *lw_obs_detail(struct lw_obs *o);
+/* History round trip (entries are not stored, only counts). */
+cJSON *lw_obs_to_json(const struct lw_obs *o);
+int lw_obs_from_json(const cJSON *j, struct lw_obs *o);
+
+/* One check's verdict on one dataset. */
+struct lw_result {
+	char *check;		/* owned: "freshness", "row_count", ... */
+	enum lw_status status;
+	char *measured;		/* owned: "7h", "12,034 rows" */
+	char *threshold;	/* owned: "warn 2h, fail 6h" */
+	char *message;		/* owned: one line a person can act on */
+	double value;		/* measured number when has_value */
+	bool has_value;
+};
+
+void lw_result_set(struct lw_result *r, const char *check,
+		   enum lw_status st, const char *measured,
+		   const char *threshold, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+void lw_result_free(struct lw_result *r);
+
+#endif

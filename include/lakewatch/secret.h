@@ -1,0 +1,24 @@
+/* secret.h - keep keys, SAS tokens and bearer tokens out of every output.
+ *
+ * Anything that becomes a secret (an account key, a SAS token, a client
+ * secret, a bearer token) is registered once when it is loaded. Every writer
+ * of text that leaves the process - error messages, logs, reports, the
+ * history database, the dashboard - passes text through lw_redact(), which
+ * replaces registered secrets and well-known secret shapes (sig=..., 
+ * AccountKey=..., "Bearer ...", client_secret=...) by "***".
+ */
+#ifndef LAKEWATCH_SECRET_H
+#define LAKEWATCH_SECRET_H
+
+#include <stddef.h>
+
+/* Remember s (copied) as a secret. Short strings (< 8 chars) are ignored so
+ * that redaction never eats ordinary words. Thread-safe. */
+void lw_secret_register(const char *s);
+/* Redact in place; the result is never longer than the input. */
+void lw_redact(char *s);
+/* Redacted copy; caller frees. */
+char *lw_redact_dup(const char *s);
+void lw_secret_clear_all(void);	/* tests */
+
+#endif

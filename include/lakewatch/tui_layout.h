@@ -1,0 +1,121 @@
+/* tui_layout.h - the dashboard's pure layout and formatting code: text
+ * width and fitting, status glyphs, sparklines, matrix cells, consumer
+ * "why" lines, table columns, sorting, partition gaps and schema drift.
+ * Nothing here touches the terminal, so it is unit-tested without one.
+ */
+#ifndef LAKEWATCH_TUI_LAYOUT_H
+#define LAKEWATCH_TUI_LAYOUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "lakewatch/model.h"
+#include "lakewatch/engine.h"
+
+/* Smallest usable terminal; below it the dashboard says so. */
+#define LW_TUI_MIN_W 60
+#define LW_TUI_MIN_H 16
+
+/* Display columns of UTF-8 text (ascii: one per byte, as each non-ASCII
+ * byte is drawn as '?'). Invalid bytes count one. */
+int lw_tui_width(const char *s, bool ascii);
+/* Copy s into dst (n bytes) so that it takes at most width columns,
+ * cutting with an ellipsis ("…", or "~" in ascii). Control characters
+ * become '?', and in ascii so does every non-ASCII character. Returns the
+ * columns used. */
+int lw_tui_fit(char *dst, size_t n, const char *s, int width, bool ascii);
+
+/* Status glyph, one column: ✓ ! ✗ ⊘ (ascii: + ! X E). Static. */
+const char *lw_tui_glyph(enum lw_status s, bool ascii);
+
+/* Sparkline of v[0..nv) (oldest first, values < 0 unknown = blank),
+ * the last `width` values, scaled from min to max. Returns dst. */
+const char *lw_tui_spark(char *dst, size_t n, const int64_t *v, size_t nv,
+			 int width, bool ascii);
+
+/* A health-matrix cell in at most width columns: the most detailed of
+ * "✗ FAIL 3p 1w 1f", "✗ FAIL 2/5", "✗ FAIL", "✗" that fits; "-" for a
+ * group without datasets; "…" while not polled yet (r->total > 0 but no
+ * run: pass polled=false). */
+const char *lw_tui_cell(char *dst, size_t n, const struct lw_rollup *r,
+			bool polled, int width, bool ascii);
+/* Why a group is not passing: "gold.sales_daily stale 7h (warn 2h, fail
+ * 6h)" or "bronze.pos: error: permission denied". Empty when passing. */
+const char *lw_tui_why(char *dst, size_t n, const struct lw_ds_run *dr,
+		       const struct lw_result *res);
+
+/* Table columns: each has a minimum and preferred width and a priority
+ * (lower is kept longer). lw_tui_columns drops columns by priority until
+ * the minimums fit, grows the flex column (index `flex`) to take the rest
+ * and sets x and w (w = 0: dropped). Returns the number shown. */
+struct lw_tui_col {
+	const char *title;
+	int min, pref, prio;
+	bool right;		/* right-aligned (numbers) */
+	int x, w;		/* out */
+};
+int lw_tui_columns(struct lw_tui_col *c, size_t n, int width, int flex);
+
+/* Keep the selection in view: the new first visible row. */
+int lw_tui_scroll(int sel, int top, int visible, int total);
+
+/* "+12%", "-3.4%", "0%", "new" (prev 0), "-" when unknown. */
+const char *lw_tui_change(char *dst, size_t n, int64_t rows, int64_t prev);
+
+/* --- dataset table rows --- */
+enum lw_tui_schema { LW_SCH_NONE = 0, LW_SCH_OK, LW_SCH_DRIFT, LW_SCH_BAD };
+const char *lw_tui_schema_word(enum lw_tui_schema s);	/* "-", "ok", ... */
+
+enum lw_tui_sort {
+	LW_SORT_STATUS = 0, LW_SORT_NAME, LW_SORT_SOURCE, LW_SORT_LAYER,
+	LW_SORT_AGE, LW_SORT_ROWS, LW_SORT_CHANGE, LW_SORT_SCHEMA,
+	LW_SORT_FILES, LW_SORT_N
+};
+
+struct lw_tui_row {
+	size_t ds;		/* index into the config's datasets */
+	const char *name, *source;	/* borrowed */
+	int layer;
+	bool polled;		/* false: no run result yet */
+	enum lw_status status;
+	int64_t age;		/* seconds since newest data, -1 unknown */
+	int64_t rows, files;	/* -1 unknown */
+	double change;		/* percent */
+	bool has_change;
+	enum lw_tui_schema schema;
+};
+
+/* Fill one row from a dataset's run (dr may be NULL: not polled yet). */
+void lw_tui_row_fill(struct lw_tui_row *r, const struct lw_ds_run *dr,
+		     int64_t now);
+/* Sort rows by a column; ties by name. Worst status first, oldest first,
+ * most rows first when !desc: each column's natural "problems first". */
+void lw_tui_rows_sort(struct lw_tui_row *r, size_t n, enum lw_tui_sort by,
+		      bool reverse);
+/* Seconds since the newest data an observation saw, or -1. */
+int64_t lw_tui_obs_age(const struct lw_obs *o, int64_t now);
+
+/* --- partitions: the period between them and the missing ones --- */
+/* times: partition start times (any order, < 0 ignored). The period is the
+ * smallest step between distinct times, rounded to an hour, day, week or
+ * month when close; gaps get the start of each missing period (at most
+ * max; *ngaps counts all). Returns the period in seconds, 0 when unknown. */
+int64_t lw_tui_part_gaps(const int64_t *times, size_t n, int64_t *gaps,
+			 size_t max, size_t *ngaps);
+
+/* --- schema drift against the previous observation --- */
+enum lw_coldiff { LW_COL_SAME = 0, LW_COL_ADDED, LW_COL_REMOVED,
+		  LW_COL_RETYPED };
+struct lw_tui_coldiff {
+	const struct lw_column *col;	/* now (removed: the old column) */
+	const struct lw_column *was;	/* retyped: the old column */
+	enum lw_coldiff kind;
+};
+/* Current columns in order (added/retyped marked), then removed ones.
+ * prev may be NULL (everything SAME). Returns the count written (at most
+ * max). */
+size_t lw_tui_schema_diff(const struct lw_schema *now,
+			  const struct lw_schema *prev,
+			  struct lw_tui_coldiff *out, size_t max);
+
+#endif

@@ -1,0 +1,307 @@
+/* entra.c - Entra ID tokens: client credentials and managed identity,
+ * cached until shortly before they expire. */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <cJSON.h>
+
+#include "lakewatch/entra.h"
+#include "lakewatch/http.h"
+#include "lakewatch/secret.h"
+#include "lakewatch/util.h"
+
+#define DEFAULT_AUTHORITY "https://login.microsoftonline.com"
+#define DEFAULT_IMDS "http://169.254.169.254"
+#define IMDS_PATH "/metadata/identity/oauth2/token"
+#define TOKEN_MAX (256 * LW_BUF_1K)
+
+enum mode { CLIENT_SECRET, MI_APPSERVICE, MI_IMDS };
+
+struct lw_entra {
+	pthread_mutex_t lock;
+	enum mode mode;
+	char *scope, *resource;
+	char *tenant, *client_id, *secret, *authority;
+	char *endpoint, *identity_header;
+	char *describe;
+	struct lw_http *http;
+	char *token;		/* cached */
+	int64_t refresh_ms;	/* monotonic: fetch again from here on */
+	int64_t fetches;
+};
+
+static const char *env(const char *name)
+{
+	const char *v = getenv(name);
+	return v && *v ? v : NULL;
+}
+
+static char *strip_slash(const char *s)
+{
+	char *d = lw_xstrdup(s);
+	size_t n = strlen(d);
+	while (n && d[n - 1] == '/')
+		d[--n] = '\0';
+	return d;
+}
+
+/* Owner: caller (lw_entra_free). */
+struct lw_entra *lw_entra_new(const struct lw_entra_opts *o,
+			      struct lw_err *err)
+{
+	struct lw_entra *e;
+	struct lw_http_opts ho = {0};
+	size_t sl;
+
+	if (!o->scope || !*o->scope) {
+		lw_err_set(err, LW_ECONFIG, "Entra ID: no token scope given");
+		return NULL;
+	}
+	e = lw_xcalloc(1, sizeof(*e));
+	pthread_mutex_init(&e->lock, NULL);
+	e->scope = lw_xstrdup(o->scope);
+	/* managed identity speaks v1 "resource", not v2 "scope" */
+	sl = strlen(o->scope);
+	if (sl > 9 && strcmp(o->scope + sl - 9, "/.default") == 0)
+		e->resource = lw_xstrndup(o->scope, sl - 9);
+	else
+		e->resource = lw_xstrdup(o->scope);
+
+	if (!o->managed_identity) {
+		const char *t = o->tenant_id ? o->tenant_id
+					     : env("AZURE_TENANT_ID");
+		const char *c = o->client_id ? o->client_id
+					     : env("AZURE_CLIENT_ID");
+		const char *s = o->client_secret ? o->client_secret
+						 : env("AZURE_CLIENT_SECRET");
+		const char *a = o->authority_host ? o->authority_host
+			: env("AZURE_AUTHORITY_HOST");
+		const char *missing = !t ? "tenant id (AZURE_TENANT_ID)"
+			: !c ? "client id (AZURE_CLIENT_ID)"
+			: !s ? "client secret (AZURE_CLIENT_SECRET)" : NULL;
+		if (missing) {
+			lw_err_set(err, LW_ECONFIG, "Entra ID client "
+				   "credentials: no %s", missing);
+			lw_entra_free(e);
+			return NULL;
+		}
+		e->mode = CLIENT_SECRET;
+		e->tenant = lw_xstrdup(t);
+		e->client_id = lw_xstrdup(c);
+		e->secret = lw_xstrdup(s);
+		lw_secret_register(e->secret);
+		e->authority = strip_slash(a ? a : DEFAULT_AUTHORITY);
+		e->describe = lw_xasprintf("client credentials of app %s in "
+					   "tenant %s", c, t);
+	} else {
+		const char *ie = env("IDENTITY_ENDPOINT");
+		const char *ih = env("IDENTITY_HEADER");
+		e->client_id = lw_xstrdup(o->client_id ? o->client_id
+					  : env("AZURE_CLIENT_ID"));
+		if (o->identity_endpoint) {
+			e->mode = MI_IMDS;
+			e->endpoint = lw_xstrdup(o->identity_endpoint);
+		} else if (ie && ih) {
+			e->mode = MI_APPSERVICE;
+			e->endpoint = lw_xstrdup(ie);
+			e->identity_header = lw_xstrdup(ih);
+			lw_secret_register(ih);
+		} else {
+			const char *host =
+				env("AZURE_POD_IDENTITY_AUTHORITY_HOST");
+			char *h = strip_slash(host ? host : DEFAULT_IMDS);
+			e->mode = MI_IMDS;
+			e->endpoint = lw_xasprintf("%s%s", h, IMDS_PATH);
+			free(h);
+		}
+		e->describe = e->client_id
+			? lw_xasprintf("managed identity %s", e->client_id)
+			: lw_xstrdup("managed identity");
+	}
+	ho.ca_bundle = o->ca_bundle;
+	ho.timeout_ms = o->timeout_ms;
+	ho.retries = o->retries;
+	ho.parallel = 1;
+	e->http = lw_http_new(&ho);
+	return e;
+}
+
+void lw_entra_free(struct lw_entra *e)
+{
+	if (!e)
+		return;
+	lw_http_free(e->http);
+	free(e->scope);
+	free(e->resource);
+	free(e->tenant);
+	free(e->client_id);
+	free(e->secret);
+	free(e->authority);
+	free(e->endpoint);
+	free(e->identity_header);
+	free(e->describe);
+	free(e->token);
+	pthread_mutex_destroy(&e->lock);
+	free(e);
+}
+
+const char *lw_entra_describe(const struct lw_entra *e)
+{
+	return e->describe;
+}
+
+int64_t lw_entra_fetches(struct lw_entra *e)
+{
+	int64_t n;
+	pthread_mutex_lock(&e->lock);
+	n = e->fetches;
+	pthread_mutex_unlock(&e->lock);
+	return n;
+}
+
+/* A JSON number or a numeric string (IMDS sends "3599"); -1 otherwise. */
+static int64_t json_int(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	if (cJSON_IsNumber(v))
+		return (int64_t)v->valuedouble;
+	if (cJSON_IsString(v) && v->valuestring[0]) {
+		char *end;
+		long long n = strtoll(v->valuestring, &end, 10);
+		if (!*end)
+			return n;
+	}
+	return -1;
+}
+
+static void build_request(struct lw_entra *e, struct lw_http_req *r)
+{
+	char *res = lw_http_escape(e->resource, false);
+	if (e->mode == CLIENT_SECRET) {
+		char *t = lw_http_escape(e->tenant, false);
+		char *c = lw_http_escape(e->client_id, false);
+		char *s = lw_http_escape(e->secret, false);
+		char *sc = lw_http_escape(e->scope, false);
+		r->method = "POST";
+		r->url = lw_xasprintf("%s/%s/oauth2/v2.0/token",
+				      e->authority, t);
+		r->body = lw_xasprintf("grant_type=client_credentials"
+				       "&client_id=%s&client_secret=%s"
+				       "&scope=%s", c, s, sc);
+		r->body_len = strlen(r->body);
+		lw_http_req_header(r, "Content-Type: "
+				   "application/x-www-form-urlencoded");
+		free(t);
+		free(c);
+		free(s);
+		free(sc);
+	} else {
+		const char *ver = e->mode == MI_APPSERVICE ? "2019-08-01"
+							   : "2018-02-01";
+		char *cid = e->client_id ? lw_http_escape(e->client_id, false)
+					 : NULL;
+		r->url = lw_xasprintf("%s%sapi-version=%s&resource=%s%s%s",
+				      e->endpoint,
+				      strchr(e->endpoint, '?') ? "&" : "?",
+				      ver, res, cid ? "&client_id=" : "",
+				      cid ? cid : "");
+		if (e->mode == MI_APPSERVICE)
+			lw_http_req_header(r, "X-IDENTITY-HEADER: %s",
+					   e->identity_header);
+		else
+			lw_http_req_header(r, "Metadata: true");
+		free(cid);
+	}
+	free(res);
+	r->max_body = TOKEN_MAX;
+}
+
+/* The answer's error, for a person: AADSTS codes name the problem. */
+static void token_error(struct lw_entra *e, struct lw_http_req *r,
+			struct lw_err *err)
+{
+	cJSON *j = cJSON_ParseWithLength(r->resp.data ? r->resp.data : "",
+					 r->resp.len);
+	const cJSON *code = cJSON_GetObjectItemCaseSensitive(j, "error");
+	const cJSON *desc = cJSON_GetObjectItemCaseSensitive(j,
+						"error_description");
+	char d[300] = "";
+	if (cJSON_IsObject(code)) {	/* App Service: {"error":{"code",..}} */
+		desc = cJSON_GetObjectItemCaseSensitive(code, "message");
+		code = cJSON_GetObjectItemCaseSensitive(code, "code");
+	}
+	if (cJSON_IsString(desc)) {
+		snprintf(d, sizeof(d), "%s", desc->valuestring);
+		d[strcspn(d, "\r\n")] = '\0';
+	}
+	if (cJSON_IsString(code))
+		lw_err_set(err, r->status == 401 || r->status == 400 ||
+			   r->status == 403 ? LW_EAUTH : r->rc,
+			   "Entra ID token (%s) refused: %s%s%s", e->describe,
+			   code->valuestring, d[0] ? ": " : "", d);
+	else
+		lw_err_set(err, r->rc, "Entra ID token (%s): %s",
+			   e->describe, r->err.msg);
+	cJSON_Delete(j);
+}
+
+static int fetch(struct lw_entra *e, struct lw_err *err)
+{
+	struct lw_http_req r;
+	cJSON *j;
+	const cJSON *tok;
+	int64_t life = -1, now_ms = lw_http_now_ms();
+	int rc;
+
+	lw_http_req_init(&r);
+	build_request(e, &r);
+	e->fetches++;
+	rc = lw_http_do(e->http, &r, 0, err);
+	if (rc != LW_OK) {
+		token_error(e, &r, err);
+		rc = err ? err->code : rc;
+		lw_http_req_free(&r);
+		return rc ? rc : LW_EAUTH;
+	}
+	j = cJSON_ParseWithLength(r.resp.data ? r.resp.data : "", r.resp.len);
+	tok = cJSON_GetObjectItemCaseSensitive(j, "access_token");
+	if (!cJSON_IsString(tok) || !tok->valuestring[0]) {
+		cJSON_Delete(j);
+		lw_http_req_free(&r);
+		return lw_err_set(err, LW_EPARSE, "Entra ID token (%s): the "
+				  "answer has no access_token", e->describe);
+	}
+	life = json_int(j, "expires_in");
+	if (life < 0) {
+		int64_t on = json_int(j, "expires_on");
+		if (on > 0)
+			life = on - (int64_t)time(NULL);
+	}
+	if (life <= 0)
+		life = 300;	/* unknown: keep it briefly */
+	free(e->token);
+	e->token = lw_xstrdup(tok->valuestring);
+	lw_secret_register(e->token);
+	/* refresh 5 minutes early, or halfway for short-lived tokens */
+	e->refresh_ms = now_ms + (life - (life / 2 < 300 ? life / 2 : 300))
+			* 1000;
+	cJSON_Delete(j);
+	lw_http_req_free(&r);
+	return LW_OK;
+}
+
+/* *token: owned by the caller. */
+int lw_entra_token(struct lw_entra *e, char **token, struct lw_err *err)
+{
+	int rc = LW_OK;
+	*token = NULL;
+	pthread_mutex_lock(&e->lock);
+	if (!e->token || lw_http_now_ms() >= e->refresh_ms)
+		rc = fetch(e, err);
+	if (rc == LW_OK)
+		*token = lw_xstrdup(e->token);
+	pthread_mutex_unlock(&e->lock);
+	return rc;
+}

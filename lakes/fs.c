@@ -1,0 +1,241 @@
+/* fs.c - lake kind "fs": a directory on the local filesystem. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include "lakewatch/lake.h"
+#include "lakewatch/util.h"
+
+#define MAX_DEPTH 64
+#define CHUNK (256 * 1024)
+
+struct lw_lake {
+	struct lw_lake_base base;
+	char *root;		/* owned, absolute or as configured */
+	int delay_ms;		/* LAKEWATCH_FS_DELAY_MS: slow lake for tests */
+	int64_t reads, bytes_in;
+};
+
+static struct lw_lake *fs_open(const char *name, const cJSON *cfg,
+			       struct lw_cfgctx *cc)
+{
+	static const char *const keys[] = {"kind", "root", "description", NULL};
+	char *root = NULL;
+	const char *desc = NULL;
+	if (lw_cfg_keys(cc, cfg, name, keys) ||
+	    lw_cfg_path(cc, cfg, "root", true, &root) ||
+	    lw_cfg_str(cc, cfg, "description", false, &desc)) {
+		free(root);
+		return NULL;
+	}
+	struct lw_lake *l = lw_xcalloc(1, sizeof *l);
+	l->base.kind = &lw_lake_fs;
+	l->base.name = lw_xstrdup(name);
+	l->base.display = lw_xasprintf("fs:%s", root);
+	l->root = root;
+	const char *d = getenv("LAKEWATCH_FS_DELAY_MS");
+	l->delay_ms = d ? atoi(d) : 0;
+	return l;
+}
+
+static void fs_close(struct lw_lake *l)
+{
+	if (!l)
+		return;
+	free(l->base.name);
+	free(l->base.display);
+	free(l->root);
+	free(l);
+}
+
+static int errno_rc(int e)
+{
+	return e == ENOENT || e == ENOTDIR ? LW_ENOTFOUND :
+	       e == EACCES || e == EPERM ? LW_EPERM : LW_EIO;
+}
+
+/* Full local path of a lake path; caller frees. */
+static char *full(const struct lw_lake *l, const char *path)
+{
+	return *path ? lw_xasprintf("%s/%s", l->root, path) :
+		       lw_xstrdup(l->root);
+}
+
+static void nap(const struct lw_lake *l)
+{
+	if (l->delay_ms > 0) {
+		struct timespec ts = {l->delay_ms / 1000,
+				      (long)(l->delay_ms % 1000) * 1000000L};
+		nanosleep(&ts, NULL);
+	}
+}
+
+/* Walk dir (lake path rel) depth-first, calling cb for regular files. */
+static int walk(struct lw_lake *l, const char *rel, int depth, lw_entry_cb cb,
+		void *ud, struct lw_err *err)
+{
+	if (depth > MAX_DEPTH)
+		return lw_err_set(err, LW_ETOOBIG, "%s: directories nested deeper "
+				  "than %d (a symlink loop?)", rel, MAX_DEPTH);
+	char *dpath = full(l, rel);
+	DIR *d = opendir(dpath);
+	if (!d) {
+		int e = errno;
+		lw_err_set(err, errno_rc(e), "%s: cannot open directory: %s",
+			   dpath, strerror(e));
+		free(dpath);
+		return err->code;
+	}
+	int rc = LW_OK;
+	struct dirent *de;
+	while (rc == LW_OK && (de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		char *child = *rel ? lw_xasprintf("%s/%s", rel, de->d_name) :
+				     lw_xstrdup(de->d_name);
+		struct stat st;
+		if (fstatat(dirfd(d), de->d_name, &st, 0) != 0) {
+			/* a dangling symlink is not data: skip it */
+			free(child);
+			continue;
+		}
+		if (S_ISDIR(st.st_mode)) {
+			rc = walk(l, child, depth + 1, cb, ud, err);
+		} else if (S_ISREG(st.st_mode)) {
+			struct lw_entry e = {child, (int64_t)st.st_size,
+					     (int64_t)st.st_mtime};
+			nap(l);
+			rc = cb(ud, &e);
+		}
+		free(child);
+	}
+	closedir(d);
+	free(dpath);
+	return rc;
+}
+
+static int fs_list(struct lw_lake *l, const char *prefix, lw_entry_cb cb,
+		   void *ud, struct lw_err *err)
+{
+	char *p = full(l, prefix);
+	struct stat st;
+	if (stat(p, &st) != 0) {
+		int e = errno;
+		lw_err_set(err, errno_rc(e), "%s: %s", p, e == ENOENT ?
+			   "no such directory" : strerror(e));
+		free(p);
+		return err->code;
+	}
+	free(p);
+	if (!S_ISDIR(st.st_mode)) {
+		/* A single file named as the dataset path. */
+		struct lw_entry e = {(char *)prefix, (int64_t)st.st_size,
+				     (int64_t)st.st_mtime};
+		return cb(ud, &e);
+	}
+	return walk(l, prefix, 0, cb, ud, err);
+}
+
+static int open_file(struct lw_lake *l, const char *path, int64_t *size,
+		     struct lw_err *err)
+{
+	char *p = full(l, path);
+	int fd = open(p, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		int e = errno;
+		if (fd >= 0)
+			close(fd);
+		lw_err_set(err, errno_rc(e), "%s: %s", p, strerror(e));
+		free(p);
+		return -1;
+	}
+	free(p);
+	*size = (int64_t)st.st_size;
+	return fd;
+}
+
+static int fs_read(struct lw_lake *l, const char *path, int64_t off,
+		   int64_t len, struct lw_buf *out, struct lw_err *err)
+{
+	int64_t size;
+	int fd = open_file(l, path, &size, err);
+	if (fd < 0)
+		return err->code;
+	if (off < 0)
+		off = size + off < 0 ? 0 : size + off;
+	if (len < 0 || off + len > size)
+		len = size > off ? size - off : 0;
+	int rc = LW_OK;
+	char chunk[CHUNK];
+	l->reads++;
+	while (len > 0) {
+		size_t want = len < CHUNK ? (size_t)len : CHUNK;
+		ssize_t r = pread(fd, chunk, want, (off_t)off);
+		if (r < 0) {
+			rc = lw_err_set(err, LW_EIO, "%s: read: %s", path,
+					strerror(errno));
+			break;
+		}
+		if (r == 0)
+			break;
+		if (lw_buf_add(out, chunk, (size_t)r)) {
+			rc = lw_err_set(err, LW_ETOOBIG, "%s: more than %zu bytes "
+					"to read", path, out->max);
+			break;
+		}
+		l->bytes_in += r;
+		off += r;
+		len -= r;
+	}
+	close(fd);
+	return rc;
+}
+
+static int fs_stream(struct lw_lake *l, const char *path, lw_chunk_cb cb,
+		     void *ud, struct lw_err *err)
+{
+	int64_t size;
+	int fd = open_file(l, path, &size, err);
+	if (fd < 0)
+		return err->code;
+	char *chunk = lw_xmalloc(CHUNK);
+	int rc = LW_OK;
+	l->reads++;
+	for (;;) {
+		ssize_t r = read(fd, chunk, CHUNK);
+		if (r < 0) {
+			rc = lw_err_set(err, LW_EIO, "%s: read: %s", path,
+					strerror(errno));
+			break;
+		}
+		if (r == 0)
+			break;
+		l->bytes_in += r;
+		if ((rc = cb(ud, chunk, (size_t)r)) != LW_OK)
+			break;
+	}
+	free(chunk);
+	close(fd);
+	return rc;
+}
+
+static void fs_stats(struct lw_lake *l, int64_t *requests, int64_t *bytes_in)
+{
+	*requests = l->reads;
+	*bytes_in = l->bytes_in;
+}
+
+const struct lw_lake_kind lw_lake_fs = {
+	.name = "fs",
+	.open = fs_open,
+	.close = fs_close,
+	.list = fs_list,
+	.read = fs_read,
+	.stream = fs_stream,
+	.stats = fs_stats,
+};

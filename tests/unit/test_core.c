@@ -1,0 +1,219 @@
+/* test_core.c - buffers, durations, times, redaction, JSON with comments. */
+#include "unit.h"
+#include <stdio.h>
+#include "lakewatch/buf.h"
+#include "lakewatch/err.h"
+#include "lakewatch/jsonc.h"
+#include "lakewatch/secret.h"
+#include "lakewatch/util.h"
+#include "lakewatch/model.h"
+
+static void buf_hard_max(void **st)
+{
+	(void)st;
+	struct lw_buf b;
+	lw_buf_init(&b, 8);
+	assert_int_equal(lw_buf_adds(&b, "12345678"), LW_OK);
+	assert_int_equal(lw_buf_addc(&b, 'x'), LW_ETOOBIG);
+	assert_int_equal(b.len, 8);
+	assert_string_equal(b.data, "12345678");
+	lw_buf_reset(&b);
+	assert_int_equal(lw_buf_addf(&b, "%d-%s", 42, "ab"), LW_OK);
+	assert_string_equal(b.data, "42-ab");
+	assert_int_equal(lw_buf_addf(&b, "%s", "too long"), LW_ETOOBIG);
+	char *s = lw_buf_steal(&b);
+	assert_string_equal(s, "42-ab");
+	free(s);
+	assert_null(b.data);
+}
+
+static void durations(void **st)
+{
+	(void)st;
+	int64_t s;
+	assert_int_equal(lw_duration_parse("30m", &s), LW_OK);
+	assert_int_equal(s, 1800);
+	assert_int_equal(lw_duration_parse("1d12h", &s), LW_OK);
+	assert_int_equal(s, 129600);
+	assert_int_equal(lw_duration_parse("2w", &s), LW_OK);
+	assert_int_equal(s, 14 * 86400);
+	assert_int_equal(lw_duration_parse("6", &s), LW_EPARSE);
+	assert_int_equal(lw_duration_parse("h", &s), LW_EPARSE);
+	assert_int_equal(lw_duration_parse("", &s), LW_EPARSE);
+	assert_int_equal(lw_duration_parse("5x", &s), LW_EPARSE);
+	assert_int_equal(lw_duration_parse("99999999999999999999d", &s),
+			 LW_EPARSE);
+	char b[32];
+	assert_string_equal(lw_duration_fmt(7 * 3600 + 5, b, sizeof b), "7h");
+	assert_string_equal(lw_duration_fmt(2 * 86400 + 3 * 3600, b, sizeof b),
+			    "2d3h");
+	assert_string_equal(lw_duration_fmt(45, b, sizeof b), "45s");
+}
+
+static void times(void **st)
+{
+	(void)st;
+	int64_t t;
+	assert_int_equal(lw_time_parse("1970-01-02", &t), LW_OK);
+	assert_int_equal(t, 86400);
+	assert_int_equal(lw_time_parse("2026-11-20T03:00:00Z", &t), LW_OK);
+	int64_t base = t;
+	assert_int_equal(lw_time_parse("2026-11-20T04:00:00+01:00", &t), LW_OK);
+	assert_int_equal(t, base);
+	assert_int_equal(lw_time_parse("2026-11-20T03:00:00.123456Z", &t), LW_OK);
+	assert_int_equal(t, base);
+	assert_int_equal(lw_time_parse("2026-11-20T03", &t), LW_OK);
+	assert_int_equal(t, base);
+	assert_int_equal(lw_time_parse("2026-02-30", &t), LW_EPARSE);
+	assert_int_equal(lw_time_parse("2026-11-20T25:00", &t), LW_EPARSE);
+	assert_int_equal(lw_time_parse("2026-11-20x", &t), LW_EPARSE);
+	assert_int_equal(lw_time_parse_http("Sun, 06 Nov 1994 08:49:37 GMT", &t),
+			 LW_OK);
+	assert_int_equal(t, 784111777);
+	char b[32];
+	assert_string_equal(lw_time_fmt(784111777, b, sizeof b),
+			    "1994-11-06T08:49:37Z");
+}
+
+static void redaction(void **st)
+{
+	(void)st;
+	char url[] = "https://a.blob.core.windows.net/c?sv=2022&sig=abc%2Bdef123&se=1";
+	lw_redact(url);
+	assert_null(strstr(url, "abc%2Bdef123"));
+	assert_non_null(strstr(url, "sig=***&se=1"));
+	char cs[] = "DefaultEndpointsProtocol=https;AccountName=x;AccountKey=Zm9vYmFyYmF6==;EndpointSuffix=core";
+	lw_redact(cs);
+	assert_null(strstr(cs, "Zm9vYmFyYmF6"));
+	assert_non_null(strstr(cs, "AccountName=x"));
+	char hdr[] = "Authorization: Bearer eyJ0eXAiOiJKV1Qi.x.y";
+	lw_redact(hdr);
+	assert_string_equal(hdr, "Authorization: Bearer ***");
+	char sk[] = "Authorization: SharedKey devstoreaccount1:AbCdEf0123==";
+	lw_redact(sk);
+	assert_string_equal(sk, "Authorization: SharedKey devstoreaccount1:***");
+	lw_secret_register("s3cr3t-value-xyz");
+	char free_text[] = "failed with key s3cr3t-value-xyz in it";
+	lw_redact(free_text);
+	assert_string_equal(free_text, "failed with key *** in it");
+	struct lw_err e;
+	lw_err_set(&e, LW_EAUTH, "token s3cr3t-value-xyz rejected");
+	assert_null(strstr(e.msg, "s3cr3t"));
+	lw_secret_register("short");	/* too short to be matched safely */
+	char word[] = "a short word";
+	lw_redact(word);
+	assert_string_equal(word, "a short word");
+	lw_secret_clear_all();
+}
+
+static void jsonc_positions(void **st)
+{
+	(void)st;
+	const char *text = "// comment\n{\n  /* block */ \"a\": 1,\n  \"b\": [true, null,],\n}\n";
+	struct lw_jsonc *d;
+	struct lw_err err;
+	assert_int_equal(lw_jsonc_parse(text, strlen(text), &d, &err), LW_OK);
+	const cJSON *b = cJSON_GetObjectItemCaseSensitive(lw_jsonc_root(d), "b");
+	assert_true(cJSON_IsArray(b));
+	assert_int_equal(cJSON_GetArraySize(b), 2);
+	int line, col;
+	lw_jsonc_pos(d, b, &line, &col);
+	assert_int_equal(line, 4);
+	assert_int_equal(col, 3);
+	lw_jsonc_free(d);
+}
+
+static void jsonc_errors(void **st)
+{
+	(void)st;
+	static const struct { const char *text, *want; } cases[] = {
+		{"{\"a\": 1 \"b\": 2}", "line 1, column 9: expected ',' or '}'"},
+		{"{\"a\": 1, \"a\": 2}", "duplicate key \"a\""},
+		{"{\"a\": tru}", "line 1, column 7: expected a value"},
+		{"{\"a\": \"x", "string is not closed"},
+		{"{} x", "expected the end of the file"},
+		{"/* open", "comment is not closed"},
+		{"", "expected a value, but the file ends"},
+		{"{\"a\": \"\\ud800\"}", "unpaired UTF-16 surrogate"},
+		{"[1.]", "expected digits after '.'"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct lw_jsonc *d;
+		struct lw_err err;
+		assert_int_equal(lw_jsonc_parse(cases[i].text,
+			strlen(cases[i].text), &d, &err), LW_EPARSE);
+		assert_null(d);
+		if (!strstr(err.msg, cases[i].want))
+			fail_msg("case %zu: '%s' lacks '%s'", i, err.msg,
+				 cases[i].want);
+	}
+	char deep[200];
+	memset(deep, '[', sizeof deep - 1);
+	deep[sizeof deep - 1] = '\0';
+	struct lw_jsonc *d;
+	struct lw_err err;
+	assert_int_equal(lw_jsonc_parse(deep, strlen(deep), &d, &err), LW_EPARSE);
+	assert_non_null(strstr(err.msg, "deeper than 64"));
+}
+
+static void types(void **st)
+{
+	(void)st;
+	enum lw_type t;
+	int p, s;
+	assert_int_equal(lw_type_parse("decimal(10,2)", &t, &p, &s), LW_OK);
+	assert_int_equal(t, LW_T_DECIMAL);
+	assert_int_equal(p, 10);
+	assert_int_equal(s, 2);
+	assert_int_equal(lw_type_parse("decimal(10,2", &t, &p, &s), LW_EPARSE);
+	assert_int_equal(lw_type_parse("decimal(2,10)", &t, &p, &s), LW_EPARSE);
+	assert_int_equal(lw_type_parse("BIGINT", &t, &p, &s), LW_OK);
+	assert_int_equal(t, LW_T_INT64);
+	assert_int_equal(lw_type_parse("varchar2", &t, &p, &s), LW_EPARSE);
+}
+
+static void obs_roundtrip(void **st)
+{
+	(void)st;
+	struct lw_obs o, back;
+	lw_obs_init(&o);
+	o.files = 3;
+	o.rows = 12034;
+	o.newest_mtime = 1700000000;
+	o.has_schema = true;
+	struct lw_column *c = lw_schema_add(&o.schema, "amount", LW_T_DECIMAL,
+					    "FIXED_LEN_BYTE_ARRAY/DECIMAL");
+	c->precision = 12;
+	c->scale = 2;
+	lw_obs_add_ferr(&o, "x/part-1.parquet", "bad magic %d", 7);
+	cJSON_AddNumberToObject(lw_obs_detail(&o), "k", 5);
+	cJSON *j = lw_obs_to_json(&o);
+	assert_int_equal(lw_obs_from_json(j, &back), LW_OK);
+	assert_int_equal(back.files, 3);
+	assert_int_equal(back.rows, 12034);
+	assert_int_equal(back.newest_mtime, 1700000000);
+	assert_true(back.has_schema);
+	assert_int_equal(back.schema.n, 1);
+	assert_true(lw_column_same_type(&back.schema.cols[0], &o.schema.cols[0]));
+	assert_int_equal(back.nferrs, 1);
+	assert_string_equal(back.ferrs[0].msg, "bad magic 7");
+	assert_non_null(cJSON_GetObjectItem(back.detail, "k"));
+	cJSON_Delete(j);
+	lw_obs_free(&o);
+	lw_obs_free(&back);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(buf_hard_max),
+		cmocka_unit_test(durations),
+		cmocka_unit_test(times),
+		cmocka_unit_test(redaction),
+		cmocka_unit_test(jsonc_positions),
+		cmocka_unit_test(jsonc_errors),
+		cmocka_unit_test(types),
+		cmocka_unit_test(obs_roundtrip),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,543 @@
+/* test_parquet_pages.c - the column reader against DuckDB.
+ *
+ * Expected values come from tests/fixtures/parquet/duck_rows.js, which
+ * reads the same file with DuckDB (from node) at test time; the reader's
+ * cells are compared with DuckDB's VARCHAR casts of the same columns.
+ */
+#include "unit.h"
+#include <stdio.h>
+#include <errno.h>
+#include <math.h>
+#include <glob.h>
+#include <unistd.h>
+#include "lakewatch/parquet.h"
+#include "lakewatch/util.h"
+
+/* ---- an in-test lake over local files ---------------------------------- */
+
+struct lw_lake {
+	struct lw_lake_base base;
+	int reads;
+	int64_t bytes;
+};
+
+static int tl_read(struct lw_lake *l, const char *path, int64_t off,
+		   int64_t len, struct lw_buf *out, struct lw_err *err)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return lw_err_set(err, LW_ENOTFOUND, "%s: %s", path,
+				  strerror(errno));
+	fseek(f, 0, SEEK_END);
+	int64_t n = ftell(f);
+	int64_t a = off < 0 ? n + off : off;
+	if (a < 0)
+		a = 0;
+	int64_t b = (len < 0 || off < 0) ? n : a + len;
+	if (b > n)
+		b = n;
+	l->reads++;
+	int rc = LW_OK;
+	if (a < b) {
+		size_t k = (size_t)(b - a);
+		char *tmp = malloc(k);
+		fseek(f, a, SEEK_SET);
+		if (fread(tmp, 1, k, f) != k)
+			rc = LW_EIO;
+		else
+			rc = lw_buf_add(out, tmp, k);
+		l->bytes += (int64_t)k;
+		free(tmp);
+	}
+	fclose(f);
+	return rc ? lw_err_set(err, rc, "read failed") : LW_OK;
+}
+
+static const struct lw_lake_kind test_kind = { .name = "t",
+					       .read = tl_read };
+
+/* ---- DuckDB's view ----------------------------------------------------- */
+
+/* Rows as DuckDB reads them, or NULL when node/DuckDB is not usable. */
+static cJSON *duck_rows(const char *file, const char *const *exprs,
+			size_t n)
+{
+	struct lw_buf cmd, out;
+	lw_buf_init(&cmd, 1 << 16);
+	lw_buf_init(&out, 64 << 20);
+	lw_buf_addf(&cmd, "node tests/fixtures/parquet/duck_rows.js '%s'",
+		    file);
+	for (size_t i = 0; i < n; i++)
+		lw_buf_addf(&cmd, " '%s'", exprs[i]);
+	FILE *p = popen(cmd.data, "r");
+	assert_non_null(p);
+	char chunk[65536];
+	size_t k;
+	while ((k = fread(chunk, 1, sizeof chunk, p)) > 0)
+		assert_int_equal(lw_buf_add(&out, chunk, k), LW_OK);
+	int st = pclose(p);
+	if (st != 0)
+		fail_msg("duck_rows.js failed (%d) for %s", st, file);
+	cJSON *j = cJSON_Parse(out.data ? out.data : "");
+	assert_non_null(j);
+	lw_buf_free(&cmd);
+	lw_buf_free(&out);
+	return j;
+}
+
+static bool have_duckdb(void)
+{
+	return system("node -e \"require('./node_modules/@duckdb/node-api')\""
+		      " >/dev/null 2>&1") == 0;
+}
+
+struct check {
+	const char *file;
+	cJSON *rows;
+	const bool *hex;
+	size_t row, ncells, nonnull, items;
+};
+
+static void hexs(const uint8_t *p, size_t n, char *out)
+{
+	for (size_t i = 0; i < n; i++)
+		sprintf(out + 2 * i, "%02X", p[i]);
+	out[2 * n] = 0;
+}
+
+/* Compare one scalar cell with a JSON value (DuckDB's VARCHAR cast, or an
+ * element of a to_json() list). */
+static void cmp_scalar(const struct check *ck, size_t col,
+		       const struct lw_pq_value *v, const cJSON *j)
+{
+	char num[64], *hx;
+	const char *s = cJSON_IsString(j) ? j->valuestring : NULL;
+	if (cJSON_IsNumber(j)) {
+		snprintf(num, sizeof num, "%.17g", j->valuedouble);
+		s = num;
+	} else if (cJSON_IsBool(j)) {
+		s = cJSON_IsTrue(j) ? "true" : "false";
+	}
+	if (cJSON_IsNull(j) || !j) {
+		if (v->kind != LW_PQV_NULL)
+			fail_msg("%s row %zu col %zu: want null, got kind %d",
+				 ck->file, ck->row, col, v->kind);
+		return;
+	}
+	if (!s)
+		fail_msg("%s row %zu col %zu: odd JSON", ck->file, ck->row,
+			 col);
+	switch (v->kind) {
+	case LW_PQV_NULL:
+		fail_msg("%s row %zu col %zu: got null, want %s", ck->file,
+			 ck->row, col, s);
+		break;
+	case LW_PQV_BOOL:
+		assert_string_equal(v->v.b ? "true" : "false", s);
+		break;
+	case LW_PQV_INT32:
+		assert_int_equal(v->v.i32, strtoll(s, NULL, 10));
+		break;
+	case LW_PQV_INT64:
+		assert_int_equal(v->v.i64, strtoll(s, NULL, 10));
+		break;
+	case LW_PQV_FLOAT:
+		if ((float)strtod(s, NULL) != v->v.f)
+			fail_msg("%s row %zu: float %g want %s", ck->file,
+				 ck->row, v->v.f, s);
+		break;
+	case LW_PQV_DOUBLE:
+		if (fabs(strtod(s, NULL) - v->v.d) > 1e-9 * fabs(v->v.d))
+			fail_msg("%s row %zu: double %g want %s", ck->file,
+				 ck->row, v->v.d, s);
+		break;
+	case LW_PQV_BYTES:
+		if (ck->hex && ck->hex[col]) {
+			hx = malloc(2 * v->v.bytes.len + 1);
+			hexs(v->v.bytes.p, v->v.bytes.len, hx);
+			if (strcmp(hx, s))
+				fail_msg("%s row %zu: %s want %s", ck->file,
+					 ck->row, hx, s);
+			free(hx);
+		} else if (strlen(s) != v->v.bytes.len ||
+			   memcmp(s, v->v.bytes.p, v->v.bytes.len)) {
+			fail_msg("%s row %zu col %zu: '%.*s' want '%s'",
+				 ck->file, ck->row, col,
+				 (int)v->v.bytes.len, v->v.bytes.p, s);
+		}
+		break;
+	default:
+		fail_msg("unexpected kind %d", v->kind);
+	}
+}
+
+static int check_row(void *ud, const struct lw_pq_value *cells, size_t n)
+{
+	struct check *ck = ud;
+	cJSON *row = cJSON_GetArrayItem(ck->rows, (int)ck->row);
+	if (!row)
+		fail_msg("%s: more rows than DuckDB's %d", ck->file,
+			 cJSON_GetArraySize(ck->rows));
+	assert_int_equal(n, ck->ncells);
+	for (size_t c = 0; c < n; c++) {
+		cJSON *j = cJSON_GetArrayItem(row, (int)c);
+		const struct lw_pq_value *v = &cells[c];
+		if (v->kind != LW_PQV_NULL)
+			ck->nonnull++;
+		if (v->kind != LW_PQV_LIST) {
+			cmp_scalar(ck, c, v, j);
+			continue;
+		}
+		/* A list: DuckDB gives to_json() text. */
+		if (!cJSON_IsString(j))
+			fail_msg("%s row %zu col %zu: got a list, want null",
+				 ck->file, ck->row, c);
+		cJSON *arr = cJSON_Parse(j->valuestring);
+		assert_non_null(arr);
+		if ((size_t)cJSON_GetArraySize(arr) != v->v.list.n)
+			fail_msg("%s row %zu col %zu: %zu items, want %s",
+				 ck->file, ck->row, c, v->v.list.n,
+				 j->valuestring);
+		for (size_t i = 0; i < v->v.list.n; i++)
+			cmp_scalar(ck, c, &v->v.list.items[i],
+				   cJSON_GetArrayItem(arr, (int)i));
+		ck->items += v->v.list.n;
+		cJSON_Delete(arr);
+	}
+	ck->row++;
+	return LW_OK;
+}
+
+/* Read cols of file with lakewatch and compare with DuckDB's exprs. */
+static struct check compare(const char *file, const char *const *cols,
+			    const char *const *exprs, const bool *hex,
+			    size_t n)
+{
+	struct lw_lake lake = { .base = { .kind = &test_kind } };
+	struct lw_err err = {0};
+	struct check ck = { .file = file, .hex = hex, .ncells = n };
+	ck.rows = duck_rows(file, exprs, n);
+	int rc = lw_parquet_read_columns(&lake, file, NULL, cols, n,
+					 check_row, &ck, &err);
+	if (rc)
+		fail_msg("%s: %s", file, err.msg);
+	if (ck.row != (size_t)cJSON_GetArraySize(ck.rows))
+		fail_msg("%s: %zu rows, DuckDB %d", file, ck.row,
+			 cJSON_GetArraySize(ck.rows));
+	cJSON_Delete(ck.rows);
+	ck.rows = NULL;
+	return ck;
+}
+
+static char *tp(const char *name)
+{
+	return lw_xasprintf("%s/parquet/%s", lw_testdata(), name);
+}
+
+/* ---- cases ------------------------------------------------------------- */
+
+static void test_alltypes(void **state)
+{
+	(void)state;
+	if (!have_duckdb())
+		skip();
+	static const char *const cols[] = {
+		"id", "bool_col", "tinyint_col", "smallint_col", "int_col",
+		"bigint_col", "float_col", "double_col", "date_string_col",
+		"string_col", "no_such_column"
+	};
+	static const char *const exprs[] = {
+		"id", "bool_col", "tinyint_col", "smallint_col", "int_col",
+		"bigint_col", "float_col", "double_col", "hex(date_string_col)",
+		"hex(string_col)", "NULL"
+	};
+	static const bool hex[] = { [8] = true, [9] = true };
+	/* PLAIN (plain), dictionaries (dictionary), snappy (snappy). */
+	const char *files[] = { "alltypes_plain.parquet",
+				"alltypes_dictionary.parquet",
+				"alltypes_plain.snappy.parquet" };
+	for (size_t i = 0; i < 3; i++) {
+		char *f = tp(files[i]);
+		struct check ck = compare(f, cols, exprs, hex, 11);
+		assert_true(ck.row >= 2);
+		assert_int_equal(ck.nonnull, ck.row * 10);
+		free(f);
+	}
+}
+
+static void test_v2_and_lists(void **state)
+{
+	(void)state;
+	if (!have_duckdb())
+		skip();
+	/* Data page v2, snappy, RLE booleans, a list with nulls. */
+	static const char *const c1[] = { "a", "c", "d", "e" };
+	static const char *const e1[] = { "a", "c", "d", "to_json(e)" };
+	char *f = tp("datapage_v2.snappy.parquet");
+	struct check ck = compare(f, c1, e1, NULL, 4);
+	assert_int_equal(ck.row, 5);
+	assert_true(ck.items >= 5);
+	free(f);
+
+	/* Lists through the full path too. */
+	static const char *const c2[] = { "int64_list", "utf8_list.list.item" };
+	static const char *const e2[] = { "to_json(int64_list)",
+					  "to_json(utf8_list)" };
+	f = tp("list_columns.parquet");
+	ck = compare(f, c2, e2, NULL, 2);
+	assert_int_equal(ck.row, 3);
+	assert_true(ck.items > 3);
+	free(f);
+
+	/* Repeated primitives without a LIST annotation. */
+	static const char *const c3[] = {
+		"Int32_list", "String_list", "group_of_lists.Int32_list_in_group"
+	};
+	static const char *const e3[] = {
+		"to_json(Int32_list)", "to_json(String_list)",
+		"to_json(group_of_lists.Int32_list_in_group)"
+	};
+	f = tp("repeated_primitive_no_list.parquet");
+	ck = compare(f, c3, e3, NULL, 3);
+	assert_int_equal(ck.row, 4);
+	free(f);
+
+	/* An empty list. */
+	static const char *const c4[] = { "emptylist" };
+	static const char *const e4[] = { "to_json(emptylist)" };
+	f = tp("null_list.parquet");
+	ck = compare(f, c4, e4, NULL, 1);
+	assert_int_equal(ck.row, 1);
+	free(f);
+}
+
+static void test_codecs_and_nulls(void **state)
+{
+	(void)state;
+	if (!have_duckdb())
+		skip();
+	struct {
+		const char *file, *col, *expr;
+		size_t rows;
+	} cases[] = {
+		{ "nulls.snappy.parquet", "b_struct.b_c_int",
+		  "b_struct.b_c_int", 8 },
+		{ "concatenated_gzip_members.parquet", "long_col", "long_col",
+		  513 },
+		{ "rle_boolean_encoding.parquet", "datatype_boolean",
+		  "datatype_boolean", 68 },
+		{ "page_v2_empty_compressed.parquet", "integer_column",
+		  "integer_column", 10 },
+		{ "datapage_v2_empty_datapage.snappy.parquet", "value",
+		  "value", 1 },
+		{ "int32_with_null_pages.parquet", "int32_field",
+		  "int32_field", 1000 },
+		{ "rle-dict-snappy-checksum.parquet", "binary_field",
+		  "hex(binary_field)", 1000 },
+		{ "plain-dict-uncompressed-checksum.parquet", "long_field",
+		  "long_field", 1000 },
+		{ "dict-page-offset-zero.parquet", "l_partkey", "l_partkey",
+		  39 },
+		{ "fixed_length_decimal.parquet", "value",
+		  "hex(to_binary(value))", 24 },
+		{ "int96_from_spark.parquet", "a", "NULL", 0 },
+		{ "alltypes_tiny_pages.parquet", "string_col", "string_col",
+		  7300 },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char *f = tp(cases[i].file);
+		bool hex[1] = { !strncmp(cases[i].expr, "hex(", 4) };
+		if (!strcmp(cases[i].expr, "NULL") ||
+		    strstr(cases[i].expr, "to_binary")) {
+			free(f);
+			continue;	/* DuckDB has no byte view of these */
+		}
+		struct check ck = compare(f, &cases[i].col, &cases[i].expr,
+					  hex, 1);
+		if (ck.row != cases[i].rows)
+			fail_msg("%s: %zu rows", cases[i].file, ck.row);
+		free(f);
+	}
+}
+
+static int count_row(void *ud, const struct lw_pq_value *cells, size_t n)
+{
+	(void)cells;
+	(void)n;
+	int *k = ud;
+	return ++*k == 3 ? LW_ESTOP : LW_OK;
+}
+
+static int fail_row(void *ud, const struct lw_pq_value *cells, size_t n)
+{
+	(void)ud;
+	(void)cells;
+	(void)n;
+	return LW_EPARSE;
+}
+
+static void expect_err(const char *file, const char *col, int code,
+		       const char *msg)
+{
+	struct lw_lake lake = { .base = { .kind = &test_kind } };
+	struct lw_err err = {0};
+	int k = 0;
+	char *f = tp(file);
+	int rc = lw_parquet_read_columns(&lake, f, NULL, &col, 1, count_row,
+					 &k, &err);
+	if (rc != code || !strstr(err.msg, msg))
+		fail_msg("%s: rc %d '%s', want %d '%s'", file, rc, err.msg,
+			 code, msg);
+	assert_non_null(strstr(err.msg, file));	/* names the file */
+	free(f);
+}
+
+static void test_errors(void **state)
+{
+	(void)state;
+	expect_err("datapage_v2.snappy.parquet", "b", LW_EUNSUPPORTED,
+		   "DELTA_BINARY_PACKED");
+	expect_err("hadoop_lz4_compressed.parquet", "c0", LW_EUNSUPPORTED,
+		   "LZ4");
+	expect_err("byte_stream_split.zstd.parquet", "f32", LW_EUNSUPPORTED,
+		   "BYTE_STREAM_SPLIT");
+	expect_err("nested_lists.snappy.parquet", "a", LW_EUNSUPPORTED,
+		   "nested");
+	expect_err("encrypt_columns_and_footer.parquet.encrypted", "x",
+		   LW_EUNSUPPORTED, "encrypted footer");
+
+	/* LW_ESTOP stops early and is not an error. */
+	struct lw_lake lake = { .base = { .kind = &test_kind } };
+	struct lw_err err = {0};
+	int k = 0;
+	const char *col = "id";
+	char *f = tp("alltypes_plain.parquet");
+	assert_int_equal(lw_parquet_read_columns(&lake, f, NULL, &col, 1,
+						 count_row, &k, &err), LW_OK);
+	assert_int_equal(k, 3);
+	/* Another code from the callback comes back. */
+	assert_int_equal(lw_parquet_read_columns(&lake, f, NULL, &col, 1,
+						 fail_row, &k, &err),
+			 LW_EPARSE);
+	assert_non_null(strstr(err.msg, "callback"));
+	free(f);
+}
+
+/* The reader on corrupt copies of a small file: errors, never crashes. */
+static void test_corrupt_pages(void **state)
+{
+	(void)state;
+	char *f = tp("alltypes_plain.snappy.parquet");
+	char *data;
+	size_t n;
+	struct lw_err err = {0};
+	assert_int_equal(lw_read_file(f, 1 << 20, &data, &n, &err), LW_OK);
+	char tmp[] = "/tmp/lw_pq_XXXXXX";
+	int fd = mkstemp(tmp);
+	assert_true(fd >= 0);
+	close(fd);
+	static const char *const cols[] = { "id", "string_col", "bool_col",
+					    "double_col" };
+	int failures = 0;
+	for (size_t i = 4; i < n - 8; i += 3) {
+		char save = data[i];
+		data[i] ^= 0x5a;
+		FILE *o = fopen(tmp, "wb");
+		fwrite(data, 1, n, o);
+		fclose(o);
+		struct lw_lake lake = { .base = { .kind = &test_kind } };
+		int k = 0;
+		if (lw_parquet_read_columns(&lake, tmp, NULL, cols, 4,
+					    count_row, &k, &err))
+			failures++;
+		data[i] = save;
+	}
+	assert_true(failures > 0);
+	unlink(tmp);
+	free(data);
+	free(f);
+}
+
+/* ---- Delta checkpoints ------------------------------------------------- */
+
+static bool has_leaf(const char *file, const char *dotted)
+{
+	struct lw_lake lake = { .base = { .kind = &test_kind } };
+	struct lw_parquet_meta m;
+	struct lw_err err = {0};
+	bool found = false;
+	if (lw_parquet_read_meta(&lake, file, -1, &m, NULL, &err))
+		fail_msg("%s: %s", file, err.msg);
+	for (size_t g = 0; g < m.nrgs && !found && g < 1; g++)
+		for (size_t c = 0; c < m.rgs[g].ncols; c++) {
+			const struct lw_pq_column_chunk *cc =
+				&m.rgs[g].cols[c];
+			char buf[512] = "";
+			for (size_t k = 0; k < cc->npath; k++) {
+				if (k)
+					strcat(buf, ".");
+				strncat(buf, cc->path[k], 100);
+			}
+			if (!strcmp(buf, dotted))
+				found = true;
+		}
+	lw_parquet_meta_free(&m);
+	return found;
+}
+
+static void test_delta_checkpoints(void **state)
+{
+	(void)state;
+	if (!have_duckdb())
+		skip();
+	char *pat = lw_xasprintf("%s/delta/*/_delta_log/*.checkpoint.parquet",
+				 lw_testdata());
+	glob_t g;
+	assert_int_equal(glob(pat, 0, NULL, &g), 0);
+	assert_true(g.gl_pathc >= 5);
+	size_t adds = 0, dvs = 0;
+	for (size_t i = 0; i < g.gl_pathc; i++) {
+		const char *f = g.gl_pathv[i];
+		const char *cols[] = {
+			"add.path", "add.size", "add.dataChange",
+			"remove.path", "metaData.partitionColumns",
+			"protocol.minReaderVersion",
+			"add.partitionValues.key", "add.partitionValues.value",
+			"add.deletionVector.cardinality",
+			"metaData.format.provider"
+		};
+		const char *exprs[] = {
+			"add.path", "add.size", "add.dataChange",
+			"remove.path", "to_json(metaData.partitionColumns)",
+			"protocol.minReaderVersion",
+			"to_json(map_keys(add.partitionValues))",
+			"to_json(map_values(add.partitionValues))",
+			"add.deletionVector.cardinality",
+			"metaData.format.provider"
+		};
+		bool dv = has_leaf(f, "add.deletionVector.cardinality");
+		if (!dv)
+			exprs[8] = "NULL";
+		struct check ck = compare(f, cols, exprs, NULL, 10);
+		assert_true(ck.row > 0);
+		adds += ck.row;
+		dvs += dv;
+	}
+	assert_true(adds > 20);
+	assert_true(dvs >= 1);
+	globfree(&g);
+	free(pat);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_alltypes),
+		cmocka_unit_test(test_v2_and_lists),
+		cmocka_unit_test(test_codecs_and_nulls),
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_corrupt_pages),
+		cmocka_unit_test(test_delta_checkpoints),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,436 @@
+/* detail.c - screen 3: one dataset. Every check with measured value,
+ * thresholds and message; the observation; partitions with gaps marked;
+ * the schema with added, removed and retyped columns marked; row-count and
+ * age sparklines and the recent runs from history. It scrolls as one
+ * document; Tab jumps to the next section. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "app.h"
+#include "lakewatch/util.h"
+
+#define NSEC 6
+
+struct doc {
+	struct lw_app *a;
+	int y0, h, top, n;	/* n: lines so far */
+	int nsec;
+};
+
+/* Screen row of the next document line, or -1 when it is scrolled away. */
+static int line(struct doc *d)
+{
+	int n = d->n++;
+
+	if (n < d->top || n >= d->top + d->h)
+		return -1;
+	return d->y0 + n - d->top;
+}
+
+static void text(struct doc *d, int role, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void text(struct doc *d, int role, const char *fmt, ...)
+{
+	char b[1024];
+	va_list ap;
+	int y = line(d);
+
+	if (y < 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(b, sizeof b, fmt, ap);
+	va_end(ap);
+	lw_draw_str(d->a, y, 1, d->a->W - 2, role, b);
+}
+
+static void section(struct doc *d, const char *title)
+{
+	int y;
+
+	if (d->n)
+		line(d);	/* blank line between sections */
+	if (d->nsec < NSEC)
+		d->a->det_sec[d->nsec++] = d->n;
+	y = line(d);
+	if (y >= 0)
+		lw_draw_text(d->a, y, 0, d->a->W, LW_R_TITLE, title);
+}
+
+static const char *when(int64_t t, char *b, size_t n, bool date)
+{
+	time_t tt = (time_t)t;
+	struct tm lt;
+
+	if (t < 0)
+		return "-";
+	localtime_r(&tt, &lt);
+	strftime(b, n, date ? "%Y-%m-%d %H:%M:%S" : "%H:%M:%S", &lt);
+	return b;
+}
+
+static void draw_checks(struct doc *d, const struct lw_ds_run *dr)
+{
+	struct lw_app *a = d->a;
+	struct lw_tui_col c[] = {
+		{ "status", 7, 7, 0 }, { "check", 10, 14, 0 },
+		{ "measured", 8, 14, 1 }, { "thresholds", 10, 22, 2 },
+		{ "message", 10, 200, 0 },
+	};
+	int y;
+
+	section(d, "Checks");
+	lw_tui_columns(c, 5, a->W - 3, 4);
+	y = line(d);
+	if (y >= 0)
+		for (int i = 0; i < 5; i++)
+			lw_draw_str(a, y, 2 + c[i].x, c[i].w, LW_R_DIM,
+				    c[i].title);
+	for (size_t k = 0; k < dr->nresults; k++) {
+		const struct lw_result *r = &dr->results[k];
+		const char *v[5];
+		char st[32];
+
+		y = line(d);
+		if (y < 0)
+			continue;
+		snprintf(st, sizeof st, "%s %s", lw_tui_glyph(r->status,
+			 a->ascii), lw_status_name(r->status));
+		v[0] = st;
+		v[1] = r->check ? r->check : "";
+		v[2] = r->measured ? r->measured : "";
+		v[3] = r->threshold ? r->threshold : "";
+		v[4] = r->message ? r->message : "";
+		for (int i = 0; i < 5; i++)
+			if (c[i].w)
+				lw_draw_str(a, y, 2 + c[i].x, c[i].w, i == 0 ?
+					    lw_status_role(r->status) :
+					    LW_R_NORMAL, v[i]);
+	}
+	if (!dr->nresults)
+		text(d, LW_R_DIM, "  no checks");
+}
+
+static void draw_obs(struct doc *d, const struct lw_ds_run *dr)
+{
+	const struct lw_obs *o = &dr->obs;
+	char b1[32], b2[32], b3[32], b4[32];
+
+	section(d, "Observation");
+	if (!o->ok) {
+		text(d, LW_R_ERROR, "  %s could not observe: %s",
+		     lw_tui_glyph(LW_ERROR, d->a->ascii),
+		     o->error ? o->error : "unknown error");
+		return;
+	}
+	text(d, LW_R_NORMAL, "  observed %s in %.2fs, %s read",
+	     when(o->at, b1, sizeof b1, true), dr->seconds,
+	     lw_bytes_fmt(o->bytes_read, b2, sizeof b2));
+	text(d, LW_R_NORMAL, "  files %s  bytes %s  empty %lld  rows %s",
+	     lw_count_fmt(o->files, b1, sizeof b1),
+	     lw_bytes_fmt(o->bytes, b2, sizeof b2), (long long)o->empty_files,
+	     o->rows < 0 ? "unknown" : lw_count_fmt(o->rows, b3, sizeof b3));
+	if (o->files > 0)
+		text(d, LW_R_NORMAL, "  file sizes %s .. %s   newest %s   "
+		     "oldest %s", lw_bytes_fmt(o->min_file_size, b1, sizeof b1),
+		     lw_bytes_fmt(o->max_file_size, b2, sizeof b2),
+		     when(o->newest_mtime, b3, sizeof b3, true),
+		     when(o->oldest_mtime, b4, sizeof b4, true));
+	if (dr->has_prev)
+		text(d, LW_R_DIM, "  previous: %s  files %s  rows %s",
+		     when(dr->prev.at, b1, sizeof b1, true),
+		     lw_count_fmt(dr->prev.files, b2, sizeof b2),
+		     dr->prev.rows < 0 ? "unknown" :
+		     lw_count_fmt(dr->prev.rows, b3, sizeof b3));
+	for (size_t i = 0; i < o->nferrs && i < 20; i++)
+		text(d, LW_R_WARN, "  %s %s: %s", lw_tui_glyph(LW_WARN,
+		     d->a->ascii), o->ferrs[i].path, o->ferrs[i].msg);
+	if (o->nferrs > 20)
+		text(d, LW_R_WARN, "  ... %zu more file problems",
+		     o->nferrs - 20);
+	if (o->detail) {
+		const cJSON *it;
+
+		cJSON_ArrayForEach(it, o->detail) {
+			char *s;
+
+			if (!it->string || !strcmp(it->string, "refreshes"))
+				continue;
+			s = cJSON_PrintUnformatted(it);
+			text(d, LW_R_DIM, "  %s: %s", it->string, s ? s : "");
+			free(s);
+		}
+	}
+}
+
+static void draw_parts(struct doc *d, const struct lw_obs *o)
+{
+	int64_t *t, gaps[16], period;
+	size_t ng, k = 0, first;
+	char b1[32], b2[32];
+
+	if (!o->ok || !o->nparts)
+		return;
+	section(d, "Partitions");
+	t = lw_xcalloc(o->nparts, sizeof *t);
+	for (size_t i = 0; i < o->nparts; i++)
+		t[i] = o->parts[i].time;
+	period = lw_tui_part_gaps(t, o->nparts, gaps, 16, &ng);
+	free(t);
+	text(d, ng ? LW_R_FAIL : LW_R_NORMAL, "  %zu partitions%s%s%s  %s",
+	     o->nparts, period ? ", one per " : "", period ?
+	     lw_duration_fmt(period, b1, sizeof b1) : "", "",
+	     ng ? "gaps found" : "no gaps");
+	/* the last 12, with the missing periods between them marked */
+	first = o->nparts > 12 ? o->nparts - 12 : 0;
+	for (size_t i = first; i < o->nparts; i++) {
+		const struct lw_partition *p = &o->parts[i];
+
+		if (i > first && period && p->time >= 0 &&
+		    o->parts[i - 1].time >= 0 &&
+		    p->time - o->parts[i - 1].time > period * 3 / 2) {
+			int64_t miss = (p->time - o->parts[i - 1].time) /
+				       period - 1;
+
+			text(d, LW_R_FAIL, "  %s missing %lld period%s after "
+			     "%s", lw_tui_glyph(LW_FAIL, d->a->ascii),
+			     (long long)miss, miss == 1 ? "" : "s",
+			     o->parts[i - 1].key);
+		}
+		text(d, LW_R_NORMAL, "    %-30s files %-6s %s%s", p->key,
+		     lw_count_fmt(p->files, b1, sizeof b1), p->rows < 0 ? "" :
+		     "rows ", p->rows < 0 ? "" :
+		     lw_count_fmt(p->rows, b2, sizeof b2));
+		k++;
+	}
+	if (ng) {
+		char b[400];
+		int n = 0;
+
+		for (size_t i = 0; i < ng && i < 16 && n < 300; i++) {
+			time_t tt = (time_t)gaps[i];
+			struct tm tm;
+			char s[32];
+
+			gmtime_r(&tt, &tm);
+			strftime(s, sizeof s, period >= 86400 ? "%Y-%m-%d" :
+				 "%Y-%m-%dT%H", &tm);
+			n += snprintf(b + n, sizeof b - n, "%s%s", i ? ", " :
+				      "", s);
+		}
+		text(d, LW_R_FAIL, "  missing (%zu): %s%s", ng, b,
+		     ng > 16 ? ", ..." : "");
+	}
+	(void)k;
+}
+
+static void draw_schema(struct doc *d, const struct lw_ds_run *dr)
+{
+	const struct lw_obs *o = &dr->obs;
+	const struct lw_schema *prev = dr->has_prev && dr->prev.has_schema ?
+				       &dr->prev.schema : NULL;
+	struct lw_tui_coldiff *df;
+	size_t n, max;
+
+	if (!o->ok || !o->has_schema)
+		return;
+	section(d, prev ? "Schema (marked against the previous observation)"
+		: "Schema");
+	max = o->schema.n + (prev ? prev->n : 0) + 1;
+	df = lw_xcalloc(max, sizeof *df);
+	n = lw_tui_schema_diff(&o->schema, prev, df, max);
+	for (size_t i = 0; i < n; i++) {
+		char t1[64], t2[64];
+		static const char mark[] = " +-~";
+		static const char *const word[] = { "", "added", "removed",
+						    "retyped" };
+		static const int role[] = { LW_R_NORMAL, LW_R_ADDED,
+					    LW_R_REMOVED, LW_R_CHANGED };
+		const struct lw_column *c = df[i].col;
+
+		lw_type_fmt(c, t1, sizeof t1);
+		if (df[i].kind == LW_COL_RETYPED) {
+			lw_type_fmt(df[i].was, t2, sizeof t2);
+			text(d, role[df[i].kind], "  %c %-28s %-16s retyped "
+			     "(was %s)", mark[df[i].kind], c->name, t1, t2);
+		} else {
+			text(d, role[df[i].kind], "  %c %-28s %-16s %s%s",
+			     mark[df[i].kind], c->name, t1, word[df[i].kind],
+			     c->nullable ? "" : " not null");
+		}
+	}
+	free(df);
+}
+
+static void draw_history(struct doc *d)
+{
+	struct lw_app *a = d->a;
+	int64_t *rows, *age;
+	char sp[1024], b1[32], b2[32];
+	int w = a->W - 22;
+
+	section(d, "History");
+	if (!a->hist) {
+		text(d, LW_R_DIM, "  no history file open");
+		return;
+	}
+	if (!a->nseries) {
+		text(d, LW_R_DIM, "  nothing recorded yet");
+		return;
+	}
+	rows = lw_xcalloc(a->nseries, sizeof *rows);
+	age = lw_xcalloc(a->nseries, sizeof *age);
+	for (size_t i = 0; i < a->nseries; i++) {
+		rows[i] = a->series[i].rows;
+		age[i] = a->series[i].age;
+	}
+	if (w > 200)
+		w = 200;
+	lw_tui_spark(sp, sizeof sp, rows, a->nseries, w, a->ascii);
+	text(d, LW_R_SPARK, "  rows %-8s %s",
+	     rows[a->nseries - 1] < 0 ? "-" :
+	     lw_count_fmt(rows[a->nseries - 1], b1, sizeof b1), sp);
+	lw_tui_spark(sp, sizeof sp, age, a->nseries, w, a->ascii);
+	text(d, LW_R_SPARK, "  age  %-8s %s",
+	     age[a->nseries - 1] < 0 ? "-" :
+	     lw_duration_fmt(age[a->nseries - 1], b2, sizeof b2), sp);
+	free(rows);
+	free(age);
+
+	section(d, "Recent runs");
+	for (size_t k = 0; k < 10 && k < a->nseries; k++) {
+		const struct lw_hpoint *p = &a->series[a->nseries - 1 - k];
+
+		text(d, lw_status_role(p->status), "  %s  %s %-5s  rows %-8s "
+		     "age %s", when(p->at, b1, sizeof b1, true),
+		     lw_tui_glyph(p->status, a->ascii),
+		     lw_status_name(p->status), p->rows < 0 ? "-" :
+		     lw_count_fmt(p->rows, b2, sizeof b2), p->age < 0 ? "-" :
+		     lw_duration_fmt(p->age, sp, sizeof sp));
+	}
+}
+
+/* Read the dataset's series again (after a run, or when opened). */
+void lw_detail_refresh(struct lw_app *a)
+{
+	struct lw_err err = { 0 };
+
+	free(a->series);
+	a->series = NULL;
+	a->nseries = 0;
+	if (!a->hist || !a->det_name)
+		return;
+	if (lw_history_series(a->hist, a->det_name, 120, &a->series,
+			      &a->nseries, &err) != LW_OK) {
+		lw_app_set_msg(a, true, "history: %s", err.msg);
+		a->series = NULL;
+		a->nseries = 0;
+	}
+}
+
+void lw_detail_open(struct lw_app *a, const char *name)
+{
+	if (!name)
+		return;
+	if (!a->det_name || strcmp(a->det_name, name)) {
+		char *n = lw_xstrdup(name);
+
+		free(a->det_name);
+		a->det_name = n;
+		a->det_top = 0;
+	}
+	lw_detail_refresh(a);
+	if (a->screen != SCR_DETAIL)
+		a->back = a->screen;
+	a->screen = SCR_DETAIL;
+}
+
+void lw_detail_draw(struct lw_app *a, int y0, int h)
+{
+	const struct lw_config *cfg = lw_app_cfg(a);
+	const struct lw_dataset *ds = NULL;
+	const struct lw_ds_run *dr = NULL;
+	struct doc d = { a, y0 + 1, h - 1, a->det_top, 0, 0 };
+	char t[600];
+
+	if (!a->det_name) {
+		lw_draw_str(a, y0 + 1, 1, a->W - 2, LW_R_DIM,
+			    "no dataset selected: pick one on the Datasets "
+			    "screen (2) and press Enter");
+		return;
+	}
+	if (cfg)
+		ds = lw_config_dataset(cfg, a->det_name);
+	if (ds)
+		dr = lw_app_dsrun(a, (size_t)(ds - cfg->datasets));
+	if (!ds) {
+		snprintf(t, sizeof t, "%s is not in the config", a->det_name);
+		lw_draw_text(a, y0, 0, a->W, LW_R_WARN, t);
+		return;
+	}
+	snprintf(t, sizeof t, " %s %s  %s  %s / %s  %s%s%s", dr ?
+		 lw_tui_glyph(dr->status, a->ascii) : "-", dr ?
+		 lw_status_name(dr->status) : "pending", ds->name,
+		 (size_t)ds->source < cfg->nsources ?
+		 cfg->sources[ds->source].title : "?",
+		 lw_layer_title(ds->layer), ds->path ? ds->path : "",
+		 ds->description ? "  " : "",
+		 ds->description ? ds->description : "");
+	lw_draw_text(a, y0, 0, a->W, dr ? lw_status_role(dr->status) :
+		     LW_R_DIM, t);
+	memset(a->det_sec, 0, sizeof a->det_sec);
+	if (dr) {
+		draw_checks(&d, dr);
+		draw_obs(&d, dr);
+		draw_parts(&d, &dr->obs);
+		draw_schema(&d, dr);
+	} else {
+		text(&d, LW_R_DIM, "not polled yet");
+	}
+	draw_history(&d);
+	a->det_lines = d.n;
+	if (a->det_top > 0 && a->det_top > d.n - d.h) {
+		/* content shrank (resize, new run): scroll back in */
+		a->det_top = d.n - d.h > 0 ? d.n - d.h : 0;
+		a->dirty = true;
+	}
+}
+
+bool lw_detail_key(struct lw_app *a, int ch)
+{
+	int page = a->H - 6, max = a->det_lines - page;
+
+	if (max < 0)
+		max = 0;
+	switch (ch) {
+	case '\t':
+		for (int i = 0; i < NSEC; i++)
+			if (a->det_sec[i] > a->det_top) {
+				a->det_top = a->det_sec[i] > max ? max :
+					     a->det_sec[i];
+				return true;
+			}
+		a->det_top = 0;
+		return true;
+	case KEY_UP: case 'k':
+		if (a->det_top > 0) a->det_top--;
+		return true;
+	case KEY_DOWN: case 'j':
+		if (a->det_top < max) a->det_top++;
+		return true;
+	case KEY_PPAGE: case CTRL('b'):
+		a->det_top = a->det_top > page ? a->det_top - page : 0;
+		return true;
+	case KEY_NPAGE: case CTRL('f'): case ' ':
+		a->det_top = a->det_top + page < max ? a->det_top + page : max;
+		return true;
+	case KEY_HOME: case 'g':
+		a->det_top = 0;
+		return true;
+	case KEY_END: case 'G':
+		a->det_top = max;
+		return true;
+	}
+	return false;
+}

@@ -1,0 +1,359 @@
+/* overview.c - screen 1: the health matrix (sources x layers), the
+ * consumers panel (who is hurt, by which dataset and check) and the latest
+ * status changes. Tab moves between the three panels; Enter opens the
+ * datasets table filtered to a cell or consumer, or a change's dataset. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "app.h"
+#include "lakewatch/util.h"
+
+/* Roll-up of a group, also before the first run (then only totals). */
+static void rollup(const struct lw_app *a, int src, int layer, int cons,
+		   struct lw_rollup *r)
+{
+	const struct lw_config *cfg = lw_app_cfg(a);
+
+	memset(r, 0, sizeof *r);
+	if (!cfg)
+		return;
+	if (a->run) {
+		lw_rollup(cfg, a->run, src, layer, cons, r);
+		return;
+	}
+	for (size_t i = 0; i < cfg->ndatasets; i++) {
+		const struct lw_dataset *d = &cfg->datasets[i];
+
+		if ((src < 0 || d->source == src) &&
+		    (layer < 0 || (int)d->layer == layer) &&
+		    (cons < 0 || lw_dataset_has_consumer(d, cons)))
+			r->total++;
+	}
+}
+
+/* Consumers, worst first (stable: config order within a status). */
+static int cons_order(const struct lw_app *a, int *ord, struct lw_rollup *ru)
+{
+	const struct lw_config *cfg = lw_app_cfg(a);
+	int n = cfg ? (int)cfg->nconsumers : 0;
+
+	for (int i = 0; i < n; i++) {
+		ord[i] = i;
+		rollup(a, -1, -1, i, &ru[i]);
+	}
+	for (int i = 1; i < n; i++)
+		for (int j = i; j > 0 && ru[ord[j]].status >
+		     ru[ord[j - 1]].status; j--) {
+			int t = ord[j];
+
+			ord[j] = ord[j - 1];
+			ord[j - 1] = t;
+		}
+	return n;
+}
+
+static void draw_matrix(struct lw_app *a, int y, int h, bool focus)
+{
+	const struct lw_config *cfg = lw_app_cfg(a);
+	int ns = (int)cfg->nsources, srcw = 8, cw, x0 = 1, top;
+
+	lw_draw_box(a, y, 0, h, a->W, "Health by source and layer", focus);
+	for (int s = 0; s < ns; s++) {
+		int w = lw_tui_width(cfg->sources[s].title, a->ascii);
+
+		if (w > srcw)
+			srcw = w;
+	}
+	if (srcw > 24)
+		srcw = 24;
+	cw = (a->W - 2 - srcw - 1) / LW_NLAYERS;
+	if (cw < 3)
+		cw = 3;
+	lw_draw_str(a, y + 1, x0, srcw, LW_R_TITLE, "Source");
+	for (int l = 0; l < LW_NLAYERS; l++)
+		lw_draw_str(a, y + 1, x0 + srcw + 1 + l * cw, cw - 1,
+			    LW_R_TITLE, lw_layer_title(l));
+	h -= 3;
+	top = lw_tui_scroll(a->ov_row, 0, h, ns);
+	for (int i = 0; i < h && top + i < ns; i++) {
+		int s = top + i, yy = y + 2 + i;
+
+		lw_draw_str(a, yy, x0, srcw, LW_R_NORMAL,
+			    cfg->sources[s].title);
+		for (int l = 0; l < LW_NLAYERS; l++) {
+			struct lw_rollup r;
+			char c[96];
+			int x = x0 + srcw + 1 + l * cw;
+			bool sel = focus && s == a->ov_row && l == a->ov_col;
+
+			rollup(a, s, l, -1, &r);
+			lw_tui_cell(c, sizeof c, &r, a->run != NULL, cw - 1,
+				    a->ascii);
+			if (sel)
+				lw_draw_text(a, yy, x, cw - 1,
+					     LW_R_SELECTION, c);
+			else
+				lw_draw_str(a, yy, x, cw - 1, r.total &&
+					    a->run ? lw_status_role(r.status) :
+					    LW_R_DIM, c);
+			lw_draw_hit(a, yy, x, 1, cw - 1, HIT_MATRIX, s, l);
+		}
+	}
+	if (!ns)
+		lw_draw_str(a, y + 2, x0, a->W - 2, LW_R_DIM,
+			    "no sources in the config");
+}
+
+static void draw_consumers(struct lw_app *a, int y, int h, bool focus)
+{
+	const struct lw_config *cfg = lw_app_cfg(a);
+	int n = (int)cfg->nconsumers, *ord, top;
+	struct lw_rollup *ru;
+
+	lw_draw_box(a, y, 0, h, a->W, "Consumers", focus);
+	if (!n) {
+		lw_draw_str(a, y + 1, 1, a->W - 2, LW_R_DIM,
+			    "no consumers in the config");
+		return;
+	}
+	ord = lw_xcalloc((size_t)n, sizeof *ord);
+	ru = lw_xcalloc((size_t)n, sizeof *ru);
+	cons_order(a, ord, ru);
+	h -= 2;
+	top = lw_tui_scroll(a->ov_cons, 0, h, n);
+	for (int i = 0; i < h && top + i < n; i++) {
+		int k = top + i, c = ord[k], yy = y + 1 + i, x = 1;
+		const struct lw_rollup *r = &ru[c];
+		bool sel = focus && k == a->ov_cons;
+		char t[600], why[400];
+		const char *dash = a->ascii ? "-" : "\xe2\x80\x94";
+
+		if (!a->run)
+			snprintf(t, sizeof t, "%s %-7s", "?", "pending");
+		else
+			snprintf(t, sizeof t, "%s %-5s", lw_tui_glyph(
+				 r->status, a->ascii),
+				 lw_status_name(r->status));
+		if (sel)
+			lw_draw_fill(a, yy, 1, a->W - 2, LW_R_SELECTION);
+		x += lw_draw_str(a, yy, x, a->W - 2, sel ? LW_R_SELECTION :
+				 a->run ? lw_status_role(r->status) :
+				 LW_R_DIM, t);
+		x++;
+		snprintf(t, sizeof t, " %s", cfg->consumers[c].title);
+		x += lw_draw_str(a, yy, x, a->W - 1 - x, sel ?
+				 LW_R_SELECTION : LW_R_NORMAL, t);
+		why[0] = 0;
+		if (a->run && r->culprit)
+			lw_tui_why(why, sizeof why, r->culprit,
+				   r->culprit_result);
+		if (why[0]) {
+			snprintf(t, sizeof t, " %s %s", dash, why);
+			lw_draw_str(a, yy, x, a->W - 1 - x, sel ?
+				    LW_R_SELECTION : lw_status_role(r->status),
+				    t);
+		}
+		lw_draw_hit(a, yy, 1, 1, a->W - 2, HIT_CONSUMER, c, k);
+	}
+	free(ord);
+	free(ru);
+}
+
+static void draw_changes(struct lw_app *a, int y, int h, bool focus)
+{
+	int top;
+
+	lw_draw_box(a, y, 0, h, a->W, "Latest status changes", focus);
+	h -= 2;
+	if (!a->nchg) {
+		lw_draw_str(a, y + 1, 1, a->W - 2, LW_R_DIM, a->hist ?
+			    "no status changes recorded yet" :
+			    "no history: status changes are not available");
+		return;
+	}
+	top = lw_tui_scroll(a->ov_chg, 0, h, (int)a->nchg);
+	for (int i = 0; i < h && top + i < (int)a->nchg; i++) {
+		const struct lw_hevent *e = &a->chg[top + i];
+		int yy = y + 1 + i, x = 1, role;
+		bool sel = focus && top + i == a->ov_chg;
+		time_t t = (time_t)e->at;
+		struct tm lt;
+		char b[600], ts[32];
+
+		localtime_r(&t, &lt);
+		strftime(ts, sizeof ts, "%m-%d %H:%M", &lt);
+		if (sel)
+			lw_draw_fill(a, yy, 1, a->W - 2, LW_R_SELECTION);
+		snprintf(b, sizeof b, "%s  %s ", ts, e->dataset);
+		x += lw_draw_str(a, yy, x, a->W - 2, sel ? LW_R_SELECTION :
+				 LW_R_NORMAL, b);
+		role = sel ? LW_R_SELECTION : lw_status_role(e->to);
+		snprintf(b, sizeof b, "%s %s %s %s", lw_status_name(e->from),
+			 lw_arrow(a), lw_tui_glyph(e->to, a->ascii),
+			 lw_status_name(e->to));
+		x += lw_draw_str(a, yy, x, a->W - 1 - x, role, b);
+		snprintf(b, sizeof b, "  %s%s%s", e->check ? e->check : "",
+			 e->check && e->message ? ": " : "",
+			 e->message ? e->message : "");
+		lw_draw_str(a, yy, x, a->W - 1 - x, sel ? LW_R_SELECTION :
+			    LW_R_DIM, b);
+		lw_draw_hit(a, yy, 1, 1, a->W - 2, HIT_CHANGE, top + i, 0);
+	}
+}
+
+static void draw_cfg_errors(struct lw_app *a, int y, int h)
+{
+	const char *p = a->cfg_errors;
+
+	lw_draw_box(a, y, 0, h, a->W, a->cfg ? "Config reload failed "
+		    "(previous config kept; fix it and press R)" :
+		    "Config error (fix it and press R)", true);
+	for (int i = 1; i < h - 1 && p && *p; i++) {
+		const char *nl = strchr(p, '\n');
+		char line[512];
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+
+		snprintf(line, sizeof line, "%.*s", (int)(n > 500 ? 500 : n),
+			 p);
+		lw_draw_str(a, y + i, 1, a->W - 2, LW_R_ERROR, line);
+		p = nl ? nl + 1 : NULL;
+	}
+}
+
+void lw_overview_draw(struct lw_app *a, int y0, int h)
+{
+	const struct lw_config *cfg = lw_app_cfg(a);
+	int mh, chh, rest;
+
+	if (a->cfg_errors) {
+		int eh = 2;
+
+		for (const char *p = a->cfg_errors; *p; p++)
+			eh += *p == '\n';
+		if (eh < 3)
+			eh = 3;
+		if (eh > h / 2)
+			eh = h / 2;
+		draw_cfg_errors(a, y0, eh);
+		y0 += eh;
+		h -= eh;
+	}
+	if (!cfg || h < 6)
+		return;
+	/* Matrix and consumers get what they need, up to a share each; the
+	 * changes panel takes the rest (at least 3 lines). */
+	mh = (int)cfg->nsources + 3;
+	chh = (int)cfg->nconsumers + 2;
+	if (chh < 3)
+		chh = 3;
+	if (mh < 4)
+		mh = 4;
+	if (mh > h * 2 / 5)
+		mh = h * 2 / 5 > 4 ? h * 2 / 5 : 4;
+	if (chh > h * 3 / 10)
+		chh = h * 3 / 10 > 3 ? h * 3 / 10 : 3;
+	rest = h - mh - chh;
+	if (rest < 3) {
+		chh += rest;
+		rest = 0;
+	}
+	draw_matrix(a, y0, mh, a->ov_panel == 0);
+	draw_consumers(a, y0 + mh, chh, a->ov_panel == 1);
+	if (rest >= 3)
+		draw_changes(a, y0 + mh + chh, rest, a->ov_panel == 2);
+}
+
+static void open_cell(struct lw_app *a, int src, int layer)
+{
+	lw_datasets_clear_filters(a);
+	a->f_source = src;
+	a->f_layer = layer;
+	a->screen = SCR_DATASETS;
+	lw_datasets_refilter(a);
+}
+
+static void open_consumer(struct lw_app *a, int c)
+{
+	lw_datasets_clear_filters(a);
+	a->f_consumer = c;
+	a->screen = SCR_DATASETS;
+	lw_datasets_refilter(a);
+}
+
+static void enter(struct lw_app *a)
+{
+	const struct lw_config *cfg = lw_app_cfg(a);
+
+	if (!cfg)
+		return;
+	if (a->ov_panel == 0 && cfg->nsources) {
+		open_cell(a, a->ov_row, a->ov_col);
+	} else if (a->ov_panel == 1 && cfg->nconsumers) {
+		int *ord = lw_xcalloc(cfg->nconsumers, sizeof *ord);
+		struct lw_rollup *ru = lw_xcalloc(cfg->nconsumers, sizeof *ru);
+
+		cons_order(a, ord, ru);
+		open_consumer(a, ord[a->ov_cons]);
+		free(ord);
+		free(ru);
+	} else if (a->ov_panel == 2 && a->nchg) {
+		lw_detail_open(a, a->chg[a->ov_chg].dataset);
+	}
+}
+
+bool lw_overview_key(struct lw_app *a, int ch)
+{
+	const struct lw_config *cfg = lw_app_cfg(a);
+	int ns = cfg ? (int)cfg->nsources : 0;
+	int nc = cfg ? (int)cfg->nconsumers : 0;
+
+	switch (ch) {
+	case '\t':
+		a->ov_panel = (a->ov_panel + 1) % 3;
+		return true;
+	case KEY_BTAB:
+		a->ov_panel = (a->ov_panel + 2) % 3;
+		return true;
+	case '\n': case '\r': case KEY_ENTER:
+		enter(a);
+		return true;
+	}
+	if (a->ov_panel == 0) {
+		if (ch == KEY_LEFT || ch == 'h') {
+			if (a->ov_col > 0)
+				a->ov_col--;
+			return true;
+		}
+		if (ch == KEY_RIGHT || ch == 'l') {
+			if (a->ov_col < LW_NLAYERS - 1)
+				a->ov_col++;
+			return true;
+		}
+		return lw_keys_move(ch, &a->ov_row, ns, 5);
+	}
+	if (a->ov_panel == 1)
+		return lw_keys_move(ch, &a->ov_cons, nc, 5);
+	return lw_keys_move(ch, &a->ov_chg, (int)a->nchg, 10);
+}
+
+void lw_overview_click(struct lw_app *a, const struct lw_hit *h, bool dbl)
+{
+	if (h->kind == HIT_MATRIX) {
+		a->ov_panel = 0;
+		a->ov_row = h->a;
+		a->ov_col = h->b;
+		if (dbl)
+			open_cell(a, h->a, h->b);
+	} else if (h->kind == HIT_CONSUMER) {
+		a->ov_panel = 1;
+		a->ov_cons = h->b;
+		if (dbl)
+			open_consumer(a, h->a);
+	} else if (h->kind == HIT_CHANGE) {
+		a->ov_panel = 2;
+		a->ov_chg = h->a;
+		if (dbl && h->a < (int)a->nchg)
+			lw_detail_open(a, a->chg[h->a].dataset);
+	}
+}
