@@ -47,7 +47,7 @@ static void change_run(const void *cfgp, const struct lw_judge_ctx *ctx,
 	const struct change_cfg *c = cfgp;
 	if (lw_check_unobserved("change", ctx, out))
 		return;
-	char thr[256], a[128], b[128], why[96], was[32], now[32], pct_s[32];
+	char thr[300], a[128], b[128], why[96], was[32], now[32], pct_s[32];
 	char meas[40], msg[LW_CHECK_MSG_MAX];
 	lw_limit_fmt(&c->drop, LW_U_PERCENT, a, sizeof a);
 	lw_limit_fmt(&c->growth, LW_U_PERCENT, b, sizeof b);

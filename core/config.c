@@ -371,6 +371,11 @@ static void load_dataset(struct lw_cfgctx *cc, struct lw_config *cfg,
 		lw_cfg_error(cc, cJSON_GetObjectItemCaseSensitive(m, "format"),
 			     "dataset \"%s\": unknown format \"%s\" (known: %s)",
 			     ds->name, s, lw_format_names());
+	if (ds->format && kind && !kind->observe && !ds->format->probe_file &&
+	    !ds->format->probe_table)
+		lw_cfg_error(cc, cJSON_GetObjectItemCaseSensitive(m, "format"),
+			     "dataset \"%s\": format \"%s\" needs a lake of kind "
+			     "powerbi", ds->name, ds->format->name);
 	const cJSON *fo = cJSON_GetObjectItemCaseSensitive(m, "format_options");
 	if (ds->format && ds->format->options)
 		ds->format->options(fo, &ds->format_opts, cc);

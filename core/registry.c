@@ -6,6 +6,7 @@
 #include <string.h>
 #include "lakewatch/lake.h"
 #include "lakewatch/format.h"
+#include "lakewatch/powerbi.h"
 
 static const struct lw_lake_kind *const kinds[] = {
 	&lw_lake_fs, &lw_lake_azure, &lw_lake_powerbi,
@@ -13,7 +14,7 @@ static const struct lw_lake_kind *const kinds[] = {
 
 static const struct lw_format *const formats[] = {
 	&lw_format_csv, &lw_format_jsonl, &lw_format_parquet,
-	&lw_format_avro, &lw_format_delta,
+	&lw_format_avro, &lw_format_delta, &lw_format_powerbi,
 };
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))

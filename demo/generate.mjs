@@ -235,9 +235,10 @@ const datasets = [
 		${pick(S, CATEGORIES, 3)} || ' item ' || i AS description,
 		${money(S, 1, 300, 4)} AS cost, 'USD' AS currency,
 		2 + ${R(S, 20, 5)} AS lead_time_days` },
-	// WARN (freshness): the dealers' feed stopped two days ago.
+	// WARN (freshness): the dealers' feed stopped; its last file is 2-3
+	// days old whatever the hour (warn 30h, fail 3d).
 	{ name: 'bronze.dealer_shipments', path: 'bronze/vendors/dealer_shipments',
-	  format: 'jsonl', parts: daily(8, { skipLast: 2 }), files: 1, rows: 70,
+	  format: 'jsonl', parts: daily(8, { skipLast: 3 }), files: 1, rows: 70,
 	  fname: (p) => `shipments_${p.dir.slice(5).replaceAll('-', '')}.jsonl`,
 	  cols: (S, p) => `'SH' || ${S} || '-' || i AS shipment_id,
 		'D' || lpad((1 + ${R(S, 25, 1)})::VARCHAR, 3, '0') AS dealer_id,

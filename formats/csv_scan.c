@@ -34,6 +34,7 @@ void lw_csv_scan_init(struct lw_csv_scan *s, const struct lw_csv_opts *o)
 	s->sample_rows = LW_CSV_SAMPLE_ROWS;
 	s->head_bytes = LW_CSV_HEAD_BYTES;
 	s->field_max = LW_CSV_FIELD_MAX;
+	s->sniff_bytes = LW_CSV_SNIFF;
 	s->state = ST_FIELD;
 	s->line = 1;
 	s->ncols = -1;
@@ -315,10 +316,10 @@ static int step(struct lw_csv_scan *s, char c)
 
 	if (u == 0)
 		return binary(s, s->offset);
-	if (s->offset < LW_CSV_SNIFF) {
+	if (s->offset < s->sniff_bytes) {
 		sniff(s, u);
-		if (s->offset + 1 == LW_CSV_SNIFF) {
-			int rc = sniff_decide(s, LW_CSV_SNIFF);
+		if (s->offset + 1 == s->sniff_bytes) {
+			int rc = sniff_decide(s, s->sniff_bytes);
 			if (rc)
 				return rc;
 		}
@@ -378,7 +379,7 @@ int lw_csv_scan_feed(struct lw_csv_scan *s, const char *p, size_t n)
 			if (rc)
 				return rc;
 		}
-		if (s->offset >= LW_CSV_SNIFF) {
+		if (s->offset >= s->sniff_bytes) {
 			size_t run = plain_run(s, p + i, n - i);
 			if (run) {
 				if (s->state == ST_UNQ && s->rec_blank) {

@@ -7,6 +7,7 @@
  * last commit is the table's newest_mtime, so freshness works unchanged.
  * detail "delta" holds the keys listed in docs/DESIGN.md.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,12 +17,21 @@
 #include "lakewatch/util.h"
 #include "lakewatch/buf.h"
 
+/* A JSON number as int64, dflt when it is not a whole number in range
+ * (converting an out-of-range double is undefined behaviour). */
+static int64_t num_i64(double d, int64_t dflt)
+{
+	if (!(d >= -9.2e18 && d <= 9.2e18))
+		return dflt;
+	return (int64_t)d;
+}
+
 static bool metric(const cJSON *m, const char *k, int64_t *out)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(m, k);
 	char *end;
 	if (cJSON_IsNumber(v)) {
-		*out = (int64_t)v->valuedouble;
+		*out = num_i64(v->valuedouble, 0);
 		return true;
 	}
 	if (cJSON_IsString(v) && v->valuestring[0]) {
@@ -207,7 +217,10 @@ int lw_delta_fill_obs(const struct lw_delta_snapshot *s, const char *table,
 				rows = 0;
 			if (rows == 0)
 				o->empty_files++;
-			o->rows += rows;
+			if (rows > INT64_MAX - o->rows)
+				rows_known = false;	/* nonsense stats */
+			else
+				o->rows += rows;
 		} else {
 			rows_known = false;
 		}

@@ -45,6 +45,15 @@ struct cp_ctx {
 	const char *file;
 };
 
+/* A JSON number as int64, dflt when it is not a whole number in range
+ * (converting an out-of-range double is undefined behaviour). */
+static int64_t num_i64(double d, int64_t dflt)
+{
+	if (!(d >= -9.2e18 && d <= 9.2e18))
+		return dflt;
+	return (int64_t)d;
+}
+
 static bool cell_null(const struct lw_pq_value *c)
 {
 	return c->kind == LW_PQV_NULL;
@@ -127,7 +136,7 @@ static int row_add(struct cp_ctx *x, const struct lw_pq_value *c,
 		const cJSON *n = cJSON_GetObjectItemCaseSensitive(j,
 								  "numRecords");
 		if (cJSON_IsNumber(n) && n->valuedouble >= 0)
-			a.num_records = (int64_t)n->valuedouble;
+			a.num_records = num_i64(n->valuedouble, -1);
 		cJSON_Delete(j);
 	}
 	if (a.num_records < 0)	/* delta.checkpoint.writeStatsAsStruct */

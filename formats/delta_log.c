@@ -221,11 +221,21 @@ const struct lw_delta_file *lw_delta_next(const struct lw_delta_snapshot *s,
 
 /* ---- JSON actions ---------------------------------------------------- */
 
+/* A JSON number as int64, dflt when it is not a whole number in range
+ * (converting an out-of-range double is undefined behaviour). */
+static int64_t num_i64(double d, int64_t dflt)
+{
+	if (!(d >= -9.2e18 && d <= 9.2e18))
+		return dflt;
+	return (int64_t)d;
+}
+
+
 static int64_t jint(const cJSON *o, const char *k, int64_t dflt)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
 	if (cJSON_IsNumber(v))
-		return (int64_t)v->valuedouble;
+		return num_i64(v->valuedouble, dflt);
 	if (cJSON_IsString(v) && v->valuestring[0]) {
 		char *end;
 		long long x = strtoll(v->valuestring, &end, 10);
@@ -250,7 +260,7 @@ static int64_t stats_records(const char *stats)
 	int64_t n = -1;
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, "numRecords");
 	if (cJSON_IsNumber(v) && v->valuedouble >= 0)
-		n = (int64_t)v->valuedouble;
+		n = num_i64(v->valuedouble, -1);
 	cJSON_Delete(j);
 	return n;
 }

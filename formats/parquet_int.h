@@ -38,6 +38,28 @@ int lw_pq_rle_init(struct lw_pq_rle *r, const uint8_t *p, size_t n, int bw,
 		   struct lw_err *err);
 /* Next value; LW_EPARSE when the data runs out. */
 int lw_pq_rle_next(struct lw_pq_rle *r, uint32_t *v, struct lw_err *err);
+/* DELTA_BINARY_PACKED, streaming: one value at a time, one block's
+ * miniblock widths kept. */
+struct lw_pq_delta {
+	const uint8_t *p, *end;
+	uint64_t block, nmini, per_mini;	/* values per block/miniblock */
+	uint64_t total, done;			/* values in all / handed out */
+	int64_t last, min_delta;
+	uint8_t widths[256];
+	uint64_t mini;		/* current miniblock in the block */
+	uint64_t in_mini;	/* values used from it */
+	const uint8_t *mp;	/* its data */
+	bool first;		/* the first value is not out yet */
+};
+
+int lw_pq_delta_init(struct lw_pq_delta *d, const uint8_t *p, size_t n,
+		     struct lw_err *err);
+int lw_pq_delta_next(struct lw_pq_delta *d, int64_t *v, struct lw_err *err);
+/* Skip every value; *end gets the first byte after the encoded data
+ * (where DELTA_LENGTH_BYTE_ARRAY's bytes start). */
+int lw_pq_delta_end(struct lw_pq_delta *d, const uint8_t **end,
+		    struct lw_err *err);
+
 /* Bits needed for values up to max. */
 int lw_pq_bit_width(uint32_t max);
 

@@ -51,6 +51,9 @@ struct col {
 	const uint8_t *vp, *vend;	/* PLAIN values */
 	uint64_t vbit;			/* PLAIN booleans: next bit */
 	struct lw_pq_rle idx;		/* dictionary indices / RLE bools */
+	struct lw_pq_delta dl;		/* DELTA_* integers and lengths */
+	uint64_t bss_i, bss_n;		/* BYTE_STREAM_SPLIT position/count */
+	uint8_t scratch[16];		/* BYTE_STREAM_SPLIT: one value */
 
 	bool have;		/* rep/def of the next entry are loaded */
 	int rep, def;
@@ -364,6 +367,61 @@ static int next_value(struct col *c, struct lw_pq_value *v,
 				      "out of range");
 		*v = c->dict[u];
 		return LW_OK;
+	case LW_PQE_DELTA_BINARY_PACKED: {
+		int64_t x;
+		if ((rc = lw_pq_delta_next(&c->dl, &x, err)))
+			return lw_err_prefix(err, "column %s", c->name);
+		if (c->lf->type == LW_PQ_INT32) {
+			v->kind = LW_PQV_INT32;
+			v->v.i32 = (int32_t)(uint32_t)x;
+		} else {
+			v->kind = LW_PQV_INT64;
+			v->v.i64 = x;
+		}
+		return LW_OK;
+	}
+	case LW_PQE_DELTA_LENGTH_BYTE_ARRAY: {
+		int64_t len;
+		if ((rc = lw_pq_delta_next(&c->dl, &len, err)))
+			return lw_err_prefix(err, "column %s", c->name);
+		if (len < 0 || (uint64_t)len > (uint64_t)(c->vend - c->vp))
+			return colerr(c, err, LW_EPARSE, "byte array length "
+				      "past the page end");
+		v->kind = LW_PQV_BYTES;
+		v->v.bytes.p = c->vp;
+		v->v.bytes.len = (size_t)len;
+		c->vp += len;
+		return LW_OK;
+	}
+	case LW_PQE_BYTE_STREAM_SPLIT: {
+		size_t w = c->lf->type == LW_PQ_INT32 ||
+			   c->lf->type == LW_PQ_FLOAT ? 4 :
+			   c->lf->type == LW_PQ_FIXED_LEN_BYTE_ARRAY ?
+			   (size_t)c->lf->type_len : 8;
+		if (c->bss_i >= c->bss_n)
+			return colerr(c, err, LW_EPARSE, "values run out");
+		/* Byte k of value i is at k * n + i: gather it. */
+		uint8_t *out = c->scratch;
+		if (c->lf->type == LW_PQ_FIXED_LEN_BYTE_ARRAY) {
+			/* Its own copy: a list holds several at once. */
+			out = lw_xmalloc(w);
+			lw_xgrow((void **)&c->retired, &c->capretired,
+				 c->nretired, sizeof *c->retired);
+			c->retired[c->nretired++] = out;
+		}
+		for (size_t k = 0; k < w; k++)
+			out[k] = c->vp[k * c->bss_n + c->bss_i];
+		c->bss_i++;
+		const uint8_t *q = out;
+		uint64_t bit = 0;
+		if (c->lf->type == LW_PQ_FIXED_LEN_BYTE_ARRAY) {
+			v->kind = LW_PQV_BYTES;
+			v->v.bytes.p = out;
+			v->v.bytes.len = w;
+			return LW_OK;
+		}
+		return plain_value(c, &q, out + w, &bit, v, err);
+	}
 	case LW_PQE_RLE:	/* booleans only (checked at page load) */
 		if ((rc = lw_pq_rle_next(&c->idx, &u, err)))
 			return lw_err_prefix(err, "column %s", c->name);
@@ -425,6 +483,39 @@ static int values_begin(struct col *c, const uint8_t *p, const uint8_t *end,
 		}
 		return lw_pq_rle_init(&c->idx, p + 1, (size_t)(end - p - 1),
 				      p[0], err);
+	case LW_PQE_DELTA_BINARY_PACKED:
+		if (c->lf->type != LW_PQ_INT32 && c->lf->type != LW_PQ_INT64)
+			break;
+		return lw_pq_delta_init(&c->dl, p, (size_t)(end - p), err);
+	case LW_PQE_DELTA_LENGTH_BYTE_ARRAY: {
+		if (c->lf->type != LW_PQ_BYTE_ARRAY)
+			break;
+		/* Lengths first, then the bytes: find where they start. */
+		const uint8_t *data;
+		int rc = lw_pq_delta_init(&c->dl, p, (size_t)(end - p), err);
+		if (!rc)
+			rc = lw_pq_delta_end(&c->dl, &data, err);
+		if (!rc)
+			rc = lw_pq_delta_init(&c->dl, p, (size_t)(end - p),
+					      err);
+		if (rc)
+			return lw_err_prefix(err, "column %s", c->name);
+		c->vp = data;
+		return LW_OK;
+	}
+	case LW_PQE_BYTE_STREAM_SPLIT: {
+		size_t w = c->lf->type == LW_PQ_INT32 ||
+			   c->lf->type == LW_PQ_FLOAT ? 4 :
+			   c->lf->type == LW_PQ_INT64 ||
+			   c->lf->type == LW_PQ_DOUBLE ? 8 :
+			   c->lf->type == LW_PQ_FIXED_LEN_BYTE_ARRAY &&
+			   c->lf->type_len > 0 ? (size_t)c->lf->type_len : 0;
+		if (!w)
+			break;
+		c->bss_i = 0;
+		c->bss_n = (uint64_t)(end - p) / w;
+		return LW_OK;
+	}
 	case LW_PQE_RLE:
 		if (c->lf->type == LW_PQ_BOOLEAN) {
 			if (end - p < 4)
@@ -436,12 +527,13 @@ static int values_begin(struct col *c, const uint8_t *p, const uint8_t *end,
 					      "booleans past the page end");
 			return lw_pq_rle_init(&c->idx, p + 4, n, 1, err);
 		}
-		/* fall through */
+		break;
 	default:
-		return lw_err_set(err, LW_EUNSUPPORTED, "column %s: encoding "
-				  "%s is not supported", c->name,
-				  lw_parquet_encoding_name(c->enc));
+		break;
 	}
+	return lw_err_set(err, LW_EUNSUPPORTED, "column %s: encoding %s is "
+			  "not supported", c->name,
+			  lw_parquet_encoding_name(c->enc));
 }
 
 static int load_dict(struct col *c, const struct page_hdr *h, uint8_t *buf,

@@ -5,6 +5,7 @@
 #ifndef LAKEWATCH_HISTORY_INT_H
 #define LAKEWATCH_HISTORY_INT_H
 
+#include <pthread.h>
 #include <sqlite3.h>
 #include "lakewatch/history.h"
 
@@ -23,6 +24,10 @@ struct lw_history {
 	char *path;		/* owned: as given, for messages */
 	bool readonly;
 	int busy_ms;
+	/* One write transaction per handle at a time: SQLite's own mutex
+	 * serialises statements, not BEGIN..COMMIT spans, and the dashboard
+	 * shares one handle between its poller and its screen. */
+	pthread_mutex_t tx_lock;
 };
 
 /* Fill err from the connection's last error: "path: what (code)". Locks

@@ -103,6 +103,7 @@ int lw_history_open(const char *path, bool readonly, struct lw_history **out,
 	h->path = lw_xstrdup(path);
 	h->readonly = readonly;
 	h->busy_ms = busy_ms_from_env();
+	pthread_mutex_init(&h->tx_lock, NULL);
 	/* FULLMUTEX: the dashboard reads while its poller thread records. */
 	flags = SQLITE_OPEN_FULLMUTEX | (readonly ? SQLITE_OPEN_READONLY :
 		SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
@@ -128,6 +129,7 @@ void lw_history_close(struct lw_history *h)
 	if (!h)
 		return;
 	sqlite3_close_v2(h->db);
+	pthread_mutex_destroy(&h->tx_lock);
 	free(h->path);
 	free(h);
 }
@@ -152,6 +154,7 @@ static int in_tx(struct lw_history *h, tx_fn fn, void *ud,
 	if (h->readonly)
 		return lw_err_set(err, LW_EPERM, "%s: opened read-only",
 				  h->path);
+	pthread_mutex_lock(&h->tx_lock);
 	for (;;) {
 		rc = lw_hist_exec(h, "BEGIN IMMEDIATE", err);
 		if (rc == LW_OK) {
@@ -163,10 +166,12 @@ static int in_tx(struct lw_history *h, tx_fn fn, void *ud,
 					     NULL);
 		}
 		if (rc != LW_ETIMEOUT || mono_ms() >= deadline)
-			return rc;
+			break;
 		struct timespec nap = {0, 20 * 1000 * 1000};
 		nanosleep(&nap, NULL);
 	}
+	pthread_mutex_unlock(&h->tx_lock);
+	return rc;
 }
 
 /* Prepare, or fill err. */
@@ -271,7 +276,7 @@ struct rec_ud {
 	const struct lw_result *res;
 	size_t nres;
 	enum lw_status status;
-	char *obs_json;		/* printed once, outside the retry loop */
+	char *obs_json;		/* printed once, outside the retries */
 };
 
 /* Seconds since the newest data. The freshness check knows best where the

@@ -316,8 +316,11 @@ static int explain(struct lw_lake *l, struct azreq *q, const char *what,
 			: "the bearer token was refused: check the tenant "
 			  "and the token's audience";
 		else if (!strcmp(code, "AuthorizationFailure"))
-			hint = "not authorized: a network rule or firewall, "
-			       "or a SAS without the needed permission";
+			hint = l->auth == A_SAS
+			? "the SAS token was refused: wrong signature, "
+			  "expired, or without read/list permission"
+			: "not authorized: a network rule or firewall "
+			  "blocks this client, or access is disabled";
 		else if (!strcmp(code, "AuthorizationResourceTypeMismatch"))
 			hint = "the SAS token is not valid for this resource "
 			       "type (it needs srt=co or a container SAS)";

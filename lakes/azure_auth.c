@@ -452,9 +452,10 @@ int lw_az_conn_parse(const char *s, struct lw_az_conn *c, struct lw_err *err)
 				rc = lw_err_set(err, LW_ECONFIG, "connection "
 					"string: BlobEndpoint must start with "
 					"http:// or https://");
-			else
+			else {
 				c->endpoint = strip_slashes(blob);
-			blob = NULL;
+				blob = NULL;
+			}
 		} else if (c->account) {
 			c->endpoint = lw_xasprintf("%s://%s.blob.%s",
 				proto ? proto : "https", c->account,

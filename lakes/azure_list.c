@@ -321,24 +321,29 @@ void lw_az_list_free(struct lw_az_list *p)
 int lw_az_list_feed(struct lw_az_list *p, const char *data, size_t len,
 		    bool final, struct lw_err *err)
 {
-	if (p->rc == LW_OK) {
-		/* expat takes int lengths: feed big pieces in slices */
-		do {
-			int n = len > (1 << 30) ? (1 << 30) : (int)len;
-			bool last = final && (size_t)n == len;
-			if (XML_Parse(p->xp, data, n, last) == XML_STATUS_ERROR
-			    && p->rc == LW_OK) {
+	/* expat takes int lengths: feed big pieces in slices */
+	while (p->rc == LW_OK) {
+		int n = len > (1 << 30) ? (1 << 30) : (int)len;
+		bool last = final && (size_t)n == len;
+		enum XML_Status st = XML_Parse(p->xp, data, n, last);
+		enum XML_Error code = XML_GetErrorCode(p->xp);
+		if (st == XML_STATUS_ERROR && p->rc == LW_OK) {
+			/* not stopped by a handler: expat's own verdict */
+			if (!p->seen_root && code == XML_ERROR_NO_ELEMENTS)
+				lw_err_set(&p->err, LW_EPARSE, "List Blobs "
+					   "answer is empty");
+			else
 				lw_err_set(&p->err, LW_EPARSE, "List Blobs "
 					   "answer, line %lu: %s",
 					   (unsigned long)
 					   XML_GetCurrentLineNumber(p->xp),
-					   XML_ErrorString(
-						XML_GetErrorCode(p->xp)));
-				p->rc = LW_EPARSE;
-			}
-			data += n;
-			len -= (size_t)n;
-		} while (len && p->rc == LW_OK);
+					   XML_ErrorString(code));
+			p->rc = LW_EPARSE;
+		}
+		data += n;
+		len -= (size_t)n;
+		if (!len)
+			break;
 	}
 	if (p->rc == LW_OK && final && !p->seen_root) {
 		lw_err_set(&p->err, LW_EPARSE, "List Blobs answer is empty");

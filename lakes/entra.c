@@ -305,3 +305,12 @@ int lw_entra_token(struct lw_entra *e, char **token, struct lw_err *err)
 	pthread_mutex_unlock(&e->lock);
 	return rc;
 }
+
+/* Forget the cached token, so the next lw_entra_token() fetches a fresh
+ * one (a service answered 401 to the cached one). */
+void lw_entra_invalidate(struct lw_entra *e)
+{
+	pthread_mutex_lock(&e->lock);
+	e->refresh_ms = 0;
+	pthread_mutex_unlock(&e->lock);
+}

@@ -413,6 +413,10 @@ void lw_probe_dataset(const struct lw_config *cfg, const struct lw_dataset *ds,
 		lw_obs_fail(obs, "dataset %s has no format", ds->name);
 		return;
 	}
+	if (!ds->format->probe_file && !ds->format->probe_table) {
+		lw_obs_fail(obs, "format %s cannot read files", ds->format->name);
+		return;
+	}
 	if (ds->format->probe_table) {
 		struct lw_err err;
 		lw_err_clear(&err);

@@ -226,8 +226,9 @@ int lw_rep_junit(struct lw_buf *b, const struct lw_config *cfg,
 		add(&w, "  <testsuite name=\"lakewatch\" tests=\"1\" "
 		    "failures=\"0\" errors=\"1\" skipped=\"0\"");
 		attr(&w, "timestamp", ts);
-		add(&w, " time=\"0.000\">\n    <testcase classname=\"lakewatch\""
-		    " name=\"history\" time=\"0.000\">\n      <error");
+		add(&w, " time=\"0.000\">\n    <testcase "
+		    "classname=\"lakewatch\" name=\"history\" "
+		    "time=\"0.000\">\n      <error");
 		attr(&w, "message", x.message);
 		attr(&w, "type", "ERROR");
 		add(&w, ">");

@@ -16,7 +16,7 @@
 #define LW_REPORT_MAX ((size_t)256 * LW_BUF_1M)
 
 enum {
-	LW_CLEAN_CTRL = 1,	/* terminal: controls to '?', tab/newline to ' ' */
+	LW_CLEAN_CTRL = 1,	/* terminal: controls to '?', tab/LF to ' ' */
 	LW_CLEAN_ASCII = 2,	/* non-ASCII to '?' */
 	LW_CLEAN_XML = 4,	/* XML 1.0: controls but tab/LF/CR to '?',
 				 * U+FFFE/U+FFFF to U+FFFD */

@@ -18,7 +18,7 @@ struct tw {
 	const struct lw_report_opts *o;
 	int flags;		/* lw_rep_clean flags for this terminal */
 	const char *dash;	/* " — " or " - " */
-	int rc;			/* first failure; later adds are skipped */
+	int rc;			/* first failure; later adds skipped */
 };
 
 static void add(struct tw *t, const char *s)
@@ -54,18 +54,18 @@ static const char *glyph(const struct tw *t, enum lw_status s)
 	static const char *const u[LW_NSTATUS] = {"\xe2\x9c\x93", "!",
 						  "\xe2\x9c\x97", "?"};
 	static const char *const a[LW_NSTATUS] = {"+", "!", "x", "?"};
-	if (s > LW_ERROR)
+	if ((unsigned)s > LW_ERROR)
 		s = LW_ERROR;
 	return t->o->ascii ? a[s] : u[s];
 }
 
-/* "✓ FAIL", coloured when asked. Returns the columns written. */
+/* "✗ FAIL", coloured when asked. Returns the columns written. */
 static int status_word(struct tw *t, enum lw_status s)
 {
 	static const char *const col[LW_NSTATUS] = {"32", "33", "31", "1;35"};
 	const char *w;
 
-	if (s > LW_ERROR)
+	if ((unsigned)s > LW_ERROR)
 		s = LW_ERROR;
 	w = lw_status_name(s);
 	if (t->o->color)
@@ -163,7 +163,8 @@ static void group_line(struct tw *t, const char *title,
 		       const struct lw_rollup *r)
 {
 	static const char *const col[LW_NSTATUS] = {"32", "33", "31", "1;35"};
-	enum lw_status s = r->status > LW_ERROR ? LW_ERROR : r->status;
+	enum lw_status s = (unsigned)r->status > LW_ERROR ? LW_ERROR :
+			   r->status;
 	char cnt[160];
 	char *what, *line;
 
@@ -176,9 +177,8 @@ static void group_line(struct tw *t, const char *title,
 	if (!what) {
 		what = lw_xstrdup(cnt);
 	} else if (r->total - r->counts[LW_PASS] > 1) {
-		char *more = lw_xasprintf("%s (%d of %d not passing)", what,
-					  r->total - r->counts[LW_PASS],
-					  r->total);
+		char *more = lw_xasprintf("%s (+%d more)", what,
+					  r->total - r->counts[LW_PASS] - 1);
 		free(what);
 		what = more;
 	}
@@ -315,7 +315,7 @@ int lw_rep_text(struct lw_buf *b, const struct lw_config *cfg,
 {
 	struct tw t = {b, o, LW_CLEAN_CTRL | (o->ascii ? LW_CLEAN_ASCII : 0),
 		       o->ascii ? " - " : " \xe2\x80\x94 ", LW_OK};
-	char when[32], dur[32], cnt[160], *name;
+	char when[32], dur[32], after[48], cnt[160], *name;
 
 	lw_time_fmt(run->started, when, sizeof when);
 	lw_duration_fmt(run->finished > run->started ?
@@ -324,10 +324,10 @@ int lw_rep_text(struct lw_buf *b, const struct lw_config *cfg,
 	addf(&t, "%s%s%s%s", name, t.dash, when, t.dash);
 	free(name);
 	status_word(&t, run->status);
-	snprintf(when, sizeof when, " checked in %s", dur);
+	snprintf(after, sizeof after, " checked in %s", dur);
 	counts_text(cnt, sizeof cnt, run->counts,
 		    run->counts[0] + run->counts[1] + run->counts[2] +
-		    run->counts[3], when);
+		    run->counts[3], after);
 	addf(&t, "\n%s\n", cnt);
 	if (run->history_error) {
 		add(&t, "  ");

@@ -32,8 +32,8 @@ struct lw_poller {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	int wake_fd;		/* write end of the UI's self-pipe */
-	struct lw_history *hist;	/* the poll thread's handle, may be NULL */
 	/* guarded by mu: */
+	struct lw_history *hist;	/* the poll thread's handle, may be NULL */
 	struct lw_cfgref *cfg;	/* polled next; a reference */
 	int64_t interval;
 	bool paused, quit, now_req, running;
@@ -48,12 +48,15 @@ void lw_cfgref_put(struct lw_poller *p, struct lw_cfgref *r);
 struct lw_cfgref *lw_cfgref_get(struct lw_poller *p, struct lw_cfgref *r);
 int lw_poller_start(struct lw_poller *p, int wake_fd,
 		    struct lw_history *hist, int64_t interval);
-void lw_poller_stop(struct lw_poller *p);
+/* false: the thread did not end in time (leave its data alone). */
+bool lw_poller_stop(struct lw_poller *p);
 /* Replace the config the next polls use, and poll at once. */
 void lw_poller_set_config(struct lw_poller *p, struct lw_cfgref *r);
 void lw_poller_now(struct lw_poller *p);
 void lw_poller_pause(struct lw_poller *p, bool paused);
 void lw_poller_set_interval(struct lw_poller *p, int64_t secs);
+/* Give the poll thread a history handle (used from the next poll on). */
+void lw_poller_set_history(struct lw_poller *p, struct lw_history *h);
 /* Hand over a finished run (NULL when none): the caller owns *run and the
  * reference *cfg. */
 bool lw_poller_take(struct lw_poller *p, struct lw_run **run,
@@ -90,6 +93,7 @@ struct lw_app {
 	struct lw_run *run;	/* owned: the run on screen */
 	struct lw_cfgref *run_cfg;	/* its config */
 	struct lw_history *hist;	/* the UI's read-only handle */
+	struct lw_history *hist_w;	/* the poll thread's, closed here */
 	char *hist_error;	/* owned */
 	struct lw_poller poller;
 	struct lw_pstate ps;
@@ -200,6 +204,8 @@ void lw_app_set_msg(struct lw_app *a, bool err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 #define KEY_ESC 27
+#ifndef CTRL
 #define CTRL(x) ((x) & 0x1f)
+#endif
 
 #endif

@@ -255,9 +255,8 @@ static void draw_schema(struct doc *d, const struct lw_ds_run *dr)
 			text(d, role[df[i].kind], "  %c %-28s %-16s retyped "
 			     "(was %s)", mark[df[i].kind], c->name, t1, t2);
 		} else {
-			text(d, role[df[i].kind], "  %c %-28s %-16s %s%s",
-			     mark[df[i].kind], c->name, t1, word[df[i].kind],
-			     c->nullable ? "" : " not null");
+			text(d, role[df[i].kind], "  %c %-28s %-16s %s",
+			     mark[df[i].kind], c->name, t1, word[df[i].kind]);
 		}
 	}
 	free(df);

@@ -245,7 +245,8 @@ const char *lw_tui_why(char *dst, size_t n, const struct lw_ds_run *dr,
 			 !dr->obs.ok && dr->obs.error ? dr->obs.error :
 			 status_word[dr->status < LW_NSTATUS ?
 				     dr->status : LW_ERROR]);
-	} else if (res->measured && *res->measured) {
+	} else if (res->status != LW_ERROR && res->measured &&
+		   *res->measured) {
 		if (res->threshold && *res->threshold)
 			snprintf(dst, n, "%s %s %s (%s)", name,
 				 check_word(res->check), res->measured,

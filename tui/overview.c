@@ -185,7 +185,7 @@ static void draw_changes(struct lw_app *a, int y, int h, bool focus)
 		strftime(ts, sizeof ts, "%m-%d %H:%M", &lt);
 		if (sel)
 			lw_draw_fill(a, yy, 1, a->W - 2, LW_R_SELECTION);
-		snprintf(b, sizeof b, "%s  %s ", ts, e->dataset);
+		snprintf(b, sizeof b, "%s  %-24s ", ts, e->dataset);
 		x += lw_draw_str(a, yy, x, a->W - 2, sel ? LW_R_SELECTION :
 				 LW_R_NORMAL, b);
 		role = sel ? LW_R_SELECTION : lw_status_role(e->to);

@@ -72,6 +72,7 @@ static void *poll_thread(void *arg)
 
 		if (p->cfg && (p->now_req || (!p->paused && now >= p->next_at))) {
 			struct lw_cfgref *ref = p->cfg;
+			struct lw_history *hist = p->hist;
 			struct lw_run *run = NULL, *old;
 			struct lw_cfgref *oldcfg;
 
@@ -85,7 +86,7 @@ static void *poll_thread(void *arg)
 			pthread_mutex_unlock(&p->mu);
 			wake(p);
 
-			lw_engine_poll(ref->cfg, p->hist, NULL, progress, p,
+			lw_engine_poll(ref->cfg, hist, NULL, progress, p,
 				       &p->cancel, &run);
 
 			pthread_mutex_lock(&p->mu);
@@ -145,16 +146,28 @@ int lw_poller_start(struct lw_poller *p, int wake_fd,
 	return 0;
 }
 
-void lw_poller_stop(struct lw_poller *p)
+bool lw_poller_stop(struct lw_poller *p)
 {
 	if (!p->started)
-		return;
+		return true;
 	pthread_mutex_lock(&p->mu);
 	p->quit = true;
 	p->cancel = 1;
 	pthread_cond_signal(&p->cv);
 	pthread_mutex_unlock(&p->mu);
-	pthread_join(p->th, NULL);
+	{
+		/* A lake stuck in a long request must not keep the user
+		 * waiting after the terminal is restored: give it a few
+		 * seconds, then leave the thread to process exit. */
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += 3;
+		if (pthread_timedjoin_np(p->th, NULL, &ts)) {
+			p->started = false;
+			return false;
+		}
+	}
 	p->started = false;
 	if (p->result)
 		lw_run_free(p->result);
@@ -163,6 +176,7 @@ void lw_poller_stop(struct lw_poller *p)
 	p->result_cfg = NULL;
 	lw_cfgref_put(p, p->cfg);
 	p->cfg = NULL;
+	return true;
 }
 
 void lw_poller_set_config(struct lw_poller *p, struct lw_cfgref *r)
@@ -205,6 +219,13 @@ void lw_poller_set_interval(struct lw_poller *p, int64_t secs)
 		p->interval = secs;
 		pthread_cond_signal(&p->cv);
 	}
+	pthread_mutex_unlock(&p->mu);
+}
+
+void lw_poller_set_history(struct lw_poller *p, struct lw_history *h)
+{
+	pthread_mutex_lock(&p->mu);
+	p->hist = h;
 	pthread_mutex_unlock(&p->mu);
 }
 

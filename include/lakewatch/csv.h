@@ -55,7 +55,7 @@ void lw_csv_opts_default(struct lw_csv_opts *o);
  * fuzzers may lower between init and the first feed. */
 struct lw_csv_scan {
 	struct lw_csv_opts o;
-	int64_t sample_rows, head_bytes, field_max;	/* limits */
+	int64_t sample_rows, head_bytes, field_max, sniff_bytes; /* limits */
 
 	int rc;			/* first fatal error, sticky */
 	struct lw_err err;
@@ -70,7 +70,7 @@ struct lw_csv_scan {
 	bool in_record, rec_blank;
 	int bom;		/* BOM bytes matched so far; -1 = past */
 
-	/* binary sniffing over the first LW_CSV_SNIFF bytes */
+	/* binary sniffing over the first sniff_bytes bytes */
 	int64_t bad, first_bad;	/* weight, offset of the first */
 	int u8_need;		/* continuation bytes still expected */
 	int64_t u8_start;	/* offset of the lead byte */

@@ -52,6 +52,8 @@ void lw_entra_free(struct lw_entra *e);
 /* A valid access token (from the cache, or fetched). *token is the
  * caller's (free it). */
 int lw_entra_token(struct lw_entra *e, char **token, struct lw_err *err);
+/* Forget the cached token: the next lw_entra_token() fetches anew. */
+void lw_entra_invalidate(struct lw_entra *e);
 /* Token requests sent so far (tests check the cache with it). */
 int64_t lw_entra_fetches(struct lw_entra *e);
 /* Where tokens come from, for messages ("client credentials of app X in

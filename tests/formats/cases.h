@@ -1,4 +1,4 @@
-/* cases.h - reader for data-driven format test cases (tests/formats/*.test),
+/* cases.h - reader for data-driven format test cases (tests/formats/),
  * shared by test_csv.c and test_jsonl.c.
  *
  * A .test file is a list of cases. A case starts at an "input:" line and

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <sys/wait.h>
 #include <sys/stat.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include "lakewatch/history.h"
 #include "lakewatch/secret.h"
@@ -538,6 +539,60 @@ static void test_two_writers(void **state)
 	free(p);
 }
 
+#define THREAD_WRITES 300
+
+struct thr {
+	struct lw_history *h;
+	const char *name;
+	int bad;
+};
+
+static void *thread_writer(void *ud)
+{
+	struct thr *t = ud;
+	for (int i = 0; i < THREAD_WRITES; i++) {
+		struct lw_err err = {0};
+		struct lw_obs o;
+		int64_t run;
+		obs_make(&o, 10 + i, i, true);
+		if (lw_history_begin_run(t->h, 10 + i, t->name, &run, &err) ||
+		    lw_history_record(t->h, run, t->name, &o, NULL, 0,
+				      i % 2 ? LW_WARN : LW_PASS, &err))
+			t->bad++;
+		lw_obs_free(&o);
+	}
+	return NULL;
+}
+
+/* The dashboard's poller records while its screen reads and prunes, all
+ * on one handle. */
+static void test_threads_share_handle(void **state)
+{
+	char *p = path_of("h.db");
+	struct lw_err err = {0};
+	struct thr a = {NULL, "a", 0}, b = {NULL, "b", 0};
+	pthread_t ta, tb;
+	struct lw_hevent *ev;
+	size_t n;
+	(void)state;
+
+	assert_int_equal(lw_history_open(p, false, &a.h, &err), LW_OK);
+	b.h = a.h;
+	pthread_create(&ta, NULL, thread_writer, &a);
+	pthread_create(&tb, NULL, thread_writer, &b);
+	pthread_join(ta, NULL);
+	pthread_join(tb, NULL);
+	assert_int_equal(a.bad + b.bad, 0);
+	assert_int_equal(lw_history_events(a.h, "a", 1000, &ev, &n, &err),
+			 LW_OK);
+	assert_int_equal(n, THREAD_WRITES - 1);	/* every other run flips */
+	lw_hevents_free(ev, n);
+	lw_history_close(a.h);
+	assert_int_equal(sql_int(p, "SELECT count(*) FROM observations"),
+			 2 * THREAD_WRITES);
+	free(p);
+}
+
 static bool file_has(const char *p, const char *needle)
 {
 	size_t n;
@@ -682,6 +737,7 @@ int main(void)
 		T(test_locked),
 		T(test_locked_at_open),
 		T(test_two_writers),
+		T(test_threads_share_handle),
 		T(test_secrets_never_stored),
 		T(test_prune),
 		T(test_readonly),

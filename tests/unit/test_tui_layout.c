@@ -129,6 +129,12 @@ static void test_why(void **st)
 	lw_tui_why(b, sizeof b, &dr, &res);
 	assert_string_equal(b, "gold.sales_daily schema: column amount is "
 			    "string, expected decimal(10,2)");
+	res.status = LW_ERROR;	/* not judged: say why, not the measure */
+	res.check = "freshness";
+	res.measured = "not observed";
+	res.message = "no such directory";
+	lw_tui_why(b, sizeof b, &dr, &res);
+	assert_string_equal(b, "gold.sales_daily freshness: no such directory");
 	dr.status = LW_ERROR;
 	dr.obs.ok = false;
 	dr.obs.error = "permission denied";

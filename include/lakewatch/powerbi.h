@@ -1,0 +1,82 @@
+/* powerbi.h - the Power BI REST API: lake kind "powerbi" and the parsers of
+ * its answers (pure functions, so they can be fuzzed and unit-tested).
+ *
+ * A Power BI dataset in the config names a semantic model (by id or name)
+ * in a workspace; `format_options.table` picks one of its tables for row
+ * counts, the newest timestamp and the schema (through Execute Queries).
+ */
+#ifndef LAKEWATCH_POWERBI_H
+#define LAKEWATCH_POWERBI_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+#include <cJSON.h>
+#include "lakewatch/err.h"
+#include "lakewatch/model.h"
+#include "lakewatch/format.h"
+
+/* Format "powerbi": no files, only the options of a Power BI dataset. */
+extern const struct lw_format lw_format_powerbi;
+
+struct lw_pbi_opts {
+	char *table;		/* owned, may be NULL: refreshes only */
+	char *timestamp_column;	/* owned, may be NULL */
+	int refresh_top;	/* refreshes asked for; default 20 */
+	bool schema;		/* ask for the table's columns; default true */
+};
+
+struct lw_pbi_dataset {
+	char *id, *name;	/* owned */
+	bool refreshable;
+};
+
+/* Get Datasets In Group: {"value": [{"id", "name", "isRefreshable"}]}.
+ * *out is the caller's (lw_pbi_datasets_free). */
+int lw_pbi_parse_datasets(const char *json, size_t len,
+			  struct lw_pbi_dataset **out, size_t *n,
+			  struct lw_err *err);
+void lw_pbi_datasets_free(struct lw_pbi_dataset *d, size_t n);
+
+struct lw_pbi_refresh {
+	char *request_id;	/* owned: requestId (or id) */
+	char *status;		/* owned: Completed, Failed, Unknown, Disabled,
+				 * Cancelled */
+	char *type;		/* owned, may be NULL: refreshType */
+	char *error_code;	/* owned, may be NULL: from serviceExceptionJson */
+	int64_t start, end;	/* epoch seconds, -1 when absent */
+};
+
+/* Get Refresh History In Group, newest first as the service sends it.
+ * *out is the caller's (lw_pbi_refreshes_free). */
+int lw_pbi_parse_refreshes(const char *json, size_t len,
+			   struct lw_pbi_refresh **out, size_t *n,
+			   struct lw_err *err);
+void lw_pbi_refreshes_free(struct lw_pbi_refresh *r, size_t n);
+
+struct lw_pbi_schedule {
+	bool enabled;
+	int ndays, ntimes;
+	int64_t interval;	/* seconds between refreshes, 0 unknown */
+};
+
+/* Get Refresh Schedule In Group. */
+int lw_pbi_parse_schedule(const char *json, size_t len,
+			  struct lw_pbi_schedule *out, struct lw_err *err);
+
+/* Execute Queries: the rows of the first table of the first result.
+ * An error inside the 200 answer (results[].error, tables[].error, or a
+ * top-level error) is LW_EPARSE with its message. *rows is the caller's
+ * (cJSON_Delete): an array of objects keyed like "[n]". */
+int lw_pbi_parse_query(const char *json, size_t len, cJSON **rows,
+		       struct lw_err *err);
+
+/* Map an INFO.VIEW.COLUMNS [DataType] ("Int64", "String", "Decimal",
+ * "DateTime", ...) onto a canonical column. */
+void lw_pbi_map_type(const char *datatype, struct lw_column *c);
+
+/* A DAX string literal / table name, quoted for a query. Caller frees. */
+char *lw_pbi_dax_table(const char *table);
+char *lw_pbi_dax_string(const char *s);
+
+#endif

@@ -1,0 +1,281 @@
+/* powerbi_parse.c - the Power BI REST answers lakewatch reads, parsed with
+ * cJSON into small structs. Anything unexpected is an error that says what
+ * was expected where; nothing is guessed. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include "lakewatch/powerbi.h"
+#include "lakewatch/util.h"
+
+/* Parse json; on failure err says where the JSON broke. Caller owns it. */
+static cJSON *parse(const char *json, size_t len, const char *what,
+		    struct lw_err *err)
+{
+	const char *end = NULL;
+	cJSON *root = cJSON_ParseWithLengthOpts(json, len, &end, 0);
+	if (!root) {
+		size_t at = end && end >= json ? (size_t)(end - json) : 0;
+		lw_err_set(err, LW_EPARSE, "%s: malformed JSON near byte %zu",
+			   what, at);
+	}
+	return root;
+}
+
+static const char *str(const cJSON *o, const char *k)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+/* The "value" array of an OData answer. */
+static const cJSON *value_array(const cJSON *root, const char *what,
+				struct lw_err *err)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, "value");
+	if (!cJSON_IsArray(v))
+		lw_err_set(err, LW_EPARSE, "%s: expected an object with a "
+			   "\"value\" array", what);
+	return cJSON_IsArray(v) ? v : NULL;
+}
+
+int lw_pbi_parse_datasets(const char *json, size_t len,
+			  struct lw_pbi_dataset **out, size_t *n,
+			  struct lw_err *err)
+{
+	*out = NULL;
+	*n = 0;
+	cJSON *root = parse(json, len, "datasets", err);
+	if (!root)
+		return LW_EPARSE;
+	const cJSON *arr = value_array(root, "datasets", err), *d;
+	if (!arr) {
+		cJSON_Delete(root);
+		return LW_EPARSE;
+	}
+	*out = lw_xcalloc((size_t)cJSON_GetArraySize(arr) + 1, sizeof **out);
+	cJSON_ArrayForEach(d, arr) {
+		const char *id = str(d, "id"), *name = str(d, "name");
+		if (!id || !name)
+			continue;	/* not a dataset we can name */
+		struct lw_pbi_dataset *x = &(*out)[(*n)++];
+		x->id = lw_xstrdup(id);
+		x->name = lw_xstrdup(name);
+		x->refreshable = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(
+			d, "isRefreshable"));
+	}
+	cJSON_Delete(root);
+	return LW_OK;
+}
+
+void lw_pbi_datasets_free(struct lw_pbi_dataset *d, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(d[i].id);
+		free(d[i].name);
+	}
+	free(d);
+}
+
+static int64_t when(const cJSON *o, const char *k)
+{
+	const char *s = str(o, k);
+	int64_t t;
+	return s && lw_time_parse(s, &t) == LW_OK ? t : -1;
+}
+
+/* serviceExceptionJson is JSON inside a string: {"errorCode": "..."}. */
+static char *error_code(const cJSON *r)
+{
+	const char *sej = str(r, "serviceExceptionJson");
+	if (!sej)
+		return NULL;
+	cJSON *e = cJSON_Parse(sej);
+	const char *code = str(e, "errorCode");
+	char *out = lw_xstrdup(code ? code : "unknown (serviceExceptionJson "
+			       "has no errorCode)");
+	cJSON_Delete(e);
+	return out;
+}
+
+int lw_pbi_parse_refreshes(const char *json, size_t len,
+			   struct lw_pbi_refresh **out, size_t *n,
+			   struct lw_err *err)
+{
+	*out = NULL;
+	*n = 0;
+	cJSON *root = parse(json, len, "refresh history", err);
+	if (!root)
+		return LW_EPARSE;
+	const cJSON *arr = value_array(root, "refresh history", err), *r;
+	if (!arr) {
+		cJSON_Delete(root);
+		return LW_EPARSE;
+	}
+	*out = lw_xcalloc((size_t)cJSON_GetArraySize(arr) + 1, sizeof **out);
+	cJSON_ArrayForEach(r, arr) {
+		const char *status = str(r, "status");
+		if (!status) {
+			lw_pbi_refreshes_free(*out, *n);
+			*out = NULL;
+			*n = 0;
+			cJSON_Delete(root);
+			return lw_err_set(err, LW_EPARSE, "refresh history: a "
+					  "refresh has no \"status\"");
+		}
+		struct lw_pbi_refresh *x = &(*out)[(*n)++];
+		const char *rid = str(r, "requestId");
+		const cJSON *id = cJSON_GetObjectItemCaseSensitive(r, "id");
+		if (rid)
+			x->request_id = lw_xstrdup(rid);
+		else if (cJSON_IsNumber(id))
+			x->request_id = lw_xasprintf("%.0f", id->valuedouble);
+		else
+			x->request_id = lw_xasprintf("start-%lld",
+						     (long long)when(r, "startTime"));
+		x->status = lw_xstrdup(status);
+		x->type = lw_xstrdup(str(r, "refreshType"));
+		x->error_code = error_code(r);
+		x->start = when(r, "startTime");
+		x->end = when(r, "endTime");
+	}
+	cJSON_Delete(root);
+	return LW_OK;
+}
+
+void lw_pbi_refreshes_free(struct lw_pbi_refresh *r, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(r[i].request_id);
+		free(r[i].status);
+		free(r[i].type);
+		free(r[i].error_code);
+	}
+	free(r);
+}
+
+int lw_pbi_parse_schedule(const char *json, size_t len,
+			  struct lw_pbi_schedule *out, struct lw_err *err)
+{
+	memset(out, 0, sizeof *out);
+	cJSON *root = parse(json, len, "refresh schedule", err);
+	if (!root)
+		return LW_EPARSE;
+	const cJSON *days = cJSON_GetObjectItemCaseSensitive(root, "days");
+	const cJSON *times = cJSON_GetObjectItemCaseSensitive(root, "times");
+	const cJSON *en = cJSON_GetObjectItemCaseSensitive(root, "enabled");
+	if (!cJSON_IsBool(en)) {
+		cJSON_Delete(root);
+		return lw_err_set(err, LW_EPARSE, "refresh schedule: expected "
+				  "\"enabled\": true/false");
+	}
+	out->enabled = cJSON_IsTrue(en);
+	out->ndays = cJSON_IsArray(days) ? cJSON_GetArraySize(days) : 0;
+	out->ntimes = cJSON_IsArray(times) ? cJSON_GetArraySize(times) : 0;
+	/* No days listed means every day; no times means once a day. */
+	int d = out->ndays ? out->ndays : 7, t = out->ntimes ? out->ntimes : 1;
+	out->interval = 7 * 86400 / (d * t);
+	cJSON_Delete(root);
+	return LW_OK;
+}
+
+/* The most specific message of a Power BI error object. */
+static void error_text(const cJSON *e, char *buf, size_t n)
+{
+	const char *code = str(e, "code"), *msg = str(e, "message");
+	const cJSON *pbi = cJSON_GetObjectItemCaseSensitive(e, "pbi.error");
+	const cJSON *details = cJSON_GetObjectItemCaseSensitive(pbi, "details");
+	const char *detail = NULL;
+	const cJSON *d;
+	cJSON_ArrayForEach(d, details) {
+		const cJSON *dd = cJSON_GetObjectItemCaseSensitive(d, "detail");
+		if (str(dd, "value"))
+			detail = str(dd, "value");
+	}
+	snprintf(buf, n, "%s%s%s", code ? code : "error",
+		 detail || msg ? ": " : "", detail ? detail : msg ? msg : "");
+}
+
+int lw_pbi_parse_query(const char *json, size_t len, cJSON **rows,
+		       struct lw_err *err)
+{
+	*rows = NULL;
+	cJSON *root = parse(json, len, "query result", err);
+	if (!root)
+		return LW_EPARSE;
+	char text[512];
+	const cJSON *e = cJSON_GetObjectItemCaseSensitive(root, "error");
+	const cJSON *res = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(
+		root, "results"), 0);
+	const cJSON *tab = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(
+		res, "tables"), 0);
+	if (!e)
+		e = cJSON_GetObjectItemCaseSensitive(res, "error");
+	if (!e)
+		e = cJSON_GetObjectItemCaseSensitive(tab, "error");
+	int rc = LW_OK;
+	if (e) {
+		error_text(e, text, sizeof text);
+		rc = lw_err_set(err, LW_EPARSE, "DAX query failed: %s", text);
+	} else if (!cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(tab, "rows"))) {
+		rc = lw_err_set(err, LW_EPARSE, "query result: expected "
+				"results[0].tables[0].rows");
+	} else {
+		*rows = cJSON_DetachItemFromObjectCaseSensitive((cJSON *)tab,
+								"rows");
+	}
+	cJSON_Delete(root);
+	return rc;
+}
+
+void lw_pbi_map_type(const char *dt, struct lw_column *c)
+{
+	static const struct { const char *name; enum lw_type t; } map[] = {
+		{"String", LW_T_STRING}, {"Text", LW_T_STRING},
+		{"Int64", LW_T_INT64}, {"Integer", LW_T_INT64},
+		{"WholeNumber", LW_T_INT64}, {"Double", LW_T_DOUBLE},
+		{"Number", LW_T_DOUBLE}, {"DateTime", LW_T_TIMESTAMP},
+		{"Date", LW_T_DATE}, {"Boolean", LW_T_BOOLEAN},
+		{"Binary", LW_T_BINARY}, {"Decimal", LW_T_DECIMAL},
+		{"Currency", LW_T_DECIMAL},
+	};
+	c->type = LW_T_UNKNOWN;
+	for (size_t i = 0; dt && i < sizeof map / sizeof map[0]; i++)
+		if (strcasecmp(dt, map[i].name) == 0)
+			c->type = map[i].t;
+	if (c->type == LW_T_DECIMAL) {
+		/* Power BI's fixed decimal number: 19 digits, 4 decimals */
+		c->precision = 19;
+		c->scale = 4;
+	}
+}
+
+/* 'Table Name' with ' doubled. Caller frees. */
+char *lw_pbi_dax_table(const char *t)
+{
+	struct lw_buf b;
+	lw_buf_init(&b, 4096);
+	lw_buf_addc(&b, '\'');
+	for (; *t; t++) {
+		if (*t == '\'')
+			lw_buf_addc(&b, '\'');
+		lw_buf_addc(&b, *t);
+	}
+	lw_buf_addc(&b, '\'');
+	return lw_buf_steal(&b);
+}
+
+/* "text" with " doubled. Caller frees. */
+char *lw_pbi_dax_string(const char *s)
+{
+	struct lw_buf b;
+	lw_buf_init(&b, 4096);
+	lw_buf_addc(&b, '"');
+	for (; *s; s++) {
+		if (*s == '"')
+			lw_buf_addc(&b, '"');
+		lw_buf_addc(&b, *s);
+	}
+	lw_buf_addc(&b, '"');
+	return lw_buf_steal(&b);
+}

@@ -1,0 +1,89 @@
+// fault_proxy.mjs - a proxy in front of Azurite that misbehaves on demand.
+//
+//   node fault_proxy.mjs --target http://127.0.0.1:PORT --port-file F
+//
+// The mode is set with GET /__mode/NAME[?n=N] and read back (with counts)
+// from GET /__stats; every other request is forwarded. Modes:
+//   pass        forward untouched
+//   503         the next N answers are 503 Server Busy, then pass
+//   429         the next N answers are 429 with Retry-After: 1, then pass
+//   slow        hold every answer for N ms before sending it
+//   truncate    the next N blob reads send half the body and hang up
+//   always503   every answer is 503
+// Stats: {"requests", "faults", "times": [ms since mode set, ...]}.
+import http from "node:http";
+import fs from "node:fs";
+
+const a = process.argv.slice(2);
+const opt = {};
+for (let i = 0; i < a.length; i++) opt[a[i].replace(/^--/, "")] = a[++i];
+const target = new URL(opt.target);
+let mode = "pass", left = 0, since = Date.now();
+let stats = { requests: 0, faults: 0, times: [] };
+
+function azError(res, code, name, extra = {}) {
+	const body = `<?xml version="1.0" encoding="utf-8"?><Error><Code>${name}</Code><Message>injected by fault_proxy</Message></Error>`;
+	res.writeHead(code, { "Content-Type": "application/xml", "x-ms-error-code": name, "Content-Length": Buffer.byteLength(body), ...extra });
+	res.end(body);
+}
+
+const srv = http.createServer((req, res) => {
+	const u = new URL(req.url, "http://x");
+	if (u.pathname.startsWith("/__mode/")) {
+		mode = u.pathname.slice(8);
+		left = Number(u.searchParams.get("n") || 1);
+		since = Date.now();
+		stats = { requests: 0, faults: 0, times: [] };
+		res.end("ok");
+		return;
+	}
+	if (u.pathname === "/__stats") {
+		res.writeHead(200, { "Content-Type": "application/json" });
+		res.end(JSON.stringify({ mode, ...stats }));
+		return;
+	}
+	stats.requests++;
+	stats.times.push(Date.now() - since);
+	if (mode === "always503" || (mode === "503" && left > 0)) {
+		left--;
+		stats.faults++;
+		return azError(res, 503, "ServerBusy");
+	}
+	if (mode === "429" && left > 0) {
+		left--;
+		stats.faults++;
+		return azError(res, 429, "TooManyRequests", { "Retry-After": "1" });
+	}
+	const isRead = req.method === "GET" && !u.searchParams.has("comp");
+	const up = http.request({
+		host: target.hostname, port: target.port, method: req.method,
+		path: req.url, headers: { ...req.headers, host: target.host },
+	}, (ur) => {
+		const chunks = [];
+		ur.on("data", (c) => chunks.push(c));
+		ur.on("end", () => {
+			const body = Buffer.concat(chunks);
+			const go = () => {
+				if (mode === "truncate" && left > 0 && isRead && body.length > 1) {
+					left--;
+					stats.faults++;
+					const h = { ...ur.headers, "content-length": String(body.length) };
+					res.writeHead(ur.statusCode, h);
+					res.write(body.subarray(0, body.length >> 1));
+					setTimeout(() => res.socket.destroy(), 20);
+					return;
+				}
+				res.writeHead(ur.statusCode, ur.headers);
+				res.end(body);
+			};
+			if (mode === "slow") {
+				stats.faults++;
+				setTimeout(go, left);
+			} else go();
+		});
+	});
+	up.on("error", () => { res.writeHead(502); res.end(); });
+	req.pipe(up);
+});
+srv.keepAliveTimeout = 5000;
+srv.listen(0, "127.0.0.1", () => fs.writeFileSync(opt["port-file"], String(srv.address().port)));

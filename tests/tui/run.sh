@@ -1,0 +1,294 @@
+#!/bin/sh
+# run.sh - the dashboard's end-to-end tests: the real binary in a detached
+# tmux server (own socket, fixed size), driven with send-keys and read with
+# capture-pane. Each case gets a fresh fixture (tests/tui/fixture/make.sh)
+# and appends "PASS tui/<name>" or "FAIL tui/<name>" to $LW_BUILD/results.txt.
+# Usage: run.sh [case ...]   (default: every case)
+B=${LW_BUILD:-build}
+BIN=${LW_BIN:-$(pwd)/lakewatch}
+HERE=$(cd "$(dirname "$0")" && pwd)
+mkdir -p "$B"
+B=$(cd "$B" && pwd)
+res="$B/results.txt"
+WORK="$B/tui"
+SOCK="lwtui$$"
+T="tmux -L $SOCK"
+
+if ! command -v tmux >/dev/null 2>&1; then
+	echo "SKIP tui (no tmux)" >> "$res"
+	echo "tui: tmux not installed, skipped"
+	exit 0
+fi
+NSTART=0
+trap '$T kill-server 2>/dev/null' EXIT INT TERM
+
+# --- helpers ---------------------------------------------------------------
+# start W H [VAR=value ...] -- [lakewatch args]: a fresh fixture in $FX and
+# the dashboard in a new tmux server; the pane stays after the process ends
+# so its exit status and the restored screen can be checked.
+start() {
+	w=$1 h=$2; shift 2
+	envs="LANG=C.UTF-8 LC_ALL= TERM=screen-256color NO_COLOR="
+	while [ $# -gt 0 ] && [ "$1" != "--" ]; do envs="$envs $1"; shift; done
+	[ "$1" = "--" ] && shift
+	FX="$WORK/$NAME"
+	"$HERE/fixture/make.sh" "$FX" || return 1
+	# a new server (own socket) per start: a server being killed must
+	# never be reused
+	$T kill-server 2>/dev/null
+	NSTART=$((NSTART + 1))
+	T="tmux -L ${SOCK}_${NAME}_$NSTART"
+	$T -f /dev/null new-session -d -x "$w" -y "$h" -c "$FX" \
+		"sh -c 'echo \$\$ > pid; exec env $envs \"$BIN\" tui --config lakewatch.json $*'" \
+		|| return 1
+	$T set-option -g remain-on-exit on >/dev/null
+	$T set-option -g window-size manual >/dev/null 2>&1
+	i=0; while [ ! -s "$FX/pid" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done
+	PID=$(cat "$FX/pid")
+}
+screen() { $T capture-pane -p; }
+keys() { $T send-keys "$@"; }
+# wait_for TEXT [SECONDS]: until the screen shows TEXT (fixed string).
+wait_for() {
+	n=$(( ${2:-8} * 20 ))
+	while [ $n -gt 0 ]; do
+		screen | grep -qF -- "$1" && return 0
+		sleep 0.05; n=$((n-1))
+	done
+	echo "  $NAME: timed out waiting for: $1"
+	screen | sed 's/^/    | /'
+	return 1
+}
+# wait_re REGEX [SECONDS]
+wait_re() {
+	n=$(( ${2:-8} * 20 ))
+	while [ $n -gt 0 ]; do
+		screen | grep -qE -- "$1" && return 0
+		sleep 0.05; n=$((n-1))
+	done
+	echo "  $NAME: timed out waiting for /$1/"
+	screen | sed 's/^/    | /'
+	return 1
+}
+has() { screen | grep -qF -- "$1" || { echo "  $NAME: missing: $1"; screen | sed 's/^/    | /'; return 1; }; }
+hasnt() { ! screen | grep -qF -- "$1" || { echo "  $NAME: should not show: $1"; return 1; }; }
+ready() { wait_for "last poll" 10; }
+# quit and check the process ended with 0 and the terminal was restored
+quit_ok() {
+	keys q
+	dead 5 || return 1
+	st=$($T display -p '#{pane_dead_status}')
+	[ "$st" = 0 ] || { echo "  $NAME: exit status $st signal $($T display -p "#{pane_dead_signal}")"; return 1; }
+	hasnt "Health by source" || return 1
+}
+dead() {
+	n=$(( ${1:-5} * 20 ))
+	while [ $n -gt 0 ]; do
+		# the pty closes before tmux reaps the process: wait for both
+		[ -n "$($T display -p '#{pane_dead_status}#{pane_dead_signal}')" ] &&
+			return 0
+		sleep 0.05; n=$((n-1))
+	done
+	echo "  $NAME: the dashboard did not exit"
+	return 1
+}
+row() { screen | sed -n "$1p"; }	# one screen line (1-based)
+
+# --- cases -----------------------------------------------------------------
+t_overview() {
+	start 100 30 && ready || return 1
+	has "tui fixture" && has "Health by source and layer" || return 1
+	# matrix rows are the sources, with worst status and counts
+	screen | grep -E '^.Onsite store .*FAIL' >/dev/null &&
+	screen | grep -E '^.Website .*PASS' >/dev/null &&
+	screen | grep -E '^.CRM .*ERROR.*WARN' >/dev/null ||
+		{ echo "  matrix rows wrong"; screen; return 1; }
+	# the hurt consumer, which dataset and which check
+	has "FAIL   Sales & accounting — gold.sales_daily stale 7h (warn 2h, fail 6h)" || return 1
+	has "Marketing — bronze.crm_contacts freshness:" || return 1
+	screen | grep -E 'PASS +Fraud detection' >/dev/null || return 1
+	has "Latest status changes" && has "PASS → ✗ FAIL" || return 1
+	quit_ok
+}
+
+t_detail() {
+	start 100 30 && ready || return 1
+	keys 2 && wait_for "6 of 6 datasets" || return 1
+	keys / s a l e s _ d Enter && wait_for "1 of 6 datasets" || return 1
+	keys Enter && wait_for "Checks" || return 1
+	has "gold.sales_daily  Onsite store / Gold" && has "freshness" &&
+	has "7h" && has "Observation" && has "Recent runs" || return 1
+	keys Escape && wait_for "1 of 6 datasets" || return 1
+	keys 4 && wait_for "gold.sales_daily" && has "FAIL" || return 1
+	quit_ok
+}
+
+t_filter() {
+	start 100 30 && ready || return 1
+	keys 2 && wait_for "6 of 6 datasets" || return 1
+	keys / ^ g o l d && wait_for "2 of 6 datasets" || return 1
+	hasnt "bronze.pos_purchases" || return 1
+	keys "(" && wait_for "missing closing parenthesis" || return 1
+	has "2 of 6 datasets" || return 1	# the last good filter stays
+	keys Escape && wait_for "6 of 6 datasets" || return 1
+	keys x && wait_for "3 of 6 datasets" && has "problems only" || return 1
+	hasnt "PASS  bronze.web_clicks" || return 1
+	keys c && wait_for "6 of 6 datasets" || return 1
+	quit_ok
+}
+
+t_sort() {
+	start 100 30 && ready || return 1
+	keys 2 && wait_for "6 of 6 datasets" || return 1
+	# default: worst first
+	row 5 | grep -q "ERROR bronze.crm_contacts" || { row 5; return 1; }
+	keys s && wait_for "dataset▼" || return 1		# by name
+	row 5 | grep -q "bronze.crm_contacts" &&
+	row 10 | grep -q "silver.orders" || { screen; return 1; }
+	keys S && wait_for "dataset▲" || return 1		# reversed
+	row 5 | grep -q "silver.orders" || { screen; return 1; }
+	keys s s s && wait_for "age▼" || return 1		# oldest first
+	row 5 | grep -q "gold.sales_daily" || { screen; return 1; }
+	quit_ok
+}
+
+t_matrix_enter() {
+	start 100 30 && ready || return 1
+	keys Enter && wait_for "source: Onsite store  layer: Bronze" &&
+		has "1 of 6 datasets" && has "bronze.pos_purchases" || return 1
+	keys Escape 1 Tab && wait_for "Consumers *" || return 1
+	keys j Enter && wait_for "consumer: Sales & accounting" &&
+		has "3 of 6 datasets" || return 1
+	quit_ok
+}
+
+t_resize() {
+	start 100 30 && ready || return 1
+	$T resize-window -x 80 -y 24 && sleep 0.3
+	wait_for "Sales & accounting — gold.sales_daily stale 7h" || return 1
+	[ "$(screen | awk '{ if (length($0) > m) m = length($0) } END { print NR }')" -le 24 ] || return 1
+	$T resize-window -x 50 -y 12
+	wait_for "terminal too small (need 60x16)" || return 1
+	hasnt "Health by source" || return 1
+	$T resize-window -x 80 -y 24
+	wait_for "Health by source" || return 1
+	quit_ok
+}
+
+t_no_color() {
+	start 100 30 NO_COLOR=1 && ready || return 1
+	out=$($T capture-pane -p -e)
+	# no foreground or background colour, but attributes are used
+	e=$(printf '\033')
+	if printf '%s' "$out" | grep -qE "$e\\[[0-9;]*(3[0-7]|4[0-7]|38;5|48;5)[;m]"; then
+		echo "  colour escape found with NO_COLOR"; return 1
+	fi
+	printf '%s' "$out" | grep -qE "$e\\[[0-9;]*(1|7)[;m]" ||
+		{ echo "  no bold/reverse"; return 1; }
+	has "✗ FAIL" && has "⊘ ERROR" || return 1	# never colour alone
+	keys q; dead 5 || return 1
+	# control: the same screen with colours does use them
+	start 100 30 && ready || return 1
+	$T capture-pane -p -e | grep -qE "$e\\[[0-9;]*(3[0-7]|38;5)" ||
+		{ echo "  control run has no colour"; return 1; }
+	quit_ok
+}
+
+no_high_bytes() {
+	if screen | LC_ALL=C grep -q "$(printf '[\200-\377]')"; then
+		echo "  $NAME: bytes >= 0x80 on screen:"
+		screen | LC_ALL=C grep -n "$(printf '[\200-\377]')" | head -3
+		return 1
+	fi
+}
+
+t_ascii() {
+	start 100 30 -- --ascii && ready || return 1
+	has "X FAIL" && has "+-" || return 1
+	no_high_bytes || return 1
+	keys 2 && wait_for "6 of 6" && no_high_bytes || return 1
+	keys Enter && wait_for "Checks" && no_high_bytes || return 1
+	keys 4 && wait_for "when" && no_high_bytes || return 1
+	keys q; dead 5 || return 1
+	# a locale without UTF-8 gives ASCII on its own
+	start 100 30 LANG=C && ready || return 1
+	no_high_bytes || return 1
+	quit_ok
+}
+
+t_theme() {
+	start 100 30 && ready || return 1
+	before=$($T capture-pane -p -e | head -1)
+	keys t && wait_for "theme: light" || return 1
+	after=$($T capture-pane -p -e | head -1)
+	[ "$before" != "$after" ] || { echo "  header looks the same"; return 1; }
+	keys t && wait_for "theme: high-contrast" || return 1
+	quit_ok
+}
+
+t_reload() {
+	start 100 30 && ready || return 1
+	sed -i 's/"name": "tui fixture"/"name": "tui fixture reloaded"/' "$FX/lakewatch.json"
+	keys R && wait_for "config reloaded: 6 datasets" &&
+		wait_for "tui fixture reloaded" || return 1
+	# a broken config is shown, the old one kept, polling goes on
+	cp "$FX/lakewatch.json" "$FX/good.json"
+	sed -i 's/"format": "csv"/"format": "cvs"/' "$FX/lakewatch.json"
+	keys R && wait_for "config reload failed" && has "cvs" || return 1
+	has "Sales & accounting" || return 1
+	keys r && wait_for "polling now" && ready || return 1
+	# SIGHUP reloads too
+	sed 's/fixture reloaded/fixture via hup/' "$FX/good.json" > "$FX/lakewatch.json"
+	kill -HUP "$PID" && wait_for "tui fixture via hup" || return 1
+	hasnt "config reload failed" || return 1
+	quit_ok
+}
+
+t_slow_poll() {
+	start 100 30 LAKEWATCH_FS_DELAY_MS=400 || return 1
+	wait_re "polling [0-9]+/6" 10 || return 1
+	t0=$(date +%s%N)
+	keys 2 && wait_for "of 6 datasets" 2 || return 1
+	t1=$(date +%s%N)
+	has "polling" || { echo "  poll ended before the key was seen"; return 1; }
+	keys '?' && wait_for "every filter" 2 && has "polling" || return 1
+	echo "  slow_poll: screen switch seen after $(( (t1 - t0) / 1000000 )) ms (tmux round trip)"
+	keys Escape && wait_for "last poll" 20 || return 1
+	quit_ok
+}
+
+t_sigterm() {
+	start 80 24 && ready || return 1
+	kill -TERM "$PID"
+	dead 5 || return 1
+	st=$($T display -p '#{pane_dead_status}')
+	[ "$st" = 0 ] || { echo "  exit status $st"; return 1; }
+	hasnt "Health by source"
+}
+
+t_help() {
+	start 80 24 && ready || return 1
+	keys '?' && wait_for "poll now" && has "pause or resume" || return 1
+	keys Escape && wait_for "Health by source" || return 1
+	quit_ok
+}
+
+# --- run -------------------------------------------------------------------
+cases=${*:-"overview detail filter sort matrix_enter resize no_color ascii theme reload slow_poll sigterm help"}
+pass=0 fail=0
+for c in $cases; do
+	NAME=$c
+	T="tmux -L ${SOCK}_$c"
+	if ( "t_$c" ); then
+		echo "PASS tui/$c" >> "$res"; pass=$((pass+1))
+	else
+		echo "FAIL tui/$c" >> "$res"; fail=$((fail+1))
+		echo "FAIL tui/$c"
+	fi
+	# each case's servers (its subshell's T is gone: kill by socket name)
+	for s in /tmp/tmux-$(id -u)/${SOCK}_${c}*; do
+		[ -e "$s" ] && tmux -L "$(basename "$s")" kill-server 2>/dev/null
+	done
+done
+echo "tui: $pass passed, $fail failed"
+[ $fail -eq 0 ]

@@ -1,0 +1,423 @@
+/* test_check_cases.c - run the data-driven check cases in tests/checks/.
+ *
+ * Each *.test file holds cases separated by blank lines; '#' starts a
+ * comment line. A case is "key: value" lines:
+ *
+ *   name:      what the case shows (required)
+ *   check:     the check kind ("freshness")
+ *   config:    the check's JSON config, on one line
+ *   now:       the judging time, ISO-8601 or epoch seconds
+ *   dataset:   the dataset's name (messages name it); optional
+ *   count_rows: false, to say the dataset does not count rows; optional
+ *   obs:       the observation, lw_obs_from_json format, on one line
+ *   prev:      the previous observation; optional
+ *   other:     NAME {json}: another dataset's observation for lookup
+ *   entry:     PATH SIZE: a listed file (repeatable; entries are not part
+ *              of the JSON form)
+ *   status:    PASS, WARN, FAIL, ERROR, or CONFIG (the config must be
+ *              rejected; then "error:" lines are substrings of the errors)
+ *   message:   a substring the message must contain (repeatable)
+ *   measured:  the exact measured text; optional
+ *   threshold: the exact threshold text; optional
+ *   error:     a substring of the config errors (status CONFIG)
+ *
+ * In config, obs, prev and other, "${now}", "${now-7h}" and "${now+1d}" are
+ * replaced by epoch seconds, so cases read as ages rather than dates, and
+ * "${2026-11-22}" (any ISO-8601 time) by that time's epoch seconds.
+ * Run from the project root; LW_CHECK_CASES overrides the directory.
+ */
+#include <stdio.h>
+#include <dirent.h>
+#include "unit.h"
+#include "lakewatch/check.h"
+#include "lakewatch/config.h"
+#include "lakewatch/util.h"
+
+#define MAX_LIST 16
+
+struct tcase {
+	char where[300];	/* "file.test:12" */
+	char title[512];	/* where + name: the cmocka test name */
+	char *name, *check, *config, *now, *dataset, *obs, *prev;
+	char *other_name, *other;
+	bool no_count_rows;
+	char *entries[MAX_LIST];
+	size_t nentries;
+	char *status, *measured, *threshold;
+	char *messages[MAX_LIST];
+	size_t nmessages;
+	char *errors[MAX_LIST];
+	size_t nerrors;
+	char *bad;		/* a problem with the case file itself */
+};
+
+static struct tcase *cases;
+static size_t ncases, capcases;
+
+static void case_free(struct tcase *c)
+{
+	char **one[] = {&c->name, &c->check, &c->config, &c->now, &c->dataset,
+			&c->obs, &c->prev, &c->other_name, &c->other,
+			&c->status, &c->measured, &c->threshold, &c->bad};
+	for (size_t i = 0; i < sizeof one / sizeof one[0]; i++)
+		free(*one[i]);
+	for (size_t i = 0; i < c->nentries; i++)
+		free(c->entries[i]);
+	for (size_t i = 0; i < c->nmessages; i++)
+		free(c->messages[i]);
+	for (size_t i = 0; i < c->nerrors; i++)
+		free(c->errors[i]);
+}
+
+static void set_once(struct tcase *c, char **slot, const char *key,
+		     const char *v)
+{
+	if (*slot && !c->bad)
+		c->bad = lw_xasprintf("%s: key '%s' given twice", c->where, key);
+	free(*slot);
+	*slot = lw_xstrdup(v);
+}
+
+static void add_list(struct tcase *c, char **list, size_t *n, const char *v)
+{
+	if (*n >= MAX_LIST) {
+		if (!c->bad)
+			c->bad = lw_xasprintf("%s: too many lines", c->where);
+		return;
+	}
+	list[(*n)++] = lw_xstrdup(v);
+}
+
+static void case_line(struct tcase *c, const char *key, const char *v)
+{
+	if (!strcmp(key, "name")) set_once(c, &c->name, key, v);
+	else if (!strcmp(key, "check")) set_once(c, &c->check, key, v);
+	else if (!strcmp(key, "config")) set_once(c, &c->config, key, v);
+	else if (!strcmp(key, "now")) set_once(c, &c->now, key, v);
+	else if (!strcmp(key, "dataset")) set_once(c, &c->dataset, key, v);
+	else if (!strcmp(key, "obs")) set_once(c, &c->obs, key, v);
+	else if (!strcmp(key, "prev")) set_once(c, &c->prev, key, v);
+	else if (!strcmp(key, "status")) set_once(c, &c->status, key, v);
+	else if (!strcmp(key, "measured")) set_once(c, &c->measured, key, v);
+	else if (!strcmp(key, "threshold")) set_once(c, &c->threshold, key, v);
+	else if (!strcmp(key, "count_rows")) c->no_count_rows =
+		strcmp(v, "false") == 0;
+	else if (!strcmp(key, "entry"))
+		add_list(c, c->entries, &c->nentries, v);
+	else if (!strcmp(key, "message"))
+		add_list(c, c->messages, &c->nmessages, v);
+	else if (!strcmp(key, "error"))
+		add_list(c, c->errors, &c->nerrors, v);
+	else if (!strcmp(key, "other")) {
+		const char *sp = strchr(v, ' ');
+		if (!sp) {
+			if (!c->bad)
+				c->bad = lw_xasprintf("%s: other: NAME {json}",
+						      c->where);
+			return;
+		}
+		free(c->other_name);
+		free(c->other);
+		c->other_name = lw_xstrndup(v, (size_t)(sp - v));
+		c->other = lw_xstrdup(sp + 1);
+	} else if (!c->bad)
+		c->bad = lw_xasprintf("%s: unknown key '%s'", c->where, key);
+}
+
+static struct tcase *new_case(const char *file, int line)
+{
+	lw_xgrow((void **)&cases, &capcases, ncases, sizeof *cases);
+	struct tcase *c = &cases[ncases++];
+	memset(c, 0, sizeof *c);
+	snprintf(c->where, sizeof c->where, "%s:%d", file, line);
+	return c;
+}
+
+static void load_file(const char *path, const char *base)
+{
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		struct tcase *c = new_case(base, 0);
+		c->bad = lw_xasprintf("%s: cannot open", path);
+		return;
+	}
+	char line[8192];
+	int ln = 0;
+	struct tcase *c = NULL;
+	while (fgets(line, sizeof line, f)) {
+		ln++;
+		size_t l = strlen(line);
+		while (l && (line[l - 1] == '\n' || line[l - 1] == '\r'))
+			line[--l] = '\0';
+		if (line[0] == '#')
+			continue;
+		if (l == 0) {
+			c = NULL;
+			continue;
+		}
+		if (!c)
+			c = new_case(base, ln);
+		char *colon = strchr(line, ':');
+		if (!colon) {
+			if (!c->bad)
+				c->bad = lw_xasprintf("%s:%d: expected "
+						      "'key: value'", base, ln);
+			continue;
+		}
+		*colon = '\0';
+		char *v = colon + 1;
+		while (*v == ' ' || *v == '\t')
+			v++;
+		case_line(c, line, v);
+	}
+	fclose(f);
+}
+
+/* Replace ${now}, ${now-DUR}, ${now+DUR} with epoch seconds. Caller frees.
+ * NULL (and *err set) on a bad token. */
+static char *expand(const char *s, int64_t now, char **err)
+{
+	struct lw_buf b;
+	lw_buf_init(&b, LW_BUF_1M);
+	const char *p = s;
+	while (*p) {
+		const char *t = strstr(p, "${");
+		if (!t) {
+			lw_buf_adds(&b, p);
+			break;
+		}
+		lw_buf_add(&b, p, (size_t)(t - p));
+		const char *e = strchr(t, '}');
+		if (!e) {
+			*err = lw_xasprintf("unterminated ${ in '%s'", s);
+			lw_buf_free(&b);
+			return NULL;
+		}
+		int64_t v = now, d;
+		const char *q = t + 5;
+		if (strncmp(t, "${now", 5) != 0) {
+			/* ${2026-11-22} or ${2026-11-22T05:00:00Z} */
+			char iso[64];
+			size_t n = (size_t)(e - t - 2);
+			if (n >= sizeof iso) {
+				*err = lw_xasprintf("bad ${...} in '%s'", s);
+				lw_buf_free(&b);
+				return NULL;
+			}
+			memcpy(iso, t + 2, n);
+			iso[n] = '\0';
+			if (lw_time_parse(iso, &v) != LW_OK) {
+				*err = lw_xasprintf("bad time '%s'", iso);
+				lw_buf_free(&b);
+				return NULL;
+			}
+		} else if (q < e) {
+			char dur[64];
+			size_t n = (size_t)(e - q - 1);
+			if ((*q != '-' && *q != '+') || n == 0 ||
+			    n >= sizeof dur) {
+				*err = lw_xasprintf("bad ${now...} in '%s'", s);
+				lw_buf_free(&b);
+				return NULL;
+			}
+			memcpy(dur, q + 1, n);
+			dur[n] = '\0';
+			if (lw_duration_parse(dur, &d) != LW_OK) {
+				*err = lw_xasprintf("bad duration '%s'", dur);
+				lw_buf_free(&b);
+				return NULL;
+			}
+			v = *q == '-' ? now - d : now + d;
+		}
+		lw_buf_addf(&b, "%lld", (long long)v);
+		p = e + 1;
+	}
+	return lw_buf_steal(&b);
+}
+
+static int obs_parse(const char *text, int64_t now, struct lw_obs *o,
+		     char **err)
+{
+	char *x = expand(text, now, err);
+	if (!x)
+		return -1;
+	cJSON *j = cJSON_Parse(x);
+	free(x);
+	if (!j || lw_obs_from_json(j, o) != LW_OK) {
+		*err = lw_xasprintf("bad observation JSON: %s", text);
+		cJSON_Delete(j);
+		return -1;
+	}
+	cJSON_Delete(j);
+	return 0;
+}
+
+static const struct lw_obs *other_obs;
+static const char *other_name;
+static const struct lw_obs *lookup(void *ud, const char *name)
+{
+	(void)ud;
+	return other_name && strcmp(name, other_name) == 0 ? other_obs : NULL;
+}
+
+static void run_case(void **state)
+{
+	struct tcase *c = *state;
+	if (c->bad)
+		fail_msg("%s", c->bad);
+	if (!c->name || !c->check || !c->config || !c->status)
+		fail_msg("%s: a case needs name, check, config and status",
+			 c->where);
+	const struct lw_check_kind *k = lw_check_kind_find(c->check);
+	if (!k)
+		fail_msg("%s: unknown check '%s'", c->where, c->check);
+	int64_t now = 0;
+	if (c->now && lw_time_parse(c->now, &now) != LW_OK) {
+		char *end;
+		now = strtoll(c->now, &end, 10);
+		if (*end)
+			fail_msg("%s: bad now '%s'", c->where, c->now);
+	}
+	char *err = NULL;
+	char *cfgtext = expand(c->config, now, &err);
+	if (!cfgtext)
+		fail_msg("%s: %s", c->where, err);
+	cJSON *cj = cJSON_Parse(cfgtext);
+	free(cfgtext);
+	if (!cj)
+		fail_msg("%s: config is not JSON", c->where);
+	struct lw_cfgctx cc;
+	lw_cfgctx_init(&cc, "case.json", NULL);
+	void *cfg = k->parse(cj, &cc);
+	cJSON_Delete(cj);
+	const char *errs = cc.errors.data ? cc.errors.data : "";
+	if (!strcmp(c->status, "CONFIG")) {
+		if (cfg) {
+			k->free(cfg);
+			lw_cfgctx_free(&cc);
+			fail_msg("%s: config accepted, expected an error",
+				 c->where);
+		}
+		if (!c->nerrors)
+			fail_msg("%s: status CONFIG needs error: lines",
+				 c->where);
+		for (size_t i = 0; i < c->nerrors; i++)
+			if (!strstr(errs, c->errors[i]))
+				fail_msg("%s: errors '%s' lack '%s'", c->where,
+					 errs, c->errors[i]);
+		lw_cfgctx_free(&cc);
+		return;
+	}
+	if (!cfg)
+		fail_msg("%s: config rejected: %s", c->where, errs);
+	lw_cfgctx_free(&cc);
+	enum lw_status want;
+	if (lw_status_parse(c->status, &want) != LW_OK)
+		fail_msg("%s: bad status '%s'", c->where, c->status);
+
+	struct lw_obs o, p, other;
+	lw_obs_init(&o);
+	lw_obs_init(&p);
+	lw_obs_init(&other);
+	if (!c->obs || obs_parse(c->obs, now, &o, &err))
+		fail_msg("%s: %s", c->where, err ? err : "obs: is required");
+	if (c->prev && obs_parse(c->prev, now, &p, &err))
+		fail_msg("%s: prev: %s", c->where, err);
+	if (c->other && obs_parse(c->other, now, &other, &err))
+		fail_msg("%s: other: %s", c->where, err);
+	for (size_t i = 0; i < c->nentries; i++) {
+		char path[1024];
+		long long size;
+		if (sscanf(c->entries[i], "%1023s %lld", path, &size) != 2)
+			fail_msg("%s: entry: PATH SIZE", c->where);
+		lw_xgrow((void **)&o.entries, &o.capentries, o.nentries,
+			 sizeof *o.entries);
+		o.entries[o.nentries].path = lw_xstrdup(path);
+		o.entries[o.nentries].size = size;
+		o.entries[o.nentries].mtime = now;
+		o.nentries++;
+	}
+	struct lw_dataset ds = {.name = c->dataset ? c->dataset : "dataset",
+				.count_rows = !c->no_count_rows};
+	other_obs = c->other ? &other : NULL;
+	other_name = c->other_name;
+	struct lw_judge_ctx ctx = {.ds = &ds, .obs = &o,
+				   .prev = c->prev ? &p : NULL, .now = now,
+				   .lookup = lookup};
+	struct lw_result r;
+	memset(&r, 0, sizeof r);
+	k->run(cfg, &ctx, &r);
+	k->free(cfg);
+
+	if (!r.check || !r.message || !r.measured || !r.threshold)
+		fail_msg("%s: result not filled", c->where);
+	if (r.status != want)
+		fail_msg("%s: status %s, expected %s; message: %s", c->where,
+			 lw_status_name(r.status), c->status, r.message);
+	for (size_t i = 0; i < c->nmessages; i++)
+		if (!strstr(r.message, c->messages[i]))
+			fail_msg("%s: message '%s' lacks '%s'", c->where,
+				 r.message, c->messages[i]);
+	if (c->measured && strcmp(r.measured, c->measured))
+		fail_msg("%s: measured '%s', expected '%s'", c->where,
+			 r.measured, c->measured);
+	if (c->threshold && strcmp(r.threshold, c->threshold))
+		fail_msg("%s: threshold '%s', expected '%s'", c->where,
+			 r.threshold, c->threshold);
+	lw_result_free(&r);
+	lw_obs_free(&o);
+	lw_obs_free(&p);
+	lw_obs_free(&other);
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int main(void)
+{
+	const char *dir = getenv("LW_CHECK_CASES");
+	if (!dir)
+		dir = "tests/checks";
+	DIR *d = opendir(dir);
+	if (!d) {
+		fprintf(stderr, "test_check_cases: cannot open %s (run from "
+			"the project root)\n", dir);
+		return 1;
+	}
+	char *files[256];
+	size_t nfiles = 0;
+	struct dirent *e;
+	while ((e = readdir(d)) && nfiles < 256)
+		if (lw_str_ends(e->d_name, ".test"))
+			files[nfiles++] = lw_xstrdup(e->d_name);
+	closedir(d);
+	qsort(files, nfiles, sizeof *files, by_name);
+	for (size_t i = 0; i < nfiles; i++) {
+		char *path = lw_xasprintf("%s/%s", dir, files[i]);
+		load_file(path, files[i]);
+		free(path);
+		free(files[i]);
+	}
+	if (!ncases) {
+		fprintf(stderr, "test_check_cases: no cases in %s\n", dir);
+		return 1;
+	}
+	struct CMUnitTest *tests = lw_xcalloc(ncases, sizeof *tests);
+	for (size_t i = 0; i < ncases; i++) {
+		struct tcase *c = &cases[i];
+		snprintf(c->title, sizeof c->title, "%s %s", c->where,
+			 c->name ? c->name : "(unnamed)");
+		tests[i].name = c->title;
+		tests[i].test_func = run_case;
+		tests[i].initial_state = c;
+	}
+	int rc = _cmocka_run_group_tests("check_cases", tests, ncases, NULL,
+					 NULL);
+	for (size_t i = 0; i < ncases; i++)
+		case_free(&cases[i]);
+	free(cases);
+	free(tests);
+	return rc;
+}
