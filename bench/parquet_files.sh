@@ -16,7 +16,7 @@ LW_BIN=${LW_BIN:-$ROOT/lakewatch}
 B=${LW_BUILD:-build}
 case "$B" in /*) ;; *) B="$ROOT/$B" ;; esac
 DIR=${BENCH_DIR:-$B/bench}
-FILES=100000 DATASETS=20 COPY= KEEP=
+FILES=100000 DATASETS=20 COPY='' KEEP=''
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--files) FILES=$2; shift ;;

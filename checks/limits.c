@@ -172,6 +172,8 @@ int lw_limit_value(struct lw_cfgctx *cc, const cJSON *node, const char *what,
 		if (!isfinite(v) || v < 0)
 			return lw_cfg_error(cc, node, "%s: must not be negative",
 					    what);
+		if (v > LW_LIMIT_MAX)	/* keeps int64 casts defined */
+			return lw_cfg_error(cc, node, "%s: too large", what);
 		*out = u == LW_U_COUNT || u == LW_U_PERCENT ? v : floor(v);
 		return LW_OK;
 	}
@@ -179,15 +181,18 @@ int lw_limit_value(struct lw_cfgctx *cc, const cJSON *node, const char *what,
 		const char *s = node->valuestring;
 		int64_t i;
 		double d;
-		if (u == LW_U_SIZE && lw_size_parse(s, &i) == LW_OK) {
+		if (u == LW_U_SIZE && lw_size_parse(s, &i) == LW_OK &&
+		    i <= (int64_t)LW_LIMIT_MAX) {
 			*out = (double)i;
 			return LW_OK;
 		}
-		if (u == LW_U_DURATION && lw_duration_parse(s, &i) == LW_OK) {
+		if (u == LW_U_DURATION && lw_duration_parse(s, &i) == LW_OK &&
+		    i <= (int64_t)LW_LIMIT_MAX) {
 			*out = (double)i;
 			return LW_OK;
 		}
-		if (u == LW_U_PERCENT && lw_percent_parse(s, &d) == LW_OK) {
+		if (u == LW_U_PERCENT && lw_percent_parse(s, &d) == LW_OK &&
+		    d <= LW_LIMIT_MAX) {
 			*out = d;
 			return LW_OK;
 		}

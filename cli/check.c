@@ -1,9 +1,12 @@
 /* check.c - `lakewatch check`: poll once, print a report, exit with its
  * status. The headless front end for CI. */
 #include <getopt.h>
+#include <langinfo.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 #include "lakewatch/cli.h"
 #include "lakewatch/engine.h"
@@ -164,9 +167,12 @@ static void print_stats(const struct lw_config *cfg, const struct lw_run *run)
 		bytes_read += run->ds[i].obs.bytes_read;
 		files += run->ds[i].obs.files;
 	}
+	double secs = 0;
+	for (size_t i = 0; i < run->n; i++)
+		secs += run->ds[i].seconds;
 	fprintf(stderr, "stats: datasets=%zu files=%lld bytes_read=%lld "
-		"seconds=%lld\n", run->n, (long long)files,
-		(long long)bytes_read, (long long)(run->finished - run->started));
+		"observe_seconds=%.3f\n", run->n, (long long)files,
+		(long long)bytes_read, secs);
 	for (size_t i = 0; i < cfg->nlakes; i++) {
 		struct lw_lake *l = cfg->lakes[i].lake;
 		const struct lw_lake_kind *k = lw_lake_base(l)->kind;
@@ -176,6 +182,14 @@ static void print_stats(const struct lw_config *cfg, const struct lw_run *run)
 		fprintf(stderr, "stats: lake=%s requests=%lld bytes_in=%lld\n",
 			cfg->lakes[i].name, (long long)req, (long long)in);
 	}
+}
+
+/* UTF-8 glyphs only where the locale says the terminal takes them. */
+static bool utf8_locale(void)
+{
+	setlocale(LC_CTYPE, "");
+	const char *cs = nl_langinfo(CODESET);
+	return cs && (strcasecmp(cs, "UTF-8") == 0 || strcasecmp(cs, "utf8") == 0);
 }
 
 static int write_report(const struct lw_config *cfg, const struct lw_run *run,
@@ -190,7 +204,7 @@ static int write_report(const struct lw_config *cfg, const struct lw_run *run,
 	struct lw_report_opts ro = {
 		.color = !o->output && !o->no_color && !(nc && *nc) &&
 			 isatty(fileno(stdout)),
-		.ascii = o->ascii,
+		.ascii = o->ascii || !utf8_locale(),
 		.verbose = o->verbose,
 	};
 	struct lw_err err;

@@ -174,12 +174,50 @@ int lw_cfg_duration(struct lw_cfgctx *cc, const cJSON *obj, const char *key,
 	return wrong(cc, v, key, "a duration such as \"6h\"");
 }
 
+/* Drop "." and "x/.." components and doubled slashes, in place, so
+ * messages show /srv/lake/x rather than /srv/conf/../lake/./x. */
+static void normalise(char *path)
+{
+	bool abs = path[0] == '/';
+	char *out = path, *save;
+	char *copy = lw_xstrdup(path);
+	char **parts = NULL;
+	size_t n = 0, cap = 0;
+	for (char *t = strtok_r(copy, "/", &save); t; t = strtok_r(NULL, "/", &save)) {
+		if (strcmp(t, ".") == 0)
+			continue;
+		if (strcmp(t, "..") == 0 && n && strcmp(parts[n - 1], "..") != 0) {
+			n--;
+			continue;
+		}
+		if (strcmp(t, "..") == 0 && abs)
+			continue;
+		lw_xgrow((void **)&parts, &cap, n, sizeof *parts);
+		parts[n++] = t;
+	}
+	if (abs)
+		*out++ = '/';
+	for (size_t i = 0; i < n; i++) {
+		size_t l = strlen(parts[i]);
+		memcpy(out, parts[i], l);
+		out += l;
+		if (i + 1 < n)
+			*out++ = '/';
+	}
+	if (out == path)
+		*out++ = '.';
+	*out = '\0';
+	free(parts);
+	free(copy);
+}
+
 /* Absolute or relative to the config's directory; caller frees *out. */
 static char *resolve(struct lw_cfgctx *cc, const char *p)
 {
-	if (p[0] == '/' || !cc->dir || !*cc->dir)
-		return lw_xstrdup(p);
-	return lw_xasprintf("%s/%s", cc->dir, p);
+	char *r = p[0] == '/' || !cc->dir || !*cc->dir ? lw_xstrdup(p) :
+		  lw_xasprintf("%s/%s", cc->dir, p);
+	normalise(r);
+	return r;
 }
 
 int lw_cfg_path(struct lw_cfgctx *cc, const cJSON *obj, const char *key,

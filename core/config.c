@@ -280,7 +280,8 @@ static void load_partitions(struct lw_cfgctx *cc, struct lw_dataset *ds,
 		return;
 	if (!cJSON_IsString(node)) {
 		lw_cfg_error(cc, node, "\"partitions\" must be \"key=value\", "
-			     "\"none\" or a pattern with named groups");
+			     "\"capture\", \"none\" or a pattern with named "
+			     "groups");
 		return;
 	}
 	const char *v = node->valuestring;
@@ -288,6 +289,8 @@ static void load_partitions(struct lw_cfgctx *cc, struct lw_dataset *ds,
 		ds->part_mode = LW_PART_KV;
 	} else if (strcmp(v, "none") == 0) {
 		ds->part_mode = LW_PART_NONE;
+	} else if (strcmp(v, "capture") == 0) {
+		ds->part_mode = LW_PART_CAPTURE;
 	} else {
 		ds->part_re = compile_re(cc, node, "partitions", v);
 		uint32_t names = 0;

@@ -52,7 +52,7 @@ static const struct lw_obs *lookup_obs(void *ud, const char *name)
 	const struct lw_run *run = ((struct lookup *)ud)->run;
 	for (size_t i = 0; i < run->n; i++)
 		if (strcmp(run->ds[i].ds->name, name) == 0)
-			return run->ds[i].obs.ok ? &run->ds[i].obs : NULL;
+			return &run->ds[i].obs;	/* failed ones too: say why */
 	return NULL;
 }
 

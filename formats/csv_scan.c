@@ -141,10 +141,15 @@ static void cell_add(struct lw_csv_scan *s, const char *p, size_t n)
 {
 	size_t room;
 
+	int64_t max = s->field_max;
+
 	if (s->field_long || !sampling(s))
 		return;
-	room = s->field_max > (int64_t)s->field.len ?
-	       (size_t)(s->field_max - (int64_t)s->field.len) : 0;
+	/* header names are kept, so they get a tighter bound */
+	if (s->records == 0 && s->o.header && max > LW_CSV_NAME_MAX)
+		max = LW_CSV_NAME_MAX;
+	room = max > (int64_t)s->field.len ?
+	       (size_t)(max - (int64_t)s->field.len) : 0;
 	if (n > room) {
 		s->field_long = true;
 		n = room;
@@ -170,7 +175,9 @@ static int end_field(struct lw_csv_scan *s)
 		free(s->names[i]);
 		s->names[i] = lw_xstrndup(s->field.data ? s->field.data : "",
 					  s->field.len);
-	} else if (s->ncols < 0 || i < s->ncols) {
+	} else if ((s->ncols < 0 || i < s->ncols) &&
+		   s->nsampled < s->sample_rows && s->offset <= s->head_bytes) {
+		/* past the sample nothing is committed: skip the work */
 		unsigned c = s->field_long ? LW_INFER_STRING :
 			     lw_infer_classify(s->field.data, s->field.len);
 		size_t old = s->cap_pend;
@@ -422,8 +429,10 @@ int lw_csv_scan_finish(struct lw_csv_scan *s, bool eof)
 		if (s->bad_records > 1)
 			snprintf(more, sizeof(more), " (%lld records differ)",
 				 (long long)s->bad_records);
-		return fail(s, LW_EPARSE, "line %lld: %lld fields, %s has %lld%s",
-			    (long long)s->bad_line, (long long)s->bad_fields,
+		return fail(s, LW_EPARSE, "line %lld: %lld field%s, %s has "
+			    "%lld%s", (long long)s->bad_line,
+			    (long long)s->bad_fields,
+			    s->bad_fields == 1 ? "" : "s",
 			    s->o.header ? "header" : "first record",
 			    (long long)s->ncols, more);
 	}

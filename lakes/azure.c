@@ -306,7 +306,8 @@ static int explain(struct lw_lake *l, struct azreq *q, const char *what,
 			  "(sp=rl) for this container"
 			: "the identity lacks 'Storage Blob Data Reader' "
 			  "(or a role with read access)";
-		else if (!strcmp(code, "AuthenticationFailed"))
+		else if (!strcmp(code, "AuthenticationFailed") ||
+			 strstr(msg, "signature"))
 			hint = l->auth == A_KEY
 			? "signature did not match: check the account key "
 			  "and the account name"

@@ -7,6 +7,7 @@
 #include <strings.h>
 #include <time.h>
 #include "lakewatch/probe.h"
+#include "lakewatch/avro.h"
 #include "lakewatch/util.h"
 
 struct listing {
@@ -310,7 +311,9 @@ static void probe_file(struct lw_lake *lake, const struct lw_dataset *ds,
 		strlen(e->path) >= li->prefix_len ? li->prefix_len : 0);
 	char *pkey = ds->part_mode == LW_PART_KV ? lw_partition_kv(rel) :
 		     ds->part_mode == LW_PART_REGEX ?
-		     partition_re(ds->part_re, li->md, rel) : NULL;
+		     partition_re(ds->part_re, li->md, rel) :
+		     ds->part_mode == LW_PART_CAPTURE ?
+		     lw_avro_capture_key(rel) : NULL;
 	int64_t rows = 0;
 	if (e->size > 0) {
 		struct lw_file f = {lake, e, ds->count_rows};

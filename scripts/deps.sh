@@ -13,7 +13,7 @@ libsnappy-dev"
 case "$what" in
 demo) pkgs="$pkgs nodejs npm" ;;
 test) pkgs="$pkgs nodejs npm libcmocka-dev tmux clang libclang-rt-14-dev
-python3 sqlite3 time procps" ;;
+python3 sqlite3 time procps jq bc util-linux" ;;
 build) ;;
 *) echo "usage: $0 build|demo|test" >&2; exit 2 ;;
 esac

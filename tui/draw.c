@@ -213,10 +213,14 @@ static void draw_header(struct lw_app *a)
 			break;
 	}
 	if (a->run) {
+		/* words when they fit, else glyph and count (never colour
+		 * alone either way) */
+		bool words = a->W - x >= 44;
+
 		for (int s = 0; s < LW_NSTATUS && x < a->W; s++) {
-			snprintf(t, sizeof t, " %s %s %d", lw_tui_glyph(s,
-				 a->ascii), lw_status_name(s),
-				 a->run->counts[s]);
+			snprintf(t, sizeof t, words ? " %s %s %d" :
+				 " %s%.0s%d", lw_tui_glyph(s, a->ascii),
+				 lw_status_name(s), a->run->counts[s]);
 			x += lw_draw_str(a, 1, x, a->W - x,
 					 a->run->counts[s] ? lw_status_role(s) :
 					 LW_R_DIM, t);

@@ -294,7 +294,17 @@ int lw_tui_columns(struct lw_tui_col *c, size_t n, int width, int flex)
 	for (i = 0; i < n; i++)
 		c[i].w = on[i] ? c[i].min : 0;
 	left = width - used;
-	/* Grow towards the preferred widths, most important first. */
+	/* The flex column (names) first reaches its preferred width: it is
+	 * what people read; then the others, most important first. */
+	if (flex >= 0 && (size_t)flex < n && on[flex] && left > 0 &&
+	    c[flex].pref > c[flex].w) {
+		int want = c[flex].pref - c[flex].w;
+
+		if (want > left)
+			want = left;
+		c[flex].w += want;
+		left -= want;
+	}
 	for (int p = 0; left > 0 && p < 100; p++)
 		for (i = 0; i < n && left > 0; i++) {
 			int want;

@@ -22,7 +22,8 @@ struct lw_judge_ctx {
 					 * NULL when there is none */
 	int64_t now;			/* epoch seconds */
 	/* Another dataset's observation in this run, by name (reconcile).
-	 * NULL when that dataset was not polled or is unknown. */
+	 * NULL when that dataset was not polled; obs->ok false when it could
+	 * not be observed. */
 	const struct lw_obs *(*lookup)(void *ud, const char *dataset);
 	void *lookup_ud;
 };

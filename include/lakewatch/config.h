@@ -34,7 +34,11 @@ struct lw_check_inst {
 	void *cfg;				/* owned by kind->free */
 };
 
-enum lw_part_mode { LW_PART_NONE = 0, LW_PART_KV, LW_PART_REGEX };
+/* How partitions are read from paths: key=value directories, a pattern's
+ * named groups, or Event Hubs Capture's {partition}/{YYYY}/{MM}/{DD}/{hh}/
+ * {mm}/{ss} layout. */
+enum lw_part_mode { LW_PART_NONE = 0, LW_PART_KV, LW_PART_REGEX,
+		    LW_PART_CAPTURE };
 
 struct lw_dataset {
 	char *name;		/* owned: "gold.sales_daily" */

@@ -42,6 +42,7 @@
 #define LW_CSV_SNIFF 8192		/* bytes checked for binary data */
 #define LW_CSV_MAX_COLS 8192
 #define LW_CSV_FIELD_MAX 65536		/* longer sampled cells are strings */
+#define LW_CSV_NAME_MAX 1024		/* header names are cut here */
 
 struct lw_csv_opts {
 	char delim;	/* ',' ; '\t' for "tab" */

@@ -23,6 +23,10 @@ enum lw_unit { LW_U_COUNT, LW_U_SIZE, LW_U_DURATION, LW_U_PERCENT };
 /* LW_DIR_MIN: too small is bad (value < limit); LW_DIR_MAX: too big. */
 enum lw_dir { LW_DIR_MIN, LW_DIR_MAX };
 
+/* Largest limit value accepted from a config (about 285 years in seconds,
+ * 8 PB in bytes): every limit fits an int64 with room to spare. */
+#define LW_LIMIT_MAX 9e15
+
 /* Messages are one line; lists of names are cut well before this. */
 #define LW_CHECK_MSG_MAX 900
 

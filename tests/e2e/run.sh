@@ -123,9 +123,9 @@ sys.exit(0 if eval(sys.argv[2]) else 1)
 # run_case FILE: sets $why to the failure text, returns 0 pass, 1 fail,
 # 2 skip.
 run_case() {
-	local file=$1 key val line args= have_args=0 expect= rc
+	local file=$1 key val line args='' have_args=0 expect='' rc
 	local -a envs=() setups=() asserts=()
-	local stdin=/dev/null skip_if= skip_reason= wrap=
+	local stdin=/dev/null skip_if='' skip_reason='' wrap=''
 	why=
 	while IFS= read -r line || [ -n "$line" ]; do
 		case "$line" in ''|'#'*) continue ;; esac
@@ -181,7 +181,7 @@ run_case() {
 	rc=$?
 	cat "$OUT" "$ERR" > "$TMP/output"
 
-	local fails= a kind text src
+	local fails='' a kind text src
 	if [ -n "$expect" ] && [ "$rc" != "$expect" ]; then
 		fails+="exit code $rc, expected $expect"$'\n'
 	fi

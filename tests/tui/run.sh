@@ -39,12 +39,16 @@ start() {
 	NSTART=$((NSTART + 1))
 	T="tmux -L ${SOCK}_${NAME}_$NSTART"
 	$T -f /dev/null new-session -d -x "$w" -y "$h" -c "$FX" \
-		"sh -c 'echo \$\$ > pid; exec env $envs \"$BIN\" tui --config lakewatch.json $*'" \
+		"sh -c 'echo \$\$ > shpid; env $envs \"$BIN\" tui --config lakewatch.json $*; echo \$? > status'" \
 		|| return 1
 	$T set-option -g remain-on-exit on >/dev/null
 	$T set-option -g window-size manual >/dev/null 2>&1
-	i=0; while [ ! -s "$FX/pid" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done
-	PID=$(cat "$FX/pid")
+	i=0; PID=
+	while [ -z "$PID" ] && [ $i -lt 50 ]; do
+		sleep 0.1; i=$((i+1))
+		[ -s "$FX/shpid" ] && PID=$(pgrep -P "$(cat "$FX/shpid")")
+	done
+	[ -n "$PID" ]
 }
 screen() { $T capture-pane -p; }
 keys() { $T send-keys "$@"; }
@@ -77,16 +81,14 @@ ready() { wait_for "last poll" 10; }
 quit_ok() {
 	keys q
 	dead 5 || return 1
-	st=$($T display -p '#{pane_dead_status}')
-	[ "$st" = 0 ] || { echo "  $NAME: exit status $st signal $($T display -p "#{pane_dead_signal}")"; return 1; }
+	st=$(cat "$FX/status")
+	[ "$st" = 0 ] || { echo "  $NAME: exit status $st"; return 1; }
 	hasnt "Health by source" || return 1
 }
 dead() {
 	n=$(( ${1:-5} * 20 ))
 	while [ $n -gt 0 ]; do
-		# the pty closes before tmux reaps the process: wait for both
-		[ -n "$($T display -p '#{pane_dead_status}#{pane_dead_signal}')" ] &&
-			return 0
+		[ -s "$FX/status" ] && return 0
 		sleep 0.05; n=$((n-1))
 	done
 	echo "  $NAME: the dashboard did not exit"
@@ -261,7 +263,7 @@ t_sigterm() {
 	start 80 24 && ready || return 1
 	kill -TERM "$PID"
 	dead 5 || return 1
-	st=$($T display -p '#{pane_dead_status}')
+	st=$(cat "$FX/status")
 	[ "$st" = 0 ] || { echo "  exit status $st"; return 1; }
 	hasnt "Health by source"
 }
@@ -273,8 +275,51 @@ t_help() {
 	quit_ok
 }
 
+t_history_error() {
+	start 100 30 -- --history /nonexistent/dir/h.db && ready || return 1
+	has "history unavailable:" || return 1
+	has "Sales & accounting — gold.sales_daily stale 7h" || return 1
+	keys 4 && wait_for "no history: the timeline is not available" || return 1
+	quit_ok
+}
+
+t_bad_config() {
+	start 100 30 || return 1
+	wait_for "last poll" || return 1
+	# break it before the next start: the dashboard must still come up
+	keys q; dead 5 || return 1
+	sed -i 's/"lake": "local"/"lake": "nowhere"/' "$FX/lakewatch.json"
+	$T kill-server 2>/dev/null
+	NSTART=$((NSTART + 1))
+	T="tmux -L ${SOCK}_${NAME}_$NSTART"
+	rm -f "$FX/status"
+	$T -f /dev/null new-session -d -x 100 -y 30 -c "$FX" \
+		"sh -c 'env LANG=C.UTF-8 \"$BIN\" tui --config lakewatch.json; echo \$? > status'"
+	$T set-option -g remain-on-exit on >/dev/null
+	wait_for "Config error (fix it and press R)" && has "nowhere" || return 1
+	sed -i 's/"lake": "nowhere"/"lake": "local"/' "$FX/lakewatch.json"
+	keys R && wait_for "last poll" && wait_for "Sales & accounting —" || return 1
+	hasnt "Config error" || return 1
+	quit_ok
+}
+
+cpu() { awk '{ print $14 + $15 }' "/proc/$PID/stat"; }	# clock ticks
+t_idle() {
+	start 80 24 && ready || return 1
+	keys p && wait_for "paused" || return 1
+	sleep 0.5
+	c0=$(cpu); sleep 3; c1=$(cpu)
+	# paused: nothing ticks on screen, so no wake-ups at all
+	[ $((c1 - c0)) -le 1 ] || { echo "  idle used $((c1 - c0)) ticks in 3 s"; return 1; }
+	before=$(screen)
+	sleep 1.5
+	[ "$before" = "$(screen)" ] || { echo "  screen changed while idle"; return 1; }
+	keys p && wait_for "next in" || return 1
+	quit_ok
+}
+
 # --- run -------------------------------------------------------------------
-cases=${*:-"overview detail filter sort matrix_enter resize no_color ascii theme reload slow_poll sigterm help"}
+cases=${*:-"overview detail filter sort matrix_enter resize no_color ascii theme reload slow_poll sigterm help idle history_error bad_config"}
 pass=0 fail=0
 for c in $cases; do
 	NAME=$c

@@ -419,6 +419,7 @@ static void test_row_count(void **state)
 		  "warn 10 must be no lower than fail 100");
 	parse_bad("row_count", "{\"max\": {\"fial\": 10}}", "unknown key "
 		  "\"fial\" in row_count.max");
+	parse_bad("row_count", "{\"max\": 1e300}", "row_count.max: too large");
 }
 
 /* --- change -------------------------------------------------------------- */
@@ -622,6 +623,8 @@ static void test_files(void **state)
 	parse_bad("files", "{\"size\": {\"min\": \"12 parsecs\"}}",
 		  "files.size.min: bad size '12 parsecs'");
 	parse_bad("files", "{\"size\": {\"avg\": 1}}", "unknown key \"avg\"");
+	parse_bad("files", "{\"size\": {\"max\": \"99999999GB\"}}",
+		  "files.size.max: bad size");
 	parse_bad("files", "{\"count\": 5}", "files.count: expected an object");
 	parse_bad("files", "{\"empty\": true}", "files.empty");
 }

@@ -82,7 +82,8 @@ const srv = http.createServer((req, res) => {
 			} else go();
 		});
 	});
-	up.on("error", () => { res.writeHead(502); res.end(); });
+	// Azurite gone: hang up too, as the real service's outage would look
+	up.on("error", () => res.socket && res.socket.destroy());
 	req.pipe(up);
 });
 srv.keepAliveTimeout = 5000;

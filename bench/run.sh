@@ -1,0 +1,18 @@
+#!/bin/sh
+# Run the benchmarks (not tests): bench/run.sh [parquet|delta|azure|tui ...]
+# Each prints its figures; README.md "Speed" holds the last ones measured.
+set -u
+cd "$(dirname "$0")/.."
+which=${*:-parquet delta azure tui}
+status=0
+for b in $which; do
+	echo "=== bench: $b"
+	case $b in
+	parquet) sh bench/parquet_files.sh || status=1 ;;
+	delta) sh bench/delta.sh || status=1 ;;
+	azure) sh bench/azure.sh || status=1 ;;
+	tui) make -s build/bench/tui_frame && build/bench/tui_frame || status=1 ;;
+	*) echo "unknown benchmark $b (parquet, delta, azure, tui)"; status=2 ;;
+	esac
+done
+exit $status

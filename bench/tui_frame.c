@@ -1,0 +1,181 @@
+/* tui_frame.c - benchmark: the dashboard with 10,000 datasets. Times
+ * building and drawing one frame (rows from the run, sort, filter, draw,
+ * doupdate into a terminal on /dev/null) for the datasets table and the
+ * overview, and reports peak RSS. Not a timed test: it prints figures.
+ *
+ *   build/bench/tui_frame [datasets] [frames]
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <sys/resource.h>
+#include "app.h"
+#include "lakewatch/util.h"
+#include "lakewatch/buf.h"
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static struct lw_config *make_config(size_t n)
+{
+	static const char *const layers[] = { "bronze", "silver", "gold",
+					      "powerbi" };
+	struct lw_buf b;
+	struct lw_buf errs;
+	struct lw_config *cfg = NULL;
+
+	lw_buf_init(&b, 64 * LW_BUF_1M);
+	lw_buf_init(&errs, LW_BUF_1M);
+	lw_buf_adds(&b, "{\"name\": \"bench\", \"lakes\": {\"l\": {\"kind\": "
+		    "\"fs\", \"root\": \"/tmp\"}}, \"sources\": {");
+	for (int s = 0; s < 12; s++)
+		lw_buf_addf(&b, "%s\"src%d\": {\"title\": \"Source %d\"}",
+			    s ? "," : "", s, s);
+	lw_buf_adds(&b, "}, \"consumers\": {");
+	for (int c = 0; c < 8; c++)
+		lw_buf_addf(&b, "%s\"c%d\": {\"title\": \"Consumer %d\"}",
+			    c ? "," : "", c, c);
+	lw_buf_adds(&b, "}, \"datasets\": {");
+	for (size_t i = 0; i < n; i++)
+		lw_buf_addf(&b, "%s\"%s.table_%05zu\": {\"source\": \"src%zu\", "
+			    "\"layer\": \"%s\", \"lake\": \"l\", \"path\": "
+			    "\"d/%zu\", \"format\": \"csv\", \"consumers\": "
+			    "[\"c%zu\"], \"checks\": {\"freshness\": {\"warn\":"
+			    " \"2h\", \"fail\": \"6h\"}}}", i ? "," : "",
+			    layers[i % 3], i, i % 12, layers[i % 3], i, i % 8);
+	lw_buf_adds(&b, "}}");
+	if (lw_config_parse(b.data, b.len, "bench.json", &cfg, &errs) !=
+	    LW_OK) {
+		fprintf(stderr, "config: %s\n", errs.data);
+		exit(1);
+	}
+	lw_buf_free(&b);
+	lw_buf_free(&errs);
+	return cfg;
+}
+
+static struct lw_run *make_run(const struct lw_config *cfg, int64_t now)
+{
+	struct lw_run *run = lw_xcalloc(1, sizeof *run);
+
+	run->n = cfg->ndatasets;
+	run->ds = lw_xcalloc(run->n, sizeof *run->ds);
+	run->started = run->finished = now;
+	for (size_t i = 0; i < run->n; i++) {
+		struct lw_ds_run *d = &run->ds[i];
+		enum lw_status st = i % 17 == 0 ? LW_FAIL : i % 11 == 0 ?
+				    LW_WARN : i % 101 == 0 ? LW_ERROR : LW_PASS;
+
+		d->ds = &cfg->datasets[i];
+		lw_obs_init(&d->obs);
+		lw_obs_init(&d->prev);
+		d->obs.ok = st != LW_ERROR;
+		d->obs.files = (int64_t)(i % 50) + 1;
+		d->obs.rows = (int64_t)(i * 37 % 100000);
+		d->obs.newest_mtime = now - (int64_t)(i * 13 % 90000);
+		d->has_prev = true;
+		d->prev.rows = d->obs.rows + (int64_t)(i % 7) - 3;
+		d->results = lw_xcalloc(1, sizeof *d->results);
+		d->nresults = 1;
+		lw_result_set(&d->results[0], "freshness", st, "7h",
+			      "warn 2h, fail 6h", "newest file is 7h old");
+		d->status = st;
+		d->worst = st == LW_PASS ? -1 : 0;
+		run->counts[st]++;
+		if (st > run->status)
+			run->status = st;
+	}
+	return run;
+}
+
+static double bench_screen(struct lw_app *a, enum lw_screen s, int frames,
+			   bool rebuild)
+{
+	double t0;
+
+	a->screen = s;
+	t0 = now_ms();
+	for (int f = 0; f < frames; f++) {
+		if (rebuild)
+			lw_datasets_rebuild(a);
+		a->sel = f % 50;
+		lw_draw_frame(a);
+		/* force a full repaint each time: the worst case */
+		clearok(curscr, TRUE);
+		refresh();
+	}
+	return (now_ms() - t0) / frames;
+}
+
+int main(int argc, char **argv)
+{
+	size_t n = argc > 1 ? strtoul(argv[1], NULL, 10) : 10000;
+	int frames = argc > 2 ? atoi(argv[2]) : 200;
+	struct lw_app *a = lw_xcalloc(1, sizeof *a);
+	struct lw_tui_opts o = { 0 };
+	struct lw_cfgref *ref = lw_xcalloc(1, sizeof *ref);
+	FILE *out = fopen("/dev/null", "w"), *in = fopen("/dev/null", "r");
+	struct rusage ru;
+	SCREEN *scr;
+	double t0, tcfg, ds, ds_scroll, ov, det;
+
+	setenv("COLUMNS", "200", 1);
+	setenv("LINES", "50", 1);
+	t0 = now_ms();
+	ref->cfg = make_config(n);
+	ref->refs = 1;
+	tcfg = now_ms() - t0;
+	a->opts = &o;
+	a->cfg = ref;
+	a->run = make_run(ref->cfg, lw_now());
+	a->f_source = a->f_layer = a->f_consumer = -1;
+	pthread_mutex_init(&a->poller.mu, NULL);
+	scr = newterm("xterm-256color", out, in);
+	if (!scr) {
+		fprintf(stderr, "newterm failed\n");
+		return 1;
+	}
+	a->W = COLS;
+	a->H = LINES;
+	a->utf8 = true;
+	a->color = has_colors();
+	if (a->color) {
+		start_color();
+		use_default_colors();
+	}
+	lw_theme_default(&a->theme);
+	lw_draw_setup_colors(a);
+
+	ds = bench_screen(a, SCR_DATASETS, frames, true);
+	ds_scroll = bench_screen(a, SCR_DATASETS, frames, false);
+	ov = bench_screen(a, SCR_OVERVIEW, frames / 4 + 1, false);
+	lw_detail_open(a, ref->cfg->datasets[n / 2].name);
+	det = bench_screen(a, SCR_DETAIL, frames, false);
+	endwin();
+	delscreen(scr);
+	getrusage(RUSAGE_SELF, &ru);
+	printf("tui_frame: %zu datasets, %dx%d terminal, %d frames\n", n,
+	       a->W, a->H, frames);
+	printf("  config parse            %8.1f ms (once)\n", tcfg);
+	printf("  datasets: rebuild+draw  %8.3f ms/frame\n", ds);
+	printf("  datasets: draw only     %8.3f ms/frame\n", ds_scroll);
+	printf("  overview: draw          %8.3f ms/frame\n", ov);
+	printf("  detail: draw            %8.3f ms/frame\n", det);
+	printf("  peak RSS                %8.1f MB\n", ru.ru_maxrss / 1024.0);
+	lw_run_free(a->run);
+	lw_config_free(ref->cfg);
+	free(ref);
+	free(a->rows);
+	free(a->vis);
+	free(a->det_name);
+	free(a);
+	fclose(out);
+	fclose(in);
+	return 0;
+}
