@@ -19,7 +19,7 @@ PORT=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{
 node_modules/.bin/azurite-blob --inMemoryPersistence --skipApiVersionCheck \
 	--blobHost 127.0.0.1 --blobPort "$PORT" --silent > "$T/azurite.log" 2>&1 &
 AZ=$!
-trap 'kill $AZ 2>/dev/null; wait 2>/dev/null; rm -rf "$T"' EXIT INT TERM
+trap 'kill -9 $AZ 2>/dev/null; wait 2>/dev/null; rm -rf "$T"' EXIT INT TERM
 i=0
 until curl -s -o /dev/null "http://127.0.0.1:$PORT/devstoreaccount1?comp=list"; do
 	i=$((i + 1)); [ $i -lt 100 ] || { echo "Azurite did not start" >&2; exit 1; }

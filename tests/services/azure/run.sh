@@ -32,7 +32,8 @@ fi
 T=$(mktemp -d /tmp/lw-azure.XXXXXX)
 pids=""
 cleanup() {
-	for p in $pids; do kill "$p" 2>/dev/null; done
+	# SIGKILL: on SIGTERM Azurite waits for idle keep-alive connections
+	for p in $pids; do kill -9 "$p" 2>/dev/null; done
 	wait 2>/dev/null
 	rm -rf "$T"
 }
@@ -346,7 +347,7 @@ t0=$(date +%s)
 	> "$T/stop.out" 2> "$T/stop.err" &
 lwpid=$!
 sleep 2
-kill "$AZ_PID" 2>/dev/null
+kill -9 "$AZ_PID" 2>/dev/null	# abruptly, as a crash or network loss
 i=0
 while kill -0 "$lwpid" 2>/dev/null && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
 if kill -0 "$lwpid" 2>/dev/null; then
