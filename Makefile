@@ -83,6 +83,10 @@ $(B)/tests/%: tests/unit/%.c $(B)/liblakewatch.a tests/unit/unit.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(WHOLE) $(B)/liblakewatch.a $(NOWHOLE) $(LDFLAGS) $(LDLIBS) -lcmocka
 
+$(B)/bench/tui_frame: bench/tui_frame.c $(B)/liblakewatch.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(WHOLE) $(B)/liblakewatch.a $(NOWHOLE) $(LDFLAGS) $(LDLIBS)
+
 # Print the flags, for compiling one file by hand.
 flags:
 	@echo CFLAGS=$(CFLAGS)

@@ -135,7 +135,7 @@ static void parts_run(const void *cfgp, const struct lw_judge_ctx *ctx,
 				"setting)");
 		return;
 	}
-	qsort(times, nt, sizeof *times, cmp_i64);
+	lw_sort(times, nt, sizeof *times, cmp_i64);
 
 	/* start of the open period; floor also for times before 1970 */
 	int64_t open = ctx->now / c->period * c->period;

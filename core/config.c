@@ -529,7 +529,7 @@ static void sort_lines(struct lw_buf *b)
 		lw_xgrow((void **)&lines, &cap, n, sizeof *lines);
 		lines[n++] = l;
 	}
-	qsort(lines, n, sizeof *lines, cmp_lines);
+	lw_sort(lines, n, sizeof *lines, cmp_lines);
 	for (size_t i = 0; i < n; i++)
 		lw_buf_addf(b, "%s\n", lines[i]);
 	free(lines);

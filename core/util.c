@@ -84,6 +84,13 @@ char *lw_xasprintf(const char *fmt, ...)
 	return p;
 }
 
+void lw_sort(void *base, size_t n, size_t size,
+	     int (*cmp)(const void *, const void *))
+{
+	if (base && n > 1)
+		qsort(base, n, size, cmp);
+}
+
 bool lw_str_starts(const char *s, const char *prefix)
 {
 	return strncmp(s, prefix, strlen(prefix)) == 0;

@@ -22,6 +22,9 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import fs from 'node:fs';
 import path from 'node:path';
+import { DeltaTable } from './delta.mjs';
+import { writeHub } from './capture.mjs';
+import { writeWorkspace } from './powerbi.mjs';
 
 // ---- arguments ------------------------------------------------------------
 function usage(msg) {
@@ -184,16 +187,34 @@ const datasets = [
 		${tsIn(S, p)} AS submitted_at`,
 	  extra: (dir) => writeText(path.join(dir, `date=${ymd(TODAY)}`,
 		`feedback_${ymd(TODAY).replaceAll('-', '')}_retry.jsonl`), '', NOW - 20 * MIN) },
-	{ name: 'bronze.web_add_to_cart', path: 'bronze/website_tracking/add_to_cart',
-	  format: 'jsonl', parts: hourly(48), files: 1, rows: 60,
-	  fname: (p) => `add_to_cart_${p.dir.slice(5, 15).replaceAll('-', '')}T${p.dir.slice(-2)}00.jsonl`,
-	  cols: (S, p) => `'${uuid()}-' || i AS event_id,
-		's-' || ${R(S, 900, 1)} AS session_id,
-		CASE WHEN ${R(S, 3, 2)} = 0 THEN NULL ELSE 100000 + ${R(S, 5000, 3)} END AS customer_id,
-		'P' || ${R(S, 3000, 4)} AS product_id, ${pick(S, CATEGORIES, 5)} AS category,
-		${money(S, 3, 400, 6)}::DOUBLE AS price, 1 + ${R(S, 3, 7)} AS quantity,
-		${pick(S, ['ios', 'android', 'desktop', 'tablet'], 8)} AS device,
-		${tsIn(S, p)} AS ts` },
+	// Website tracking streams: Event Hubs Capture Avro (written with avsc,
+	// see capture.mjs), 15-minute windows over the last 26 hours. Capture
+	// itself writes deflate; the page-views hub's partitions use snappy and
+	// null so the demo holds every codec lakewatch reads.
+	// add-to-cart partition 1 received nothing between 9 and 11 hours ago
+	// (a tracker release broke one region's events): Capture still wrote
+	// its windows, as empty files (a header and no blocks), so the hourly
+	// partitions look complete; detail.avro.empty_files shows them.
+	{ name: 'bronze.web_add_to_cart', kind: 'capture',
+	  path: 'bronze/website_tracking/capture/contoso-web/add-to-cart',
+	  partitions: 2, hours: 26, perWindow: 14,
+	  codec: () => 'deflate',
+	  empty: (part, hoursAgo) => part === 1 && hoursAgo >= 9 && hoursAgo < 11,
+	  event: (ts, k) => ({ event_id: uuid(), session_id: `s-${Math.floor(rnd() * 900)}`,
+		customer_id: rnd() < 0.33 ? null : 100000 + Math.floor(rnd() * 5000),
+		product_id: `P${Math.floor(rnd() * 3000)}`,
+		category: CATEGORIES[Math.floor(rnd() * CATEGORIES.length)],
+		price: Math.round(300 + rnd() * 39700) / 100, quantity: 1 + (k % 3),
+		device: ['ios', 'android', 'desktop', 'tablet'][k % 4], ts: iso(ts) }) },
+	{ name: 'bronze.web_page_views', kind: 'capture',
+	  path: 'bronze/website_tracking/capture/contoso-web/page-views',
+	  partitions: 2, hours: 26, perWindow: 45,
+	  codec: (part) => (part === 0 ? 'snappy' : 'null'),
+	  empty: () => false,
+	  event: (ts, k) => ({ event_id: uuid(), session_id: `s-${Math.floor(rnd() * 900)}`,
+		page: ['/', '/search', '/product', '/cart', '/checkout'][k % 5],
+		traffic_source: SOURCES[Math.floor(rnd() * SOURCES.length)],
+		device: ['ios', 'android', 'desktop', 'tablet'][k % 4], ts: iso(ts) }) },
 	{ name: 'bronze.web_category_conversion', path: 'bronze/website_tracking/category_conversion',
 	  format: 'jsonl', parts: daily(10), files: 1, rows: CATEGORIES.length, fixedRows: true,
 	  fname: (p) => `category_conversion_${p.dir.slice(5).replaceAll('-', '')}.jsonl`,
@@ -279,9 +300,12 @@ const datasets = [
 		(1 + ${R(S, 5, 3)})::INTEGER AS rating,
 		((${R(S, 200, 4)} - 100) / 100.0)::DOUBLE AS sentiment,
 		${tsIn(S, p)} AS submitted_at` },
+	// Delta (delta.mjs): a streaming job appends one commit per hour,
+	// checkpoints every 10 versions.
 	// WARN (partitions): the job failed for two hours this morning.
 	{ name: 'silver.web_events', path: 'silver/website_tracking/web_events',
-	  format: 'parquet', parts: hourly(48, { missing: [5, 6] }), files: 1, rows: 180,
+	  format: 'delta', parts: hourly(48, { missing: [5, 6] }), files: 1, rows: 180,
+	  delta: { op: 'STREAMING UPDATE', partitionColumns: [['date', 'date'], ['hour', 'integer']] },
 	  cols: (S, p) => `'${uuid()}-' || i AS event_id,
 		${pick(S, ['page_view', 'add_to_cart', 'checkout', 'purchase'], 1)} AS event_type,
 		's-' || ${R(S, 900, 2)} AS session_id,
@@ -339,14 +363,23 @@ const datasets = [
 		'SKU-' || lpad((${R(S, 5000, 2)})::VARCHAR, 5, '0') AS sku,
 		(${R(S, 300, 3)})::INTEGER AS on_hand, (${R(S, 30, 4)})::DOUBLE AS days_of_cover,
 		${R(S, 4, 5)} = 0 AS reorder` },
+	// Delta: a daily WRITE per day; today's partition was then MERGEd
+	// (its file removed and rewritten) after the checkpoint at version 10.
 	{ name: 'gold.conversion_by_category', path: 'gold/website_tracking/conversion_by_category',
-	  format: 'parquet', parts: daily(10), files: 1, rows: CATEGORIES.length, fixedRows: true,
+	  format: 'delta', parts: daily(10), files: 1, rows: CATEGORIES.length, fixedRows: true,
+	  delta: { op: 'WRITE', partitionColumns: [['date', 'date']], last: 'MERGE' },
 	  cols: (S, p) => `DATE '${ymd(p.start)}' AS date,
 		(['${CATEGORIES.join("','")}'])[i + 1] AS category,
 		(800 + ${R(S, 4000, 1)})::BIGINT AS sessions, (10 + ${R(S, 120, 2)})::BIGINT AS orders,
 		(${R(S, 900, 3)} / 10000.0)::DOUBLE AS conversion_rate` },
+	// Delta. FAIL (operations): after Power BI's last refresh someone ran
+	// DELETE ... WHERE traffic_source = 'affiliate' by hand: every file was
+	// removed and rewritten without those rows, so Power BI's "Traffic
+	// Revenue" no longer matches (powerbi.web_revenue reconcile FAIL).
 	{ name: 'gold.revenue_by_traffic_source', path: 'gold/website_tracking/revenue_by_traffic_source',
-	  format: 'parquet', parts: daily(10), files: 1, rows: SOURCES.length, fixedRows: true,
+	  format: 'delta', parts: daily(10), files: 1, rows: SOURCES.length, fixedRows: true,
+	  delta: { op: 'WRITE', partitionColumns: [['date', 'date']], last: 'DELETE',
+		deleteWhere: "traffic_source = 'affiliate'" },
 	  cols: (S, p) => `DATE '${ymd(p.start)}' AS date,
 		(['${SOURCES.join("','")}'])[i + 1] AS traffic_source,
 		(500 + ${R(S, 9000, 1)})::BIGINT AS sessions,
@@ -427,7 +460,175 @@ function writeCrc(file, mtime) {
 const stats = { datasets: 0, files: 0, dataFiles: 0, rows: 0, bytes: 0 };
 const quote = (s) => `'${s.replaceAll("'", "''")}'`;
 
+// DuckDB's type names -> Spark's, for a Delta schemaString.
+function sparkType(t) {
+	const m = t.match(/^DECIMAL\((\d+),\s*(\d+)\)$/);
+	if (m)
+		return `decimal(${m[1]},${m[2]})`;
+	const map = { VARCHAR: 'string', BIGINT: 'long', INTEGER: 'integer',
+		DOUBLE: 'double', BOOLEAN: 'boolean', DATE: 'date',
+		TIMESTAMP: 'timestamp', 'TIMESTAMP WITH TIME ZONE': 'timestamp',
+		SMALLINT: 'short', FLOAT: 'float' };
+	if (!map[t])
+		throw new Error(`no Spark type for DuckDB ${t}`);
+	return map[t];
+}
+
+// A Delta table (see delta.mjs): data files under their partition
+// directories, one commit per partition written (ds.delta.op), a
+// checkpoint every 10 versions, then the optional last operation.
+async function writeDelta(con, ds, root) {
+	const dir = path.join(root, ds.path);
+	const pcols = ds.delta.partitionColumns.map(([n]) => n);
+	const desc = await (await con.run(`DESCRIBE SELECT ${ds.cols(1, ds.parts[0], 0)}
+		FROM range(1) t(i)`)).getRowObjects();
+	const fields = desc.filter((r) => !pcols.includes(r.column_name))
+		.map((r) => [r.column_name, sparkType(r.column_type)]);
+	const dataCols = fields.map(([n]) => `"${n}"`).join(', ');
+	for (const [n, t] of ds.delta.partitionColumns)
+		fields.push([n, t]);
+	const first = ds.parts[0];
+	const tbl = new DeltaTable(dir, { id: uuid(), name: ds.name.split('.')[1],
+		fields, partitionColumns: pcols,
+		createdTime: first.mtime - 2 * DAY }, setTime);
+	let ts = first.mtime - 2 * DAY;
+	tbl.commit({ ts, operation: 'CREATE TABLE', parameters: {
+		isManaged: 'true', partitionBy: pcols, properties: {} } });
+	const pvals = (p) => {
+		const kv = Object.fromEntries(p.dir.split('/').map((x) => x.split('=')));
+		return Object.fromEntries(pcols.map((c) => [c,
+			c === 'hour' ? String(Number(kv[c])) : kv[c]]));
+	};
+	const writeFile = async (p, k, sql, rowsHint) => {
+		const rel = path.join(p.dir, `part-${String(k).padStart(5, '0')}-${uuid()}.c000.snappy.parquet`);
+		const file = path.join(dir, rel);
+		fs.mkdirSync(path.dirname(file), { recursive: true });
+		await con.run(`COPY (${sql}) TO ${quote(file)} (FORMAT parquet, COMPRESSION snappy)`);
+		const rows = rowsHint ?? Number((await (await con.run(
+			`SELECT count(*) AS n FROM read_parquet(${quote(file)})`))
+			.getRowObjects())[0].n);
+		stats.files++;
+		stats.dataFiles++;
+		stats.bytes += fs.statSync(file).size;
+		return { path: rel, file, size: fs.statSync(file).size, rows,
+			partitionValues: pvals(p) };
+	};
+	const maybeCheckpoint = async () => {
+		if (tbl.version > 0 && tbl.version % 10 === 0)
+			await tbl.checkpoint(con, ts + 2000);
+	};
+	const byPart = new Map();
+	for (const p of ds.parts) {
+		const adds = [];
+		for (let k = 0; k < ds.files; k++) {
+			const S = ++fileSeed;
+			const rows = ds.fixedRows ? ds.rows
+				: Math.max(1, Math.round(ds.rows * opt.scale *
+					(0.85 + 0.3 * rnd())));
+			adds.push(await writeFile(p, k, `SELECT ${dataCols} FROM
+				(SELECT ${ds.cols(S, p, k)} FROM range(${rows}) t(i))`, rows));
+			stats.rows += rows;
+		}
+		ts = Math.max(ts + 1000, p.mtime);
+		for (const a of adds)
+			setTime(a.file, ts - 5000);
+		const n = adds.reduce((x, a) => x + a.rows, 0);
+		const bytes = adds.reduce((x, a) => x + a.size, 0);
+		const streaming = ds.delta.op === 'STREAMING UPDATE';
+		tbl.commit({ ts, operation: ds.delta.op, isBlindAppend: true,
+			parameters: streaming ? { outputMode: 'Append',
+				queryId: '5d1e3c0a-demo-web-events', epochId: String(tbl.version + 1) }
+				: { mode: 'Append', partitionBy: pcols },
+			metrics: streaming ? { numRemovedFiles: 0, numOutputRows: n,
+				numOutputBytes: bytes, numAddedFiles: adds.length }
+				: { numFiles: adds.length, numOutputRows: n,
+					numOutputBytes: bytes },
+			adds: adds.map((a) => ({ ...a, mtime: ts - 5000 })) });
+		byPart.set(p, adds);
+		await maybeCheckpoint();
+	}
+	if (ds.delta.last === 'MERGE') {
+		// Late events for today: the newest partition's file is rewritten.
+		const p = ds.parts[ds.parts.length - 1];
+		const old = byPart.get(p);
+		ts = Math.max(ts + 60e3, NOW - 10 * MIN);
+		const S = ++fileSeed;
+		const a = await writeFile(p, 0, `SELECT ${dataCols} FROM
+			(SELECT ${ds.cols(S, p, 0)} FROM range(${ds.rows}) t(i))`, ds.rows);
+		setTime(a.file, ts - 5000);
+		tbl.commit({ ts, operation: 'MERGE', parameters: {
+			predicate: ['(target.date = source.date) AND (target.category = source.category)'] },
+			metrics: { numTargetRowsInserted: 0, numTargetRowsUpdated: a.rows,
+				numTargetRowsDeleted: 0, numTargetFilesAdded: 1,
+				numTargetFilesRemoved: old.length, numOutputRows: a.rows,
+				numSourceRows: a.rows },
+			removes: old.map((o) => o.path),
+			adds: [{ ...a, mtime: ts - 5000 }] });
+	} else if (ds.delta.last === 'DELETE') {
+		ts = Math.max(ts + 60e3, NOW - 15 * MIN);
+		const removes = [], adds = [];
+		let before = 0, after = 0;
+		for (const p of ds.parts) {
+			for (const o of byPart.get(p)) {
+				const a = await writeFile(p, 0, `SELECT * FROM
+					read_parquet(${quote(o.file)}) WHERE NOT (${ds.delta.deleteWhere})`);
+				setTime(a.file, ts - 5000);
+				removes.push(o.path);
+				adds.push({ ...a, mtime: ts - 5000 });
+				before += o.rows;
+				after += a.rows;
+			}
+		}
+		stats.rows -= before - after;
+		tbl.commit({ ts, operation: 'DELETE', parameters: {
+			predicate: [ds.delta.deleteWhere] },
+			metrics: { numRemovedFiles: removes.length,
+				numAddedFiles: adds.length, numDeletedRows: before - after,
+				numCopiedRows: after, numRemovedBytes: 0,
+				executionTimeMs: 2311 },
+			removes, adds });
+	}
+	stats.datasets++;
+	return tbl;
+}
+
+// Event Hubs Capture (see capture.mjs): 15-minute windows per partition
+// over the last ds.hours hours, each written when its window closed.
+async function writeCapture(ds, root) {
+	const W = 15 * MIN;
+	const dir = path.join(root, ds.path);
+	const [ns, hub] = ds.path.split('/').slice(-2);
+	const base = path.dirname(path.dirname(dir));
+	const windows = [];
+	const last = Math.floor((NOW - W - 4000) / W) * W;	// newest closed
+	for (let start = last - (ds.hours * 4 - 1) * W; start <= last; start += W) {
+		for (let part = 0; part < ds.partitions; part++) {
+			const hoursAgo = Math.floor((NOW - start) / HOUR);
+			const n = ds.empty(part, hoursAgo) ? 0 :
+				Math.max(1, Math.round(ds.perWindow * opt.scale *
+					(0.6 + 0.8 * rnd())));
+			const events = [];
+			for (let k = 0; k < n; k++) {
+				const ts = start + Math.floor((k + rnd()) * W / n);
+				events.push({ ts, body: ds.event(ts, k) });
+			}
+			windows.push({ start: start + 7000, end: start + W,
+				partition: part, events });
+		}
+	}
+	const st = await writeHub(base, ns, hub, windows, ds.codec, setTime);
+	stats.files += st.files;
+	stats.dataFiles += st.files;
+	stats.rows += st.rows;
+	stats.bytes += st.bytes;
+	stats.datasets++;
+}
+
 async function writeDataset(con, ds, root) {
+	if (ds.kind === 'capture')
+		return writeCapture(ds, root);
+	if (ds.format === 'delta')
+		return writeDelta(con, ds, root);
 	const dir = path.join(root, ds.path);
 	let newest = 0;
 	for (const p of ds.parts) {
@@ -501,6 +702,9 @@ async function main() {
 	await con.run("SET TimeZone = 'UTC'");
 	for (const ds of datasets)
 		await writeDataset(con, ds, root);
+	// The Power BI workspace the local stand-in serves, read back from
+	// the lake just written (powerbi.mjs).
+	await writeWorkspace(con, root, NOW);
 	con.closeSync?.();
 	if (!opt.quiet)
 		console.log(`demo lake: ${root} (now ${iso(NOW)}): ${stats.datasets} ` +

@@ -476,7 +476,7 @@ static void dedupe(char **names, size_t n)
 
 		for (size_t i = 0; i < n; i++)
 			r[i] = (struct nref){names[i], i};
-		qsort(r, n, sizeof(*r), cmp_nref);
+		lw_sort(r, n, sizeof(*r), cmp_nref);
 		for (size_t i = 1; i < n; i++) {
 			if (strcmp(r[i].name, r[g].name) != 0) {
 				g = i;

@@ -720,7 +720,7 @@ static int load(struct lw_lake *lake, const char *table, const char *logdir,
 				  *table ? table : "(lake root)");
 	if (rc != LW_OK)
 		goto out;
-	qsort(l->v, l->n, sizeof *l->v, ent_cmp);
+	lw_sort(l->v, l->n, sizeof *l->v, ent_cmp);
 
 	int64_t last_commit = -1;
 	for (size_t i = 0; i < l->n; i++)

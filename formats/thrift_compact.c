@@ -115,8 +115,8 @@ int lw_thrift_binary(struct lw_thrift *t, const uint8_t **p, size_t *n)
 
 int lw_thrift_string(struct lw_thrift *t, char **out)
 {
-	const uint8_t *p;
-	size_t n;
+	const uint8_t *p = NULL;
+	size_t n = 0;
 	int rc = lw_thrift_binary(t, &p, &n);
 	if (rc)
 		return rc;
@@ -198,7 +198,7 @@ int lw_thrift_list_begin(struct lw_thrift *t, int *elem_type, uint32_t *n)
 
 int lw_thrift_list_bool(struct lw_thrift *t, bool *v)
 {
-	int8_t b;
+	int8_t b = 0;
 	int rc = lw_thrift_byte(t, &b);
 	if (rc)
 		return rc;
@@ -208,7 +208,7 @@ int lw_thrift_list_bool(struct lw_thrift *t, bool *v)
 
 int lw_thrift_int(struct lw_thrift *t, int type, int64_t *v)
 {
-	int8_t b;
+	int8_t b = 0;
 	int rc;
 	switch (type) {
 	case LW_TT_BYTE:

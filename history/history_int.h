@@ -28,6 +28,10 @@ struct lw_history {
 	 * serialises statements, not BEGIN..COMMIT spans, and the dashboard
 	 * shares one handle between its poller and its screen. */
 	pthread_mutex_t tx_lock;
+	/* Our own descriptor of the file, held until after sqlite3_close:
+	 * its flock() serialises opening and migrating between processes
+	 * (closing it earlier would drop SQLite's fcntl locks too). */
+	int lockfd;
 };
 
 /* Fill err from the connection's last error: "path: what (code)". Locks

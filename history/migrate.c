@@ -163,7 +163,14 @@ int lw_hist_migrate(struct lw_history *h, struct lw_err *err)
 	int version = 0, rc;
 	bool fresh;
 
+	/* One read transaction, so the three reads see one snapshot: read
+	 * apart, another process's migration could commit between them and
+	 * its tables would be seen without its application id. */
+	rc = lw_hist_exec(h, "BEGIN", err);
+	if (rc != LW_OK)
+		return rc;
 	rc = identify(h, &version, &fresh, err);
+	sqlite3_exec(h->db, "COMMIT", NULL, NULL, NULL);
 	if (rc != LW_OK)
 		return rc;
 	if (h->readonly) {

@@ -1,3 +1,5 @@
+#include <fcntl.h>
+#include <sys/file.h>
 /* store.c - opening the history file and writing runs into it.
  *
  * Every write is one IMMEDIATE transaction: it takes the write lock up
@@ -82,6 +84,30 @@ static int busy_ms_from_env(void)
 }
 
 /* Caller owns *out (lw_history_close). */
+static int64_t mono_ms(void);
+
+/* Two processes opening one new file at once would both switch it to WAL
+ * and create tables; SQLite's locks do not cover that first step, so
+ * creation and migration run under an exclusive flock(). */
+static int lock_for_open(struct lw_history *h, struct lw_err *err)
+{
+	h->lockfd = open(h->path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (h->lockfd < 0)
+		return lw_err_set(err, errno == EACCES ? LW_EPERM : LW_EIO,
+				  "%s: cannot open: %s", h->path,
+				  strerror(errno));
+	int64_t deadline = mono_ms() + h->busy_ms;
+	while (flock(h->lockfd, LOCK_EX | LOCK_NB) != 0) {
+		if (errno != EWOULDBLOCK || mono_ms() >= deadline)
+			return lw_err_set(err, LW_ETIMEOUT, "%s: another process "
+					  "kept it locked while opening (waited "
+					  "%d ms)", h->path, h->busy_ms);
+		struct timespec nap = {0, 10 * 1000 * 1000};
+		nanosleep(&nap, NULL);
+	}
+	return LW_OK;
+}
+
 int lw_history_open(const char *path, bool readonly, struct lw_history **out,
 		    struct lw_err *err)
 {
@@ -100,6 +126,7 @@ int lw_history_open(const char *path, bool readonly, struct lw_history **out,
 				  "yet", path);
 
 	h = lw_xcalloc(1, sizeof *h);
+	h->lockfd = -1;
 	h->path = lw_xstrdup(path);
 	h->readonly = readonly;
 	h->busy_ms = busy_ms_from_env();
@@ -107,6 +134,10 @@ int lw_history_open(const char *path, bool readonly, struct lw_history **out,
 	/* FULLMUTEX: the dashboard reads while its poller thread records. */
 	flags = SQLITE_OPEN_FULLMUTEX | (readonly ? SQLITE_OPEN_READONLY :
 		SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+	if (!readonly && (rc = lock_for_open(h, err)) != LW_OK) {
+		lw_history_close(h);
+		return rc;
+	}
 	rc = sqlite3_open_v2(path, &h->db, flags, NULL);
 	if (rc != SQLITE_OK) {
 		rc = lw_hist_dberr(h, rc, "opening", err);
@@ -116,6 +147,8 @@ int lw_history_open(const char *path, bool readonly, struct lw_history **out,
 	sqlite3_extended_result_codes(h->db, 0);
 	sqlite3_busy_timeout(h->db, h->busy_ms);
 	rc = lw_hist_migrate(h, err);
+	if (h->lockfd >= 0)
+		flock(h->lockfd, LOCK_UN);
 	if (rc != LW_OK) {
 		lw_history_close(h);
 		return rc;
@@ -129,6 +162,8 @@ void lw_history_close(struct lw_history *h)
 	if (!h)
 		return;
 	sqlite3_close_v2(h->db);
+	if (h->lockfd >= 0)
+		close(h->lockfd);
 	pthread_mutex_destroy(&h->tx_lock);
 	free(h->path);
 	free(h);

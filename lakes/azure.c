@@ -766,6 +766,9 @@ static int az_list(struct lw_lake *l, const char *prefix, lw_entry_cb cb,
 	int64_t total = 0, dl = deadline(l);
 	int rc = LW_OK;
 
+	/* a new observation starts with a listing: tails fetched for the
+	 * previous one may be stale by now, and they cost memory */
+	tails_clear(l);
 	do {
 		struct azreq q;
 		const struct lw_az_blob *b;
@@ -1023,7 +1026,7 @@ static int az_prefetch(struct lw_lake *l, const struct lw_entry *e, size_t n,
 		azreq_free(&qs[i]);
 	}
 	free(qs);
-	qsort(l->tails, n, sizeof(*l->tails), tail_cmp);
+	lw_sort(l->tails, n, sizeof(*l->tails), tail_cmp);
 	l->ntails = n;
 	if (rc != LW_OK)
 		return lw_err_set(err, rc, "%s: reading %zu file tails took "

@@ -208,7 +208,7 @@ int lw_az_string_to_sign(const char *method, const char *account,
 	for (size_t i = 0; i < nh; i++)
 		if (strncasecmp(h[i].name, "x-ms-", 5) == 0)
 			xms[nx++] = &h[i];
-	qsort(xms, nx, sizeof(*xms), hdr_cmp);
+	lw_sort(xms, nx, sizeof(*xms), hdr_cmp);
 	for (size_t i = 0; i < nx; i++)
 		add_canon_header(out, xms[i]);
 	free(xms);
@@ -248,7 +248,7 @@ int lw_az_string_to_sign(const char *method, const char *account,
 			if (*s == '&')
 				s++;
 		}
-		qsort(qp, nq, sizeof(*qp), qp_cmp);
+		lw_sort(qp, nq, sizeof(*qp), qp_cmp);
 		for (size_t i = 0; i < nq; i++) {
 			if (i == 0 || strcmp(qp[i].name, qp[i - 1].name)) {
 				lw_buf_addc(out, '\n');

@@ -10,6 +10,8 @@
 #include "lakewatch/avro.h"
 #include "lakewatch/util.h"
 
+#define PREFETCH_BATCH 512	/* files whose tails are fetched together */
+
 struct listing {
 	const struct lw_dataset *ds;
 	struct lw_obs *obs;
@@ -231,7 +233,7 @@ static int cmp_part(const void *a, const void *b)
 
 void lw_obs_finish_partitions(struct lw_obs *obs)
 {
-	qsort(obs->parts, obs->nparts, sizeof *obs->parts, cmp_part);
+	lw_sort(obs->parts, obs->nparts, sizeof *obs->parts, cmp_part);
 	/* merge duplicates that were not adjacent when added */
 	size_t w = 0;
 	for (size_t r = 0; r < obs->nparts; r++) {
@@ -377,16 +379,23 @@ static void probe_files(const struct lw_config *cfg,
 		pcre2_match_data_free(li.md);
 		return;
 	}
-	qsort(obs->entries, obs->nentries, sizeof *obs->entries, cmp_entry);
-	if (k->prefetch_tails && ds->format->tail_hint > 0 && obs->nentries)
-		k->prefetch_tails(lake, obs->entries, obs->nentries,
-				  ds->format->tail_hint, &err);
+	lw_sort(obs->entries, obs->nentries, sizeof *obs->entries, cmp_entry);
 	obs->rows = 0;
 	int64_t newest_schema = -1;
 	int variants = 0;
-	for (size_t i = 0; i < obs->nentries; i++)
+	for (size_t i = 0; i < obs->nentries; i++) {
+		/* Remote tails arrive concurrently, a batch at a time, so
+		 * memory stays bounded however many files a dataset has. */
+		if (i % PREFETCH_BATCH == 0 && k->prefetch_tails &&
+		    ds->format->tail_hint > 0) {
+			size_t n = obs->nentries - i < PREFETCH_BATCH ?
+				   obs->nentries - i : PREFETCH_BATCH;
+			k->prefetch_tails(lake, obs->entries + i, n,
+					  ds->format->tail_hint, &err);
+		}
 		probe_file(lake, ds, &li, &obs->entries[i], &newest_schema,
 			   &variants);
+	}
 	if (variants)
 		cJSON_AddNumberToObject(lw_obs_detail(obs), "schema_variants",
 					variants);

@@ -7,6 +7,7 @@
 #include <wchar.h>
 #include <time.h>
 #include <math.h>
+#include "lakewatch/util.h"
 #include "lakewatch/tui_layout.h"
 
 static const char *const status_word[LW_NSTATUS] = {
@@ -567,7 +568,7 @@ int64_t lw_tui_part_gaps(const int64_t *times, size_t n, int64_t *gaps,
 	for (i = 0; i < n; i++)
 		if (times[i] >= 0)
 			t[k++] = times[i];
-	qsort(t, k, sizeof *t, cmp_time);
+	lw_sort(t, k, sizeof *t, cmp_time);
 	/* distinct */
 	for (i = 1, n = k ? 1 : 0; i < k; i++)
 		if (t[i] != t[n - 1])

@@ -402,7 +402,7 @@ char **lw_theme_list(const char *bindir, size_t *n)
 			closedir(d);
 		free(dirs[i]);
 	}
-	qsort(out + nshipped, k - nshipped, sizeof *out, cmp_str);
+	lw_sort(out + nshipped, k - nshipped, sizeof *out, cmp_str);
 	*n = k;
 	return out;
 }

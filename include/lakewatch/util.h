@@ -21,6 +21,11 @@ char *lw_xstrdup(const char *s);		/* NULL gives NULL */
 char *lw_xstrndup(const char *s, size_t n);
 char *lw_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* qsort that accepts an empty or NULL array (qsort's own contract does
+ * not, and UBSan holds us to it). */
+void lw_sort(void *base, size_t n, size_t size,
+	     int (*cmp)(const void *, const void *));
+
 bool lw_str_starts(const char *s, const char *prefix);
 bool lw_str_ends(const char *s, const char *suffix);
 

@@ -393,7 +393,7 @@ int main(void)
 		if (lw_str_ends(e->d_name, ".test"))
 			files[nfiles++] = lw_xstrdup(e->d_name);
 	closedir(d);
-	qsort(files, nfiles, sizeof *files, by_name);
+	lw_sort(files, nfiles, sizeof *files, by_name);
 	for (size_t i = 0; i < nfiles; i++) {
 		char *path = lw_xasprintf("%s/%s", dir, files[i]);
 		load_file(path, files[i]);

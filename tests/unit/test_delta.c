@@ -210,7 +210,7 @@ static void expect_table(const char *dir, struct expect *x)
 		names[n++] = lw_xstrdup(de->d_name);
 	}
 	closedir(d);
-	qsort(names, n, sizeof *names, name_cmp);
+	lw_sort(names, n, sizeof *names, name_cmp);
 	int64_t cpv = -1, maxv = -1;
 	const char *cpname = NULL;
 	for (size_t i = 0; i < n; i++) {
