@@ -110,6 +110,7 @@ test: $(BIN) $(UNIT_BIN)
 	@LW_BIN=$(abspath $(BIN)) LW_BUILD=$(B) tests/e2e/run.sh || true
 	@LW_BIN=$(abspath $(BIN)) LW_BUILD=$(B) tests/tui/run.sh || true
 	@LW_BIN=$(abspath $(BIN)) LW_BUILD=$(B) tests/services/run.sh || true
+	@LW_BUILD=$(B) tests/install/run.sh || true
 	@tests/summary.sh $(B)/results.txt
 
 # --- fuzzing: clang's libFuzzer, with ASan+UBSan --------------------------

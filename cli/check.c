@@ -230,22 +230,9 @@ int lw_cmd_check(int argc, char **argv)
 		return LW_EXIT_USAGE;
 	}
 	struct lw_err err;
-	char *path = lw_config_locate(o.config, &err);
-	if (!path) {
-		fprintf(stderr, "lakewatch: %s\n", err.msg);
-		return LW_EXIT_USAGE;
-	}
-	struct lw_buf errors;
-	lw_buf_init(&errors, LW_BUF_1M);
 	struct lw_config *cfg = NULL;
-	if (lw_config_load(path, &cfg, &errors)) {
-		fputs(errors.data ? errors.data : "invalid config\n", stderr);
-		lw_buf_free(&errors);
-		free(path);
-		return LW_EXIT_USAGE;
-	}
-	lw_buf_free(&errors);
-	free(path);
+	if ((rc = lw_cli_load_config(o.config, &cfg, NULL)) != 0)
+		return rc;
 	if ((rc = resolve_filter(cfg, &o)) != 0) {
 		lw_config_free(cfg);
 		return rc;

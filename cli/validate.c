@@ -29,22 +29,11 @@ int lw_cmd_validate(int argc, char **argv)
 	}
 	if (optind < argc && !cfgpath)
 		cfgpath = argv[optind];
-	struct lw_err err;
-	char *path = lw_config_locate(cfgpath, &err);
-	if (!path) {
-		fprintf(stderr, "lakewatch: %s\n", err.msg);
-		return LW_EXIT_USAGE;
-	}
-	struct lw_buf errors;
-	lw_buf_init(&errors, LW_BUF_1M);
 	struct lw_config *cfg = NULL;
-	int rc = lw_config_load(path, &cfg, &errors);
-	if (rc) {
-		fputs(errors.data ? errors.data : "invalid config\n", stderr);
-		lw_buf_free(&errors);
-		free(path);
-		return LW_EXIT_USAGE;
-	}
+	char *path = NULL;
+	int rc = lw_cli_load_config(cfgpath, &cfg, &path);
+	if (rc)
+		return rc;
 	size_t checks = 0;
 	for (size_t i = 0; i < cfg->ndatasets; i++)
 		checks += cfg->datasets[i].nchecks;
@@ -52,7 +41,6 @@ int lw_cmd_validate(int argc, char **argv)
 	       "%zu checks\n", path, cfg->nlakes, cfg->nsources,
 	       cfg->nconsumers, cfg->ndatasets, checks);
 	lw_config_free(cfg);
-	lw_buf_free(&errors);
 	free(path);
 	return 0;
 }

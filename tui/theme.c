@@ -285,7 +285,7 @@ bool lw_theme_name_ok(const char *name)
 }
 
 /* The theme directories in search order; each owned; NULL-terminated. */
-static void theme_dirs(const char *bindir, char *dirs[6])
+static void theme_dirs(const char *bindir, char *dirs[7])
 {
 	const char *x = getenv("XDG_CONFIG_HOME"), *h = getenv("HOME");
 	int k = 0;
@@ -298,6 +298,8 @@ static void theme_dirs(const char *bindir, char *dirs[6])
 	if (bindir) {
 		dirs[k++] = lw_xasprintf("%s/themes", bindir);
 		dirs[k++] = lw_xasprintf("%s/../themes", bindir);
+		/* `make install PREFIX=...` to another prefix than built for */
+		dirs[k++] = lw_xasprintf("%s/../share/lakewatch/themes", bindir);
 	}
 	dirs[k++] = lw_xstrdup(LW_DATADIR "/themes");
 	dirs[k] = NULL;
@@ -305,7 +307,7 @@ static void theme_dirs(const char *bindir, char *dirs[6])
 
 char *lw_theme_find(const char *name, const char *bindir)
 {
-	char *dirs[6], *found = NULL;
+	char *dirs[7], *found = NULL;
 
 	if (!lw_theme_name_ok(name))
 		return NULL;
@@ -369,7 +371,7 @@ static int cmp_str(const void *a, const void *b)
 
 char **lw_theme_list(const char *bindir, size_t *n)
 {
-	char *dirs[6], **out = NULL;
+	char *dirs[7], **out = NULL;
 	size_t cap = 0, k = 0, nshipped = 0;
 
 	for (int i = 0; shipped[i]; i++) {

@@ -9,4 +9,11 @@ int lw_cmd_check(int argc, char **argv);
 int lw_cmd_validate(int argc, char **argv);
 int lw_cmd_tui(int argc, char **argv);
 
+struct lw_config;
+/* Locate (--config, environment, usual places) and load the config; on a
+ * problem print it and return LW_EXIT_USAGE. *cfg (and *path, when path
+ * is non-NULL) are the caller's. */
+int lw_cli_load_config(const char *given, struct lw_config **cfg,
+		       char **path);
+
 #endif

@@ -46,6 +46,13 @@
 #                     root (root ignores file permissions), else empty
 # Helpers for setup/check: gen_lake DIR [generate.mjs options] and
 # mk_config LAKE OUT (a config copy like $CONFIG but over LAKE).
+#
+# Power BI: the driver starts the local stand-in (tests/services/powerbi/
+# server.mjs) once, on a free loopback port, serving the workspace that
+# generate.mjs derived from $LAKE ($LAKE/.powerbi/workspace.json), and
+# exports LAKEWATCH_POWERBI_URL (also as $PBI_URL) for every case; it is
+# stopped on exit. A case can point the variable elsewhere with env:.
+# $PBI_DOWN is a loopback URL where nothing listens.
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 E2E="$ROOT/tests/e2e"
@@ -83,7 +90,7 @@ gen_lake() {
 }
 
 mk_config() {
-	sed -e "s|\"root\": \"../demo-lake\"|\"root\": \"$1\"|" \
+	sed -e "s|\"../demo-lake|\"$1|g" \
 	    -e "s|\"path\": \"../lakewatch-demo.db\"|\"path\": \"$(dirname "$2")/history.db\"|" \
 	    "$ROOT/examples/ecommerce.json" > "$2"
 	grep -q "\"root\": \"$1\"" "$2"
@@ -96,6 +103,28 @@ if ! gen_lake "$LAKE"; then
 	echo "FAIL e2e/generate" >> "$RES"
 	exit 1
 fi
+
+# The Power BI stand-in, for the whole run.
+pbi_pid=
+stop_pbi() { [ -n "$pbi_pid" ] && kill "$pbi_pid" 2>/dev/null; }
+trap stop_pbi EXIT
+trap 'exit 130' INT TERM
+node "$ROOT/tests/services/powerbi/server.mjs" --port 0 \
+	--port-file "$WORK/pbi.port" --log "$WORK/pbi.log" \
+	--workspace "$LAKE/.powerbi/workspace.json" > "$WORK/pbi.out" 2>&1 &
+pbi_pid=$!
+i=0
+while [ ! -s "$WORK/pbi.port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+if [ ! -s "$WORK/pbi.port" ]; then
+	echo "e2e: the Power BI stand-in did not start"; cat "$WORK/pbi.out"
+	echo "FAIL e2e/powerbi-stand-in" >> "$RES"
+	exit 1
+fi
+PBI_URL="http://127.0.0.1:$(cat "$WORK/pbi.port")/v1.0/myorg"
+# a port nothing listens on: bind one, note it, let it go
+PBI_DOWN="http://127.0.0.1:$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')/v1.0/myorg"
+LAKEWATCH_POWERBI_URL=$PBI_URL
+export PBI_URL PBI_DOWN LAKEWATCH_POWERBI_URL
 
 # Substitute the few variables literal assertions may use.
 subst() {

@@ -1,0 +1,208 @@
+#!/bin/sh
+# tests/services/delta_azure/run.sh - Delta tables and Event Hubs Capture
+# Avro files give exactly the same results from Azurite as from the local
+# filesystem (issue 6).
+#
+# Copies Delta Lake's golden tables (../shared/testdata/delta, read in
+# place; the copy lives in a temporary directory so its mtimes can be set)
+# and broken variants of them (variants.mjs), plus Capture files from
+# tests/fixtures/avro/make.mjs and damaged copies, into one local lake;
+# uploads it to an Azurite container with @azure/storage-blob (names kept
+# byte for byte, '_delta_log/' included; local mtimes set to the blobs'
+# Last-Modified); writes one config per lake kind with one dataset per
+# table (config.mjs) and compares the two `lakewatch check --format json`
+# reports dataset by dataset (compare.mjs): status, version, rows, live
+# files, bytes, schema, partitions, detail, and error messages.
+# Each case appends PASS/FAIL/SKIP services/delta_azure/<name> to
+# $LW_BUILD/results.txt. Run from the project root.
+set -u
+B=${LW_BUILD:-build}
+LW_BIN=${LW_BIN:-$PWD/lakewatch}
+res="$B/results.txt"
+here=tests/services/delta_azure
+golden=../shared/testdata/delta
+status=0
+mkdir -p "$B"
+
+pass() { echo "PASS services/delta_azure/$1" >> "$res"; echo "  PASS $1"; }
+fail() { echo "FAIL services/delta_azure/$1" >> "$res"; echo "  FAIL $1: $2"; status=1; }
+skip() { echo "SKIP services/delta_azure/$1" >> "$res"; echo "  SKIP $1: $2"; }
+
+if [ ! -x node_modules/.bin/azurite-blob ] || ! command -v node >/dev/null ||
+   [ ! -x "$LW_BIN" ] || [ ! -d "$golden" ]; then
+	skip all "needs node, node_modules (azurite), $golden and $LW_BIN"
+	exit 0
+fi
+t0=$(date +%s)
+
+T=$(mktemp -d /tmp/lw-delta-azure.XXXXXX)
+pids=""
+cleanup() {
+	# SIGKILL: on SIGTERM Azurite waits for idle keep-alive connections
+	for p in $pids; do kill -9 "$p" 2>/dev/null; done
+	wait 2>/dev/null
+	[ -n "${LW_KEEP:-}" ] || rm -rf "$T"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+ACCT=devstoreaccount1
+export AZ_KEY="Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
+unset AZURE_STORAGE_CONNECTION_STRING LAKEWATCH_NOW 2>/dev/null
+
+free_port() {
+	node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
+}
+wait_http() {	# until anything answers (Azurite says 400/403 to a bare GET)
+	i=0
+	while [ $i -lt 100 ]; do
+		c=$(curl -s -o /dev/null -w '%{http_code}' "$1" 2>/dev/null)
+		[ -n "$c" ] && [ "$c" != 000 ] && return 0
+		sleep 0.1; i=$((i + 1))
+	done
+	return 1
+}
+
+# --- the local lake ------------------------------------------------------------
+L="$T/lake"
+mkdir -p "$L"
+cp -R "$golden" "$L/golden"
+chmod -R u+w "$L/golden"
+rm -f "$L/golden/LICENSE.txt"
+node tests/fixtures/avro/make.mjs "$L/capture" > "$T/make.log" 2>&1 ||
+	{ fail setup "make.mjs: $(tail -2 "$T/make.log")"; exit 1; }
+node $here/variants.mjs "$golden" "$L/variants" "$L/capture" \
+	> "$T/variants.txt" 2> "$T/variants.err" ||
+	{ fail setup "variants.mjs: $(tail -2 "$T/variants.err")"; exit 1; }
+rm "$L/capture/expected.json.keep" 2>/dev/null
+# The tables: every folder holding a _delta_log/, and every top-level
+# folder that does not (not a table: both lakes must say so alike). The
+# golden tables the protocol cases are about are listed in their group too.
+{
+	( cd "$L/golden" && find . -name _delta_log -type d |
+		sed 's|^\./||; s|/_delta_log$||'
+	  for d in */; do
+		[ -d "$d/_delta_log" ] || echo "${d%/}"
+	  done ) | sort -u | sed 's|^|golden	golden/|'
+	echo "corrupt_last_checkpoint	golden/corrupted-last-checkpoint"
+	echo "versions_not_contiguous	golden/versions-not-contiguous"
+	sed 's|	|	variants/|' "$T/variants.txt"
+} > "$T/tables.txt"
+ngolden=$(grep -c '^golden	' "$T/tables.txt")
+nfiles=$(find "$L" -type f | wc -l)
+
+# --- Azurite and the upload --------------------------------------------------
+AP=$(free_port)
+node_modules/.bin/azurite-blob --inMemoryPersistence --skipApiVersionCheck \
+	--blobHost 127.0.0.1 --blobPort "$AP" --silent > "$T/azurite.log" 2>&1 &
+pids="$pids $!"
+if ! wait_http "http://127.0.0.1:$AP/$ACCT?comp=list"; then
+	fail azurite_start "Azurite did not answer on port $AP"
+	exit 1
+fi
+EP="http://127.0.0.1:$AP/$ACCT"
+CS="DefaultEndpointsProtocol=http;AccountName=$ACCT;AccountKey=$AZ_KEY;BlobEndpoint=$EP;"
+# --touch: each local file's mtime becomes its blob's Last-Modified (and
+# fails when a blob is not listed under the exact name it was put under)
+if ! node tests/services/azure/upload.mjs --conn "$CS" --container lake \
+	--create --dir "$L" --touch --parallel 16 > "$T/upload.log" 2>&1; then
+	fail upload "$(tail -3 "$T/upload.log")"
+	exit 1
+fi
+n=$(node tests/services/azure/upload.mjs --conn "$CS" --container lake --count)
+if [ "$n" = "$nfiles" ]; then
+	pass names_preserved
+else
+	fail names_preserved "$nfiles local files, $n blobs"
+fi
+
+# --- the two reports -------------------------------------------------------------
+FSL="{\"kind\": \"fs\", \"root\": \"$L\"}"
+AZL="{\"kind\": \"azure\", \"account\": \"$ACCT\", \"container\": \"lake\", \"endpoint\": \"$EP\", \"auth\": {\"account_key\": {\"env\": \"AZ_KEY\"}}}"
+for k in fs az; do
+	if [ $k = fs ]; then lake=$FSL; else lake=$AZL; fi
+	node $here/config.mjs --delta "$T/tables.txt" --lake "$lake" \
+		--out "$T/delta-$k.json"
+	node $here/config.mjs --avro "$L/capture/expected.json" \
+		--under capture --lake "$lake" --out "$T/avro-$k.json"
+	for c in delta avro; do
+		"$LW_BIN" check --no-history --format json \
+			--config "$T/$c-$k.json" > "$T/$c-$k.out" 2> "$T/$c-$k.err"
+		echo $? > "$T/$c-$k.rc"
+		if [ ! -s "$T/$c-$k.out" ]; then
+			fail "report_$c_$k" "no report: $(head -3 "$T/$c-$k.err")"
+		fi
+	done
+done
+
+# agree CASE REPORT [compare.mjs args]: the fs and azure reports agree
+agree() {
+	n=$1; r=$2; shift 2
+	if node $here/compare.mjs "$T/$r-fs.out" "$T/$r-az.out" \
+		--strip-a "$L" --strip-b "$EP" --strip-b "$ACCT/lake" "$@" \
+		> "$T/$n.cmp" 2>&1; then
+		pass "$n"
+		echo "    $(tail -1 "$T/$n.cmp")"
+	else
+		fail "$n" "$(head -6 "$T/$n.cmp" | tr '\n' ' ')"
+	fi
+}
+# (1) every golden table; most are readable, some are errors on purpose
+agree golden_tables delta --group golden --min-ok 70 --min-error 5
+# (3) the log's damaged metadata gives the same error or fallback
+agree corrupt_last_checkpoint delta --group corrupt_last_checkpoint --min-ok 1
+agree versions_not_contiguous delta --group versions_not_contiguous --min-error 1
+agree corrupt_checkpoint delta --group corrupt_checkpoint
+agree corrupt_commit delta --group corrupt_commit --min-error 1
+agree special_names delta --group special_names --min-ok 4
+# (2) Capture Avro: codecs, empty windows, partitions; damaged files
+agree capture_avro avro --group capture --min-ok 7
+agree capture_broken avro --group capture_broken --min-ok 1
+
+# --- what the filesystem says is right (else agreeing proves little) ------------
+# facts of the golden tables from Delta's own tests, and make.mjs' counts
+if node - "$T/delta-fs.out" "$T/avro-fs.out" "$L/capture/expected.json" \
+	> "$T/facts.log" 2>&1 <<'JS'
+const fs = require("fs");
+const [d, a, e] = process.argv.slice(2).map((f) => JSON.parse(fs.readFileSync(f, "utf8")));
+const by = (r, desc) => r.datasets.find((x) => x.description === desc);
+const bad = [];
+const want = (what, got, exp) => {
+	if (JSON.stringify(got) !== JSON.stringify(exp))
+		bad.push(`${what}: ${JSON.stringify(got)} (expected ${JSON.stringify(exp)})`);
+};
+const dl = (t) => { const o = by(d, `golden: golden/${t}`).observation;
+	return o.ok ? o.detail.delta : { error: o.error }; };
+// corrupted-last-checkpoint: _last_checkpoint names a wrong size; the
+// table still loads at version 10 from its checkpoint
+want("corrupted-last-checkpoint version", dl("corrupted-last-checkpoint").version, 10);
+want("corrupted-last-checkpoint checkpoint", dl("corrupted-last-checkpoint").checkpoint_version, 10);
+want("basic-with-inserts-deletes-checkpoint version", dl("basic-with-inserts-deletes-checkpoint").version, 13);
+want("checkpoint version", dl("checkpoint").version, 14);
+want("versions-not-contiguous is an error",
+	/version 1 is missing/.test(dl("versions-not-contiguous").error || ""), true);
+want("no-delta-log-folder is an error",
+	/not a Delta table/.test(dl("no-delta-log-folder").error || ""), true);
+const cap = e.filter((x) => x.path.startsWith("shopns/clicks/"));
+const hub = by(a, "capture: hub").observation;
+want("hub rows", hub.rows, cap.reduce((s, x) => s + x.rows, 0));
+want("hub files", hub.files, cap.length);
+want("hub empty files", hub.detail.avro.empty_files, cap.filter((x) => x.empty).length);
+for (const c of ["null", "deflate", "snappy"]) {
+	const o = by(a, `capture: codec_${c}`).observation;
+	want(`codec ${c} rows`, o.rows, cap.filter((x) => x.codec === c).reduce((s, x) => s + x.rows, 0));
+}
+const br = by(a, "capture_broken: broken").observation;
+want("broken files with errors", br.file_errors.length, 5);
+if (bad.length) { console.log(bad.join("\n")); process.exit(1); }
+console.log("facts hold");
+JS
+then
+	pass filesystem_reference_right
+else
+	fail filesystem_reference_right "$(head -4 "$T/facts.log" | tr '\n' ' ')"
+fi
+
+t1=$(date +%s)
+echo "    $ngolden golden tables, $(wc -l < "$T/tables.txt") tables in all, $nfiles files, $((t1 - t0)) s"
+exit $status
