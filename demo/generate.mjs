@@ -14,10 +14,13 @@
 //          lifetime_value retyped decimal -> double), for schema drift
 // --seed   change the pseudo-random data (default 42; same seed, same lake)
 //
-// Files are written by DuckDB (Parquet, CSV, JSON Lines), never by
-// lakewatch, so the demo and the tests check lakewatch against an
-// independent writer. The lake is deliberately broken in a few places so
-// every status shows; see demo/README.md for which dataset shows what.
+// Files are written by DuckDB (Parquet, CSV, JSON Lines) and avsc (Event
+// Hubs Capture Avro, capture.mjs); Delta logs by delta.mjs; never by
+// lakewatch, so the demo and the tests check lakewatch against independent
+// writers. At the end powerbi.mjs derives the Power BI stand-in's workspace
+// from the lake (DIR/.powerbi/). The lake is deliberately broken in a few
+// places so every status shows; see demo/README.md for which dataset shows
+// what.
 
 import { DuckDBInstance } from '@duckdb/node-api';
 import fs from 'node:fs';
@@ -708,7 +711,7 @@ async function main() {
 	con.closeSync?.();
 	if (!opt.quiet)
 		console.log(`demo lake: ${root} (now ${iso(NOW)}): ${stats.datasets} ` +
-			`datasets, ${stats.files} files (${stats.dataFiles} data), ` +
+			`lake datasets (+ Power BI workspace), ${stats.files} files (${stats.dataFiles} data), ` +
 			`${stats.rows} rows, ${stats.bytes} bytes in ${Date.now() - t0} ms`);
 }
 

@@ -45,6 +45,7 @@ struct col {
 	size_t ndict;
 
 	uint8_t *page;		/* owned: decompressed page */
+	size_t page_size;
 	int64_t page_left;	/* level entries left in the page */
 	struct lw_pq_rle reps, defs;
 	int enc;
@@ -62,6 +63,7 @@ struct col {
 	size_t cap;
 	uint8_t **retired;	/* pages to free after the row */
 	size_t nretired, capretired;
+	size_t retired_bytes;	/* their sizes, capped at LW_PQ_MAX_PAGE */
 };
 
 struct reader {
@@ -463,6 +465,16 @@ static int levels_v1(struct col *c, const uint8_t **p, const uint8_t *end,
 	return rc;
 }
 
+/* A DELTA_* header may claim more values than the page has entries (the
+ * non-null values are at most num_values): refused before any walk. */
+static int delta_too_many(struct col *c, struct lw_err *err)
+{
+	return lw_err_set(err, LW_EPARSE, "column %s: delta encoding claims "
+			  "%llu values in a page of %lld", c->name,
+			  (unsigned long long)c->dl.total,
+			  (long long)c->page_left);
+}
+
 static int values_begin(struct col *c, const uint8_t *p, const uint8_t *end,
 			struct lw_err *err)
 {
@@ -483,16 +495,22 @@ static int values_begin(struct col *c, const uint8_t *p, const uint8_t *end,
 		}
 		return lw_pq_rle_init(&c->idx, p + 1, (size_t)(end - p - 1),
 				      p[0], err);
-	case LW_PQE_DELTA_BINARY_PACKED:
+	case LW_PQE_DELTA_BINARY_PACKED: {
 		if (c->lf->type != LW_PQ_INT32 && c->lf->type != LW_PQ_INT64)
 			break;
-		return lw_pq_delta_init(&c->dl, p, (size_t)(end - p), err);
+		int rc = lw_pq_delta_init(&c->dl, p, (size_t)(end - p), err);
+		if (!rc && c->dl.total > (uint64_t)c->page_left)
+			rc = delta_too_many(c, err);
+		return rc;
+	}
 	case LW_PQE_DELTA_LENGTH_BYTE_ARRAY: {
 		if (c->lf->type != LW_PQ_BYTE_ARRAY)
 			break;
 		/* Lengths first, then the bytes: find where they start. */
 		const uint8_t *data;
 		int rc = lw_pq_delta_init(&c->dl, p, (size_t)(end - p), err);
+		if (!rc && c->dl.total > (uint64_t)c->page_left)
+			return delta_too_many(c, err);
 		if (!rc)
 			rc = lw_pq_delta_end(&c->dl, &data, err);
 		if (!rc)
@@ -547,7 +565,8 @@ static int load_dict(struct col *c, const struct page_hdr *h, uint8_t *buf,
 				"dictionary encoding %s is not supported",
 				c->name, lw_parquet_encoding_name(h->enc));
 	else if (h->nvalues < 0 || h->nvalues > MAX_DICT ||
-		 (c->lf->type != LW_PQ_BOOLEAN && (size_t)h->nvalues > n))
+		 (size_t)h->nvalues > (c->lf->type == LW_PQ_BOOLEAN ? n * 8
+								    : n))
 		rc = colerr(c, err, LW_EPARSE, "bad dictionary size");
 	if (rc) {
 		free(buf);
@@ -642,8 +661,19 @@ static int next_page(struct col *c, bool *eof, struct lw_err *err)
 			lw_xgrow((void **)&c->retired, &c->capretired,
 				 c->nretired, sizeof *c->retired);
 			c->retired[c->nretired++] = c->page;
+			c->retired_bytes += c->page_size;
+			c->page = NULL;
+		}
+		/* Without a cap, one row over many pages (or a run of pages
+		 * without entries, each decompressed from a few bytes into
+		 * up to LW_PQ_MAX_PAGE) would keep them all. */
+		if (c->retired_bytes > (size_t)LW_PQ_MAX_PAGE) {
+			free(buf);
+			return colerr(c, err, LW_ETOOBIG, "one row spans more "
+				      "than 256 MB of pages");
 		}
 		c->page = buf;
+		c->page_size = (size_t)h.usize + 1;
 		c->page_left = h.nvalues;
 		c->enc = h.enc;
 		const uint8_t *p = buf, *end = buf + h.usize;
@@ -767,6 +797,7 @@ static void retire_free(struct col *c)
 	for (size_t i = 0; i < c->nretired; i++)
 		free(c->retired[i]);
 	c->nretired = 0;
+	c->retired_bytes = 0;
 }
 
 static void col_reset(struct col *c)

@@ -228,11 +228,42 @@ int lw_pq_delta_next(struct lw_pq_delta *d, int64_t *v, struct lw_err *err)
 int lw_pq_delta_end(struct lw_pq_delta *d, const uint8_t **end,
 		    struct lw_err *err)
 {
-	int64_t v;
-	while (d->done < d->total) {
-		int rc = lw_pq_delta_next(d, &v, err);
-		if (rc)
-			return rc;
+	/* Whole miniblocks at a time, not value by value: a header may
+	 * claim 2^62 values in zero-width miniblocks (2 bytes per million
+	 * values), which one by one would never finish. The walk is the
+	 * one lw_pq_delta_next makes; the values themselves (d->last) are
+	 * not computed, so the decoder is spent afterwards. */
+	uint64_t left = d->total - d->done;
+	int rc;
+	if (left && d->first) {
+		d->first = false;
+		d->done++;
+		left--;
+	}
+	while (left) {
+		if (d->mini >= d->nmini || d->in_mini == d->per_mini) {
+			if (d->mini < d->nmini) {
+				d->mini++;
+				d->in_mini = 0;
+				d->mp = d->p;
+			}
+			if (d->mini >= d->nmini && (rc = next_block(d, err)))
+				return rc;
+		}
+		uint64_t bytes = d->per_mini * (uint64_t)d->widths[d->mini] / 8;
+		if (d->in_mini == 0) {
+			if ((uint64_t)(d->end - d->mp) < bytes)
+				return lw_err_set(err, LW_EPARSE, "delta "
+						  "encoding: truncated "
+						  "miniblock");
+			d->p = d->mp + bytes;
+		}
+		uint64_t take = d->per_mini - d->in_mini;
+		if (take > left)
+			take = left;
+		d->in_mini += take;
+		d->done += take;
+		left -= take;
 	}
 	/* The rest of the last miniblock that was started is padding. */
 	*end = d->p;

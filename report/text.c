@@ -252,22 +252,23 @@ static void check_line(struct tw *t, const struct lw_ds_run *d,
 	}
 }
 
-/* Problems with single files that did not stop the observation. */
+/* Problems with single files that did not stop the observation. The
+ * first is already the engine's "readable" result; list the next few. */
 static void file_errors(struct tw *t, const struct lw_ds_run *d)
 {
-	size_t shown = d->obs.nferrs < 3 ? d->obs.nferrs : 3;
+	size_t last = d->obs.nferrs < 4 ? d->obs.nferrs : 4;
 
-	for (size_t i = 0; i < shown; i++) {
-		char *line = lw_xasprintf("file %s: %s",
+	for (size_t i = 1; i < last; i++) {
+		char *line = lw_xasprintf("also %s: %s",
 					  d->obs.ferrs[i].path,
 					  d->obs.ferrs[i].msg);
 		add(t, "          ");
 		wrap(t, 10, 12, line);
 		free(line);
 	}
-	if (d->obs.nferrs > shown)
+	if (d->obs.nferrs > last)
 		addf(t, "          (%zu more file problems)\n",
-		     d->obs.nferrs - shown);
+		     d->obs.nferrs - last);
 }
 
 static void checks(struct tw *t, const struct lw_run *run)

@@ -231,6 +231,18 @@ static const char *check_word(const char *check)
 	return check;
 }
 
+/* Checks whose measured value says it all ("stale 7h (warn 2h)"); for the
+ * others (schema, files, partitions, refresh, ...) the message does. */
+static bool measure_speaks(const char *check)
+{
+	static const char *const numeric[] = {"freshness", "row_count",
+		"change", "last_load", "live_files", "checkpoint_age", NULL};
+	for (const char *const *c = numeric; check && *c; c++)
+		if (!strcmp(check, *c))
+			return true;
+	return false;
+}
+
 const char *lw_tui_why(char *dst, size_t n, const struct lw_ds_run *dr,
 		       const struct lw_result *res)
 {
@@ -247,7 +259,7 @@ const char *lw_tui_why(char *dst, size_t n, const struct lw_ds_run *dr,
 			 status_word[dr->status < LW_NSTATUS ?
 				     dr->status : LW_ERROR]);
 	} else if (res->status != LW_ERROR && res->measured &&
-		   *res->measured) {
+		   *res->measured && measure_speaks(res->check)) {
 		if (res->threshold && *res->threshold)
 			snprintf(dst, n, "%s %s %s (%s)", name,
 				 check_word(res->check), res->measured,

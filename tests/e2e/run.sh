@@ -44,8 +44,9 @@
 #            $OUT $ERR  files holding the run's stdout and stderr (check:)
 #            $AS_NOBODY  a setpriv prefix dropping to nobody when run as
 #                     root (root ignores file permissions), else empty
-# Helpers for setup/check: gen_lake DIR [generate.mjs options] and
-# mk_config LAKE OUT (a config copy like $CONFIG but over LAKE).
+# Helpers for setup/check: gen_lake DIR [generate.mjs options],
+# mk_config LAKE OUT (a config copy like $CONFIG but over LAKE) and
+# delta_live_rows TABLE_DIR (DuckDB's count of a Delta table's live rows).
 #
 # Power BI: the driver starts the local stand-in (tests/services/powerbi/
 # server.mjs) once, on a free loopback port, serving the workspace that
@@ -87,6 +88,18 @@ done
 gen_lake() {
 	local out=$1; shift
 	node "$ROOT/demo/generate.mjs" --now "$NOW" --out "$out" --quiet "$@"
+}
+
+# delta_live_rows TABLE: rows in the table's live data files, counted by
+# DuckDB: every Parquet file on disk minus those a commit removed (the log's
+# own stats are not used, so this is independent of lakewatch's reading).
+delta_live_rows() {
+	local t=$1 list
+	list=$(cd "$t" && find . -name '*.parquet' -not -path './_delta_log/*' |
+		sed 's|^\./||' | sort |
+		grep -vxF -f <(cat _delta_log/*.json | jq -r 'select(.remove) | .remove.path') |
+		sed "s|.*|'$t/&'|" | paste -sd, -)
+	node "$E2E/duck.mjs" "SELECT count(*) FROM read_parquet([$list])"
 }
 
 mk_config() {

@@ -59,6 +59,12 @@ if (opt.delta) {
 	av("empty_windows", hub, { partitions: "capture",
 		include: exact(cap.filter((e) => e.empty).map(rel)) });
 	av("typed", "typed", {});
+	// spelt oddly: the fs kernel resolves it, the azure kind must too,
+	// and still hand the probe entries under the path as spelt
+	datasets["bronze.hub_odd_path"] = { ...base,
+		description: "capture: hub_odd_path", layer: "bronze",
+		path: `./${under}shopns//./clicks`, format: "avro",
+		partitions: "capture" };
 	datasets["bronze.broken"] = { ...base, description: "capture_broken: broken",
 		layer: "bronze", path: under + "broken", format: "avro" };
 }

@@ -33,7 +33,8 @@ if [ ! -x node_modules/.bin/azurite-blob ] || ! command -v node >/dev/null ||
 	skip all "needs node, node_modules (azurite), $golden and $LW_BIN"
 	exit 0
 fi
-t0=$(date +%s)
+ms() { echo $(($(date +%s%N) / 1000000)); }
+t0=$(ms)
 
 T=$(mktemp -d /tmp/lw-delta-azure.XXXXXX)
 pids=""
@@ -87,6 +88,15 @@ rm "$L/capture/expected.json.keep" 2>/dev/null
 	echo "corrupt_last_checkpoint	golden/corrupted-last-checkpoint"
 	echo "versions_not_contiguous	golden/versions-not-contiguous"
 	sed 's|	|	variants/|' "$T/variants.txt"
+	# table paths that are not tables: missing, a file, the log itself,
+	# an empty name part
+	for p in variants/does-not-exist golden/checkpoint/_delta_log \
+		golden/checkpoint/_delta_log/00000000000000000000.json \
+		golden/checkpoint/_delta_log/_last_checkpoint \
+		golden//checkpoint golden/checkpoint/ ./golden/checkpoint \
+		golden/./checkpoint; do
+		echo "odd_paths	$p"
+	done
 } > "$T/tables.txt"
 ngolden=$(grep -c '^golden	' "$T/tables.txt")
 nfiles=$(find "$L" -type f | wc -l)
@@ -104,11 +114,13 @@ EP="http://127.0.0.1:$AP/$ACCT"
 CS="DefaultEndpointsProtocol=http;AccountName=$ACCT;AccountKey=$AZ_KEY;BlobEndpoint=$EP;"
 # --touch: each local file's mtime becomes its blob's Last-Modified (and
 # fails when a blob is not listed under the exact name it was put under)
+t_up=$(ms)
 if ! node tests/services/azure/upload.mjs --conn "$CS" --container lake \
-	--create --dir "$L" --touch --parallel 16 > "$T/upload.log" 2>&1; then
+	--create --dir "$L" --touch --parallel 64 > "$T/upload.log" 2>&1; then
 	fail upload "$(tail -3 "$T/upload.log")"
 	exit 1
 fi
+t_up=$(($(ms) - t_up))
 n=$(node tests/services/azure/upload.mjs --conn "$CS" --container lake --count)
 if [ "$n" = "$nfiles" ]; then
 	pass names_preserved
@@ -126,11 +138,14 @@ for k in fs az; do
 	node $here/config.mjs --avro "$L/capture/expected.json" \
 		--under capture --lake "$lake" --out "$T/avro-$k.json"
 	for c in delta avro; do
-		"$LW_BIN" check --no-history --format json \
+		t=$(ms)
+		"$LW_BIN" check --no-history --format json --stats \
 			--config "$T/$c-$k.json" > "$T/$c-$k.out" 2> "$T/$c-$k.err"
 		echo $? > "$T/$c-$k.rc"
+		echo "    $c on $k: $(($(ms) - t)) ms;" \
+			"$(grep '^stats: lake' "$T/$c-$k.err" | cut -c14-)"
 		if [ ! -s "$T/$c-$k.out" ]; then
-			fail "report_$c_$k" "no report: $(head -3 "$T/$c-$k.err")"
+			fail "report_${c}_$k" "no report: $(head -3 "$T/$c-$k.err")"
 		fi
 	done
 done
@@ -155,8 +170,10 @@ agree versions_not_contiguous delta --group versions_not_contiguous --min-error 
 agree corrupt_checkpoint delta --group corrupt_checkpoint
 agree corrupt_commit delta --group corrupt_commit --min-error 1
 agree special_names delta --group special_names --min-ok 4
+agree large_logs delta --group large --min-ok 2
+agree odd_paths delta --group odd_paths --min-error 3
 # (2) Capture Avro: codecs, empty windows, partitions; damaged files
-agree capture_avro avro --group capture --min-ok 7
+agree capture_avro avro --group capture --min-ok 8
 agree capture_broken avro --group capture_broken --min-ok 1
 
 # --- what the filesystem says is right (else agreeing proves little) ------------
@@ -192,8 +209,20 @@ for (const c of ["null", "deflate", "snappy"]) {
 	const o = by(a, `capture: codec_${c}`).observation;
 	want(`codec ${c} rows`, o.rows, cap.filter((x) => x.codec === c).reduce((s, x) => s + x.rows, 0));
 }
+const odd = by(a, "capture: hub_odd_path").observation;
+want("odd path = hub", [odd.rows, odd.files, odd.partitions],
+	[hub.rows, hub.files, hub.partitions]);
 const br = by(a, "capture_broken: broken").observation;
-want("broken files with errors", br.file_errors.length, 5);
+want("broken files with errors", br.file_errors.map((x) => x.path.replace(/.*\//, "")).sort(),
+	["bad-sync.avro", "block-cut.avro", "header-cut.avro", "not-avro.avro"]);
+want("broken: the zero-byte file is empty", br.empty_files, 1);
+// the generated big logs: 20,000 adds, 5,000 removed, 10 added
+const lg = (t) => by(d, `large: variants/${t}`).observation;
+want("big-commit live files", lg("big-commit").files, 15010);
+want("big-commit version", lg("big-commit").detail.delta.version, 2);
+want("big-commit partitions", lg("big-commit").partitions, 37);
+want("paged-log version", lg("paged-log").detail.delta.version, 5194);
+want("paged-log checkpoint", lg("paged-log").detail.delta.checkpoint_version, 5190);
 if (bad.length) { console.log(bad.join("\n")); process.exit(1); }
 console.log("facts hold");
 JS
@@ -203,6 +232,6 @@ else
 	fail filesystem_reference_right "$(head -4 "$T/facts.log" | tr '\n' ' ')"
 fi
 
-t1=$(date +%s)
-echo "    $ngolden golden tables, $(wc -l < "$T/tables.txt") tables in all, $nfiles files, $((t1 - t0)) s"
+echo "    $ngolden golden tables, $(wc -l < "$T/tables.txt") tables in all," \
+	"$nfiles files (upload $t_up ms), $(($(ms) - t0)) ms in all"
 exit $status

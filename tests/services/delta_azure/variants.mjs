@@ -98,6 +98,63 @@ const odd = [
 for (const [name, base] of odd)
 	variant("special_names", name, base, () => {});
 
+// big logs. A _delta_log/ of more than 5,000 blobs takes several List
+// Blobs pages: "checkpoint" with its checkpoint moved to version 5190
+// (no _last_checkpoint, so only a full listing finds it), its last four
+// commits after it, and small commits 0..5189 before it.
+{
+	const t = "paged-log", N = 5190;
+	copy(CP, t);
+	rm(t, "_last_checkpoint");
+	const cp = fs.readFileSync(path.join(log(t), `${v(10)}.checkpoint.parquet`));
+	const tail = [11, 12, 13, 14].map((i) =>
+		fs.readFileSync(path.join(log(t), `${v(i)}.json`)));
+	for (const f of fs.readdirSync(log(t))) rm(t, f);
+	const info = (i) => JSON.stringify({ commitInfo: { timestamp:
+		1697495700000 + i, operation: "Manual Update" } }) + "\n";
+	for (let i = 0; i < N; i++) put(t, `${v(i)}.json`, info(i));
+	put(t, `${v(N)}.checkpoint.parquet`, cp);
+	tail.forEach((b, i) => put(t, `${v(N + 1 + i)}.json`, b));
+	tables.push(`large\t${t}`);
+}
+// one commit of several MB: 20,000 adds in partitions whose values need
+// escaping, then 5,000 of them removed and 10 more added
+{
+	const t = "big-commit";
+	fs.mkdirSync(log(t), { recursive: true });
+	const schema = { type: "struct", fields: [
+		{ name: "id", type: "long", nullable: true, metadata: {} },
+		{ name: "p", type: "string", nullable: true, metadata: {} }] };
+	const add = (i) => {
+		const p = `v ${i % 37}/#%+é`;
+		return JSON.stringify({ add: {
+			path: `p=${encodeURIComponent(p)}/part-${String(i).padStart(5, "0")}.parquet`,
+			partitionValues: { p }, size: 1000 + i,
+			modificationTime: 1700000000000 + i, dataChange: true,
+			stats: JSON.stringify({ numRecords: 1 + (i % 50) }) } });
+	};
+	const lines = [
+		JSON.stringify({ commitInfo: { timestamp: 1700000000000,
+			operation: "WRITE", operationMetrics: { numOutputRows: "0" } } }),
+		JSON.stringify({ protocol: { minReaderVersion: 1, minWriterVersion: 2 } }),
+		JSON.stringify({ metaData: { id: "big", format: { provider: "parquet",
+			options: {} }, schemaString: JSON.stringify(schema),
+			partitionColumns: ["p"], configuration: {} } })];
+	for (let i = 0; i < 20000; i++) lines.push(add(i));
+	put(t, `${v(0)}.json`, lines.join("\n") + "\n");
+	const rmv = [JSON.stringify({ commitInfo: { timestamp: 1700000100000,
+		operation: "DELETE" } })];
+	for (let i = 0; i < 20000; i += 4)
+		rmv.push(JSON.stringify({ remove: { path: JSON.parse(add(i)).add.path,
+			deletionTimestamp: 1700000100000, dataChange: true } }));
+	put(t, `${v(1)}.json`, rmv.join("\n") + "\n");
+	const more = [JSON.stringify({ commitInfo: { timestamp: 1700000200000,
+		operation: "WRITE" } })];
+	for (let i = 20000; i < 20010; i++) more.push(add(i));
+	put(t, `${v(2)}.json`, more.join("\n") + "\n");
+	tables.push(`large\t${t}`);
+}
+
 console.log(tables.join("\n"));
 
 if (capture) {
