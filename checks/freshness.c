@@ -134,7 +134,10 @@ static void fresh_run(const void *cfgp, const struct lw_judge_ctx *ctx,
 	if (!have && (c->from == FROM_MTIME || c->from == FROM_AUTO) &&
 	    o->newest_mtime >= 0) {
 		t = o->newest_mtime;
-		what = "newest file";
+		/* Power BI has no files: its time is the newest row's
+		 * timestamp column (push and streaming datasets). */
+		what = lw_detail_get(o, "powerbi") ? "newest row" :
+			"newest file";
 		have = true;
 	}
 	if (!have && (c->from == FROM_PARTITION || c->from == FROM_AUTO) &&

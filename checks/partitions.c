@@ -46,9 +46,10 @@ static void *parts_parse(const cJSON *node, struct lw_cfgctx *cc)
 				  "or \"day\"");
 	c.last = c.period == 3600 ? 24 : 7;
 	const cJSON *l = cJSON_GetObjectItemCaseSensitive(node, "last");
-	if (l && (!cJSON_IsNumber(l) || l->valuedouble != (double)(int64_t)
-		  l->valuedouble || l->valuedouble < 1 ||
-		  l->valuedouble > MAX_LAST))
+	/* range before the int64 round trip: 1e300 would be undefined */
+	if (l && (!cJSON_IsNumber(l) || !(l->valuedouble >= 1 &&
+		  l->valuedouble <= MAX_LAST) || l->valuedouble !=
+		  (double)(int64_t)l->valuedouble))
 		rc = lw_cfg_error(cc, l, "partitions.last: expected a whole "
 				  "number of periods from 1 to %d", MAX_LAST);
 	else if (l)

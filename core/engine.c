@@ -53,7 +53,47 @@ static const struct lw_obs *lookup_obs(void *ud, const char *name)
 	for (size_t i = 0; i < run->n; i++)
 		if (strcmp(run->ds[i].ds->name, name) == 0)
 			return &run->ds[i].obs;	/* failed ones too: say why */
+	for (size_t i = 0; i < run->naux; i++)
+		if (strcmp(run->aux[i].ds->name, name) == 0)
+			return &run->aux[i].obs;
 	return NULL;
+}
+
+static bool in_run(const struct lw_ds_run *a, size_t n,
+		   const struct lw_dataset *ds)
+{
+	for (size_t i = 0; i < n; i++)
+		if (a[i].ds == ds)
+			return true;
+	return false;
+}
+
+/* The datasets that selected checks compare with but the filter left out:
+ * they are observed too (and only observed). */
+static void select_aux(const struct lw_config *cfg, struct lw_run *run)
+{
+	for (size_t i = 0; i < run->n; i++) {
+		const struct lw_dataset *ds = run->ds[i].ds;
+		for (size_t j = 0; j < ds->nchecks; j++) {
+			const struct lw_check_inst *ci = &ds->checks[j];
+			const char *const *r = ci->kind->refs ?
+				ci->kind->refs(ci->cfg) : NULL;
+			for (; r && *r; r++) {
+				const struct lw_dataset *o =
+					lw_config_dataset(cfg, *r);
+				if (!o || in_run(run->ds, run->n, o) ||
+				    in_run(run->aux, run->naux, o))
+					continue;
+				run->aux = lw_xrealloc(run->aux, (run->naux + 1) *
+						       sizeof *run->aux);
+				memset(&run->aux[run->naux], 0, sizeof *run->aux);
+				run->aux[run->naux].ds = o;
+				lw_obs_init(&run->aux[run->naux].obs);
+				lw_obs_init(&run->aux[run->naux].prev);
+				run->naux++;
+			}
+		}
+	}
 }
 
 static struct lw_result *add_result(struct lw_ds_run *dr)
@@ -169,6 +209,13 @@ int lw_engine_poll(const struct lw_config *cfg, struct lw_history *hist,
 		if (progress)
 			progress(ud, i + 1, run->n, dr);
 	}
+	select_aux(cfg, run);
+	for (size_t i = 0; i < run->naux; i++)
+		if (!(cancel && *cancel))
+			lw_probe_dataset(cfg, run->aux[i].ds, lw_now(),
+					 &run->aux[i].obs);
+		else
+			lw_obs_fail(&run->aux[i].obs, "poll cancelled");
 	/* judge */
 	struct lookup lk = {run};
 	int64_t now = lw_now();
@@ -196,6 +243,11 @@ void lw_run_free(struct lw_run *run)
 {
 	if (!run)
 		return;
+	for (size_t i = 0; i < run->naux; i++) {
+		lw_obs_free(&run->aux[i].obs);
+		lw_obs_free(&run->aux[i].prev);
+	}
+	free(run->aux);
 	for (size_t i = 0; i < run->n; i++) {
 		struct lw_ds_run *dr = &run->ds[i];
 		lw_obs_free(&dr->obs);

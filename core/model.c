@@ -293,7 +293,12 @@ static void add_int(cJSON *o, const char *k, int64_t v)
 static int64_t get_int(const cJSON *o, const char *k, int64_t dflt)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-	return cJSON_IsNumber(v) ? (int64_t)v->valuedouble : dflt;
+	/* stored JSON is read back from a file: converting an out-of-range
+	 * double (2^63 after a saturated sum, 1e300) is undefined */
+	if (!cJSON_IsNumber(v) || !(v->valuedouble >= -9.2e18 &&
+				    v->valuedouble <= 9.2e18))
+		return dflt;
+	return (int64_t)v->valuedouble;
 }
 
 /* Caller owns the object. */

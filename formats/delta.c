@@ -61,8 +61,15 @@ int64_t lw_delta_load_rows(const cJSON *ci)
 		return a;
 	bool ha = metric(m, "numTargetRowsInserted", &a);
 	bool hb = metric(m, "numTargetRowsUpdated", &b);
-	if (ha || hb)
-		return (ha ? a : 0) + (hb ? b : 0);
+	if (ha || hb) {
+		a = ha ? a : 0;
+		b = hb ? b : 0;
+		/* metrics are the writer's strings: nonsense must not
+		 * overflow (and a negative one is no count) */
+		if (a < 0 || b < 0 || a > INT64_MAX - b)
+			return -1;
+		return a + b;
+	}
 	if (metric(m, "numUpdatedRows", &a))
 		return a;
 	return -1;
@@ -205,7 +212,10 @@ int lw_delta_fill_obs(const struct lw_delta_snapshot *s, const char *table,
 	const struct lw_delta_file *f;
 	while ((f = lw_delta_next(s, &it))) {
 		o->files++;
-		o->bytes += f->size;
+		/* sizes are checked >= 0 when added; a log claiming
+		 * exabytes must not overflow the sum */
+		o->bytes = f->size > INT64_MAX - o->bytes ? INT64_MAX
+							   : o->bytes + f->size;
 		if (o->min_file_size < 0 || f->size < o->min_file_size)
 			o->min_file_size = f->size;
 		if (f->size > o->max_file_size)

@@ -35,8 +35,15 @@ static const char *const columns[C_NCOLS] = {
 	"protocol.readerFeatures", "protocol.writerFeatures", "sidecar.path",
 };
 
+/* Rows (actions) read from one checkpoint, all files together. Parquet's
+ * run-length encoding can claim billions of rows in a few bytes; live
+ * files are capped at LW_DELTA_MAX_FILES, and removes, txn and the other
+ * actions are not expected to outnumber them fivefold. */
+#define MAX_CP_ROWS ((int64_t)5 * LW_DELTA_MAX_FILES)
+
 struct cp_ctx {
 	struct lw_delta_snapshot *s;
+	int64_t total_rows;	/* over every file of the checkpoint */
 	struct lw_buf str;	/* NUL-terminated copies of cells */
 	struct lw_buf pv;
 	char **sidecars;	/* owned */
@@ -245,6 +252,9 @@ static int on_row(void *ud, const struct lw_pq_value *c, size_t n)
 	struct row_ud *r = ud;
 	struct cp_ctx *x = r->x;
 	x->row++;
+	if (++x->total_rows > MAX_CP_ROWS)
+		return lw_err_set(r->err, LW_ETOOBIG, "checkpoint has more "
+				  "than %lld rows", (long long)MAX_CP_ROWS);
 	if (n != C_NCOLS)
 		return lw_err_set(r->err, LW_EPARSE, "reader gave %zu cells",
 				  n);

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <ctype.h>
+#include <errno.h>
 #include "lakewatch/delta.h"
 #include "lakewatch/util.h"
 #include "lakewatch/buf.h"
@@ -461,7 +462,12 @@ void lw_delta_log_name(const char *base, struct lw_delta_log_name *out)
 	}
 	if (!digits(base, 20) || base[20] != '.')
 		return;
+	/* 20 digits can pass INT64_MAX: strtoll would saturate, two names
+	 * would share a version and "version + 1" would overflow */
+	errno = 0;
 	int64_t v = strtoll(base, NULL, 10);
+	if (errno == ERANGE || v == INT64_MAX)
+		return;
 	const char *r = base + 21;
 	if (strcmp(r, "json") == 0) {
 		out->kind = LW_DLOG_COMMIT;

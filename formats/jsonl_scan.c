@@ -132,8 +132,9 @@ static int kind_of(const cJSON *v, const char *tok, const char *e)
 			       LW_INFER_INT ? JK_INT : JK_DOUBLE;
 		}
 		/* no text to look at: judge by value */
-		return v->valuedouble == (double)(int64_t)v->valuedouble &&
-		       v->valuedouble < 9.2e18 && v->valuedouble > -9.2e18 ?
+		/* range first: converting 1e300 to int64 is undefined */
+		return v->valuedouble < 9.2e18 && v->valuedouble > -9.2e18 &&
+		       v->valuedouble == (double)(int64_t)v->valuedouble ?
 		       JK_INT : JK_DOUBLE;
 	}
 	return JK_STRING;

@@ -903,10 +903,15 @@ static int read_all(struct reader *r, struct col *cols, size_t ncols,
 				lw_err_prefix(err, "row group %zu", gi);
 				break;
 			}
+			lw_err_clear(err);
 			rc = cb(ud, cells, ncols);
 			for (size_t j = 0; j < ncols; j++)
 				retire_free(&cols[j]);
-			if (rc && rc != LW_ESTOP)
+			/* the callback's own message says what; add where */
+			if (rc && rc != LW_ESTOP && err && err->msg[0])
+				lw_err_prefix(err, "row %lld of row group %zu",
+					      (long long)row, gi);
+			else if (rc && rc != LW_ESTOP)
 				lw_err_set(err, rc, "row callback stopped at "
 					   "row %lld of row group %zu (%s)",
 					   (long long)row, gi,

@@ -463,8 +463,9 @@ static int64_t refresh_time(const cJSON *o, const char *num_key,
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, num_key);
 	int64_t t;
 
-	if (cJSON_IsNumber(v))
-		return (int64_t)v->valuedouble;
+	if (cJSON_IsNumber(v))	/* out of range: undefined to convert */
+		return v->valuedouble >= -9.2e18 && v->valuedouble <= 9.2e18
+		       ? (int64_t)v->valuedouble : -1;
 	v = cJSON_GetObjectItemCaseSensitive(o, str_key);
 	if (cJSON_IsString(v) && lw_time_parse(v->valuestring, &t) == LW_OK)
 		return t;

@@ -165,14 +165,40 @@ static struct tail *tail_find(struct lw_lake *l, const char *path)
 		       tail_cmp);
 }
 
+/* Drop the empty and "." segments of a '/'-separated path, in place:
+ * the fs kind's kernel reads "a//b", "./a" and "a/./b" as "a/b", so a
+ * dataset path written that way must name the same blobs here, where
+ * Blob storage would take it literally and find nothing. ".." is left
+ * as it is (config refuses it). Returns s. */
+static char *norm_path(char *s)
+{
+	char *w = s;
+	const char *r = s;
+	while (*r) {
+		const char *e = strchr(r, '/');
+		size_t n = e ? (size_t)(e - r) : strlen(r);
+		if (n && !(n == 1 && *r == '.')) {
+			if (w != s)
+				*w++ = '/';
+			memmove(w, r, n);
+			w += n;
+		}
+		r += n;
+		if (*r == '/')
+			r++;
+	}
+	*w = '\0';
+	return s;
+}
+
 /* Full blob name of a lake path; caller frees. */
 static char *blob_name(const struct lw_lake *l, const char *path)
 {
 	if (!*l->root)
-		return lw_xstrdup(path);
+		return norm_path(lw_xstrdup(path));
 	if (!*path)
 		return lw_xstrdup(l->root);
-	return lw_xasprintf("%s/%s", l->root, path);
+	return norm_path(lw_xasprintf("%s/%s", l->root, path));
 }
 
 /* URL of a blob, or of the container when name is NULL; query (may be
@@ -672,7 +698,7 @@ static struct lw_lake *az_open(const char *name, const cJSON *cfg,
 	l->base.name = lw_xstrdup(name);
 	l->account = lw_xstrdup(account);
 	l->container = lw_xstrdup(container);
-	l->root = strip(lw_xstrdup(prefix ? prefix : ""), "/");
+	l->root = norm_path(strip(lw_xstrdup(prefix ? prefix : ""), "/"));
 	if (open_auth(l, cfg, cc, ca, &conn_ep) != LW_OK) {
 		free(ca);
 		free(conn_ep);
@@ -761,8 +787,14 @@ static int az_list(struct lw_lake *l, const char *prefix, lw_entry_cb cb,
 {
 	char *full = blob_name(l, prefix);
 	char *bprefix = *full ? lw_xasprintf("%s/", full) : lw_xstrdup("");
-	char *marker = NULL;
+	char *marker = NULL, *spelt = NULL;
 	size_t rootlen = *l->root ? strlen(l->root) + 1 : 0;
+	/* entries start with prefix as the caller spelt it (the probe cuts
+	 * strlen(prefix) + 1 bytes off them), even when the blob names do
+	 * not ("a//b" lists "a/b/...") */
+	char *np = norm_path(lw_xstrdup(prefix));
+	bool same = strcmp(np, prefix) == 0;
+	free(np);
 	int64_t total = 0, dl = deadline(l);
 	int rc = LW_OK;
 
@@ -787,7 +819,14 @@ static int az_list(struct lw_lake *l, const char *prefix, lw_entry_cb cb,
 			if (b[i].is_dir || strlen(b[i].name) <= rootlen ||
 			    strncmp(b[i].name, bprefix, strlen(bprefix)))
 				continue;
-			e.path = b[i].name + rootlen;
+			if (same) {
+				e.path = b[i].name + rootlen;
+			} else {
+				free(spelt);
+				spelt = lw_xasprintf("%s/%s", prefix,
+					b[i].name + strlen(bprefix));
+				e.path = spelt;
+			}
 			e.size = b[i].size;
 			e.mtime = b[i].mtime;
 			sizes_put(&l->sizes, b[i].name, b[i].size);
@@ -825,6 +864,7 @@ static int az_list(struct lw_lake *l, const char *prefix, lw_entry_cb cb,
 	}
 	free(full);
 	free(bprefix);
+	free(spelt);
 	return rc;
 }
 

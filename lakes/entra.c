@@ -161,12 +161,14 @@ int64_t lw_entra_fetches(struct lw_entra *e)
 	return n;
 }
 
-/* A JSON number or a numeric string (IMDS sends "3599"); -1 otherwise. */
+/* A JSON number or a numeric string (IMDS sends "3599"); -1 otherwise.
+ * Out of int64 range is -1 too: converting it would be undefined. */
 static int64_t json_int(const cJSON *o, const char *key)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
 	if (cJSON_IsNumber(v))
-		return (int64_t)v->valuedouble;
+		return v->valuedouble >= 0 && v->valuedouble <= 9.2e18 ?
+		       (int64_t)v->valuedouble : -1;
 	if (cJSON_IsString(v) && v->valuestring[0]) {
 		char *end;
 		long long n = strtoll(v->valuestring, &end, 10);
@@ -174,6 +176,16 @@ static int64_t json_int(const cJSON *o, const char *key)
 			return n;
 	}
 	return -1;
+}
+
+/* A token goes into an Authorization header: anything but printable
+ * ASCII (CR/LF above all) would let the answer forge headers. */
+static bool token_ok(const char *t)
+{
+	for (; *t; t++)
+		if (*t <= ' ' || *t > '~')
+			return false;
+	return true;
 }
 
 static void build_request(struct lw_entra *e, struct lw_http_req *r)
@@ -273,6 +285,14 @@ static int fetch(struct lw_entra *e, struct lw_err *err)
 		return lw_err_set(err, LW_EPARSE, "Entra ID token (%s): the "
 				  "answer has no access_token", e->describe);
 	}
+	if (!token_ok(tok->valuestring)) {
+		lw_secret_register(tok->valuestring);
+		cJSON_Delete(j);
+		lw_http_req_free(&r);
+		return lw_err_set(err, LW_EPARSE, "Entra ID token (%s): the "
+				  "access_token has spaces or control "
+				  "characters", e->describe);
+	}
 	life = json_int(j, "expires_in");
 	if (life < 0) {
 		int64_t on = json_int(j, "expires_on");
@@ -281,6 +301,8 @@ static int fetch(struct lw_entra *e, struct lw_err *err)
 	}
 	if (life <= 0)
 		life = 300;	/* unknown: keep it briefly */
+	if (life > 86400)	/* tokens live hours; and no overflow below */
+		life = 86400;
 	free(e->token);
 	e->token = lw_xstrdup(tok->valuestring);
 	lw_secret_register(e->token);

@@ -488,6 +488,12 @@ static int dax(struct lw_lake *l, const char *id, const char *query,
 	return rc;
 }
 
+/* A whole number in int64 range (converting others is undefined). */
+static bool whole(double d)
+{
+	return d >= -9.2e18 && d <= 9.2e18 && d == (double)(int64_t)d;
+}
+
 static const cJSON *first_value(const cJSON *rows)
 {
 	const cJSON *row = cJSON_GetArrayItem(rows, 0);
@@ -530,8 +536,8 @@ static int observe_columns(struct lw_lake *l, const char *id,
 		int64_t t;
 		const char *type = typed ? (cJSON_IsString(dt) ? dt->valuestring :
 								  NULL) :
-			cJSON_IsNumber(mx) ? (mx->valuedouble ==
-				(double)(int64_t)mx->valuedouble ? "Int64" : "Double") :
+			cJSON_IsNumber(mx) ? (whole(mx->valuedouble) ? "Int64" :
+								      "Double") :
 			cJSON_IsBool(mx) ? "Boolean" :
 			cJSON_IsString(mx) && lw_time_parse(mx->valuestring, &t) ==
 				LW_OK ? "DateTime" :
@@ -555,8 +561,12 @@ static int observe_table(struct lw_lake *l, const char *id,
 	int rc = dax(l, id, q, &rows, err);
 	free(q);
 	const cJSON *v = first_value(rows);
-	if (rc == LW_OK && cJSON_IsNumber(v))
+	if (rc == LW_OK && cJSON_IsNumber(v) && v->valuedouble >= 0 &&
+	    v->valuedouble <= 9.2e18)
 		obs->rows = (int64_t)v->valuedouble;
+	else if (rc == LW_OK && cJSON_IsNumber(v))
+		rc = lw_err_set(err, LW_EPARSE, "COUNTROWS of '%s' gave %g, "
+				"not a row count", po->table, v->valuedouble);
 	else if (rc == LW_OK)
 		obs->rows = 0;	/* COUNTROWS of an empty table is blank */
 	cJSON_Delete(rows);
@@ -595,7 +605,8 @@ static int pbi_observe(struct lw_lake *l, const struct lw_dataset *ds,
 	struct lw_err err;
 	lw_err_clear(&err);
 	char *id = NULL;
-	int64_t q0 = l->queries;
+	int64_t q0 = l->queries, req0, in0, req1, in1;
+	lw_http_stats(l->http, &req0, &in0);
 	int rc = resolve(l, ds->path, &id, &err);
 	cJSON *pbi = cJSON_AddObjectToObject(lw_obs_detail(obs), "powerbi");
 	if (rc == LW_OK) {
@@ -607,6 +618,9 @@ static int pbi_observe(struct lw_lake *l, const struct lw_dataset *ds,
 	if (rc == LW_OK && po && po->table)
 		rc = observe_table(l, id, po, obs, &err);
 	cJSON_AddNumberToObject(pbi, "queries", (double)(l->queries - q0));
+	lw_http_stats(l->http, &req1, &in1);
+	cJSON_AddNumberToObject(pbi, "requests", (double)(req1 - req0));
+	obs->bytes_read += in1 - in0;
 	free(id);
 	if (rc)
 		lw_obs_fail(obs, "%s", err.msg);

@@ -172,8 +172,14 @@ int lw_pbi_parse_schedule(const char *json, size_t len,
 	out->enabled = cJSON_IsTrue(en);
 	out->ndays = cJSON_IsArray(days) ? cJSON_GetArraySize(days) : 0;
 	out->ntimes = cJSON_IsArray(times) ? cJSON_GetArraySize(times) : 0;
-	/* No days listed means every day; no times means once a day. */
+	/* No days listed means every day; no times means once a day. A
+	 * week has 7 days and the service allows 48 times a day: longer
+	 * lists repeat entries, and must not overflow d * t. */
 	int d = out->ndays ? out->ndays : 7, t = out->ntimes ? out->ntimes : 1;
+	if (d > 7)
+		d = 7;
+	if (t > 48)
+		t = 48;
 	out->interval = 7 * 86400 / (d * t);
 	cJSON_Delete(root);
 	return LW_OK;

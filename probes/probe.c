@@ -199,13 +199,23 @@ int64_t lw_partition_time(const char *key)
 	return base;
 }
 
+/* Sizes and row counts come from listings and file footers: a hostile
+ * one claiming 2^62 rows twice must not overflow the sum. */
+static int64_t add_sat(int64_t a, int64_t b)
+{
+	return b > INT64_MAX - a ? INT64_MAX : a + b;
+}
+
 void lw_obs_add_partition(struct lw_obs *obs, const char *key, int64_t size,
 			  int64_t rows)
 {
-	size_t i;
-	for (i = obs->nparts; i > 0; i--)	/* files come grouped: look back */
-		if (strcmp(obs->parts[i - 1].key, key) == 0)
-			break;
+	/* Files usually come grouped, so only the last partition is
+	 * looked at: searching them all made a table with many partitions
+	 * in hash order (Delta's live set) quadratic. Duplicates are merged
+	 * by lw_obs_finish_partitions. */
+	size_t i = obs->nparts;
+	if (i > 0 && strcmp(obs->parts[i - 1].key, key) != 0)
+		i = 0;
 	struct lw_partition *p;
 	if (i > 0) {
 		p = &obs->parts[i - 1];
@@ -218,11 +228,11 @@ void lw_obs_add_partition(struct lw_obs *obs, const char *key, int64_t size,
 		p->files = p->bytes = p->rows = 0;
 	}
 	p->files++;
-	p->bytes += size;
+	p->bytes = add_sat(p->bytes, size);
 	if (rows < 0 || p->rows < 0)
 		p->rows = -1;
 	else
-		p->rows += rows;
+		p->rows = add_sat(p->rows, rows);
 }
 
 static int cmp_part(const void *a, const void *b)
@@ -240,9 +250,9 @@ void lw_obs_finish_partitions(struct lw_obs *obs)
 		if (w && strcmp(obs->parts[w - 1].key, obs->parts[r].key) == 0) {
 			struct lw_partition *d = &obs->parts[w - 1];
 			d->files += obs->parts[r].files;
-			d->bytes += obs->parts[r].bytes;
+			d->bytes = add_sat(d->bytes, obs->parts[r].bytes);
 			d->rows = d->rows < 0 || obs->parts[r].rows < 0 ? -1 :
-				  d->rows + obs->parts[r].rows;
+				  add_sat(d->rows, obs->parts[r].rows);
 			free(obs->parts[r].key);
 			continue;
 		}
@@ -255,7 +265,22 @@ void lw_obs_finish_partitions(struct lw_obs *obs)
 			obs->newest_part_time = obs->parts[i].time;
 }
 
-/* Numbers add up across files; strings keep the last one seen. */
+/* "a, b" when s is not yet among cur's comma-separated values; a few
+ * values at most, so a lake of many writers stays one short line. */
+static char *join_distinct(const char *cur, const char *s)
+{
+	size_t n = strlen(s);
+	for (const char *p = cur; (p = strstr(p, s)) != NULL; p += n)
+		if ((p == cur || (p >= cur + 2 && p[-2] == ',' && p[-1] == ' ')) &&
+		    (p[n] == '\0' || p[n] == ','))
+			return NULL;
+	if (strlen(cur) > 200)
+		return NULL;
+	return lw_xasprintf("%s, %s", cur, s);
+}
+
+/* Numbers add up across files; strings keep each distinct value, so a
+ * dataset whose files differ (codecs, writers) says so. */
 static void merge_detail(struct lw_obs *obs, const cJSON *fd, const char *fmt)
 {
 	cJSON *d = lw_obs_detail(obs);
@@ -265,9 +290,17 @@ static void merge_detail(struct lw_obs *obs, const cJSON *fd, const char *fmt)
 	const cJSON *m;
 	cJSON_ArrayForEach(m, fd) {
 		cJSON *cur = cJSON_GetObjectItemCaseSensitive(dst, m->string);
+		char *joined;
 		if (cJSON_IsNumber(m) && cJSON_IsNumber(cur))
 			cJSON_SetNumberValue(cur, cur->valuedouble + m->valuedouble);
-		else if (cur)
+		else if (cJSON_IsString(m) && cJSON_IsString(cur)) {
+			if ((joined = join_distinct(cur->valuestring,
+						    m->valuestring))) {
+				cJSON_ReplaceItemInObjectCaseSensitive(dst,
+					m->string, cJSON_CreateString(joined));
+				free(joined);
+			}
+		} else if (cur)
 			cJSON_ReplaceItemInObjectCaseSensitive(dst, m->string,
 				cJSON_Duplicate(m, 1));
 		else
@@ -289,7 +322,7 @@ static bool same_columns(const struct lw_schema *a, const struct lw_schema *b)
 static void tally(struct lw_obs *o, const struct lw_entry *e)
 {
 	o->files++;
-	o->bytes += e->size;
+	o->bytes = add_sat(o->bytes, e->size);
 	if (e->size == 0)
 		o->empty_files++;
 	if (o->min_file_size < 0 || e->size < o->min_file_size)
@@ -355,7 +388,7 @@ static void probe_file(struct lw_lake *lake, const struct lw_dataset *ds,
 	if (rows < 0 || obs->rows < 0)
 		obs->rows = -1;
 	else
-		obs->rows += rows;
+		obs->rows = add_sat(obs->rows, rows);
 	if (pkey) {
 		lw_obs_add_partition(obs, pkey, e->size, rows);
 		free(pkey);

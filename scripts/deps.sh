@@ -20,6 +20,11 @@ esac
 
 missing=""
 for p in $pkgs; do
+	# a Node.js installed another way brings its own npm: keep it
+	case $p in
+	nodejs) command -v node >/dev/null 2>&1 && continue ;;
+	npm) command -v npm >/dev/null 2>&1 && continue ;;
+	esac
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
 		missing="$missing $p"
 done

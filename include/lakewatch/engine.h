@@ -31,6 +31,11 @@ struct lw_run {
 	int64_t started, finished;
 	struct lw_ds_run *ds;		/* owned, config order */
 	size_t n;
+	/* Observed only, neither judged nor recorded nor reported: datasets
+	 * outside the filter that a selected check compares with
+	 * (reconcile), so a filtered run judges like a full one. */
+	struct lw_ds_run *aux;		/* owned */
+	size_t naux;
 	int counts[LW_NSTATUS];		/* datasets per status */
 	enum lw_status status;		/* worst dataset */
 	char *history_error;		/* owned: recording failed (the run is
