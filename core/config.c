@@ -256,20 +256,28 @@ static void load_checks(struct lw_cfgctx *cc, struct lw_dataset *ds,
 	}
 }
 
-/* "bronze/x/" -> "bronze/x"; rejects ".." so a dataset stays in its lake. */
+/* "bronze//x/./y/" -> "bronze/x/y": every lake kind then sees one
+ * spelling (blob stores take names literally). Rejects ".." so a dataset
+ * stays in its lake. Caller frees. */
 static char *clean_path(struct lw_cfgctx *cc, const cJSON *node, const char *p)
 {
-	while (*p == '/')
-		p++;
-	char *s = lw_xstrdup(p);
-	size_t n = strlen(s);
-	while (n && s[n - 1] == '/')
-		s[--n] = '\0';
-	if (strcmp(s, "..") == 0 || lw_str_starts(s, "../") ||
-	    strstr(s, "/../") || lw_str_ends(s, "/..")) {
-		lw_cfg_error(cc, node, "path \"%s\" must not leave the lake "
-			     "(no \"..\")", p);
+	char *s = lw_xstrdup(p), *w = s;
+	const char *seg = p;
+	while (*seg) {
+		const char *end = strchr(seg, '/');
+		size_t n = end ? (size_t)(end - seg) : strlen(seg);
+		if (n == 2 && seg[0] == '.' && seg[1] == '.')
+			lw_cfg_error(cc, node, "path \"%s\" must not leave the "
+				     "lake (no \"..\")", p);
+		if (n && !(n == 1 && seg[0] == '.')) {
+			if (w != s)
+				*w++ = '/';
+			memmove(w, seg, n);
+			w += n;
+		}
+		seg += n + (end ? 1 : 0);
 	}
+	*w = '\0';
 	return s;
 }
 

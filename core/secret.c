@@ -22,9 +22,15 @@ void lw_secret_register(const char *s)
 		if (strcmp(secrets[i], s) == 0)
 			goto out;
 	if (nsecrets == MAX_SECRETS) {
-		/* Oldest out: the shapes below still catch the usual forms. */
-		free(secrets[0]);
-		memmove(secrets, secrets + 1, (MAX_SECRETS - 1) * sizeof *secrets);
+		/* The first half stays: keys and client secrets are
+		 * registered when the config loads, while bearer tokens
+		 * (one per refresh) keep coming for as long as the dashboard
+		 * runs and would push them out. The oldest of the rest goes;
+		 * the shapes below still catch the usual forms. */
+		size_t keep = MAX_SECRETS / 2;
+		free(secrets[keep]);
+		memmove(secrets + keep, secrets + keep + 1,
+			(MAX_SECRETS - keep - 1) * sizeof *secrets);
 		nsecrets--;
 	}
 	secrets[nsecrets++] = lw_xstrdup(s);
@@ -53,6 +59,29 @@ static size_t mask(char *s, size_t a, size_t b)
 static bool value_end(char c, const char *stops)
 {
 	return c == '\0' || strchr(stops, c) != NULL;
+}
+
+/* A SAS inside a percent-encoded URL (a copy source passed as a query
+ * value): "sig%3D" then the value up to "%26" (an encoded '&') or a stop
+ * char. The value itself holds escapes (%2B, %2F), so '%' cannot stop it. */
+static void mask_sig_encoded(char *s)
+{
+	static const char key[] = "sig%3D";
+	size_t kl = sizeof key - 1, i = 0;
+	while (s[i]) {
+		if (strncasecmp(s + i, key, kl) != 0) {
+			i++;
+			continue;
+		}
+		size_t a = i + kl, b = a;
+		while (!value_end(s[b], "&; \t\r\n\"'<>") &&
+		       strncasecmp(s + b, "%26", 3) != 0)
+			b++;
+		if (b > a && !(b - a == 3 && strncmp(s + a, "***", 3) == 0))
+			i = mask(s, a, b);
+		else
+			i = b;
+	}
 }
 
 /* After each case-insensitive `key`, mask the value up to a stop char. */
@@ -88,12 +117,18 @@ void lw_redact(char *s)
 	pthread_mutex_unlock(&lock);
 	static const char url[] = "&; \t\r\n\"'<>";
 	mask_after(s, "sig=", url);
+	mask_sig_encoded(s);
 	mask_after(s, "AccountKey=", ";\"' \t\r\n");
 	mask_after(s, "SharedAccessSignature=", ";\"' \t\r\n");
 	mask_after(s, "client_secret=", url);
 	mask_after(s, "Bearer ", "\"' \t\r\n,;");
 	mask_after(s, "\"access_token\":\"", "\"");
 	mask_after(s, "\"access_token\": \"", "\"");
+	/* `az account get-access-token` (a Power BI token_file) */
+	mask_after(s, "\"accessToken\":\"", "\"");
+	mask_after(s, "\"accessToken\": \"", "\"");
+	mask_after(s, "\"refresh_token\":\"", "\"");
+	mask_after(s, "\"refresh_token\": \"", "\"");
 	/* "SharedKey account:signature": keep the account, mask the signature */
 	char *p = s;
 	while ((p = strcasestr(p, "SharedKey ")) != NULL) {

@@ -39,7 +39,7 @@ static const char *const columns[C_NCOLS] = {
  * run-length encoding can claim billions of rows in a few bytes; live
  * files are capped at LW_DELTA_MAX_FILES, and removes, txn and the other
  * actions are not expected to outnumber them fivefold. */
-#define MAX_CP_ROWS ((int64_t)5 * LW_DELTA_MAX_FILES)
+#define MAX_CP_ROWS ((int64_t)(5 * LW_DELTA_MAX_FILES))
 
 struct cp_ctx {
 	struct lw_delta_snapshot *s;
@@ -285,7 +285,9 @@ static int read_parquet(struct lw_lake *lake, const char *path,
 	x->row = 0;
 	int rc = lw_parquet_read_columns(lake, path, NULL, columns, C_NCOLS,
 					 on_row, &r, err);
-	if (rc != LW_OK)
+	/* the reader names the file in most of its errors: once is enough */
+	if (rc != LW_OK && !(lw_str_starts(err->msg, path) &&
+			     lw_str_starts(err->msg + strlen(path), ": ")))
 		lw_err_prefix(err, "%s", path);
 	return rc;
 }

@@ -14,6 +14,43 @@
 #define MAX_ROW_GROUPS	1000000
 #define MAX_KV		100000
 
+/* Memory the decoded footer may take: MEM_RATIO times its bytes, at least
+ * MEM_MIN. Every list element costs at least one byte of footer, but an
+ * empty ColumnChunk (1 byte) becomes a 100-byte struct and an empty string
+ * a 32-byte allocation, so without a budget a 64 MB footer could ask for
+ * gigabytes. Real footers stay well under 4 times their size. */
+#define MEM_RATIO	8
+#define MEM_MIN		((size_t)16 * 1024 * 1024)
+#define STR_COST	32	/* an allocation's overhead, roughly */
+
+/* The cursor every reader below gets: a struct lw_thrift first, so the
+ * budget can be found from it. Only lw_parquet_meta_parse makes one. */
+struct footer_cur {
+	struct lw_thrift t;
+	size_t mem, budget;
+};
+
+/* Account for n more bytes of decoded footer; LW_ETOOBIG past budget. */
+static int charge(struct lw_thrift *t, size_t n)
+{
+	struct footer_cur *c = (struct footer_cur *)t;
+	if (n > c->budget - c->mem)
+		return lw_err_set(t->err, LW_ETOOBIG, "corrupt %s at byte %zu: "
+				  "decoding it would take more than %zu MB "
+				  "of memory", t->what, lw_thrift_pos(t),
+				  c->budget >> 20);
+	c->mem += n;
+	return LW_OK;
+}
+
+/* A string, charged to the budget. */
+static int rd_string(struct lw_thrift *t, char **out)
+{
+	size_t at = lw_thrift_pos(t);
+	int rc = lw_thrift_string(t, out);
+	return rc ? rc : charge(t, lw_thrift_pos(t) - at + STR_COST);
+}
+
 static int want(struct lw_thrift *t, const struct lw_thrift_field *f,
 		int type, const char *name)
 {
@@ -62,7 +99,7 @@ static int rd_str(struct lw_thrift *t, const struct lw_thrift_field *f,
 		return rc;
 	free(*out);	/* a repeated field keeps the last value */
 	*out = NULL;
-	return lw_thrift_string(t, out);
+	return rd_string(t, out);
 }
 
 static int rd_list(struct lw_thrift *t, const struct lw_thrift_field *f,
@@ -258,7 +295,9 @@ static int rd_col_meta(struct lw_thrift *t, struct lw_pq_column_chunk *c)
 			if (c->encodings)
 				goto dup;
 			if ((rc = rd_list(t, &f, "encodings", LW_TT_I32,
-					  1000, &n)))
+					  1000, &n)) ||
+			    (rc = charge(t, (size_t)n * sizeof(int32_t) +
+					 STR_COST)))
 				break;
 			c->encodings = lw_xcalloc(n ? n : 1, sizeof(int32_t));
 			for (uint32_t i = 0; i < n && !rc; i++) {
@@ -271,11 +310,13 @@ static int rd_col_meta(struct lw_thrift *t, struct lw_pq_column_chunk *c)
 			if (c->path)
 				goto dup;
 			if ((rc = rd_list(t, &f, "path_in_schema", LW_TT_BINARY,
-					  1000, &n)))
+					  1000, &n)) ||
+			    (rc = charge(t, (size_t)n * sizeof(char *) +
+					 STR_COST)))
 				break;
 			c->path = lw_xcalloc(n ? n : 1, sizeof(char *));
 			for (uint32_t i = 0; i < n && !rc; i++) {
-				rc = lw_thrift_string(t, &c->path[i]);
+				rc = rd_string(t, &c->path[i]);
 				if (!rc)
 					c->npath = i + 1;
 			}
@@ -352,7 +393,8 @@ static int rd_row_group(struct lw_thrift *t, struct lw_pq_row_group *g)
 				break;
 			}
 			if ((rc = rd_list(t, &f, "columns", LW_TT_STRUCT,
-					  MAX_SCHEMA, &n)))
+					  MAX_SCHEMA, &n)) ||
+			    (rc = charge(t, (size_t)n * sizeof *g->cols)))
 				break;
 			g->cols = lw_xcalloc(n ? n : 1, sizeof *g->cols);
 			for (uint32_t i = 0; i < n && !rc; i++) {
@@ -414,7 +456,8 @@ static int rd_file_meta(struct lw_thrift *t, struct lw_parquet_meta *m)
 			if (m->schema)
 				goto dup;
 			if ((rc = rd_list(t, &f, "schema", LW_TT_STRUCT,
-					  MAX_SCHEMA, &n)))
+					  MAX_SCHEMA, &n)) ||
+			    (rc = charge(t, (size_t)n * sizeof *m->schema)))
 				break;
 			seen_schema = true;
 			m->schema = lw_xcalloc(n ? n : 1, sizeof *m->schema);
@@ -428,7 +471,8 @@ static int rd_file_meta(struct lw_thrift *t, struct lw_parquet_meta *m)
 			if (m->rgs)
 				goto dup;
 			if ((rc = rd_list(t, &f, "row_groups", LW_TT_STRUCT,
-					  MAX_ROW_GROUPS, &n)))
+					  MAX_ROW_GROUPS, &n)) ||
+			    (rc = charge(t, (size_t)n * sizeof *m->rgs)))
 				break;
 			m->rgs = lw_xcalloc(n ? n : 1, sizeof *m->rgs);
 			for (uint32_t i = 0; i < n && !rc; i++) {
@@ -440,7 +484,8 @@ static int rd_file_meta(struct lw_thrift *t, struct lw_parquet_meta *m)
 			if (m->kv)
 				goto dup;
 			if ((rc = rd_list(t, &f, "key_value_metadata",
-					  LW_TT_STRUCT, MAX_KV, &n)))
+					  LW_TT_STRUCT, MAX_KV, &n)) ||
+			    (rc = charge(t, (size_t)n * sizeof *m->kv)))
 				break;
 			m->kv = lw_xcalloc(n ? n : 1, sizeof *m->kv);
 			for (uint32_t i = 0; i < n && !rc; i++) {
@@ -522,11 +567,13 @@ static int check_tree(const struct lw_parquet_meta *m, size_t *i, int depth,
 int lw_parquet_meta_parse(const void *footer, size_t n,
 			  struct lw_parquet_meta *m, struct lw_err *err)
 {
-	struct lw_thrift t;
+	struct footer_cur c;
 	memset(m, 0, sizeof *m);
 	m->file_size = -1;
-	lw_thrift_init(&t, footer, n, "footer", err);
-	int rc = rd_file_meta(&t, m);
+	lw_thrift_init(&c.t, footer, n, "footer", err);
+	c.mem = 0;
+	c.budget = n > MEM_MIN / MEM_RATIO ? n * MEM_RATIO : MEM_MIN;
+	int rc = rd_file_meta(&c.t, m);
 	size_t i = 0;
 	if (!rc)
 		rc = check_tree(m, &i, 0, err);

@@ -24,6 +24,10 @@
 #define PAGE_SIZE 5000
 #define STORAGE_SCOPE "https://storage.azure.com/.default"
 #define SIZES_MAX 500000	/* remembered blob sizes before forgetting */
+/* Blobs one listing may walk (4,000 pages): the probe keeps every entry,
+ * so a service (or stand-in) that never stops paging must not take all
+ * the memory. A repeated NextMarker is refused at once. */
+#define LIST_MAX ((int64_t)20 * 1000 * 1000)
 
 enum auth { A_KEY, A_SAS, A_BEARER, A_ANON };
 
@@ -787,7 +791,7 @@ static int az_list(struct lw_lake *l, const char *prefix, lw_entry_cb cb,
 {
 	char *full = blob_name(l, prefix);
 	char *bprefix = *full ? lw_xasprintf("%s/", full) : lw_xstrdup("");
-	char *marker = NULL, *spelt = NULL;
+	char *marker = NULL, *prev = NULL, *spelt = NULL;
 	size_t rootlen = *l->root ? strlen(l->root) + 1 : 0;
 	/* entries start with prefix as the caller spelt it (the probe cuts
 	 * strlen(prefix) + 1 bytes off them), even when the blob names do
@@ -806,7 +810,8 @@ static int az_list(struct lw_lake *l, const char *prefix, lw_entry_cb cb,
 		const struct lw_az_blob *b;
 		size_t n;
 		rc = list_page(l, &q, bprefix, marker, PAGE_SIZE, dl, err);
-		free(marker);
+		free(prev);
+		prev = marker;
 		marker = NULL;
 		if (rc != LW_OK) {
 			azreq_free(&q);
@@ -836,8 +841,18 @@ static int az_list(struct lw_lake *l, const char *prefix, lw_entry_cb cb,
 		    *lw_az_list_next_marker(q.parser))
 			marker = lw_xstrdup(lw_az_list_next_marker(q.parser));
 		azreq_free(&q);
+		if (rc == LW_OK && marker && prev && !strcmp(marker, prev))
+			rc = lw_err_set(err, LW_EPARSE, "List Blobs of '%s' in "
+					"%s: the service answered the same "
+					"NextMarker twice (the listing would "
+					"never end)", bprefix, l->base.display);
+		else if (rc == LW_OK && marker && total >= LIST_MAX)
+			rc = lw_err_set(err, LW_ETOOBIG, "List Blobs of '%s' in "
+					"%s: more than %lld blobs", bprefix,
+					l->base.display, (long long)LIST_MAX);
 	} while (rc == LW_OK && marker);
 	free(marker);
+	free(prev);
 
 	if (rc == LW_OK && total == 0 && *full) {
 		/* no directory of that name: maybe a single blob */

@@ -131,6 +131,9 @@ static int fs_list(struct lw_lake *l, const char *prefix, lw_entry_cb cb,
 		return err->code;
 	}
 	free(p);
+	if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode))
+		return lw_err_set(err, LW_EIO, "%s: not a regular file or a "
+				  "directory", prefix);
 	if (!S_ISDIR(st.st_mode)) {
 		/* A single file named as the dataset path. */
 		struct lw_entry e = {(char *)prefix, (int64_t)st.st_size,
@@ -144,13 +147,22 @@ static int open_file(struct lw_lake *l, const char *path, int64_t *size,
 		     struct lw_err *err)
 {
 	char *p = full(l, path);
-	int fd = open(p, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO named like a data file (_last_checkpoint, a
+	 * dataset path) would otherwise block the poll until a writer
+	 * comes; only regular files are read */
+	int fd = open(p, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	struct stat st;
 	if (fd < 0 || fstat(fd, &st) != 0) {
 		int e = errno;
 		if (fd >= 0)
 			close(fd);
 		lw_err_set(err, errno_rc(e), "%s: %s", p, strerror(e));
+		free(p);
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		lw_err_set(err, LW_EIO, "%s: not a regular file", p);
 		free(p);
 		return -1;
 	}

@@ -183,6 +183,7 @@ static struct lw_lake *pbi_open(const char *what, const cJSON *cfg,
 				  .retries = (int)retries, .ca_bundle = ca};
 	l->http = lw_http_new(&ho);
 	l->base.display = lw_xasprintf("powerbi:%s/groups/%s", l->base_url, ws);
+	lw_redact(l->base.display);	/* a base_url may carry a key */
 	free(ca);
 	return l;
 bad:

@@ -399,7 +399,10 @@ static int64_t detail_num(const cJSON *d, const char *a, const char *b)
 
 	if (b)
 		o = cJSON_GetObjectItemCaseSensitive(o, b);
-	return cJSON_IsNumber(o) ? (int64_t)o->valuedouble : -1;
+	/* detail comes back from the history file: out of int64 range the
+	 * conversion would be undefined */
+	return cJSON_IsNumber(o) && o->valuedouble >= -9.2e18 &&
+	       o->valuedouble <= 9.2e18 ? (int64_t)o->valuedouble : -1;
 }
 
 int64_t lw_tui_obs_age(const struct lw_obs *o, int64_t now)

@@ -106,6 +106,70 @@ static void redaction(void **st)
 	lw_secret_clear_all();
 }
 
+/* SAS shapes: sig= is the secret, the other fields (se=, sp=, sv=) say
+ * what the token allows and stay readable. */
+static void redaction_sas_shapes(void **st)
+{
+	(void)st;
+	char bare[] = "sv=2022-11-02&ss=b&srt=co&sp=rl&se=2030-01-01T00:00:00Z"
+		      "&sig=AbC%2Fd3f%3D";
+	lw_redact(bare);	/* a token given without the leading '?' */
+	assert_string_equal(bare, "sv=2022-11-02&ss=b&srt=co&sp=rl&se="
+			    "2030-01-01T00:00:00Z&sig=***");
+	char first[] = "sig=Zm9vYmFy&se=2030-01-01&sp=r";
+	lw_redact(first);
+	assert_string_equal(first, "sig=***&se=2030-01-01&sp=r");
+	char upper[] = "GET /c/b?SIG=Zm9vYmFy HTTP/1.1";
+	lw_redact(upper);
+	assert_string_equal(upper, "GET /c/b?SIG=*** HTTP/1.1");
+	char copy[] = "x-ms-copy-source: https://a.blob.core.windows.net/c/b"
+		      "?sp=r&sig=Q2xpZW50%2BU2lnbmF0dXJl\r\nx-ms-version: 1";
+	lw_redact(copy);
+	assert_null(strstr(copy, "Q2xpZW50"));
+	assert_non_null(strstr(copy, "?sp=r&sig=***"));
+	assert_non_null(strstr(copy, "x-ms-version: 1"));
+	/* the same URL percent-encoded as a query value */
+	char enc[] = "copySource=https%3A%2F%2Fa.blob.core.windows.net%2Fc%2Fb"
+		     "%3Fsp%3Dr%26sig%3DQ2xp%2BZW50%3D%26se%3D2030";
+	lw_redact(enc);
+	assert_null(strstr(enc, "Q2xp"));
+	assert_null(strstr(enc, "ZW50"));
+	assert_non_null(strstr(enc, "%26sig%3D***%26se%3D2030"));
+	/* words that only look alike are left alone */
+	char words[] = "design=modern; signal=ok; se=now";
+	lw_redact(words);
+	assert_string_equal(words, "design=modern; signal=ok; se=now");
+	char json[] = "{\"accessToken\": \"eyJ0eXAi.x.y\", \"expiresOn\": 1}";
+	lw_redact(json);
+	assert_string_equal(json, "{\"accessToken\": \"***\", "
+			    "\"expiresOn\": 1}");
+	char conn[] = "BlobEndpoint=https://a.blob.core.windows.net/;"
+		      "SharedAccessSignature=sv=2022&sp=rl&sig=Zm9v";
+	lw_redact(conn);
+	assert_null(strstr(conn, "Zm9v"));
+	assert_non_null(strstr(conn, "BlobEndpoint=https://a.blob"));
+}
+
+/* Secrets registered when the config loads survive any number of bearer
+ * tokens registered later (one per refresh, for days on end). */
+static void redaction_keeps_config_secrets(void **st)
+{
+	(void)st;
+	lw_secret_register("client-secret-from-config");
+	char tok[64];
+	for (int i = 0; i < 500; i++) {
+		snprintf(tok, sizeof tok, "bearer-token-number-%04d", i);
+		lw_secret_register(tok);
+	}
+	char a[] = "app secret client-secret-from-config leaked";
+	lw_redact(a);
+	assert_string_equal(a, "app secret *** leaked");
+	char b[] = "token bearer-token-number-0499 and 0000";
+	lw_redact(b);	/* the newest token is still known */
+	assert_string_equal(b, "token *** and 0000");
+	lw_secret_clear_all();
+}
+
 static void jsonc_positions(void **st)
 {
 	(void)st;
@@ -201,6 +265,17 @@ static void obs_roundtrip(void **st)
 	cJSON_Delete(j);
 	lw_obs_free(&o);
 	lw_obs_free(&back);
+	/* a stored observation (a file) with numbers no int64 holds: the
+	 * defaults, not an undefined conversion */
+	j = cJSON_Parse("{\"ok\": true, \"files\": 1e300, \"bytes\": "
+			"9.3e18, \"rows\": -1e19, \"newest_mtime\": 5}");
+	assert_int_equal(lw_obs_from_json(j, &back), LW_OK);
+	assert_int_equal(back.files, 0);
+	assert_int_equal(back.bytes, 0);
+	assert_int_equal(back.rows, -1);
+	assert_int_equal(back.newest_mtime, 5);
+	cJSON_Delete(j);
+	lw_obs_free(&back);
 }
 
 int main(void)
@@ -210,6 +285,8 @@ int main(void)
 		cmocka_unit_test(durations),
 		cmocka_unit_test(times),
 		cmocka_unit_test(redaction),
+		cmocka_unit_test(redaction_sas_shapes),
+		cmocka_unit_test(redaction_keeps_config_secrets),
 		cmocka_unit_test(jsonc_positions),
 		cmocka_unit_test(jsonc_errors),
 		cmocka_unit_test(types),

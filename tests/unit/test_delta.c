@@ -659,6 +659,15 @@ static void test_log_names(void **state)
 	lw_delta_log_name("00000000000000000001.00000000000000000009."
 			  "compacted.json", &n);
 	assert_int_equal(n.kind, LW_DLOG_OTHER);
+	/* 20 digits past INT64_MAX: not a version (strtoll would saturate
+	 * and "version + 1" overflow) */
+	lw_delta_log_name("99999999999999999999.json", &n);
+	assert_int_equal(n.kind, LW_DLOG_OTHER);
+	lw_delta_log_name("09223372036854775807.checkpoint.parquet", &n);
+	assert_int_equal(n.kind, LW_DLOG_OTHER);
+	lw_delta_log_name("09223372036854775806.json", &n);
+	assert_int_equal(n.kind, LW_DLOG_COMMIT);
+	assert_true(n.version == INT64_MAX - 1);
 }
 
 static void test_last_cp_parse(void **state)
@@ -791,12 +800,50 @@ static void test_replay_dv(void **state)
 			 "{\"numDeletedRows\":\"3\"}}");
 	assert_int_equal(lw_delta_load_rows(ci), -1);
 	cJSON_Delete(ci);
+	/* a writer's nonsense metrics must not overflow the sum */
+	ci = cJSON_Parse("{\"operation\":\"MERGE\",\"operationMetrics\":"
+			 "{\"numTargetRowsInserted\":\"9223372036854775807\","
+			 "\"numTargetRowsUpdated\":\"5\"}}");
+	assert_int_equal(lw_delta_load_rows(ci), -1);
+	cJSON_Delete(ci);
+}
+
+/* Live files whose sizes add up past INT64_MAX: the byte count saturates
+ * (no overflow), the files are all there. */
+static void test_huge_sizes(void **state)
+{
+	(void)state;
+	struct lw_delta_snapshot s;
+	struct lw_err err;
+	struct lw_obs o;
+	lw_delta_snapshot_init(&s);
+	const char *log =
+		"{\"protocol\":{\"minReaderVersion\":1,\"minWriterVersion\":2}}\n"
+		"{\"metaData\":{\"id\":\"x\",\"partitionColumns\":[\"p\"]}}\n"
+		"{\"add\":{\"path\":\"p=1/a\",\"size\":9000000000000000000,"
+		"\"partitionValues\":{\"p\":\"1\"}}}\n"
+		"{\"add\":{\"path\":\"p=1/b\",\"size\":9000000000000000000,"
+		"\"partitionValues\":{\"p\":\"1\"}}}\n"
+		"{\"add\":{\"path\":\"p=2/c\",\"size\":\"9000000000000000000\","
+		"\"partitionValues\":{\"p\":\"2\"}}}\n";
+	assert_int_equal(lw_delta_apply_json(&s, log, strlen(log), 0, false,
+					     NULL, NULL, &err), LW_OK);
+	lw_obs_init(&o);
+	assert_int_equal(lw_delta_fill_obs(&s, "t", &o, &err), LW_OK);
+	assert_int_equal(o.files, 3);
+	assert_true(o.bytes == INT64_MAX);
+	assert_int_equal(o.nparts, 2);
+	assert_true(o.parts[0].bytes == INT64_MAX);
+	assert_true(o.parts[1].bytes == 9000000000000000000LL);
+	lw_obs_free(&o);
+	lw_delta_snapshot_free(&s);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_log_names),
+		cmocka_unit_test(test_huge_sizes),
 		cmocka_unit_test(test_last_cp_parse),
 		cmocka_unit_test(test_protocol),
 		cmocka_unit_test(test_schema),

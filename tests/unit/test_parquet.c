@@ -392,6 +392,54 @@ static void test_big_footer(void **state)
 	lw_buf_free(&b);
 }
 
+/* FileMetaData bytes: a one-element schema, then `rgs` row groups of
+ * `cols` empty ColumnChunks (one byte each in the footer). */
+static void empty_chunks_footer(struct lw_buf *b, int rgs, uint32_t cols)
+{
+	lw_buf_addc(b, 0x29); lw_buf_addc(b, 0x1c);	/* 2: schema, 1 */
+	lw_buf_addc(b, 0x48); lw_buf_addc(b, 1); lw_buf_addc(b, 'r');
+	lw_buf_addc(b, 0);
+	lw_buf_addc(b, 0x29);				/* 4: row_groups */
+	lw_buf_addc(b, (char)(rgs << 4 | 0x0c));
+	for (int g = 0; g < rgs; g++) {
+		lw_buf_addc(b, 0x19); lw_buf_addc(b, (char)0xfc); /* 1: cols */
+		for (uint32_t v = cols; ; v >>= 7) {
+			lw_buf_addc(b, (char)(v > 0x7f ? 0x80 | (v & 0x7f) : v));
+			if (v <= 0x7f)
+				break;
+		}
+		for (uint32_t i = 0; i < cols; i++)
+			lw_buf_addc(b, 0);	/* an empty struct */
+		lw_buf_addc(b, 0);		/* end of the row group */
+	}
+	lw_buf_addc(b, 0);
+}
+
+/* A footer whose decoded form would dwarf it: each empty ColumnChunk is
+ * one byte in the file and a 100-byte struct in memory. Refused once it
+ * passes the budget (8x the footer, at least 16 MB), not allocated. */
+static void test_footer_budget(void **state)
+{
+	(void)state;
+	struct lw_buf b;
+	struct lw_parquet_meta m;
+	struct lw_err err = {0};
+	lw_buf_init(&b, 4 << 20);
+	empty_chunks_footer(&b, 1, 1000);	/* small: fine */
+	assert_int_equal(lw_parquet_meta_parse(b.data, b.len, &m, &err),
+			 LW_OK);
+	assert_int_equal(m.nrgs, 1);
+	assert_int_equal(m.rgs[0].ncols, 1000);
+	lw_parquet_meta_free(&m);
+	lw_buf_reset(&b);
+	empty_chunks_footer(&b, 3, 100000);	/* 300 KB -> 30 MB */
+	assert_int_equal(lw_parquet_meta_parse(b.data, b.len, &m, &err),
+			 LW_ETOOBIG);
+	assert_non_null(strstr(err.msg, "more than 16 MB of memory"));
+	assert_null(m.rgs);
+	lw_buf_free(&b);
+}
+
 /* Cut a small file at every length: always an error, never a crash. */
 static void test_truncation(void **state)
 {
@@ -505,6 +553,7 @@ int main(void)
 		cmocka_unit_test(test_schema_logical),
 		cmocka_unit_test(test_probe_file),
 		cmocka_unit_test(test_big_footer),
+		cmocka_unit_test(test_footer_budget),
 		cmocka_unit_test(test_truncation),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -581,6 +581,27 @@ static void test_corrupt_pages(void **state)
 	free(f);
 }
 
+/* Hostile pages from the fuzz seed corpus: each must end with an error
+ * naming the problem, at once. */
+static void test_hostile_pages(void **state)
+{
+	(void)state;
+	/* DELTA_LENGTH_BYTE_ARRAY claiming 2^62 lengths in zero-width
+	 * miniblocks (2 bytes per million): walking them never ended */
+	static const char *f = "tests/fuzz/corpus/parquet_pages/"
+			       "delta_len_claims_2e62.parquet";
+	static const char *const col[] = { "s" };
+	struct lw_lake lake = { .base = { .kind = &test_kind } };
+	struct lw_err err = {0};
+	int k = 0;
+	assert_int_equal(lw_parquet_read_columns(&lake, f, NULL, col, 1,
+						 count_row, &k, &err),
+			 LW_EPARSE);
+	assert_non_null(strstr(err.msg, "column s: delta encoding claims "
+			       "4611686018427387904 values in a page of 1"));
+	assert_int_equal(k, 0);
+}
+
 /* ---- Delta checkpoints ------------------------------------------------- */
 
 static bool has_leaf(const char *file, const char *dotted)
@@ -662,6 +683,7 @@ int main(void)
 		cmocka_unit_test(test_duckdb_written),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_corrupt_pages),
+		cmocka_unit_test(test_hostile_pages),
 		cmocka_unit_test(test_delta_checkpoints),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,6 +1,7 @@
 /* test_powerbi.c - the Power BI answer parsers and DAX quoting. */
 #include "unit.h"
 #include "lakewatch/powerbi.h"
+#include "lakewatch/buf.h"
 
 #define P(s) s, strlen(s)
 
@@ -66,6 +67,20 @@ static void schedule(void **st)
 	assert_int_equal(s.interval, 7 * 86400);
 	assert_int_equal(lw_pbi_parse_schedule(P("{\"days\": []}"), &s, &err),
 			 LW_EPARSE);
+	/* more entries than a week has days or the service allows times
+	 * (50,000 x 50,000 overflowed an int and gave interval 0) */
+	struct lw_buf b;
+	lw_buf_init(&b, 1 << 20);
+	lw_buf_adds(&b, "{\"enabled\": true, \"days\": [");
+	for (int i = 0; i < 50000; i++)
+		lw_buf_adds(&b, i ? ",\"Monday\"" : "\"Monday\"");
+	lw_buf_adds(&b, "], \"times\": [");
+	for (int i = 0; i < 50000; i++)
+		lw_buf_adds(&b, i ? ",\"00:00\"" : "\"00:00\"");
+	lw_buf_adds(&b, "]}");
+	assert_int_equal(lw_pbi_parse_schedule(b.data, b.len, &s, &err), LW_OK);
+	assert_int_equal(s.interval, 7 * 86400 / (7 * 48));
+	lw_buf_free(&b);
 }
 
 static void query(void **st)

@@ -10,6 +10,8 @@
 //   slow        hold every answer for N ms before sending it
 //   truncate    the next N blob reads send half the body and hang up
 //   always503   every answer is 503
+//   loopmarker  every List Blobs page is empty and says NextMarker lw-loop
+//               (a service that would page for ever)
 // Stats: {"requests", "faults", "times": [ms since mode set, ...]}.
 import http from "node:http";
 import fs from "node:fs";
@@ -48,6 +50,13 @@ const srv = http.createServer((req, res) => {
 		left--;
 		stats.faults++;
 		return azError(res, 503, "ServerBusy");
+	}
+	if (mode === "loopmarker" && u.searchParams.get("comp") === "list") {
+		stats.faults++;
+		const body = '<?xml version="1.0" encoding="utf-8"?><EnumerationResults><Blobs/><NextMarker>lw-loop</NextMarker></EnumerationResults>';
+		res.writeHead(200, { "Content-Type": "application/xml", "Content-Length": Buffer.byteLength(body) });
+		res.end(body);
+		return;
 	}
 	if (mode === "429" && left > 0) {
 		left--;

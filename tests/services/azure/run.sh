@@ -252,6 +252,17 @@ if [ "$(cat "$T/fslow.rc")" = 3 ] && has fslow "in time" && [ $((t1 - t0)) -lt 3
 else
 	fail slow_answer_timeout "exit $(cat "$T/fslow.rc") after $((t1 - t0))s: $(grep -o '"message":[^,]*' "$T/fslow.out" | head -1)"
 fi
+
+mode loopmarker
+t0=$(date +%s)
+check floop px --dataset '^gold\.sales_daily$'
+t1=$(date +%s)
+if [ "$(cat "$T/floop.rc")" = 3 ] && has floop "same NextMarker twice" &&
+   [ $((t1 - t0)) -lt 30 ]; then
+	pass endless_listing_refused
+else
+	fail endless_listing_refused "exit $(cat "$T/floop.rc") after $((t1 - t0))s: $(grep -o '"message":[^,]*' "$T/floop.out" | head -1)"
+fi
 mode pass
 
 # --- 12,000 blobs across pages ----------------------------------------------

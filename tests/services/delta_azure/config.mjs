@@ -5,7 +5,8 @@
 //
 //   node config.mjs --delta TABLES.txt --lake LAKE-JSON --out FILE
 //       one "delta" dataset per line of TABLES.txt, "GROUP<tab>PATH" (PATH
-//       a table's path in the lake); dataset i is "silver.t<i>", its
+//       a table's path in the lake; an optional third column "parquet"
+//       makes it a Parquet dataset); dataset i is "silver.t<i>", its
 //       description "GROUP: PATH" (compare.mjs groups datasets by it)
 //   node config.mjs --avro EXPECTED.json --under DIR --lake LAKE-JSON --out FILE
 //       Capture datasets over the files make.mjs wrote under DIR (listed
@@ -33,10 +34,16 @@ const exact = (paths) => "^(" + paths.map((p) =>
 if (opt.delta) {
 	const tables = fs.readFileSync(opt.delta, "utf8").split("\n").filter(Boolean);
 	tables.forEach((line, i) => {
-		const [group, t] = line.split("\t");
+		const [group, t, format] = line.split("\t");
+		// a third column "parquet": the table's data files as a
+		// Parquet dataset (names needing escapes get read, not just
+		// listed)
+		const extra = format === "parquet" ? { format,
+			partitions: "key=value", include: "\\.parquet$" } :
+			{ format: "delta" };
 		datasets[`silver.t${String(i).padStart(3, "0")}`] = {
 			...base, description: `${group}: ${t}`, layer: "silver",
-			path: t, format: "delta",
+			path: t, ...extra,
 		};
 	});
 } else {
