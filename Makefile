@@ -117,7 +117,7 @@ test: $(BIN) $(UNIT_BIN)
 FB        := build-fuzz
 FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -Iinclude $(PKG_CFLAGS) \
                -fsanitize=fuzzer-no-link,address,undefined -DLW_FUZZING \
-               -DLW_VERSION='"$(VERSION)"' -DLW_DATADIR='"$(DATADIR)"'
+               -DLW_VERSION='"$(VERSION)"' -DLW_DATADIR='"$(DATADIR)"' -MMD -MP
 FUZZ_LIB_OBJ := $(LIB_SRC:%.c=$(FB)/%.o)
 FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=$(FB)/%)
 
@@ -147,3 +147,6 @@ clean:
 	rm -rf build build-san build-fuzz build-notui build-san-notui lakewatch
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
+# fuzz objects too: a changed header (a struct grew) must rebuild them, or
+# the fuzzers link objects that disagree about its layout
+-include $(FUZZ_LIB_OBJ:.o=.d) $(FUZZ_BIN:=.d)

@@ -36,6 +36,7 @@ cat > "$W/snap.c" <<'EOF'
 #include "lakewatch/cfgctx.h"
 int main(int argc, char **argv)
 {
+	(void)argc;
 	cJSON *cfg = cJSON_CreateObject();
 	cJSON_AddStringToObject(cfg, "kind", "fs");
 	cJSON_AddStringToObject(cfg, "root", argv[1]);

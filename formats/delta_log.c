@@ -702,6 +702,24 @@ static void commit_info_only(struct lw_delta_snapshot *s, const char *text,
 	lw_delta_snapshot_free(&tmp);
 }
 
+static void listing_reset(struct listing *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i].name);
+	l->n = 0;
+}
+
+/* A complete checkpoint of version v among the (unsorted) entries. */
+static bool has_cp_at(struct listing *l, int64_t v)
+{
+	lw_sort(l->v, l->n, sizeof *l->v, ent_cmp);
+	for (size_t i = 0; i < l->n; i++)
+		if (l->v[i].ln.version == v && is_cp(l->v[i].ln.kind) &&
+		    cp_complete(l, i))
+			return true;
+	return false;
+}
+
 static int load(struct lw_lake *lake, const char *table, const char *logdir,
 		struct listing *l, struct lw_delta_snapshot *s,
 		struct lw_buf *b, struct lw_err *err)
@@ -719,7 +737,19 @@ static int load(struct lw_lake *lake, const char *table, const char *logdir,
 		lw_delta_last_cp_parse(b->data ? b->data : "", b->len, &last,
 				       &e2) == LW_OK;
 
-	rc = kind->list(lake, logdir, list_cb, l, err);
+	/* With a last checkpoint known, list only from it on, where the lake
+	 * can; the full listing is the fallback when that checkpoint turns
+	 * out missing or incomplete. */
+	bool partial = false;
+	if (have_last && kind->list_from) {
+		char after[32];
+		snprintf(after, sizeof after, "%020lld", (long long)last.version);
+		rc = kind->list_from(lake, logdir, after, list_cb, l, err);
+		partial = rc == LW_OK && has_cp_at(l, last.version);
+		if (!partial)
+			listing_reset(l);
+	}
+	rc = partial ? LW_OK : kind->list(lake, logdir, list_cb, l, err);
 	if (rc == LW_ENOTFOUND)
 		return lw_err_set(err, LW_ENOTFOUND,
 				  "%s: no _delta_log folder: not a Delta table",

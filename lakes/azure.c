@@ -24,10 +24,12 @@
 #define PAGE_SIZE 5000
 #define STORAGE_SCOPE "https://storage.azure.com/.default"
 #define SIZES_MAX 500000	/* remembered blob sizes before forgetting */
-/* Blobs one listing may walk (4,000 pages): the probe keeps every entry,
- * so a service (or stand-in) that never stops paging must not take all
- * the memory. A repeated NextMarker is refused at once. */
+/* Blobs one listing may walk (4,000 full pages): the probe keeps every
+ * entry, so a service (or stand-in) that never stops paging must not take
+ * all the memory. Pages may come back short or even empty with a marker,
+ * so pages are capped too; a repeated NextMarker is refused at once. */
 #define LIST_MAX ((int64_t)20 * 1000 * 1000)
+#define LIST_PAGES_MAX 10000
 
 enum auth { A_KEY, A_SAS, A_BEARER, A_ANON };
 
@@ -799,7 +801,7 @@ static int az_list(struct lw_lake *l, const char *prefix, lw_entry_cb cb,
 	char *np = norm_path(lw_xstrdup(prefix));
 	bool same = strcmp(np, prefix) == 0;
 	free(np);
-	int64_t total = 0, dl = deadline(l);
+	int64_t total = 0, pages = 0, dl = deadline(l);
 	int rc = LW_OK;
 
 	/* a new observation starts with a listing: tails fetched for the
@@ -846,10 +848,12 @@ static int az_list(struct lw_lake *l, const char *prefix, lw_entry_cb cb,
 					"%s: the service answered the same "
 					"NextMarker twice (the listing would "
 					"never end)", bprefix, l->base.display);
-		else if (rc == LW_OK && marker && total >= LIST_MAX)
+		else if (rc == LW_OK && marker && (total >= LIST_MAX ||
+						   ++pages >= LIST_PAGES_MAX))
 			rc = lw_err_set(err, LW_ETOOBIG, "List Blobs of '%s' in "
-					"%s: more than %lld blobs", bprefix,
-					l->base.display, (long long)LIST_MAX);
+					"%s: more than %lld blobs or %d pages",
+					bprefix, l->base.display,
+					(long long)LIST_MAX, LIST_PAGES_MAX);
 	} while (rc == LW_OK && marker);
 	free(marker);
 	free(prev);
@@ -977,6 +981,14 @@ static int az_read(struct lw_lake *l, const char *path, int64_t off,
 
 /* --- stream --- */
 
+static bool printable(const char *s)
+{
+	for (; *s; s++)
+		if (*s < ' ' || *s > '~')
+			return false;
+	return true;
+}
+
 static int on_stream_chunk(void *ud, const char *data, size_t len)
 {
 	struct azreq *q = ud;
@@ -991,8 +1003,11 @@ static int on_stream_chunk(void *ud, const char *data, size_t len)
 				   "while it was being read");
 			return LW_EIO;
 		}
+		/* it goes back out in If-Match: printable ASCII only, so a
+		 * stray CR cannot start a header of its own */
 		if (!q->etag[0] && lw_http_resp_header(&q->r, "ETag", et,
-						       sizeof(et)))
+						       sizeof(et)) &&
+		    printable(et))
 			snprintf(q->etag, sizeof(q->etag), "%s", et);
 	}
 	rc = q->cb(q->cbud, data, len);

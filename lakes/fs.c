@@ -143,6 +143,40 @@ static int fs_list(struct lw_lake *l, const char *prefix, lw_entry_cb cb,
 	return walk(l, prefix, 0, cb, ud, err);
 }
 
+/* Names in dir after `after`; the skipped ones cost a readdir entry, not
+ * a stat. */
+static int fs_list_from(struct lw_lake *l, const char *dir, const char *after,
+			lw_entry_cb cb, void *ud, struct lw_err *err)
+{
+	char *dpath = full(l, dir);
+	DIR *d = opendir(dpath);
+	if (!d) {
+		int e = errno;
+		lw_err_set(err, errno_rc(e), "%s: %s", dpath, e == ENOENT ?
+			   "no such directory" : strerror(e));
+		free(dpath);
+		return err->code;
+	}
+	int rc = LW_OK;
+	struct dirent *de;
+	while (rc == LW_OK && (de = readdir(d)) != NULL) {
+		struct stat st;
+		if (strcmp(de->d_name, after) <= 0 ||
+		    fstatat(dirfd(d), de->d_name, &st, 0) != 0 ||
+		    !S_ISREG(st.st_mode))
+			continue;
+		char *child = *dir ? lw_xasprintf("%s/%s", dir, de->d_name) :
+				     lw_xstrdup(de->d_name);
+		struct lw_entry e = {child, (int64_t)st.st_size,
+				     (int64_t)st.st_mtime};
+		rc = cb(ud, &e);
+		free(child);
+	}
+	closedir(d);
+	free(dpath);
+	return rc;
+}
+
 static int open_file(struct lw_lake *l, const char *path, int64_t *size,
 		     struct lw_err *err)
 {
@@ -247,6 +281,7 @@ const struct lw_lake_kind lw_lake_fs = {
 	.open = fs_open,
 	.close = fs_close,
 	.list = fs_list,
+	.list_from = fs_list_from,
 	.read = fs_read,
 	.stream = fs_stream,
 	.stats = fs_stats,

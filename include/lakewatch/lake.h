@@ -54,6 +54,13 @@ struct lw_lake_kind {
 	 * prefix is LW_ENOTFOUND. Optional for observe-only kinds. */
 	int (*list)(struct lw_lake *lake, const char *prefix, lw_entry_cb cb,
 		    void *ud, struct lw_err *err);
+	/* Optional: the files directly in dir (not below it) whose names
+	 * sort after `after` (strcmp), for a log read from a known point
+	 * (Delta's _delta_log/ after its last checkpoint), so the cost
+	 * follows what is new rather than the whole history. */
+	int (*list_from)(struct lw_lake *lake, const char *dir,
+			 const char *after, lw_entry_cb cb, void *ud,
+			 struct lw_err *err);
 	/* Bytes [off, off+len) of path into out (appended). off < 0 means the
 	 * last -off bytes (a suffix range); len < 0 means to the end. Reading
 	 * past the end returns what there is. */

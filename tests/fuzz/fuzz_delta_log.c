@@ -1,6 +1,7 @@
 /* fuzz_delta_log.c - the Delta log reader: JSON commit replay (as a commit
  * and as a V2 JSON checkpoint), _last_checkpoint, schemaString, protocol,
- * log file names. Input: the bytes of one commit file. */
+ * log file names, and the observation made from the snapshot. Input: the
+ * bytes of one commit file. */
 #include <stdint.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -38,6 +39,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			lw_delta_schema(ss->valuestring, &sch, &err);
 			lw_schema_free(&sch);
 		}
+		/* the observation: sums over files, partition keys, the
+		 * commit's metrics (all numbers are the log's word) */
+		struct lw_obs o;
+		lw_obs_init(&o);
+		lw_delta_fill_obs(&s, "t", &o, &err);
+		lw_obs_free(&o);
 		lw_delta_snapshot_free(&s);
 		(void)rows;
 	}

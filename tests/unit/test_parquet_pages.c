@@ -10,6 +10,7 @@
 #include <math.h>
 #include <glob.h>
 #include <unistd.h>
+#include <zlib.h>
 #include "lakewatch/parquet.h"
 #include "lakewatch/util.h"
 
@@ -602,6 +603,113 @@ static void test_hostile_pages(void **state)
 	assert_int_equal(k, 0);
 }
 
+/* Thrift compact helpers for hand-made files. */
+static void put_varint(struct lw_buf *b, uint64_t v)
+{
+	for (; v > 0x7f; v >>= 7)
+		lw_buf_addc(b, (char)(0x80 | (v & 0x7f)));
+	lw_buf_addc(b, (char)v);
+}
+
+static void put_i(struct lw_buf *b, uint8_t hdr, int64_t v)
+{
+	lw_buf_addc(b, (char)hdr);
+	put_varint(b, ((uint64_t)v << 1) ^ (uint64_t)(v >> 63));
+}
+
+/* Pages without entries, each a few KB of GZIP that inflates to 32 MB,
+ * before the only row: every one was kept until the row was handed out,
+ * so a small file could hold any amount of memory. Now refused past
+ * 256 MB. */
+static void test_retired_pages_capped(void **state)
+{
+	(void)state;
+	const int64_t usize = 32 << 20;
+	const int npages = 10;
+	uint8_t *zeros = calloc(1, (size_t)usize);
+	uLongf zl = compressBound((uLong)usize);
+	uint8_t *z = malloc(zl);
+	z_stream zs = {0};
+	assert_int_equal(deflateInit2(&zs, 9, Z_DEFLATED, 31, 9,
+				      Z_DEFAULT_STRATEGY), Z_OK);
+	zs.next_in = zeros;
+	zs.avail_in = (uInt)usize;
+	zs.next_out = z;
+	zs.avail_out = (uInt)zl;
+	assert_int_equal(deflate(&zs, Z_FINISH), Z_STREAM_END);
+	zl = zs.total_out;
+	deflateEnd(&zs);
+	free(zeros);
+
+	struct lw_buf b;
+	lw_buf_init(&b, 64 << 20);
+	lw_buf_add(&b, "PAR1", 4);
+	for (int i = 0; i < npages; i++) {
+		put_i(&b, 0x15, 0);			/* 1: DATA_PAGE */
+		put_i(&b, 0x15, usize);			/* 2: usize */
+		put_i(&b, 0x15, (int64_t)zl);		/* 3: csize */
+		lw_buf_addc(&b, 0x2c);			/* 5: header */
+		put_i(&b, 0x15, 0);			/* no values */
+		put_i(&b, 0x15, 0);			/* PLAIN */
+		put_i(&b, 0x15, 3);
+		put_i(&b, 0x15, 3);
+		lw_buf_addc(&b, 0);
+		lw_buf_addc(&b, 0);
+		lw_buf_add(&b, z, zl);
+	}
+	int64_t chunk = (int64_t)b.len - 4;
+	size_t foot = b.len;
+	put_i(&b, 0x15, 1);				/* version */
+	lw_buf_addc(&b, 0x19); lw_buf_addc(&b, 0x2c);	/* schema, 2 */
+	lw_buf_addc(&b, 0x48); lw_buf_addc(&b, 1); lw_buf_addc(&b, 'r');
+	put_i(&b, 0x15, 1); lw_buf_addc(&b, 0);		/* 1 child */
+	put_i(&b, 0x15, 1); put_i(&b, 0x25, 0);		/* INT32 REQUIRED */
+	lw_buf_addc(&b, 0x18); lw_buf_addc(&b, 1); lw_buf_addc(&b, 'x');
+	lw_buf_addc(&b, 0);
+	put_i(&b, 0x16, 1);				/* num_rows */
+	lw_buf_addc(&b, 0x19); lw_buf_addc(&b, 0x1c);	/* row groups */
+	lw_buf_addc(&b, 0x19); lw_buf_addc(&b, 0x1c);	/* columns */
+	put_i(&b, 0x26, 4);				/* file_offset */
+	lw_buf_addc(&b, 0x1c);				/* meta_data */
+	put_i(&b, 0x15, 1);
+	lw_buf_addc(&b, 0x19); lw_buf_addc(&b, 0x15); lw_buf_addc(&b, 0);
+	lw_buf_addc(&b, 0x19); lw_buf_addc(&b, 0x18);
+	lw_buf_addc(&b, 1); lw_buf_addc(&b, 'x');
+	put_i(&b, 0x15, 2);				/* GZIP */
+	put_i(&b, 0x16, 1);
+	put_i(&b, 0x16, chunk);
+	put_i(&b, 0x16, chunk);
+	put_i(&b, 0x26, 4);				/* data page */
+	lw_buf_addc(&b, 0);
+	lw_buf_addc(&b, 0);				/* chunk */
+	put_i(&b, 0x16, 0); put_i(&b, 0x16, 1);		/* rg sizes */
+	lw_buf_addc(&b, 0);
+	lw_buf_addc(&b, 0);
+	uint32_t fl = (uint32_t)(b.len - foot);
+	uint8_t le[4] = { (uint8_t)fl, (uint8_t)(fl >> 8),
+			  (uint8_t)(fl >> 16), (uint8_t)(fl >> 24) };
+	lw_buf_add(&b, le, 4);
+	lw_buf_add(&b, "PAR1", 4);
+	free(z);
+
+	char tmp[] = "/tmp/lw_pq_XXXXXX";
+	int fd = mkstemp(tmp);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, b.data, b.len), (ssize_t)b.len);
+	close(fd);
+	lw_buf_free(&b);
+	static const char *const col[] = { "x" };
+	struct lw_lake lake = { .base = { .kind = &test_kind } };
+	struct lw_err err = {0};
+	int k = 0;
+	assert_int_equal(lw_parquet_read_columns(&lake, tmp, NULL, col, 1,
+						 count_row, &k, &err),
+			 LW_ETOOBIG);
+	assert_non_null(strstr(err.msg, "column x: one row spans more than "
+			       "256 MB of pages"));
+	unlink(tmp);
+}
+
 /* ---- Delta checkpoints ------------------------------------------------- */
 
 static bool has_leaf(const char *file, const char *dotted)
@@ -684,6 +792,7 @@ int main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_corrupt_pages),
 		cmocka_unit_test(test_hostile_pages),
+		cmocka_unit_test(test_retired_pages_capped),
 		cmocka_unit_test(test_delta_checkpoints),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
