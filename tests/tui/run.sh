@@ -318,8 +318,42 @@ t_idle() {
 	quit_ok
 }
 
+# --interval: polls come by themselves at that pace, no key needed
+t_interval() {
+	start 100 30 -- --interval 2s && ready || return 1
+	first=$(screen | grep -oE 'last poll [0-9:]+' | head -1)
+	has "next in" || return 1
+	n=0
+	while [ $n -lt 100 ]; do
+		now=$(screen | grep -oE 'last poll [0-9:]+' | head -1)
+		[ -n "$now" ] && [ "$now" != "$first" ] && break
+		sleep 0.1; n=$((n+1))
+	done
+	[ "$now" != "$first" ] || { echo "  no new poll within 10 s ($first)"; return 1; }
+	quit_ok
+}
+
+# a mouse click (xterm X10 report) on a table row selects it, a second
+# click on it opens its detail
+t_mouse() {
+	start 100 30 && ready || return 1
+	keys 2 && wait_for "6 of 6 datasets" || return 1
+	line=$(screen | grep -n 'bronze.crm_contacts' | head -1 | cut -d: -f1)
+	[ -n "$line" ] || { echo "  row not on screen"; return 1; }
+	click() {	# click X Y (1-based)
+		b=$(printf "\\$(printf %o 32)"); x=$(printf "\\$(printf %o $((32 + $1)))")
+		y=$(printf "\\$(printf %o $((32 + $2)))"); r=$(printf "\\$(printf %o 35)")
+		$T send-keys -l "$(printf '\033[M')$b$x$y"
+		$T send-keys -l "$(printf '\033[M')$r$x$y"
+	}
+	click 12 "$line"; sleep 0.3
+	click 12 "$line"
+	wait_for "Checks" 3 && has "bronze.crm_contacts" || return 1
+	quit_ok
+}
+
 # --- run -------------------------------------------------------------------
-cases=${*:-"overview detail filter sort matrix_enter resize no_color ascii theme reload slow_poll sigterm help idle history_error bad_config"}
+cases=${*:-"overview detail filter sort matrix_enter resize no_color ascii theme reload slow_poll sigterm help idle history_error bad_config interval mouse"}
 pass=0 fail=0
 for c in $cases; do
 	NAME=$c
