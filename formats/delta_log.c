@@ -12,6 +12,7 @@
 #include <string.h>
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include "lakewatch/delta.h"
 #include "lakewatch/util.h"
 #include "lakewatch/buf.h"
@@ -478,10 +479,14 @@ void lw_delta_log_name(const char *base, struct lw_delta_log_name *out)
 		size_t n = strlen(r);
 		if (n == 10 + 1 + 10 + 8 && digits(r, 10) && r[10] == '.' &&
 		    digits(r + 11, 10) && strcmp(r + 21, ".parquet") == 0) {
-			out->part = atoi(r);
-			out->parts = atoi(r + 11);
-			if (out->part < 1 || out->part > out->parts)
+			/* 10 digits can pass INT_MAX (atoi would wrap, and
+			 * "%010d" would not give the listed name back) */
+			long long pa = strtoll(r, NULL, 10);
+			long long ps = strtoll(r + 11, NULL, 10);
+			if (pa < 1 || pa > ps || ps > INT_MAX)
 				return;
+			out->part = (int)pa;
+			out->parts = (int)ps;
 			out->kind = LW_DLOG_MULTIPART;
 		} else if (n == 36 + 5 && is_uuid(r, 36) &&
 			   strcmp(r + 36, ".json") == 0) {

@@ -775,7 +775,11 @@ static int list_page(struct lw_lake *l, struct azreq *q, const char *bprefix,
 	q->parser = lw_az_list_new();
 	q->r.on_chunk = on_list_chunk;
 	rc = lw_http_do(l->http, &q->r, dl, err);
-	if (rc == LW_OK || rc == LW_EPARSE) {
+	/* LW_EPARSE from the page parser comes with a 2xx; before any answer
+	 * (status 0) it is prepare()'s, such as a token that did not parse,
+	 * and its own message must not turn into "answer is empty" */
+	if (rc == LW_OK || (rc == LW_EPARSE && q->r.status >= 200 &&
+			    q->r.status < 300)) {
 		if (lw_az_list_feed(q->parser, "", 0, true, &perr) != LW_OK) {
 			char *where = lw_http_url_where(q->r.url);
 			rc = lw_err_set(err, LW_EPARSE, "GET %s: %s", where,
@@ -956,7 +960,13 @@ static int az_read(struct lw_lake *l, const char *path, int64_t off,
 		q.r.max_body = out->max > out->len ? out->max - out->len : 1;
 	free(name);
 	rc = lw_http_do(l->http, &q.r, deadline(l), err);
-	if (rc == LW_OK) {
+	if (rc == LW_OK && off > 0 && q.r.status != 206) {
+		/* a whole blob for a range from the middle: its first bytes
+		 * would be taken for the ones asked for */
+		rc = lw_err_set(err, LW_EIO, "%s: Get Blob answered %ld, not "
+				"206, to x-ms-range %s", path, q.r.status,
+				q.range);
+	} else if (rc == LW_OK) {
 		const char *d = q.r.resp.data ? q.r.resp.data : "";
 		size_t n = q.r.resp.len;
 		if (want >= 0 && (int64_t)n > want) {

@@ -6,6 +6,7 @@
  * checked against the footers of the live data files (parquet.h).
  */
 #include "unit.h"
+#include <limits.h>
 #include <stdio.h>
 #include <dirent.h>
 #include <sys/stat.h>
@@ -665,6 +666,13 @@ static void test_log_names(void **state)
 	assert_int_equal(n.kind, LW_DLOG_OTHER);
 	lw_delta_log_name("09223372036854775807.checkpoint.parquet", &n);
 	assert_int_equal(n.kind, LW_DLOG_OTHER);
+	lw_delta_log_name("00000000000000000010.checkpoint.0000000001."
+			  "4294967297.parquet", &n);	/* parts past INT_MAX */
+	assert_int_equal(n.kind, LW_DLOG_OTHER);
+	lw_delta_log_name("00000000000000000010.checkpoint.2147483647."
+			  "2147483647.parquet", &n);
+	assert_int_equal(n.kind, LW_DLOG_MULTIPART);
+	assert_int_equal(n.part, INT_MAX);
 	lw_delta_log_name("09223372036854775806.json", &n);
 	assert_int_equal(n.kind, LW_DLOG_COMMIT);
 	assert_true(n.version == INT64_MAX - 1);

@@ -323,6 +323,14 @@ if command -v openssl >/dev/null &&
 		else
 			fail token_managed_identity_imds "IMDS requests $n; $(head -3 "$T/mi.cmp")"
 		fi
+		make_cfg mi3 "$(az_lake "$ES" "{\"managed_identity\": true, \"client_id\": \"hostile\", \"identity_endpoint\": \"$TK/metadata/identity/oauth2/token\"}" "\"ca_bundle\": \"$T/cert.pem\"")"
+		check mi3 mi3 --dataset '^gold\.sales_daily$'
+		if [ "$(cat "$T/mi3.rc")" = 3 ] && has mi3 "control characters" &&
+		   lacks mi3 "X-Injected"; then
+			pass token_with_crlf_refused
+		else
+			fail token_with_crlf_refused "exit $(cat "$T/mi3.rc"): $(grep -o '"message":[^,]*' "$T/mi3.out" | head -1)"
+		fi
 		make_cfg mi2 "$(az_lake "$ES" '{"managed_identity": true}' "\"ca_bundle\": \"$T/cert.pem\"")"
 		IDENTITY_ENDPOINT="$TK/msi/token" IDENTITY_HEADER=id-header-secret \
 			check mi2 mi2 --dataset '^gold\.'

@@ -8,6 +8,8 @@
 //   GET  /metadata/identity/oauth2/token?resource=..   IMDS (Metadata: true)
 //   GET  /msi/token?resource=..   App Service (X-IDENTITY-HEADER)
 //   GET  /stats   {"client_credentials": n, "imds": n, "appservice": n}
+// IMDS with client_id=hostile answers a token holding CR LF and an
+// expires_in of 1e300, as a broken or hostile endpoint might.
 // Tokens are JWT-shaped (unsigned) with the claims Azurite's basic OAuth
 // checks: aud https://storage.azure.com, iss https://sts.windows.net/T/,
 // nbf, exp. Wrong credentials get Entra's error shape (AADSTS codes).
@@ -57,6 +59,8 @@ const srv = http.createServer((req, res) => {
 			if (req.headers["metadata"] !== "true" || !u.searchParams.get("resource"))
 				return send(res, 400, { error: "invalid_request", error_description: "Required metadata header not specified" });
 			stats.imds++;
+			if (u.searchParams.get("client_id") === "hostile")
+				return send(res, 200, { access_token: "eyJhostile\r\nX-Injected: 1", expires_in: 1e300, token_type: "Bearer" });
 			const exp = Math.floor(Date.now() / 1000) + Number(opt.lifetime);
 			return send(res, 200, { access_token: jwt(u.searchParams.get("resource"), "mi"), expires_in: String(opt.lifetime), expires_on: String(exp), resource: u.searchParams.get("resource"), token_type: "Bearer" });
 		}
