@@ -32,22 +32,8 @@ export const CAPTURE_SCHEMA = {
 const TYPE = avro.Type.forSchema(CAPTURE_SCHEMA);
 
 // CRC-32 (IEEE), for the snappy codec's trailer.
-const CRC = (() => {
-	const t = new Uint32Array(256);
-	for (let n = 0; n < 256; n++) {
-		let c = n;
-		for (let k = 0; k < 8; k++)
-			c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-		t[n] = c >>> 0;
-	}
-	return t;
-})();
-function crc32(buf) {
-	let c = 0xffffffff;
-	for (const b of buf)
-		c = CRC[(c ^ b) & 0xff] ^ (c >>> 8);
-	return (c ^ 0xffffffff) >>> 0;
-}
+// node's own CRC-32 (IEEE)
+const crc32 = (buf) => zlib.crc32(buf);
 
 // Avro's snappy codec: the compressed block, then the CRC-32 of the
 // uncompressed data, 4 bytes big-endian (Avro specification, "snappy").

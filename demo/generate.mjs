@@ -22,6 +22,7 @@
 // places so every status shows; see demo/README.md for which dataset shows
 // what.
 
+import zlib from 'node:zlib';
 import { DuckDBInstance } from '@duckdb/node-api';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -430,22 +431,8 @@ function writeText(file, text, mtime) {
 
 // Hadoop's checksum file: "crc\0", bytes per checksum, then a CRC-32 of
 // each 512-byte chunk. Spark leaves one beside every file it writes.
-const CRC_TABLE = (() => {
-	const t = new Uint32Array(256);
-	for (let n = 0; n < 256; n++) {
-		let c = n;
-		for (let k = 0; k < 8; k++)
-			c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-		t[n] = c >>> 0;
-	}
-	return t;
-})();
-function crc32(buf) {
-	let c = 0xffffffff;
-	for (const b of buf)
-		c = CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
-	return (c ^ 0xffffffff) >>> 0;
-}
+// node's own CRC-32 (IEEE)
+const crc32 = (buf) => zlib.crc32(buf);
 function writeCrc(file, mtime) {
 	const data = fs.readFileSync(file);
 	const n = Math.ceil(data.length / 512);
