@@ -259,12 +259,45 @@ static void token_error(struct lw_entra *e, struct lw_http_req *r,
 	cJSON_Delete(j);
 }
 
+/* See entra.h. *token is the caller's. */
+int lw_entra_parse_token(const char *json, size_t len, int64_t now,
+			 char **token, int64_t *life, struct lw_err *err)
+{
+	cJSON *j = cJSON_ParseWithLength(json ? json : "", len);
+	const cJSON *tok = cJSON_GetObjectItemCaseSensitive(j, "access_token");
+	*token = NULL;
+	if (!cJSON_IsString(tok) || !tok->valuestring[0]) {
+		cJSON_Delete(j);
+		return lw_err_set(err, LW_EPARSE, "the answer has no "
+				  "access_token");
+	}
+	lw_secret_register(tok->valuestring);
+	if (!token_ok(tok->valuestring)) {
+		cJSON_Delete(j);
+		return lw_err_set(err, LW_EPARSE, "the access_token has spaces "
+				  "or control characters");
+	}
+	int64_t l = json_int(j, "expires_in");
+	if (l < 0) {
+		int64_t on = json_int(j, "expires_on");
+		if (on > 0)
+			l = on - now;
+	}
+	if (l <= 0)
+		l = 300;	/* unknown: keep it briefly */
+	if (l > 86400)		/* tokens live hours; and no overflow below */
+		l = 86400;
+	*life = l;
+	*token = lw_xstrdup(tok->valuestring);
+	cJSON_Delete(j);
+	return LW_OK;
+}
+
 static int fetch(struct lw_entra *e, struct lw_err *err)
 {
 	struct lw_http_req r;
-	cJSON *j;
-	const cJSON *tok;
 	int64_t life = -1, now_ms = lw_http_now_ms();
+	char *tok = NULL;
 	int rc;
 
 	lw_http_req_init(&r);
@@ -277,40 +310,16 @@ static int fetch(struct lw_entra *e, struct lw_err *err)
 		lw_http_req_free(&r);
 		return rc ? rc : LW_EAUTH;
 	}
-	j = cJSON_ParseWithLength(r.resp.data ? r.resp.data : "", r.resp.len);
-	tok = cJSON_GetObjectItemCaseSensitive(j, "access_token");
-	if (!cJSON_IsString(tok) || !tok->valuestring[0]) {
-		cJSON_Delete(j);
-		lw_http_req_free(&r);
-		return lw_err_set(err, LW_EPARSE, "Entra ID token (%s): the "
-				  "answer has no access_token", e->describe);
-	}
-	if (!token_ok(tok->valuestring)) {
-		lw_secret_register(tok->valuestring);
-		cJSON_Delete(j);
-		lw_http_req_free(&r);
-		return lw_err_set(err, LW_EPARSE, "Entra ID token (%s): the "
-				  "access_token has spaces or control "
-				  "characters", e->describe);
-	}
-	life = json_int(j, "expires_in");
-	if (life < 0) {
-		int64_t on = json_int(j, "expires_on");
-		if (on > 0)
-			life = on - (int64_t)time(NULL);
-	}
-	if (life <= 0)
-		life = 300;	/* unknown: keep it briefly */
-	if (life > 86400)	/* tokens live hours; and no overflow below */
-		life = 86400;
+	rc = lw_entra_parse_token(r.resp.data, r.resp.len, (int64_t)time(NULL),
+				  &tok, &life, err);
+	lw_http_req_free(&r);
+	if (rc != LW_OK)
+		return lw_err_prefix(err, "Entra ID token (%s)", e->describe);
 	free(e->token);
-	e->token = lw_xstrdup(tok->valuestring);
-	lw_secret_register(e->token);
+	e->token = tok;
 	/* refresh 5 minutes early, or halfway for short-lived tokens */
 	e->refresh_ms = now_ms + (life - (life / 2 < 300 ? life / 2 : 300))
 			* 1000;
-	cJSON_Delete(j);
-	lw_http_req_free(&r);
 	return LW_OK;
 }
 

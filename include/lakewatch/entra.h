@@ -19,6 +19,7 @@
 #define LAKEWATCH_ENTRA_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include "lakewatch/err.h"
 
@@ -52,6 +53,12 @@ void lw_entra_free(struct lw_entra *e);
 /* A valid access token (from the cache, or fetched). *token is the
  * caller's (free it). */
 int lw_entra_token(struct lw_entra *e, char **token, struct lw_err *err);
+/* A token endpoint's JSON answer: access_token (refused when it holds
+ * spaces or control characters, since it goes into a header), and its
+ * lifetime in seconds from expires_in or expires_on (now = epoch
+ * seconds): 300 when the answer has none, at most a day. *token is the caller's; it is registered as a secret. */
+int lw_entra_parse_token(const char *json, size_t len, int64_t now,
+			 char **token, int64_t *life, struct lw_err *err);
 /* Forget the cached token: the next lw_entra_token() fetches anew. */
 void lw_entra_invalidate(struct lw_entra *e);
 /* Token requests sent so far (tests check the cache with it). */
