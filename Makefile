@@ -93,6 +93,7 @@ flags:
 	@echo LDLIBS=$(LDLIBS) -lcmocka
 
 unit: $(UNIT_BIN)
+	@rm -f $(B)/results.txt
 	@LW_BUILD=$(B) tests/unit/run.sh $(UNIT_BIN)
 
 e2e: $(BIN)

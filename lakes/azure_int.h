@@ -1,0 +1,129 @@
+/* azure_int.h - the "azure" lake kind's internals, shared by its files
+ * only: azure.c (config, open, close, the ops table), azure_cred.c (the
+ * "auth" config), azure_req.c (names, URLs, signing, errors),
+ * azure_walk.c (list), azure_read.c (read, stream), azure_prefetch.c
+ * (prefetch_tails) and azure_sizes.c (remembered blob sizes).
+ * The public pieces (connection strings, signing, XML) are in azure.h.
+ */
+#ifndef LAKEWATCH_AZURE_INT_H
+#define LAKEWATCH_AZURE_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stddef.h>
+
+#include "lakewatch/azure.h"
+#include "lakewatch/entra.h"
+#include "lakewatch/http.h"
+#include "lakewatch/lake.h"
+
+enum auth { A_KEY, A_SAS, A_BEARER, A_ANON };
+
+/* A prefetched tail of one file. */
+struct tail {
+	char *path;		/* owned, lake path */
+	int64_t size;		/* blob size the listing gave */
+	int64_t off;		/* where data starts in the blob */
+	struct lw_buf data;
+	int rc;			/* LW_OK: data valid */
+};
+
+/* Remembered blob sizes (from listings), so a suffix read becomes an
+ * absolute range: Get Blob has no suffix ranges. Open addressing. */
+struct size_map {
+	char **keys;
+	int64_t *vals;
+	size_t cap, n;
+};
+
+struct lw_lake {
+	struct lw_lake_base base;
+	char *account, *container, *endpoint, *root;	/* root: "" or "a/b" */
+	enum auth auth;
+	char *key, *sas;
+	struct lw_entra *entra;
+	struct lw_http *http;
+	int64_t poll_timeout_ms;
+	struct tail *tails;	/* sorted by path */
+	size_t ntails;
+	struct size_map sizes;
+};
+
+/* One request and what the lake needs around it. */
+struct azreq {
+	struct lw_http_req r;
+	struct lw_lake *l;
+	char range[80];		/* x-ms-range value, "" = none */
+	struct lw_az_list *parser;	/* listing pages */
+	/* stream(): */
+	lw_chunk_cb cb;
+	void *cbud;
+	int64_t delivered, attempt_start;
+	bool checked;		/* this attempt's status checked */
+	char etag[160];
+	struct lw_err stream_err;
+	struct tail *t;		/* prefetch_tails() */
+};
+
+/* --- the lake's ops, for the table in azure.c --- */
+
+/* azure_walk.c */
+int lw_az_op_list(struct lw_lake *l, const char *prefix, lw_entry_cb cb,
+		  void *ud, struct lw_err *err);
+/* azure_read.c */
+int lw_az_op_read(struct lw_lake *l, const char *path, int64_t off,
+		  int64_t len, struct lw_buf *out, struct lw_err *err);
+int lw_az_op_stream(struct lw_lake *l, const char *path, lw_chunk_cb cb,
+		    void *ud, struct lw_err *err);
+/* azure_prefetch.c */
+int lw_az_op_prefetch(struct lw_lake *l, const struct lw_entry *e, size_t n,
+		      int64_t tail, struct lw_err *err);
+
+/* --- the "auth" config (azure_cred.c) --- */
+
+/* Read "auth" (or the environment) into l: account, key, sas or entra.
+ * Config errors go to cc. *conn_endpoint gets the connection string's
+ * blob endpoint, owned by the caller, or stays NULL. */
+int lw_az_open_auth(struct lw_lake *l, const cJSON *cfg,
+		    struct lw_cfgctx *cc, const char *ca_bundle,
+		    char **conn_endpoint);
+
+/* --- names, URLs, requests, errors (azure_req.c) --- */
+
+/* Drop the empty and "." segments of a '/'-separated path, in place.
+ * Returns s. */
+char *lw_az_norm_path(char *s);
+/* Cut every leading and trailing char of chars off s, in place.
+ * Returns s. */
+char *lw_az_strip(char *s, const char *chars);
+/* Full blob name of a lake path; caller frees. */
+char *lw_az_blob_name(const struct lw_lake *l, const char *path);
+/* URL of a blob, or of the container when name is NULL; query (may be
+ * NULL) goes first, then the SAS. Caller frees. */
+char *lw_az_url(const struct lw_lake *l, const char *name,
+		const char *query);
+/* When the poll must be over (lw_http_now_ms), or 0 for no limit. */
+int64_t lw_az_deadline(const struct lw_lake *l);
+/* Start q for l on url, which q then owns; signed per attempt.
+ * lw_az_req_free frees what q owns (not q itself). */
+void lw_az_req_init(struct azreq *q, struct lw_lake *l, char *url);
+void lw_az_req_free(struct azreq *q);
+/* Turn q's failed answer into an error a person can act on; what names
+ * the operation ("Get Blob"). Returns the error code. */
+int lw_az_explain(struct lw_lake *l, struct azreq *q, const char *what,
+		  struct lw_err *err);
+
+/* --- remembered blob sizes (azure_sizes.c) --- */
+
+void lw_az_sizes_clear(struct size_map *m);
+void lw_az_sizes_put(struct size_map *m, const char *k, int64_t v);
+/* The size of blob k, or -1 when not known. */
+int64_t lw_az_sizes_get(const struct size_map *m, const char *k);
+
+/* --- prefetched tails (azure_prefetch.c) --- */
+
+void lw_az_tails_clear(struct lw_lake *l);
+/* The prefetched tail of lake path path, owned by l, or NULL. */
+struct tail *lw_az_tail_find(struct lw_lake *l, const char *path);
+
+#endif

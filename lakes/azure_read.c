@@ -1,0 +1,204 @@
+/* azure_read.c - the "azure" lake's read (Get Blob with x-ms-range, or a
+ * prefetched tail) and stream (Get Blob in chunks; a broken transfer
+ * resumes where it stopped, on the same blob version through If-Match).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lakewatch/util.h"
+#include "azure_int.h"
+
+/* --- read --- */
+
+/* Serve [off, off+len) from a prefetched tail when it holds all of it. */
+static bool from_tail(struct lw_lake *l, const char *path, int64_t off,
+		      int64_t len, struct lw_buf *out, int *rc,
+		      struct lw_err *err)
+{
+	struct tail *t = lw_az_tail_find(l, path);
+	int64_t end;
+	if (!t || t->rc != LW_OK)
+		return false;
+	if (off < 0)
+		off = t->size + off < 0 ? 0 : t->size + off;
+	end = len < 0 || off + len > t->size ? t->size : off + len;
+	if (off < t->off || end > t->off + (int64_t)t->data.len)
+		return false;
+	if (end <= off) {
+		*rc = LW_OK;
+		return true;
+	}
+	*rc = lw_buf_add(out, t->data.data + (off - t->off),
+			 (size_t)(end - off));
+	if (*rc != LW_OK)
+		lw_err_set(err, *rc, "%s: more than %zu bytes to read", path,
+			   out->max);
+	return true;
+}
+
+/* Where to read blob name from: *off (negative: from the end) becomes
+ * absolute and range gets the x-ms-range to send ("" = the whole blob).
+ * When the size is unknown, a suffix read asks for all of it and *want
+ * gets how many of the last bytes to keep. False: the blob is known to
+ * be empty, nothing to ask for. */
+static bool read_range(struct lw_lake *l, const char *name, int64_t *off,
+		       int64_t len, int64_t *want, char *range, size_t n)
+{
+	if (*off < 0) {
+		int64_t size = lw_az_sizes_get(&l->sizes, name);
+		if (size == 0)
+			return false;
+		if (size > 0) {
+			*off = size + *off < 0 ? 0 : size + *off;
+		} else {
+			/* unknown size: ask for all, keep the tail */
+			*want = -*off;
+			*off = 0;
+		}
+	}
+	if (*off > 0 || len >= 0) {
+		if (len >= 0)
+			snprintf(range, n, "bytes=%lld-%lld", (long long)*off,
+				 (long long)(*off + len - 1));
+		else
+			snprintf(range, n, "bytes=%lld-", (long long)*off);
+	}
+	return true;
+}
+
+/* Take the answer to q (lw_http_do gave rc) into out. */
+static int read_answer(struct lw_lake *l, struct azreq *q, int rc,
+		       const char *path, int64_t off, int64_t want,
+		       struct lw_buf *out, struct lw_err *err)
+{
+	if (rc == LW_OK && off > 0 && q->r.status != 206) {
+		/* a whole blob for a range from the middle: its first bytes
+		 * would be taken for the ones asked for */
+		rc = lw_err_set(err, LW_EIO, "%s: Get Blob answered %ld, not "
+				"206, to x-ms-range %s", path, q->r.status,
+				q->range);
+	} else if (rc == LW_OK) {
+		const char *d = q->r.resp.data ? q->r.resp.data : "";
+		size_t n = q->r.resp.len;
+		if (want >= 0 && (int64_t)n > want) {
+			d += n - (size_t)want;
+			n = (size_t)want;
+		}
+		rc = lw_buf_add(out, d, n);
+		if (rc != LW_OK)
+			lw_err_set(err, rc, "%s: more than %zu bytes to read",
+				   path, out->max);
+	} else if (q->r.status == 416) {
+		rc = LW_OK;	/* past the end (or an empty blob): nothing */
+	} else if (rc == LW_ETOOBIG) {
+		lw_err_set(err, rc, "%s: more than %zu bytes to read", path,
+			   out->max);
+	} else {
+		rc = lw_az_explain(l, q, "Get Blob", err);
+	}
+	return rc;
+}
+
+/* The lake's read: [off, off+len) of path appended to out (caller's);
+ * off < 0 counts from the end, len < 0 reads to the end. */
+int lw_az_op_read(struct lw_lake *l, const char *path, int64_t off,
+		  int64_t len, struct lw_buf *out, struct lw_err *err)
+{
+	struct azreq q;
+	char *name;
+	int64_t want = -1;
+	int rc;
+
+	if (from_tail(l, path, off, len, out, &rc, err))
+		return rc;
+	if (len == 0)
+		return LW_OK;
+	name = lw_az_blob_name(l, path);
+	lw_az_req_init(&q, l, lw_az_url(l, name, NULL));
+	if (!read_range(l, name, &off, len, &want, q.range,
+			sizeof(q.range))) {
+		lw_az_req_free(&q);
+		free(name);
+		return LW_OK;
+	}
+	if (want < 0)
+		q.r.max_body = out->max > out->len ? out->max - out->len : 1;
+	free(name);
+	rc = lw_http_do(l->http, &q.r, lw_az_deadline(l), err);
+	rc = read_answer(l, &q, rc, path, off, want, out, err);
+	lw_az_req_free(&q);
+	return rc;
+}
+
+/* --- stream --- */
+
+static bool printable(const char *s)
+{
+	for (; *s; s++)
+		if (*s < ' ' || *s > '~')
+			return false;
+	return true;
+}
+
+static int on_stream_chunk(void *ud, const char *data, size_t len)
+{
+	struct azreq *q = ud;
+	int rc;
+	if (!q->checked) {
+		/* a resumed attempt must continue the same bytes */
+		const char *h = q->r.hdrs.data ? q->r.hdrs.data : "";
+		char et[160];
+		q->checked = true;
+		if (q->attempt_start > 0 && !strstr(h, " 206")) {
+			lw_err_set(&q->stream_err, LW_EIO, "the blob changed "
+				   "while it was being read");
+			return LW_EIO;
+		}
+		/* it goes back out in If-Match: printable ASCII only, so a
+		 * stray CR cannot start a header of its own */
+		if (!q->etag[0] && lw_http_resp_header(&q->r, "ETag", et,
+						       sizeof(et)) &&
+		    printable(et))
+			snprintf(q->etag, sizeof(q->etag), "%s", et);
+	}
+	rc = q->cb(q->cbud, data, len);
+	q->delivered += (int64_t)len;
+	if (rc != LW_OK)
+		lw_err_set(&q->stream_err, rc, "stopped by the reader");
+	return rc;
+}
+
+/* The lake's stream: path's bytes to cb in chunks (each owned by the
+ * callee, valid during cb only). */
+int lw_az_op_stream(struct lw_lake *l, const char *path, lw_chunk_cb cb,
+		    void *ud, struct lw_err *err)
+{
+	struct azreq q;
+	char *name = lw_az_blob_name(l, path);
+	int rc;
+
+	lw_az_req_init(&q, l, lw_az_url(l, name, NULL));
+	free(name);
+	q.cb = cb;
+	q.cbud = ud;
+	q.r.on_chunk = on_stream_chunk;
+	lw_err_clear(&q.stream_err);
+	rc = lw_http_do(l->http, &q.r, lw_az_deadline(l), err);
+	if (rc == LW_ESTOP) {
+		/* the reader had enough: not an error */
+	} else if (rc != LW_OK && q.stream_err.code != LW_OK &&
+		   q.r.status >= 200 && q.r.status < 300) {
+		/* the reader's own error: it filled err already, unless
+		 * this was our check of a resumed attempt */
+		if (q.stream_err.code == LW_EIO && q.attempt_start > 0)
+			lw_err_set(err, LW_EIO, "%s: %s", path,
+				   q.stream_err.msg);
+	} else if (q.r.status == 416 && rc != LW_OK) {
+		rc = LW_OK;	/* empty blob */
+	} else if (rc != LW_OK) {
+		rc = lw_az_explain(l, &q, "Get Blob", err);
+	}
+	lw_az_req_free(&q);
+	return rc;
+}
