@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "lakewatch/err.h"
 
 #define CASE_MAXKEYS 16
 
@@ -130,6 +131,109 @@ static void cases_free(struct tcase *cs, size_t n)
 		}
 	}
 	free(cs);
+}
+
+/* --- what a scan gave, for comparing chunkings ---------------------------- */
+
+struct outcome {
+	int rc;
+	char msg[LW_ERR_MSG];
+	long long rows;
+	char schema[4096];
+};
+
+/* Scan c's input cut at cuts[0..ncuts) (ascending offsets) into out. */
+typedef void (*case_run_fn)(const struct tcase *c, const size_t *cuts,
+			    size_t ncuts, struct outcome *out);
+
+/* Set while checking that the driver can fail, to keep its output clean. */
+static bool quiet;	/* test code: one per test binary */
+#define report(...) do { if (!quiet) print_error(__VA_ARGS__); } while (0)
+
+static bool same(const struct outcome *a, const struct outcome *b)
+{
+	return a->rc == b->rc && strcmp(a->msg, b->msg) == 0 &&
+	       a->rows == b->rows && strcmp(a->schema, b->schema) == 0;
+}
+
+/* Check one case: its expectations on the whole input, then the same
+ * outcome however the input is cut into chunks (two, three, one byte at a
+ * time). Returns the number of problems reported. */
+static int check_case_with(case_run_fn run, const char *file,
+			   const struct tcase *c)
+{
+	struct outcome whole, part;
+	const char *v;
+	int bad = 0;
+	size_t cuts[2];
+	size_t *every;
+
+	run(c, NULL, 0, &whole);
+	if (getenv("LW_CASES_VERBOSE"))
+		fprintf(stderr, "%s:%d: rc %d '%s' rows %lld schema '%s'\n",
+			file, c->line, whole.rc, whole.msg, whole.rows,
+			whole.schema);
+	if ((v = case_get(c, "error"))) {
+		if (!whole.rc || !strstr(whole.msg, v)) {
+			report("%s:%d: want error '%s', got '%s'\n", file,
+				    c->line, v, whole.msg);
+			bad++;
+		}
+	} else if (whole.rc) {
+		report("%s:%d: unexpected error '%s'\n", file, c->line,
+			    whole.msg);
+		bad++;
+	}
+	if ((v = case_get(c, "rows")) && !whole.rc && whole.rows != atoll(v)) {
+		report("%s:%d: want %s rows, got %lld\n", file, c->line, v,
+			    whole.rows);
+		bad++;
+	}
+	if ((v = case_get(c, "schema")) && strcmp(whole.schema, v) != 0) {
+		report("%s:%d: want schema '%s', got '%s'\n", file,
+			    c->line, v, whole.schema);
+		bad++;
+	}
+	/* two chunks, cut at every byte */
+	for (size_t i = 1; i < c->len; i++) {
+		cuts[0] = i;
+		run(c, cuts, 1, &part);
+		if (!same(&whole, &part)) {
+			report("%s:%d: cut at %zu differs: '%s' %lld '%s'\n",
+				    file, c->line, i, part.msg, part.rows,
+				    part.schema);
+			bad++;
+			break;
+		}
+	}
+	/* three chunks, every pair of cuts, for short inputs */
+	for (size_t i = 1; c->len <= 64 && i < c->len; i++)
+		for (size_t j = i + 1; j < c->len; j++) {
+			cuts[0] = i;
+			cuts[1] = j;
+			run(c, cuts, 2, &part);
+			if (!same(&whole, &part)) {
+				report("%s:%d: cuts at %zu,%zu differ\n",
+					    file, c->line, i, j);
+				bad++;
+				i = c->len;
+				break;
+			}
+		}
+	/* one byte at a time */
+	if (c->len > 1) {
+		every = malloc(c->len * sizeof(size_t));
+		for (size_t i = 0; i < c->len - 1; i++)
+			every[i] = i + 1;
+		run(c, every, c->len - 1, &part);
+		free(every);
+		if (!same(&whole, &part)) {
+			report("%s:%d: byte-at-a-time differs\n", file,
+				    c->line);
+			bad++;
+		}
+	}
+	return bad;
 }
 
 #endif
