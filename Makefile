@@ -42,7 +42,7 @@ LDLIBS   += $(PKG_LIBS)
 # archive is linked.
 WHOLE    := -Wl,--whole-archive
 NOWHOLE  := -Wl,--no-whole-archive
-LIBDIRS  := core lakes formats probes checks history report
+LIBDIRS  := core lakes formats probes checks history report engine
 ifneq ($(NO_TUI),1)
 LIBDIRS  += tui
 else
@@ -85,7 +85,7 @@ $(B)/tests/%: tests/unit/%.c $(B)/liblakewatch.a tests/unit/unit.h
 
 $(B)/bench/tui_frame: bench/tui_frame.c $(B)/liblakewatch.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $< $(WHOLE) $(B)/liblakewatch.a $(NOWHOLE) $(LDFLAGS) $(LDLIBS)
+	$(CC) $(CFLAGS) -Itui -o $@ $< $(WHOLE) $(B)/liblakewatch.a $(NOWHOLE) $(LDFLAGS) $(LDLIBS)
 
 # Print the flags, for compiling one file by hand.
 flags:

@@ -1,7 +1,8 @@
 /* tui_frame.c - benchmark: the dashboard with 10,000 datasets. Times
  * building and drawing one frame (rows from the run, sort, filter, draw,
- * doupdate into a terminal on /dev/null) for the datasets table and the
- * overview, and reports peak RSS. Not a timed test: it prints figures.
+ * doupdate into a terminal on /dev/null) for the datasets table, the
+ * overview and the detail, through the views' own hooks (view.h), and
+ * reports peak RSS. Not a timed test: it prints figures.
  *
  *   build/bench/tui_frame [datasets] [frames]
  */
@@ -94,17 +95,24 @@ static struct lw_run *make_run(const struct lw_config *cfg, int64_t now)
 	return run;
 }
 
-static double bench_screen(struct lw_app *a, enum lw_screen s, int frames,
-			   bool rebuild)
+/* ms per frame of view v: optionally its on_run hook (the datasets
+ * rebuild: rows from the run, sort, filter), in the datasets table a
+ * selection move through its own keys (as the old benchmark set the
+ * selection), the frame, and a full repaint. */
+static double bench_view(struct lw_app *a, const struct lw_view_ops *v,
+			 int frames, bool rebuild)
 {
+	void *st;
 	double t0;
 
-	a->screen = s;
+	lw_app_show(a, v);
+	st = lw_app_state(a, v);
 	t0 = now_ms();
 	for (int f = 0; f < frames; f++) {
-		if (rebuild)
-			lw_datasets_rebuild(a);
-		a->sel = f % 50;
+		if (rebuild && v->on_run)
+			v->on_run(a, st);
+		if (v == &lw_view_datasets)	/* down; to the top every 50 */
+			v->handle_key(a, st, f % 50 ? KEY_DOWN : KEY_HOME);
 		lw_draw_frame(a);
 		/* force a full repaint each time: the worst case */
 		clearok(curscr, TRUE);
@@ -113,33 +121,13 @@ static double bench_screen(struct lw_app *a, enum lw_screen s, int frames,
 	return (now_ms() - t0) / frames;
 }
 
-int main(int argc, char **argv)
+static SCREEN *start_screen(struct lw_app *a, FILE *out, FILE *in)
 {
-	size_t n = argc > 1 ? strtoul(argv[1], NULL, 10) : 10000;
-	int frames = argc > 2 ? atoi(argv[2]) : 200;
-	struct lw_app *a = lw_xcalloc(1, sizeof *a);
-	struct lw_tui_opts o = { 0 };
-	struct lw_cfgref *ref = lw_xcalloc(1, sizeof *ref);
-	FILE *out = fopen("/dev/null", "w"), *in = fopen("/dev/null", "r");
-	struct rusage ru;
-	SCREEN *scr;
-	double t0, tcfg, ds, ds_scroll, ov, det;
+	SCREEN *scr = newterm("xterm-256color", out, in);
 
-	setenv("COLUMNS", "200", 1);
-	setenv("LINES", "50", 1);
-	t0 = now_ms();
-	ref->cfg = make_config(n);
-	ref->refs = 1;
-	tcfg = now_ms() - t0;
-	a->opts = &o;
-	a->cfg = ref;
-	a->run = make_run(ref->cfg, lw_now());
-	a->f_source = a->f_layer = a->f_consumer = -1;
-	pthread_mutex_init(&a->poller.mu, NULL);
-	scr = newterm("xterm-256color", out, in);
 	if (!scr) {
 		fprintf(stderr, "newterm failed\n");
-		return 1;
+		exit(1);
 	}
 	a->W = COLS;
 	a->H = LINES;
@@ -151,12 +139,39 @@ int main(int argc, char **argv)
 	}
 	lw_theme_default(&a->theme);
 	lw_draw_setup_colors(a);
+	return scr;
+}
 
-	ds = bench_screen(a, SCR_DATASETS, frames, true);
-	ds_scroll = bench_screen(a, SCR_DATASETS, frames, false);
-	ov = bench_screen(a, SCR_OVERVIEW, frames / 4 + 1, false);
-	lw_detail_open(a, ref->cfg->datasets[n / 2].name);
-	det = bench_screen(a, SCR_DETAIL, frames, false);
+int main(int argc, char **argv)
+{
+	size_t n = argc > 1 ? strtoul(argv[1], NULL, 10) : 10000;
+	int frames = argc > 2 ? atoi(argv[2]) : 200;
+	struct lw_app *a = lw_xcalloc(1, sizeof *a);
+	struct lw_tui_opts o = { 0 };
+	FILE *out = fopen("/dev/null", "w"), *in = fopen("/dev/null", "r");
+	struct rusage ru;
+	SCREEN *scr;
+	double t0, tcfg, ds, ds_scroll, ov, det;
+
+	if (!out || !in || !n || frames < 1) {
+		fprintf(stderr, "usage: tui_frame [datasets] [frames]\n");
+		return 2;
+	}
+	setenv("COLUMNS", "200", 1);
+	setenv("LINES", "50", 1);
+	t0 = now_ms();
+	a->cfg = lw_cfgref_new(make_config(n));
+	tcfg = now_ms() - t0;
+	a->opts = &o;
+	a->run = make_run(a->cfg->cfg, lw_now());
+	lw_app_views_init(a);
+	scr = start_screen(a, out, in);
+
+	ds = bench_view(a, &lw_view_datasets, frames, true);
+	ds_scroll = bench_view(a, &lw_view_datasets, frames, false);
+	ov = bench_view(a, &lw_view_overview, frames / 4 + 1, false);
+	lw_detail_open(a, a->cfg->cfg->datasets[n / 2].name);
+	det = bench_view(a, &lw_view_detail, frames, false);
 	endwin();
 	delscreen(scr);
 	getrusage(RUSAGE_SELF, &ru);
@@ -168,12 +183,9 @@ int main(int argc, char **argv)
 	printf("  overview: draw          %8.3f ms/frame\n", ov);
 	printf("  detail: draw            %8.3f ms/frame\n", det);
 	printf("  peak RSS                %8.1f MB\n", ru.ru_maxrss / 1024.0);
+	lw_app_views_free(a);
 	lw_run_free(a->run);
-	lw_config_free(ref->cfg);
-	free(ref);
-	free(a->rows);
-	free(a->vis);
-	free(a->det_name);
+	lw_cfgref_put(a->cfg);
 	free(a);
 	fclose(out);
 	fclose(in);

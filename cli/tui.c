@@ -1,14 +1,94 @@
-/* tui.c - `lakewatch [tui]`: the dashboard's command-line options. */
+/* tui.c - `lakewatch [tui]`: the dashboard's command-line options, and the
+ * wiring of the dashboard's run source (struct lw_tui_source) to the
+ * engine's poll thread (poller.h). The dashboard itself knows neither. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "lakewatch/cli.h"
+#include "lakewatch/poller.h"
 #include "lakewatch/tui.h"
 #include "lakewatch/util.h"
 
 /* Weak while the dashboard can be left out of a build (make NO_TUI=1). */
-int lw_tui_main(const struct lw_tui_opts *o) __attribute__((weak));
+int lw_tui_main(const struct lw_tui_opts *o,
+		const struct lw_tui_source *src) __attribute__((weak));
+
+/* --- the run source: ud is a struct lw_poller ** (NULL until started) */
+static int src_start(void *ud, int wake_fd, struct lw_history *hist,
+		     int64_t interval)
+{
+	struct lw_poller **pp = ud;
+
+	*pp = lw_poller_start(wake_fd, hist, interval);
+	return *pp ? 0 : -1;
+}
+
+static bool src_quit(void *ud)
+{
+	struct lw_poller **pp = ud;
+	bool joined = lw_poller_stop(*pp);
+
+	*pp = NULL;
+	return joined;
+}
+
+static void src_reload(void *ud, struct lw_cfgref *cfg)
+{
+	lw_poller_set_config(*(struct lw_poller **)ud, cfg);
+}
+
+static void src_poll_now(void *ud)
+{
+	lw_poller_now(*(struct lw_poller **)ud);
+}
+
+static void src_pause(void *ud, bool paused)
+{
+	lw_poller_pause(*(struct lw_poller **)ud, paused);
+}
+
+static void src_set_interval(void *ud, int64_t secs)
+{
+	lw_poller_set_interval(*(struct lw_poller **)ud, secs);
+}
+
+static void src_set_history(void *ud, struct lw_history *h)
+{
+	lw_poller_set_history(*(struct lw_poller **)ud, h);
+}
+
+static bool src_take(void *ud, struct lw_run **run, struct lw_cfgref **cfg)
+{
+	return lw_poller_take(*(struct lw_poller **)ud, run, cfg);
+}
+
+static void src_progress(void *ud, struct lw_tui_progress *out)
+{
+	struct lw_poller_state s;
+
+	lw_poller_state(*(struct lw_poller **)ud, &s);
+	out->paused = s.paused;
+	out->running = s.running;
+	out->done = s.done;
+	out->total = s.total;
+	out->next_at = s.next_at;
+}
+
+static int run_dashboard(const struct lw_tui_opts *o)
+{
+	struct lw_poller *poller = NULL;
+	const struct lw_tui_source src = {
+		.ud = &poller,
+		.start = src_start, .quit = src_quit, .reload = src_reload,
+		.poll_now = src_poll_now, .pause = src_pause,
+		.set_interval = src_set_interval,
+		.set_history = src_set_history, .take = src_take,
+		.progress = src_progress,
+	};
+
+	return lw_tui_main(o, &src);
+}
 
 int lw_cmd_tui(int argc, char **argv)
 {
@@ -64,5 +144,5 @@ int lw_cmd_tui(int argc, char **argv)
 			"(built with NO_TUI=1); use `lakewatch check`\n");
 		return LW_EXIT_USAGE;
 	}
-	return lw_tui_main(&o);
+	return run_dashboard(&o);
 }

@@ -1,5 +1,7 @@
 /* app.c - lw_tui_main: terminal setup and restore, config and history
- * loading, themes, signals, and the main loop.
+ * loading, themes, signals, and the main loop. Runs come from the
+ * struct lw_tui_source the caller gives; the views get them through their
+ * on_run and on_history hooks (views.c).
  *
  * The loop blocks in poll() on stdin and a self-pipe. The poll thread and
  * the signal handlers write one byte each to the pipe; a timer wakes the
@@ -12,6 +14,7 @@
 #include <limits.h>
 #include <locale.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -193,7 +196,7 @@ static void open_history(struct lw_app *a)
 	}
 	a->hist_w = hw;
 	a->hist = hr;
-	lw_poller_set_history(&a->poller, hw);
+	a->src->set_history(a->src->ud, hw);
 }
 
 /* Load (first) or reload the config. A broken config is shown and the
@@ -232,18 +235,16 @@ static void load_config(struct lw_app *a, bool first)
 	lw_buf_free(&errs);
 	free(a->cfg_errors);
 	a->cfg_errors = NULL;
-	ref = lw_xcalloc(1, sizeof *ref);
-	ref->cfg = c;
-	ref->refs = 1;
+	ref = lw_cfgref_new(c);
 	old = a->cfg;
 	a->cfg = ref;
 	iv = a->opts->interval > 0 ? a->opts->interval : c->interval;
-	lw_poller_set_interval(&a->poller, iv > 0 ? iv : 300);
+	a->src->set_interval(a->src->ud, iv > 0 ? iv : 300);
 	open_history(a);
-	lw_poller_set_config(&a->poller, ref);
+	a->src->reload(a->src->ud, ref);
 	if (!a->run)
-		lw_datasets_rebuild(a);
-	lw_cfgref_put(&a->poller, old);
+		lw_app_views_on_run(a);
+	lw_cfgref_put(old);
 	if (!first) {
 		if (!a->opts->theme && c->theme &&
 		    strcmp(c->theme, a->theme.name))
@@ -265,20 +266,19 @@ static void take_run(struct lw_app *a)
 	struct lw_run *run, *old;
 	struct lw_cfgref *rc, *oldc;
 
-	if (!lw_poller_take(&a->poller, &run, &rc))
+	if (!a->src->take(a->src->ud, &run, &rc))
 		return;
 	old = a->run;
 	oldc = a->run_cfg;
 	a->run = run;
 	a->run_cfg = rc;
-	/* rebuild before the old config can go: rows borrow its names */
-	lw_datasets_rebuild(a);
+	/* views first, before the old config can go: the datasets rows
+	 * borrow its names */
+	lw_app_views_on_run(a);
 	if (old)
 		lw_run_free(old);
-	lw_cfgref_put(&a->poller, oldc);
-	lw_events_load(a);
-	if (a->screen == SCR_DETAIL)
-		lw_detail_refresh(a);
+	lw_cfgref_put(oldc);
+	lw_app_views_on_history(a);
 	a->dirty = true;
 }
 
@@ -314,9 +314,10 @@ static void drain_pipe(struct lw_app *a)
 
 static void poll_state(struct lw_app *a)
 {
-	struct lw_pstate s;
+	struct lw_tui_progress s;
 
-	lw_poller_state(&a->poller, &s);
+	memset(&s, 0, sizeof s);	/* padding too: compared whole */
+	a->src->progress(a->src->ud, &s);
 	if (memcmp(&s, &a->ps, sizeof s))
 		a->dirty = true;
 	a->ps = s;
@@ -395,21 +396,14 @@ static void free_app(struct lw_app *a, bool joined)
 	if (a->run)
 		lw_run_free(a->run);
 	if (joined) {
-		lw_cfgref_put(&a->poller, a->run_cfg);
-		lw_cfgref_put(&a->poller, a->cfg);
+		lw_cfgref_put(a->run_cfg);
+		lw_cfgref_put(a->cfg);
 		if (a->hist_w)
 			lw_history_close(a->hist_w);
 	}
 	if (a->hist)
 		lw_history_close(a->hist);
-	lw_hevents_free(a->ev, a->nev);
-	lw_hevents_free(a->chg, a->nchg);
-	free(a->series);
-	free(a->rows);
-	free(a->vis);
-	free(a->det_name);
-	if (a->filter_re)
-		pcre2_code_free(a->filter_re);
+	lw_app_views_free(a);
 	for (size_t i = 0; i < a->nthemes; i++)
 		free(a->themes[i]);
 	free(a->themes);
@@ -417,48 +411,18 @@ static void free_app(struct lw_app *a, bool joined)
 	free(a->hist_error);
 	free(a->cfg_path);
 	free(a->bindir);
-	if (joined) {
-		pthread_mutex_destroy(&a->poller.mu);
-		pthread_cond_destroy(&a->poller.cv);
-	}
 	close(a->wake[0]);
 	close(a->wake[1]);
 	free(a);
 }
 
-int lw_tui_main(const struct lw_tui_opts *o)
+/* Curses on the terminal, in the modes the loop needs; NULL when the
+ * terminal cannot be used (said on stderr). */
+static SCREEN *start_curses(struct lw_app *a)
 {
-	struct lw_app *a = lw_xcalloc(1, sizeof *a);
-	const char *nc = getenv("NO_COLOR"), *theme;
+	const char *nc = getenv("NO_COLOR");
 	SCREEN *scr;
-	bool joined;
 
-	/* Only the character type: numbers keep the C locale's '.'. */
-	setlocale(LC_CTYPE, "");
-	a->opts = o;
-	a->utf8 = !strcmp(nl_langinfo(CODESET), "UTF-8");
-	a->ascii = o->ascii || !a->utf8;
-	a->bindir = bin_dir();
-	a->f_source = a->f_layer = a->f_consumer = -1;
-	a->sort = LW_SORT_STATUS;
-	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-		fprintf(stderr, "lakewatch: the dashboard needs a terminal "
-			"(use `lakewatch check` in scripts)\n");
-		free(a->bindir);
-		free(a);
-		return 1;
-	}
-	if (pipe2(a->wake, O_NONBLOCK | O_CLOEXEC)) {
-		perror("lakewatch: pipe");
-		free(a->bindir);
-		free(a);
-		return 1;
-	}
-	if (lw_poller_start(&a->poller, a->wake[1], NULL, 300)) {
-		fprintf(stderr, "lakewatch: cannot start the poll thread\n");
-		free_app(a, false);
-		return 1;
-	}
 	/* Esc must answer at once; ESCDELAY is read by newterm. */
 	if (!getenv("ESCDELAY"))
 		setenv("ESCDELAY", "25", 1);
@@ -466,9 +430,7 @@ int lw_tui_main(const struct lw_tui_opts *o)
 	if (!scr) {
 		fprintf(stderr, "lakewatch: cannot use terminal type '%s'\n",
 			getenv("TERM") ? getenv("TERM") : "(unset)");
-		joined = lw_poller_stop(&a->poller);
-		free_app(a, joined);
-		return 1;
+		return NULL;
 	}
 	curses_on = 1;
 	atexit(restore_at_exit);
@@ -488,15 +450,24 @@ int lw_tui_main(const struct lw_tui_opts *o)
 		  | BUTTON5_PRESSED
 #endif
 		  , NULL);
-	a->color = !o->no_color && !(nc && *nc) && has_colors();
+	a->color = !a->opts->no_color && !(nc && *nc) && has_colors();
 	if (a->color) {
 		start_color();
 		use_default_colors();
 	}
 	a->W = COLS;
 	a->H = LINES;
-	a->themes = lw_theme_list(a->bindir, &a->nthemes);
+	return scr;
+}
 
+/* Themes, the config, the theme it names, history, and what the views
+ * show before the first run. */
+static void first_load(struct lw_app *a)
+{
+	const struct lw_tui_opts *o = a->opts;
+	const char *theme;
+
+	a->themes = lw_theme_list(a->bindir, &a->nthemes);
 	load_config(a, true);
 	theme = o->theme ? o->theme : a->cfg && a->cfg->cfg->theme ?
 		a->cfg->cfg->theme : "dark";
@@ -506,8 +477,49 @@ int lw_tui_main(const struct lw_tui_opts *o)
 		a->hist_error = lw_xstrdup("no config loaded yet");
 	if (o->history)
 		open_history(a);
-	lw_events_load(a);
+	lw_app_views_on_history(a);
 	a->dirty = true;
+}
+
+int lw_tui_main(const struct lw_tui_opts *o, const struct lw_tui_source *src)
+{
+	struct lw_app *a = lw_xcalloc(1, sizeof *a);
+	SCREEN *scr;
+	bool joined;
+
+	/* Only the character type: numbers keep the C locale's '.'. */
+	setlocale(LC_CTYPE, "");
+	a->opts = o;
+	a->src = src;
+	a->utf8 = !strcmp(nl_langinfo(CODESET), "UTF-8");
+	a->ascii = o->ascii || !a->utf8;
+	a->bindir = bin_dir();
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "lakewatch: the dashboard needs a terminal "
+			"(use `lakewatch check` in scripts)\n");
+		free(a->bindir);
+		free(a);
+		return 1;
+	}
+	if (pipe2(a->wake, O_NONBLOCK | O_CLOEXEC)) {
+		perror("lakewatch: pipe");
+		free(a->bindir);
+		free(a);
+		return 1;
+	}
+	lw_app_views_init(a);
+	if (src->start(src->ud, a->wake[1], NULL, 300)) {
+		fprintf(stderr, "lakewatch: cannot start the poll thread\n");
+		free_app(a, false);
+		return 1;
+	}
+	scr = start_curses(a);
+	if (!scr) {
+		joined = src->quit(src->ud);
+		free_app(a, joined);
+		return 1;
+	}
+	first_load(a);
 
 	loop(a);
 
@@ -518,7 +530,7 @@ int lw_tui_main(const struct lw_tui_opts *o)
 	endwin();
 	delscreen(scr);
 	sig_fd = -1;
-	joined = lw_poller_stop(&a->poller);
+	joined = src->quit(src->ud);
 	free_app(a, joined);
 	return 0;
 }

@@ -1,78 +1,32 @@
-/* app.h - the dashboard's private state, shared by the tui/ files only.
+/* app.h - the dashboard's shared state, for the tui/ files only.
  *
- * Threads: the UI thread owns everything here except struct lw_poller's
- * guarded fields (mutex), which the poll thread reads and writes. Configs
- * are reference-counted (struct lw_cfgref) because a run borrows its
- * datasets from the config it was polled with, and a reload may replace
- * the current config while a poll or a displayed run still uses the old.
+ * struct lw_app holds what every view shares; each view's own state lives
+ * in its file (view.h). Runs come from a struct lw_tui_source (tui.h), never
+ * from the engine: the dashboard includes run and history headers only.
+ *
+ * Threads: everything here belongs to the UI thread. Configs are
+ * reference-counted (struct lw_cfgref) because a run borrows its datasets
+ * from the config it was polled with, and a reload may replace the current
+ * config while a poll or a displayed run still uses the old.
  */
 #ifndef LAKEWATCH_TUI_APP_H
 #define LAKEWATCH_TUI_APP_H
 
 #include <stdbool.h>
 #include <stdint.h>
-#include <pthread.h>
-#include <signal.h>
 #include <curses.h>
+#include "lakewatch/cfgref.h"
 #include "lakewatch/config.h"
-#include "lakewatch/engine.h"
 #include "lakewatch/history.h"
+#include "lakewatch/run.h"
 #include "lakewatch/theme.h"
 #include "lakewatch/tui.h"
 #include "lakewatch/tui_layout.h"
+#include "view.h"
 
-struct lw_cfgref {
-	struct lw_config *cfg;	/* owned: freed with the last reference */
-	int refs;		/* guarded by the poller mutex */
-};
-
-struct lw_poller {
-	pthread_t th;
-	bool started;
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	int wake_fd;		/* write end of the UI's self-pipe */
-	/* guarded by mu: */
-	struct lw_history *hist;	/* the poll thread's handle, may be NULL */
-	struct lw_cfgref *cfg;	/* polled next; a reference */
-	int64_t interval;
-	bool paused, quit, now_req, running;
-	size_t done, total;
-	int64_t next_at, started_at;	/* time(NULL) seconds */
-	struct lw_run *result;		/* finished, not yet taken */
-	struct lw_cfgref *result_cfg;
-	volatile sig_atomic_t cancel;
-};
-
-void lw_cfgref_put(struct lw_poller *p, struct lw_cfgref *r);
-struct lw_cfgref *lw_cfgref_get(struct lw_poller *p, struct lw_cfgref *r);
-int lw_poller_start(struct lw_poller *p, int wake_fd,
-		    struct lw_history *hist, int64_t interval);
-/* false: the thread did not end in time (leave its data alone). */
-bool lw_poller_stop(struct lw_poller *p);
-/* Replace the config the next polls use, and poll at once. */
-void lw_poller_set_config(struct lw_poller *p, struct lw_cfgref *r);
-void lw_poller_now(struct lw_poller *p);
-void lw_poller_pause(struct lw_poller *p, bool paused);
-void lw_poller_set_interval(struct lw_poller *p, int64_t secs);
-/* Give the poll thread a history handle (used from the next poll on). */
-void lw_poller_set_history(struct lw_poller *p, struct lw_history *h);
-/* Hand over a finished run (NULL when none): the caller owns *run and the
- * reference *cfg. */
-bool lw_poller_take(struct lw_poller *p, struct lw_run **run,
-		    struct lw_cfgref **cfg);
-
-struct lw_pstate {		/* a copy of the poller state for drawing */
-	bool paused, running;
-	size_t done, total;
-	int64_t next_at;
-};
-void lw_poller_state(struct lw_poller *p, struct lw_pstate *s);
-
-enum lw_screen { SCR_OVERVIEW = 0, SCR_DATASETS, SCR_DETAIL, SCR_EVENTS,
-		 SCR_HELP, SCR_N };
-
-/* A clickable rectangle recorded while drawing. */
+/* A clickable rectangle recorded while drawing. HIT_TAB is the app's (a
+ * tab: a = view index); every other kind belongs to the view shown, whose
+ * click hook gets it. */
 struct lw_hit {
 	int y, x, h, w;
 	int kind;		/* HIT_* */
@@ -84,19 +38,18 @@ enum { HIT_TAB = 1, HIT_MATRIX, HIT_CONSUMER, HIT_CHANGE, HIT_ROW,
 
 struct lw_app {
 	const struct lw_tui_opts *opts;
+	const struct lw_tui_source *src;	/* borrowed; NULL: no polling */
 	char *bindir;		/* owned: where the binary lives, or NULL */
 	char *cfg_path;		/* owned, NULL until located */
 	struct lw_cfgref *cfg;	/* current config, NULL if never loaded */
 	char *cfg_errors;	/* owned: last load failure, NULL when fine */
-	bool cfg_reloaded;	/* a reload after the first load succeeded */
 
 	struct lw_run *run;	/* owned: the run on screen */
 	struct lw_cfgref *run_cfg;	/* its config */
 	struct lw_history *hist;	/* the UI's read-only handle */
 	struct lw_history *hist_w;	/* the poll thread's, closed here */
 	char *hist_error;	/* owned */
-	struct lw_poller poller;
-	struct lw_pstate ps;
+	struct lw_tui_progress ps;	/* the source's, as last drawn */
 	int wake[2];		/* self-pipe: poll thread and signals */
 
 	bool utf8, ascii, color;
@@ -108,42 +61,12 @@ struct lw_app {
 	char msg[256];		/* one-line notice in the footer */
 	bool msg_err;
 
-	enum lw_screen screen, back;
+	/* focus: the view shown and the one Esc returns to (indexes into
+	 * lw_views); vst[i] is view i's state (owned) */
+	size_t cur, back;
+	void **vst;
 	int W, H;
 	bool dirty, quit;
-
-	/* overview */
-	int ov_panel;		/* 0 matrix, 1 consumers, 2 changes */
-	int ov_row, ov_col, ov_cons, ov_chg;
-	struct lw_hevent *chg;	/* latest changes (owned) */
-	size_t nchg;
-
-	/* datasets */
-	struct lw_tui_row *rows;	/* one per dataset of the view config */
-	size_t nrows;
-	size_t *vis;		/* indexes into rows that pass the filters */
-	size_t nvis;
-	int sel, top;
-	enum lw_tui_sort sort;
-	bool sort_rev, problems;
-	char filter[256];
-	pcre2_code *filter_re;	/* owned */
-	char filter_err[160];
-	bool editing;
-	char filter_before[256];
-	int f_source, f_layer, f_consumer;	/* -1: no such filter */
-
-	/* detail */
-	char *det_name;		/* owned */
-	int det_top, det_lines, det_sec[6];
-	struct lw_hpoint *series;	/* owned */
-	size_t nseries;
-	int64_t series_run;	/* run id the series was read after */
-
-	/* events */
-	struct lw_hevent *ev;	/* owned */
-	size_t nev;
-	int ev_sel, ev_top;
 
 	struct lw_hit hits[LW_MAX_HITS];
 	int nhits;
@@ -153,6 +76,20 @@ struct lw_app {
 const struct lw_config *lw_app_cfg(const struct lw_app *a);
 const struct lw_ds_run *lw_app_dsrun(const struct lw_app *a, size_t ds);
 int64_t lw_app_now(void);
+
+/* views.c: the app side of the views */
+/* Make every view's state (vst); lw_app_views_free gives it back. */
+void lw_app_views_init(struct lw_app *a);
+void lw_app_views_free(struct lw_app *a);
+/* The view shown, and a view's state (borrowed). */
+const struct lw_view_ops *lw_app_view(const struct lw_app *a);
+void *lw_app_state(const struct lw_app *a, const struct lw_view_ops *v);
+bool lw_app_showing(const struct lw_app *a, const struct lw_view_ops *v);
+/* Show v; Esc then returns to the view shown until now. */
+void lw_app_show(struct lw_app *a, const struct lw_view_ops *v);
+/* Tell every view: new run or config / history may have news. */
+void lw_app_views_on_run(struct lw_app *a);
+void lw_app_views_on_history(struct lw_app *a);
 
 /* draw.c */
 void lw_draw_setup_colors(struct lw_app *a);
@@ -169,30 +106,8 @@ void lw_draw_hit(struct lw_app *a, int y, int x, int h, int w, int kind,
 		 int ia, int ib);
 int lw_status_role(enum lw_status s);
 const char *lw_arrow(const struct lw_app *a);
+/* frame.c: header, tabs, notices, the view, footer */
 void lw_draw_frame(struct lw_app *a);
-
-/* screens */
-void lw_overview_draw(struct lw_app *a, int y0, int h);
-bool lw_overview_key(struct lw_app *a, int ch);
-void lw_overview_click(struct lw_app *a, const struct lw_hit *h, bool dbl);
-void lw_datasets_rebuild(struct lw_app *a);
-void lw_datasets_refilter(struct lw_app *a);
-void lw_datasets_draw(struct lw_app *a, int y0, int h);
-bool lw_datasets_key(struct lw_app *a, int ch);
-void lw_datasets_click(struct lw_app *a, const struct lw_hit *h, bool dbl);
-void lw_datasets_clear_filters(struct lw_app *a);
-bool lw_filter_key(struct lw_app *a, int ch);
-void lw_detail_open(struct lw_app *a, const char *name);
-void lw_detail_refresh(struct lw_app *a);
-void lw_detail_draw(struct lw_app *a, int y0, int h);
-bool lw_detail_key(struct lw_app *a, int ch);
-void lw_events_load(struct lw_app *a);
-void lw_events_draw(struct lw_app *a, int y0, int h);
-bool lw_events_key(struct lw_app *a, int ch);
-void lw_events_click(struct lw_app *a, const struct lw_hit *h, bool dbl);
-void lw_help_draw(struct lw_app *a, int y0, int h);
-bool lw_help_key(struct lw_app *a, int ch);
-const char *lw_footer_keys(const struct lw_app *a);
 
 /* keys.c: keys every screen shares; list movement helper */
 void lw_keys_handle(struct lw_app *a, int ch);

@@ -23,29 +23,46 @@ static const struct lw_tui_col col_tmpl[C_N] = {
 	[C_FILES] = { "files", 5, 6, 5, true },
 };
 
-static char *sel_name(const struct lw_app *a);
-static void refilter(struct lw_app *a, char *keep);
+struct ds_state {
+	struct lw_tui_row *rows;	/* one per dataset of the view config */
+	size_t nrows;
+	size_t *vis;		/* indexes into rows that pass the filters */
+	size_t nvis;
+	int sel, top;
+	enum lw_tui_sort sort;
+	bool sort_rev, problems;
+	char filter[256];
+	pcre2_code *filter_re;	/* owned */
+	char filter_err[160];
+	bool editing;		/* typing the filter: every key is ours */
+	char filter_before[256];
+	int f_source, f_layer, f_consumer;	/* -1: no such filter */
+};
 
-void lw_datasets_clear_filters(struct lw_app *a)
+static char *sel_name(const struct ds_state *s);
+static void refilter(struct lw_app *a, struct ds_state *s, char *keep);
+
+static void clear_filters(struct ds_state *s)
 {
-	a->f_source = a->f_layer = a->f_consumer = -1;
+	s->f_source = s->f_layer = s->f_consumer = -1;
 }
 
 /* Rows for the view config, from the displayed run; keeps the selected
  * dataset selected. */
-void lw_datasets_rebuild(struct lw_app *a)
+static void rebuild(struct lw_app *a, void *st)
 {
+	struct ds_state *s = st;
 	const struct lw_config *cfg = lw_app_cfg(a);
 	int64_t now = lw_app_now();
 	size_t n = cfg ? cfg->ndatasets : 0;
-	char *keep = sel_name(a);	/* before the old rows go */
+	char *keep = sel_name(s);	/* before the old rows go */
 
-	free(a->rows);
-	a->rows = n ? lw_xcalloc(n, sizeof *a->rows) : NULL;
-	a->nrows = n;
+	free(s->rows);
+	s->rows = n ? lw_xcalloc(n, sizeof *s->rows) : NULL;
+	s->nrows = n;
 	for (size_t i = 0; i < n; i++) {
 		const struct lw_dataset *d = &cfg->datasets[i];
-		struct lw_tui_row *r = &a->rows[i];
+		struct lw_tui_row *r = &s->rows[i];
 
 		r->ds = i;
 		r->name = d->name;
@@ -54,24 +71,24 @@ void lw_datasets_rebuild(struct lw_app *a)
 		r->layer = (int)d->layer;
 		lw_tui_row_fill(r, lw_app_dsrun(a, i), now);
 	}
-	refilter(a, keep);
+	refilter(a, s, keep);
 }
 
-static bool row_passes(const struct lw_app *a, const struct lw_tui_row *r,
-		       pcre2_match_data *md)
+static bool row_passes(const struct lw_app *a, const struct ds_state *s,
+		       const struct lw_tui_row *r, pcre2_match_data *md)
 {
 	const struct lw_config *cfg = lw_app_cfg(a);
 	const struct lw_dataset *d = &cfg->datasets[r->ds];
 
-	if (a->problems && (!r->polled || r->status == LW_PASS))
+	if (s->problems && (!r->polled || r->status == LW_PASS))
 		return false;
-	if (a->f_source >= 0 && d->source != a->f_source)
+	if (s->f_source >= 0 && d->source != s->f_source)
 		return false;
-	if (a->f_layer >= 0 && (int)d->layer != a->f_layer)
+	if (s->f_layer >= 0 && (int)d->layer != s->f_layer)
 		return false;
-	if (a->f_consumer >= 0 && !lw_dataset_has_consumer(d, a->f_consumer))
+	if (s->f_consumer >= 0 && !lw_dataset_has_consumer(d, s->f_consumer))
 		return false;
-	if (a->filter_re && pcre2_match(a->filter_re, (PCRE2_SPTR)d->name,
+	if (s->filter_re && pcre2_match(s->filter_re, (PCRE2_SPTR)d->name,
 					PCRE2_ZERO_TERMINATED, 0, 0, md,
 					NULL) < 0)
 		return false;
@@ -79,39 +96,39 @@ static bool row_passes(const struct lw_app *a, const struct lw_tui_row *r,
 }
 
 /* The selected dataset's name (owned copy), to select it again. */
-static char *sel_name(const struct lw_app *a)
+static char *sel_name(const struct ds_state *s)
 {
-	if (a->sel >= 0 && (size_t)a->sel < a->nvis && a->vis &&
-	    a->vis[a->sel] < a->nrows)
-		return lw_xstrdup(a->rows[a->vis[a->sel]].name);
+	if (s->sel >= 0 && (size_t)s->sel < s->nvis && s->vis &&
+	    s->vis[s->sel] < s->nrows)
+		return lw_xstrdup(s->rows[s->vis[s->sel]].name);
 	return NULL;
 }
 
-void lw_datasets_refilter(struct lw_app *a)
+static void refilter_keep(struct lw_app *a, struct ds_state *s)
 {
-	refilter(a, sel_name(a));
+	refilter(a, s, sel_name(s));
 }
 
 /* Sort, then list the rows that pass every filter; frees keep. */
-static void refilter(struct lw_app *a, char *keep)
+static void refilter(struct lw_app *a, struct ds_state *s, char *keep)
 {
 	pcre2_match_data *md = NULL;
 
-	lw_tui_rows_sort(a->rows, a->nrows, a->sort, a->sort_rev);
-	free(a->vis);
-	a->vis = a->nrows ? lw_xcalloc(a->nrows, sizeof *a->vis) : NULL;
-	a->nvis = 0;
-	if (a->filter_re)
-		md = pcre2_match_data_create_from_pattern(a->filter_re, NULL);
-	for (size_t i = 0; i < a->nrows; i++)
-		if (row_passes(a, &a->rows[i], md))
-			a->vis[a->nvis++] = i;
+	lw_tui_rows_sort(s->rows, s->nrows, s->sort, s->sort_rev);
+	free(s->vis);
+	s->vis = s->nrows ? lw_xcalloc(s->nrows, sizeof *s->vis) : NULL;
+	s->nvis = 0;
+	if (s->filter_re)
+		md = pcre2_match_data_create_from_pattern(s->filter_re, NULL);
+	for (size_t i = 0; i < s->nrows; i++)
+		if (row_passes(a, s, &s->rows[i], md))
+			s->vis[s->nvis++] = i;
 	if (md)
 		pcre2_match_data_free(md);
-	a->sel = 0;
-	for (size_t i = 0; keep && i < a->nvis; i++)
-		if (!strcmp(a->rows[a->vis[i]].name, keep)) {
-			a->sel = (int)i;
+	s->sel = 0;
+	for (size_t i = 0; keep && i < s->nvis; i++)
+		if (!strcmp(s->rows[s->vis[i]].name, keep)) {
+			s->sel = (int)i;
 			break;
 		}
 	free(keep);
@@ -176,39 +193,40 @@ static int cell_role(const struct lw_tui_row *r, int c)
 	return LW_R_NORMAL;
 }
 
-static void draw_chips(struct lw_app *a, int y)
+static void draw_chips(struct lw_app *a, const struct ds_state *s, int y)
 {
 	const struct lw_config *cfg = lw_app_cfg(a);
 	char t[700];
 	int n = 0;
 
-	if (a->filter[0])
-		n += snprintf(t + n, sizeof t - n, "filter /%s/  ", a->filter);
-	if (a->f_source >= 0 && cfg && (size_t)a->f_source < cfg->nsources)
+	if (s->filter[0])
+		n += snprintf(t + n, sizeof t - n, "filter /%s/  ", s->filter);
+	if (s->f_source >= 0 && cfg && (size_t)s->f_source < cfg->nsources)
 		n += snprintf(t + n, sizeof t - n, "source: %s  ",
-			      cfg->sources[a->f_source].title);
-	if (a->f_layer >= 0)
+			      cfg->sources[s->f_source].title);
+	if (s->f_layer >= 0)
 		n += snprintf(t + n, sizeof t - n, "layer: %s  ",
-			      lw_layer_title(a->f_layer));
-	if (a->f_consumer >= 0 && cfg &&
-	    (size_t)a->f_consumer < cfg->nconsumers)
+			      lw_layer_title(s->f_layer));
+	if (s->f_consumer >= 0 && cfg &&
+	    (size_t)s->f_consumer < cfg->nconsumers)
 		n += snprintf(t + n, sizeof t - n, "consumer: %s  ",
-			      cfg->consumers[a->f_consumer].title);
-	if (a->problems)
+			      cfg->consumers[s->f_consumer].title);
+	if (s->problems)
 		n += snprintf(t + n, sizeof t - n, "problems only  ");
-	snprintf(t + n, sizeof t - n, "%zu of %zu datasets%s", a->nvis,
-		 a->nrows, n ? "  (c clears)" : "");
+	snprintf(t + n, sizeof t - n, "%zu of %zu datasets%s", s->nvis,
+		 s->nrows, n ? "  (c clears)" : "");
 	lw_draw_text(a, y, 0, a->W, LW_R_ACCENT, t);
 }
 
-void lw_datasets_draw(struct lw_app *a, int y0, int h)
+static void ds_draw(struct lw_app *a, void *st, int y0, int h)
 {
+	struct ds_state *s = st;
 	struct lw_tui_col col[C_N];
 	int vis;
 
 	memcpy(col, col_tmpl, sizeof col);
 	lw_tui_columns(col, C_N, a->W - 1, C_NAME);
-	draw_chips(a, y0);
+	draw_chips(a, s, y0);
 	/* header with the sort mark */
 	lw_draw_fill(a, y0 + 1, 0, a->W, LW_R_TITLE);
 	for (int c = 0; c < C_N; c++) {
@@ -216,31 +234,31 @@ void lw_datasets_draw(struct lw_app *a, int y0, int h)
 
 		if (!col[c].w)
 			continue;
-		snprintf(t, sizeof t, "%s%s", col[c].title, (int)a->sort == c ?
-			 (a->sort_rev ? (a->ascii ? "^" : "\xe2\x96\xb2") :
+		snprintf(t, sizeof t, "%s%s", col[c].title, (int)s->sort == c ?
+			 (s->sort_rev ? (a->ascii ? "^" : "\xe2\x96\xb2") :
 			  (a->ascii ? "v" : "\xe2\x96\xbc")) : "");
 		lw_draw_str(a, y0 + 1, col[c].x + (col[c].right ? col[c].w -
 			    lw_tui_width(t, a->ascii) : 0), col[c].w,
-			    (int)a->sort == c ? LW_R_ACCENT : LW_R_TITLE, t);
+			    (int)s->sort == c ? LW_R_ACCENT : LW_R_TITLE, t);
 		lw_draw_hit(a, y0 + 1, col[c].x, 1, col[c].w, HIT_HEADER, c,
 			    0);
 	}
 	vis = h - 2;
 	if (vis < 1)
 		return;
-	if (!a->nvis) {
+	if (!s->nvis) {
 		lw_draw_str(a, y0 + 2, 1, a->W - 2, LW_R_DIM,
-			    a->nrows ? "no dataset matches the filters" :
+			    s->nrows ? "no dataset matches the filters" :
 			    "no datasets");
 		return;
 	}
-	if (a->sel >= (int)a->nvis)
-		a->sel = (int)a->nvis - 1;
-	a->top = lw_tui_scroll(a->sel, a->top, vis, (int)a->nvis);
-	for (int i = 0; i < vis && a->top + i < (int)a->nvis; i++) {
-		int k = a->top + i, y = y0 + 2 + i;
-		const struct lw_tui_row *r = &a->rows[a->vis[k]];
-		bool sel = k == a->sel;
+	if (s->sel >= (int)s->nvis)
+		s->sel = (int)s->nvis - 1;
+	s->top = lw_tui_scroll(s->sel, s->top, vis, (int)s->nvis);
+	for (int i = 0; i < vis && s->top + i < (int)s->nvis; i++) {
+		int k = s->top + i, y = y0 + 2 + i;
+		const struct lw_tui_row *r = &s->rows[s->vis[k]];
+		bool sel = k == s->sel;
 
 		if (sel)
 			lw_draw_fill(a, y, 0, a->W, LW_R_SELECTION);
@@ -264,75 +282,81 @@ void lw_datasets_draw(struct lw_app *a, int y0, int h)
 	}
 }
 
-static void set_sort(struct lw_app *a, int c)
+static void set_sort(struct lw_app *a, struct ds_state *s, int c)
 {
-	if ((int)a->sort == c)
-		a->sort_rev = !a->sort_rev;
+	if ((int)s->sort == c)
+		s->sort_rev = !s->sort_rev;
 	else {
-		a->sort = (enum lw_tui_sort)c;
-		a->sort_rev = false;
+		s->sort = (enum lw_tui_sort)c;
+		s->sort_rev = false;
 	}
-	lw_datasets_refilter(a);
+	refilter_keep(a, s);
 }
 
-static void open_sel(struct lw_app *a)
+static void open_sel(struct lw_app *a, const struct ds_state *s)
 {
-	if (a->nvis && a->sel >= 0 && a->sel < (int)a->nvis)
-		lw_detail_open(a, a->rows[a->vis[a->sel]].name);
+	if (s->nvis && s->sel >= 0 && s->sel < (int)s->nvis)
+		lw_detail_open(a, s->rows[s->vis[s->sel]].name);
 }
 
-bool lw_datasets_key(struct lw_app *a, int ch)
+static bool filter_key(struct lw_app *a, struct ds_state *s, int ch);
+
+static bool ds_key(struct lw_app *a, void *st, int ch)
 {
+	struct ds_state *s = st;
+
+	if (s->editing)
+		return filter_key(a, s, ch);
 	switch (ch) {
 	case '\n': case '\r': case KEY_ENTER:
-		open_sel(a);
+		open_sel(a, s);
 		return true;
 	case '/':
-		a->editing = true;
-		snprintf(a->filter_before, sizeof a->filter_before, "%s",
-			 a->filter);
+		s->editing = true;
+		snprintf(s->filter_before, sizeof s->filter_before, "%s",
+			 s->filter);
 		return true;
 	case 'x':
-		a->problems = !a->problems;
-		lw_datasets_refilter(a);
+		s->problems = !s->problems;
+		refilter_keep(a, s);
 		return true;
 	case 's':
-		a->sort = (enum lw_tui_sort)((a->sort + 1) % LW_SORT_N);
-		a->sort_rev = false;
-		lw_datasets_refilter(a);
+		s->sort = (enum lw_tui_sort)((s->sort + 1) % LW_SORT_N);
+		s->sort_rev = false;
+		refilter_keep(a, s);
 		return true;
 	case 'S':
-		a->sort_rev = !a->sort_rev;
-		lw_datasets_refilter(a);
+		s->sort_rev = !s->sort_rev;
+		refilter_keep(a, s);
 		return true;
 	case 'c':
-		lw_datasets_clear_filters(a);
-		a->filter[0] = 0;
-		if (a->filter_re)
-			pcre2_code_free(a->filter_re);
-		a->filter_re = NULL;
-		a->problems = false;
-		lw_datasets_refilter(a);
+		clear_filters(s);
+		s->filter[0] = 0;
+		if (s->filter_re)
+			pcre2_code_free(s->filter_re);
+		s->filter_re = NULL;
+		s->problems = false;
+		refilter_keep(a, s);
 		return true;
 	}
 	if (ch >= KEY_F(1) && ch < KEY_F(1) + C_N) {
-		set_sort(a, ch - KEY_F(1));
+		set_sort(a, s, ch - KEY_F(1));
 		return true;
 	}
-	return lw_keys_move(ch, &a->sel, (int)a->nvis, a->H - 6);
+	return lw_keys_move(ch, &s->sel, (int)s->nvis, a->H - 6);
 }
 
 /* Compile the filter as typed; a pattern that does not compile keeps the
  * last good one and says why. */
-static void filter_changed(struct lw_app *a)
+static void filter_changed(struct lw_app *a, struct ds_state *s)
 {
 	int ec;
 	PCRE2_SIZE off;
 	pcre2_code *re = NULL;
 
-	a->filter_err[0] = 0;
-	if (a->filter[0]) {
-		re = pcre2_compile((PCRE2_SPTR)a->filter,
+	s->filter_err[0] = 0;
+	if (s->filter[0]) {
+		re = pcre2_compile((PCRE2_SPTR)s->filter,
 				   PCRE2_ZERO_TERMINATED, PCRE2_CASELESS |
 				   PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &ec,
 				   &off, NULL);
@@ -340,72 +364,166 @@ static void filter_changed(struct lw_app *a)
 			char m[120];
 
 			pcre2_get_error_message(ec, (PCRE2_UCHAR *)m, sizeof m);
-			snprintf(a->filter_err, sizeof a->filter_err,
+			snprintf(s->filter_err, sizeof s->filter_err,
 				 "at %zu: %s", (size_t)off, m);
 			return;
 		}
 	}
-	if (a->filter_re)
-		pcre2_code_free(a->filter_re);
-	a->filter_re = re;
-	lw_datasets_refilter(a);
+	if (s->filter_re)
+		pcre2_code_free(s->filter_re);
+	s->filter_re = re;
+	refilter_keep(a, s);
 }
 
-bool lw_filter_key(struct lw_app *a, int ch)
+static bool filter_key(struct lw_app *a, struct ds_state *s, int ch)
 {
-	size_t n = strlen(a->filter);
+	size_t n = strlen(s->filter);
 
 	switch (ch) {
 	case KEY_ESC:
-		a->editing = false;
-		a->filter[0] = 0;
-		filter_changed(a);
+		s->editing = false;
+		s->filter[0] = 0;
+		filter_changed(a, s);
 		return true;
 	case '\n': case '\r': case KEY_ENTER:
-		a->editing = false;
-		if (a->filter_err[0]) {
-			snprintf(a->filter, sizeof a->filter, "%s",
-				 a->filter_before);
-			filter_changed(a);
+		s->editing = false;
+		if (s->filter_err[0]) {
+			snprintf(s->filter, sizeof s->filter, "%s",
+				 s->filter_before);
+			filter_changed(a, s);
 		}
 		return true;
 	case KEY_BACKSPACE: case 127: case CTRL('h'):
 		if (!n) {
-			a->editing = false;
+			s->editing = false;
 			return true;
 		}
 		/* drop a whole UTF-8 character */
-		while (n > 0 && ((unsigned char)a->filter[n - 1] & 0xc0) ==
+		while (n > 0 && ((unsigned char)s->filter[n - 1] & 0xc0) ==
 		       0x80)
 			n--;
 		if (n > 0)
 			n--;
-		a->filter[n] = 0;
-		filter_changed(a);
+		s->filter[n] = 0;
+		filter_changed(a, s);
 		return true;
 	case CTRL('u'):
-		a->filter[0] = 0;
-		filter_changed(a);
+		s->filter[0] = 0;
+		filter_changed(a, s);
 		return true;
 	}
-	if (ch >= 0x20 && ch < 0x100 && ch != 0x7f && n + 1 < sizeof a->filter) {
-		a->filter[n] = (char)ch;
-		a->filter[n + 1] = 0;
-		filter_changed(a);
+	if (ch >= 0x20 && ch < 0x100 && ch != 0x7f && n + 1 < sizeof s->filter) {
+		s->filter[n] = (char)ch;
+		s->filter[n + 1] = 0;
+		filter_changed(a, s);
 		return true;
 	}
 	return true;	/* everything else is swallowed while typing */
 }
 
-void lw_datasets_click(struct lw_app *a, const struct lw_hit *h, bool dbl)
+static void ds_click(struct lw_app *a, void *st, const struct lw_hit *h,
+		     bool dbl)
 {
-	if (h->kind == HIT_HEADER) {
-		set_sort(a, h->a);
-	} else if (h->kind == HIT_ROW) {
-		bool was = a->sel == h->a;
+	struct ds_state *s = st;
 
-		a->sel = h->a;
+	if (h->kind == HIT_HEADER) {
+		set_sort(a, s, h->a);
+	} else if (h->kind == HIT_ROW) {
+		bool was = s->sel == h->a;
+
+		s->sel = h->a;
 		if (dbl || was)
-			open_sel(a);
+			open_sel(a, s);
 	}
 }
+
+/* Typing a filter: the filter line replaces the footer. */
+static bool ds_footer(struct lw_app *a, void *st, int y)
+{
+	const struct ds_state *s = st;
+	char t[400];
+	int x;
+
+	if (!s->editing)
+		return false;
+	snprintf(t, sizeof t, "/%s", s->filter);
+	x = lw_draw_str(a, y, 0, a->W - 1, LW_R_FOOTER, t);
+	if (s->filter_err[0])
+		lw_draw_str(a, y, x + 2, a->W - x - 2, LW_R_ERROR,
+			    s->filter_err);
+	else
+		lw_draw_str(a, y, x + 2, a->W - x - 2, LW_R_FOOTER,
+			    "(Enter keep, Esc clear)");
+	move(y, x);	/* the cursor shows where typing goes */
+	return true;
+}
+
+static bool ds_captures(const struct lw_app *a, const void *st)
+{
+	(void)a;
+	return ((const struct ds_state *)st)->editing;
+}
+
+/* Borrowed from the rows (valid until the next rebuild), or NULL. */
+static const char *ds_selected(const struct lw_app *a, const void *st)
+{
+	const struct ds_state *s = st;
+
+	(void)a;
+	if (s->sel >= 0 && (size_t)s->sel < s->nvis && s->vis &&
+	    s->vis[s->sel] < s->nrows)
+		return s->rows[s->vis[s->sel]].name;
+	return NULL;
+}
+
+void lw_datasets_show(struct lw_app *a, int source, int layer, int consumer)
+{
+	struct ds_state *s = lw_app_state(a, &lw_view_datasets);
+
+	clear_filters(s);
+	s->f_source = source;
+	s->f_layer = layer;
+	s->f_consumer = consumer;
+	lw_app_show(a, &lw_view_datasets);
+	refilter_keep(a, s);
+}
+
+/* The caller (the app) owns the state; ds_free gives it back. */
+static void *ds_init(struct lw_app *a)
+{
+	struct ds_state *s = lw_xcalloc(1, sizeof *s);
+
+	(void)a;
+	clear_filters(s);
+	s->sort = LW_SORT_STATUS;
+	return s;
+}
+
+static void ds_free(void *st)
+{
+	struct ds_state *s = st;
+
+	if (!s)
+		return;
+	free(s->rows);
+	free(s->vis);
+	if (s->filter_re)
+		pcre2_code_free(s->filter_re);
+	free(s);
+}
+
+const struct lw_view_ops lw_view_datasets = {
+	.name = "Datasets",
+	.key = '2',
+	.footer = " / filter  x problems  s/S sort  c clear  Enter open  "
+		  "Esc back  r poll  ? help  q quit",
+	.init = ds_init,
+	.free = ds_free,
+	.draw = ds_draw,
+	.handle_key = ds_key,
+	.click = ds_click,
+	.on_run = rebuild,
+	.selected = ds_selected,
+	.captures = ds_captures,
+	.draw_footer = ds_footer,
+};

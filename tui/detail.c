@@ -13,8 +13,17 @@
 
 #define NSEC 6
 
+struct det_state {
+	char *name;		/* owned: the dataset shown, NULL: none yet */
+	int top, lines;		/* first line shown, lines in the document */
+	int sec[NSEC];		/* first line of each section */
+	struct lw_hpoint *series;	/* owned: its history */
+	size_t nseries;
+};
+
 struct doc {
 	struct lw_app *a;
+	struct det_state *s;
 	int y0, h, top, n;	/* n: lines so far */
 	int nsec;
 };
@@ -52,7 +61,7 @@ static void section(struct doc *d, const char *title)
 	if (d->n)
 		line(d);	/* blank line between sections */
 	if (d->nsec < NSEC)
-		d->a->det_sec[d->nsec++] = d->n;
+		d->s->sec[d->nsec++] = d->n;
 	y = line(d);
 	if (y >= 0)
 		lw_draw_text(d->a, y, 0, d->a->W, LW_R_TITLE, title);
@@ -265,6 +274,7 @@ static void draw_schema(struct doc *d, const struct lw_ds_run *dr)
 static void draw_history(struct doc *d)
 {
 	struct lw_app *a = d->a;
+	const struct det_state *s = d->s;
 	int64_t *rows, *age;
 	char sp[1024], b1[32], b2[32];
 	int w = a->W - 22;
@@ -274,32 +284,32 @@ static void draw_history(struct doc *d)
 		text(d, LW_R_DIM, "  no history file open");
 		return;
 	}
-	if (!a->nseries) {
+	if (!s->nseries) {
 		text(d, LW_R_DIM, "  nothing recorded yet");
 		return;
 	}
-	rows = lw_xcalloc(a->nseries, sizeof *rows);
-	age = lw_xcalloc(a->nseries, sizeof *age);
-	for (size_t i = 0; i < a->nseries; i++) {
-		rows[i] = a->series[i].rows;
-		age[i] = a->series[i].age;
+	rows = lw_xcalloc(s->nseries, sizeof *rows);
+	age = lw_xcalloc(s->nseries, sizeof *age);
+	for (size_t i = 0; i < s->nseries; i++) {
+		rows[i] = s->series[i].rows;
+		age[i] = s->series[i].age;
 	}
 	if (w > 200)
 		w = 200;
-	lw_tui_spark(sp, sizeof sp, rows, a->nseries, w, a->ascii);
+	lw_tui_spark(sp, sizeof sp, rows, s->nseries, w, a->ascii);
 	text(d, LW_R_SPARK, "  rows %-8s %s",
-	     rows[a->nseries - 1] < 0 ? "-" :
-	     lw_count_fmt(rows[a->nseries - 1], b1, sizeof b1), sp);
-	lw_tui_spark(sp, sizeof sp, age, a->nseries, w, a->ascii);
+	     rows[s->nseries - 1] < 0 ? "-" :
+	     lw_count_fmt(rows[s->nseries - 1], b1, sizeof b1), sp);
+	lw_tui_spark(sp, sizeof sp, age, s->nseries, w, a->ascii);
 	text(d, LW_R_SPARK, "  age  %-8s %s",
-	     age[a->nseries - 1] < 0 ? "-" :
-	     lw_duration_fmt(age[a->nseries - 1], b2, sizeof b2), sp);
+	     age[s->nseries - 1] < 0 ? "-" :
+	     lw_duration_fmt(age[s->nseries - 1], b2, sizeof b2), sp);
 	free(rows);
 	free(age);
 
 	section(d, "Recent runs");
-	for (size_t k = 0; k < 10 && k < a->nseries; k++) {
-		const struct lw_hpoint *p = &a->series[a->nseries - 1 - k];
+	for (size_t k = 0; k < 10 && k < s->nseries; k++) {
+		const struct lw_hpoint *p = &s->series[s->nseries - 1 - k];
 
 		text(d, lw_status_role(p->status), "  %s  %s %-5s  rows %-8s "
 		     "age %s", when(p->at, b1, sizeof b1, true),
@@ -311,63 +321,47 @@ static void draw_history(struct doc *d)
 }
 
 /* Read the dataset's series again (after a run, or when opened). */
-void lw_detail_refresh(struct lw_app *a)
+static void read_series(struct lw_app *a, struct det_state *s)
 {
 	struct lw_err err = { 0 };
 
-	free(a->series);
-	a->series = NULL;
-	a->nseries = 0;
-	if (!a->hist || !a->det_name)
+	free(s->series);
+	s->series = NULL;
+	s->nseries = 0;
+	if (!a->hist || !s->name)
 		return;
-	if (lw_history_series(a->hist, a->det_name, 120, &a->series,
-			      &a->nseries, &err) != LW_OK) {
+	if (lw_history_series(a->hist, s->name, 120, &s->series,
+			      &s->nseries, &err) != LW_OK) {
 		lw_app_set_msg(a, true, "history: %s", err.msg);
-		a->series = NULL;
-		a->nseries = 0;
+		s->series = NULL;
+		s->nseries = 0;
 	}
 }
 
 void lw_detail_open(struct lw_app *a, const char *name)
 {
+	struct det_state *s = lw_app_state(a, &lw_view_detail);
+
 	if (!name)
 		return;
-	if (!a->det_name || strcmp(a->det_name, name)) {
+	if (!s->name || strcmp(s->name, name)) {
 		char *n = lw_xstrdup(name);
 
-		free(a->det_name);
-		a->det_name = n;
-		a->det_top = 0;
+		free(s->name);
+		s->name = n;
+		s->top = 0;
 	}
-	lw_detail_refresh(a);
-	if (a->screen != SCR_DETAIL)
-		a->back = a->screen;
-	a->screen = SCR_DETAIL;
+	read_series(a, s);
+	lw_app_show(a, &lw_view_detail);
 }
 
-void lw_detail_draw(struct lw_app *a, int y0, int h)
+/* The header line: status, name, source / layer, path, description. */
+static void draw_title(struct lw_app *a, const struct lw_config *cfg,
+		       const struct lw_dataset *ds, const struct lw_ds_run *dr,
+		       int y)
 {
-	const struct lw_config *cfg = lw_app_cfg(a);
-	const struct lw_dataset *ds = NULL;
-	const struct lw_ds_run *dr = NULL;
-	struct doc d = { a, y0 + 1, h - 1, a->det_top, 0, 0 };
 	char t[600];
 
-	if (!a->det_name) {
-		lw_draw_str(a, y0 + 1, 1, a->W - 2, LW_R_DIM,
-			    "no dataset selected: pick one on the Datasets "
-			    "screen (2) and press Enter");
-		return;
-	}
-	if (cfg)
-		ds = lw_config_dataset(cfg, a->det_name);
-	if (ds)
-		dr = lw_app_dsrun(a, (size_t)(ds - cfg->datasets));
-	if (!ds) {
-		snprintf(t, sizeof t, "%s is not in the config", a->det_name);
-		lw_draw_text(a, y0, 0, a->W, LW_R_WARN, t);
-		return;
-	}
 	snprintf(t, sizeof t, " %s %s  %s  %s / %s  %s%s%s", dr ?
 		 lw_tui_glyph(dr->status, a->ascii) : "-", dr ?
 		 lw_status_name(dr->status) : "pending", ds->name,
@@ -376,9 +370,36 @@ void lw_detail_draw(struct lw_app *a, int y0, int h)
 		 lw_layer_title(ds->layer), ds->path ? ds->path : "",
 		 ds->description ? "  " : "",
 		 ds->description ? ds->description : "");
-	lw_draw_text(a, y0, 0, a->W, dr ? lw_status_role(dr->status) :
+	lw_draw_text(a, y, 0, a->W, dr ? lw_status_role(dr->status) :
 		     LW_R_DIM, t);
-	memset(a->det_sec, 0, sizeof a->det_sec);
+}
+
+static void det_draw(struct lw_app *a, void *st, int y0, int h)
+{
+	struct det_state *s = st;
+	const struct lw_config *cfg = lw_app_cfg(a);
+	const struct lw_dataset *ds = NULL;
+	const struct lw_ds_run *dr = NULL;
+	struct doc d = { a, s, y0 + 1, h - 1, s->top, 0, 0 };
+	char t[600];
+
+	if (!s->name) {
+		lw_draw_str(a, y0 + 1, 1, a->W - 2, LW_R_DIM,
+			    "no dataset selected: pick one on the Datasets "
+			    "screen (2) and press Enter");
+		return;
+	}
+	if (cfg)
+		ds = lw_config_dataset(cfg, s->name);
+	if (ds)
+		dr = lw_app_dsrun(a, (size_t)(ds - cfg->datasets));
+	if (!ds) {
+		snprintf(t, sizeof t, "%s is not in the config", s->name);
+		lw_draw_text(a, y0, 0, a->W, LW_R_WARN, t);
+		return;
+	}
+	draw_title(a, cfg, ds, dr, y0);
+	memset(s->sec, 0, sizeof s->sec);
 	if (dr) {
 		draw_checks(&d, dr);
 		draw_obs(&d, dr);
@@ -388,48 +409,103 @@ void lw_detail_draw(struct lw_app *a, int y0, int h)
 		text(&d, LW_R_DIM, "not polled yet");
 	}
 	draw_history(&d);
-	a->det_lines = d.n;
-	if (a->det_top > 0 && a->det_top > d.n - d.h) {
+	s->lines = d.n;
+	if (s->top > 0 && s->top > d.n - d.h) {
 		/* content shrank (resize, new run): scroll back in */
-		a->det_top = d.n - d.h > 0 ? d.n - d.h : 0;
+		s->top = d.n - d.h > 0 ? d.n - d.h : 0;
 		a->dirty = true;
 	}
 }
 
-bool lw_detail_key(struct lw_app *a, int ch)
+static bool det_key(struct lw_app *a, void *st, int ch)
 {
-	int page = a->H - 6, max = a->det_lines - page;
+	struct det_state *s = st;
+	int page = a->H - 6, max = s->lines - page;
 
 	if (max < 0)
 		max = 0;
 	switch (ch) {
 	case '\t':
 		for (int i = 0; i < NSEC; i++)
-			if (a->det_sec[i] > a->det_top) {
-				a->det_top = a->det_sec[i] > max ? max :
-					     a->det_sec[i];
+			if (s->sec[i] > s->top) {
+				s->top = s->sec[i] > max ? max :
+					     s->sec[i];
 				return true;
 			}
-		a->det_top = 0;
+		s->top = 0;
 		return true;
 	case KEY_UP: case 'k':
-		if (a->det_top > 0) a->det_top--;
+		if (s->top > 0) s->top--;
 		return true;
 	case KEY_DOWN: case 'j':
-		if (a->det_top < max) a->det_top++;
+		if (s->top < max) s->top++;
 		return true;
 	case KEY_PPAGE: case CTRL('b'):
-		a->det_top = a->det_top > page ? a->det_top - page : 0;
+		s->top = s->top > page ? s->top - page : 0;
 		return true;
 	case KEY_NPAGE: case CTRL('f'): case ' ':
-		a->det_top = a->det_top + page < max ? a->det_top + page : max;
+		s->top = s->top + page < max ? s->top + page : max;
 		return true;
 	case KEY_HOME: case 'g':
-		a->det_top = 0;
+		s->top = 0;
 		return true;
 	case KEY_END: case 'G':
-		a->det_top = max;
+		s->top = max;
 		return true;
 	}
 	return false;
 }
+
+/* Shown by its key or tab: the dataset selected in the view shown until
+ * now (the datasets table), else the one shown last, else none. */
+static void det_enter(struct lw_app *a, void *st)
+{
+	const struct det_state *s = st;
+	const struct lw_view_ops *from = lw_app_view(a);
+	const char *name = NULL;
+
+	if (from->selected)
+		name = from->selected(a, a->vst[a->cur]);
+	if (!name)
+		name = s->name;
+	if (name)
+		lw_detail_open(a, name);
+}
+
+static void det_on_history(struct lw_app *a, void *st)
+{
+	if (lw_app_showing(a, &lw_view_detail))
+		read_series(a, st);
+}
+
+/* The caller (the app) owns the state; det_free gives it back. */
+static void *det_init(struct lw_app *a)
+{
+	(void)a;
+	return lw_xcalloc(1, sizeof(struct det_state));
+}
+
+static void det_free(void *st)
+{
+	struct det_state *s = st;
+
+	if (!s)
+		return;
+	free(s->name);
+	free(s->series);
+	free(s);
+}
+
+const struct lw_view_ops lw_view_detail = {
+	.name = "Detail",
+	.key = '3',
+	.flags = LW_VIEW_RETURNS,
+	.footer = " arrows scroll  Tab section  Esc back  r poll  "
+		  "? help  q quit",
+	.init = det_init,
+	.free = det_free,
+	.draw = det_draw,
+	.handle_key = det_key,
+	.enter = det_enter,
+	.on_history = det_on_history,
+};

@@ -4,57 +4,56 @@
 #include <stdlib.h>
 #include <time.h>
 #include "app.h"
+#include "lakewatch/util.h"
 
 #define MAX_EVENTS 1000
 
-/* Reload the timeline and the overview's latest changes. */
-void lw_events_load(struct lw_app *a)
+struct ev_state {
+	struct lw_hevent *ev;	/* owned, newest first */
+	size_t nev;
+	int sel, top;
+};
+
+/* Reload the timeline (at start, after each run, and when shown). */
+static void ev_load(struct lw_app *a, void *st)
 {
+	struct ev_state *s = st;
 	struct lw_err err = { 0 };
 
-	lw_hevents_free(a->ev, a->nev);
-	a->ev = NULL;
-	a->nev = 0;
-	lw_hevents_free(a->chg, a->nchg);
-	a->chg = NULL;
-	a->nchg = 0;
+	lw_hevents_free(s->ev, s->nev);
+	s->ev = NULL;
+	s->nev = 0;
 	if (!a->hist)
 		return;
-	if (lw_history_events(a->hist, NULL, MAX_EVENTS, &a->ev, &a->nev,
+	if (lw_history_events(a->hist, NULL, MAX_EVENTS, &s->ev, &s->nev,
 			      &err) != LW_OK) {
 		lw_app_set_msg(a, true, "history: %s", err.msg);
-		a->ev = NULL;
-		a->nev = 0;
+		s->ev = NULL;
+		s->nev = 0;
 	}
-	if (lw_history_events(a->hist, NULL, 50, &a->chg, &a->nchg,
-			      &err) != LW_OK) {
-		a->chg = NULL;
-		a->nchg = 0;
-	}
-	if (a->ev_sel >= (int)a->nev)
-		a->ev_sel = a->nev ? (int)a->nev - 1 : 0;
-	if (a->ov_chg >= (int)a->nchg)
-		a->ov_chg = a->nchg ? (int)a->nchg - 1 : 0;
+	if (s->sel >= (int)s->nev)
+		s->sel = s->nev ? (int)s->nev - 1 : 0;
 }
 
-void lw_events_draw(struct lw_app *a, int y0, int h)
+static void ev_draw(struct lw_app *a, void *st, int y0, int h)
 {
+	struct ev_state *s = st;
 	int vis = h - 1;
 
 	lw_draw_text(a, y0, 0, a->W, LW_R_TITLE,
 		     " when                 dataset                        "
 		     "change            why");
-	if (!a->nev) {
+	if (!s->nev) {
 		lw_draw_str(a, y0 + 1, 1, a->W - 2, LW_R_DIM, a->hist ?
 			    "no status changes recorded yet" :
 			    "no history: the timeline is not available");
 		return;
 	}
-	a->ev_top = lw_tui_scroll(a->ev_sel, a->ev_top, vis, (int)a->nev);
-	for (int i = 0; i < vis && a->ev_top + i < (int)a->nev; i++) {
-		int k = a->ev_top + i, y = y0 + 1 + i, x = 1, role;
-		const struct lw_hevent *e = &a->ev[k];
-		bool sel = k == a->ev_sel;
+	s->top = lw_tui_scroll(s->sel, s->top, vis, (int)s->nev);
+	for (int i = 0; i < vis && s->top + i < (int)s->nev; i++) {
+		int k = s->top + i, y = y0 + 1 + i, x = 1, role;
+		const struct lw_hevent *e = &s->ev[k];
+		bool sel = k == s->sel;
 		time_t tt = (time_t)e->at;
 		struct tm lt;
 		char ts[32], b[600];
@@ -82,21 +81,56 @@ void lw_events_draw(struct lw_app *a, int y0, int h)
 	}
 }
 
-bool lw_events_key(struct lw_app *a, int ch)
+static bool ev_key(struct lw_app *a, void *st, int ch)
 {
+	struct ev_state *s = st;
+
 	if (ch == '\n' || ch == '\r' || ch == KEY_ENTER) {
-		if (a->nev)
-			lw_detail_open(a, a->ev[a->ev_sel].dataset);
+		if (s->nev)
+			lw_detail_open(a, s->ev[s->sel].dataset);
 		return true;
 	}
-	return lw_keys_move(ch, &a->ev_sel, (int)a->nev, a->H - 5);
+	return lw_keys_move(ch, &s->sel, (int)s->nev, a->H - 5);
 }
 
-void lw_events_click(struct lw_app *a, const struct lw_hit *h, bool dbl)
+static void ev_click(struct lw_app *a, void *st, const struct lw_hit *h,
+		     bool dbl)
 {
-	bool was = a->ev_sel == h->a;
+	struct ev_state *s = st;
+	bool was = s->sel == h->a;
 
-	a->ev_sel = h->a;
-	if ((dbl || was) && h->a < (int)a->nev)
-		lw_detail_open(a, a->ev[h->a].dataset);
+	s->sel = h->a;
+	if ((dbl || was) && h->a < (int)s->nev)
+		lw_detail_open(a, s->ev[h->a].dataset);
 }
+
+/* The caller (the app) owns the state; ev_free gives it back. */
+static void *ev_init(struct lw_app *a)
+{
+	(void)a;
+	return lw_xcalloc(1, sizeof(struct ev_state));
+}
+
+static void ev_free(void *st)
+{
+	struct ev_state *s = st;
+
+	if (!s)
+		return;
+	lw_hevents_free(s->ev, s->nev);
+	free(s);
+}
+
+const struct lw_view_ops lw_view_events = {
+	.name = "Events",
+	.key = '4',
+	.footer = " arrows move  Enter open  Esc back  r poll  ? help  "
+		  "q quit",
+	.init = ev_init,
+	.free = ev_free,
+	.draw = ev_draw,
+	.handle_key = ev_key,
+	.click = ev_click,
+	.enter = ev_load,
+	.on_history = ev_load,
+};

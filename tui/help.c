@@ -1,4 +1,4 @@
-/* help.c - the help screen (?) and the footer's per-screen key hints. */
+/* help.c - the help view (?): every key. */
 #include <stdio.h>
 #include "app.h"
 
@@ -34,10 +34,11 @@ static const char *const help[][2] = {
 				  "alone; ERROR = could not observe" },
 };
 
-void lw_help_draw(struct lw_app *a, int y0, int h)
+static void help_draw(struct lw_app *a, void *st, int y0, int h)
 {
 	int n = (int)(sizeof help / sizeof help[0]), y = y0;
 
+	(void)st;
 	for (int i = 0; i < n && y < y0 + h; i++) {
 		char line[40];
 
@@ -52,29 +53,18 @@ void lw_help_draw(struct lw_app *a, int y0, int h)
 	}
 }
 
-bool lw_help_key(struct lw_app *a, int ch)
+/* No state of its own: NULL, which the app's free(NULL) gives back. */
+static void *help_init(struct lw_app *a)
 {
 	(void)a;
-	(void)ch;
-	return false;
+	return NULL;
 }
 
-const char *lw_footer_keys(const struct lw_app *a)
-{
-	switch (a->screen) {
-	case SCR_OVERVIEW:
-		return " Tab panel  arrows move  Enter open  r poll  p pause  "
-		       "R reload  t theme  ? help  q quit";
-	case SCR_DATASETS:
-		return " / filter  x problems  s/S sort  c clear  Enter open  "
-		       "Esc back  r poll  ? help  q quit";
-	case SCR_DETAIL:
-		return " arrows scroll  Tab section  Esc back  r poll  "
-		       "? help  q quit";
-	case SCR_EVENTS:
-		return " arrows move  Enter open  Esc back  r poll  ? help  "
-		       "q quit";
-	default:
-		return " Esc back  q quit";
-	}
-}
+const struct lw_view_ops lw_view_help = {
+	.name = "Help",
+	.key = '?',
+	.flags = LW_VIEW_RETURNS | LW_VIEW_TOGGLES,
+	.footer = " Esc back  q quit",
+	.init = help_init,
+	.draw = help_draw,
+};

@@ -1,5 +1,6 @@
-/* keys.c - keys every screen shares (screens, poll, pause, theme, reload,
- * quit, back), mouse clicks, and the list movement every list uses. */
+/* keys.c - keys every view shares (views, poll, pause, theme, reload,
+ * quit, back), mouse clicks, and the list movement every list uses. The
+ * rest go to the view shown (its handle_key and click hooks). */
 #include <stdio.h>
 #include <string.h>
 #include "app.h"
@@ -27,35 +28,25 @@ bool lw_keys_move(int ch, int *sel, int n, int page)
 	return true;
 }
 
-static void go(struct lw_app *a, enum lw_screen s)
+/* Show view i by its key or tab: its enter hook first (which may show it
+ * itself, as the detail does). */
+static void go(struct lw_app *a, size_t i)
 {
-	if (s == SCR_DETAIL && a->screen == SCR_DATASETS && a->nvis) {
-		lw_detail_open(a, a->rows[a->vis[a->sel]].name);
-		return;
-	}
-	if (s == SCR_DETAIL && a->det_name) {
-		lw_detail_open(a, a->det_name);
-		return;
-	}
-	if (s == SCR_EVENTS)
-		lw_events_load(a);
-	if (a->screen != s)
-		a->back = a->screen;
-	a->screen = s;
+	const struct lw_view_ops *v = lw_views[i];
+
+	if (v->enter)
+		v->enter(a, a->vst[i]);
+	lw_app_show(a, v);
 }
 
 static void back(struct lw_app *a)
 {
-	switch (a->screen) {
-	case SCR_HELP:
-	case SCR_DETAIL:
-		a->screen = a->back != a->screen ? a->back : SCR_OVERVIEW;
-		if (a->screen == SCR_DETAIL || a->screen == SCR_HELP)
-			a->screen = SCR_OVERVIEW;
-		break;
-	default:
-		a->screen = SCR_OVERVIEW;
-		break;
+	if (lw_app_view(a)->flags & LW_VIEW_RETURNS) {
+		a->cur = a->back != a->cur ? a->back : 0;
+		if (lw_views[a->cur]->flags & LW_VIEW_RETURNS)
+			a->cur = 0;
+	} else {
+		a->cur = 0;
 	}
 	a->msg[0] = 0;
 }
@@ -83,92 +74,88 @@ static void mouse(struct lw_app *a)
 	dbl = ev.bstate & BUTTON1_DOUBLE_CLICKED;
 	for (int i = a->nhits - 1; i >= 0; i--) {
 		const struct lw_hit *h = &a->hits[i];
+		const struct lw_view_ops *v = lw_app_view(a);
 
 		if (ev.y < h->y || ev.y >= h->y + h->h || ev.x < h->x ||
 		    ev.x >= h->x + h->w)
 			continue;
-		switch (h->kind) {
-		case HIT_TAB:
-			go(a, (enum lw_screen)h->a);
-			break;
-		case HIT_MATRIX: case HIT_CONSUMER: case HIT_CHANGE:
-			lw_overview_click(a, h, dbl);
-			break;
-		case HIT_ROW: case HIT_HEADER:
-			lw_datasets_click(a, h, dbl);
-			break;
-		case HIT_EVENT:
-			lw_events_click(a, h, dbl);
-			break;
+		if (h->kind == HIT_TAB) {
+			if (h->a >= 0 && (size_t)h->a < lw_nviews)
+				go(a, (size_t)h->a);
+		} else if (v->click) {
+			v->click(a, a->vst[a->cur], h, dbl);
 		}
 		return;
 	}
 }
 
+/* Keys that work everywhere, even in a terminal too small to draw in;
+ * true when ch was one. */
+static bool global_key(struct lw_app *a, int ch, bool small)
+{
+	switch (ch) {
+	case 'q': case 'Q': case CTRL('c'):
+		a->quit = true;
+		return true;
+	case KEY_MOUSE:
+		if (!small)
+			mouse(a);
+		return true;
+	case 'r':
+		if (a->src)
+			a->src->poll_now(a->src->ud);
+		lw_app_set_msg(a, false, "polling now");
+		return true;
+	case 'p':
+		if (a->src)
+			a->src->pause(a->src->ud, !a->ps.paused);
+		a->ps.paused = !a->ps.paused;
+		lw_app_set_msg(a, false, a->ps.paused ? "polling paused" :
+			       "polling resumed");
+		return true;
+	case 'R':
+		lw_app_reload(a);
+		return true;
+	case 't':
+		lw_app_next_theme(a);
+		return true;
+	}
+	return false;
+}
+
 void lw_keys_handle(struct lw_app *a, int ch)
 {
 	bool small = a->W < LW_TUI_MIN_W || a->H < LW_TUI_MIN_H;
+	const struct lw_view_ops *v = lw_app_view(a), *to;
+	bool home = a->cur == 0;
 
 	a->dirty = true;
-	if (a->editing && !small) {
-		lw_filter_key(a, ch);
+	if (v->captures && v->captures(a, a->vst[a->cur]) && !small) {
+		v->handle_key(a, a->vst[a->cur], ch);
 		return;
 	}
 	if (ch != KEY_MOUSE)
 		a->msg[0] = 0;
-	switch (ch) {
-	case 'q': case 'Q': case CTRL('c'):
-		a->quit = true;
+	if (global_key(a, ch, small) || small)
 		return;
-	case KEY_MOUSE:
-		if (!small)
-			mouse(a);
-		return;
-	case 'r':
-		lw_poller_now(&a->poller);
-		lw_app_set_msg(a, false, "polling now");
-		return;
-	case 'p':
-		lw_poller_pause(&a->poller, !a->ps.paused);
-		a->ps.paused = !a->ps.paused;
-		lw_app_set_msg(a, false, a->ps.paused ? "polling paused" :
-			       "polling resumed");
-		return;
-	case 'R':
-		lw_app_reload(a);
-		return;
-	case 't':
-		lw_app_next_theme(a);
-		return;
-	}
-	if (small)
-		return;
-	switch (ch) {
-	case '1': go(a, SCR_OVERVIEW); return;
-	case '2': go(a, SCR_DATASETS); return;
-	case '3': go(a, SCR_DETAIL); return;
-	case '4': go(a, SCR_EVENTS); return;
-	case '?':
-		if (a->screen == SCR_HELP)
+	to = lw_view_for_key(ch);
+	if (to) {
+		if (to == v && (v->flags & LW_VIEW_TOGGLES))
 			back(a);
 		else
-			go(a, SCR_HELP);
+			go(a, lw_view_index(to));
 		return;
+	}
+	switch (ch) {
 	case KEY_ESC: case KEY_BACKSPACE: case KEY_LEFT: case 'h':
 		/* left/h go back only where they do not move */
-		if ((ch == KEY_LEFT || ch == 'h') &&
-		    a->screen == SCR_OVERVIEW)
+		if ((ch == KEY_LEFT || ch == 'h') && home)
 			break;
-		if (ch == KEY_BACKSPACE && a->screen == SCR_OVERVIEW)
+		if (ch == KEY_BACKSPACE && home)
 			return;
 		back(a);
 		return;
 	}
-	switch (a->screen) {
-	case SCR_OVERVIEW: lw_overview_key(a, ch); break;
-	case SCR_DATASETS: lw_datasets_key(a, ch); break;
-	case SCR_DETAIL: lw_detail_key(a, ch); break;
-	case SCR_EVENTS: lw_events_key(a, ch); break;
-	default: lw_help_key(a, ch); break;
-	}
+	if (v->handle_key)
+		v->handle_key(a, a->vst[a->cur], ch);
 }

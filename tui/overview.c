@@ -9,6 +9,15 @@
 #include "app.h"
 #include "lakewatch/util.h"
 
+#define MAX_CHANGES 50
+
+struct ov_state {
+	int panel;		/* 0 matrix, 1 consumers, 2 changes */
+	int row, col, cons, chg;	/* selection in each panel */
+	struct lw_hevent *chgs;	/* latest changes (owned) */
+	size_t nchg;
+};
+
 /* Roll-up of a group, also before the first run (then only totals). */
 static void rollup(const struct lw_app *a, int src, int layer, int cons,
 		   struct lw_rollup *r)
@@ -53,7 +62,8 @@ static int cons_order(const struct lw_app *a, int *ord, struct lw_rollup *ru)
 	return n;
 }
 
-static void draw_matrix(struct lw_app *a, int y, int h, bool focus)
+static void draw_matrix(struct lw_app *a, const struct ov_state *o, int y,
+			int h, bool focus)
 {
 	const struct lw_config *cfg = lw_app_cfg(a);
 	int ns = (int)cfg->nsources, srcw = 8, cw, x0 = 1, top;
@@ -75,7 +85,7 @@ static void draw_matrix(struct lw_app *a, int y, int h, bool focus)
 		lw_draw_str(a, y + 1, x0 + srcw + 1 + l * cw, cw - 1,
 			    LW_R_TITLE, lw_layer_title(l));
 	h -= 3;
-	top = lw_tui_scroll(a->ov_row, 0, h, ns);
+	top = lw_tui_scroll(o->row, 0, h, ns);
 	for (int i = 0; i < h && top + i < ns; i++) {
 		int s = top + i, yy = y + 2 + i;
 
@@ -85,7 +95,7 @@ static void draw_matrix(struct lw_app *a, int y, int h, bool focus)
 			struct lw_rollup r;
 			char c[96];
 			int x = x0 + srcw + 1 + l * cw;
-			bool sel = focus && s == a->ov_row && l == a->ov_col;
+			bool sel = focus && s == o->row && l == o->col;
 
 			rollup(a, s, l, -1, &r);
 			lw_tui_cell(c, sizeof c, &r, a->run != NULL, cw - 1,
@@ -105,7 +115,8 @@ static void draw_matrix(struct lw_app *a, int y, int h, bool focus)
 			    "no sources in the config");
 }
 
-static void draw_consumers(struct lw_app *a, int y, int h, bool focus)
+static void draw_consumers(struct lw_app *a, const struct ov_state *o,
+			   int y, int h, bool focus)
 {
 	const struct lw_config *cfg = lw_app_cfg(a);
 	int n = (int)cfg->nconsumers, *ord, top;
@@ -121,11 +132,11 @@ static void draw_consumers(struct lw_app *a, int y, int h, bool focus)
 	ru = lw_xcalloc((size_t)n, sizeof *ru);
 	cons_order(a, ord, ru);
 	h -= 2;
-	top = lw_tui_scroll(a->ov_cons, 0, h, n);
+	top = lw_tui_scroll(o->cons, 0, h, n);
 	for (int i = 0; i < h && top + i < n; i++) {
 		int k = top + i, c = ord[k], yy = y + 1 + i, x = 1;
 		const struct lw_rollup *r = &ru[c];
-		bool sel = focus && k == a->ov_cons;
+		bool sel = focus && k == o->cons;
 		char t[600], why[400];
 		const char *dash = a->ascii ? "-" : "\xe2\x80\x94";
 
@@ -160,23 +171,24 @@ static void draw_consumers(struct lw_app *a, int y, int h, bool focus)
 	free(ru);
 }
 
-static void draw_changes(struct lw_app *a, int y, int h, bool focus)
+static void draw_changes(struct lw_app *a, const struct ov_state *o, int y,
+			 int h, bool focus)
 {
 	int top;
 
 	lw_draw_box(a, y, 0, h, a->W, "Latest status changes", focus);
 	h -= 2;
-	if (!a->nchg) {
+	if (!o->nchg) {
 		lw_draw_str(a, y + 1, 1, a->W - 2, LW_R_DIM, a->hist ?
 			    "no status changes recorded yet" :
 			    "no history: status changes are not available");
 		return;
 	}
-	top = lw_tui_scroll(a->ov_chg, 0, h, (int)a->nchg);
-	for (int i = 0; i < h && top + i < (int)a->nchg; i++) {
-		const struct lw_hevent *e = &a->chg[top + i];
+	top = lw_tui_scroll(o->chg, 0, h, (int)o->nchg);
+	for (int i = 0; i < h && top + i < (int)o->nchg; i++) {
+		const struct lw_hevent *e = &o->chgs[top + i];
 		int yy = y + 1 + i, x = 1, role;
-		bool sel = focus && top + i == a->ov_chg;
+		bool sel = focus && top + i == o->chg;
 		time_t t = (time_t)e->at;
 		struct tm lt;
 		char b[600], ts[32];
@@ -221,9 +233,10 @@ static void draw_cfg_errors(struct lw_app *a, int y, int h)
 	}
 }
 
-void lw_overview_draw(struct lw_app *a, int y0, int h)
+static void ov_draw(struct lw_app *a, void *st, int y0, int h)
 {
 	const struct lw_config *cfg = lw_app_cfg(a);
+	const struct ov_state *o = st;
 	int mh, chh, rest;
 
 	if (a->cfg_errors) {
@@ -258,102 +271,138 @@ void lw_overview_draw(struct lw_app *a, int y0, int h)
 		chh += rest;
 		rest = 0;
 	}
-	draw_matrix(a, y0, mh, a->ov_panel == 0);
-	draw_consumers(a, y0 + mh, chh, a->ov_panel == 1);
+	draw_matrix(a, o, y0, mh, o->panel == 0);
+	draw_consumers(a, o, y0 + mh, chh, o->panel == 1);
 	if (rest >= 3)
-		draw_changes(a, y0 + mh + chh, rest, a->ov_panel == 2);
+		draw_changes(a, o, y0 + mh + chh, rest, o->panel == 2);
 }
 
-static void open_cell(struct lw_app *a, int src, int layer)
-{
-	lw_datasets_clear_filters(a);
-	a->f_source = src;
-	a->f_layer = layer;
-	a->screen = SCR_DATASETS;
-	lw_datasets_refilter(a);
-}
-
-static void open_consumer(struct lw_app *a, int c)
-{
-	lw_datasets_clear_filters(a);
-	a->f_consumer = c;
-	a->screen = SCR_DATASETS;
-	lw_datasets_refilter(a);
-}
-
-static void enter(struct lw_app *a)
+static void enter(struct lw_app *a, const struct ov_state *o)
 {
 	const struct lw_config *cfg = lw_app_cfg(a);
 
 	if (!cfg)
 		return;
-	if (a->ov_panel == 0 && cfg->nsources) {
-		open_cell(a, a->ov_row, a->ov_col);
-	} else if (a->ov_panel == 1 && cfg->nconsumers) {
+	if (o->panel == 0 && cfg->nsources) {
+		lw_datasets_show(a, o->row, o->col, -1);
+	} else if (o->panel == 1 && cfg->nconsumers) {
 		int *ord = lw_xcalloc(cfg->nconsumers, sizeof *ord);
 		struct lw_rollup *ru = lw_xcalloc(cfg->nconsumers, sizeof *ru);
 
 		cons_order(a, ord, ru);
-		open_consumer(a, ord[a->ov_cons]);
+		lw_datasets_show(a, -1, -1, ord[o->cons]);
 		free(ord);
 		free(ru);
-	} else if (a->ov_panel == 2 && a->nchg) {
-		lw_detail_open(a, a->chg[a->ov_chg].dataset);
+	} else if (o->panel == 2 && o->nchg) {
+		lw_detail_open(a, o->chgs[o->chg].dataset);
 	}
 }
 
-bool lw_overview_key(struct lw_app *a, int ch)
+static bool ov_key(struct lw_app *a, void *st, int ch)
 {
+	struct ov_state *o = st;
 	const struct lw_config *cfg = lw_app_cfg(a);
 	int ns = cfg ? (int)cfg->nsources : 0;
 	int nc = cfg ? (int)cfg->nconsumers : 0;
 
 	switch (ch) {
 	case '\t':
-		a->ov_panel = (a->ov_panel + 1) % 3;
+		o->panel = (o->panel + 1) % 3;
 		return true;
 	case KEY_BTAB:
-		a->ov_panel = (a->ov_panel + 2) % 3;
+		o->panel = (o->panel + 2) % 3;
 		return true;
 	case '\n': case '\r': case KEY_ENTER:
-		enter(a);
+		enter(a, o);
 		return true;
 	}
-	if (a->ov_panel == 0) {
+	if (o->panel == 0) {
 		if (ch == KEY_LEFT || ch == 'h') {
-			if (a->ov_col > 0)
-				a->ov_col--;
+			if (o->col > 0)
+				o->col--;
 			return true;
 		}
 		if (ch == KEY_RIGHT || ch == 'l') {
-			if (a->ov_col < LW_NLAYERS - 1)
-				a->ov_col++;
+			if (o->col < LW_NLAYERS - 1)
+				o->col++;
 			return true;
 		}
-		return lw_keys_move(ch, &a->ov_row, ns, 5);
+		return lw_keys_move(ch, &o->row, ns, 5);
 	}
-	if (a->ov_panel == 1)
-		return lw_keys_move(ch, &a->ov_cons, nc, 5);
-	return lw_keys_move(ch, &a->ov_chg, (int)a->nchg, 10);
+	if (o->panel == 1)
+		return lw_keys_move(ch, &o->cons, nc, 5);
+	return lw_keys_move(ch, &o->chg, (int)o->nchg, 10);
 }
 
-void lw_overview_click(struct lw_app *a, const struct lw_hit *h, bool dbl)
+static void ov_click(struct lw_app *a, void *st, const struct lw_hit *h,
+		     bool dbl)
 {
+	struct ov_state *o = st;
+
 	if (h->kind == HIT_MATRIX) {
-		a->ov_panel = 0;
-		a->ov_row = h->a;
-		a->ov_col = h->b;
+		o->panel = 0;
+		o->row = h->a;
+		o->col = h->b;
 		if (dbl)
-			open_cell(a, h->a, h->b);
+			lw_datasets_show(a, h->a, h->b, -1);
 	} else if (h->kind == HIT_CONSUMER) {
-		a->ov_panel = 1;
-		a->ov_cons = h->b;
+		o->panel = 1;
+		o->cons = h->b;
 		if (dbl)
-			open_consumer(a, h->a);
+			lw_datasets_show(a, -1, -1, h->a);
 	} else if (h->kind == HIT_CHANGE) {
-		a->ov_panel = 2;
-		a->ov_chg = h->a;
-		if (dbl && h->a < (int)a->nchg)
-			lw_detail_open(a, a->chg[h->a].dataset);
+		o->panel = 2;
+		o->chg = h->a;
+		if (dbl && h->a < (int)o->nchg)
+			lw_detail_open(a, o->chgs[h->a].dataset);
 	}
 }
+
+/* The latest status changes, again (no message: the events view says when
+ * history cannot be read). */
+static void ov_on_history(struct lw_app *a, void *st)
+{
+	struct ov_state *o = st;
+	struct lw_err err = { 0 };
+
+	lw_hevents_free(o->chgs, o->nchg);
+	o->chgs = NULL;
+	o->nchg = 0;
+	if (a->hist && lw_history_events(a->hist, NULL, MAX_CHANGES, &o->chgs,
+					 &o->nchg, &err) != LW_OK) {
+		o->chgs = NULL;
+		o->nchg = 0;
+	}
+	if (o->chg >= (int)o->nchg)
+		o->chg = o->nchg ? (int)o->nchg - 1 : 0;
+}
+
+/* The caller (the app) owns the state; ov_free gives it back. */
+static void *ov_init(struct lw_app *a)
+{
+	(void)a;
+	return lw_xcalloc(1, sizeof(struct ov_state));
+}
+
+static void ov_free(void *st)
+{
+	struct ov_state *o = st;
+
+	if (!o)
+		return;
+	lw_hevents_free(o->chgs, o->nchg);
+	free(o);
+}
+
+const struct lw_view_ops lw_view_overview = {
+	.name = "Overview",
+	.key = '1',
+	.footer = " Tab panel  arrows move  Enter open  r poll  p pause  "
+		  "R reload  t theme  ? help  q quit",
+	.init = ov_init,
+	.free = ov_free,
+	.draw = ov_draw,
+	.handle_key = ov_key,
+	.click = ov_click,
+	.on_history = ov_on_history,
+};

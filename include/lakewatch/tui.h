@@ -1,14 +1,17 @@
 /* tui.h - the ncurses dashboard (`lakewatch` and `lakewatch tui`).
  *
  * The dashboard loads the config itself so that it can reload it (R,
- * SIGHUP), polls in a background thread through lw_engine_poll(), and reads
- * history (series, events) straight from SQLite. It never touches the
- * network itself: lakes are only read by the engine in the poll thread.
+ * SIGHUP) and reads history (series, events) straight from SQLite. It
+ * never polls itself: runs come from a struct lw_tui_source, which the
+ * caller (cli/tui.c) wires to the engine's poll thread (poller.h). So the
+ * dashboard never touches the network or the engine; lakes are only read
+ * by the engine in the poll thread.
  */
 #ifndef LAKEWATCH_TUI_H
 #define LAKEWATCH_TUI_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct lw_tui_opts {
@@ -20,10 +23,47 @@ struct lw_tui_opts {
 	const char *history;	/* --history PATH, or NULL: the config's */
 };
 
+struct lw_cfgref;
+struct lw_history;
+struct lw_run;
+
+/* Where runs come from, as the poll thread's state for the header. */
+struct lw_tui_progress {
+	bool paused, running;
+	size_t done, total;	/* datasets polled so far, of */
+	int64_t next_at;	/* next poll, time(NULL) seconds */
+};
+
+/* What the dashboard asks of whoever polls. Every function is called from
+ * the UI thread with ud and must return at once. */
+struct lw_tui_source {
+	void *ud;
+	/* Start; write one byte to wake_fd whenever something changed (a run
+	 * finished, progress). hist may be NULL. 0, or -1 on failure. */
+	int (*start)(void *ud, int wake_fd, struct lw_history *hist,
+		     int64_t interval);
+	/* Quit, cancelling a poll. true: stopped and everything it held is
+	 * freed; false: it did not stop in time (leave its data alone). */
+	bool (*quit)(void *ud);
+	/* A new or reloaded config: poll with it (a reference is taken)
+	 * from now on, at once. */
+	void (*reload)(void *ud, struct lw_cfgref *cfg);
+	void (*poll_now)(void *ud);
+	void (*pause)(void *ud, bool paused);
+	void (*set_interval)(void *ud, int64_t secs);
+	/* The history handle polls record into (owned by the dashboard). */
+	void (*set_history)(void *ud, struct lw_history *h);
+	/* The latest finished run not yet taken (false: none). The caller
+	 * owns *run and the reference *cfg (the config it borrows from). */
+	bool (*take)(void *ud, struct lw_run **run, struct lw_cfgref **cfg);
+	void (*progress)(void *ud, struct lw_tui_progress *out);
+};
+
 /* Run the dashboard until the user quits (q, Ctrl-C, SIGTERM). Always
  * restores the terminal. Returns a process exit code: 0 after a normal
  * quit, 1 when the terminal could not be set up. Config, lake and history
  * errors are shown on screen, never fatal. */
-int lw_tui_main(const struct lw_tui_opts *o);
+int lw_tui_main(const struct lw_tui_opts *o,
+		const struct lw_tui_source *src);
 
 #endif

@@ -5,14 +5,36 @@
  * UI that something changed by writing one byte to the UI's self-pipe (the
  * UI thread blocks in poll() on stdin and that pipe). Finished runs are
  * handed over whole; the UI owns them once taken.
+ *
+ * This is the only caller of lw_engine_poll() outside `lakewatch check`.
  */
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include "app.h"
+#include "lakewatch/engine.h"
+#include "lakewatch/poller.h"
 #include "lakewatch/util.h"
+
+struct lw_poller {
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int wake_fd;		/* write end of the UI's self-pipe */
+	/* guarded by mu: */
+	struct lw_history *hist;	/* the poll thread's handle, may be NULL */
+	struct lw_cfgref *cfg;	/* polled next; a reference */
+	int64_t interval;
+	bool paused, quit, now_req, running;
+	size_t done, total;
+	int64_t next_at, started_at;	/* time(NULL) seconds */
+	struct lw_run *result;		/* finished, not yet taken */
+	struct lw_cfgref *result_cfg;
+	volatile sig_atomic_t cancel;
+};
 
 static void wake(struct lw_poller *p)
 {
@@ -21,32 +43,6 @@ static void wake(struct lw_poller *p)
 	/* Non-blocking pipe: when it is full the UI is awake anyway. */
 	if (write(p->wake_fd, &c, 1) < 0 && errno != EAGAIN)
 		return;
-}
-
-/* Takes a reference; the caller gives it back with lw_cfgref_put. */
-struct lw_cfgref *lw_cfgref_get(struct lw_poller *p, struct lw_cfgref *r)
-{
-	if (!r)
-		return NULL;
-	pthread_mutex_lock(&p->mu);
-	r->refs++;
-	pthread_mutex_unlock(&p->mu);
-	return r;
-}
-
-void lw_cfgref_put(struct lw_poller *p, struct lw_cfgref *r)
-{
-	bool last;
-
-	if (!r)
-		return;
-	pthread_mutex_lock(&p->mu);
-	last = --r->refs == 0;
-	pthread_mutex_unlock(&p->mu);
-	if (last) {
-		lw_config_free(r->cfg);
-		free(r);
-	}
 }
 
 static void progress(void *ud, size_t done, size_t total,
@@ -62,6 +58,50 @@ static void progress(void *ud, size_t done, size_t total,
 	wake(p);
 }
 
+/* One poll with the current config. Called and returns with mu held; drops
+ * it while polling. */
+static void poll_once(struct lw_poller *p, int64_t now)
+{
+	struct lw_cfgref *ref = lw_cfgref_get(p->cfg);
+	struct lw_history *hist = p->hist;
+	struct lw_run *run = NULL, *old;
+	struct lw_cfgref *oldcfg;
+
+	p->now_req = false;
+	p->running = true;
+	p->done = 0;
+	p->total = ref->cfg->ndatasets;
+	p->started_at = now;
+	p->cancel = 0;
+	pthread_mutex_unlock(&p->mu);
+	wake(p);
+
+	lw_engine_poll(ref->cfg, hist, NULL, progress, p, &p->cancel, &run);
+
+	pthread_mutex_lock(&p->mu);
+	p->running = false;
+	p->next_at = (int64_t)time(NULL) + p->interval;
+	if (!run) {
+		/* lw_engine_poll only fails without memory */
+		pthread_mutex_unlock(&p->mu);
+		lw_cfgref_put(ref);
+		wake(p);
+		pthread_mutex_lock(&p->mu);
+		return;
+	}
+	old = p->result;
+	oldcfg = p->result_cfg;
+	p->result = run;
+	p->result_cfg = ref;
+	pthread_mutex_unlock(&p->mu);
+	/* A run the UI never took is simply dropped. */
+	if (old)
+		lw_run_free(old);
+	lw_cfgref_put(oldcfg);
+	wake(p);
+	pthread_mutex_lock(&p->mu);
+}
+
 static void *poll_thread(void *arg)
 {
 	struct lw_poller *p = arg;
@@ -71,47 +111,7 @@ static void *poll_thread(void *arg)
 		int64_t now = time(NULL);
 
 		if (p->cfg && (p->now_req || (!p->paused && now >= p->next_at))) {
-			struct lw_cfgref *ref = p->cfg;
-			struct lw_history *hist = p->hist;
-			struct lw_run *run = NULL, *old;
-			struct lw_cfgref *oldcfg;
-
-			ref->refs++;
-			p->now_req = false;
-			p->running = true;
-			p->done = 0;
-			p->total = ref->cfg->ndatasets;
-			p->started_at = now;
-			p->cancel = 0;
-			pthread_mutex_unlock(&p->mu);
-			wake(p);
-
-			lw_engine_poll(ref->cfg, hist, NULL, progress, p,
-				       &p->cancel, &run);
-
-			pthread_mutex_lock(&p->mu);
-			p->running = false;
-			p->next_at = (int64_t)time(NULL) + p->interval;
-			if (!run) {
-				/* lw_engine_poll only fails without memory */
-				pthread_mutex_unlock(&p->mu);
-				lw_cfgref_put(p, ref);
-				wake(p);
-				pthread_mutex_lock(&p->mu);
-				continue;
-			}
-			old = p->result;
-			oldcfg = p->result_cfg;
-			p->result = run;
-			p->result_cfg = ref;
-			p->next_at = (int64_t)time(NULL) + p->interval;
-			pthread_mutex_unlock(&p->mu);
-			/* A run the UI never took is simply dropped. */
-			if (old)
-				lw_run_free(old);
-			lw_cfgref_put(p, oldcfg);
-			wake(p);
-			pthread_mutex_lock(&p->mu);
+			poll_once(p, now);
 			continue;
 		}
 		if (p->paused || !p->cfg) {
@@ -126,9 +126,11 @@ static void *poll_thread(void *arg)
 	return NULL;
 }
 
-int lw_poller_start(struct lw_poller *p, int wake_fd,
-		    struct lw_history *hist, int64_t interval)
+/* The caller owns the poller and ends it with lw_poller_stop. */
+struct lw_poller *lw_poller_start(int wake_fd, struct lw_history *hist,
+				  int64_t interval)
 {
+	struct lw_poller *p = lw_xcalloc(1, sizeof *p);
 	pthread_condattr_t ca;
 
 	p->wake_fd = wake_fd;
@@ -140,42 +142,40 @@ int lw_poller_start(struct lw_poller *p, int wake_fd,
 	pthread_condattr_init(&ca);
 	pthread_cond_init(&p->cv, &ca);
 	pthread_condattr_destroy(&ca);
-	if (pthread_create(&p->th, NULL, poll_thread, p))
-		return -1;
-	p->started = true;
-	return 0;
+	if (pthread_create(&p->th, NULL, poll_thread, p)) {
+		pthread_mutex_destroy(&p->mu);
+		pthread_cond_destroy(&p->cv);
+		free(p);
+		return NULL;
+	}
+	return p;
 }
 
 bool lw_poller_stop(struct lw_poller *p)
 {
-	if (!p->started)
+	struct timespec ts;
+
+	if (!p)
 		return true;
 	pthread_mutex_lock(&p->mu);
 	p->quit = true;
 	p->cancel = 1;
 	pthread_cond_signal(&p->cv);
 	pthread_mutex_unlock(&p->mu);
-	{
-		/* A lake stuck in a long request must not keep the user
-		 * waiting after the terminal is restored: give it a few
-		 * seconds, then leave the thread to process exit. */
-		struct timespec ts;
-
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_sec += 3;
-		if (pthread_timedjoin_np(p->th, NULL, &ts)) {
-			p->started = false;
-			return false;
-		}
-	}
-	p->started = false;
+	/* A lake stuck in a long request must not keep the user waiting
+	 * after the terminal is restored: give it a few seconds, then leave
+	 * the thread to process exit. */
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += 3;
+	if (pthread_timedjoin_np(p->th, NULL, &ts))
+		return false;
 	if (p->result)
 		lw_run_free(p->result);
-	p->result = NULL;
-	lw_cfgref_put(p, p->result_cfg);
-	p->result_cfg = NULL;
-	lw_cfgref_put(p, p->cfg);
-	p->cfg = NULL;
+	lw_cfgref_put(p->result_cfg);
+	lw_cfgref_put(p->cfg);
+	pthread_mutex_destroy(&p->mu);
+	pthread_cond_destroy(&p->cv);
+	free(p);
 	return true;
 }
 
@@ -183,14 +183,14 @@ void lw_poller_set_config(struct lw_poller *p, struct lw_cfgref *r)
 {
 	struct lw_cfgref *old;
 
-	lw_cfgref_get(p, r);
+	lw_cfgref_get(r);
 	pthread_mutex_lock(&p->mu);
 	old = p->cfg;
 	p->cfg = r;
 	p->now_req = true;
 	pthread_cond_signal(&p->cv);
 	pthread_mutex_unlock(&p->mu);
-	lw_cfgref_put(p, old);
+	lw_cfgref_put(old);
 }
 
 void lw_poller_now(struct lw_poller *p)
@@ -244,7 +244,7 @@ bool lw_poller_take(struct lw_poller *p, struct lw_run **run,
 	return got;
 }
 
-void lw_poller_state(struct lw_poller *p, struct lw_pstate *s)
+void lw_poller_state(struct lw_poller *p, struct lw_poller_state *s)
 {
 	pthread_mutex_lock(&p->mu);
 	s->paused = p->paused;

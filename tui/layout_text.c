@@ -1,0 +1,171 @@
+/* layout_text.c - text for the terminal without curses: display width of
+ * UTF-8, fitting into columns with an ellipsis, status glyphs, sparklines.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+#include <time.h>
+#include <math.h>
+#include "lakewatch/util.h"
+#include "lakewatch/tui_layout.h"
+
+/* Decode one UTF-8 code point at *p (NUL-terminated). Invalid or
+ * overlong sequences give U+FFFD and consume one byte, so every byte is
+ * accounted for and we never read past the NUL. */
+static uint32_t next_cp(const unsigned char **pp)
+{
+	const unsigned char *p = *pp;
+	uint32_t c = p[0];
+	int len, i;
+
+	if (c < 0x80) {
+		*pp = p + 1;
+		return c;
+	}
+	if (c >= 0xc2 && c <= 0xdf) { len = 2; c &= 0x1f; }
+	else if (c >= 0xe0 && c <= 0xef) { len = 3; c &= 0x0f; }
+	else if (c >= 0xf0 && c <= 0xf4) { len = 4; c &= 0x07; }
+	else goto bad;
+	for (i = 1; i < len; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			goto bad;
+		c = (c << 6) | (p[i] & 0x3f);
+	}
+	if ((len == 3 && c < 0x800) || (len == 4 && c < 0x10000) ||
+	    c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		goto bad;
+	*pp = p + len;
+	return c;
+bad:
+	*pp = p + 1;
+	return 0xfffd;
+}
+
+/* Columns one code point takes, and whether it must be drawn as '?'. */
+static int cp_width(uint32_t c, bool ascii, bool *subst)
+{
+	int w;
+
+	*subst = false;
+	if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) ||
+	    (ascii && c >= 0x80)) {
+		*subst = true;
+		return 1;
+	}
+	if (c < 0x80)
+		return 1;
+	w = wcwidth((wchar_t)c);
+	if (w < 0) {
+		*subst = true;
+		return 1;
+	}
+	return w;
+}
+
+int lw_tui_width(const char *s, bool ascii)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	int w = 0;
+	bool sub;
+
+	while (*p)
+		w += cp_width(next_cp(&p), ascii, &sub);
+	return w;
+}
+
+int lw_tui_fit(char *dst, size_t n, const char *s, int width, bool ascii)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	const char *ell = ascii ? "~" : "\xe2\x80\xa6";
+	size_t o = 0, ellen = strlen(ell);
+	int used = 0, room;
+	bool cut, sub;
+
+	if (!n)
+		return 0;
+	if (width < 0)
+		width = 0;
+	cut = lw_tui_width(s, ascii) > width;
+	room = cut ? width - 1 : width;
+	while (*p) {
+		const unsigned char *start = p;
+		uint32_t c = next_cp(&p);
+		int w = cp_width(c, ascii, &sub);
+		size_t blen = sub ? 1 : (size_t)(p - start);
+
+		if (used + w > room || o + blen + ellen + 1 > n)
+			break;
+		if (sub)
+			dst[o] = '?';
+		else
+			memcpy(dst + o, start, blen);
+		o += blen;
+		used += w;
+	}
+	if (cut && width > 0 && o + ellen + 1 <= n) {
+		memcpy(dst + o, ell, ellen);
+		o += ellen;
+		used++;
+	}
+	dst[o] = 0;
+	return used;
+}
+
+const char *lw_tui_glyph(enum lw_status s, bool ascii)
+{
+	static const char *const u[LW_NSTATUS] = {
+		"\xe2\x9c\x93", "!", "\xe2\x9c\x97", "\xe2\x8a\x98"
+	};
+	static const char *const a[LW_NSTATUS] = { "+", "!", "X", "E" };
+
+	if ((unsigned)s >= LW_NSTATUS)
+		return "?";
+	return ascii ? a[s] : u[s];
+}
+
+const char *lw_tui_spark(char *dst, size_t n, const int64_t *v, size_t nv,
+			 int width, bool ascii)
+{
+	static const char ramp[] = "_.:-=+*#";
+	size_t first, i, o = 0;
+	int64_t lo = INT64_MAX, hi = INT64_MIN;
+
+	if (!n)
+		return dst;
+	dst[0] = 0;
+	if (width <= 0 || !v)
+		return dst;
+	first = nv > (size_t)width ? nv - (size_t)width : 0;
+	for (i = first; i < nv; i++) {
+		if (v[i] < 0)
+			continue;
+		if (v[i] < lo) lo = v[i];
+		if (v[i] > hi) hi = v[i];
+	}
+	for (i = first; i < nv; i++) {
+		int lvl;
+
+		if (o + 4 >= n)
+			break;
+		if (v[i] < 0) {
+			dst[o++] = ' ';
+			continue;
+		}
+		if (hi == lo)
+			lvl = 3;
+		else
+			lvl = (int)((double)(v[i] - lo) * 7.0 /
+				    (double)(hi - lo) + 0.5);
+		if (ascii) {
+			dst[o++] = ramp[lvl];
+		} else {
+			/* U+2581..U+2588: e2 96 81..88 */
+			dst[o++] = (char)0xe2;
+			dst[o++] = (char)0x96;
+			dst[o++] = (char)(0x81 + lvl);
+		}
+	}
+	dst[o] = 0;
+	return dst;
+}
