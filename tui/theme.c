@@ -140,6 +140,45 @@ static int parse_attr(const char *s, unsigned *a)
 	return -1;
 }
 
+/* One line's words: "name = ..." (ignored) or "ROLE FG BG [ATTR...]"
+ * into th, marking the role in set. LW_OK or the error, set in err. */
+static int parse_line(struct lw_theme *th, bool *set, char **tok, int ntok,
+		      int line, struct lw_err *err)
+{
+	int r;
+
+	if (ntok >= 2 && !strcmp(tok[1], "=")) {
+		if (strcasecmp(tok[0], "name"))
+			return lw_err_set(err, LW_EPARSE,
+				"line %d: unknown setting '%.40s'",
+				line, tok[0]);
+		return LW_OK;
+	}
+	r = lw_role_parse(tok[0]);
+	if (r < 0)
+		return lw_err_set(err, LW_EPARSE,
+			"line %d: unknown role '%.40s'", line, tok[0]);
+	if (ntok < 3)
+		return lw_err_set(err, LW_EPARSE,
+			"line %d: %s needs a foreground and a "
+			"background colour", line, tok[0]);
+	if (parse_color(tok[1], &th->role[r].fg) ||
+	    parse_color(tok[2], &th->role[r].bg))
+		return lw_err_set(err, LW_EPARSE,
+			"line %d: bad colour '%.40s' (a name, "
+			"bright-NAME, default or 0..255)", line,
+			parse_color(tok[1], &th->role[r].fg) ?
+			tok[1] : tok[2]);
+	th->role[r].attrs = 0;
+	for (int i = 3; i < ntok; i++)
+		if (parse_attr(tok[i], &th->role[r].attrs))
+			return lw_err_set(err, LW_EPARSE,
+				"line %d: unknown attribute '%.40s'",
+				line, tok[i]);
+	set[r] = true;
+	return LW_OK;
+}
+
 int lw_theme_parse(const char *text, size_t len, const char *name,
 		   struct lw_theme *t, struct lw_err *err)
 {
@@ -177,37 +216,8 @@ int lw_theme_parse(const char *text, size_t len, const char *name,
 					"line %d: too many words", line);
 			tok[ntok++] = p;
 		}
-		if (!ntok)
-			continue;
-		if (ntok >= 2 && !strcmp(tok[1], "=")) {
-			if (strcasecmp(tok[0], "name"))
-				return lw_err_set(err, LW_EPARSE,
-					"line %d: unknown setting '%.40s'",
-					line, tok[0]);
-			continue;
-		}
-		r = lw_role_parse(tok[0]);
-		if (r < 0)
-			return lw_err_set(err, LW_EPARSE,
-				"line %d: unknown role '%.40s'", line, tok[0]);
-		if (ntok < 3)
-			return lw_err_set(err, LW_EPARSE,
-				"line %d: %s needs a foreground and a "
-				"background colour", line, tok[0]);
-		if (parse_color(tok[1], &th.role[r].fg) ||
-		    parse_color(tok[2], &th.role[r].bg))
-			return lw_err_set(err, LW_EPARSE,
-				"line %d: bad colour '%.40s' (a name, "
-				"bright-NAME, default or 0..255)", line,
-				parse_color(tok[1], &th.role[r].fg) ?
-				tok[1] : tok[2]);
-		th.role[r].attrs = 0;
-		for (int i = 3; i < ntok; i++)
-			if (parse_attr(tok[i], &th.role[r].attrs))
-				return lw_err_set(err, LW_EPARSE,
-					"line %d: unknown attribute '%.40s'",
-					line, tok[i]);
-		set[r] = true;
+		if (ntok && (r = parse_line(&th, set, tok, ntok, line, err)))
+			return r;
 	}
 	if (!set[LW_R_NORMAL]) {
 		th.role[LW_R_NORMAL].fg = LW_COLOR_DEFAULT;
