@@ -113,6 +113,9 @@ void lw_draw_frame(struct lw_app *a);
 void lw_keys_handle(struct lw_app *a, int ch);
 /* Move a selection for a navigation key; false when ch is not one. */
 bool lw_keys_move(int ch, int *sel, int n, int page);
+/* app_load.c: themes, config, history at start; reload the config
+ * (a broken one is shown and the old one kept) */
+void lw_app_first_load(struct lw_app *a);
 void lw_app_reload(struct lw_app *a);
 void lw_app_next_theme(struct lw_app *a);
 void lw_app_set_msg(struct lw_app *a, bool err, const char *fmt, ...)
