@@ -515,6 +515,7 @@ static void ds_free(void *st)
 const struct lw_view_ops lw_view_datasets = {
 	.name = "Datasets",
 	.key = '2',
+	.summary = "datasets",
 	.footer = " / filter  x problems  s/S sort  c clear  Enter open  "
 		  "Esc back  r poll  ? help  q quit",
 	.init = ds_init,

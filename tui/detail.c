@@ -499,6 +499,7 @@ static void det_free(void *st)
 const struct lw_view_ops lw_view_detail = {
 	.name = "Detail",
 	.key = '3',
+	.summary = "dataset detail",
 	.flags = LW_VIEW_RETURNS,
 	.footer = " arrows scroll  Tab section  Esc back  r poll  "
 		  "? help  q quit",

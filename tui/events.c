@@ -124,6 +124,7 @@ static void ev_free(void *st)
 const struct lw_view_ops lw_view_events = {
 	.name = "Events",
 	.key = '4',
+	.summary = "events",
 	.footer = " arrows move  Enter open  Esc back  r poll  ? help  "
 		  "q quit",
 	.init = ev_init,

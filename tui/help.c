@@ -1,10 +1,15 @@
-/* help.c - the help view (?): every key. */
+/* help.c - the help view (?): every key. The line of view keys comes from
+ * the registry (each view's key and summary), so a new view shows up here
+ * without an edit to this file. */
 #include <stdio.h>
+#include <string.h>
 #include "app.h"
+
+#define VIEW_KEYS ""	/* marks the row built from the registry */
 
 static const char *const help[][2] = {
 	{ NULL, "Screens" },
-	{ "1 2 3 4", "overview, datasets, dataset detail, events" },
+	{ VIEW_KEYS, NULL },
 	{ "?", "this help" },
 	{ "Esc", "back (and close help); clears a filter being typed" },
 	{ NULL, "Moving" },
@@ -34,21 +39,49 @@ static const char *const help[][2] = {
 				  "alone; ERROR = could not observe" },
 };
 
+/* "1 2 3 4" and "overview, datasets, ...": the views with a summary
+ * (help itself has its own line). */
+static void view_keys(char *keys, size_t kn, char *what, size_t wn)
+{
+	size_t k = 0, w = 0;
+
+	keys[0] = what[0] = 0;
+	for (size_t i = 0; i < lw_nviews; i++) {
+		const struct lw_view_ops *v = lw_views[i];
+
+		if (!v->summary)
+			continue;
+		if (k < kn)
+			k += snprintf(keys + k, kn - k, "%s%c", k ? " " : "",
+				      v->key);
+		if (w < wn)
+			w += snprintf(what + w, wn - w, "%s%s", w ? ", " : "",
+				      v->summary);
+	}
+}
+
 static void help_draw(struct lw_app *a, void *st, int y0, int h)
 {
 	int n = (int)(sizeof help / sizeof help[0]), y = y0;
 
 	(void)st;
 	for (int i = 0; i < n && y < y0 + h; i++) {
-		char line[40];
+		char line[40], keys[32], what[256];
+		const char *text = help[i][1];
 
 		if (!help[i][0]) {
-			lw_draw_text(a, y++, 0, a->W, LW_R_TITLE, help[i][1]);
+			lw_draw_text(a, y++, 0, a->W, LW_R_TITLE, text);
 			continue;
 		}
-		snprintf(line, sizeof line, "  %s", help[i][0]);
+		if (!strcmp(help[i][0], VIEW_KEYS)) {
+			view_keys(keys, sizeof keys, what, sizeof what);
+			snprintf(line, sizeof line, "  %s", keys);
+			text = what;
+		} else {
+			snprintf(line, sizeof line, "  %s", help[i][0]);
+		}
 		lw_draw_str(a, y, 0, 24, LW_R_KEY, line);
-		lw_draw_str(a, y, 24, a->W - 25, LW_R_NORMAL, help[i][1]);
+		lw_draw_str(a, y, 24, a->W - 25, LW_R_NORMAL, text);
 		y++;
 	}
 }

@@ -397,6 +397,7 @@ static void ov_free(void *st)
 const struct lw_view_ops lw_view_overview = {
 	.name = "Overview",
 	.key = '1',
+	.summary = "overview",
 	.footer = " Tab panel  arrows move  Enter open  r poll  p pause  "
 		  "R reload  t theme  ? help  q quit",
 	.init = ov_init,

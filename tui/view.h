@@ -17,7 +17,8 @@
  *   2. declare it below (extern const struct lw_view_ops lw_view_...);
  *   3. add one line to the table in tui/views.c, where it should tab.
  * No other view changes: the Makefile builds every .c file in tui/; the tab,
- * the key and the footer hints come from the table; and
+ * the key, the footer hints and the help's line of view keys (summary)
+ * come from the table; and
  * tests/unit/test_tui_views.c checks every entry (unique keys, required
  * hooks, init/free round trip).
  * Other views reach a view only through the entry points it declares
@@ -45,6 +46,8 @@ struct lw_view_ops {
 	int key;		/* the key that shows it: '1', '?' */
 	unsigned flags;		/* LW_VIEW_* */
 	const char *footer;	/* key hints for the footer (static) */
+	const char *summary;	/* for the help's line of view keys:
+				 * "dataset detail"; NULL: left out */
 
 	/* The view's state, zeroed and set up; owned by the app, given
 	 * back to free (which may be NULL when there is nothing to free
