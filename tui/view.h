@@ -11,16 +11,18 @@
  * Adding a view (say incidents):
  *   1. write tui/incidents.c: a file-private `struct incidents_state`,
  *      and `const struct lw_view_ops lw_view_incidents = { .name =
- *      "Incidents", .key = '5', .footer = "...", .init, .free, .draw,
- *      ... }` with the hooks it needs (only name, key, init and draw are
- *      required; see below for when each hook is called);
+ *      "Incidents", .key = '5', .summary = "incidents", .footer = "...",
+ *      .init, .free, .draw, ... }` with the hooks it needs (name, key,
+ *      footer, init and draw are required; the key must not be one of
+ *      the shared keys q Q r p R t h; see below for when each hook is
+ *      called);
  *   2. declare it below (extern const struct lw_view_ops lw_view_...);
  *   3. add one line to the table in tui/views.c, where it should tab.
- * No other view changes: the Makefile builds every .c file in tui/; the tab,
- * the key, the footer hints and the help's line of view keys (summary)
- * come from the table; and
- * tests/unit/test_tui_views.c checks every entry (unique keys, required
- * hooks, init/free round trip).
+ * No other view changes: the Makefile builds every .c file in tui/; the
+ * tab, the key, the footer hints and the help's line of view keys
+ * (summary) come from the table; and tests/unit/test_tui_views.c checks
+ * every entry (required fields, unique keys that are not shared keys,
+ * init/free round trip).
  * Other views reach a view only through the entry points it declares
  * here (lw_detail_open, lw_datasets_show), never through its state.
  */

@@ -37,6 +37,9 @@ static void test_table(void **st)
 		assert_non_null(v->name);
 		assert_true(v->name[0] != 0);
 		assert_true(v->key > ' ' && v->key < 0x7f);
+		/* the shared keys (keys.c) are taken first: a view on one
+		 * could never be shown by its key */
+		assert_null(strchr("qQrpRth", v->key));
 		assert_non_null(v->init);
 		assert_non_null(v->draw);
 		assert_non_null(v->footer);
