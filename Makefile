@@ -148,6 +148,13 @@ $(REL_B)/%.o: %.c
 	$(CC) $(filter-out $(TEST_DEFS),$(CFLAGS)) -c -o $@ $<
 -include $(REL_OBJ:.o=.d)
 
+# The dashboard looks for themes next to its binary (tui/theme.c), as it
+# finds them next to ./lakewatch.
+$(BIN): | $(B)/themes
+$(B)/themes:
+	@mkdir -p $(dir $@)
+	ln -sfn $(abspath themes) $@
+
 test-build: $(BIN) $(UNIT_BIN)
 
 unit: $(UNIT_BIN)
