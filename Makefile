@@ -128,8 +128,12 @@ flags:
 # --- the test suites: on the testing build, in a LW_TESTING=1 sub-make
 TEST_GOALS := test-build unit e2e tui-test service-test test
 ifneq ($(LW_TESTING),1)
-$(TEST_GOALS):
-	+@$(MAKE) --no-print-directory LW_TESTING=1 $@
+# one sub-make for all of them (make -j unit e2e must not build twice at once)
+$(TEST_GOALS): testing-submake
+	@:
+testing-submake:
+	+@$(MAKE) --no-print-directory LW_TESTING=1 $(or $(filter $(TEST_GOALS),$(MAKECMDGOALS)),test-build)
+.PHONY: testing-submake
 else
 # Objects of sources without test hooks: copies of the release objects,
 # which are made (and their header dependencies read) as usual.
