@@ -26,7 +26,8 @@
 #   args: WORDS         lakewatch's arguments, shell-expanded (one per case)
 #   stdin: FILE         feed this file to lakewatch (default /dev/null)
 #   wrap: WORDS         run lakewatch through this command, e.g.
-#                       "wrap: $AS_NOBODY" (setpriv to nobody when root)
+#                       "wrap: $AS_NOBODY" (setpriv to nobody when root),
+#                       "wrap: $E2E/tty.sh" (stdout on a pseudo-terminal)
 #   exit: N             expected exit code (required: a case without one
 #                       FAILs, naming its file)
 #   stdout-contains: TEXT      fixed text somewhere in stdout
