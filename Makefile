@@ -1,14 +1,31 @@
 # lakewatch - plain Makefile; dependencies come from pkg-config.
 #
-#   make                 build ./lakewatch
-#   make test            unit, end-to-end, dashboard (tmux) and service tests
+#   make                 build ./lakewatch (the release binary: no test hooks)
+#   make test            unit, end-to-end, dashboard (tmux), service and
+#                        install tests, all on the testing build (below)
+#   make unit|e2e|tui-test|service-test   one suite, on the testing build
+#   make test-build      only build the testing binary and unit tests
 #   make SANITIZE=1 ...  the same with ASan+UBSan (objects in build-san/)
 #   make fuzz            every libFuzzer target for FUZZ_SECONDS each
+#   make bench-build     build every benchmark without running it
+#   make bench [BENCH="parquet delta azure tui"]   build, then run them
 #   make install PREFIX=/usr/local
 #
 # Sources are found by wildcard: a new file in a pipeline folder is built
 # without touching this file. cli/ holds main(); everything else forms
 # liblakewatch.a, which the tests and fuzzers link.
+#
+# The testing build. Test hooks (LAKEWATCH_NOW pins the clock,
+# LAKEWATCH_FS_DELAY_MS slows the fs lake) exist only in code compiled
+# with -DLW_TESTING, never in ./lakewatch or what `make install` copies.
+# Every test target re-runs this Makefile with LW_TESTING=1, which puts
+# the testing build in $(TEST_B) (build/test/, build-san/test/, ...): the
+# binary $(TEST_BIN), its liblakewatch.a, the unit tests and results.txt.
+# Only the sources that mention LW_TESTING are compiled a second time;
+# every other object is a copy of the release object in $(B)/, so the
+# tests exercise the very code that ships, and asserts stay on in both
+# (the release build does not define NDEBUG). LW_TESTING may appear in .c
+# files only: a header using it would change objects that are copied.
 
 PREFIX   ?= /usr/local
 BINDIR   ?= $(PREFIX)/bin
@@ -48,6 +65,17 @@ LIBDIRS  += tui
 else
 B        := $(B)-notui
 endif
+
+# --- testing build (see the top): B moves to TEST_B, -DLW_TESTING is added
+TEST_DEFS := -DLW_TESTING
+TEST_B    := $(B)/test
+TEST_BIN  := $(TEST_B)/lakewatch
+ifeq ($(LW_TESTING),1)
+REL_B     := $(B)
+B         := $(TEST_B)
+CFLAGS    += $(TEST_DEFS)
+endif
+
 LIB_SRC  := $(foreach d,$(LIBDIRS),$(wildcard $(d)/*.c))
 CLI_SRC  := $(wildcard cli/*.c)
 LIB_OBJ  := $(LIB_SRC:%.c=$(B)/%.o)
@@ -59,13 +87,14 @@ endif
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 
-ifeq ($(SANITIZE)$(NO_TUI),)
+ifeq ($(SANITIZE)$(NO_TUI)$(LW_TESTING),)
 BIN := lakewatch
 else
 BIN := $(B)/lakewatch
 endif
 
-.PHONY: all test unit e2e tui-test service-test fuzz fuzz-build install clean flags bench
+.PHONY: all test unit e2e tui-test service-test test-build fuzz fuzz-build install clean flags \
+        bench bench-build
 all: $(BIN)
 
 $(BIN): $(CLI_OBJ) $(B)/liblakewatch.a
@@ -83,7 +112,11 @@ $(B)/tests/%: tests/unit/%.c $(B)/liblakewatch.a tests/unit/unit.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(WHOLE) $(B)/liblakewatch.a $(NOWHOLE) $(LDFLAGS) $(LDLIBS) -lcmocka
 
-$(B)/bench/tui_frame: bench/tui_frame.c $(B)/liblakewatch.a
+# Benchmarks link the release library; tui_frame also reads the
+# dashboard's internal headers (tui/).
+BENCH_SRC := $(wildcard bench/*.c)
+BENCH_BIN := $(BENCH_SRC:bench/%.c=$(B)/bench/%)
+$(B)/bench/%: bench/%.c $(B)/liblakewatch.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itui -o $@ $< $(WHOLE) $(B)/liblakewatch.a $(NOWHOLE) $(LDFLAGS) $(LDLIBS)
 
@@ -91,6 +124,42 @@ $(B)/bench/tui_frame: bench/tui_frame.c $(B)/liblakewatch.a
 flags:
 	@echo CFLAGS=$(CFLAGS)
 	@echo LDLIBS=$(LDLIBS) -lcmocka
+
+# --- the test suites: on the testing build, in a LW_TESTING=1 sub-make
+TEST_GOALS := test-build unit e2e tui-test service-test test
+ifneq ($(LW_TESTING),1)
+# one sub-make for all of them (make -j unit e2e must not build twice at once)
+$(TEST_GOALS): testing-submake
+	@:
+testing-submake:
+	+@$(MAKE) --no-print-directory LW_TESTING=1 $(or $(filter $(TEST_GOALS),$(MAKECMDGOALS)),test-build)
+.PHONY: testing-submake
+else
+# Objects of sources without test hooks: copies of the release objects,
+# which are made (and their header dependencies read) as usual.
+TESTING_SRC := $(shell grep -l LW_TESTING $(LIB_SRC) $(CLI_SRC))
+HOOK_HDRS   := $(shell grep -l LW_TESTING include/*/*.h $(addsuffix /*.h,$(LIBDIRS) cli) 2>/dev/null)
+ifneq ($(HOOK_HDRS),)
+$(error LW_TESTING in a header ($(HOOK_HDRS)): keep test hooks in .c files)
+endif
+SHARED_SRC  := $(filter-out $(TESTING_SRC),$(LIB_SRC) $(CLI_SRC))
+REL_OBJ     := $(SHARED_SRC:%.c=$(REL_B)/%.o)
+$(SHARED_SRC:%.c=$(B)/%.o): $(B)/%.o: $(REL_B)/%.o
+	@mkdir -p $(dir $@)
+	cp -f $< $@
+$(REL_B)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(filter-out $(TEST_DEFS),$(CFLAGS)) -c -o $@ $<
+-include $(REL_OBJ:.o=.d)
+
+# The dashboard looks for themes next to its binary (tui/theme.c), as it
+# finds them next to ./lakewatch.
+$(BIN): | $(B)/themes
+$(B)/themes:
+	@mkdir -p $(dir $@)
+	ln -sfn $(abspath themes) $@
+
+test-build: $(BIN) $(UNIT_BIN)
 
 unit: $(UNIT_BIN)
 	@rm -f $(B)/results.txt
@@ -111,8 +180,10 @@ test: $(BIN) $(UNIT_BIN)
 	@LW_BIN=$(abspath $(BIN)) LW_BUILD=$(B) tests/e2e/run.sh || true
 	@LW_BIN=$(abspath $(BIN)) LW_BUILD=$(B) tests/tui/run.sh || true
 	@LW_BIN=$(abspath $(BIN)) LW_BUILD=$(B) tests/services/run.sh || true
-	@LW_BUILD=$(B) tests/install/run.sh || true
+	@LW_BIN=$(abspath $(BIN)) LW_BUILD=$(B) tests/install/run.sh || true
 	@tests/summary.sh $(B)/results.txt
+
+endif
 
 # --- fuzzing: clang's libFuzzer, with ASan+UBSan --------------------------
 FB        := build-fuzz
@@ -135,7 +206,12 @@ fuzz-build: $(FUZZ_BIN)
 fuzz: $(FUZZ_BIN)
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run.sh $(FUZZ_BIN)
 
-bench: $(BIN)
+# bench-build (tests/run, so none rots): the binary, every bench/*.c, and
+# a syntax check of the node scripts the benchmarks run.
+bench-build: $(BIN) $(BENCH_BIN)
+	@if command -v node >/dev/null; then \
+		for f in bench/*.mjs; do node --check $$f || exit 1; done; fi
+bench: bench-build
 	bench/run.sh $(BENCH)
 
 install: lakewatch
@@ -147,7 +223,7 @@ install: lakewatch
 clean:
 	rm -rf build build-san build-fuzz build-notui build-san-notui lakewatch
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(BENCH_BIN:=.d)
 # fuzz objects too: a changed header (a struct grew) must rebuild them, or
 # the fuzzers link objects that disagree about its layout
 -include $(FUZZ_LIB_OBJ:.o=.d) $(FUZZ_BIN:=.d)

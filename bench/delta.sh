@@ -14,7 +14,8 @@ set -eu
 W=${1:-/tmp/lakewatch-bench-delta}
 B=${LW_BUILD:-build}
 mkdir -p "$W"
-make -s "$B/liblakewatch.a" >/dev/null
+make -s "$B/bench/delta_snap" >/dev/null
+SNAP="$B/bench/delta_snap"
 
 if [ ! -f "$W/h1k/_delta_log/00000000000000001009.json" ]; then
 	rm -rf "$W/h1k"
@@ -25,53 +26,6 @@ if [ ! -f "$W/h10k/_delta_log/00000000000000010009.json" ]; then
 	echo "writing 10,010 commits and 1,000 checkpoints (about a minute)..."
 	node bench/delta.mjs "$W/h10k" 10010 10 >/dev/null
 fi
-
-cat > "$W/snap.c" <<'EOF'
-/* one snapshot load, best of N: prints version, commits replayed,
- * bytes read and milliseconds */
-#include <stdio.h>
-#include <stdlib.h>
-#include <time.h>
-#include "lakewatch/delta.h"
-#include "lakewatch/cfgctx.h"
-int main(int argc, char **argv)
-{
-	(void)argc;
-	cJSON *cfg = cJSON_CreateObject();
-	cJSON_AddStringToObject(cfg, "kind", "fs");
-	cJSON_AddStringToObject(cfg, "root", argv[1]);
-	struct lw_cfgctx cc;
-	lw_cfgctx_init(&cc, "bench", NULL);
-	double best = 1e9;
-	struct lw_delta_snapshot s;
-	for (int i = 0; i < atoi(argv[3]); i++) {
-		struct lw_lake *l = lw_lake_fs.open("b", cfg, &cc);
-		struct lw_err err;
-		struct timespec a, b;
-		lw_delta_snapshot_init(&s);
-		clock_gettime(CLOCK_MONOTONIC, &a);
-		if (lw_delta_snapshot_load(l, argv[2], &s, &err)) {
-			fprintf(stderr, "%s\n", err.msg);
-			return 1;
-		}
-		clock_gettime(CLOCK_MONOTONIC, &b);
-		double ms = (b.tv_sec - a.tv_sec) * 1e3 +
-			    (b.tv_nsec - a.tv_nsec) / 1e6;
-		if (ms < best)
-			best = ms;
-		if (i + 1 < atoi(argv[3]))
-			lw_delta_snapshot_free(&s);
-		lw_lake_fs.close(l);
-	}
-	printf("%lld %lld %lld %zu %.2f\n", (long long)s.version,
-	       (long long)s.commits_replayed, (long long)s.bytes_read,
-	       s.nlive, best);
-	return 0;
-}
-EOF
-CF=$(make -s flags | sed -n 's/^CFLAGS=//p')
-LIBS=$(make -s flags | sed -n 's/^LDLIBS=//p' | sed 's/-lcmocka//')
-eval cc $CF -o "$W/snap" "$W/snap.c" "$B/liblakewatch.a" $LIBS
 
 # a view of table $1 cut at version $2, checkpoint hint at $3
 cut_at() {
@@ -92,7 +46,7 @@ for h in h1k h10k; do
 	base=$([ $h = h1k ] && echo 1000 || echo 10000)
 	for k in 0 1 3 5 9; do
 		cut_at $h $((base + k)) $base
-		set -- $("$W/snap" "$W/view" t 5)
+		set -- $("$SNAP" "$W/view" t 5)
 		printf '%-8s %-8s %-9s %-9s %-11s %-8s\n' \
 			$((base + 10)) "$1" "$k" "$2" "$3" "$5"
 	done

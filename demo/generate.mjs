@@ -7,7 +7,8 @@
 //
 // --out    where the lake goes (default ./demo-lake); it is emptied first
 // --now    pin "now" (file mtimes and partition dates are relative to it);
-//          pass the same time to lakewatch as LAKEWATCH_NOW
+//          pass the same time as LAKEWATCH_NOW to lakewatch's testing
+//          build (build/test/lakewatch; ./lakewatch reads the clock)
 // --scale  multiply every file's row count (0.3 = a lake that lost rows,
 //          for the `change` check on a second run)
 // --drift  write silver.customers with a changed schema (loyalty_tier gone,

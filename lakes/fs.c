@@ -16,9 +16,22 @@
 struct lw_lake {
 	struct lw_lake_base base;
 	char *root;		/* owned, absolute or as configured */
-	int delay_ms;		/* LAKEWATCH_FS_DELAY_MS: slow lake for tests */
+	int delay_ms;		/* test builds: slow lake (test_delay_ms) */
 	int64_t reads, bytes_in;
 };
+
+/* Test builds only (-DLW_TESTING, see the Makefile): LAKEWATCH_FS_DELAY_MS
+ * milliseconds before every listing and read, so the dashboard tests can
+ * watch a poll in progress. A release build has no such knob: 0. */
+static int test_delay_ms(void)
+{
+#ifdef LW_TESTING
+	const char *d = getenv("LAKEWATCH_FS_DELAY_MS");
+	return d ? atoi(d) : 0;
+#else
+	return 0;
+#endif
+}
 
 static struct lw_lake *fs_open(const char *name, const cJSON *cfg,
 			       struct lw_cfgctx *cc)
@@ -37,8 +50,7 @@ static struct lw_lake *fs_open(const char *name, const cJSON *cfg,
 	l->base.name = lw_xstrdup(name);
 	l->base.display = lw_xasprintf("fs:%s", root);
 	l->root = root;
-	const char *d = getenv("LAKEWATCH_FS_DELAY_MS");
-	l->delay_ms = d ? atoi(d) : 0;
+	l->delay_ms = test_delay_ms();
 	return l;
 }
 

@@ -10,6 +10,11 @@
 #define LW_VERSION "0.0.0"
 #endif
 
+/* The report's "report_version": bumped only when a field is renamed,
+ * removed or changes type (adding fields keeps it), so consumers can
+ * refuse a layout they do not know. docs/report-json.md documents it. */
+#define REPORT_VERSION 1
+
 /* Add s cleaned (redacted, valid UTF-8), or null. */
 static void put_str(cJSON *o, const char *key, const char *s)
 {
@@ -241,6 +246,7 @@ int lw_rep_json(struct lw_buf *b, const struct lw_config *cfg,
 	int rc, total = 0;
 
 	cJSON_AddStringToObject(root, "lakewatch", LW_VERSION);
+	cJSON_AddNumberToObject(root, "report_version", REPORT_VERSION);
 	put_str(root, "config", cfg->name);
 	put_str(root, "config_file", cfg->file);
 	cJSON_AddNumberToObject(root, "run", (double)run->id);

@@ -4,9 +4,14 @@
 # Capture every output that a change meant to alter no behaviour must leave
 # byte-identical, so two trees can be compared with `diff -r`:
 #
-#   scripts/same-output.sh /tmp/before ./lakewatch     # on the old tree
-#   scripts/same-output.sh /tmp/after  ./lakewatch     # on the new tree
+#   scripts/same-output.sh /tmp/before build/test/lakewatch   # old tree
+#   scripts/same-output.sh /tmp/after  build/test/lakewatch   # new tree
 #   diff -r /tmp/before /tmp/after && echo identical
+#
+# BIN (default build/test/lakewatch, from make test-build) must be a
+# testing build: the runs pin the clock with LAKEWATCH_NOW, which
+# ./lakewatch ignores; the script stops if BIN does too. (Trees from
+# before the testing build have only ./lakewatch, which honours it.)
 #
 # What it captures (paths of the work directories replaced by @WORK@ and
 # @ROOT@ so trees in different folders compare):
@@ -20,7 +25,7 @@
 set -u
 OUT=${1:?usage: $0 OUTDIR [BIN]}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-BIN=${2:-$ROOT/lakewatch}
+BIN=${2:-$ROOT/build/test/lakewatch}
 case "$BIN" in /*) ;; *) BIN="$PWD/$BIN" ;; esac
 case "$OUT" in /*) ;; *) OUT="$PWD/$OUT" ;; esac
 TD=$(cd "$ROOT/../shared/testdata" 2>/dev/null && pwd) || {
@@ -42,6 +47,11 @@ norm() {	# norm FILE: make paths tree-independent, drop report_version
 
 # 1. every e2e case, through the suite's own driver
 LW_BIN="$BIN" LW_BUILD="$WORKB" "$ROOT/tests/e2e/run.sh" > "$OUT/e2e-run.log" 2>&1
+if grep -q '^FAIL e2e/binary' "$WORKB/results.txt" 2>/dev/null; then
+	head -3 "$OUT/e2e-run.log" >&2
+	echo "same-output: $BIN cannot pin the clock; give a testing build (build/test/lakewatch)" >&2
+	exit 1
+fi
 for d in "$WORKB"/e2e/*/; do
 	n=$(basename "$d")
 	[ -f "$d/stdout" ] || continue

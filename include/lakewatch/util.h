@@ -29,8 +29,9 @@ void lw_sort(void *base, size_t n, size_t size,
 bool lw_str_starts(const char *s, const char *prefix);
 bool lw_str_ends(const char *s, const char *suffix);
 
-/* Seconds since the epoch, UTC. LW_NOW_ENV ("LAKEWATCH_NOW", an ISO time or
- * epoch seconds) overrides the clock so tests and demos are reproducible. */
+/* Seconds since the epoch, UTC. In test builds only (see the Makefile)
+ * LAKEWATCH_NOW (an ISO time or epoch seconds) overrides the clock so the
+ * tests are reproducible; ./lakewatch and installed binaries ignore it. */
 int64_t lw_now(void);
 
 /* Durations like "30m", "6h", "1d12h", "90s", "2w". Returns LW_OK and the

@@ -2,26 +2,34 @@
 # tests/e2e/run.sh - end-to-end tests: the real lakewatch binary against the
 # demo lake that demo/generate.mjs writes (with DuckDB, not lakewatch).
 #
-#   LW_BIN=./lakewatch LW_BUILD=build tests/e2e/run.sh [name ...]
+#   LW_BIN=build/test/lakewatch LW_BUILD=build/test tests/e2e/run.sh [name ...]
 #
-# The demo lake is built once per run into $LW_BUILD/e2e/lake with "now"
-# pinned to $NOW; every lakewatch run gets LAKEWATCH_NOW=$NOW and
-# NO_COLOR=1. Each case appends "PASS e2e/<name>", "FAIL e2e/<name>" or
-# "SKIP e2e/<name> (reason)" to $LW_BUILD/results.txt and prints what went
-# wrong on failure.
+# LW_BIN must be a testing build (make test-build: build/test/lakewatch):
+# the driver refuses a binary that ignores LAKEWATCH_NOW (./lakewatch, an
+# installed one) with "FAIL e2e/binary". The demo lake is built once per
+# run into $LW_BUILD/e2e/lake with "now" pinned to $NOW; every lakewatch
+# run gets LAKEWATCH_NOW=$NOW and NO_COLOR=1. Each case appends
+# "PASS e2e/<name>", "FAIL e2e/<name>" or "SKIP e2e/<name> (reason)
+# [needs TOOLS]" to $LW_BUILD/results.txt and prints what went wrong on
+# failure.
 #
 # A case is a file tests/e2e/<name>.test of "key: value" lines, run top to
 # bottom. Blank lines and lines starting with '#' are comments.
 #
 #   skip-if: SHELL      skip the case when this exits 0 ...
 #   skip-reason: TEXT   ... giving this reason
+#   skip-needs: TOOLS   ... because these are missing: commands or paths
+#                       (with a '/'); tests/summary.sh fails the run when
+#                       the case skipped although all of them are present
 #   env: NAME=VALUE     environment for the lakewatch run (repeatable)
 #   setup: SHELL        run before lakewatch, must exit 0 (repeatable)
 #   args: WORDS         lakewatch's arguments, shell-expanded (one per case)
 #   stdin: FILE         feed this file to lakewatch (default /dev/null)
 #   wrap: WORDS         run lakewatch through this command, e.g.
-#                       "wrap: $AS_NOBODY" (setpriv to nobody when root)
-#   exit: N             expected exit code (default: not checked)
+#                       "wrap: $AS_NOBODY" (setpriv to nobody when root),
+#                       "wrap: $E2E/tty.sh" (stdout on a pseudo-terminal)
+#   exit: N             expected exit code (required: a case without one
+#                       FAILs, naming its file)
 #   stdout-contains: TEXT      fixed text somewhere in stdout
 #   stdout-not-contains: TEXT
 #   stdout-matches: ERE        a line of stdout matches (grep -E)
@@ -42,6 +50,7 @@
 #                     root at $LAKE and its history at $TMP/history.db
 #            $CONFIGS tests/e2e/configs   $NOW    the pinned time
 #            $OUT $ERR  files holding the run's stdout and stderr (check:)
+#            $E2E    tests/e2e (helpers such as tty.sh, json_keys.py)
 #            $AS_NOBODY  a setpriv prefix dropping to nobody when run as
 #                     root (root ignores file permissions), else empty
 # Helpers for setup/check: gen_lake DIR [generate.mjs options],
@@ -59,7 +68,7 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 E2E="$ROOT/tests/e2e"
 B=${LW_BUILD:-build}
 case "$B" in /*) ;; *) B="$ROOT/$B" ;; esac
-LW_BIN=${LW_BIN:-$ROOT/lakewatch}
+LW_BIN=${LW_BIN:-$ROOT/build/test/lakewatch}
 RES="$B/results.txt"
 NOW=2026-11-20T14:30:00Z
 CONFIGS="$E2E/configs"
@@ -117,6 +126,17 @@ if ! gen_lake "$LAKE"; then
 	exit 1
 fi
 
+# A testing build? Every case relies on LAKEWATCH_NOW, which only
+# -DLW_TESTING builds honour (Makefile).
+mk_config "$LAKE" "$WORK/probe.json" &&
+LAKEWATCH_NOW=$NOW NO_COLOR=1 "$LW_BIN" check --config "$WORK/probe.json" \
+	--no-history --format json --dataset '^bronze\.pos_purchases$' > "$WORK/probe.out" 2>&1
+if [ "$(jq -r .started "$WORK/probe.out" 2>/dev/null)" != "$NOW" ]; then
+	echo "e2e: $LW_BIN ignores LAKEWATCH_NOW: not a testing build (make test-build; build/test/lakewatch)"
+	echo "FAIL e2e/binary ($LW_BIN is not a testing build)" >> "$RES"
+	exit 1
+fi
+
 # The Power BI stand-in, for the whole run.
 pbi_pid=
 stop_pbi() { [ -n "$pbi_pid" ] && kill "$pbi_pid" 2>/dev/null; }
@@ -168,6 +188,7 @@ run_case() {
 	local file=$1 key val line args='' have_args=0 expect='' rc
 	local -a envs=() setups=() asserts=()
 	local stdin=/dev/null skip_if='' skip_reason='' wrap=''
+	skip_needs=''
 	why=
 	while IFS= read -r line || [ -n "$line" ]; do
 		case "$line" in ''|'#'*) continue ;; esac
@@ -177,6 +198,7 @@ run_case() {
 		case "$key" in
 		skip-if) skip_if=$val ;;
 		skip-reason) skip_reason=$val ;;
+		skip-needs) skip_needs=$val ;;
 		env) envs+=("$val") ;;
 		setup) setups+=("$val") ;;
 		args) args=$val; have_args=1 ;;
@@ -191,6 +213,7 @@ run_case() {
 		esac
 	done < "$file"
 	[ $have_args = 1 ] || { why="$file: no args: line"; return 1; }
+	[ -n "$expect" ] || { why="$file: no exit: line (every case states its exit code)"; return 1; }
 
 	TMP="$WORK/$name"
 	rm -rf "$TMP"; mkdir -p "$TMP"
@@ -221,10 +244,11 @@ run_case() {
 		exec timeout 120 "${wrapv[@]}" "$LW_BIN" "${argv[@]}" < "$stdin"
 	) > "$OUT" 2> "$ERR"
 	rc=$?
+	echo "$rc" > "$TMP/exit"
 	cat "$OUT" "$ERR" > "$TMP/output"
 
 	local fails='' a kind text src
-	if [ -n "$expect" ] && [ "$rc" != "$expect" ]; then
+	if [ "$rc" != "$expect" ]; then
 		fails+="exit code $rc, expected $expect"$'\n'
 	fi
 	[ $rc = 124 ] && fails+="timed out"$'\n'
@@ -289,7 +313,8 @@ for f in "${cases[@]}"; do
 	run_case "$f"
 	case $? in
 	0) echo "PASS e2e/$name" >> "$RES"; pass=$((pass + 1)) ;;
-	2) echo "SKIP e2e/$name ($why)" >> "$RES"; skip=$((skip + 1))
+	2) echo "SKIP e2e/$name ($why)${skip_needs:+ [needs $skip_needs]}" >> "$RES"
+	   skip=$((skip + 1))
 	   echo "skip e2e/$name: $why" ;;
 	*) echo "FAIL e2e/$name" >> "$RES"; fail=$((fail + 1))
 	   echo "FAIL e2e/$name"; printf '%s\n' "$why" | sed 's/^/    /' ;;

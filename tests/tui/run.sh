@@ -5,7 +5,7 @@
 # and appends "PASS tui/<name>" or "FAIL tui/<name>" to $LW_BUILD/results.txt.
 # Usage: run.sh [case ...]   (default: every case)
 B=${LW_BUILD:-build}
-BIN=${LW_BIN:-$(pwd)/lakewatch}
+BIN=${LW_BIN:-$(pwd)/build/test/lakewatch}
 HERE=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$B"
 B=$(cd "$B" && pwd)
@@ -15,7 +15,7 @@ SOCK="lwtui$$"
 T="tmux -L $SOCK"
 
 if ! command -v tmux >/dev/null 2>&1; then
-	echo "SKIP tui (no tmux)" >> "$res"
+	echo "SKIP tui (no tmux) [needs tmux]" >> "$res"
 	echo "tui: tmux not installed, skipped"
 	exit 0
 fi

@@ -86,6 +86,7 @@ static cJSON *duck_rows(const char *file, const char *const *exprs,
 	return j;
 }
 
+#define DUCKDB "node node_modules/@duckdb/node-api"
 static bool have_duckdb(void)
 {
 	return system("node -e \"require('./node_modules/@duckdb/node-api')\""
@@ -241,7 +242,7 @@ static void test_alltypes(void **state)
 {
 	(void)state;
 	if (!have_duckdb())
-		skip();
+		lw_skip_needs(DUCKDB);
 	static const char *const cols[] = {
 		"id", "bool_col", "tinyint_col", "smallint_col", "int_col",
 		"bigint_col", "float_col", "double_col", "date_string_col",
@@ -270,7 +271,7 @@ static void test_v2_and_lists(void **state)
 {
 	(void)state;
 	if (!have_duckdb())
-		skip();
+		lw_skip_needs(DUCKDB);
 	/* Data page v2, snappy, RLE booleans, a list with nulls. */
 	static const char *const c1[] = { "a", "c", "d", "e" };
 	static const char *const e1[] = { "a", "c", "d", "to_json(e)" };
@@ -316,7 +317,7 @@ static void test_codecs_and_nulls(void **state)
 {
 	(void)state;
 	if (!have_duckdb())
-		skip();
+		lw_skip_needs(DUCKDB);
 	struct {
 		const char *file, *col, *expr;
 		size_t rows;
@@ -393,7 +394,7 @@ static void test_newer_encodings(void **state)
 {
 	(void)state;
 	if (!have_duckdb())
-		skip();
+		lw_skip_needs(DUCKDB);
 	char *f = tp("delta_binary_packed.parquet");
 	static const char *const c1[] = { "bitwidth0", "bitwidth1",
 		"bitwidth7", "bitwidth31", "bitwidth32", "bitwidth33",
@@ -461,7 +462,7 @@ static void test_duckdb_written(void **state)
 {
 	(void)state;
 	if (!have_duckdb())
-		skip();
+		lw_skip_needs(DUCKDB);
 	char dir[] = "/tmp/lw_pq_seedsXXXXXX";
 	assert_non_null(mkdtemp(dir));
 	char *cmd = lw_xasprintf("node tests/fixtures/parquet/make_seeds.js "
@@ -741,7 +742,7 @@ static void test_delta_checkpoints(void **state)
 {
 	(void)state;
 	if (!have_duckdb())
-		skip();
+		lw_skip_needs(DUCKDB);
 	char *pat = lw_xasprintf("%s/delta/*/_delta_log/*.checkpoint.parquet",
 				 lw_testdata());
 	glob_t g;

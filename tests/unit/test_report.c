@@ -285,6 +285,9 @@ static void test_json(void **state)
 
 	assert_non_null(j);
 	assert_string_equal(gets(j, "lakewatch"), LW_VERSION);
+	/* second key, an integer (docs/report-json.md) */
+	assert_string_equal(j->child->next->string, "report_version");
+	assert_int_equal(getn(j, "report_version"), 1);
 	assert_string_equal(gets(j, "config"), "ecommerce demo");
 	assert_string_equal(gets(j, "started"), "2026-11-20T03:00:00Z");
 	assert_string_equal(gets(j, "finished"), "2026-11-20T03:00:04Z");

@@ -13,7 +13,7 @@
 # $LW_BUILD/results.txt. Run from the project root.
 set -u
 B=${LW_BUILD:-build}
-LW_BIN=${LW_BIN:-$PWD/lakewatch}
+LW_BIN=${LW_BIN:-$PWD/build/test/lakewatch}
 res="$B/results.txt"
 here=tests/services/azure
 status=0
@@ -21,11 +21,13 @@ mkdir -p "$B"
 
 pass() { echo "PASS services/azure/$1" >> "$res"; echo "  PASS $1"; }
 fail() { echo "FAIL services/azure/$1" >> "$res"; echo "  FAIL $1: $2"; status=1; }
-skip() { echo "SKIP services/azure/$1" >> "$res"; echo "  SKIP $1: $2"; }
+# skip NAME WHY [TOOLS]: TOOLS (commands or paths) it lacked, for tests/summary.sh
+skip() { echo "SKIP services/azure/$1${3:+ [needs $3]}" >> "$res"; echo "  SKIP $1: $2"; }
 
 if [ ! -x node_modules/.bin/azurite-blob ] || ! command -v node >/dev/null ||
    [ ! -x "$LW_BIN" ] || [ ! -f demo/generate.mjs ]; then
-	skip all "needs node, node_modules (azurite), demo/generate.mjs and $LW_BIN"
+	skip all "needs node, node_modules (azurite), demo/generate.mjs and $LW_BIN" \
+		"node node_modules/.bin/azurite-blob demo/generate.mjs $LW_BIN"
 	exit 0
 fi
 
@@ -357,7 +359,7 @@ if command -v openssl >/dev/null &&
 		fail token_setup "HTTPS Azurite or the token server did not start"
 	fi
 else
-	skip token_client_credentials_cached "openssl cannot make a certificate"
+	skip token_client_credentials_cached "openssl cannot make a certificate" openssl
 fi
 
 # --- Azurite stopped in mid-poll (last: Azurite is gone after it) ----------------

@@ -17,7 +17,7 @@
 # $LW_BUILD/results.txt. Run from the project root.
 set -u
 B=${LW_BUILD:-build}
-LW_BIN=${LW_BIN:-$PWD/lakewatch}
+LW_BIN=${LW_BIN:-$PWD/build/test/lakewatch}
 res="$B/results.txt"
 here=tests/services/delta_azure
 golden=../shared/testdata/delta
@@ -26,11 +26,13 @@ mkdir -p "$B"
 
 pass() { echo "PASS services/delta_azure/$1" >> "$res"; echo "  PASS $1"; }
 fail() { echo "FAIL services/delta_azure/$1" >> "$res"; echo "  FAIL $1: $2"; status=1; }
-skip() { echo "SKIP services/delta_azure/$1" >> "$res"; echo "  SKIP $1: $2"; }
+# skip NAME WHY [TOOLS]: TOOLS (commands or paths) it lacked, for tests/summary.sh
+skip() { echo "SKIP services/delta_azure/$1${3:+ [needs $3]}" >> "$res"; echo "  SKIP $1: $2"; }
 
 if [ ! -x node_modules/.bin/azurite-blob ] || ! command -v node >/dev/null ||
    [ ! -x "$LW_BIN" ] || [ ! -d "$golden" ]; then
-	skip all "needs node, node_modules (azurite), $golden and $LW_BIN"
+	skip all "needs node, node_modules (azurite), $golden and $LW_BIN" \
+		"node node_modules/.bin/azurite-blob $golden $LW_BIN"
 	exit 0
 fi
 ms() { echo $(($(date +%s%N) / 1000000)); }
