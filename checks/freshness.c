@@ -8,8 +8,8 @@
  *              is a day old at the end of its own day: give thresholds that
  *              include one period, e.g. "1d6h");
  *   data       the table's own time: the last Delta commit
- *              (detail.delta.last_commit) or the last successful Power BI
- *              refresh (detail.powerbi.refresh.last_success, or ended when
+ *              (obs->delta.last_commit) or the last successful Power BI
+ *              refresh (obs->powerbi.refresh.last_success, or ended when
  *              the last refresh completed);
  *   auto       (default) the table's own time when the observation has one,
  *              else the newest file's mtime, else the newest partition.
@@ -18,7 +18,7 @@
  *              "6h" threshold every afternoon would fail although the data
  *              is current.
  * With no warn/fail on a Power BI dataset that has a refresh schedule
- * (detail.powerbi.schedule.interval), one missed refresh is WARN and two are
+ * (obs->powerbi.interval), one missed refresh is WARN and two are
  * FAIL, each with a grace of a tenth of the interval (at most 1h) for the
  * refresh itself to run. No time at all (no files) is FAIL "no data".
  */
@@ -70,22 +70,21 @@ static void *fresh_parse(const cJSON *node, struct lw_cfgctx *cc)
 /* The table's own time: Delta commit or Power BI refresh. */
 static bool data_time(const struct lw_obs *o, int64_t *t, const char **what)
 {
-	const cJSON *d = lw_detail_get(o, "delta");
-	if (d && lw_json_time(d, "last_commit", t)) {
+	if (o->delta.present && o->delta.has_last_commit) {
+		*t = o->delta.last_commit;
 		*what = "last Delta commit";
 		return true;
 	}
-	const cJSON *pb = lw_detail_get(o, "powerbi");
-	const cJSON *r = pb ? cJSON_GetObjectItemCaseSensitive(pb, "refresh")
-			    : NULL;
-	if (cJSON_IsObject(r)) {
-		if (lw_json_time(r, "last_success", t)) {
+	const struct lw_powerbi_refresh_facts *r = &o->powerbi.refresh;
+	if (r->present) {
+		if (r->has_last_success) {
+			*t = r->last_success;
 			*what = "last successful refresh";
 			return true;
 		}
-		const char *st = lw_json_str(r, "status");
-		if (st && strcmp(st, "Completed") == 0 &&
-		    lw_json_time(r, "ended", t)) {
+		if (r->status && strcmp(r->status, "Completed") == 0 &&
+		    r->has_ended) {
+			*t = r->ended;
 			*what = "last refresh";
 			return true;
 		}
@@ -96,15 +95,11 @@ static bool data_time(const struct lw_obs *o, int64_t *t, const char **what)
 /* Power BI refresh interval in seconds, or 0 when there is no schedule. */
 static int64_t schedule_interval(const struct lw_obs *o)
 {
-	const cJSON *pb = lw_detail_get(o, "powerbi");
-	const cJSON *s = pb ? cJSON_GetObjectItemCaseSensitive(pb, "schedule")
-			    : NULL;
-	double iv;
-	if (!cJSON_IsObject(s) ||
-	    cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(s, "enabled")) ||
-	    !lw_json_num(s, "interval", &iv) || iv < 1 || iv > 1e9)
+	const struct lw_powerbi_facts *pb = &o->powerbi;
+	if (!pb->has_schedule || pb->schedule_disabled || !pb->has_interval ||
+	    pb->interval < 1 || pb->interval > 1000000000)
 		return 0;
-	return (int64_t)iv;
+	return pb->interval;
 }
 
 static void fresh_run(const void *cfgp, const struct lw_judge_ctx *ctx,
@@ -136,7 +131,7 @@ static void fresh_run(const void *cfgp, const struct lw_judge_ctx *ctx,
 		t = o->newest_mtime;
 		/* Power BI has no files: its time is the newest row's
 		 * timestamp column (push and streaming datasets). */
-		what = lw_detail_get(o, "powerbi") ? "newest row" :
+		what = o->powerbi.present ? "newest row" :
 			"newest file";
 		have = true;
 	}

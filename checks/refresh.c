@@ -1,4 +1,4 @@
-/* refresh.c - the last Power BI refresh (detail.powerbi.refresh).
+/* refresh.c - the last Power BI refresh (obs->powerbi.refresh).
  *
  *   "refresh": {"in_progress": {"warn": "2h", "fail": "4h"},
  *               "disabled": "warn"}
@@ -44,9 +44,7 @@ static void refresh_run(const void *cfgp, const struct lw_judge_ctx *ctx,
 	const struct refresh_cfg *c = cfgp;
 	if (lw_check_unobserved("refresh", ctx, out))
 		return;
-	const cJSON *pb = lw_detail_get(ctx->obs, "powerbi");
-	const cJSON *r = pb ? cJSON_GetObjectItemCaseSensitive(pb, "refresh")
-			    : NULL;
+	const struct lw_powerbi_refresh_facts *r = &ctx->obs->powerbi.refresh;
 	char thr[160], msg[LW_CHECK_MSG_MAX], d1[32], d2[32], why[64];
 	char lim[96];
 	lw_limit_fmt(&c->running, LW_U_DURATION, lim, sizeof lim);
@@ -54,18 +52,17 @@ static void refresh_run(const void *cfgp, const struct lw_judge_ctx *ctx,
 		 "in progress " : "", lim, lim[0] ? "; " : "",
 		 c->disabled == LW_PASS ? "ignored" : c->disabled == LW_WARN
 		 ? "warn" : "fail");
-	const char *st = cJSON_IsObject(r) ? lw_json_str(r, "status") : NULL;
+	const char *st = r->present ? r->status : NULL;
 	if (!st) {
 		lw_check_result(out, "refresh", LW_ERROR, "", thr, false, 0,
 				"no refresh information (not a Power BI "
 				"dataset, or it was never refreshed)");
 		return;
 	}
-	const char *type = lw_json_str(r, "type");
-	int64_t started = -1, ended = -1, success = -1;
-	lw_json_time(r, "started", &started);
-	lw_json_time(r, "ended", &ended);
-	lw_json_time(r, "last_success", &success);
+	const char *type = r->type;
+	int64_t started = r->has_started ? r->started : -1;
+	int64_t ended = r->has_ended ? r->ended : -1;
+	int64_t success = r->has_last_success ? r->last_success : -1;
 	char ok_s[64] = "";
 	if (success >= 0)
 		snprintf(ok_s, sizeof ok_s, "; last success %s ago",
@@ -96,7 +93,7 @@ static void refresh_run(const void *cfgp, const struct lw_judge_ctx *ctx,
 		return;
 	}
 	if (strcmp(st, "Failed") == 0) {
-		const char *code = lw_json_str(r, "error_code");
+		const char *code = r->error_code;
 		snprintf(msg, sizeof msg, "last refresh failed: %s%s%s",
 			 code ? code : "no error code given",
 			 started >= 0 ? ", started " : "",

@@ -400,6 +400,25 @@ static cJSON *refresh_json(const struct lw_pbi_refresh *r)
 	return o;
 }
 
+/* The typed side of detail.powerbi.refresh: the newest refresh. */
+static void refresh_facts(const struct lw_pbi_refresh *r, int64_t last_success,
+			  struct lw_powerbi_refresh_facts *f)
+{
+	free(f->status);
+	free(f->type);
+	free(f->error_code);
+	f->present = true;
+	f->status = lw_xstrdup(r->status);
+	f->type = r->type ? lw_xstrdup(r->type) : NULL;
+	f->error_code = r->error_code ? lw_xstrdup(r->error_code) : NULL;
+	f->has_started = lw_fact_time_ok(r->start);
+	f->started = r->start;
+	f->has_ended = lw_fact_time_ok(r->end);
+	f->ended = r->end;
+	f->has_last_success = lw_fact_time_ok(last_success);
+	f->last_success = last_success;
+}
+
 static int observe_refreshes(struct lw_lake *l, const char *id,
 			     const struct lw_pbi_opts *po, struct lw_obs *obs,
 			     cJSON *pbi, struct lw_err *err)
@@ -432,6 +451,7 @@ static int observe_refreshes(struct lw_lake *l, const char *id,
 		cJSON_AddStringToObject(last, "request_id", rs[0].request_id);
 		cJSON_AddNumberToObject(last, "last_success", (double)last_success);
 		cJSON_AddItemToObject(pbi, "refresh", last);
+		refresh_facts(&rs[0], last_success, &obs->powerbi.refresh);
 	}
 	if (last_success > obs->newest_mtime)
 		obs->newest_mtime = last_success;
@@ -440,7 +460,8 @@ static int observe_refreshes(struct lw_lake *l, const char *id,
 }
 
 /* Push and streaming datasets have no schedule: their 404 is not an error. */
-static void observe_schedule(struct lw_lake *l, const char *id, cJSON *pbi)
+static void observe_schedule(struct lw_lake *l, const char *id,
+			     struct lw_obs *obs, cJSON *pbi)
 {
 	char *path = lw_xasprintf("/groups/%s/datasets/%s/refreshSchedule",
 				  l->workspace, id);
@@ -456,6 +477,10 @@ static void observe_schedule(struct lw_lake *l, const char *id, cJSON *pbi)
 		cJSON_AddNumberToObject(o, "interval", (double)s.interval);
 		cJSON_AddNumberToObject(o, "days", s.ndays);
 		cJSON_AddNumberToObject(o, "times", s.ntimes);
+		obs->powerbi.has_schedule = true;
+		obs->powerbi.schedule_disabled = !s.enabled;
+		obs->powerbi.has_interval = true;
+		obs->powerbi.interval = s.interval;
 	}
 	free(body);
 	free(path);
@@ -610,12 +635,13 @@ static int pbi_observe(struct lw_lake *l, const struct lw_dataset *ds,
 	lw_http_stats(l->http, &req0, &in0);
 	int rc = resolve(l, ds->path, &id, &err);
 	cJSON *pbi = cJSON_AddObjectToObject(lw_obs_detail(obs), "powerbi");
+	obs->powerbi.present = true;
 	if (rc == LW_OK) {
 		cJSON_AddStringToObject(pbi, "dataset_id", id);
 		rc = observe_refreshes(l, id, po, obs, pbi, &err);
 	}
 	if (rc == LW_OK)
-		observe_schedule(l, id, pbi);
+		observe_schedule(l, id, obs, pbi);
 	if (rc == LW_OK && po && po->table)
 		rc = observe_table(l, id, po, obs, &err);
 	cJSON_AddNumberToObject(pbi, "queries", (double)(l->queries - q0));
