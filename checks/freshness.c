@@ -102,16 +102,14 @@ static int64_t schedule_interval(const struct lw_obs *o)
 	return pb->interval;
 }
 
-static void fresh_run(const void *cfgp, const struct lw_judge_ctx *ctx,
-		      struct lw_result *out)
+/* The time freshness is judged by, as "from" picks it; false after filling
+ * out when there is none (ERROR for a missing clock, FAIL for no data). */
+static bool fresh_time(const struct fresh_cfg *c, const struct lw_obs *o,
+		       int64_t *tp, const char **whatp, const char **tailp,
+		       struct lw_result *out)
 {
-	const struct fresh_cfg *c = cfgp;
-	if (lw_check_unobserved("freshness", ctx, out))
-		return;
-	const struct lw_obs *o = ctx->obs;
 	int64_t t = -1;
 	const char *what = NULL, *tail = "old";
-	char msg[LW_CHECK_MSG_MAX];
 	bool have = false;
 
 	if (c->from == FROM_DATA || c->from == FROM_AUTO) {
@@ -123,7 +121,7 @@ static void fresh_run(const void *cfgp, const struct lw_judge_ctx *ctx,
 				false, 0, "no data time: \"from\": \"data\" "
 				"needs a Delta table (detail.delta.last_commit)"
 				" or a Power BI refresh time");
-			return;
+			return false;
 		}
 	}
 	if (!have && (c->from == FROM_MTIME || c->from == FROM_AUTO) &&
@@ -147,14 +145,31 @@ static void fresh_run(const void *cfgp, const struct lw_judge_ctx *ctx,
 				false, 0, "no partition times: set "
 				"\"partitions\" on the dataset, or use "
 				"\"from\": \"mtime\"");
-			return;
+			return false;
 		}
 		lw_check_result(out, "freshness", LW_FAIL, "no data", "",
 				false, 0, "no data: no files found, so there "
 				"is nothing to be fresh");
-		return;
+		return false;
 	}
+	*tp = t;
+	*whatp = what;
+	*tailp = tail;
+	return true;
+}
 
+static void fresh_run(const void *cfgp, const struct lw_judge_ctx *ctx,
+		      struct lw_result *out)
+{
+	const struct fresh_cfg *c = cfgp;
+	if (lw_check_unobserved("freshness", ctx, out))
+		return;
+	const struct lw_obs *o = ctx->obs;
+	int64_t t;
+	const char *what, *tail;
+	char msg[LW_CHECK_MSG_MAX];
+	if (!fresh_time(c, o, &t, &what, &tail, out))
+		return;
 	struct lw_limit lim = c->lim;
 	int64_t iv = 0;
 	char thr[160], why[96], age_s[32], ivs[32];
