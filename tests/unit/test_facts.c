@@ -80,6 +80,7 @@ static void delta_facts_round_trip(void **st)
 	if (!d) {
 		free(root);
 		skip();
+		return;
 	}
 	struct lw_lake *lake = open_fs(root);
 	struct dirent *de;
@@ -127,6 +128,7 @@ static void parquet_facts_round_trip(void **st)
 	if (!d) {
 		free(root);
 		skip();
+		return;
 	}
 	struct lw_lake *lake = open_fs(root);
 	struct dirent *de;
@@ -219,7 +221,7 @@ static void join_distinct(void **st)
 	lw_fact_join(&l, "parquet");	/* a prefix of a listed value */
 	assert_string_equal(l, "parquet-mr, , parquet-cpp, parquet");
 	for (int i = 0; i < 100; i++) {
-		char w[16];
+		char w[24];
 		snprintf(w, sizeof w, "writer-%d", i);
 		lw_fact_join(&l, w);
 	}
