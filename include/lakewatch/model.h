@@ -171,7 +171,8 @@ struct lw_obs {
 	/* Format- or kind-specific facts (parquet created_by and row groups,
 	 * delta version and last operation, Power BI refreshes, avro codec).
 	 * Owned. Stored in history as-is and shown in the detail view. The
-	 * keys each plug-in writes are documented in docs/observations.md. */
+	 * keys each plug-in writes are listed in docs/DESIGN.md. Checks read
+	 * the typed facts below instead. */
 	cJSON *detail;
 
 	/* The same plug-in results, typed, for the checks (see above). */
