@@ -11,57 +11,22 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
-#include "lakewatch/limits.h"
+#include "lakewatch/measure.h"
 #include "lakewatch/util.h"
 
-struct change_cfg {
-	struct lw_limit drop, growth;	/* percent, LW_DIR_MAX */
-};
-
-static void *change_parse(const cJSON *node, struct lw_cfgctx *cc)
+/* The row counts before the percentage: no count, no previous one, or a
+ * previous 0 are results of their own (false); else the signed change in
+ * percent of the previous count. */
+static bool change_measure(const struct lw_judge_ctx *ctx, const char *thr,
+			   struct lw_measured *m, struct lw_result *out)
 {
-	static const char *const keys[] = {"drop", "growth", NULL};
-	struct change_cfg c;
-	if (lw_cfg_object(cc, node, "change") != LW_OK ||
-	    lw_cfg_keys(cc, node, "change", keys) != LW_OK)
-		return NULL;
-	int a = lw_limit_get(cc, node, "drop", "change", LW_U_PERCENT,
-			     LW_DIR_MAX, &c.drop);
-	int b = lw_limit_get(cc, node, "growth", "change", LW_U_PERCENT,
-			     LW_DIR_MAX, &c.growth);
-	if (a != LW_OK || b != LW_OK)
-		return NULL;
-	if (!lw_limit_set(&c.drop) && !lw_limit_set(&c.growth)) {
-		lw_cfg_error(cc, node, "change: give \"drop\", \"growth\" or "
-			     "both");
-		return NULL;
-	}
-	struct change_cfg *p = lw_xmalloc(sizeof *p);
-	*p = c;
-	return p;
-}
-
-static void change_run(const void *cfgp, const struct lw_judge_ctx *ctx,
-		       struct lw_result *out)
-{
-	const struct change_cfg *c = cfgp;
-	if (lw_check_unobserved("change", ctx, out))
-		return;
-	char thr[300], a[128], b[128], why[96], was[32], now[32], pct_s[32];
-	char meas[40], msg[LW_CHECK_MSG_MAX];
-	lw_limit_fmt(&c->drop, LW_U_PERCENT, a, sizeof a);
-	lw_limit_fmt(&c->growth, LW_U_PERCENT, b, sizeof b);
-	snprintf(thr, sizeof thr, "%s%s%s%s%s",
-		 lw_limit_set(&c->drop) ? "drop " : "", a,
-		 lw_limit_set(&c->drop) && lw_limit_set(&c->growth) ? "; "
-		 : "", lw_limit_set(&c->growth) ? "growth " : "", b);
-
+	char was[32], now[32], pct_s[32], msg[LW_CHECK_MSG_MAX];
 	int64_t cur = ctx->obs->rows;
 	if (cur < 0) {
 		lw_check_result(out, "change", LW_ERROR, "unknown", thr, false,
 				0, "row count unknown: cannot compare with "
 				"the last poll");
-		return;
+		return false;
 	}
 	lw_thousands_fmt(cur, now, sizeof now);
 	if (!ctx->prev || ctx->prev->rows < 0) {
@@ -70,7 +35,7 @@ static void change_run(const void *cfgp, const struct lw_judge_ctx *ctx,
 			 : "no previous observation", now);
 		lw_check_result(out, "change", LW_PASS, "baseline", thr,
 				false, 0, msg);
-		return;
+		return false;
 	}
 	int64_t old = ctx->prev->rows;
 	lw_thousands_fmt(old, was, sizeof was);
@@ -83,41 +48,52 @@ static void change_run(const void *cfgp, const struct lw_judge_ctx *ctx,
 				 "now %s rows (no percentage from 0)", now);
 		lw_check_result(out, "change", LW_PASS, cur ? "from 0" : "0%",
 				thr, cur == 0, 0, msg);
-		return;
+		return false;
 	}
 	double pct = ((double)cur - (double)old) / (double)old * 100.0;
-	enum lw_status st = LW_PASS;
+	m->value = pct;
 	lw_pct_fmt(pct < 0 ? -pct : pct, pct_s, sizeof pct_s);
-	snprintf(meas, sizeof meas, "%s%s", pct < 0 ? "-" : pct > 0 ? "+" : "",
-		 pct_s);
-	if (cur == old) {
-		snprintf(msg, sizeof msg, "row count unchanged since last poll "
-			 "(%s)", now);
-	} else {
-		const struct lw_limit *l = pct < 0 ? &c->drop : &c->growth;
-		double mag = pct < 0 ? -pct : pct;
-		st = lw_limit_eval(l, LW_DIR_MAX, mag);
-		if (lw_limit_set(l))
-			lw_limit_why(l, LW_DIR_MAX, st, LW_U_PERCENT, why,
-				     sizeof why);
-		else
-			snprintf(why, sizeof why, "no %s limit",
-				 pct < 0 ? "drop" : "growth");
-		snprintf(msg, sizeof msg, "row count %s %s since last poll "
-			 "(%s \xe2\x86\x92 %s; %s)", pct < 0 ? "dropped" :
-			 "grew", pct_s, was, now, why);
-	}
-	lw_check_result(out, "change", st, meas, thr, true, pct, msg);
+	snprintf(m->meas, sizeof m->meas, "%s%s", pct < 0 ? "-" :
+		 pct > 0 ? "+" : "", pct_s);
+	if (cur == old)
+		snprintf(m->what, sizeof m->what, "(%s)", now);
+	else	/* "12.5% since last poll (8 → 9" */
+		snprintf(m->what, sizeof m->what, "%s since last poll (%s "
+			 "\xe2\x86\x92 %s", pct_s, was, now);
+	return true;
 }
 
-static void change_free(void *cfg)
+static void change_say(const struct lw_judge_ctx *ctx,
+		       const struct lw_measured *m, enum lw_status st,
+		       int side, const char *why, char *msg, size_t n)
 {
-	free(cfg);
+	(void)st;
+	if (ctx->obs->rows == ctx->prev->rows)
+		snprintf(msg, n, "row count unchanged since last poll %s",
+			 m->what);
+	else
+		snprintf(msg, n, "row count %s %s; %s)", side == 0 ?
+			 "dropped" : "grew", m->what, why);
+}
+
+static const struct lw_measure_rule change_rule = {
+	.check = "change",
+	.unit = LW_U_PERCENT,
+	.judge = LW_J_SIGNED,
+	.keys = {"drop", "growth"},
+	.give = "give \"drop\", \"growth\" or both",
+	.measure = change_measure,
+	.say = change_say,
+};
+
+static void *change_parse(const cJSON *node, struct lw_cfgctx *cc)
+{
+	return lw_measure_parse(&change_rule, node, cc);
 }
 
 const struct lw_check_kind lw_check_change = {
 	.name = "change",
 	.parse = change_parse,
-	.free = change_free,
-	.run = change_run,
+	.free = lw_measure_free,
+	.run = lw_measure_run,
 };

@@ -1,5 +1,5 @@
 /* checkpoint_age.c - how old is the Delta table's last checkpoint
- * (detail.delta.checkpoint_time)?
+ * (obs->delta.checkpoint_time)?
  *
  *   "checkpoint_age": {"warn": "1d", "fail": "3d"}
  *
@@ -8,84 +8,72 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
-#include "lakewatch/limits.h"
+#include "lakewatch/measure.h"
 #include "lakewatch/util.h"
 
-struct ckpt_cfg {
-	struct lw_limit lim;	/* seconds, LW_DIR_MAX */
-};
-
-static void *ckpt_parse(const cJSON *node, struct lw_cfgctx *cc)
+static bool ckpt_measure(const struct lw_judge_ctx *ctx, const char *thr,
+			 struct lw_measured *m, struct lw_result *out)
 {
-	static const char *const keys[] = {"warn", "fail", NULL};
-	struct ckpt_cfg c;
-	if (lw_cfg_object(cc, node, "checkpoint_age") != LW_OK ||
-	    lw_cfg_keys(cc, node, "checkpoint_age", keys) != LW_OK)
-		return NULL;
-	if (lw_limit_flat(cc, node, "checkpoint_age", LW_U_DURATION,
-			  LW_DIR_MAX, &c.lim) != LW_OK)
-		return NULL;
-	if (!lw_limit_set(&c.lim)) {
-		lw_cfg_error(cc, node, "checkpoint_age: give \"warn\", "
-			     "\"fail\" or both");
-		return NULL;
-	}
-	struct ckpt_cfg *p = lw_xmalloc(sizeof *p);
-	*p = c;
-	return p;
-}
-
-static void ckpt_run(const void *cfgp, const struct lw_judge_ctx *ctx,
-		     struct lw_result *out)
-{
-	const struct ckpt_cfg *c = cfgp;
-	if (lw_check_unobserved("checkpoint_age", ctx, out))
-		return;
-	char thr[128], why[64], age_s[32], msg[LW_CHECK_MSG_MAX], vs[48];
-	lw_limit_fmt(&c->lim, LW_U_DURATION, thr, sizeof thr);
-	const cJSON *d = lw_check_delta("checkpoint_age", thr, ctx, out);
-	if (!d)
-		return;
-	double ver = -1, cver = -1;
-	lw_json_num(d, "version", &ver);
-	lw_json_num(d, "checkpoint_version", &cver);
-	int64_t t;
-	if (!lw_json_time(d, "checkpoint_time", &t)) {
-		if (ver >= 0)
+	const struct lw_delta_facts *d = &ctx->obs->delta;
+	bool ver = d->has_version && d->version >= 0;
+	bool cver = d->has_checkpoint_version && d->checkpoint_version >= 0;
+	char msg[LW_CHECK_MSG_MAX], vs[48];
+	if (!d->has_checkpoint_time) {
+		if (ver)
 			snprintf(vs, sizeof vs, " (table at version %.0f)",
-				 ver);
+				 (double)d->version);
 		else
 			vs[0] = '\0';
 		snprintf(msg, sizeof msg, "no checkpoint yet%s: readers replay "
 			 "the whole log", vs);
 		lw_check_result(out, "checkpoint_age", LW_WARN, "none", thr,
 				false, 0, msg);
-		return;
+		return false;
 	}
+	int64_t t = d->checkpoint_time;
 	int64_t age = ctx->now - t > 0 ? ctx->now - t : 0;
-	enum lw_status st = lw_limit_eval(&c->lim, LW_DIR_MAX, (double)age);
-	lw_duration_fmt(age, age_s, sizeof age_s);
-	lw_limit_why(&c->lim, LW_DIR_MAX, st, LW_U_DURATION, why, sizeof why);
-	if (cver >= 0 && ver >= 0)
-		snprintf(vs, sizeof vs, " (version %.0f of %.0f)", cver, ver);
-	else if (cver >= 0)
-		snprintf(vs, sizeof vs, " (version %.0f)", cver);
-	else
-		vs[0] = '\0';
-	snprintf(msg, sizeof msg, "%slast checkpoint%s %s old (%s)",
-		 st == LW_PASS ? "" : "old checkpoint: ", vs, age_s, why);
-	lw_check_result(out, "checkpoint_age", st, age_s, thr, true,
-			(double)age, msg);
+	m->value = (double)age;
+	lw_duration_fmt(age, m->meas, sizeof m->meas);
+	/* what: " (version 20 of 25)" */
+	if (cver && ver)
+		snprintf(m->what, sizeof m->what, " (version %.0f of %.0f)",
+			 (double)d->checkpoint_version, (double)d->version);
+	else if (cver)
+		snprintf(m->what, sizeof m->what, " (version %.0f)",
+			 (double)d->checkpoint_version);
+	return true;
 }
 
-static void ckpt_free(void *cfg)
+static void ckpt_say(const struct lw_judge_ctx *ctx,
+		     const struct lw_measured *m, enum lw_status st, int side,
+		     const char *why, char *msg, size_t n)
 {
-	free(cfg);
+	(void)ctx;
+	(void)side;
+	snprintf(msg, n, "%slast checkpoint%s %s old (%s)",
+		 st == LW_PASS ? "" : "old checkpoint: ", m->what, m->meas,
+		 why);
+}
+
+static const struct lw_measure_rule ckpt_rule = {
+	.check = "checkpoint_age",
+	.unit = LW_U_DURATION,
+	.judge = LW_J_RANGE,
+	.keys = {NULL, NULL},	/* flat: {"warn": "1d", "fail": "3d"} */
+	.give = "give \"warn\", \"fail\" or both",
+	.delta = true,
+	.measure = ckpt_measure,
+	.say = ckpt_say,
+};
+
+static void *ckpt_parse(const cJSON *node, struct lw_cfgctx *cc)
+{
+	return lw_measure_parse(&ckpt_rule, node, cc);
 }
 
 const struct lw_check_kind lw_check_checkpoint_age = {
 	.name = "checkpoint_age",
 	.parse = ckpt_parse,
-	.free = ckpt_free,
-	.run = ckpt_run,
+	.free = lw_measure_free,
+	.run = lw_measure_run,
 };

@@ -163,22 +163,12 @@ static void sep(struct lw_buf *b)
 		lw_buf_adds(b, "; ");
 }
 
-static void files_run(const void *cfgp, const struct lw_judge_ctx *ctx,
-		      struct lw_result *out)
+/* The configured parts, "count max warn 5,000; empty warn; size ...". */
+static void files_threshold(const struct files_cfg *c, char *thr, size_t n)
 {
-	const struct files_cfg *c = cfgp;
-	if (lw_check_unobserved("files", ctx, out))
-		return;
-	const struct lw_obs *o = ctx->obs;
-	char t1[200], t2[200], thr[600], why[96], a[48], b2[48], meas[48];
-	enum lw_status st = LW_PASS, s;
-	enum lw_dir too;
-	struct lw_buf b;
-	lw_buf_init(&b, LW_CHECK_MSG_MAX);
-
-	/* threshold text: every part that is configured */
+	char t1[200], t2[200];
 	struct lw_buf tb;
-	lw_buf_init(&tb, sizeof thr - 1);
+	lw_buf_init(&tb, n - 1);
 	if (lw_limit_set(&c->cmin) || lw_limit_set(&c->cmax))
 		lw_buf_addf(&tb, "count %s", lw_limits_fmt(&c->cmin, &c->cmax,
 			    LW_U_COUNT, t1, sizeof t1));
@@ -191,148 +181,187 @@ static void files_run(const void *cfgp, const struct lw_judge_ctx *ctx,
 					  sizeof t2));
 	if (c->name)
 		lw_buf_addf(&tb, "%sname %s", tb.len ? "; " : "", c->name_src);
-	snprintf(thr, sizeof thr, "%s", tb.data ? tb.data : "");
+	snprintf(thr, n, "%s", tb.data ? tb.data : "");
 	lw_buf_free(&tb);
+}
 
-	if (lw_limit_set(&c->cmin) || lw_limit_set(&c->cmax)) {
-		s = lw_limits_judge(&c->cmin, &c->cmax, (double)o->files,
-				    LW_U_COUNT, &too, why, sizeof why);
-		if (s != LW_PASS) {
-			sep(&b);
-			lw_buf_addf(&b, "too %s files: %s (%s)",
-				    too == LW_DIR_MIN ? "few" : "many",
-				    lw_thousands_fmt(o->files, a, sizeof a),
-				    why);
-		}
-		if (s > st)
-			st = s;
+/* The sub-rules of "files": each adds what it found to b ("; "-separated)
+ * and returns its status; files_run takes the worst. */
+typedef enum lw_status (*files_rule)(const struct files_cfg *c,
+				     const struct lw_obs *o, struct lw_buf *b);
+
+/* "count": the number of files within min and max. */
+static enum lw_status rule_count(const struct files_cfg *c,
+				 const struct lw_obs *o, struct lw_buf *b)
+{
+	if (!lw_limit_set(&c->cmin) && !lw_limit_set(&c->cmax))
+		return LW_PASS;
+	char why[96], a[48];
+	enum lw_dir too;
+	enum lw_status s = lw_limits_judge(&c->cmin, &c->cmax,
+					   (double)o->files, LW_U_COUNT, &too,
+					   why, sizeof why);
+	if (s != LW_PASS) {
+		sep(b);
+		lw_buf_addf(b, "too %s files: %s (%s)",
+			    too == LW_DIR_MIN ? "few" : "many",
+			    lw_thousands_fmt(o->files, a, sizeof a), why);
 	}
+	return s;
+}
 
-	if (c->empty != LW_PASS && o->empty_files > 0) {
-		struct pick p = {0};
-		for (size_t i = 0; i < o->nentries; i++)
-			if (o->entries[i].size == 0)
-				pick_add(&p, o->entries[i].path);
-		sep(&b);
-		lw_buf_addf(&b, "%lld empty file%s", (long long)o->empty_files,
-			    o->empty_files == 1 ? "" : "s");
-		pick_say(&b, &p);
-		if (c->empty > st)
-			st = c->empty;
+/* "empty": 0-byte files, named. */
+static enum lw_status rule_empty(const struct files_cfg *c,
+				 const struct lw_obs *o, struct lw_buf *b)
+{
+	if (c->empty == LW_PASS || o->empty_files <= 0)
+		return LW_PASS;
+	struct pick p = {0};
+	for (size_t i = 0; i < o->nentries; i++)
+		if (o->entries[i].size == 0)
+			pick_add(&p, o->entries[i].path);
+	sep(b);
+	lw_buf_addf(b, "%lld empty file%s", (long long)o->empty_files,
+		    o->empty_files == 1 ? "" : "s");
+	pick_say(b, &p);
+	return c->empty;
+}
+
+/* The files beyond the bound that decided s, counted and named. */
+static void say_beyond(const struct lw_obs *o, const struct lw_limit *l,
+		       enum lw_dir d, enum lw_status s, struct lw_buf *b)
+{
+	double bound = s == LW_FAIL ? l->fail : l->warn;
+	struct pick p = {0};
+	for (size_t i = 0; i < o->nentries; i++) {
+		double sz = (double)o->entries[i].size;
+		if (d == LW_DIR_MIN ? sz > 0 && sz < bound : sz > bound)
+			pick_add(&p, o->entries[i].path);
 	}
-
-	if (lw_limit_set(&c->smin) && o->files > 0) {
-		/* smallest non-empty file; from the listing when we have it */
-		int64_t small = -1;
-		for (size_t i = 0; i < o->nentries; i++)
-			if (o->entries[i].size > 0 &&
-			    (small < 0 || o->entries[i].size < small))
-				small = o->entries[i].size;
-		if (!o->nentries && o->min_file_size > 0)
-			small = o->min_file_size;
-		s = small < 0 ? LW_PASS : lw_limit_eval(&c->smin, LW_DIR_MIN,
-							(double)small);
-		if (s != LW_PASS) {
-			double bound = s == LW_FAIL ? c->smin.fail
-						    : c->smin.warn;
-			struct pick p = {0};
-			for (size_t i = 0; i < o->nentries; i++)
-				if (o->entries[i].size > 0 &&
-				    (double)o->entries[i].size < bound)
-					pick_add(&p, o->entries[i].path);
-			lw_limit_why(&c->smin, LW_DIR_MIN, s, LW_U_SIZE, why,
-				     sizeof why);
-			sep(&b);
-			lw_buf_addf(&b, "smallest file %s (%s)",
-				    lw_size_fmt(small, a, sizeof a), why);
-			if (p.n) {
-				lw_buf_addf(&b, ", %zu file%s", p.n,
-					    p.n == 1 ? "" : "s");
-				pick_say(&b, &p);
-			}
-		}
-		if (s > st)
-			st = s;
+	if (p.n) {
+		lw_buf_addf(b, ", %zu file%s", p.n, p.n == 1 ? "" : "s");
+		pick_say(b, &p);
 	}
+}
 
-	if (lw_limit_set(&c->smax) && o->max_file_size >= 0) {
-		s = lw_limit_eval(&c->smax, LW_DIR_MAX,
-				  (double)o->max_file_size);
-		if (s != LW_PASS) {
-			double bound = s == LW_FAIL ? c->smax.fail
-						    : c->smax.warn;
-			struct pick p = {0};
-			for (size_t i = 0; i < o->nentries; i++)
-				if ((double)o->entries[i].size > bound)
-					pick_add(&p, o->entries[i].path);
-			lw_limit_why(&c->smax, LW_DIR_MAX, s, LW_U_SIZE, why,
-				     sizeof why);
-			sep(&b);
-			lw_buf_addf(&b, "largest file %s (%s)",
-				    lw_size_fmt(o->max_file_size, a, sizeof a),
-				    why);
-			if (p.n) {
-				lw_buf_addf(&b, ", %zu file%s", p.n,
-					    p.n == 1 ? "" : "s");
-				pick_say(&b, &p);
-			}
-		}
-		if (s > st)
-			st = s;
+/* "size.min": the smallest non-empty file (empty ones are "empty"'s). */
+static enum lw_status rule_size_min(const struct files_cfg *c,
+				    const struct lw_obs *o, struct lw_buf *b)
+{
+	if (!lw_limit_set(&c->smin) || o->files <= 0)
+		return LW_PASS;
+	/* from the listing when we have it */
+	int64_t small = -1;
+	for (size_t i = 0; i < o->nentries; i++)
+		if (o->entries[i].size > 0 &&
+		    (small < 0 || o->entries[i].size < small))
+			small = o->entries[i].size;
+	if (!o->nentries && o->min_file_size > 0)
+		small = o->min_file_size;
+	enum lw_status s = small < 0 ? LW_PASS :
+		lw_limit_eval(&c->smin, LW_DIR_MIN, (double)small);
+	if (s != LW_PASS) {
+		char why[96], a[48];
+		lw_limit_why(&c->smin, LW_DIR_MIN, s, LW_U_SIZE, why,
+			     sizeof why);
+		sep(b);
+		lw_buf_addf(b, "smallest file %s (%s)",
+			    lw_size_fmt(small, a, sizeof a), why);
+		say_beyond(o, &c->smin, LW_DIR_MIN, s, b);
 	}
+	return s;
+}
 
-	if (c->name && o->files > 0 && o->nentries == 0) {
-		sep(&b);
-		lw_buf_adds(&b, "file names not checked: no file listing");
+/* "size.max": the largest file. */
+static enum lw_status rule_size_max(const struct files_cfg *c,
+				    const struct lw_obs *o, struct lw_buf *b)
+{
+	if (!lw_limit_set(&c->smax) || o->max_file_size < 0)
+		return LW_PASS;
+	enum lw_status s = lw_limit_eval(&c->smax, LW_DIR_MAX,
+					 (double)o->max_file_size);
+	if (s != LW_PASS) {
+		char why[96], a[48];
+		lw_limit_why(&c->smax, LW_DIR_MAX, s, LW_U_SIZE, why,
+			     sizeof why);
+		sep(b);
+		lw_buf_addf(b, "largest file %s (%s)",
+			    lw_size_fmt(o->max_file_size, a, sizeof a), why);
+		say_beyond(o, &c->smax, LW_DIR_MAX, s, b);
+	}
+	return s;
+}
+
+/* "name": every file's base name matches the pattern. */
+static enum lw_status rule_name(const struct files_cfg *c,
+				const struct lw_obs *o, struct lw_buf *b)
+{
+	if (!c->name)
+		return LW_PASS;
+	if (o->files > 0 && o->nentries == 0) {
+		sep(b);
+		lw_buf_adds(b, "file names not checked: no file listing");
+		return LW_ERROR;
+	}
+	enum lw_status st = LW_PASS;
+	pcre2_match_context *mc = pcre2_match_context_create(NULL);
+	pcre2_match_data *md = pcre2_match_data_create_from_pattern(c->name,
+								    NULL);
+	if (mc)	/* a pathological pattern must not hang a poll */
+		pcre2_set_match_limit(mc, 100000);
+	struct pick p = {0};
+	for (size_t i = 0; md && i < o->nentries; i++) {
+		const char *bn = base_name(o->entries[i].path);
+		if (pcre2_match(c->name, (PCRE2_SPTR)bn, strlen(bn), 0, 0, md,
+				mc) < 0)
+			pick_add(&p, o->entries[i].path);
+	}
+	if (!md) {
+		sep(b);
+		lw_buf_adds(b, "file names not checked: out of memory");
 		st = LW_ERROR;
-	} else if (c->name) {
-		pcre2_match_context *mc = pcre2_match_context_create(NULL);
-		pcre2_match_data *md =
-			pcre2_match_data_create_from_pattern(c->name, NULL);
-		if (mc)	/* a pathological pattern must not hang a poll */
-			pcre2_set_match_limit(mc, 100000);
-		struct pick p = {0};
-		for (size_t i = 0; md && i < o->nentries; i++) {
-			const char *bn = base_name(o->entries[i].path);
-			int r = pcre2_match(c->name, (PCRE2_SPTR)bn,
-					    strlen(bn), 0, 0, md, mc);
-			if (r < 0)
-				pick_add(&p, o->entries[i].path);
-		}
-		if (!md) {
-			sep(&b);
-			lw_buf_adds(&b, "file names not checked: out of "
-				    "memory");
-			st = LW_ERROR;
-		} else if (p.n) {
-			sep(&b);
-			lw_buf_addf(&b, "%zu of %zu file%s do%s not match "
-				    "name pattern %s", p.n, o->nentries,
-				    o->nentries == 1 ? "" : "s",
-				    p.n == 1 ? "es" : "", c->name_src);
-			pick_say(&b, &p);
-			if (c->name_status > st)
-				st = c->name_status;
-		}
-		pcre2_match_data_free(md);
-		pcre2_match_context_free(mc);
+	} else if (p.n) {
+		sep(b);
+		lw_buf_addf(b, "%zu of %zu file%s do%s not match name pattern "
+			    "%s", p.n, o->nentries, o->nentries == 1 ? "" : "s",
+			    p.n == 1 ? "es" : "", c->name_src);
+		pick_say(b, &p);
+		st = c->name_status;
 	}
+	pcre2_match_data_free(md);
+	pcre2_match_context_free(mc);
+	return st;
+}
 
+static void files_run(const void *cfgp, const struct lw_judge_ctx *ctx,
+		      struct lw_result *out)
+{
+	static const files_rule rules[] = {rule_count, rule_empty,
+		rule_size_min, rule_size_max, rule_name};
+	const struct files_cfg *c = cfgp;
+	if (lw_check_unobserved("files", ctx, out))
+		return;
+	const struct lw_obs *o = ctx->obs;
+	char thr[600], a[48], b2[48], b3[48], meas[48];
+	enum lw_status st = LW_PASS;
+	struct lw_buf b;
+	lw_buf_init(&b, LW_CHECK_MSG_MAX);
+	files_threshold(c, thr, sizeof thr);
+	for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++) {
+		enum lw_status s = rules[i](c, o, &b);
+		if (s > st)
+			st = s;
+	}
 	snprintf(meas, sizeof meas, "%s file%s",
 		 lw_thousands_fmt(o->files, a, sizeof a),
 		 o->files == 1 ? "" : "s");
-	if (!b.len) {
-		if (o->files > 0)
-			lw_buf_addf(&b, "%s, %s (smallest %s, largest %s), "
-				    "all within limits", meas,
-				    lw_size_fmt(o->bytes, a, sizeof a),
-				    lw_size_fmt(o->min_file_size, b2,
-						sizeof b2),
-				    lw_size_fmt(o->max_file_size, t1,
-						sizeof t1));
-		else
-			lw_buf_addf(&b, "no files, within limits");
-	}
+	if (!b.len && o->files > 0)
+		lw_buf_addf(&b, "%s, %s (smallest %s, largest %s), all within "
+			    "limits", meas, lw_size_fmt(o->bytes, a, sizeof a),
+			    lw_size_fmt(o->min_file_size, b2, sizeof b2),
+			    lw_size_fmt(o->max_file_size, b3, sizeof b3));
+	else if (!b.len)
+		lw_buf_addf(&b, "no files, within limits");
 	lw_check_result(out, "files", st, meas, thr, true, (double)o->files,
 			b.data);
 	lw_buf_free(&b);

@@ -8,8 +8,8 @@
  *              is a day old at the end of its own day: give thresholds that
  *              include one period, e.g. "1d6h");
  *   data       the table's own time: the last Delta commit
- *              (detail.delta.last_commit) or the last successful Power BI
- *              refresh (detail.powerbi.refresh.last_success, or ended when
+ *              (obs->delta.last_commit) or the last successful Power BI
+ *              refresh (obs->powerbi.refresh.last_success, or ended when
  *              the last refresh completed);
  *   auto       (default) the table's own time when the observation has one,
  *              else the newest file's mtime, else the newest partition.
@@ -18,7 +18,7 @@
  *              "6h" threshold every afternoon would fail although the data
  *              is current.
  * With no warn/fail on a Power BI dataset that has a refresh schedule
- * (detail.powerbi.schedule.interval), one missed refresh is WARN and two are
+ * (obs->powerbi.interval), one missed refresh is WARN and two are
  * FAIL, each with a grace of a tenth of the interval (at most 1h) for the
  * refresh itself to run. No time at all (no files) is FAIL "no data".
  */
@@ -70,22 +70,21 @@ static void *fresh_parse(const cJSON *node, struct lw_cfgctx *cc)
 /* The table's own time: Delta commit or Power BI refresh. */
 static bool data_time(const struct lw_obs *o, int64_t *t, const char **what)
 {
-	const cJSON *d = lw_detail_get(o, "delta");
-	if (d && lw_json_time(d, "last_commit", t)) {
+	if (o->delta.present && o->delta.has_last_commit) {
+		*t = o->delta.last_commit;
 		*what = "last Delta commit";
 		return true;
 	}
-	const cJSON *pb = lw_detail_get(o, "powerbi");
-	const cJSON *r = pb ? cJSON_GetObjectItemCaseSensitive(pb, "refresh")
-			    : NULL;
-	if (cJSON_IsObject(r)) {
-		if (lw_json_time(r, "last_success", t)) {
+	const struct lw_powerbi_refresh_facts *r = &o->powerbi.refresh;
+	if (r->present) {
+		if (r->has_last_success) {
+			*t = r->last_success;
 			*what = "last successful refresh";
 			return true;
 		}
-		const char *st = lw_json_str(r, "status");
-		if (st && strcmp(st, "Completed") == 0 &&
-		    lw_json_time(r, "ended", t)) {
+		if (r->status && strcmp(r->status, "Completed") == 0 &&
+		    r->has_ended) {
+			*t = r->ended;
 			*what = "last refresh";
 			return true;
 		}
@@ -96,27 +95,21 @@ static bool data_time(const struct lw_obs *o, int64_t *t, const char **what)
 /* Power BI refresh interval in seconds, or 0 when there is no schedule. */
 static int64_t schedule_interval(const struct lw_obs *o)
 {
-	const cJSON *pb = lw_detail_get(o, "powerbi");
-	const cJSON *s = pb ? cJSON_GetObjectItemCaseSensitive(pb, "schedule")
-			    : NULL;
-	double iv;
-	if (!cJSON_IsObject(s) ||
-	    cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(s, "enabled")) ||
-	    !lw_json_num(s, "interval", &iv) || iv < 1 || iv > 1e9)
+	const struct lw_powerbi_facts *pb = &o->powerbi;
+	if (!pb->has_schedule || pb->schedule_disabled || !pb->has_interval ||
+	    pb->interval < 1 || pb->interval > 1000000000)
 		return 0;
-	return (int64_t)iv;
+	return pb->interval;
 }
 
-static void fresh_run(const void *cfgp, const struct lw_judge_ctx *ctx,
-		      struct lw_result *out)
+/* The time freshness is judged by, as "from" picks it; false after filling
+ * out when there is none (ERROR for a missing clock, FAIL for no data). */
+static bool fresh_time(const struct fresh_cfg *c, const struct lw_obs *o,
+		       int64_t *tp, const char **whatp, const char **tailp,
+		       struct lw_result *out)
 {
-	const struct fresh_cfg *c = cfgp;
-	if (lw_check_unobserved("freshness", ctx, out))
-		return;
-	const struct lw_obs *o = ctx->obs;
 	int64_t t = -1;
 	const char *what = NULL, *tail = "old";
-	char msg[LW_CHECK_MSG_MAX];
 	bool have = false;
 
 	if (c->from == FROM_DATA || c->from == FROM_AUTO) {
@@ -128,7 +121,7 @@ static void fresh_run(const void *cfgp, const struct lw_judge_ctx *ctx,
 				false, 0, "no data time: \"from\": \"data\" "
 				"needs a Delta table (detail.delta.last_commit)"
 				" or a Power BI refresh time");
-			return;
+			return false;
 		}
 	}
 	if (!have && (c->from == FROM_MTIME || c->from == FROM_AUTO) &&
@@ -136,7 +129,7 @@ static void fresh_run(const void *cfgp, const struct lw_judge_ctx *ctx,
 		t = o->newest_mtime;
 		/* Power BI has no files: its time is the newest row's
 		 * timestamp column (push and streaming datasets). */
-		what = lw_detail_get(o, "powerbi") ? "newest row" :
+		what = o->powerbi.present ? "newest row" :
 			"newest file";
 		have = true;
 	}
@@ -152,14 +145,31 @@ static void fresh_run(const void *cfgp, const struct lw_judge_ctx *ctx,
 				false, 0, "no partition times: set "
 				"\"partitions\" on the dataset, or use "
 				"\"from\": \"mtime\"");
-			return;
+			return false;
 		}
 		lw_check_result(out, "freshness", LW_FAIL, "no data", "",
 				false, 0, "no data: no files found, so there "
 				"is nothing to be fresh");
-		return;
+		return false;
 	}
+	*tp = t;
+	*whatp = what;
+	*tailp = tail;
+	return true;
+}
 
+static void fresh_run(const void *cfgp, const struct lw_judge_ctx *ctx,
+		      struct lw_result *out)
+{
+	const struct fresh_cfg *c = cfgp;
+	if (lw_check_unobserved("freshness", ctx, out))
+		return;
+	const struct lw_obs *o = ctx->obs;
+	int64_t t;
+	const char *what, *tail;
+	char msg[LW_CHECK_MSG_MAX];
+	if (!fresh_time(c, o, &t, &what, &tail, out))
+		return;
 	struct lw_limit lim = c->lim;
 	int64_t iv = 0;
 	char thr[160], why[96], age_s[32], ivs[32];

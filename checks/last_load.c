@@ -1,5 +1,5 @@
 /* last_load.c - rows written by the last Delta commit
- * (detail.delta.last_load_rows).
+ * (obs->delta.last_load_rows).
  *
  *   "last_load": {"min": {"warn": 100, "fail": 1}, "max": {"warn": 1e8}}
  *
@@ -8,84 +8,70 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
-#include "lakewatch/limits.h"
+#include "lakewatch/measure.h"
 #include "lakewatch/util.h"
 
-struct load_cfg {
-	struct lw_limit min, max;
+/* "WRITE, version 9": the commit the number comes from. */
+static void commit_words(const struct lw_delta_facts *d, char *buf, size_t n)
+{
+	const char *op = d->last_operation;
+	if (d->has_version && d->version >= 0)
+		snprintf(buf, n, "%.40s, version %.0f",
+			 op ? op : "unknown operation", (double)d->version);
+	else
+		snprintf(buf, n, "%.40s", op ? op : "unknown operation");
+}
+
+static bool load_measure(const struct lw_judge_ctx *ctx, const char *thr,
+			 struct lw_measured *m, struct lw_result *out)
+{
+	const struct lw_delta_facts *d = &ctx->obs->delta;
+	char num[32], msg[LW_CHECK_MSG_MAX];
+	commit_words(d, m->what, sizeof m->what);
+	if (!d->has_last_load_rows || d->last_load_rows < 0) {
+		snprintf(msg, sizeof msg, "rows written by the last load "
+			 "unknown: the last commit (%s) reports no output "
+			 "rows", m->what);
+		lw_check_result(out, "last_load", LW_ERROR, "unknown", thr,
+				false, 0, msg);
+		return false;
+	}
+	m->value = (double)d->last_load_rows;
+	lw_unit_fmt(LW_U_COUNT, m->value, num, sizeof num);
+	snprintf(m->meas, sizeof m->meas, "%s row%s", num,
+		 m->value == 1 ? "" : "s");
+	return true;
+}
+
+static void load_say(const struct lw_judge_ctx *ctx,
+		     const struct lw_measured *m, enum lw_status st, int side,
+		     const char *why, char *msg, size_t n)
+{
+	(void)ctx;
+	snprintf(msg, n, "last load (%s) wrote %s%s (%s)", m->what, m->meas,
+		 st == LW_PASS ? ", within limits" : side == 0 ?
+		 ": too few" : ": too many", why);
+}
+
+static const struct lw_measure_rule load_rule = {
+	.check = "last_load",
+	.unit = LW_U_COUNT,
+	.judge = LW_J_RANGE,
+	.keys = {"min", "max"},
+	.give = "give \"min\", \"max\" or both",
+	.delta = true,
+	.measure = load_measure,
+	.say = load_say,
 };
 
 static void *load_parse(const cJSON *node, struct lw_cfgctx *cc)
 {
-	static const char *const keys[] = {"min", "max", NULL};
-	struct load_cfg c;
-	if (lw_cfg_object(cc, node, "last_load") != LW_OK ||
-	    lw_cfg_keys(cc, node, "last_load", keys) != LW_OK)
-		return NULL;
-	int a = lw_limit_get(cc, node, "min", "last_load", LW_U_COUNT,
-			     LW_DIR_MIN, &c.min);
-	int b = lw_limit_get(cc, node, "max", "last_load", LW_U_COUNT,
-			     LW_DIR_MAX, &c.max);
-	if (a != LW_OK || b != LW_OK)
-		return NULL;
-	if (!lw_limit_set(&c.min) && !lw_limit_set(&c.max)) {
-		lw_cfg_error(cc, node, "last_load: give \"min\", \"max\" or "
-			     "both");
-		return NULL;
-	}
-	struct load_cfg *p = lw_xmalloc(sizeof *p);
-	*p = c;
-	return p;
-}
-
-static void load_run(const void *cfgp, const struct lw_judge_ctx *ctx,
-		     struct lw_result *out)
-{
-	const struct load_cfg *c = cfgp;
-	if (lw_check_unobserved("last_load", ctx, out))
-		return;
-	char thr[256], why[96], num[32], meas[48], what[96];
-	char msg[LW_CHECK_MSG_MAX];
-	lw_limits_fmt(&c->min, &c->max, LW_U_COUNT, thr, sizeof thr);
-	const cJSON *d = lw_check_delta("last_load", thr, ctx, out);
-	if (!d)
-		return;
-	const char *op = lw_json_str(d, "last_operation");
-	double ver = -1, rows;
-	lw_json_num(d, "version", &ver);
-	if (ver >= 0)
-		snprintf(what, sizeof what, "%.40s, version %.0f",
-			 op ? op : "unknown operation", ver);
-	else
-		snprintf(what, sizeof what, "%.40s", op ? op :
-			 "unknown operation");
-	if (!lw_json_num(d, "last_load_rows", &rows) || rows < 0) {
-		snprintf(msg, sizeof msg, "rows written by the last load "
-			 "unknown: the last commit (%s) reports no output "
-			 "rows", what);
-		lw_check_result(out, "last_load", LW_ERROR, "unknown", thr,
-				false, 0, msg);
-		return;
-	}
-	enum lw_dir too;
-	enum lw_status st = lw_limits_judge(&c->min, &c->max, rows,
-					    LW_U_COUNT, &too, why, sizeof why);
-	lw_unit_fmt(LW_U_COUNT, rows, num, sizeof num);
-	snprintf(meas, sizeof meas, "%s row%s", num, rows == 1 ? "" : "s");
-	snprintf(msg, sizeof msg, "last load (%s) wrote %s%s (%s)", what, meas,
-		 st == LW_PASS ? ", within limits" : too == LW_DIR_MIN ?
-		 ": too few" : ": too many", why);
-	lw_check_result(out, "last_load", st, meas, thr, true, rows, msg);
-}
-
-static void load_free(void *cfg)
-{
-	free(cfg);
+	return lw_measure_parse(&load_rule, node, cc);
 }
 
 const struct lw_check_kind lw_check_last_load = {
 	.name = "last_load",
 	.parse = load_parse,
-	.free = load_free,
-	.run = load_run,
+	.free = lw_measure_free,
+	.run = lw_measure_run,
 };

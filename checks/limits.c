@@ -1,4 +1,4 @@
-/* limits.c - limits, sizes, percentages, detail readers and message helpers
+/* limits.c - limits, sizes, percentages and message helpers
  * shared by the check kinds (see limits.h). */
 #include <ctype.h>
 #include <math.h>
@@ -394,40 +394,6 @@ int lw_cfg_object(struct lw_cfgctx *cc, const cJSON *node, const char *what)
 	return lw_cfg_error(cc, node, "%s: expected an object", what);
 }
 
-const cJSON *lw_detail_get(const struct lw_obs *o, const char *kind)
-{
-	if (!o || !o->detail)
-		return NULL;
-	const cJSON *d = cJSON_GetObjectItemCaseSensitive(o->detail, kind);
-	return cJSON_IsObject(d) ? d : NULL;
-}
-
-bool lw_json_num(const cJSON *obj, const char *key, double *out)
-{
-	const cJSON *n = obj ? cJSON_GetObjectItemCaseSensitive(obj, key) : NULL;
-	if (!cJSON_IsNumber(n) || !isfinite(n->valuedouble))
-		return false;
-	*out = n->valuedouble;
-	return true;
-}
-
-bool lw_json_time(const cJSON *obj, const char *key, int64_t *out)
-{
-	const cJSON *n = obj ? cJSON_GetObjectItemCaseSensitive(obj, key) : NULL;
-	if (cJSON_IsNumber(n) && isfinite(n->valuedouble) &&
-	    fabs(n->valuedouble) < 1e15) {
-		*out = (int64_t)n->valuedouble;
-		return true;
-	}
-	return cJSON_IsString(n) && lw_time_parse(n->valuestring, out) == LW_OK;
-}
-
-const char *lw_json_str(const cJSON *obj, const char *key)
-{
-	const cJSON *n = obj ? cJSON_GetObjectItemCaseSensitive(obj, key) : NULL;
-	return cJSON_IsString(n) ? n->valuestring : NULL;
-}
-
 const char *lw_ctx_name(const struct lw_judge_ctx *ctx)
 {
 	return ctx && ctx->ds && ctx->ds->name ? ctx->ds->name : "dataset";
@@ -457,18 +423,20 @@ bool lw_check_unobserved(const char *check, const struct lw_judge_ctx *ctx,
 	return true;
 }
 
-const cJSON *lw_check_delta(const char *check, const char *threshold,
-			    const struct lw_judge_ctx *ctx,
-			    struct lw_result *out)
+const struct lw_delta_facts *lw_check_delta(const char *check,
+					    const char *threshold,
+					    const struct lw_judge_ctx *ctx,
+					    struct lw_result *out)
 {
-	const cJSON *d = lw_detail_get(ctx->obs, "delta");
-	if (!d) {
+	const struct lw_delta_facts *d = &ctx->obs->delta;
+	if (!d->present) {
 		char msg[LW_CHECK_MSG_MAX];
 		snprintf(msg, sizeof msg, "not a Delta table: %s has no Delta "
 			 "log information (format \"delta\" needed)",
 			 lw_ctx_name(ctx));
 		lw_check_result(out, check, LW_ERROR, "", threshold, false, 0,
 				msg);
+		return NULL;
 	}
 	return d;
 }

@@ -1,5 +1,5 @@
 /* live_files.c - number of live files in a Delta table
- * (detail.delta.live_files).
+ * (obs->delta.live_files).
  *
  *   "live_files": {"max": {"warn": 10000, "fail": 50000}}
  *
@@ -8,79 +8,61 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
-#include "lakewatch/limits.h"
+#include "lakewatch/measure.h"
 #include "lakewatch/util.h"
 
-struct live_cfg {
-	struct lw_limit min, max;
+static bool live_measure(const struct lw_judge_ctx *ctx, const char *thr,
+			 struct lw_measured *m, struct lw_result *out)
+{
+	const struct lw_delta_facts *d = &ctx->obs->delta;
+	char num[32];
+	if (!d->has_live_files || d->live_files < 0) {
+		lw_check_result(out, "live_files", LW_ERROR, "unknown", thr,
+				false, 0, "live file count unknown: the Delta "
+				"log was not read to the end");
+		return false;
+	}
+	m->value = (double)d->live_files;
+	lw_unit_fmt(LW_U_COUNT, m->value, num, sizeof num);
+	snprintf(m->meas, sizeof m->meas, "%s file%s", num,
+		 m->value == 1 ? "" : "s");
+	return true;
+}
+
+static void live_say(const struct lw_judge_ctx *ctx,
+		     const struct lw_measured *m, enum lw_status st, int side,
+		     const char *why, char *msg, size_t n)
+{
+	(void)ctx;
+	if (st == LW_PASS)
+		snprintf(msg, n, "%s live in the Delta table, within limits "
+			 "(%s)", m->meas, why);
+	else if (side == 1)
+		snprintf(msg, n, "too many live files: %s (%s); compact the "
+			 "table with OPTIMIZE", m->meas, why);
+	else
+		snprintf(msg, n, "too few live files: %s (%s)", m->meas, why);
+}
+
+static const struct lw_measure_rule live_rule = {
+	.check = "live_files",
+	.unit = LW_U_COUNT,
+	.judge = LW_J_RANGE,
+	.keys = {"min", "max"},
+	.give = "give \"max\", \"min\" or both",
+	.delta = true,
+	.measure = live_measure,
+	.say = live_say,
 };
 
 static void *live_parse(const cJSON *node, struct lw_cfgctx *cc)
 {
-	static const char *const keys[] = {"min", "max", NULL};
-	struct live_cfg c;
-	if (lw_cfg_object(cc, node, "live_files") != LW_OK ||
-	    lw_cfg_keys(cc, node, "live_files", keys) != LW_OK)
-		return NULL;
-	int a = lw_limit_get(cc, node, "min", "live_files", LW_U_COUNT,
-			     LW_DIR_MIN, &c.min);
-	int b = lw_limit_get(cc, node, "max", "live_files", LW_U_COUNT,
-			     LW_DIR_MAX, &c.max);
-	if (a != LW_OK || b != LW_OK)
-		return NULL;
-	if (!lw_limit_set(&c.min) && !lw_limit_set(&c.max)) {
-		lw_cfg_error(cc, node, "live_files: give \"max\", \"min\" or "
-			     "both");
-		return NULL;
-	}
-	struct live_cfg *p = lw_xmalloc(sizeof *p);
-	*p = c;
-	return p;
-}
-
-static void live_run(const void *cfgp, const struct lw_judge_ctx *ctx,
-		     struct lw_result *out)
-{
-	const struct live_cfg *c = cfgp;
-	if (lw_check_unobserved("live_files", ctx, out))
-		return;
-	char thr[256], why[96], num[32], meas[48], msg[LW_CHECK_MSG_MAX];
-	lw_limits_fmt(&c->min, &c->max, LW_U_COUNT, thr, sizeof thr);
-	const cJSON *d = lw_check_delta("live_files", thr, ctx, out);
-	if (!d)
-		return;
-	double n;
-	if (!lw_json_num(d, "live_files", &n) || n < 0) {
-		lw_check_result(out, "live_files", LW_ERROR, "unknown", thr,
-				false, 0, "live file count unknown: the Delta "
-				"log was not read to the end");
-		return;
-	}
-	enum lw_dir too;
-	enum lw_status st = lw_limits_judge(&c->min, &c->max, n, LW_U_COUNT,
-					    &too, why, sizeof why);
-	lw_unit_fmt(LW_U_COUNT, n, num, sizeof num);
-	snprintf(meas, sizeof meas, "%s file%s", num, n == 1 ? "" : "s");
-	if (st == LW_PASS)
-		snprintf(msg, sizeof msg, "%s live in the Delta table, within "
-			 "limits (%s)", meas, why);
-	else if (too == LW_DIR_MAX)
-		snprintf(msg, sizeof msg, "too many live files: %s (%s); "
-			 "compact the table with OPTIMIZE", meas, why);
-	else
-		snprintf(msg, sizeof msg, "too few live files: %s (%s)", meas,
-			 why);
-	lw_check_result(out, "live_files", st, meas, thr, true, n, msg);
-}
-
-static void live_free(void *cfg)
-{
-	free(cfg);
+	return lw_measure_parse(&live_rule, node, cc);
 }
 
 const struct lw_check_kind lw_check_live_files = {
 	.name = "live_files",
 	.parse = live_parse,
-	.free = live_free,
-	.run = live_run,
+	.free = lw_measure_free,
+	.run = lw_measure_run,
 };

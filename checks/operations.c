@@ -1,5 +1,5 @@
 /* operations.c - the last Delta commit's operation must be an expected one
- * (detail.delta.last_operation).
+ * (obs->delta.last_operation).
  *
  *   "operations": {"allowed": ["WRITE", "MERGE", "OPTIMIZE"],
  *                  "status": "fail"}
@@ -83,13 +83,13 @@ static void ops_run(const void *cfgp, const struct lw_judge_ctx *ctx,
 	char thr[420], msg[LW_CHECK_MSG_MAX], vs[40] = "";
 	snprintf(thr, sizeof thr, "%s", tb.data ? tb.data : "");
 	lw_buf_free(&tb);
-	const cJSON *d = lw_check_delta("operations", thr, ctx, out);
+	const struct lw_delta_facts *d = lw_check_delta("operations", thr, ctx,
+							out);
 	if (!d)
 		return;
-	const char *op = lw_json_str(d, "last_operation");
-	double ver;
-	if (lw_json_num(d, "version", &ver))
-		snprintf(vs, sizeof vs, " (version %.0f)", ver);
+	const char *op = d->last_operation;
+	if (d->has_version)
+		snprintf(vs, sizeof vs, " (version %.0f)", (double)d->version);
 	if (!op) {
 		snprintf(msg, sizeof msg, "last operation unknown: the last "
 			 "Delta commit%s has no commitInfo", vs);

@@ -7,36 +7,9 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
-#include "lakewatch/limits.h"
+#include "lakewatch/measure.h"
 #include "lakewatch/config.h"
 #include "lakewatch/util.h"
-
-struct rows_cfg {
-	struct lw_limit min, max;
-};
-
-static void *rows_parse(const cJSON *node, struct lw_cfgctx *cc)
-{
-	static const char *const keys[] = {"min", "max", NULL};
-	struct rows_cfg c;
-	if (lw_cfg_object(cc, node, "row_count") != LW_OK ||
-	    lw_cfg_keys(cc, node, "row_count", keys) != LW_OK)
-		return NULL;
-	int a = lw_limit_get(cc, node, "min", "row_count", LW_U_COUNT,
-			     LW_DIR_MIN, &c.min);
-	int b = lw_limit_get(cc, node, "max", "row_count", LW_U_COUNT,
-			     LW_DIR_MAX, &c.max);
-	if (a != LW_OK || b != LW_OK)
-		return NULL;
-	if (!lw_limit_set(&c.min) && !lw_limit_set(&c.max)) {
-		lw_cfg_error(cc, node, "row_count: give \"min\", \"max\" or "
-			     "both");
-		return NULL;
-	}
-	struct rows_cfg *p = lw_xmalloc(sizeof *p);
-	*p = c;
-	return p;
-}
 
 /* Why rows is unknown, in words, into buf. */
 static void unknown_reason(const struct lw_judge_ctx *ctx, char *buf,
@@ -50,52 +23,62 @@ static void unknown_reason(const struct lw_judge_ctx *ctx, char *buf,
 		snprintf(buf, n, ": %zu file%s could not be read (%s: %s)",
 			 o->nferrs, o->nferrs == 1 ? "" : "s",
 			 o->ferrs[0].path, o->ferrs[0].msg);
-	else if (o->files == 0 && !lw_detail_get(o, "powerbi"))
+	else if (o->files == 0 && !o->powerbi.present)
 		snprintf(buf, n, ": no files");
 	else
 		snprintf(buf, n, ": the format does not report row counts");
 }
 
-static void rows_run(const void *cfgp, const struct lw_judge_ctx *ctx,
-		     struct lw_result *out)
+static bool rows_measure(const struct lw_judge_ctx *ctx, const char *thr,
+			 struct lw_measured *m, struct lw_result *out)
 {
-	const struct rows_cfg *c = cfgp;
-	if (lw_check_unobserved("row_count", ctx, out))
-		return;
-	char thr[256], why[96], num[32], meas[48], msg[LW_CHECK_MSG_MAX];
-	lw_limits_fmt(&c->min, &c->max, LW_U_COUNT, thr, sizeof thr);
 	int64_t rows = ctx->obs->rows;
+	char num[32];
 	if (rows < 0) {
-		char r[600];
+		char r[600], msg[LW_CHECK_MSG_MAX];
 		unknown_reason(ctx, r, sizeof r);
 		snprintf(msg, sizeof msg, "row count unknown%s", r);
 		lw_check_result(out, "row_count", LW_ERROR, "unknown", thr,
 				false, 0, msg);
-		return;
+		return false;
 	}
-	enum lw_dir too;
-	enum lw_status st = lw_limits_judge(&c->min, &c->max, (double)rows,
-					    LW_U_COUNT, &too, why, sizeof why);
+	m->value = (double)rows;
 	lw_thousands_fmt(rows, num, sizeof num);
-	snprintf(meas, sizeof meas, "%s row%s", num, rows == 1 ? "" : "s");
-	if (st == LW_PASS)
-		snprintf(msg, sizeof msg, "%s, within limits (%s)", meas,
-			 why);
-	else
-		snprintf(msg, sizeof msg, "too %s rows: %s (%s)",
-			 too == LW_DIR_MIN ? "few" : "many", meas, why);
-	lw_check_result(out, "row_count", st, meas, thr, true, (double)rows,
-			msg);
+	snprintf(m->meas, sizeof m->meas, "%s row%s", num,
+		 rows == 1 ? "" : "s");
+	return true;
 }
 
-static void rows_free(void *cfg)
+static void rows_say(const struct lw_judge_ctx *ctx,
+		     const struct lw_measured *m, enum lw_status st, int side,
+		     const char *why, char *msg, size_t n)
 {
-	free(cfg);
+	(void)ctx;
+	if (st == LW_PASS)
+		snprintf(msg, n, "%s, within limits (%s)", m->meas, why);
+	else
+		snprintf(msg, n, "too %s rows: %s (%s)",
+			 side == 0 ? "few" : "many", m->meas, why);
+}
+
+static const struct lw_measure_rule rows_rule = {
+	.check = "row_count",
+	.unit = LW_U_COUNT,
+	.judge = LW_J_RANGE,
+	.keys = {"min", "max"},
+	.give = "give \"min\", \"max\" or both",
+	.measure = rows_measure,
+	.say = rows_say,
+};
+
+static void *rows_parse(const cJSON *node, struct lw_cfgctx *cc)
+{
+	return lw_measure_parse(&rows_rule, node, cc);
 }
 
 const struct lw_check_kind lw_check_row_count = {
 	.name = "row_count",
 	.parse = rows_parse,
-	.free = rows_free,
-	.run = rows_run,
+	.free = lw_measure_free,
+	.run = lw_measure_run,
 };

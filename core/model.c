@@ -247,6 +247,7 @@ void lw_obs_free(struct lw_obs *o)
 	}
 	free(o->ferrs);
 	cJSON_Delete(o->detail);
+	lw_obs_facts_free(o);
 	lw_obs_init(o);
 }
 
@@ -395,6 +396,7 @@ int lw_obs_from_json(const cJSON *j, struct lw_obs *o)
 	const cJSON *d = cJSON_GetObjectItemCaseSensitive(j, "detail");
 	if (cJSON_IsObject(d))
 		o->detail = cJSON_Duplicate(d, 1);
+	lw_obs_facts_from_detail(o);	/* so checks comparing with prev work */
 	return LW_OK;
 }
 

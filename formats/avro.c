@@ -586,6 +586,12 @@ static int probe_file(const struct lw_file *f, const void *opts,
 			cJSON_AddNumberToObject(d, "empty_files",
 						info.blocks == 0 ? 1 : 0);
 		}
+		out->avro.present = true;
+		out->avro.codec = lw_xstrdup(info.hdr.codec);
+		out->avro.has_blocks = out->avro.has_empty_files =
+			f->count_rows;
+		out->avro.blocks = f->count_rows ? (int64_t)info.blocks : 0;
+		out->avro.empty_files = f->count_rows && info.blocks == 0;
 		out->detail = d;	/* the probe files it under "avro" */
 	} else {
 		lw_err_prefix(err, "%s", f->entry->path);

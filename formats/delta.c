@@ -162,6 +162,33 @@ static void add_entry(struct lw_obs *o, char *path, int64_t size,
 	e->mtime = mtime;
 }
 
+/* The typed side of detail.delta (struct lw_delta_facts), for the checks:
+ * the same values, under the same conditions as the keys are written. */
+static void delta_facts(const struct lw_delta_snapshot *s, const char *op,
+			int64_t load_rows, struct lw_obs *o)
+{
+	struct lw_delta_facts *f = &o->delta;
+	free(f->last_operation);
+	memset(f, 0, sizeof *f);
+	f->present = true;
+	f->has_version = true;
+	f->version = s->version;
+	f->has_last_commit = s->commit_ms >= 0 &&
+			     lw_fact_time_ok(s->commit_ms / 1000);
+	f->last_commit = s->commit_ms / 1000;
+	f->last_operation = op ? lw_xstrdup(op) : NULL;
+	f->has_last_load_rows = load_rows >= 0;
+	f->last_load_rows = load_rows;
+	f->has_live_files = true;
+	f->live_files = o->files;
+	f->has_checkpoint_version = f->has_checkpoint_time =
+		s->checkpoint_version >= 0;
+	f->checkpoint_version = s->checkpoint_version;
+	f->has_checkpoint_time = f->has_checkpoint_time &&
+				 lw_fact_time_ok(s->checkpoint_time);
+	f->checkpoint_time = s->checkpoint_time;
+}
+
 static cJSON *copy_or_empty_array(const cJSON *a)
 {
 	return cJSON_IsArray(a) ? cJSON_Duplicate(a, true)
@@ -303,6 +330,7 @@ int lw_delta_fill_obs(const struct lw_delta_snapshot *s, const char *table,
 	cJSON *det = lw_obs_detail(o);
 	cJSON_DeleteItemFromObjectCaseSensitive(det, "delta");
 	cJSON_AddItemToObject(det, "delta", d);
+	delta_facts(s, cJSON_IsString(op) ? op->valuestring : NULL, lr, o);
 	return LW_OK;
 }
 

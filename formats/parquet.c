@@ -223,6 +223,10 @@ static int pq_probe_file(const struct lw_file *f, const void *opts,
 	cJSON_AddNumberToObject(out->detail, "row_groups", (double)m.nrgs);
 	cJSON_AddStringToObject(out->detail, "created_by",
 				m.created_by ? m.created_by : "");
+	out->parquet.present = true;
+	out->parquet.has_row_groups = true;
+	out->parquet.row_groups = (int64_t)m.nrgs;
+	out->parquet.created_by = lw_xstrdup(m.created_by ? m.created_by : "");
 	lw_parquet_meta_free(&m);
 	return LW_OK;
 }

@@ -308,6 +308,36 @@ static void merge_detail(struct lw_obs *obs, const cJSON *fd, const char *fmt)
 	}
 }
 
+/* The typed side of merge_detail: the same facts, for the checks. */
+static void merge_facts(struct lw_obs *obs, const struct lw_file_obs *fo)
+{
+	const struct lw_parquet_facts *pf = &fo->parquet;
+	const struct lw_avro_facts *af = &fo->avro;
+	if (pf->present) {
+		obs->parquet.present = true;
+		if (pf->has_row_groups) {
+			obs->parquet.has_row_groups = true;
+			obs->parquet.row_groups = add_sat(
+				obs->parquet.row_groups, pf->row_groups);
+		}
+		lw_fact_join(&obs->parquet.created_by, pf->created_by);
+	}
+	if (af->present) {
+		obs->avro.present = true;
+		lw_fact_join(&obs->avro.codec, af->codec);
+		if (af->has_blocks) {
+			obs->avro.has_blocks = true;
+			obs->avro.blocks = add_sat(obs->avro.blocks,
+						   af->blocks);
+		}
+		if (af->has_empty_files) {
+			obs->avro.has_empty_files = true;
+			obs->avro.empty_files = add_sat(obs->avro.empty_files,
+							af->empty_files);
+		}
+	}
+}
+
 static bool same_columns(const struct lw_schema *a, const struct lw_schema *b)
 {
 	if (a->n != b->n)
@@ -381,6 +411,7 @@ static void probe_file(struct lw_lake *lake, const struct lw_dataset *ds,
 			}
 			if (fo.detail)
 				merge_detail(obs, fo.detail, ds->format->name);
+			merge_facts(obs, &fo);
 		}
 		obs->bytes_read += fo.bytes_read;
 		lw_file_obs_free(&fo);

@@ -32,6 +32,10 @@ struct lw_file_obs {
 	int64_t bytes_read;	/* what reading cost */
 	cJSON *detail;		/* owned, optional: merged into obs->detail
 				 * (parquet: created_by, row_groups) */
+	/* The same, typed: the probe merges them into obs->parquet and
+	 * obs->avro (numbers summed, strings joined when distinct). */
+	struct lw_parquet_facts parquet;
+	struct lw_avro_facts avro;
 };
 
 void lw_file_obs_init(struct lw_file_obs *fo);

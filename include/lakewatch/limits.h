@@ -3,9 +3,10 @@
  * Limits in the form {"warn": x, "fail": y} (a bare value means fail) over
  * counts, sizes ("128KB", powers of 1024), durations ("6h") and percentages
  * ("0.5%"): reading them from the config, judging a value against them and
- * writing them for people ("warn 2h, fail 6h", "fail below 10"). Also small
- * readers of obs->detail and message helpers, so every kind words things
- * the same way.
+ * writing them for people ("warn 2h, fail 6h", "fail below 10"). Also
+ * message helpers, so every kind words things the same way. Checks read the
+ * typed facts of an observation (obs->delta, obs->powerbi, ...), never
+ * obs->detail.
  */
 #ifndef LAKEWATCH_LIMITS_H
 #define LAKEWATCH_LIMITS_H
@@ -97,26 +98,19 @@ int lw_cfg_severity(struct lw_cfgctx *cc, const cJSON *obj, const char *key,
 /* Check that node is an object (messages name `what`); LW_OK or an error. */
 int lw_cfg_object(struct lw_cfgctx *cc, const cJSON *node, const char *what);
 
-/* obs->detail[kind] when it is an object, else NULL. Borrowed. */
-const cJSON *lw_detail_get(const struct lw_obs *o, const char *kind);
-/* Number at obj[key] (finite); false when absent or not a number. */
-bool lw_json_num(const cJSON *obj, const char *key, double *out);
-/* Time at obj[key]: epoch seconds or an ISO-8601 string. */
-bool lw_json_time(const cJSON *obj, const char *key, int64_t *out);
-/* String at obj[key], or NULL. Borrowed. */
-const char *lw_json_str(const cJSON *obj, const char *key);
-
 /* The dataset's name for messages ("dataset" when the context has none). */
 const char *lw_ctx_name(const struct lw_judge_ctx *ctx);
 /* Fill out with ERROR when the observation is missing or not ok; returns
  * true when it did (the kind then returns). */
 bool lw_check_unobserved(const char *check, const struct lw_judge_ctx *ctx,
 			 struct lw_result *out);
-/* detail.delta, or NULL after filling out with ERROR "not a Delta table"
- * (the Delta rules: last_load, operations, live_files, checkpoint_age). */
-const cJSON *lw_check_delta(const char *check, const char *threshold,
-			    const struct lw_judge_ctx *ctx,
-			    struct lw_result *out);
+/* The observation's Delta facts, or NULL after filling out with ERROR "not
+ * a Delta table" (the Delta rules: last_load, operations, live_files,
+ * checkpoint_age). Borrowed from ctx->obs. */
+const struct lw_delta_facts *lw_check_delta(const char *check,
+					    const char *threshold,
+					    const struct lw_judge_ctx *ctx,
+					    struct lw_result *out);
 /* lw_result_set plus value: has_value is set from has. */
 void lw_check_result(struct lw_result *out, const char *check,
 		     enum lw_status st, const char *measured,

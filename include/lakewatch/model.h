@@ -88,6 +88,61 @@ struct lw_file_error {
 	char *msg;		/* owned */
 };
 
+/* Typed plug-in results: what the producers (formats/, lakes/) found that
+ * checks judge. Each struct's `present` says the plug-in ran; a has_* flag
+ * says a value that can be absent was seen. The same facts are written into
+ * obs->detail for display, reports and history, and lw_obs_from_json
+ * restores them from there (core/facts.c), so a previous observation has
+ * them too. Checks read only these, never obs->detail: a renamed detail key
+ * then breaks the round-trip test instead of silently making a check
+ * "unknown". Strings are owned by the observation. */
+struct lw_delta_facts {		/* formats/delta*.c: detail.delta */
+	bool present;		/* a Delta log was read */
+	bool has_version, has_last_commit, has_last_load_rows, has_live_files;
+	bool has_checkpoint_version, has_checkpoint_time;
+	int64_t version;
+	int64_t last_commit;	/* epoch seconds */
+	char *last_operation;	/* owned, NULL: no commitInfo operation */
+	int64_t last_load_rows;	/* rows the last commit wrote */
+	int64_t live_files;
+	int64_t checkpoint_version;
+	int64_t checkpoint_time;	/* epoch seconds */
+};
+
+struct lw_powerbi_refresh_facts {	/* detail.powerbi.refresh */
+	bool present;		/* at least one refresh is known */
+	char *status;		/* owned, may be NULL: Completed, Failed, ... */
+	char *type;		/* owned, may be NULL: Scheduled, OnDemand... */
+	char *error_code;	/* owned, may be NULL */
+	bool has_started, has_ended, has_last_success;
+	int64_t started, ended;	/* the newest refresh, epoch seconds */
+	int64_t last_success;	/* newest Completed end, -1 when none */
+};
+
+struct lw_powerbi_facts {	/* lakes/powerbi*.c: detail.powerbi */
+	bool present;		/* observed as a Power BI dataset */
+	struct lw_powerbi_refresh_facts refresh;
+	bool has_schedule;	/* detail.powerbi.schedule */
+	bool schedule_disabled;	/* "enabled" is false */
+	bool has_interval;
+	int64_t interval;	/* seconds between scheduled refreshes */
+};
+
+struct lw_parquet_facts {	/* formats/parquet.c, summed by the probe */
+	bool present;
+	bool has_row_groups;
+	int64_t row_groups;
+	char *created_by;	/* owned, may be NULL: distinct writers,
+				 * ", "-joined */
+};
+
+struct lw_avro_facts {		/* formats/avro.c, summed by the probe */
+	bool present;
+	char *codec;		/* owned, may be NULL: distinct codecs */
+	bool has_blocks, has_empty_files;	/* only when rows are counted */
+	int64_t blocks, empty_files;
+};
+
 /* What a probe saw of one dataset at one moment. */
 struct lw_obs {
 	bool ok;		/* false: could not observe; error says why */
@@ -116,8 +171,15 @@ struct lw_obs {
 	/* Format- or kind-specific facts (parquet created_by and row groups,
 	 * delta version and last operation, Power BI refreshes, avro codec).
 	 * Owned. Stored in history as-is and shown in the detail view. The
-	 * keys each plug-in writes are documented in docs/observations.md. */
+	 * keys each plug-in writes are listed in docs/DESIGN.md. Checks read
+	 * the typed facts below instead. */
 	cJSON *detail;
+
+	/* The same plug-in results, typed, for the checks (see above). */
+	struct lw_delta_facts delta;
+	struct lw_powerbi_facts powerbi;
+	struct lw_parquet_facts parquet;
+	struct lw_avro_facts avro;
 };
 
 void lw_obs_init(struct lw_obs *o);
@@ -131,6 +193,16 @@ cJSON *lw_obs_detail(struct lw_obs *o);
 /* History round trip (entries are not stored, only counts). */
 cJSON *lw_obs_to_json(const struct lw_obs *o);
 int lw_obs_from_json(const cJSON *j, struct lw_obs *o);
+/* Typed facts (core/facts.c). lw_obs_facts_from_detail fills o's facts from
+ * o->detail, as lw_obs_from_json does; lw_obs_facts_free frees their
+ * strings and clears them (lw_obs_free calls it). */
+void lw_obs_facts_from_detail(struct lw_obs *o);
+void lw_obs_facts_free(struct lw_obs *o);
+/* Epoch seconds a fact may hold: |t| < 1e15, as history reads them back. */
+bool lw_fact_time_ok(int64_t t);
+/* Append s to the ", "-joined distinct values in *list (owned; NULL at
+ * first), up to about 200 characters: how per-file strings merge. */
+void lw_fact_join(char **list, const char *s);
 
 /* One check's verdict on one dataset. */
 struct lw_result {

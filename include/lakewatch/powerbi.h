@@ -64,6 +64,17 @@ struct lw_pbi_schedule {
 int lw_pbi_parse_schedule(const char *json, size_t len,
 			  struct lw_pbi_schedule *out, struct lw_err *err);
 
+/* Record what was observed on obs (lakes/powerbi_observe.c), pure so tests
+ * can hold the detail JSON and the typed facts together. Refreshes rs[0..n)
+ * (newest first): detail "refreshes" (all) and pbi "refresh" (the newest,
+ * with last_success), obs->powerbi.refresh, newest_mtime. The schedule:
+ * pbi "schedule" and obs->powerbi's schedule facts. pbi is
+ * obs->detail["powerbi"], borrowed. */
+void lw_pbi_record_refreshes(struct lw_obs *obs, cJSON *pbi,
+			     const struct lw_pbi_refresh *rs, size_t n);
+void lw_pbi_record_schedule(struct lw_obs *obs, cJSON *pbi,
+			    const struct lw_pbi_schedule *s);
+
 /* Execute Queries: the rows of the first table of the first result.
  * An error inside the 200 answer (results[].error, tables[].error, or a
  * top-level error) is LW_EPARSE with its message. *rows is the caller's

@@ -103,6 +103,18 @@ static void test_capture_files(void **state)
 		assert_int_equal(ef, cJSON_IsTrue(cJSON_GetObjectItem(x,
 								    "empty")));
 		assert_int_equal(blocks == 0, ef == 1);
+		/* the typed facts say the same as the detail */
+		struct lw_obs o;
+		lw_obs_init(&o);
+		cJSON_AddItemToObject(lw_obs_detail(&o), "avro",
+				      cJSON_Duplicate(fo.detail, 1));
+		lw_obs_facts_from_detail(&o);
+		assert_true(fo.avro.present && o.avro.present);
+		assert_string_equal(fo.avro.codec, o.avro.codec);
+		assert_true(fo.avro.has_blocks && o.avro.has_blocks);
+		assert_int_equal(fo.avro.blocks, o.avro.blocks);
+		assert_int_equal(fo.avro.empty_files, o.avro.empty_files);
+		lw_obs_free(&o);
 		if (fo.rows > 60)	/* 1 KB blocks: several per file */
 			assert_true(blocks > 1);
 		assert_true(fo.bytes_read > 0);

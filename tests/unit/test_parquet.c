@@ -321,8 +321,10 @@ static void test_probe_file(void **state)
 	cJSON *cb = cJSON_GetObjectItem(fo.detail, "created_by");
 	assert_non_null(cb);
 	assert_true(lw_str_starts(cb->valuestring, "parquet-mr version"));
-	cJSON_Delete(fo.detail);
-	lw_schema_free(&fo.schema);
+	assert_true(fo.parquet.present);
+	assert_int_equal(fo.parquet.row_groups, 1);
+	assert_string_equal(fo.parquet.created_by, cb->valuestring);
+	lw_file_obs_free(&fo);
 	assert_string_equal(lw_format_parquet.name, "parquet");
 	assert_string_equal(lw_format_parquet.default_include, "\\.parquet$");
 	assert_int_equal(lw_format_parquet.tail_hint, 65536);

@@ -1,4 +1,5 @@
-/* test_powerbi.c - the Power BI answer parsers and DAX quoting. */
+/* test_powerbi.c - the Power BI answer parsers, DAX quoting, and what an
+ * observation records of them (detail JSON and typed facts agree). */
 #include "unit.h"
 #include "lakewatch/powerbi.h"
 #include "lakewatch/buf.h"
@@ -127,6 +128,61 @@ static void dax_quoting(void **st)
 	assert_int_equal(c.type, LW_T_UNKNOWN);
 }
 
+/* What the lake records of refreshes and a schedule: the typed facts the
+ * checks read are those the detail gives back from history. */
+static void recorded_facts(void **st)
+{
+	(void)st;
+	struct lw_pbi_refresh *r = NULL;
+	size_t n = 0;
+	struct lw_err err;
+	assert_int_equal(lw_pbi_parse_refreshes(P("{\"value\": ["
+		"{\"id\": 7, \"refreshType\": \"Scheduled\", \"status\": \"Failed\","
+		" \"startTime\": \"2026-11-20T03:00:00Z\","
+		" \"endTime\": \"2026-11-20T03:05:00Z\","
+		" \"serviceExceptionJson\": \"{\\\"errorCode\\\":\\\"ModelRefreshFailed\\\"}\"},"
+		"{\"requestId\": \"abc\", \"status\": \"Completed\", \"startTime\": "
+		"\"2026-11-20T02:00:00Z\", \"endTime\": \"2026-11-20T02:10:00Z\"}]}"),
+		&r, &n, &err), LW_OK);
+	struct lw_pbi_schedule s;
+	assert_int_equal(lw_pbi_parse_schedule(P("{\"days\": [], \"times\": "
+		"[\"00:00\", \"12:00\"], \"enabled\": true}"), &s, &err), LW_OK);
+	struct lw_obs o, back;
+	lw_obs_init(&o);
+	cJSON *pbi = cJSON_AddObjectToObject(lw_obs_detail(&o), "powerbi");
+	o.powerbi.present = true;
+	lw_pbi_record_refreshes(&o, pbi, r, n);
+	lw_pbi_record_schedule(&o, pbi, &s);
+	const struct lw_powerbi_refresh_facts *f = &o.powerbi.refresh;
+	assert_true(f->present);
+	assert_string_equal(f->status, "Failed");
+	assert_string_equal(f->type, "Scheduled");
+	assert_string_equal(f->error_code, "ModelRefreshFailed");
+	assert_int_equal(f->ended - f->started, 300);
+	assert_int_equal(f->last_success, r[1].end);
+	assert_int_equal(o.newest_mtime, r[1].end);
+	assert_int_equal(o.powerbi.interval, 43200);
+	lw_pbi_refreshes_free(r, n);
+
+	cJSON *j = lw_obs_to_json(&o);
+	assert_int_equal(lw_obs_from_json(j, &back), LW_OK);
+	cJSON_Delete(j);
+	const struct lw_powerbi_refresh_facts *g = &back.powerbi.refresh;
+	assert_true(back.powerbi.present && g->present);
+	assert_string_equal(g->status, f->status);
+	assert_string_equal(g->type, f->type);
+	assert_string_equal(g->error_code, f->error_code);
+	assert_true(g->has_started && g->has_ended && g->has_last_success);
+	assert_int_equal(g->started, f->started);
+	assert_int_equal(g->ended, f->ended);
+	assert_int_equal(g->last_success, f->last_success);
+	assert_true(back.powerbi.has_schedule && back.powerbi.has_interval);
+	assert_false(back.powerbi.schedule_disabled);
+	assert_int_equal(back.powerbi.interval, o.powerbi.interval);
+	lw_obs_free(&back);
+	lw_obs_free(&o);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -135,6 +191,7 @@ int main(void)
 		cmocka_unit_test(schedule),
 		cmocka_unit_test(query),
 		cmocka_unit_test(dax_quoting),
+		cmocka_unit_test(recorded_facts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
