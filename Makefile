@@ -7,8 +7,9 @@
 #   make install PREFIX=/usr/local
 #
 # Sources are found by wildcard: a new file in a pipeline folder is built
-# without touching this file. cli/ holds main(); everything else forms
-# liblakewatch.a, which the tests and fuzzers link.
+# without touching this file. cli/ holds main(); every other folder forms
+# its own lib<folder>.a, which the tests and fuzzers link (make flags
+# prints the list, in link order, as LWLIBS).
 
 PREFIX   ?= /usr/local
 BINDIR   ?= $(PREFIX)/bin
@@ -38,19 +39,22 @@ CFLAGS   += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wno-missing-field-initializers
 LDFLAGS  += $(SANFLAGS)
 LDLIBS   += $(PKG_LIBS)
 
-# Plug-ins are found through registries, not symbol references, so the whole
-# archive is linked.
-WHOLE    := -Wl,--whole-archive
-NOWHOLE  := -Wl,--no-whole-archive
-LIBDIRS  := core lakes formats probes checks history report
+# One static library per folder, linked in stage order: the composition
+# layer (engine/) first, the ground floor (core/) last, so each archive only
+# needs symbols from the ones after it (tests/layers/run.sh checks the
+# includes follow the same order). The registries name every plug-in, so
+# no --whole-archive is needed.
 ifneq ($(NO_TUI),1)
-LIBDIRS  += tui
+SHOWDIRS := tui report
 else
+SHOWDIRS := report
 B        := $(B)-notui
 endif
+LIBDIRS  := engine $(SHOWDIRS) history checks probes formats lakes core
 LIB_SRC  := $(foreach d,$(LIBDIRS),$(wildcard $(d)/*.c))
 CLI_SRC  := $(wildcard cli/*.c)
 LIB_OBJ  := $(LIB_SRC:%.c=$(B)/%.o)
+LIBS     := $(LIBDIRS:%=$(B)/lib%.a)
 CLI_OBJ  := $(CLI_SRC:%.c=$(B)/%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 ifeq ($(NO_TUI),1)
@@ -65,32 +69,38 @@ else
 BIN := $(B)/lakewatch
 endif
 
-.PHONY: all test unit e2e tui-test service-test fuzz fuzz-build install clean flags bench
+.PHONY: all libs test unit e2e tui-test service-test fuzz fuzz-build install clean flags bench
 all: $(BIN)
+libs: $(LIBS)
 
-$(BIN): $(CLI_OBJ) $(B)/liblakewatch.a
-	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(WHOLE) $(B)/liblakewatch.a $(NOWHOLE) $(LDLIBS)
+$(BIN): $(CLI_OBJ) $(LIBS)
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIBS) $(LDLIBS)
 
-$(B)/liblakewatch.a: $(LIB_OBJ)
-	@rm -f $@
-	ar rcs $@ $^
+# $(call folder_lib,BUILD_DIR,FOLDER): BUILD_DIR/libFOLDER.a from FOLDER/*.c
+define folder_lib
+$(1)/lib$(2).a: $(patsubst %.c,$(1)/%.o,$(wildcard $(2)/*.c))
+	@rm -f $$@
+	ar rcs $$@ $$^
+endef
+$(foreach d,$(LIBDIRS),$(eval $(call folder_lib,$(B),$(d))))
 
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
-$(B)/tests/%: tests/unit/%.c $(B)/liblakewatch.a tests/unit/unit.h
+$(B)/tests/%: tests/unit/%.c $(LIBS) tests/unit/unit.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(WHOLE) $(B)/liblakewatch.a $(NOWHOLE) $(LDFLAGS) $(LDLIBS) -lcmocka
+	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(LIBS) $(LDFLAGS) $(LDLIBS) -lcmocka
 
-$(B)/bench/tui_frame: bench/tui_frame.c $(B)/liblakewatch.a
+$(B)/bench/tui_frame: bench/tui_frame.c $(LIBS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $< $(WHOLE) $(B)/liblakewatch.a $(NOWHOLE) $(LDFLAGS) $(LDLIBS)
+	$(CC) $(CFLAGS) -o $@ $< $(LIBS) $(LDFLAGS) $(LDLIBS)
 
 # Print the flags, for compiling one file by hand.
 flags:
 	@echo CFLAGS=$(CFLAGS)
 	@echo LDLIBS=$(LDLIBS) -lcmocka
+	@echo LWLIBS=$(LIBS)
 
 unit: $(UNIT_BIN)
 	@rm -f $(B)/results.txt
@@ -121,15 +131,14 @@ FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -Iinclude $(PKG_CFLAGS) \
                -DLW_VERSION='"$(VERSION)"' -DLW_DATADIR='"$(DATADIR)"' -MMD -MP
 FUZZ_LIB_OBJ := $(LIB_SRC:%.c=$(FB)/%.o)
 FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=$(FB)/%)
+FUZZ_LIBS := $(LIBDIRS:%=$(FB)/lib%.a)
 
 $(FB)/%.o: %.c
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -c -o $@ $<
-$(FB)/liblakewatch.a: $(FUZZ_LIB_OBJ)
-	@rm -f $@
-	ar rcs $@ $^
-$(FB)/fuzz_%: tests/fuzz/fuzz_%.c $(FB)/liblakewatch.a
-	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(WHOLE) $(FB)/liblakewatch.a $(NOWHOLE) $(PKG_LIBS)
+$(foreach d,$(LIBDIRS),$(eval $(call folder_lib,$(FB),$(d))))
+$(FB)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIBS)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_LIBS) $(PKG_LIBS)
 
 fuzz-build: $(FUZZ_BIN)
 fuzz: $(FUZZ_BIN)

@@ -1,7 +1,7 @@
 /* rollup.c - a group's health is its worst dataset (per source, layer,
  * consumer, or all of them). */
 #include <string.h>
-#include "lakewatch/engine.h"
+#include "lakewatch/run.h"
 
 void lw_rollup(const struct lw_config *cfg, const struct lw_run *run,
 	       int source, int layer, int consumer, struct lw_rollup *out)

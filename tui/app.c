@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "app.h"
+#include "lakewatch/engine.h"
 #include "lakewatch/util.h"
 #include "lakewatch/buf.h"
 #include "lakewatch/secret.h"

@@ -13,9 +13,10 @@
 #include <stdint.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <curses.h>
 #include "lakewatch/config.h"
-#include "lakewatch/engine.h"
+#include "lakewatch/run.h"
 #include "lakewatch/history.h"
 #include "lakewatch/theme.h"
 #include "lakewatch/tui.h"
@@ -41,7 +42,7 @@ struct lw_poller {
 	int64_t next_at, started_at;	/* time(NULL) seconds */
 	struct lw_run *result;		/* finished, not yet taken */
 	struct lw_cfgref *result_cfg;
-	volatile sig_atomic_t cancel;
+	atomic_bool cancel;
 };
 
 void lw_cfgref_put(struct lw_poller *p, struct lw_cfgref *r);

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "app.h"
+#include "lakewatch/engine.h"
 #include "lakewatch/util.h"
 
 static void wake(struct lw_poller *p)
@@ -73,7 +74,7 @@ static void *poll_thread(void *arg)
 		if (p->cfg && (p->now_req || (!p->paused && now >= p->next_at))) {
 			struct lw_cfgref *ref = p->cfg;
 			struct lw_history *hist = p->hist;
-			struct lw_run *run = NULL, *old;
+			struct lw_run *run, *old;
 			struct lw_cfgref *oldcfg;
 
 			ref->refs++;
@@ -82,24 +83,16 @@ static void *poll_thread(void *arg)
 			p->done = 0;
 			p->total = ref->cfg->ndatasets;
 			p->started_at = now;
-			p->cancel = 0;
+			atomic_store(&p->cancel, false);
 			pthread_mutex_unlock(&p->mu);
 			wake(p);
 
-			lw_engine_poll(ref->cfg, hist, NULL, progress, p,
-				       &p->cancel, &run);
+			run = lw_engine_poll(ref->cfg, hist, NULL, progress, p,
+					     &p->cancel);
 
 			pthread_mutex_lock(&p->mu);
 			p->running = false;
 			p->next_at = (int64_t)time(NULL) + p->interval;
-			if (!run) {
-				/* lw_engine_poll only fails without memory */
-				pthread_mutex_unlock(&p->mu);
-				lw_cfgref_put(p, ref);
-				wake(p);
-				pthread_mutex_lock(&p->mu);
-				continue;
-			}
 			old = p->result;
 			oldcfg = p->result_cfg;
 			p->result = run;
@@ -152,7 +145,7 @@ bool lw_poller_stop(struct lw_poller *p)
 		return true;
 	pthread_mutex_lock(&p->mu);
 	p->quit = true;
-	p->cancel = 1;
+	atomic_store(&p->cancel, true);
 	pthread_cond_signal(&p->cv);
 	pthread_mutex_unlock(&p->mu);
 	{

@@ -17,12 +17,6 @@
 #include "lakewatch/model.h"
 #include "lakewatch/cfgctx.h"
 
-/* Plug-ins still being written are weak so the registry links without
- * them (the registry skips a NULL entry). */
-#ifndef LW_PLUGIN_WEAK
-#define LW_PLUGIN_WEAK __attribute__((weak))
-#endif
-
 struct lw_lake;		/* each kind defines it; starts with struct lw_lake_base */
 struct lw_dataset;
 struct lw_file_obs;
@@ -94,7 +88,7 @@ static inline struct lw_lake_base *lw_lake_base(struct lw_lake *l)
 }
 
 extern const struct lw_lake_kind lw_lake_fs;
-extern const struct lw_lake_kind lw_lake_azure LW_PLUGIN_WEAK;
-extern const struct lw_lake_kind lw_lake_powerbi LW_PLUGIN_WEAK;
+extern const struct lw_lake_kind lw_lake_azure;
+extern const struct lw_lake_kind lw_lake_powerbi;
 
 #endif

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "lakewatch/model.h"
-#include "lakewatch/engine.h"
+#include "lakewatch/run.h"
 
 /* Smallest usable terminal; below it the dashboard says so. */
 #define LW_TUI_MIN_W 60

@@ -1,0 +1,62 @@
+/* run.h - one poll's verdicts: every dataset's observation and results,
+ * and roll-ups of them (the judge stage's output).
+ *
+ * The engine fills a struct lw_run (engine.h); the show stage (report/,
+ * tui/) reads it through this header alone, without the engine.
+ */
+#ifndef LAKEWATCH_RUN_H
+#define LAKEWATCH_RUN_H
+
+#include <stdint.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include "lakewatch/model.h"
+#include "lakewatch/config.h"
+
+struct lw_ds_run {
+	const struct lw_dataset *ds;	/* borrowed from the config */
+	struct lw_obs obs;
+	bool has_prev;
+	struct lw_obs prev;		/* previous ok observation */
+	struct lw_result *results;	/* owned; one per check, in config
+					 * order, plus engine-made ones
+					 * ("observe", "readable") */
+	size_t nresults;
+	enum lw_status status;		/* worst result */
+	int worst;			/* index of the worst result, -1 none */
+	double seconds;			/* time spent observing */
+};
+
+struct lw_run {
+	int64_t id;			/* history run id, 0 when not recorded */
+	int64_t started, finished;
+	struct lw_ds_run *ds;		/* owned, config order */
+	size_t n;
+	/* Observed only, neither judged nor recorded nor reported: datasets
+	 * outside the filter that a selected check compares with
+	 * (reconcile), so a filtered run judges like a full one. */
+	struct lw_ds_run *aux;		/* owned */
+	size_t naux;
+	int counts[LW_NSTATUS];		/* datasets per status */
+	enum lw_status status;		/* worst dataset */
+	char *history_error;		/* owned: recording failed (the run is
+					 * still reported, and is ERROR) */
+};
+
+/* Frees run and everything it owns; NULL is fine. (run.c) */
+void lw_run_free(struct lw_run *run);
+
+/* --- roll-ups: a group's status is its worst dataset --- */
+struct lw_rollup {
+	enum lw_status status;
+	int counts[LW_NSTATUS];		/* datasets per status */
+	int total;			/* datasets in the group */
+	const struct lw_ds_run *culprit;	/* worst dataset, NULL if PASS */
+	const struct lw_result *culprit_result;	/* its worst check */
+};
+/* source/consumer: index, or -1 for any; layer: enum or -1 for any.
+ * Fills out; the culprit pointers borrow from run. (rollup.c) */
+void lw_rollup(const struct lw_config *cfg, const struct lw_run *run,
+	       int source, int layer, int consumer, struct lw_rollup *out);
+
+#endif
