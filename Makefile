@@ -1,7 +1,8 @@
 # lakewatch - plain Makefile; dependencies come from pkg-config.
 #
 #   make                 build ./lakewatch
-#   make test            unit, end-to-end, dashboard (tmux) and service tests
+#   make test            unit, layer, end-to-end, dashboard (tmux) and service tests
+#   make layers          the include/symbol order check alone
 #   make SANITIZE=1 ...  the same with ASan+UBSan (objects in build-san/)
 #   make fuzz            every libFuzzer target for FUZZ_SECONDS each
 #   make install PREFIX=/usr/local
@@ -49,6 +50,7 @@ SHOWDIRS := tui report
 else
 SHOWDIRS := report
 B        := $(B)-notui
+CFLAGS   += -DLW_NO_TUI
 endif
 LIBDIRS  := engine $(SHOWDIRS) history checks probes formats lakes core
 LIB_SRC  := $(foreach d,$(LIBDIRS),$(wildcard $(d)/*.c))
@@ -69,7 +71,7 @@ else
 BIN := $(B)/lakewatch
 endif
 
-.PHONY: all libs test unit e2e tui-test service-test fuzz fuzz-build install clean flags bench
+.PHONY: all libs test unit layers e2e tui-test service-test fuzz fuzz-build install clean flags bench
 all: $(BIN)
 libs: $(LIBS)
 
@@ -106,6 +108,10 @@ unit: $(UNIT_BIN)
 	@rm -f $(B)/results.txt
 	@LW_BUILD=$(B) tests/unit/run.sh $(UNIT_BIN)
 
+# Includes and archive symbols follow the stage order (tests/layers/run.sh).
+layers: $(LIBS)
+	@LW_BUILD=$(B) tests/layers/run.sh
+
 e2e: $(BIN)
 	@LW_BIN=$(abspath $(BIN)) LW_BUILD=$(B) tests/e2e/run.sh
 
@@ -118,6 +124,7 @@ service-test: $(BIN)
 test: $(BIN) $(UNIT_BIN)
 	@rm -f $(B)/results.txt
 	@LW_BUILD=$(B) tests/unit/run.sh $(UNIT_BIN) || true
+	@LW_BUILD=$(B) tests/layers/run.sh || true
 	@LW_BIN=$(abspath $(BIN)) LW_BUILD=$(B) tests/e2e/run.sh || true
 	@LW_BIN=$(abspath $(BIN)) LW_BUILD=$(B) tests/tui/run.sh || true
 	@LW_BIN=$(abspath $(BIN)) LW_BUILD=$(B) tests/services/run.sh || true

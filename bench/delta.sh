@@ -14,7 +14,7 @@ set -eu
 W=${1:-/tmp/lakewatch-bench-delta}
 B=${LW_BUILD:-build}
 mkdir -p "$W"
-make -s "$B/liblakewatch.a" >/dev/null
+make -s libs >/dev/null
 
 if [ ! -f "$W/h1k/_delta_log/00000000000000001009.json" ]; then
 	rm -rf "$W/h1k"
@@ -71,7 +71,8 @@ int main(int argc, char **argv)
 EOF
 CF=$(make -s flags | sed -n 's/^CFLAGS=//p')
 LIBS=$(make -s flags | sed -n 's/^LDLIBS=//p' | sed 's/-lcmocka//')
-eval cc $CF -o "$W/snap" "$W/snap.c" "$B/liblakewatch.a" $LIBS
+LWLIBS=$(make -s flags | sed -n 's/^LWLIBS=//p' | sed "s|build/|$B/|g")
+eval cc $CF -o "$W/snap" "$W/snap.c" $LWLIBS $LIBS
 
 # a view of table $1 cut at version $2, checkpoint hint at $3
 cut_at() {

@@ -7,9 +7,6 @@
 #include "lakewatch/tui.h"
 #include "lakewatch/util.h"
 
-/* Weak while the dashboard can be left out of a build (make NO_TUI=1). */
-int lw_tui_main(const struct lw_tui_opts *o) __attribute__((weak));
-
 int lw_cmd_tui(int argc, char **argv)
 {
 	enum { O_THEME = 256, O_NO_COLOR, O_ASCII, O_HISTORY, O_INTERVAL };
@@ -59,10 +56,11 @@ int lw_cmd_tui(int argc, char **argv)
 			argv[optind]);
 		return LW_EXIT_USAGE;
 	}
-	if (!lw_tui_main) {
-		fprintf(stderr, "lakewatch: this build has no dashboard "
-			"(built with NO_TUI=1); use `lakewatch check`\n");
-		return LW_EXIT_USAGE;
-	}
+#ifdef LW_NO_TUI	/* make NO_TUI=1 leaves tui/ out of the build */
+	fprintf(stderr, "lakewatch: this build has no dashboard "
+		"(built with NO_TUI=1); use `lakewatch check`\n");
+	return LW_EXIT_USAGE;
+#else
 	return lw_tui_main(&o);
+#endif
 }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "lakewatch/engine.h"
+#include "lakewatch/lake.h"
 
 struct count {
 	int64_t n, bytes;
