@@ -11,6 +11,7 @@
 #include "lakewatch/engine.h"
 #include "lakewatch/lake.h"
 #include "lakewatch/format.h"
+#include "lakewatch/registry.h"
 #include "lakewatch/check.h"
 #include "lakewatch/util.h"
 

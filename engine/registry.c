@@ -8,6 +8,7 @@
 #include <string.h>
 #include "lakewatch/lake.h"
 #include "lakewatch/format.h"
+#include "lakewatch/registry.h"
 
 static const struct lw_lake_kind *const kinds[] = {
 	&lw_lake_fs, &lw_lake_azure, &lw_lake_powerbi,

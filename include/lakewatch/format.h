@@ -59,9 +59,7 @@ struct lw_format {
 	int64_t tail_hint;
 };
 
-const struct lw_format *lw_format_find(const char *name);
-const char *lw_format_names(void);
-
+/* The built-in formats (engine/registry.c finds them by name). */
 extern const struct lw_format lw_format_csv;
 extern const struct lw_format lw_format_jsonl;
 extern const struct lw_format lw_format_parquet;

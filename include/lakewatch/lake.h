@@ -77,16 +77,13 @@ struct lw_lake_kind {
 		      int64_t *bytes_in);
 };
 
-/* Registry of built-in kinds. NULL when unknown. */
-const struct lw_lake_kind *lw_lake_kind_find(const char *name);
-/* Comma-separated names for messages ("fs, azure, powerbi"). */
-const char *lw_lake_kind_names(void);
 
 static inline struct lw_lake_base *lw_lake_base(struct lw_lake *l)
 {
 	return (struct lw_lake_base *)l;
 }
 
+/* The built-in kinds (engine/registry.c finds them by name). */
 extern const struct lw_lake_kind lw_lake_fs;
 extern const struct lw_lake_kind lw_lake_azure;
 extern const struct lw_lake_kind lw_lake_powerbi;

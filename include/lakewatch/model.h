@@ -116,7 +116,8 @@ struct lw_obs {
 	/* Format- or kind-specific facts (parquet created_by and row groups,
 	 * delta version and last operation, Power BI refreshes, avro codec).
 	 * Owned. Stored in history as-is and shown in the detail view. The
-	 * keys each plug-in writes are documented in docs/observations.md. */
+	 * keys each plug-in writes are documented in docs/DESIGN.md
+	 * ("Observation detail keys"). */
 	cJSON *detail;
 };
 
@@ -132,7 +133,7 @@ cJSON *lw_obs_detail(struct lw_obs *o);
  * year=2026/month=11/day=20/hour=03, dt=2026-11-20T03, ...), or -1. */
 int64_t lw_partition_time(const char *key);
 /* Record one file in obs's partition list (creating the partition). Probes
- * and table formats both call it (partitions.c). */
+ * and table formats both call it (obs_partitions.c). */
 void lw_obs_add_partition(struct lw_obs *obs, const char *key, int64_t size,
 			  int64_t rows);
 /* Sort partitions, merge duplicates and set newest_part_time. */

@@ -44,7 +44,7 @@ declare -A OWNER=(
 	[history.h]=history
 	[report.h]=report
 	[tui.h]=tui [tui_layout.h]=tui [theme.h]=tui
-	[engine.h]=engine
+	[engine.h]=engine [registry.h]=engine
 	[cli.h]=cli
 )
 

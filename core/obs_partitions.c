@@ -1,4 +1,4 @@
-/* partitions.c - an observation's partition list: one entry per
+/* obs_partitions.c - an observation's partition list: one entry per
  * partition key with its files, bytes and rows, and the time the key
  * names. Probes and table formats (Delta) both fill it. */
 #include <stdlib.h>
