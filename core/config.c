@@ -309,22 +309,23 @@ char *lw_config_locate(const char *cli, struct lw_err *err)
 	return NULL;
 }
 
+/* The binder's parts first: they may read the dataset's plain fields. */
 static void free_dataset(const struct lw_config_binder *binder,
 			 struct lw_dataset *ds)
 {
+	binder->free_format(ds);
+	for (size_t i = 0; i < ds->nchecks; i++) {
+		binder->free_check(&ds->checks[i]);
+		free(ds->checks[i].name);
+	}
+	free(ds->checks);
 	free(ds->name);
 	free(ds->description);
 	free(ds->path);
-	binder->free_format(ds);
 	pcre2_code_free(ds->include);
 	pcre2_code_free(ds->exclude);
 	pcre2_code_free(ds->part_re);
 	free(ds->consumers);
-	for (size_t i = 0; i < ds->nchecks; i++) {
-		free(ds->checks[i].name);
-		binder->free_check(&ds->checks[i]);
-	}
-	free(ds->checks);
 }
 
 void lw_config_free(struct lw_config *cfg)
