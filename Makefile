@@ -1,10 +1,11 @@
 # lakewatch - plain Makefile; dependencies come from pkg-config.
 #
 #   make                 build ./lakewatch (the release binary: no test hooks)
-#   make test            unit, end-to-end, dashboard (tmux), service and
-#                        install tests, all on the testing build (below)
+#   make test            unit, layer, end-to-end, dashboard (tmux), service
+#                        and install tests, all on the testing build (below)
 #   make unit|e2e|tui-test|service-test   one suite, on the testing build
 #   make test-build      only build the testing binary and unit tests
+#   make layers          the include/symbol order check alone
 #   make SANITIZE=1 ...  the same with ASan+UBSan (objects in build-san/)
 #   make fuzz            every libFuzzer target for FUZZ_SECONDS each
 #   make bench-build     build every benchmark without running it
@@ -12,15 +13,16 @@
 #   make install PREFIX=/usr/local
 #
 # Sources are found by wildcard: a new file in a pipeline folder is built
-# without touching this file. cli/ holds main(); everything else forms
-# liblakewatch.a, which the tests and fuzzers link.
+# without touching this file. cli/ holds main(); every other folder forms
+# its own lib<folder>.a, which the tests and fuzzers link (make flags
+# prints the list, in link order, as LWLIBS).
 #
 # The testing build. Test hooks (LAKEWATCH_NOW pins the clock,
 # LAKEWATCH_FS_DELAY_MS slows the fs lake) exist only in code compiled
 # with -DLW_TESTING, never in ./lakewatch or what `make install` copies.
 # Every test target re-runs this Makefile with LW_TESTING=1, which puts
 # the testing build in $(TEST_B) (build/test/, build-san/test/, ...): the
-# binary $(TEST_BIN), its liblakewatch.a, the unit tests and results.txt.
+# binary $(TEST_BIN), its folder libraries, the unit tests and results.txt.
 # Only the sources that mention LW_TESTING are compiled a second time;
 # every other object is a copy of the release object in $(B)/, so the
 # tests exercise the very code that ships, and asserts stay on in both
@@ -55,16 +57,19 @@ CFLAGS   += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wno-missing-field-initializers
 LDFLAGS  += $(SANFLAGS)
 LDLIBS   += $(PKG_LIBS)
 
-# Plug-ins are found through registries, not symbol references, so the whole
-# archive is linked.
-WHOLE    := -Wl,--whole-archive
-NOWHOLE  := -Wl,--no-whole-archive
-LIBDIRS  := core lakes formats probes checks history report engine
+# One static library per folder, linked in stage order: the composition
+# layer (engine/) first, the ground floor (core/) last, so each archive only
+# needs symbols from the ones after it (tests/layers/run.sh checks the
+# includes follow the same order). The registries name every plug-in, so
+# no --whole-archive is needed.
 ifneq ($(NO_TUI),1)
-LIBDIRS  += tui
+SHOWDIRS := tui report
 else
+SHOWDIRS := report
 B        := $(B)-notui
+CFLAGS   += -DLW_NO_TUI
 endif
+LIBDIRS  := engine $(SHOWDIRS) history checks probes formats lakes core
 
 # --- testing build (see the top): B moves to TEST_B, -DLW_TESTING is added
 TEST_DEFS := -DLW_TESTING
@@ -79,6 +84,7 @@ endif
 LIB_SRC  := $(foreach d,$(LIBDIRS),$(wildcard $(d)/*.c))
 CLI_SRC  := $(wildcard cli/*.c)
 LIB_OBJ  := $(LIB_SRC:%.c=$(B)/%.o)
+LIBS     := $(LIBDIRS:%=$(B)/lib%.a)
 CLI_OBJ  := $(CLI_SRC:%.c=$(B)/%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 ifeq ($(NO_TUI),1)
@@ -93,40 +99,46 @@ else
 BIN := $(B)/lakewatch
 endif
 
-.PHONY: all test unit e2e tui-test service-test test-build fuzz fuzz-build install clean flags \
-        bench bench-build
+.PHONY: all libs test unit layers e2e tui-test service-test test-build fuzz fuzz-build install \
+        clean flags bench bench-build
 all: $(BIN)
+libs: $(LIBS)
 
-$(BIN): $(CLI_OBJ) $(B)/liblakewatch.a
-	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(WHOLE) $(B)/liblakewatch.a $(NOWHOLE) $(LDLIBS)
+$(BIN): $(CLI_OBJ) $(LIBS)
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIBS) $(LDLIBS)
 
-$(B)/liblakewatch.a: $(LIB_OBJ)
-	@rm -f $@
-	ar rcs $@ $^
+# $(call folder_lib,BUILD_DIR,FOLDER): BUILD_DIR/libFOLDER.a from FOLDER/*.c
+define folder_lib
+$(1)/lib$(2).a: $(patsubst %.c,$(1)/%.o,$(wildcard $(2)/*.c))
+	@rm -f $$@
+	ar rcs $$@ $$^
+endef
+$(foreach d,$(LIBDIRS),$(eval $(call folder_lib,$(B),$(d))))
 
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
-$(B)/tests/%: tests/unit/%.c $(B)/liblakewatch.a tests/unit/unit.h
+$(B)/tests/%: tests/unit/%.c $(LIBS) tests/unit/unit.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(WHOLE) $(B)/liblakewatch.a $(NOWHOLE) $(LDFLAGS) $(LDLIBS) -lcmocka
+	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(LIBS) $(LDFLAGS) $(LDLIBS) -lcmocka
 
-# Benchmarks link the release library; tui_frame also reads the
+# Benchmarks link the release libraries; tui_frame also reads the
 # dashboard's internal headers (tui/).
 BENCH_SRC := $(wildcard bench/*.c)
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(B)/bench/%)
-$(B)/bench/%: bench/%.c $(B)/liblakewatch.a
+$(B)/bench/%: bench/%.c $(LIBS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itui -o $@ $< $(WHOLE) $(B)/liblakewatch.a $(NOWHOLE) $(LDFLAGS) $(LDLIBS)
+	$(CC) $(CFLAGS) -Itui -o $@ $< $(LIBS) $(LDFLAGS) $(LDLIBS)
 
 # Print the flags, for compiling one file by hand.
 flags:
 	@echo CFLAGS=$(CFLAGS)
 	@echo LDLIBS=$(LDLIBS) -lcmocka
+	@echo LWLIBS=$(LIBS)
 
 # --- the test suites: on the testing build, in a LW_TESTING=1 sub-make
-TEST_GOALS := test-build unit e2e tui-test service-test test
+TEST_GOALS := test-build unit layers e2e tui-test service-test test
 ifneq ($(LW_TESTING),1)
 # one sub-make for all of them (make -j unit e2e must not build twice at once)
 $(TEST_GOALS): testing-submake
@@ -165,6 +177,10 @@ unit: $(UNIT_BIN)
 	@rm -f $(B)/results.txt
 	@LW_BUILD=$(B) tests/unit/run.sh $(UNIT_BIN)
 
+# Includes and archive symbols follow the stage order (tests/layers/run.sh).
+layers: $(LIBS)
+	@LW_BUILD=$(B) tests/layers/run.sh
+
 e2e: $(BIN)
 	@LW_BIN=$(abspath $(BIN)) LW_BUILD=$(B) tests/e2e/run.sh
 
@@ -177,6 +193,7 @@ service-test: $(BIN)
 test: $(BIN) $(UNIT_BIN)
 	@rm -f $(B)/results.txt
 	@LW_BUILD=$(B) tests/unit/run.sh $(UNIT_BIN) || true
+	@LW_BUILD=$(B) tests/layers/run.sh || true
 	@LW_BIN=$(abspath $(BIN)) LW_BUILD=$(B) tests/e2e/run.sh || true
 	@LW_BIN=$(abspath $(BIN)) LW_BUILD=$(B) tests/tui/run.sh || true
 	@LW_BIN=$(abspath $(BIN)) LW_BUILD=$(B) tests/services/run.sh || true
@@ -192,15 +209,14 @@ FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -Iinclude $(PKG_CFLAGS) \
                -DLW_VERSION='"$(VERSION)"' -DLW_DATADIR='"$(DATADIR)"' -MMD -MP
 FUZZ_LIB_OBJ := $(LIB_SRC:%.c=$(FB)/%.o)
 FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=$(FB)/%)
+FUZZ_LIBS := $(LIBDIRS:%=$(FB)/lib%.a)
 
 $(FB)/%.o: %.c
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -c -o $@ $<
-$(FB)/liblakewatch.a: $(FUZZ_LIB_OBJ)
-	@rm -f $@
-	ar rcs $@ $^
-$(FB)/fuzz_%: tests/fuzz/fuzz_%.c $(FB)/liblakewatch.a
-	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(WHOLE) $(FB)/liblakewatch.a $(NOWHOLE) $(PKG_LIBS)
+$(foreach d,$(LIBDIRS),$(eval $(call folder_lib,$(FB),$(d))))
+$(FB)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIBS)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_LIBS) $(PKG_LIBS)
 
 fuzz-build: $(FUZZ_BIN)
 fuzz: $(FUZZ_BIN)

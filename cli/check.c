@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include "lakewatch/cli.h"
 #include "lakewatch/engine.h"
+#include "lakewatch/lake.h"
 #include "lakewatch/log.h"
 #include "lakewatch/report.h"
 #include "lakewatch/util.h"
@@ -244,8 +245,8 @@ int lw_cmd_check(int argc, char **argv)
 		if (lw_history_open(hp, false, &hist, &err))
 			hist_error = lw_xasprintf("history: %s", err.msg);
 	}
-	struct lw_run *run = NULL;
-	lw_engine_poll(cfg, hist, &o.filter, NULL, NULL, NULL, &run);
+	struct lw_run *run = lw_engine_poll(cfg, hist, &o.filter, NULL, NULL,
+					    NULL);
 	if (hist_error && !run->history_error) {
 		run->history_error = hist_error;
 		run->status = LW_ERROR;

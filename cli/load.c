@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include "lakewatch/cli.h"
-#include "lakewatch/config.h"
+#include "lakewatch/engine.h"
 
 /* *cfg is the caller's (lw_config_free); *path too when path is non-NULL.
  * Returns 0, or LW_EXIT_USAGE after saying why on stderr. */

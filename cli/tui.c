@@ -6,13 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include "lakewatch/cli.h"
+#include "lakewatch/engine.h"
 #include "lakewatch/poller.h"
 #include "lakewatch/tui.h"
 #include "lakewatch/util.h"
 
-/* Weak while the dashboard can be left out of a build (make NO_TUI=1). */
-int lw_tui_main(const struct lw_tui_opts *o,
-		const struct lw_tui_source *src) __attribute__((weak));
+#ifndef LW_NO_TUI	/* make NO_TUI=1 leaves tui/ out of the build */
 
 /* --- the run source: ud is a struct lw_poller ** (NULL until started) */
 static int src_start(void *ud, int wake_fd, struct lw_history *hist,
@@ -85,10 +84,12 @@ static int run_dashboard(const struct lw_tui_opts *o)
 		.set_interval = src_set_interval,
 		.set_history = src_set_history, .take = src_take,
 		.progress = src_progress,
+		.load_config = lw_config_load,
 	};
 
 	return lw_tui_main(o, &src);
 }
+#endif
 
 int lw_cmd_tui(int argc, char **argv)
 {
@@ -139,10 +140,11 @@ int lw_cmd_tui(int argc, char **argv)
 			argv[optind]);
 		return LW_EXIT_USAGE;
 	}
-	if (!lw_tui_main) {
-		fprintf(stderr, "lakewatch: this build has no dashboard "
-			"(built with NO_TUI=1); use `lakewatch check`\n");
-		return LW_EXIT_USAGE;
-	}
+#ifdef LW_NO_TUI
+	fprintf(stderr, "lakewatch: this build has no dashboard "
+		"(built with NO_TUI=1); use `lakewatch check`\n");
+	return LW_EXIT_USAGE;
+#else
 	return run_dashboard(&o);
+#endif
 }

@@ -1,9 +1,13 @@
-/* config.c - load and validate the configuration file.
+/* config.c - load and validate the configuration file: the document, its
+ * top-level keys, lakes, sources and consumers (datasets are in
+ * config_dataset.c).
  *
  * Every problem is collected (not just the first) with file:line:column, so
  * one `lakewatch validate` shows all there is to fix. Unknown keys are
- * errors: a typo must never silently turn a check off.
+ * errors: a typo must never silently turn a check off. What names a plug-in
+ * is bound by the caller's struct lw_config_binder.
  */
+#include <assert.h>
 #include <errno.h>
 #include <libgen.h>
 #include <limits.h>
@@ -14,6 +18,7 @@
 #include "lakewatch/config.h"
 #include "lakewatch/jsonc.h"
 #include "lakewatch/util.h"
+#include "config_int.h"
 
 #define MAX_CONFIG_BYTES (64 * LW_BUF_1M)
 
@@ -21,28 +26,6 @@ static const char *const root_keys[] = {
 	"name", "description", "history", "poll", "theme", "lakes", "sources",
 	"consumers", "defaults", "datasets", NULL
 };
-static const char *const dataset_keys[] = {
-	"description", "source", "layer", "lake", "path", "format",
-	"format_options", "include", "exclude", "partitions", "count_rows",
-	"consumers", "checks", NULL
-};
-
-/* Compile a PCRE2 pattern; reports errors at node. Caller owns the code. */
-static pcre2_code *compile_re(struct lw_cfgctx *cc, const cJSON *node,
-			      const char *what, const char *pat)
-{
-	int ec;
-	PCRE2_SIZE off;
-	pcre2_code *re = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED,
-				       PCRE2_UTF, &ec, &off, NULL);
-	if (!re) {
-		PCRE2_UCHAR msg[256];
-		pcre2_get_error_message(ec, msg, sizeof msg);
-		lw_cfg_error(cc, node, "%s: bad pattern at offset %zu: %s", what,
-			     (size_t)off, (char *)msg);
-	}
-	return re;
-}
 
 static int named_list(struct lw_cfgctx *cc, const cJSON *obj, const char *what,
 		      struct lw_named **out, size_t *n)
@@ -83,44 +66,18 @@ static void open_lakes(struct lw_config *cfg, struct lw_cfgctx *cc,
 				sizeof *cfg->lakes);
 	const cJSON *m;
 	cJSON_ArrayForEach(m, lakes) {
-		const char *kname = NULL;
 		if (!cJSON_IsObject(m)) {
 			lw_cfg_error(cc, m, "lake \"%s\" must be an object",
 				     m->string);
 			continue;
 		}
-		if (lw_cfg_str(cc, m, "kind", true, &kname))
-			continue;
-		const struct lw_lake_kind *k = lw_lake_kind_find(kname);
-		if (!k) {
-			lw_cfg_error(cc, cJSON_GetObjectItemCaseSensitive(m, "kind"),
-				     "lake \"%s\": unknown kind \"%s\" (known: %s)",
-				     m->string, kname, lw_lake_kind_names());
-			continue;
-		}
-		char what[300];
-		snprintf(what, sizeof what, "lake \"%s\"", m->string);
-		struct lw_lake *l = k->open(what, m, cc);
+		struct lw_lake *l = cfg->binder->open_lake(m->string, m, cc);
 		if (!l)
 			continue;
-		/* the kind named its handle after `what`; keep the bare name */
-		free(lw_lake_base(l)->name);
-		lw_lake_base(l)->name = lw_xstrdup(m->string);
 		cfg->lakes[cfg->nlakes].name = lw_xstrdup(m->string);
 		cfg->lakes[cfg->nlakes].lake = l;
 		cfg->nlakes++;
 	}
-}
-
-/* Index of the lake, -1 when not declared, -2 when declared but invalid
- * (its own errors were reported already; no need to repeat them). */
-static int lake_index(const struct lw_config *cfg, const cJSON *lakes,
-		      const char *name)
-{
-	for (size_t i = 0; i < cfg->nlakes; i++)
-		if (strcmp(cfg->lakes[i].name, name) == 0)
-			return (int)i;
-	return cJSON_GetObjectItemCaseSensitive(lakes, name) ? -2 : -1;
 }
 
 int lw_config_source_index(const struct lw_config *cfg, const char *id)
@@ -154,284 +111,6 @@ const struct lw_dataset *lw_config_dataset(const struct lw_config *cfg,
 		if (strcmp(cfg->datasets[i].name, name) == 0)
 			return &cfg->datasets[i];
 	return NULL;
-}
-
-/* The "checks" object of defaults.layers.<layer> or defaults.sources.<id>. */
-static const cJSON *default_checks(struct lw_cfgctx *cc, const cJSON *defaults,
-				   const char *group, const char *name)
-{
-	const cJSON *g = cJSON_GetObjectItemCaseSensitive(defaults, group);
-	const cJSON *e = cJSON_GetObjectItemCaseSensitive(g, name);
-	(void)cc;
-	return cJSON_GetObjectItemCaseSensitive(e, "checks");
-}
-
-static void validate_defaults(struct lw_config *cfg, struct lw_cfgctx *cc,
-			      const cJSON *defaults)
-{
-	static const char *const keys[] = {"layers", "sources", NULL};
-	static const char *const entry_keys[] = {"checks", NULL};
-	if (!defaults || lw_cfg_keys(cc, defaults, "defaults", keys))
-		return;
-	const cJSON *m;
-	cJSON_ArrayForEach(m, cJSON_GetObjectItemCaseSensitive(defaults,
-							       "layers")) {
-		enum lw_layer l;
-		if (lw_layer_parse(m->string, &l))
-			lw_cfg_error(cc, m, "defaults.layers: unknown layer \"%s\" "
-				     "(known: bronze, silver, gold, powerbi)",
-				     m->string);
-		lw_cfg_keys(cc, m, m->string, entry_keys);
-	}
-	cJSON_ArrayForEach(m, cJSON_GetObjectItemCaseSensitive(defaults,
-							       "sources")) {
-		if (lw_config_source_index(cfg, m->string) < 0)
-			lw_cfg_error(cc, m, "defaults.sources: unknown source "
-				     "\"%s\"", m->string);
-		lw_cfg_keys(cc, m, m->string, entry_keys);
-	}
-}
-
-/* Layer defaults, then source defaults, then the dataset's own checks: a
- * later object replaces an earlier one of the same name; null removes it. */
-static void merge_checks(const cJSON *from, const cJSON **names_nodes,
-			 size_t *n, size_t max)
-{
-	const cJSON *m;
-	cJSON_ArrayForEach(m, from) {
-		size_t i;
-		for (i = 0; i < *n; i++)
-			if (strcmp(names_nodes[i]->string, m->string) == 0)
-				break;
-		if (i < *n)
-			names_nodes[i] = m;
-		else if (*n < max)
-			names_nodes[(*n)++] = m;
-	}
-}
-
-static void load_checks(struct lw_cfgctx *cc, struct lw_dataset *ds,
-			const cJSON *defaults, const struct lw_config *cfg,
-			const cJSON *own)
-{
-	const cJSON *picked[64];
-	size_t n = 0;
-	const cJSON *lay = default_checks(cc, defaults, "layers",
-					  lw_layer_name(ds->layer));
-	const cJSON *src = ds->source >= 0 ? default_checks(cc, defaults,
-		"sources", cfg->sources[ds->source].id) : NULL;
-	if (own && !cJSON_IsObject(own)) {
-		lw_cfg_error(cc, own, "dataset \"%s\": \"checks\" must be an "
-			     "object of check: {...}", ds->name);
-		own = NULL;
-	}
-	merge_checks(lay, picked, &n, 64);
-	merge_checks(src, picked, &n, 64);
-	merge_checks(own, picked, &n, 64);
-	ds->checks = lw_xcalloc(n + 1, sizeof *ds->checks);
-	for (size_t i = 0; i < n; i++) {
-		const cJSON *node = picked[i];
-		if (cJSON_IsNull(node))
-			continue;
-		const struct lw_check_kind *k = lw_check_kind_find(node->string);
-		if (!k) {
-			lw_cfg_error(cc, node, "dataset \"%s\": unknown check "
-				     "\"%s\" (known: %s)", ds->name, node->string,
-				     lw_check_kind_names());
-			continue;
-		}
-		int before = cc->nerrors;
-		void *c = k->parse(node, cc);
-		if (!c) {
-			if (cc->nerrors == before)
-				lw_cfg_error(cc, node, "dataset \"%s\": check "
-					     "\"%s\" is not valid", ds->name,
-					     node->string);
-			continue;
-		}
-		struct lw_check_inst *ci = &ds->checks[ds->nchecks++];
-		ci->name = lw_xstrdup(node->string);
-		ci->kind = k;
-		ci->cfg = c;
-	}
-}
-
-/* "bronze//x/./y/" -> "bronze/x/y": every lake kind then sees one
- * spelling (blob stores take names literally). Rejects ".." so a dataset
- * stays in its lake. Caller frees. */
-static char *clean_path(struct lw_cfgctx *cc, const cJSON *node, const char *p)
-{
-	char *s = lw_xstrdup(p), *w = s;
-	const char *seg = p;
-	while (*seg) {
-		const char *end = strchr(seg, '/');
-		size_t n = end ? (size_t)(end - seg) : strlen(seg);
-		if (n == 2 && seg[0] == '.' && seg[1] == '.')
-			lw_cfg_error(cc, node, "path \"%s\" must not leave the "
-				     "lake (no \"..\")", p);
-		if (n && !(n == 1 && seg[0] == '.')) {
-			if (w != s)
-				*w++ = '/';
-			memmove(w, seg, n);
-			w += n;
-		}
-		seg += n + (end ? 1 : 0);
-	}
-	*w = '\0';
-	return s;
-}
-
-static void load_partitions(struct lw_cfgctx *cc, struct lw_dataset *ds,
-			    const cJSON *node)
-{
-	if (!node)
-		return;
-	if (!cJSON_IsString(node)) {
-		lw_cfg_error(cc, node, "\"partitions\" must be \"key=value\", "
-			     "\"capture\", \"none\" or a pattern with named "
-			     "groups");
-		return;
-	}
-	const char *v = node->valuestring;
-	if (strcmp(v, "key=value") == 0) {
-		ds->part_mode = LW_PART_KV;
-	} else if (strcmp(v, "none") == 0) {
-		ds->part_mode = LW_PART_NONE;
-	} else if (strcmp(v, "capture") == 0) {
-		ds->part_mode = LW_PART_CAPTURE;
-	} else {
-		ds->part_re = compile_re(cc, node, "partitions", v);
-		uint32_t names = 0;
-		if (ds->part_re)
-			pcre2_pattern_info(ds->part_re, PCRE2_INFO_NAMECOUNT,
-					   &names);
-		if (ds->part_re && names == 0)
-			lw_cfg_error(cc, node, "partitions pattern needs named "
-				     "groups such as (?<date>\\d{4}-\\d{2}-\\d{2})");
-		ds->part_mode = LW_PART_REGEX;
-	}
-}
-
-static void load_consumers(struct lw_cfgctx *cc, struct lw_config *cfg,
-			   struct lw_dataset *ds, const cJSON *node)
-{
-	if (!node)
-		return;
-	if (!cJSON_IsArray(node)) {
-		lw_cfg_error(cc, node, "dataset \"%s\": \"consumers\" must be an "
-			     "array of consumer ids", ds->name);
-		return;
-	}
-	ds->consumers = lw_xcalloc((size_t)cJSON_GetArraySize(node) + 1,
-				   sizeof *ds->consumers);
-	const cJSON *c;
-	cJSON_ArrayForEach(c, node) {
-		int i = cJSON_IsString(c) ?
-			lw_config_consumer_index(cfg, c->valuestring) : -1;
-		if (i < 0)
-			lw_cfg_error(cc, c, "dataset \"%s\": unknown consumer %s%s%s",
-				     ds->name, cJSON_IsString(c) ? "\"" : "",
-				     cJSON_IsString(c) ? c->valuestring : "(not a string)",
-				     cJSON_IsString(c) ? "\"" : "");
-		else
-			ds->consumers[ds->nconsumers++] = i;
-	}
-}
-
-static void load_dataset(struct lw_cfgctx *cc, struct lw_config *cfg,
-			 const cJSON *m, const cJSON *defaults,
-			 const cJSON *lakes)
-{
-	struct lw_dataset *ds = &cfg->datasets[cfg->ndatasets++];
-	ds->name = lw_xstrdup(m->string);
-	ds->source = ds->lake = -1;
-	ds->count_rows = true;
-	if (lw_cfg_keys(cc, m, m->string, dataset_keys) && !cJSON_IsObject(m))
-		return;
-	const char *s = NULL;
-	if (lw_cfg_str(cc, m, "description", false, &s) == LW_OK && s)
-		ds->description = lw_xstrdup(s);
-	s = NULL;
-	if (lw_cfg_str(cc, m, "source", true, &s) == LW_OK && s &&
-	    (ds->source = lw_config_source_index(cfg, s)) < 0)
-		lw_cfg_error(cc, cJSON_GetObjectItemCaseSensitive(m, "source"),
-			     "dataset \"%s\": unknown source \"%s\"", ds->name, s);
-	s = NULL;
-	if (lw_cfg_str(cc, m, "layer", true, &s) == LW_OK && s &&
-	    lw_layer_parse(s, &ds->layer))
-		lw_cfg_error(cc, cJSON_GetObjectItemCaseSensitive(m, "layer"),
-			     "dataset \"%s\": unknown layer \"%s\" (known: bronze, "
-			     "silver, gold, powerbi)", ds->name, s);
-	s = NULL;
-	if (lw_cfg_str(cc, m, "lake", true, &s) == LW_OK && s &&
-	    (ds->lake = lake_index(cfg, lakes, s)) == -1)
-		lw_cfg_error(cc, cJSON_GetObjectItemCaseSensitive(m, "lake"),
-			     "dataset \"%s\": unknown lake \"%s\"", ds->name, s);
-	s = NULL;
-	if (lw_cfg_str(cc, m, "path", true, &s) == LW_OK && s)
-		ds->path = clean_path(cc, cJSON_GetObjectItemCaseSensitive(m,
-					"path"), s);
-	if (ds->lake < 0)
-		ds->lake = -1;
-	const struct lw_lake_kind *kind = ds->lake >= 0 ?
-		lw_lake_base(cfg->lakes[ds->lake].lake)->kind : NULL;
-	bool need_format = !(kind && kind->observe);
-	s = NULL;
-	if (lw_cfg_str(cc, m, "format", need_format, &s) == LW_OK && s &&
-	    !(ds->format = lw_format_find(s)))
-		lw_cfg_error(cc, cJSON_GetObjectItemCaseSensitive(m, "format"),
-			     "dataset \"%s\": unknown format \"%s\" (known: %s)",
-			     ds->name, s, lw_format_names());
-	if (ds->format && kind && !kind->observe && !ds->format->probe_file &&
-	    !ds->format->probe_table)
-		lw_cfg_error(cc, cJSON_GetObjectItemCaseSensitive(m, "format"),
-			     "dataset \"%s\": format \"%s\" needs a lake of kind "
-			     "powerbi", ds->name, ds->format->name);
-	const cJSON *fo = cJSON_GetObjectItemCaseSensitive(m, "format_options");
-	if (ds->format && ds->format->options)
-		ds->format->options(fo, &ds->format_opts, cc);
-	else if (fo)
-		lw_cfg_error(cc, fo, "dataset \"%s\": format \"%s\" takes no "
-			     "format_options", ds->name,
-			     ds->format ? ds->format->name : "?");
-	s = NULL;
-	if (lw_cfg_str(cc, m, "include", false, &s) == LW_OK && s)
-		ds->include = compile_re(cc, cJSON_GetObjectItemCaseSensitive(m,
-					 "include"), "include", s);
-	else if (ds->format && ds->format->default_include)
-		ds->include = compile_re(cc, m, "include",
-					 ds->format->default_include);
-	s = NULL;
-	if (lw_cfg_str(cc, m, "exclude", false, &s) == LW_OK && s)
-		ds->exclude = compile_re(cc, cJSON_GetObjectItemCaseSensitive(m,
-					 "exclude"), "exclude", s);
-	load_partitions(cc, ds, cJSON_GetObjectItemCaseSensitive(m, "partitions"));
-	lw_cfg_bool(cc, m, "count_rows", false, &ds->count_rows);
-	load_consumers(cc, cfg, ds, cJSON_GetObjectItemCaseSensitive(m,
-							  "consumers"));
-	load_checks(cc, ds, defaults, cfg,
-		    cJSON_GetObjectItemCaseSensitive(m, "checks"));
-}
-
-/* Checks that read other datasets (reconcile) must name existing ones. */
-static void check_refs(struct lw_cfgctx *cc, const struct lw_config *cfg,
-		       const cJSON *datasets)
-{
-	for (size_t i = 0; i < cfg->ndatasets; i++) {
-		const struct lw_dataset *ds = &cfg->datasets[i];
-		for (size_t j = 0; j < ds->nchecks; j++) {
-			const struct lw_check_inst *ci = &ds->checks[j];
-			if (!ci->kind->refs)
-				continue;
-			const char *const *r = ci->kind->refs(ci->cfg);
-			for (; r && *r; r++)
-				if (!lw_config_dataset(cfg, *r))
-					lw_cfg_error(cc, cJSON_GetObjectItemCaseSensitive(
-						datasets, ds->name), "dataset \"%s\": "
-						"check \"%s\" names unknown dataset "
-						"\"%s\"", ds->name, ci->name, *r);
-		}
-	}
 }
 
 static void load_top(struct lw_cfgctx *cc, struct lw_config *cfg,
@@ -488,20 +167,7 @@ static void load(struct lw_cfgctx *cc, struct lw_config *cfg,
 		   "sources", &cfg->sources, &cfg->nsources);
 	named_list(cc, cJSON_GetObjectItemCaseSensitive(root, "consumers"),
 		   "consumers", &cfg->consumers, &cfg->nconsumers);
-	const cJSON *defaults = cJSON_GetObjectItemCaseSensitive(root, "defaults");
-	validate_defaults(cfg, cc, defaults);
-	const cJSON *ds = cJSON_GetObjectItemCaseSensitive(root, "datasets");
-	if (!cJSON_IsObject(ds)) {
-		lw_cfg_error(cc, ds ? ds : root, "\"datasets\" must be an object "
-			     "of name: {...}");
-		return;
-	}
-	cfg->datasets = lw_xcalloc((size_t)cJSON_GetArraySize(ds) + 1,
-				   sizeof *cfg->datasets);
-	const cJSON *m;
-	cJSON_ArrayForEach(m, ds)
-		load_dataset(cc, cfg, m, defaults, lakes);
-	check_refs(cc, cfg, ds);
+	lw_config_load_datasets(cc, cfg, root);
 }
 
 /* Position of an error line "file:L:C: ..." for sorting; 0 when none. */
@@ -555,9 +221,12 @@ static char *dir_of(const char *path)
 	return abs;
 }
 
-int lw_config_parse(const char *text, size_t len, const char *file,
-		    struct lw_config **out, struct lw_buf *errors)
+/* *out is the caller's (lw_config_free). */
+int lw_config_parse_with(const struct lw_config_binder *b, const char *text,
+			 size_t len, const char *file, struct lw_config **out,
+			 struct lw_buf *errors)
 {
+	assert(b);
 	*out = NULL;
 	struct lw_err err;
 	struct lw_jsonc *doc = NULL;
@@ -577,6 +246,7 @@ int lw_config_parse(const char *text, size_t len, const char *file,
 	cc.dir = dir;
 	struct lw_config *cfg = lw_xcalloc(1, sizeof *cfg);
 	char abs[PATH_MAX];
+	cfg->binder = b;
 	cfg->file = lw_xstrdup(realpath(file, abs) ? abs : file);
 	load(&cc, cfg, lw_jsonc_root(doc));
 	if (!cfg->name) {
@@ -599,8 +269,9 @@ int lw_config_parse(const char *text, size_t len, const char *file,
 	return rc;
 }
 
-int lw_config_load(const char *path, struct lw_config **out,
-		   struct lw_buf *errors)
+/* *out is the caller's (lw_config_free). */
+int lw_config_load_with(const struct lw_config_binder *b, const char *path,
+			struct lw_config **out, struct lw_buf *errors)
 {
 	char *text = NULL;
 	size_t len = 0;
@@ -610,7 +281,7 @@ int lw_config_load(const char *path, struct lw_config **out,
 		lw_buf_addf(errors, "%s\n", err.msg);
 		return LW_ECONFIG;
 	}
-	int rc = lw_config_parse(text, len, path, out, errors);
+	int rc = lw_config_parse_with(b, text, len, path, out, errors);
 	free(text);
 	return rc;
 }
@@ -638,23 +309,23 @@ char *lw_config_locate(const char *cli, struct lw_err *err)
 	return NULL;
 }
 
-static void free_dataset(struct lw_dataset *ds)
+/* The binder's parts first: they may read the dataset's plain fields. */
+static void free_dataset(const struct lw_config_binder *binder,
+			 struct lw_dataset *ds)
 {
+	binder->free_format(ds);
+	for (size_t i = 0; i < ds->nchecks; i++) {
+		binder->free_check(&ds->checks[i]);
+		free(ds->checks[i].name);
+	}
+	free(ds->checks);
 	free(ds->name);
 	free(ds->description);
 	free(ds->path);
-	if (ds->format && ds->format->free_options && ds->format_opts)
-		ds->format->free_options(ds->format_opts);
 	pcre2_code_free(ds->include);
 	pcre2_code_free(ds->exclude);
 	pcre2_code_free(ds->part_re);
 	free(ds->consumers);
-	for (size_t i = 0; i < ds->nchecks; i++) {
-		free(ds->checks[i].name);
-		if (ds->checks[i].kind->free)
-			ds->checks[i].kind->free(ds->checks[i].cfg);
-	}
-	free(ds->checks);
 }
 
 void lw_config_free(struct lw_config *cfg)
@@ -662,12 +333,11 @@ void lw_config_free(struct lw_config *cfg)
 	if (!cfg)
 		return;
 	for (size_t i = 0; i < cfg->ndatasets; i++)
-		free_dataset(&cfg->datasets[i]);
+		free_dataset(cfg->binder, &cfg->datasets[i]);
 	free(cfg->datasets);
 	for (size_t i = 0; i < cfg->nlakes; i++) {
 		free(cfg->lakes[i].name);
-		struct lw_lake *l = cfg->lakes[i].lake;
-		lw_lake_base(l)->kind->close(l);
+		cfg->binder->close_lake(cfg->lakes[i].lake);
 	}
 	free(cfg->lakes);
 	for (size_t i = 0; i < cfg->nsources; i++) {

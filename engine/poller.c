@@ -10,7 +10,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
-#include <signal.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -33,7 +33,7 @@ struct lw_poller {
 	int64_t next_at, started_at;	/* time(NULL) seconds */
 	struct lw_run *result;		/* finished, not yet taken */
 	struct lw_cfgref *result_cfg;
-	volatile sig_atomic_t cancel;
+	atomic_bool cancel;		/* set by the UI thread to stop a poll */
 };
 
 static void wake(struct lw_poller *p)
@@ -64,7 +64,7 @@ static void poll_once(struct lw_poller *p, int64_t now)
 {
 	struct lw_cfgref *ref = lw_cfgref_get(p->cfg);
 	struct lw_history *hist = p->hist;
-	struct lw_run *run = NULL, *old;
+	struct lw_run *run, *old;
 	struct lw_cfgref *oldcfg;
 
 	p->now_req = false;
@@ -72,23 +72,15 @@ static void poll_once(struct lw_poller *p, int64_t now)
 	p->done = 0;
 	p->total = ref->cfg->ndatasets;
 	p->started_at = now;
-	p->cancel = 0;
+	atomic_store(&p->cancel, false);
 	pthread_mutex_unlock(&p->mu);
 	wake(p);
 
-	lw_engine_poll(ref->cfg, hist, NULL, progress, p, &p->cancel, &run);
+	run = lw_engine_poll(ref->cfg, hist, NULL, progress, p, &p->cancel);
 
 	pthread_mutex_lock(&p->mu);
 	p->running = false;
 	p->next_at = (int64_t)time(NULL) + p->interval;
-	if (!run) {
-		/* lw_engine_poll only fails without memory */
-		pthread_mutex_unlock(&p->mu);
-		lw_cfgref_put(ref);
-		wake(p);
-		pthread_mutex_lock(&p->mu);
-		return;
-	}
 	old = p->result;
 	oldcfg = p->result_cfg;
 	p->result = run;
@@ -159,7 +151,7 @@ bool lw_poller_stop(struct lw_poller *p)
 		return true;
 	pthread_mutex_lock(&p->mu);
 	p->quit = true;
-	p->cancel = 1;
+	atomic_store(&p->cancel, true);
 	pthread_cond_signal(&p->cv);
 	pthread_mutex_unlock(&p->mu);
 	/* A lake stuck in a long request must not keep the user waiting

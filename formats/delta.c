@@ -13,7 +13,6 @@
 #include <string.h>
 #include "lakewatch/delta.h"
 #include "lakewatch/format.h"
-#include "lakewatch/probe.h"
 #include "lakewatch/util.h"
 #include "lakewatch/buf.h"
 

@@ -122,8 +122,8 @@ static void observe_schedule(struct lw_lake *l, const char *id,
 int lw_pbi_observe(struct lw_lake *l, const struct lw_dataset *ds,
 		   struct lw_obs *obs)
 {
-	const struct lw_pbi_opts *po = ds->format == &lw_format_powerbi ?
-		ds->format_opts : NULL;
+	const struct lw_pbi_opts *po = ds->format_name &&
+		strcmp(ds->format_name, "powerbi") == 0 ? ds->format_opts : NULL;
 	struct lw_err err;
 	lw_err_clear(&err);
 	char *id = NULL;

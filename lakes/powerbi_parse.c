@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 #include "lakewatch/powerbi.h"
+#include "lakewatch/buf.h"
 #include "lakewatch/util.h"
 
 /* Parse json; on failure err says where the JSON broke. Caller owns it. */

@@ -111,7 +111,7 @@ static void load_config(struct lw_app *a, bool first)
 		}
 	}
 	lw_buf_init(&errs, 256 * 1024);
-	if (lw_config_load(a->cfg_path, &c, &errs) != LW_OK || !c) {
+	if (a->src->load_config(a->cfg_path, &c, &errs) != LW_OK || !c) {
 		free(a->cfg_errors);
 		a->cfg_errors = errs.len ? lw_buf_steal(&errs) :
 				lw_xasprintf("%s: could not be loaded",

@@ -65,8 +65,4 @@ void lw_avro_info_free(struct lw_avro_info *info);
 int lw_avro_schema(const cJSON *schema, struct lw_schema *out,
 		   struct lw_err *err);
 
-/* Capture's layout: "partition=P/date=YYYY-MM-DD/hour=hh/minute=mm" for
- * a path ending in P/YYYY/MM/DD/hh/mm/ss[.avro], else NULL. Caller frees. */
-char *lw_avro_capture_key(const char *path);
-
 #endif

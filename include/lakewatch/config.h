@@ -3,6 +3,13 @@
  * One JSON-with-comments file. Search order: --config, $LAKEWATCH_CONFIG,
  * ./lakewatch.json, $XDG_CONFIG_HOME/lakewatch/config.json. The reference
  * is in README.md ("Configuration").
+ *
+ * core/ parses the file and everything plain in it; whatever names a
+ * plug-in (a lake kind, a format, a check kind) is bound through a struct
+ * lw_config_binder that the engine passes in (engine/config_bind.c), so
+ * core never sees the plug-in interfaces: the lake, format and check kind
+ * types are opaque here. Front ends load configs with engine.h's
+ * lw_config_load().
  */
 #ifndef LAKEWATCH_CONFIG_H
 #define LAKEWATCH_CONFIG_H
@@ -12,11 +19,16 @@
 #include <stddef.h>
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
+#include <cJSON.h>
 #include "lakewatch/model.h"
-#include "lakewatch/lake.h"
-#include "lakewatch/format.h"
-#include "lakewatch/check.h"
 #include "lakewatch/buf.h"
+#include "lakewatch/cfgctx.h"
+
+/* Plug-in types, opaque to core (lake.h, format.h, check.h). */
+struct lw_lake;
+struct lw_format;
+struct lw_check_kind;
+struct lw_config_binder;
 
 struct lw_named {
 	char *id;		/* owned: the key in the config */
@@ -50,6 +62,8 @@ struct lw_dataset {
 				 * leading or trailing '/'; for Power BI:
 				 * "dataset/table" */
 	const struct lw_format *format;	/* NULL for observe-only lakes */
+	const char *format_name;	/* static: format's name, or NULL, for
+					 * stages that may not see format.h */
 	void *format_opts;	/* owned by format->free_options */
 	pcre2_code *include, *exclude;	/* owned, may be NULL */
 	enum lw_part_mode part_mode;
@@ -73,18 +87,51 @@ struct lw_config {
 	int64_t interval;	/* dashboard poll interval; default 300 s */
 	char *theme;		/* owned, may be NULL */
 	int parallel;		/* requests in flight per remote lake; 16 */
+	const struct lw_config_binder *binder;	/* borrowed: frees the
+						 * plug-in parts */
+};
+
+/* The plug-in half of loading, called by core while it walks the file, at
+ * the point each part is met (so errors come out in the same order as the
+ * file). Every callback reports problems through cc. */
+struct lw_config_binder {
+	/* Open the lake declared at node (an object; name is its key).
+	 * Returns the handle, or NULL after reporting why. */
+	struct lw_lake *(*open_lake)(const char *name, const cJSON *node,
+				     struct lw_cfgctx *cc);
+	void (*close_lake)(struct lw_lake *lake);
+	/* Bind ds's "format" and "format_options" (node: the dataset's
+	 * object; lake: its lake, NULL when unknown). Sets ds->format and
+	 * ds->format_opts (and format_name). Returns the format's default include pattern
+	 * (static), or NULL. */
+	const char *(*bind_format)(struct lw_dataset *ds,
+				   struct lw_lake *lake,
+				   const cJSON *node, struct lw_cfgctx *cc);
+	void (*free_format)(struct lw_dataset *ds);
+	/* Bind the check node->string configured by node into ci (name, kind,
+	 * cfg). Returns false, after reporting why, when it is not valid. */
+	bool (*bind_check)(struct lw_check_inst *ci,
+			   const struct lw_dataset *ds, const cJSON *node,
+			   struct lw_cfgctx *cc);
+	void (*free_check)(struct lw_check_inst *ci);
+	/* The datasets ci reads (reconcile): NULL-terminated, owned by ci;
+	 * NULL when none. */
+	const char *const *(*check_refs)(const struct lw_check_inst *ci);
 };
 
 /* Which file to load: cli (may be NULL), then the environment and the usual
  * places. Returns an owned path, or NULL with err saying where it looked. */
 char *lw_config_locate(const char *cli, struct lw_err *err);
-/* Load and validate. On failure returns LW_ECONFIG and errors holds every
- * problem found, one "file:line:col: message" per line. *out is NULL then. */
-int lw_config_load(const char *path, struct lw_config **out,
-		   struct lw_buf *errors);
+/* Load and validate with binder b (kept in the config, for freeing). On
+ * failure returns LW_ECONFIG and errors holds every problem found, one
+ * "file:line:col: message" per line, in file order. *out is NULL then,
+ * else the caller's (lw_config_free). */
+int lw_config_load_with(const struct lw_config_binder *b, const char *path,
+			struct lw_config **out, struct lw_buf *errors);
 /* Same, from text (tests, fuzzing). file is only used in messages. */
-int lw_config_parse(const char *text, size_t len, const char *file,
-		    struct lw_config **out, struct lw_buf *errors);
+int lw_config_parse_with(const struct lw_config_binder *b, const char *text,
+			 size_t len, const char *file, struct lw_config **out,
+			 struct lw_buf *errors);
 void lw_config_free(struct lw_config *cfg);
 
 const struct lw_dataset *lw_config_dataset(const struct lw_config *cfg,

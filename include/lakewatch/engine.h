@@ -1,15 +1,16 @@
 /* engine.h - one poll: observe every selected dataset, judge it, record it.
  *
- * Both front ends (check and the dashboard) call lw_engine_poll(); what it
- * returns is a self-contained snapshot (struct lw_run, run.h) that the show
- * stage reads.
+ * The composition layer (engine/): the one place that wires the stages
+ * together. Both front ends (check and the dashboard) call lw_engine_poll();
+ * what it returns is a self-contained snapshot (run.h) that the show stage
+ * reads.
  */
 #ifndef LAKEWATCH_ENGINE_H
 #define LAKEWATCH_ENGINE_H
 
 #include <stdint.h>
 #include <stdbool.h>
-#include <signal.h>
+#include <stdatomic.h>
 #include "lakewatch/config.h"
 #include "lakewatch/history.h"
 #include "lakewatch/run.h"
@@ -26,14 +27,29 @@ typedef void (*lw_progress_cb)(void *ud, size_t done, size_t total,
 			       const struct lw_ds_run *just_done);
 
 /* Poll once. hist may be NULL (no change/drift baseline, nothing stored).
- * cancel, when non-NULL and set, stops between datasets (the rest are
- * ERROR "cancelled"). Returns LW_OK; *out is the caller's (lw_run_free). */
-int lw_engine_poll(const struct lw_config *cfg, struct lw_history *hist,
-		   const struct lw_filter *filter, lw_progress_cb progress,
-		   void *ud, volatile sig_atomic_t *cancel,
-		   struct lw_run **out);
+ * cancel, when non-NULL and set (by another thread), stops between
+ * datasets (the rest are ERROR "poll cancelled"). Never fails and never
+ * returns NULL: a dataset that cannot be observed, or history that cannot
+ * be written, is an ERROR inside the run. The caller owns the run
+ * (lw_run_free). */
+struct lw_run *lw_engine_poll(const struct lw_config *cfg,
+			      struct lw_history *hist,
+			      const struct lw_filter *filter,
+			      lw_progress_cb progress, void *ud,
+			      atomic_bool *cancel);
 
 bool lw_filter_match(const struct lw_config *cfg, const struct lw_filter *f,
 		     const struct lw_dataset *ds);
+
+/* Load and validate a configuration, opening its lakes and binding its
+ * formats and check kinds through the registries (config_bind.c). On
+ * failure returns LW_ECONFIG and errors holds every problem found, one
+ * "file:line:col: message" per line; *out is NULL then. The caller owns
+ * *out (lw_config_free). */
+int lw_config_load(const char *path, struct lw_config **out,
+		   struct lw_buf *errors);
+/* Same, from text (tests, fuzzing). file is only used in messages. */
+int lw_config_parse(const char *text, size_t len, const char *file,
+		    struct lw_config **out, struct lw_buf *errors);
 
 #endif

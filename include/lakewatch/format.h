@@ -63,13 +63,13 @@ struct lw_format {
 	int64_t tail_hint;
 };
 
-const struct lw_format *lw_format_find(const char *name);
-const char *lw_format_names(void);
-
-extern const struct lw_format lw_format_csv LW_PLUGIN_WEAK;
-extern const struct lw_format lw_format_jsonl LW_PLUGIN_WEAK;
-extern const struct lw_format lw_format_parquet LW_PLUGIN_WEAK;
-extern const struct lw_format lw_format_avro LW_PLUGIN_WEAK;
-extern const struct lw_format lw_format_delta LW_PLUGIN_WEAK;
+/* The built-in formats (engine/registry.c finds them by name). */
+extern const struct lw_format lw_format_csv;
+extern const struct lw_format lw_format_jsonl;
+extern const struct lw_format lw_format_parquet;
+extern const struct lw_format lw_format_avro;
+extern const struct lw_format lw_format_delta;
+extern const struct lw_format lw_format_powerbi;	/* a Power BI dataset's
+							 * options */
 
 #endif

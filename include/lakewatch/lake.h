@@ -17,12 +17,6 @@
 #include "lakewatch/model.h"
 #include "lakewatch/cfgctx.h"
 
-/* Plug-ins still being written are weak so the registry links without
- * them (the registry skips a NULL entry). */
-#ifndef LW_PLUGIN_WEAK
-#define LW_PLUGIN_WEAK __attribute__((weak))
-#endif
-
 struct lw_lake;		/* each kind defines it; starts with struct lw_lake_base */
 struct lw_dataset;
 struct lw_file_obs;
@@ -83,18 +77,15 @@ struct lw_lake_kind {
 		      int64_t *bytes_in);
 };
 
-/* Registry of built-in kinds. NULL when unknown. */
-const struct lw_lake_kind *lw_lake_kind_find(const char *name);
-/* Comma-separated names for messages ("fs, azure, powerbi"). */
-const char *lw_lake_kind_names(void);
 
 static inline struct lw_lake_base *lw_lake_base(struct lw_lake *l)
 {
 	return (struct lw_lake_base *)l;
 }
 
+/* The built-in kinds (engine/registry.c finds them by name). */
 extern const struct lw_lake_kind lw_lake_fs;
-extern const struct lw_lake_kind lw_lake_azure LW_PLUGIN_WEAK;
-extern const struct lw_lake_kind lw_lake_powerbi LW_PLUGIN_WEAK;
+extern const struct lw_lake_kind lw_lake_azure;
+extern const struct lw_lake_kind lw_lake_powerbi;
 
 #endif

@@ -171,8 +171,8 @@ struct lw_obs {
 	/* Format- or kind-specific facts (parquet created_by and row groups,
 	 * delta version and last operation, Power BI refreshes, avro codec).
 	 * Owned. Stored in history as-is and shown in the detail view. The
-	 * keys each plug-in writes are listed in docs/DESIGN.md. Checks read
-	 * the typed facts below instead. */
+	 * keys each plug-in writes are documented in docs/DESIGN.md
+	 * ("Observation detail keys"). */
 	cJSON *detail;
 
 	/* The same plug-in results, typed, for the checks (see above). */
@@ -190,6 +190,15 @@ void lw_obs_add_ferr(struct lw_obs *o, const char *path, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* Detail object, created on first use; owned by o. */
 cJSON *lw_obs_detail(struct lw_obs *o);
+/* Start time of the period a partition key names (date=2026-11-20,
+ * year=2026/month=11/day=20/hour=03, dt=2026-11-20T03, ...), or -1. */
+int64_t lw_partition_time(const char *key);
+/* Record one file in obs's partition list (creating the partition). Probes
+ * and table formats both call it (obs_partitions.c). */
+void lw_obs_add_partition(struct lw_obs *obs, const char *key, int64_t size,
+			  int64_t rows);
+/* Sort partitions, merge duplicates and set newest_part_time. */
+void lw_obs_finish_partitions(struct lw_obs *obs);
 /* History round trip (entries are not stored, only counts). */
 cJSON *lw_obs_to_json(const struct lw_obs *o);
 int lw_obs_from_json(const cJSON *j, struct lw_obs *o);

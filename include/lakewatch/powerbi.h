@@ -14,11 +14,9 @@
 #include <cJSON.h>
 #include "lakewatch/err.h"
 #include "lakewatch/model.h"
-#include "lakewatch/format.h"
 
-/* Format "powerbi": no files, only the options of a Power BI dataset. */
-extern const struct lw_format lw_format_powerbi;
-
+/* The options of a Power BI dataset: what format "powerbi"
+ * (formats/powerbi.c) makes of its "format_options". */
 struct lw_pbi_opts {
 	char *table;		/* owned, may be NULL: refreshes only */
 	char *timestamp_column;	/* owned, may be NULL */

@@ -17,17 +17,14 @@
 void lw_probe_dataset(const struct lw_config *cfg, const struct lw_dataset *ds,
 		      int64_t now, struct lw_obs *obs);
 
-/* Partition helpers, shared with table formats. */
+/* How partition keys are read from paths (the partitions themselves are
+ * kept by model.h's lw_obs_add_partition). */
 /* The "k=v/k2=v2" key of path's key=value directory segments, or NULL.
  * Caller frees. */
 char *lw_partition_kv(const char *path);
-/* Start time of the period a partition key names (date=2026-11-20,
- * year=2026/month=11/day=20/hour=03, dt=2026-11-20T03, ...), or -1. */
-int64_t lw_partition_time(const char *key);
-/* Record one file in obs's partition list (creating the partition). */
-void lw_obs_add_partition(struct lw_obs *obs, const char *key, int64_t size,
-			  int64_t rows);
-/* Sort partitions and set newest_part_time. */
-void lw_obs_finish_partitions(struct lw_obs *obs);
+/* Event Hubs Capture's layout: "partition=P/date=YYYY-MM-DD/hour=hh/
+ * minute=mm" for a path ending in P/YYYY/MM/DD/hh/mm/ss[.avro], else NULL.
+ * Caller frees. (capture_path.c) */
+char *lw_partition_capture(const char *path);
 
 #endif

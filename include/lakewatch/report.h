@@ -8,7 +8,7 @@
 
 #include <stdio.h>
 #include <stdbool.h>
-#include "lakewatch/engine.h"
+#include "lakewatch/run.h"
 
 enum lw_report_format { LW_REPORT_TEXT = 0, LW_REPORT_JSON, LW_REPORT_JUNIT };
 

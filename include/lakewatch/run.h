@@ -1,14 +1,15 @@
-/* run.h - what one poll produced: struct lw_run (every dataset's
- * observation and results) and the roll-ups the front ends show.
+/* run.h - one poll's verdicts: every dataset's observation and results,
+ * and roll-ups of them (the judge stage's output).
  *
- * The engine (engine.h) makes runs; the reports and the dashboard only read
- * them, so they include this header and not the engine's.
+ * The engine fills a struct lw_run (engine.h); the show stage (report/,
+ * tui/) reads it through this header alone, without the engine.
  */
 #ifndef LAKEWATCH_RUN_H
 #define LAKEWATCH_RUN_H
 
 #include <stdint.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include "lakewatch/model.h"
 #include "lakewatch/config.h"
 
@@ -42,7 +43,7 @@ struct lw_run {
 					 * still reported, and is ERROR) */
 };
 
-/* Frees the run and everything it owns (not the config it borrows). */
+/* Frees run and everything it owns; NULL is fine. (run.c) */
 void lw_run_free(struct lw_run *run);
 
 /* --- roll-ups: a group's status is its worst dataset --- */
@@ -53,7 +54,8 @@ struct lw_rollup {
 	const struct lw_ds_run *culprit;	/* worst dataset, NULL if PASS */
 	const struct lw_result *culprit_result;	/* its worst check */
 };
-/* source/consumer: index, or -1 for any; layer: enum or -1 for any. */
+/* source/consumer: index, or -1 for any; layer: enum or -1 for any.
+ * Fills out; the culprit pointers borrow from run. (rollup.c) */
 void lw_rollup(const struct lw_config *cfg, const struct lw_run *run,
 	       int source, int layer, int consumer, struct lw_rollup *out);
 

@@ -24,6 +24,8 @@ struct lw_tui_opts {
 };
 
 struct lw_cfgref;
+struct lw_config;
+struct lw_buf;
 struct lw_history;
 struct lw_run;
 
@@ -57,6 +59,11 @@ struct lw_tui_source {
 	 * owns *run and the reference *cfg (the config it borrows from). */
 	bool (*take)(void *ud, struct lw_run **run, struct lw_cfgref **cfg);
 	void (*progress)(void *ud, struct lw_tui_progress *out);
+	/* Load and validate the config at path, binding its plug-ins (the
+	 * dashboard cannot: that is the engine's). Returns LW_OK and *out
+	 * (the caller's), or an error with every problem in errors. */
+	int (*load_config)(const char *path, struct lw_config **out,
+			   struct lw_buf *errors);
 };
 
 /* Run the dashboard until the user quits (q, Ctrl-C, SIGTERM). Always

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "lakewatch/avro.h"
+#include "lakewatch/probe.h"
 #include "lakewatch/util.h"
 
 struct mem {
@@ -37,7 +38,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	lw_avro_info_free(&info);
 	char *p = lw_xstrndup((const char *)data, size < 120 ? size : 120);
-	free(lw_avro_capture_key(p));
+	free(lw_partition_capture(p));
 	free(p);
 	return 0;
 }

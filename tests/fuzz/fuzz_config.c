@@ -3,7 +3,7 @@
  * never crash, hang or leak. */
 #include <stdint.h>
 #include <stdlib.h>
-#include "lakewatch/config.h"
+#include "lakewatch/engine.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

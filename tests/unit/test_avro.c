@@ -173,19 +173,19 @@ static void test_logical_types(void **state)
 static void test_capture_partitions(void **state)
 {
 	(void)state;
-	char *k = lw_avro_capture_key("shopns/clicks/3/2026/11/20/03/05/00.avro");
+	char *k = lw_partition_capture("shopns/clicks/3/2026/11/20/03/05/00.avro");
 	assert_string_equal(k, "partition=3/date=2026-11-20/hour=03/minute=05");
 	int64_t t;
 	assert_int_equal(lw_time_parse("2026-11-20T03:05:00Z", &t), LW_OK);
 	assert_int_equal(lw_partition_time(k), t);
 	free(k);
-	k = lw_avro_capture_key("3/2026/11/20/03/05/00");
+	k = lw_partition_capture("3/2026/11/20/03/05/00");
 	assert_non_null(k);
 	free(k);
-	assert_null(lw_avro_capture_key("2026/11/20/03/05/00.avro"));
-	assert_null(lw_avro_capture_key("x/clicks/3/2026/11/20/03/5/00.avro"));
-	assert_null(lw_avro_capture_key("a/b/c/2026/11/20/03/05/00.avro"));
-	assert_null(lw_avro_capture_key(""));
+	assert_null(lw_partition_capture("2026/11/20/03/05/00.avro"));
+	assert_null(lw_partition_capture("x/clicks/3/2026/11/20/03/5/00.avro"));
+	assert_null(lw_partition_capture("a/b/c/2026/11/20/03/05/00.avro"));
+	assert_null(lw_partition_capture(""));
 }
 
 /* ---- bad files ------------------------------------------------------- */

@@ -5,7 +5,10 @@
 #include <dirent.h>
 #include <stdio.h>
 #include <unistd.h>
-#include "lakewatch/config.h"
+#include "lakewatch/engine.h"
+#include "lakewatch/lake.h"
+#include "lakewatch/format.h"
+#include "lakewatch/check.h"
 #include "lakewatch/util.h"
 
 static void run_case(const char *name)

@@ -2,7 +2,7 @@
  * first worst dataset in config order and its worst check. */
 #include <stdio.h>
 #include "unit.h"
-#include "lakewatch/engine.h"
+#include "lakewatch/run.h"
 #include "lakewatch/util.h"
 
 /* Four datasets:            source layer   consumers  status  worst

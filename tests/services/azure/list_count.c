@@ -8,7 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "lakewatch/config.h"
+#include "lakewatch/engine.h"
+#include "lakewatch/lake.h"
 
 struct count {
 	int64_t n, bytes;

@@ -270,8 +270,9 @@ mode pass
 # --- 12,000 blobs across pages ----------------------------------------------
 CF=$(make -s flags | sed -n 's/^CFLAGS=//p')
 LD=$(make -s flags | sed -n 's/^LDLIBS=//p')
+LWLIBS=$(make -s flags | sed -n 's/^LWLIBS=//p' | sed "s|build/|$B/|g")
 if cc $CF -MF /dev/null -o "$T/list_count" $here/list_count.c \
-	-Wl,--whole-archive "$B/liblakewatch.a" -Wl,--no-whole-archive $LD \
+	$LWLIBS $LD \
 	2> "$T/cc.log"; then
 	node $here/upload.mjs --conn "$CS" --container many --create --tiny 12000 \
 		--prefix d --parallel 16 > "$T/many.log" 2>&1

@@ -1,12 +1,14 @@
 /* registry.c - the built-in lake kinds and formats.
  *
  * Plug-ins are looked up by the name a config uses. Each list is the one
- * place a new kind or format is added.
+ * place a new kind or format is added. It names plug-ins of two stages
+ * (lakes/, formats/), so it lives in the composition layer; and since it
+ * references each one, static linking pulls them all in.
  */
 #include <string.h>
 #include "lakewatch/lake.h"
 #include "lakewatch/format.h"
-#include "lakewatch/powerbi.h"
+#include "lakewatch/registry.h"
 
 static const struct lw_lake_kind *const kinds[] = {
 	&lw_lake_fs, &lw_lake_azure, &lw_lake_powerbi,

@@ -7,6 +7,7 @@
 #include <time.h>
 #include "lakewatch/engine.h"
 #include "lakewatch/probe.h"
+#include "lakewatch/check.h"
 #include "lakewatch/util.h"
 
 bool lw_filter_match(const struct lw_config *cfg, const struct lw_filter *f,
@@ -34,6 +35,12 @@ bool lw_filter_match(const struct lw_config *cfg, const struct lw_filter *f,
 			return false;
 	}
 	return true;
+}
+
+/* The UI thread sets the flag; this thread only reads it. */
+static bool cancelled(atomic_bool *cancel)
+{
+	return cancel && atomic_load(cancel);
 }
 
 static double mono(void)
@@ -174,9 +181,12 @@ static void record(struct lw_history *hist, struct lw_run *run)
 		note_history_error(run, &err);
 }
 
-int lw_engine_poll(const struct lw_config *cfg, struct lw_history *hist,
-		   const struct lw_filter *filter, lw_progress_cb progress,
-		   void *ud, volatile sig_atomic_t *cancel, struct lw_run **out)
+/* Owned by the caller (lw_run_free); never NULL. */
+struct lw_run *lw_engine_poll(const struct lw_config *cfg,
+			      struct lw_history *hist,
+			      const struct lw_filter *filter,
+			      lw_progress_cb progress, void *ud,
+			      atomic_bool *cancel)
 {
 	struct lw_run *run = lw_xcalloc(1, sizeof *run);
 	run->started = lw_now();
@@ -196,7 +206,7 @@ int lw_engine_poll(const struct lw_config *cfg, struct lw_history *hist,
 		lw_obs_init(&dr->obs);
 		lw_obs_init(&dr->prev);
 		double t0 = mono();
-		if (cancel && *cancel)
+		if (cancelled(cancel))
 			lw_obs_fail(&dr->obs, "poll cancelled");
 		else
 			lw_probe_dataset(cfg, dr->ds, lw_now(), &dr->obs);
@@ -211,7 +221,7 @@ int lw_engine_poll(const struct lw_config *cfg, struct lw_history *hist,
 	}
 	select_aux(cfg, run);
 	for (size_t i = 0; i < run->naux; i++)
-		if (!(cancel && *cancel))
+		if (!cancelled(cancel))
 			lw_probe_dataset(cfg, run->aux[i].ds, lw_now(),
 					 &run->aux[i].obs);
 		else
@@ -235,28 +245,5 @@ int lw_engine_poll(const struct lw_config *cfg, struct lw_history *hist,
 	}
 	if (run->history_error)
 		run->status = LW_ERROR;
-	*out = run;
-	return LW_OK;
-}
-
-void lw_run_free(struct lw_run *run)
-{
-	if (!run)
-		return;
-	for (size_t i = 0; i < run->naux; i++) {
-		lw_obs_free(&run->aux[i].obs);
-		lw_obs_free(&run->aux[i].prev);
-	}
-	free(run->aux);
-	for (size_t i = 0; i < run->n; i++) {
-		struct lw_ds_run *dr = &run->ds[i];
-		lw_obs_free(&dr->obs);
-		lw_obs_free(&dr->prev);
-		for (size_t j = 0; j < dr->nresults; j++)
-			lw_result_free(&dr->results[j]);
-		free(dr->results);
-	}
-	free(run->ds);
-	free(run->history_error);
-	free(run);
+	return run;
 }
