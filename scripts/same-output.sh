@@ -20,7 +20,8 @@
 #   shared/*.txt|.json the text and JSON reports over every Parquet file and
 #                      Delta table in ../shared/testdata/, one dataset each
 # The JSON reports drop "report_version" (added after the first capture)
-# so the comparison holds across that one intended change; timings
+# so the comparison holds across that one intended change; a CR ending a
+# line (cases run on a pseudo-terminal) is dropped; timings
 # ("seconds", JUnit time=, "checked in 0s") are replaced by @T@.
 set -u
 OUT=${1:?usage: $0 OUTDIR [BIN]}
@@ -42,7 +43,7 @@ norm() {	# norm FILE: make paths tree-independent, drop report_version
 	    -e 's/\("seconds":\t\)[0-9.e+-]*/\1@T@/' \
 	    -e 's/ time="[0-9.]*"/ time="@T@"/g' \
 	    -e "s|127\.0\.0\.1:[0-9]\{2,5\}|127.0.0.1:@PORT@|g" \
-	    -e 's/ checked in [0-9.]*m\?s/ checked in @T@/' "$1"
+	    -e 's/ checked in [0-9.]*m\?s/ checked in @T@/' -e 's/\r$//' "$1"
 }
 
 # 1. every e2e case, through the suite's own driver
