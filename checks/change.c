@@ -1,4 +1,6 @@
-/* change.c - row count change since the previous observation.
+/* change.c - row count change since the previous observation, or from the
+ * baseline history keeps (an accepted count, else the median of the last
+ * passing polls) so that one bad poll does not become the new normal.
  *
  *   "change": {"drop": {"warn": 20, "fail": 50},
  *              "growth": {"warn": 200, "fail": 500}}
@@ -10,6 +12,7 @@
  * limits).
  */
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include "lakewatch/limits.h"
 #include "lakewatch/util.h"
@@ -64,7 +67,8 @@ static void change_run(const void *cfgp, const struct lw_judge_ctx *ctx,
 		return;
 	}
 	lw_thousands_fmt(cur, now, sizeof now);
-	if (!ctx->prev || ctx->prev->rows < 0) {
+	bool base = ctx->has_baseline_rows;
+	if (!base && (!ctx->prev || ctx->prev->rows < 0)) {
 		snprintf(msg, sizeof msg, "%s; baseline recorded (%s rows)",
 			 ctx->prev ? "previous row count unknown"
 			 : "no previous observation", now);
@@ -72,27 +76,37 @@ static void change_run(const void *cfgp, const struct lw_judge_ctx *ctx,
 				false, 0, msg);
 		return;
 	}
-	int64_t old = ctx->prev->rows;
+	/* The baseline (history's accepted count or a median of passing
+	 * polls) keeps a drop flagged until it recovers or is accepted. */
+	double oldd = base ? ctx->baseline_rows : (double)ctx->prev->rows;
+	int64_t old = oldd < 0 ? 0 : oldd > 9e18 ? INT64_MAX :
+		      (int64_t)(oldd + 0.5);
+	const char *since = base ? "from the baseline" : "since last poll";
+	char from[160] = "";
+	if (base)
+		snprintf(from, sizeof from, "; baseline: %s", ctx->baseline_from ?
+			 ctx->baseline_from : "accepted");
 	lw_thousands_fmt(old, was, sizeof was);
 	if (old == 0) {
 		if (cur == 0)
 			snprintf(msg, sizeof msg, "still 0 rows, as at the "
-				 "last poll");
+				 "%s", base ? "baseline" : "last poll");
 		else
-			snprintf(msg, sizeof msg, "was empty at the last poll, "
-				 "now %s rows (no percentage from 0)", now);
+			snprintf(msg, sizeof msg, "was empty at the %s, "
+				 "now %s rows (no percentage from 0)",
+				 base ? "baseline" : "last poll", now);
 		lw_check_result(out, "change", LW_PASS, cur ? "from 0" : "0%",
 				thr, cur == 0, 0, msg);
 		return;
 	}
-	double pct = ((double)cur - (double)old) / (double)old * 100.0;
+	double pct = ((double)cur - oldd) / oldd * 100.0;
 	enum lw_status st = LW_PASS;
 	lw_pct_fmt(pct < 0 ? -pct : pct, pct_s, sizeof pct_s);
 	snprintf(meas, sizeof meas, "%s%s", pct < 0 ? "-" : pct > 0 ? "+" : "",
 		 pct_s);
-	if (cur == old) {
-		snprintf(msg, sizeof msg, "row count unchanged since last poll "
-			 "(%s)", now);
+	if ((double)cur == oldd) {
+		snprintf(msg, sizeof msg, "row count unchanged %s (%s%s)",
+			 since, now, from);
 	} else {
 		const struct lw_limit *l = pct < 0 ? &c->drop : &c->growth;
 		double mag = pct < 0 ? -pct : pct;
@@ -103,9 +117,9 @@ static void change_run(const void *cfgp, const struct lw_judge_ctx *ctx,
 		else
 			snprintf(why, sizeof why, "no %s limit",
 				 pct < 0 ? "drop" : "growth");
-		snprintf(msg, sizeof msg, "row count %s %s since last poll "
-			 "(%s \xe2\x86\x92 %s; %s)", pct < 0 ? "dropped" :
-			 "grew", pct_s, was, now, why);
+		snprintf(msg, sizeof msg, "row count %s %s %s "
+			 "(%s \xe2\x86\x92 %s; %s%s)", pct < 0 ? "dropped" :
+			 "grew", pct_s, since, was, now, why, from);
 	}
 	lw_check_result(out, "change", st, meas, thr, true, pct, msg);
 }

@@ -14,12 +14,13 @@
 #include "lakewatch/config.h"
 #include "lakewatch/jsonc.h"
 #include "lakewatch/util.h"
+#include "lakewatch/incident.h"
 
 #define MAX_CONFIG_BYTES (64 * LW_BUF_1M)
 
 static const char *const root_keys[] = {
 	"name", "description", "history", "poll", "theme", "lakes", "sources",
-	"consumers", "defaults", "datasets", NULL
+	"consumers", "defaults", "datasets", "resolve_after", NULL
 };
 static const char *const dataset_keys[] = {
 	"description", "source", "layer", "lake", "path", "format",
@@ -210,6 +211,41 @@ static void merge_checks(const cJSON *from, const cJSON **names_nodes,
 	}
 }
 
+/* "resolve_after": a whole number of polls, 1 to LW_RESOLVE_AFTER_MAX. */
+static int resolve_after_get(struct lw_cfgctx *cc, const cJSON *obj, int *out)
+{
+	int64_t v = 0;
+	const cJSON *n = cJSON_GetObjectItemCaseSensitive(obj, "resolve_after");
+	if (!n)
+		return LW_OK;
+	if (lw_cfg_int(cc, obj, "resolve_after", false, &v) != LW_OK)
+		return LW_ECONFIG;
+	if (v < 1 || v > LW_RESOLVE_AFTER_MAX)
+		return lw_cfg_error(cc, n, "\"resolve_after\" must be 1 to %d "
+				    "passing polls", LW_RESOLVE_AFTER_MAX);
+	*out = (int)v;
+	return LW_OK;
+}
+
+/* The kind parses its own object; "resolve_after" belongs to incidents,
+ * not to the kind, so it is taken out while the kind looks (the kinds
+ * reject keys they do not know) and put back afterwards. */
+static void *parse_check(struct lw_cfgctx *cc, const struct lw_check_kind *k,
+			 const cJSON *node, int *resolve_after)
+{
+	cJSON *obj = (cJSON *)node, *ra = NULL;
+	if (cJSON_IsObject(obj)) {
+		if (resolve_after_get(cc, obj, resolve_after) != LW_OK)
+			return NULL;
+		ra = cJSON_DetachItemFromObjectCaseSensitive(obj,
+							     "resolve_after");
+	}
+	void *c = k->parse(node, cc);
+	if (ra)
+		cJSON_AddItemToObject(obj, "resolve_after", ra);
+	return c;
+}
+
 static void load_checks(struct lw_cfgctx *cc, struct lw_dataset *ds,
 			const cJSON *defaults, const struct lw_config *cfg,
 			const cJSON *own)
@@ -241,7 +277,8 @@ static void load_checks(struct lw_cfgctx *cc, struct lw_dataset *ds,
 			continue;
 		}
 		int before = cc->nerrors;
-		void *c = k->parse(node, cc);
+		int resolve_after = 0;
+		void *c = parse_check(cc, k, node, &resolve_after);
 		if (!c) {
 			if (cc->nerrors == before)
 				lw_cfg_error(cc, node, "dataset \"%s\": check "
@@ -253,6 +290,7 @@ static void load_checks(struct lw_cfgctx *cc, struct lw_dataset *ds,
 		ci->name = lw_xstrdup(node->string);
 		ci->kind = k;
 		ci->cfg = c;
+		ci->resolve_after = resolve_after;
 	}
 }
 
@@ -467,6 +505,8 @@ static void load_top(struct lw_cfgctx *cc, struct lw_config *cfg,
 		if (cfg->interval < 1)
 			lw_cfg_error(cc, p, "poll interval must be at least 1s");
 	}
+	cfg->resolve_after = 1;
+	resolve_after_get(cc, root, &cfg->resolve_after);
 	s = NULL;
 	if (lw_cfg_str(cc, root, "theme", false, &s) == LW_OK && s)
 		cfg->theme = lw_xstrdup(s);

@@ -32,6 +32,8 @@ struct lw_check_inst {
 	char *name;				/* owned: "freshness" */
 	const struct lw_check_kind *kind;
 	void *cfg;				/* owned by kind->free */
+	int resolve_after;	/* passing polls that resolve an incident;
+				 * 0 = the config's */
 };
 
 /* How partitions are read from paths: key=value directories, a pattern's
@@ -73,6 +75,8 @@ struct lw_config {
 	int64_t interval;	/* dashboard poll interval; default 300 s */
 	char *theme;		/* owned, may be NULL */
 	int parallel;		/* requests in flight per remote lake; 16 */
+	int resolve_after;	/* "resolve_after": passing polls in a row that
+				 * resolve an incident; default 1 */
 };
 
 /* Which file to load: cli (may be NULL), then the environment and the usual

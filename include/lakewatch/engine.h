@@ -12,6 +12,9 @@
 #include "lakewatch/config.h"
 #include "lakewatch/history.h"
 
+struct lw_baseline;
+struct lw_incident;
+
 struct lw_ds_run {
 	const struct lw_dataset *ds;	/* borrowed from the config */
 	struct lw_obs obs;
@@ -24,6 +27,13 @@ struct lw_ds_run {
 	enum lw_status status;		/* worst result */
 	int worst;			/* index of the worst result, -1 none */
 	double seconds;			/* time spent observing */
+	/* Incidents and baselines (core/engine_incidents.c); NULL without
+	 * history. inc[i] goes with results[i] for i < nresults; after those
+	 * come open incidents no result spoke of this poll. */
+	struct lw_baseline *base;	/* owned */
+	struct lw_incident *inc;	/* owned */
+	int *inc_ev;			/* owned: enum lw_inc_event each */
+	size_t ninc;
 };
 
 struct lw_run {
