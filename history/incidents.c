@@ -496,3 +496,49 @@ int lw_history_mute(struct lw_history *h, const char *dataset,
 	assert(dataset && user);
 	return lw_hist_tx(h, mute_fn, &m, err);
 }
+
+/* See history_incidents.h. *out is the caller's (lw_hevents_free). */
+int lw_history_timeline(struct lw_history *h, const char *dataset,
+			size_t max, struct lw_hevent **out, size_t *n,
+			struct lw_err *err)
+{
+	struct lw_hevent *v = NULL;
+	size_t cap = 0, k = 0;
+	sqlite3_stmt *st;
+	int rc = prep(h, "SELECT at, dataset, from_status, to_status, "
+		      "check_name, message, id, 0 AS src FROM events WHERE "
+		      "?1 IS NULL OR dataset = ?1 UNION ALL SELECT at, dataset, "
+		      "from_status, to_status, check_name, 'incident #' || "
+		      "incident || ' ' || kind || coalesce(': ' || message, ''),"
+		      " id, 1 AS src FROM incident_events WHERE ?1 IS NULL OR "
+		      "dataset = ?1 ORDER BY at DESC, src DESC, id DESC LIMIT ?2",
+		      &st, err);
+
+	*out = NULL;
+	*n = 0;
+	if (rc != LW_OK)
+		return rc;
+	if (dataset)
+		sqlite3_bind_text(st, 1, dataset, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, max > INT32_MAX ? INT32_MAX : (int64_t)max);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		lw_xgrow((void **)&v, &cap, k, sizeof *v);
+		struct lw_hevent *e = &v[k++];
+		e->at = sqlite3_column_int64(st, 0);
+		e->dataset = col_dup(st, 1);
+		e->from = col_status(st, 2);
+		e->to = col_status(st, 3);
+		e->check = col_dup(st, 4);
+		e->message = col_dup(st, 5);
+		if (!e->dataset)
+			e->dataset = lw_xstrdup("?");
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		lw_hevents_free(v, k);
+		return lw_hist_dberr(h, rc, "reading events", err);
+	}
+	*out = v;
+	*n = k;
+	return LW_OK;
+}

@@ -50,6 +50,12 @@ int lw_history_incident_events(struct lw_history *h, int64_t incident,
 			       size_t max, struct lw_hinc_event **out,
 			       size_t *n, struct lw_err *err);
 void lw_hinc_events_free(struct lw_hinc_event *v, size_t n);
+/* The events timeline: status changes (lw_history_events) and incident
+ * events ("incident #12 opened: ..." in message) merged, newest first, at
+ * most max; dataset NULL = all. Free with lw_hevents_free(). */
+int lw_history_timeline(struct lw_history *h, const char *dataset,
+			size_t max, struct lw_hevent **out, size_t *n,
+			struct lw_err *err);
 
 /* Acknowledge the open incidents of dataset (check NULL = all of them).
  * When none is open, the newest resolved one is acknowledged instead, and

@@ -246,6 +246,16 @@ static void test_stored_across_polls(void **state)
 	assert_int_equal(e[1].from, LW_PASS);
 	assert_int_equal(e[1].to, LW_FAIL);
 	lw_hinc_events_free(e, n);
+	/* the merged timeline: status changes and incident events */
+	struct lw_hevent *tl;
+	assert_int_equal(lw_history_timeline(h, "ds", 10, &tl, &n, &err),
+			 LW_OK);
+	assert_int_equal(n, 4);
+	assert_string_equal(tl[0].message, "incident #1 resolved: dropped");
+	assert_int_equal(tl[1].to, LW_PASS);	/* dataset back to PASS */
+	assert_int_equal(tl[3].from, LW_PASS);	/* dataset PASS -> FAIL */
+	assert_int_equal(tl[3].to, LW_FAIL);
+	lw_hevents_free(tl, n);
 	lw_history_close(h);
 	free(p);
 }
