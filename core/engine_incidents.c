@@ -2,15 +2,28 @@
  * the judge context from history before judging, advance each dataset's
  * incidents after, and store them with the run's results.
  */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include "lakewatch/engine_incidents.h"
 #include "lakewatch/util.h"
 
+/* Only schema and change read baselines: the others cost no queries. */
+static bool wants_baseline(const struct lw_dataset *ds)
+{
+	for (size_t i = 0; i < ds->nchecks; i++)
+		if (!strcmp(ds->checks[i].kind->name, "schema") ||
+		    !strcmp(ds->checks[i].kind->name, "change"))
+			return true;
+	return false;
+}
+
 /* See engine_incidents.h. */
 int lw_engine_baseline(struct lw_history *h, struct lw_ds_run *dr,
 		       int64_t run_id, struct lw_err *err)
 {
+	if (!wants_baseline(dr->ds))
+		return LW_OK;
 	struct lw_baseline *b = lw_xcalloc(1, sizeof *b);
 	int rc = lw_history_baseline(h, dr->ds->name, run_id, b, err);
 	if (rc != LW_OK) {
