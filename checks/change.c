@@ -67,7 +67,12 @@ static void change_run(const void *cfgp, const struct lw_judge_ctx *ctx,
 		return;
 	}
 	lw_thousands_fmt(cur, now, sizeof now);
-	bool base = ctx->has_baseline_rows;
+	/* A baseline equal to the last poll's count reads as it always did
+	 * ("since last poll"): first polls and steady state keep their
+	 * words. */
+	bool base = ctx->has_baseline_rows &&
+		    !(ctx->prev && ctx->prev->rows >= 0 &&
+		      (double)ctx->prev->rows == ctx->baseline_rows);
 	if (!base && (!ctx->prev || ctx->prev->rows < 0)) {
 		snprintf(msg, sizeof msg, "%s; baseline recorded (%s rows)",
 			 ctx->prev ? "previous row count unknown"

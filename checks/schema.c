@@ -196,6 +196,19 @@ static void say(struct lw_buf *b, const char *label, const struct list *l)
 	lw_names_add(b, l->v, l->n, SHOW);
 }
 
+/* Same columns with the same types, in any order. */
+static bool same_schema(const struct lw_schema *a, const struct lw_schema *b)
+{
+	if (a->n != b->n)
+		return false;
+	for (size_t i = 0; i < a->n; i++) {
+		const struct lw_column *o = lw_schema_find(b, a->cols[i].name);
+		if (!o || !lw_column_same_type(o, &a->cols[i]))
+			return false;
+	}
+	return true;
+}
+
 static void schema_run(const void *cfgp, const struct lw_judge_ctx *ctx,
 		       struct lw_result *out)
 {
@@ -229,9 +242,14 @@ static void schema_run(const void *cfgp, const struct lw_judge_ctx *ctx,
 	const struct lw_schema *s = &o->schema;
 	/* Drift is measured from the accepted schema when history has one,
 	 * so a removed column keeps failing until it is back or accepted. */
-	const struct lw_schema *base = ctx->accepted_schema ?
-		ctx->accepted_schema : ctx->prev && ctx->prev->has_schema ?
+	const struct lw_schema *prev = ctx->prev && ctx->prev->has_schema ?
 		&ctx->prev->schema : NULL;
+	const struct lw_schema *base = ctx->accepted_schema ?
+		ctx->accepted_schema : prev;
+	/* Same as the last poll's: say so in the words used before there
+	 * were baselines (steady state reads as it always did). */
+	bool from_accepted = ctx->accepted_schema &&
+			     !(prev && same_schema(prev, base));
 	size_t cap = s->n + c->nreq + c->nforbid + (base ? base->n : 0);
 	struct list missing = {0}, wrong = {0}, forbid = {0}, extra = {0};
 	struct list added = {0}, removed = {0}, retyped = {0};
@@ -300,7 +318,7 @@ static void schema_run(const void *cfgp, const struct lw_judge_ctx *ctx,
 	say(&b, extra.n == 1 ? "unexpected column: " :
 	    "unexpected columns: ", &extra);
 	if (drifted) {
-		if (ctx->accepted_schema)
+		if (from_accepted)
 			lw_buf_addf(&b, "%sschema drift from the accepted "
 				    "schema (%s)", b.len ? "; " : "",
 				    ctx->accepted_schema_from ?
