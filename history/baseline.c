@@ -83,10 +83,13 @@ static int first_schema(struct lw_history *h, const char *dataset,
 {
 	sqlite3_stmt *st;
 	char when[32];
-	int rc = prep(h, "SELECT at, json_extract(obs, '$.schema') FROM "
-		      "observations WHERE dataset = ?1 AND ok = 1 AND (?2 = 0 "
-		      "OR run < ?2) AND json_extract(obs, '$.schema') IS NOT "
-		      "NULL ORDER BY run, id LIMIT 1", &st, err);
+	/* json_valid first: one damaged old row must not stop every poll
+	 * (prev_obs reports damage where it matters, in the newest row). */
+	int rc = prep(h, "SELECT at, s FROM (SELECT at, run, id, CASE WHEN "
+		      "json_valid(obs) THEN json_extract(obs, '$.schema') END "
+		      "AS s FROM observations WHERE dataset = ?1 AND ok = 1 "
+		      "AND (?2 = 0 OR run < ?2)) WHERE s IS NOT NULL "
+		      "ORDER BY run, id LIMIT 1", &st, err);
 	if (rc != LW_OK)
 		return rc;
 	sqlite3_bind_text(st, 1, dataset, -1, SQLITE_TRANSIENT);

@@ -368,6 +368,14 @@ static void test_baselines_and_accept(void **state)
 	assert_int_equal(lw_history_accept(h, "nothing", NULL, "ann", 450,
 					   &what, &err), LW_ENOTFOUND);
 	lw_history_close(h);
+	/* a damaged old row does not stop baselines: the next one serves */
+	sql_exec(p, "UPDATE observations SET obs = '{broken' WHERE id = 1");
+	assert_int_equal(lw_history_open(p, false, &h, &err), LW_OK);
+	assert_int_equal(lw_history_baseline(h, "ds", 0, &b, &err), LW_OK);
+	assert_true(b.has_schema);
+	assert_non_null(strstr(b.schema_from, "first seen at 1970-01-01T00:03:20Z"));
+	lw_baseline_free(&b);
+	lw_history_close(h);
 	free(p);
 }
 
