@@ -434,7 +434,7 @@ static int ack_fn(struct lw_history *h, void *ud, struct lw_err *err)
 		lw_hist_bind_text(st, 4, inc->check);
 		sqlite3_bind_int(st, 5, inc->current);
 		sqlite3_bind_int(st, 6, inc->current);
-		char *msg = lw_xasprintf("acknowledged by %s%s%s", a->user,
+		char *msg = lw_xasprintf("by %s%s%s", a->user,
 					 a->note ? ": " : "",
 					 a->note ? a->note : "");
 		lw_hist_bind_text(st, 7, msg);

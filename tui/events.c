@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <time.h>
 #include "app.h"
+#include "lakewatch/history_incidents.h"
 
 #define MAX_EVENTS 1000
 
@@ -20,8 +21,9 @@ void lw_events_load(struct lw_app *a)
 	a->nchg = 0;
 	if (!a->hist)
 		return;
-	if (lw_history_events(a->hist, NULL, MAX_EVENTS, &a->ev, &a->nev,
-			      &err) != LW_OK) {
+	/* status changes and incident events (history_incidents.h) */
+	if (lw_history_timeline(a->hist, NULL, MAX_EVENTS, &a->ev, &a->nev,
+				&err) != LW_OK) {
 		lw_app_set_msg(a, true, "history: %s", err.msg);
 		a->ev = NULL;
 		a->nev = 0;
