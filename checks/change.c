@@ -44,20 +44,27 @@ static void *change_parse(const cJSON *node, struct lw_cfgctx *cc)
 	return p;
 }
 
+/* "drop warn 20%, fail 50%; growth warn 200%" into thr. */
+static void change_thr(const struct change_cfg *c, char *thr, size_t n)
+{
+	char a[128], b[128];
+	lw_limit_fmt(&c->drop, LW_U_PERCENT, a, sizeof a);
+	lw_limit_fmt(&c->growth, LW_U_PERCENT, b, sizeof b);
+	snprintf(thr, n, "%s%s%s%s%s",
+		 lw_limit_set(&c->drop) ? "drop " : "", a,
+		 lw_limit_set(&c->drop) && lw_limit_set(&c->growth) ? "; "
+		 : "", lw_limit_set(&c->growth) ? "growth " : "", b);
+}
+
 static void change_run(const void *cfgp, const struct lw_judge_ctx *ctx,
 		       struct lw_result *out)
 {
 	const struct change_cfg *c = cfgp;
 	if (lw_check_unobserved("change", ctx, out))
 		return;
-	char thr[300], a[128], b[128], why[96], was[32], now[32], pct_s[32];
+	char thr[300], why[96], was[32], now[32], pct_s[32];
 	char meas[40], msg[LW_CHECK_MSG_MAX];
-	lw_limit_fmt(&c->drop, LW_U_PERCENT, a, sizeof a);
-	lw_limit_fmt(&c->growth, LW_U_PERCENT, b, sizeof b);
-	snprintf(thr, sizeof thr, "%s%s%s%s%s",
-		 lw_limit_set(&c->drop) ? "drop " : "", a,
-		 lw_limit_set(&c->drop) && lw_limit_set(&c->growth) ? "; "
-		 : "", lw_limit_set(&c->growth) ? "growth " : "", b);
+	change_thr(c, thr, sizeof thr);
 
 	int64_t cur = ctx->obs->rows;
 	if (cur < 0) {
