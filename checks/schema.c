@@ -7,6 +7,8 @@
  * Column names match exactly (case-sensitive). A required "decimal" without
  * precision accepts any decimal. Missing, mistyped, forbidden and (with
  * "allow_extra": false) unexpected columns are FAIL. Drift compares with the
+ * accepted schema the engine hands over (the last one accepted with
+ * `lakewatch accept`, else the first observed), or without history with the
  * previous observation's schema: added, removed and retyped columns, at the
  * "drift" severity (warn, fail or ignore; default warn).
  */
@@ -194,6 +196,19 @@ static void say(struct lw_buf *b, const char *label, const struct list *l)
 	lw_names_add(b, l->v, l->n, SHOW);
 }
 
+/* Same columns with the same types, in any order. */
+static bool same_schema(const struct lw_schema *a, const struct lw_schema *b)
+{
+	if (a->n != b->n)
+		return false;
+	for (size_t i = 0; i < a->n; i++) {
+		const struct lw_column *o = lw_schema_find(b, a->cols[i].name);
+		if (!o || !lw_column_same_type(o, &a->cols[i]))
+			return false;
+	}
+	return true;
+}
+
 static void schema_run(const void *cfgp, const struct lw_judge_ctx *ctx,
 		       struct lw_result *out)
 {
@@ -225,9 +240,17 @@ static void schema_run(const void *cfgp, const struct lw_judge_ctx *ctx,
 		return;
 	}
 	const struct lw_schema *s = &o->schema;
-	size_t cap = s->n + c->nreq + c->nforbid +
-		     (ctx->prev && ctx->prev->has_schema ? ctx->prev->schema.n
-		      : 0);
+	/* Drift is measured from the accepted schema when history has one,
+	 * so a removed column keeps failing until it is back or accepted. */
+	const struct lw_schema *prev = ctx->prev && ctx->prev->has_schema ?
+		&ctx->prev->schema : NULL;
+	const struct lw_schema *base = ctx->accepted_schema ?
+		ctx->accepted_schema : prev;
+	/* Same as the last poll's: say so in the words used before there
+	 * were baselines (steady state reads as it always did). */
+	bool from_accepted = ctx->accepted_schema &&
+			     !(prev && same_schema(prev, base));
+	size_t cap = s->n + c->nreq + c->nforbid + (base ? base->n : 0);
 	struct list missing = {0}, wrong = {0}, forbid = {0}, extra = {0};
 	struct list added = {0}, removed = {0}, retyped = {0};
 
@@ -257,8 +280,8 @@ static void schema_run(const void *cfgp, const struct lw_judge_ctx *ctx,
 		}
 
 	bool compared = false;
-	if (c->drift != LW_PASS && ctx->prev && ctx->prev->has_schema) {
-		const struct lw_schema *p = &ctx->prev->schema;
+	if (c->drift != LW_PASS && base) {
+		const struct lw_schema *p = base;
 		compared = true;
 		for (size_t i = 0; i < s->n; i++) {
 			const struct lw_column *was =
@@ -295,8 +318,14 @@ static void schema_run(const void *cfgp, const struct lw_judge_ctx *ctx,
 	say(&b, extra.n == 1 ? "unexpected column: " :
 	    "unexpected columns: ", &extra);
 	if (drifted) {
-		lw_buf_addf(&b, "%sschema drift since last poll", b.len ?
-			    "; " : "");
+		if (from_accepted)
+			lw_buf_addf(&b, "%sschema drift from the accepted "
+				    "schema (%s)", b.len ? "; " : "",
+				    ctx->accepted_schema_from ?
+				    ctx->accepted_schema_from : "accepted");
+		else
+			lw_buf_addf(&b, "%sschema drift since last poll",
+				    b.len ? "; " : "");
 		struct lw_buf d;
 		lw_buf_init(&d, LW_CHECK_MSG_MAX);
 		say(&d, "added ", &added);

@@ -1,4 +1,5 @@
-/* main.c - the command line: `lakewatch [tui]`, `check`, `validate`. */
+/* main.c - the command line: `lakewatch [tui]`, `check`, `validate`,
+ * `ack`, `mute`, `accept`. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,12 @@ static void usage(FILE *f)
 "  tui        the on-call dashboard (default)\n"
 "  check      poll once, print a report, exit with its status (for CI)\n"
 "  validate   check a config without polling\n"
+"  ack DATASET [CHECK] [--note TEXT]\n"
+"             acknowledge open incidents (they stay visible, marked)\n"
+"  mute DATASET [CHECK] --for 2h|--until TIME\n"
+"             hide incidents from the default views until then\n"
+"  accept [--undo] DATASET [CHECK]\n"
+"             accept the last observed schema/row count as the baseline\n"
 "\n"
 "Common options:\n"
 "  -c, --config FILE   config (else $LAKEWATCH_CONFIG, ./lakewatch.json,\n"
@@ -52,6 +59,9 @@ int main(int argc, char **argv)
 			return lw_cmd_check(argc - 1, argv + 1);
 		if (strcmp(cmd, "validate") == 0)
 			return lw_cmd_validate(argc - 1, argv + 1);
+		if (strcmp(cmd, "ack") == 0 || strcmp(cmd, "mute") == 0 ||
+		    strcmp(cmd, "accept") == 0)
+			return lw_cmd_act(argc - 1, argv + 1);
 		if (strcmp(cmd, "tui") == 0)
 			return lw_cmd_tui(argc - 1, argv + 1);
 		fprintf(stderr, "lakewatch: unknown command '%s'\n\n", cmd);

@@ -24,7 +24,7 @@
 
 static const char *const root_keys[] = {
 	"name", "description", "history", "poll", "theme", "lakes", "sources",
-	"consumers", "defaults", "datasets", NULL
+	"consumers", "defaults", "datasets", "resolve_after", NULL
 };
 
 static int named_list(struct lw_cfgctx *cc, const cJSON *obj, const char *what,
@@ -146,6 +146,8 @@ static void load_top(struct lw_cfgctx *cc, struct lw_config *cfg,
 		if (cfg->interval < 1)
 			lw_cfg_error(cc, p, "poll interval must be at least 1s");
 	}
+	cfg->resolve_after = 1;
+	lw_config_resolve_after(cc, root, &cfg->resolve_after);
 	s = NULL;
 	if (lw_cfg_str(cc, root, "theme", false, &s) == LW_OK && s)
 		cfg->theme = lw_xstrdup(s);

@@ -100,6 +100,45 @@ static void merge_checks(const cJSON *from, const cJSON **names_nodes,
 	}
 }
 
+/* See config_int.h. */
+int lw_config_resolve_after(struct lw_cfgctx *cc, const cJSON *obj, int *out)
+{
+	int64_t v = 0;
+	const cJSON *n = cJSON_GetObjectItemCaseSensitive(obj, "resolve_after");
+	if (!n)
+		return LW_OK;
+	if (lw_cfg_int(cc, obj, "resolve_after", false, &v) != LW_OK)
+		return LW_ECONFIG;
+	if (v < 1 || v > LW_RESOLVE_AFTER_MAX)
+		return lw_cfg_error(cc, n, "\"resolve_after\" must be 1 to %d "
+				    "passing polls", LW_RESOLVE_AFTER_MAX);
+	*out = (int)v;
+	return LW_OK;
+}
+
+/* Bind one check. "resolve_after" belongs to incidents, not to the kind,
+ * so it is taken out while the binder has the kind look (kinds reject keys
+ * they do not know) and put back afterwards. */
+static bool bind_check(struct lw_cfgctx *cc, const struct lw_config *cfg,
+		       struct lw_check_inst *ci, const struct lw_dataset *ds,
+		       const cJSON *node)
+{
+	cJSON *obj = (cJSON *)node, *ra = NULL;
+	int resolve_after = 0;
+	if (cJSON_IsObject(obj)) {
+		if (lw_config_resolve_after(cc, obj, &resolve_after) != LW_OK)
+			return false;
+		ra = cJSON_DetachItemFromObjectCaseSensitive(obj,
+							     "resolve_after");
+	}
+	bool ok = cfg->binder->bind_check(ci, ds, node, cc);
+	if (ra)
+		cJSON_AddItemToObject(obj, "resolve_after", ra);
+	if (ok)
+		ci->resolve_after = resolve_after;
+	return ok;
+}
+
 /* The dataset's checks after defaults were merged, each bound to its kind
  * by the binder. */
 static void load_checks(struct lw_cfgctx *cc, struct lw_dataset *ds,
@@ -126,7 +165,7 @@ static void load_checks(struct lw_cfgctx *cc, struct lw_dataset *ds,
 		if (cJSON_IsNull(node))
 			continue;
 		struct lw_check_inst *ci = &ds->checks[ds->nchecks];
-		if (!cfg->binder->bind_check(ci, ds, node, cc))
+		if (!bind_check(cc, cfg, ci, ds, node))
 			continue;
 		ci->name = lw_xstrdup(node->string);
 		ds->nchecks++;

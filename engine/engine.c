@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 #include "lakewatch/engine.h"
+#include "lakewatch/engine_incidents.h"
 #include "lakewatch/probe.h"
 #include "lakewatch/check.h"
 #include "lakewatch/util.h"
@@ -141,6 +142,7 @@ static void judge(struct lw_ds_run *dr, struct lookup *lk, int64_t now)
 	} else {
 		struct lw_judge_ctx ctx = {ds, &dr->obs,
 			dr->has_prev ? &dr->prev : NULL, now, lookup_obs, lk};
+		lw_engine_baseline_ctx(dr, &ctx);
 		for (size_t i = 0; i < ds->nchecks; i++) {
 			struct lw_result *r = add_result(dr);
 			ds->checks[i].kind->run(ds->checks[i].cfg, &ctx, r);
@@ -172,8 +174,7 @@ static void record(struct lw_history *hist, struct lw_run *run)
 	struct lw_err err;
 	for (size_t i = 0; i < run->n && !run->history_error; i++) {
 		struct lw_ds_run *dr = &run->ds[i];
-		if (lw_history_record(hist, run->id, dr->ds->name, &dr->obs,
-				      dr->results, dr->nresults, dr->status, &err))
+		if (lw_engine_record_ds(hist, run->id, dr, &err))
 			note_history_error(run, &err);
 	}
 	if (!run->history_error &&
@@ -216,6 +217,8 @@ struct lw_run *lw_engine_poll(const struct lw_config *cfg,
 						&dr->prev, &found, &err))
 			note_history_error(run, &err);
 		dr->has_prev = found;
+		if (hist && lw_engine_baseline(hist, dr, run->id, &err))
+			note_history_error(run, &err);
 		if (progress)
 			progress(ud, i + 1, run->n, dr);
 	}
@@ -235,6 +238,9 @@ struct lw_run *lw_engine_poll(const struct lw_config *cfg,
 		if (run->ds[i].status > run->status)
 			run->status = run->ds[i].status;
 	}
+	if (hist && !run->history_error &&
+	    lw_engine_incidents(cfg, hist, run, now, &err))
+		note_history_error(run, &err);
 	run->finished = lw_now();
 	/* record */
 	if (hist) {

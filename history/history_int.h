@@ -10,7 +10,7 @@
 #include "lakewatch/history.h"
 
 /* The schema this lakewatch writes; PRAGMA user_version holds it. */
-#define LW_HISTORY_VERSION 1
+#define LW_HISTORY_VERSION 2
 /* PRAGMA application_id: "LkWt", so a file is known to be ours even before
  * its version is looked at. */
 #define LW_HISTORY_APPID 0x4C6B5774
@@ -42,6 +42,18 @@ int lw_hist_dberr(struct lw_history *h, int rc, const char *what,
 int lw_hist_exec(struct lw_history *h, const char *sql, struct lw_err *err);
 /* Bring the schema to LW_HISTORY_VERSION (migrate.c). */
 int lw_hist_migrate(struct lw_history *h, struct lw_err *err);
+/* Run fn in one IMMEDIATE transaction, retried on locks (store.c). */
+typedef int (*lw_hist_tx_fn)(struct lw_history *h, void *ud,
+			     struct lw_err *err);
+int lw_hist_tx(struct lw_history *h, lw_hist_tx_fn fn, void *ud,
+	       struct lw_err *err);
+/* Store incidents and their events inside the caller's transaction
+ * (incidents.c). ids[i] receives inc[i]'s row id; inc is not changed, so a
+ * retried transaction writes the same thing again. */
+struct lw_incident;
+int lw_hist_put_incidents(struct lw_history *h, int64_t run,
+			  const struct lw_incident *inc, const int *ev,
+			  size_t n, int64_t *ids, struct lw_err *err);
 /* Bind text after secret redaction (a copy; the statement frees it). */
 int lw_hist_bind_text(sqlite3_stmt *st, int idx, const char *s);
 

@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include "lakewatch/util.h"
 #include "lakewatch/secret.h"
+#include "lakewatch/history_incidents.h"
 #include "history_int.h"
 
 /* See history_int.h. */
@@ -209,6 +210,13 @@ static int in_tx(struct lw_history *h, tx_fn fn, void *ud,
 	return rc;
 }
 
+/* See history_int.h. */
+int lw_hist_tx(struct lw_history *h, lw_hist_tx_fn fn, void *ud,
+	       struct lw_err *err)
+{
+	return in_tx(h, fn, ud, err);
+}
+
 /* Prepare, or fill err. */
 static int prep(struct lw_history *h, const char *sql, sqlite3_stmt **st,
 		struct lw_err *err)
@@ -312,6 +320,10 @@ struct rec_ud {
 	size_t nres;
 	enum lw_status status;
 	char *obs_json;		/* printed once, outside the retries */
+	const struct lw_incident *inc;	/* incidents.c writes these */
+	const int *inc_ev;
+	size_t ninc;
+	int64_t *inc_ids;
 };
 
 /* Seconds since the newest data. The freshness check knows best where the
@@ -530,6 +542,9 @@ static int record_fn(struct lw_history *h, void *ud, struct lw_err *err)
 		rc = put_event(h, r, err);
 	if (rc == LW_OK)
 		rc = put_refreshes(h, r, err);
+	if (rc == LW_OK && r->ninc)
+		rc = lw_hist_put_incidents(h, r->run, r->inc, r->inc_ev,
+					   r->ninc, r->inc_ids, err);
 	return rc;
 }
 
@@ -538,7 +553,20 @@ int lw_history_record(struct lw_history *h, int64_t run_id,
 		      const struct lw_result *res, size_t nres,
 		      enum lw_status status, struct lw_err *err)
 {
-	struct rec_ud r = {run_id, dataset, obs, res, nres, status, NULL};
+	return lw_history_record_incidents(h, run_id, dataset, obs, res, nres,
+					   status, NULL, NULL, 0, NULL, err);
+}
+
+/* See history_incidents.h. */
+int lw_history_record_incidents(struct lw_history *h, int64_t run_id,
+				const char *dataset, const struct lw_obs *obs,
+				const struct lw_result *res, size_t nres,
+				enum lw_status status,
+				const struct lw_incident *inc, const int *ev,
+				size_t ninc, int64_t *ids, struct lw_err *err)
+{
+	struct rec_ud r = {run_id, dataset, obs, res, nres, status, NULL,
+			   inc, ev, ninc, ids};
 	cJSON *j;
 	int rc;
 
@@ -572,6 +600,13 @@ static int prune_fn(struct lw_history *h, void *ud, struct lw_err *err)
 		"DELETE FROM refreshes WHERE run IN "
 		"(SELECT id FROM runs WHERE started < ?1)",
 		"DELETE FROM runs WHERE started < ?1",
+		/* incidents do not hang on runs: resolved ones age out */
+		"DELETE FROM incident_events WHERE incident IN "
+		"(SELECT id FROM incidents WHERE resolved < ?1)",
+		"DELETE FROM acks WHERE incident IN "
+		"(SELECT id FROM incidents WHERE resolved < ?1)",
+		"DELETE FROM incidents WHERE resolved < ?1",
+		"DELETE FROM mutes WHERE until < ?1",
 	};
 	int64_t before = *(int64_t *)ud;
 

@@ -189,7 +189,8 @@ static cJSON *obs_json(const struct lw_obs *o)
 	return j;
 }
 
-static cJSON *result_json(const struct lw_result *x)
+static cJSON *result_json(const struct lw_result *x,
+			  const struct lw_incident *inc)
 {
 	cJSON *c = cJSON_CreateObject();
 
@@ -204,6 +205,7 @@ static cJSON *result_json(const struct lw_result *x)
 		cJSON_AddNumberToObject(c, "value", x->value);
 	else
 		cJSON_AddNullToObject(c, "value");
+	cJSON_AddItemToObject(c, "incident", lw_rep_incident_json(inc));
 	return c;
 }
 
@@ -233,7 +235,8 @@ static cJSON *dataset_json(const struct lw_config *cfg,
 	cJSON_AddItemToObject(j, "observation", obs_json(&d->obs));
 	a = cJSON_AddArrayToObject(j, "checks");
 	for (size_t i = 0; i < d->nresults; i++)
-		cJSON_AddItemToArray(a, result_json(&d->results[i]));
+		cJSON_AddItemToArray(a, result_json(&d->results[i],
+						    lw_rep_incident(d, i)));
 	return j;
 }
 

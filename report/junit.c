@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "lakewatch/util.h"
+#include "lakewatch/incident.h"
 #include "report_int.h"
 
 struct jw {
@@ -82,21 +83,57 @@ static void tally_ds(const struct lw_ds_run *d, struct tally *t)
 	t->time += d->seconds;
 }
 
-static void body(struct jw *w, const struct lw_result *x)
+static void body(struct jw *w, const struct lw_result *x,
+		 const struct lw_incident *inc)
 {
-	char *s = lw_xasprintf("%s%s%s%s%s",
+	char since[32], age[32], *line = NULL;
+	if (inc)
+		line = lw_xasprintf("\nincident: #%lld, open since %s (%s, %lld "
+				    "polls)", (long long)inc->id,
+				    lw_time_fmt(inc->opened, since,
+						sizeof since),
+				    lw_duration_fmt(lw_rep_incident_age(inc),
+						    age, sizeof age),
+				    (long long)inc->polls);
+	char *s = lw_xasprintf("%s%s%s%s%s%s",
 			       x->message ? x->message : "",
 			       x->measured ? "\nmeasured: " : "",
 			       x->measured ? x->measured : "",
 			       x->threshold ? "\nthreshold: " : "",
-			       x->threshold ? x->threshold : "");
+			       x->threshold ? x->threshold : "",
+			       line ? line : "");
+	free(line);
 	esc(w, s, false);
 	free(s);
 }
 
+/* The incident as testcase properties, for CI tools that read them. */
+static void inc_props(struct jw *w, const struct lw_incident *inc)
+{
+	char t[32], n[32];
+	if (!inc)
+		return;
+	add(w, "      <properties>\n");
+	snprintf(n, sizeof n, "%lld", (long long)inc->id);
+	add(w, "        <property name=\"incident\"");
+	attr(w, "value", n);
+	add(w, "/>\n        <property name=\"incident_opened\"");
+	attr(w, "value", lw_time_fmt(inc->opened, t, sizeof t));
+	add(w, "/>\n        <property name=\"incident_age_seconds\"");
+	snprintf(n, sizeof n, "%lld", (long long)lw_rep_incident_age(inc));
+	attr(w, "value", n);
+	add(w, "/>\n");
+	if (inc->acked_by) {
+		add(w, "        <property name=\"acknowledged_by\"");
+		attr(w, "value", inc->acked_by);
+		add(w, "/>\n");
+	}
+	add(w, "      </properties>\n");
+}
+
 static void testcase(struct jw *w, const char *classname,
 		     const struct lw_ds_run *d, const struct lw_result *x,
-		     double secs)
+		     const struct lw_incident *inc, double secs)
 {
 	char *name = lw_xasprintf("%s %s", d->ds->name,
 				  x->check ? x->check : "?");
@@ -111,24 +148,30 @@ static void testcase(struct jw *w, const char *classname,
 		add(w, "/>\n");
 		return;
 	case LW_WARN:
-		add(w, ">\n      <system-out>WARN: ");
-		body(w, x);
+		add(w, ">\n");
+		inc_props(w, inc);
+		add(w, "      <system-out>WARN: ");
+		body(w, x, inc);
 		add(w, "</system-out>\n");
 		break;
 	case LW_FAIL:
-		add(w, ">\n      <failure");
+		add(w, ">\n");
+		inc_props(w, inc);
+		add(w, "      <failure");
 		attr(w, "message", x->message ? x->message : "failed");
 		attr(w, "type", "FAIL");
 		add(w, ">");
-		body(w, x);
+		body(w, x, inc);
 		add(w, "</failure>\n");
 		break;
 	default:
-		add(w, ">\n      <error");
+		add(w, ">\n");
+		inc_props(w, inc);
+		add(w, "      <error");
 		attr(w, "message", x->message ? x->message : "error");
 		attr(w, "type", "ERROR");
 		add(w, ">");
-		body(w, x);
+		body(w, x, inc);
 		add(w, "</error>\n");
 		break;
 	}
@@ -149,10 +192,11 @@ static void dataset_cases(struct jw *w, const struct lw_config *cfg,
 	if (!d->nresults && d->status != LW_PASS) {
 		struct lw_result x = {.check = "observe", .status = d->status,
 				      .message = d->obs.error};
-		testcase(w, classname, d, &x, secs);
+		testcase(w, classname, d, &x, NULL, secs);
 	}
 	for (size_t i = 0; i < d->nresults; i++)
-		testcase(w, classname, d, &d->results[i], secs);
+		testcase(w, classname, d, &d->results[i],
+			 lw_rep_incident(d, i), secs);
 	free(classname);
 }
 
@@ -232,7 +276,7 @@ int lw_rep_junit(struct lw_buf *b, const struct lw_config *cfg,
 		attr(&w, "message", x.message);
 		attr(&w, "type", "ERROR");
 		add(&w, ">");
-		body(&w, &x);
+		body(&w, &x, NULL);
 		add(&w, "</error>\n    </testcase>\n  </testsuite>\n");
 		all.tests++;
 		all.errors++;

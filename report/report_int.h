@@ -40,4 +40,17 @@ int lw_rep_json(struct lw_buf *b, const struct lw_config *cfg,
 int lw_rep_junit(struct lw_buf *b, const struct lw_config *cfg,
 		 const struct lw_run *run);
 
+/* Incidents in reports (incidents.c). The incident of d's result i, or
+ * NULL (borrowed from d); its age in seconds at this poll; whether it is
+ * muted; "failing for 3d (incident #12)" (caller frees, NULL for nothing to
+ * say); the JSON "incident" value (caller owns; null without one). */
+struct lw_ds_run;
+struct lw_incident;
+const struct lw_incident *lw_rep_incident(const struct lw_ds_run *d,
+					  size_t i);
+int64_t lw_rep_incident_age(const struct lw_incident *inc);
+bool lw_rep_muted(const struct lw_ds_run *d, size_t i);
+char *lw_rep_incident_note(const struct lw_ds_run *d, size_t i);
+cJSON *lw_rep_incident_json(const struct lw_incident *inc);
+
 #endif

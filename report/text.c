@@ -4,6 +4,7 @@
  * that did not pass (all checks with verbose). The status word is always
  * written out: colour and glyphs only repeat it. Lines wrap at 80 columns.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -229,16 +230,18 @@ static void groups(struct tw *t, const struct lw_config *cfg,
 }
 
 static void check_line(struct tw *t, const struct lw_ds_run *d,
-		       const struct lw_result *x)
+		       const struct lw_result *x, size_t k)
 {
-	char *line;
+	char *line, *note = lw_rep_incident_note(d, k);
 	int col;
 
 	add(t, "  ");
 	col = 2 + badge(t, x->status);
-	line = lw_xasprintf("%s %s: %s", d->ds->name,
+	line = lw_xasprintf("%s %s: %s%s%s", d->ds->name,
 			    x->check ? x->check : "?",
-			    x->message ? x->message : "");
+			    x->message ? x->message : "", note ? "; " : "",
+			    note ? note : "");
+	free(note);
 	wrap(t, col, col, line);
 	free(line);
 	if (t->o->verbose && (x->measured || x->threshold)) {
@@ -274,6 +277,7 @@ static void file_errors(struct tw *t, const struct lw_ds_run *d)
 static void checks(struct tw *t, const struct lw_run *run)
 {
 	bool head = false;
+	size_t muted = 0;
 
 	for (size_t i = 0; i < run->n; i++) {
 		const struct lw_ds_run *d = &run->ds[i];
@@ -283,11 +287,17 @@ static void checks(struct tw *t, const struct lw_run *run)
 			const struct lw_result *x = &d->results[k];
 			if (x->status == LW_PASS && !t->o->verbose)
 				continue;
+			/* Muted: out of the default view until the mute
+			 * ends; counted below so it is never silent. */
+			if (!t->o->verbose && lw_rep_muted(d, k)) {
+				muted++;
+				continue;
+			}
 			if (!head)
 				add(t, t->o->verbose ? "\nChecks\n" :
 				    "\nProblems\n");
 			head = true;
-			check_line(t, d, x);
+			check_line(t, d, x, k);
 			any = true;
 		}
 		/* A dataset that is not passing without a result to say why
@@ -300,13 +310,17 @@ static void checks(struct tw *t, const struct lw_run *run)
 				add(t, t->o->verbose ? "\nChecks\n" :
 				    "\nProblems\n");
 			head = true;
-			check_line(t, d, &x);
+			check_line(t, d, &x, SIZE_MAX);
 			any = true;
 		}
 		if (any && d->obs.nferrs)
 			file_errors(t, d);
 	}
-	if (!head)
+	if (muted)
+		addf(t, "%s%zu muted problem%s not shown (-v shows %s)\n",
+		     head ? "" : "\n", muted, muted == 1 ? "" : "s",
+		     muted == 1 ? "it" : "them");
+	else if (!head)
 		add(t, "\nAll checks passed.\n");
 }
 

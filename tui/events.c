@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <time.h>
 #include "app.h"
+#include "lakewatch/history_incidents.h"
 #include "lakewatch/util.h"
 
 #define MAX_EVENTS 1000
@@ -25,8 +26,9 @@ static void ev_load(struct lw_app *a, void *st)
 	s->nev = 0;
 	if (!a->hist)
 		return;
-	if (lw_history_events(a->hist, NULL, MAX_EVENTS, &s->ev, &s->nev,
-			      &err) != LW_OK) {
+	/* status changes and incident events (history_incidents.h) */
+	if (lw_history_timeline(a->hist, NULL, MAX_EVENTS, &s->ev, &s->nev,
+				&err) != LW_OK) {
 		lw_app_set_msg(a, true, "history: %s", err.msg);
 		s->ev = NULL;
 		s->nev = 0;

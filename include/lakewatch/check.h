@@ -26,6 +26,16 @@ struct lw_judge_ctx {
 	 * not be observed. */
 	const struct lw_obs *(*lookup)(void *ud, const char *dataset);
 	void *lookup_ud;
+	/* Baselines a single bad poll cannot move, filled by the engine from
+	 * history (NULL / false without one): schema drift compares with the
+	 * accepted schema (the last one a person accepted, else the first
+	 * observed), change with the accepted row count or the median of
+	 * recent passing polls. Without them the checks compare with prev. */
+	const struct lw_schema *accepted_schema;
+	const char *accepted_schema_from;	/* "first seen at ..." */
+	bool has_baseline_rows;
+	double baseline_rows;
+	const char *baseline_from;	/* "median of the last 5 passing polls" */
 };
 
 struct lw_check_kind {

@@ -8,6 +8,8 @@
 int lw_cmd_check(int argc, char **argv);
 int lw_cmd_validate(int argc, char **argv);
 int lw_cmd_tui(int argc, char **argv);
+/* ack, mute, accept (cli/act.c): argv[0] says which. */
+int lw_cmd_act(int argc, char **argv);
 
 struct lw_config;
 /* Locate (--config, environment, usual places) and load the config; on a

@@ -44,6 +44,8 @@ struct lw_check_inst {
 	char *name;				/* owned: "freshness" */
 	const struct lw_check_kind *kind;
 	void *cfg;				/* owned by kind->free */
+	int resolve_after;	/* passing polls that resolve an incident;
+				 * 0 = the config's */
 };
 
 /* How partitions are read from paths: key=value directories, a pattern's
@@ -75,6 +77,9 @@ struct lw_dataset {
 	size_t nchecks;
 };
 
+/* The most passing polls "resolve_after" may ask for. */
+#define LW_RESOLVE_AFTER_MAX 1000
+
 struct lw_config {
 	char *file;		/* owned: absolute path it was loaded from */
 	char *name;		/* owned: "name" key, or the file's base name */
@@ -87,6 +92,8 @@ struct lw_config {
 	int64_t interval;	/* dashboard poll interval; default 300 s */
 	char *theme;		/* owned, may be NULL */
 	int parallel;		/* requests in flight per remote lake; 16 */
+	int resolve_after;	/* "resolve_after": passing polls in a row that
+				 * resolve an incident; default 1 */
 	const struct lw_config_binder *binder;	/* borrowed: frees the
 						 * plug-in parts */
 };

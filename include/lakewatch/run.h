@@ -13,6 +13,9 @@
 #include "lakewatch/model.h"
 #include "lakewatch/config.h"
 
+struct lw_baseline;
+struct lw_incident;
+
 struct lw_ds_run {
 	const struct lw_dataset *ds;	/* borrowed from the config */
 	struct lw_obs obs;
@@ -25,6 +28,13 @@ struct lw_ds_run {
 	enum lw_status status;		/* worst result */
 	int worst;			/* index of the worst result, -1 none */
 	double seconds;			/* time spent observing */
+	/* Incidents and baselines (engine/engine_incidents.c); NULL without
+	 * history. inc[i] goes with results[i] for i < nresults; after those
+	 * come open incidents no result spoke of this poll. */
+	struct lw_baseline *base;	/* owned */
+	struct lw_incident *inc;	/* owned */
+	int *inc_ev;			/* owned: enum lw_inc_event each */
+	size_t ninc;
 };
 
 struct lw_run {
@@ -43,6 +53,12 @@ struct lw_run {
 					 * still reported, and is ERROR) */
 };
 
+/* dr's incident of result i, or NULL when that check has none open (or it
+ * resolved this poll). Borrowed from dr. (run.c) */
+const struct lw_incident *lw_ds_run_incident(const struct lw_ds_run *dr,
+					     size_t i);
+/* Free dr's incidents and baselines and leave it without them. */
+void lw_ds_run_free_incidents(struct lw_ds_run *dr);
 /* Frees run and everything it owns; NULL is fine. (run.c) */
 void lw_run_free(struct lw_run *run);
 

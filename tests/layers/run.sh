@@ -42,10 +42,12 @@ declare -A OWNER=(
 	[infer.h]=formats
 	[probe.h]=probes
 	[check.h]=checks [limits.h]=checks [run.h]=checks [measure.h]=checks
-	[history.h]=history
+	[incident.h]=checks
+	[history.h]=history [history_incidents.h]=history
 	[report.h]=report
 	[tui.h]=tui [tui_layout.h]=tui [theme.h]=tui
 	[engine.h]=engine [registry.h]=engine [poller.h]=engine
+	[engine_incidents.h]=engine
 	[cli.h]=cli
 )
 

@@ -12,6 +12,10 @@
  *   obs:       the observation, lw_obs_from_json format, on one line
  *   prev:      the previous observation; optional
  *   other:     NAME {json}: another dataset's observation for lookup
+ *   accepted:  an observation whose schema is the accepted schema (the
+ *              engine's baseline from history); optional
+ *   baseline:  ROWS [TEXT]: the row-count baseline and where it came from;
+ *              optional
  *   entry:     PATH SIZE: a listed file (repeatable; entries are not part
  *              of the JSON form)
  *   status:    PASS, WARN, FAIL, ERROR, or CONFIG (the config must be
@@ -39,7 +43,7 @@ struct tcase {
 	char where[300];	/* "file.test:12" */
 	char title[512];	/* where + name: the cmocka test name */
 	char *name, *check, *config, *now, *dataset, *obs, *prev;
-	char *other_name, *other;
+	char *other_name, *other, *accepted, *baseline;
 	bool no_count_rows;
 	char *entries[MAX_LIST];
 	size_t nentries;
@@ -58,7 +62,8 @@ static void case_free(struct tcase *c)
 {
 	char **one[] = {&c->name, &c->check, &c->config, &c->now, &c->dataset,
 			&c->obs, &c->prev, &c->other_name, &c->other,
-			&c->status, &c->measured, &c->threshold, &c->bad};
+			&c->status, &c->measured, &c->threshold, &c->bad,
+			&c->accepted, &c->baseline};
 	for (size_t i = 0; i < sizeof one / sizeof one[0]; i++)
 		free(*one[i]);
 	for (size_t i = 0; i < c->nentries; i++)
@@ -98,6 +103,8 @@ static void case_line(struct tcase *c, const char *key, const char *v)
 	else if (!strcmp(key, "obs")) set_once(c, &c->obs, key, v);
 	else if (!strcmp(key, "prev")) set_once(c, &c->prev, key, v);
 	else if (!strcmp(key, "status")) set_once(c, &c->status, key, v);
+	else if (!strcmp(key, "accepted")) set_once(c, &c->accepted, key, v);
+	else if (!strcmp(key, "baseline")) set_once(c, &c->baseline, key, v);
 	else if (!strcmp(key, "measured")) set_once(c, &c->measured, key, v);
 	else if (!strcmp(key, "threshold")) set_once(c, &c->threshold, key, v);
 	else if (!strcmp(key, "count_rows")) c->no_count_rows =
@@ -315,10 +322,13 @@ static void run_case(void **state)
 	if (lw_status_parse(c->status, &want) != LW_OK)
 		fail_msg("%s: bad status '%s'", c->where, c->status);
 
-	struct lw_obs o, p, other;
+	struct lw_obs o, p, other, acc;
 	lw_obs_init(&o);
 	lw_obs_init(&p);
 	lw_obs_init(&other);
+	lw_obs_init(&acc);
+	if (c->accepted && obs_parse(c->accepted, now, &acc, &err))
+		fail_msg("%s: accepted: %s", c->where, err);
 	if (!c->obs || obs_parse(c->obs, now, &o, &err))
 		fail_msg("%s: %s", c->where, err ? err : "obs: is required");
 	if (c->prev && obs_parse(c->prev, now, &p, &err))
@@ -344,6 +354,20 @@ static void run_case(void **state)
 	struct lw_judge_ctx ctx = {.ds = &ds, .obs = &o,
 				   .prev = c->prev ? &p : NULL, .now = now,
 				   .lookup = lookup};
+	if (c->accepted) {
+		ctx.accepted_schema = &acc.schema;
+		ctx.accepted_schema_from = "accepted by ann at 2026-11-20T08:00:00Z";
+	}
+	if (c->baseline) {
+		char *end;
+		ctx.has_baseline_rows = true;
+		ctx.baseline_rows = strtod(c->baseline, &end);
+		if (end == c->baseline)
+			fail_msg("%s: baseline: ROWS [TEXT]", c->where);
+		while (*end == ' ')
+			end++;
+		ctx.baseline_from = *end ? end : NULL;
+	}
 	struct lw_result r;
 	memset(&r, 0, sizeof r);
 	k->run(cfg, &ctx, &r);
@@ -368,6 +392,7 @@ static void run_case(void **state)
 	lw_obs_free(&o);
 	lw_obs_free(&p);
 	lw_obs_free(&other);
+	lw_obs_free(&acc);
 }
 
 static int by_name(const void *a, const void *b)
