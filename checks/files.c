@@ -11,6 +11,7 @@
  * or {"pattern": "...", "status": "warn"} (default fail). Offending files are
  * named, up to three, with the total.
  */
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -149,18 +150,17 @@ static void pick_add(struct pick *p, const char *path)
 	p->n++;
 }
 
-static void pick_say(struct lw_buf *b, const struct pick *p)
+static int pick_say(struct lw_buf *b, const struct pick *p)
 {
 	if (!p->n)
-		return;
-	lw_buf_adds(b, ": ");
-	lw_names_add(b, p->names, p->n, SHOW);
+		return LW_OK;
+	int rc = lw_buf_adds(b, ": ");
+	return rc ? rc : lw_names_add(b, p->names, p->n, SHOW);
 }
 
-static void sep(struct lw_buf *b)
+static int sep(struct lw_buf *b)
 {
-	if (b->len)
-		lw_buf_adds(b, "; ");
+	return b->len ? lw_buf_adds(b, "; ") : LW_OK;
 }
 
 static void files_run(const void *cfgp, const struct lw_judge_ctx *ctx,
@@ -174,35 +174,39 @@ static void files_run(const void *cfgp, const struct lw_judge_ctx *ctx,
 	enum lw_status st = LW_PASS, s;
 	enum lw_dir too;
 	struct lw_buf b;
+	/* Both texts are bounded: an append that does not fit fails the
+	 * buffer for good (buf.h), so `bad` only has to say that one did. */
+	bool bad = false;
 	lw_buf_init(&b, LW_CHECK_MSG_MAX);
 
 	/* threshold text: every part that is configured */
 	struct lw_buf tb;
 	lw_buf_init(&tb, sizeof thr - 1);
 	if (lw_limit_set(&c->cmin) || lw_limit_set(&c->cmax))
-		lw_buf_addf(&tb, "count %s", lw_limits_fmt(&c->cmin, &c->cmax,
-			    LW_U_COUNT, t1, sizeof t1));
+		bad |= lw_buf_addf(&tb, "count %s", lw_limits_fmt(&c->cmin, &c->cmax,
+			    LW_U_COUNT, t1, sizeof t1)) != LW_OK;
 	if (c->empty != LW_PASS)
-		lw_buf_addf(&tb, "%sempty %s", tb.len ? "; " : "",
-			    c->empty == LW_WARN ? "warn" : "fail");
+		bad |= lw_buf_addf(&tb, "%sempty %s", tb.len ? "; " : "",
+			    c->empty == LW_WARN ? "warn" : "fail") != LW_OK;
 	if (lw_limit_set(&c->smin) || lw_limit_set(&c->smax))
-		lw_buf_addf(&tb, "%ssize %s", tb.len ? "; " : "",
+		bad |= lw_buf_addf(&tb, "%ssize %s", tb.len ? "; " : "",
 			    lw_limits_fmt(&c->smin, &c->smax, LW_U_SIZE, t2,
-					  sizeof t2));
+					  sizeof t2)) != LW_OK;
 	if (c->name)
-		lw_buf_addf(&tb, "%sname %s", tb.len ? "; " : "", c->name_src);
-	snprintf(thr, sizeof thr, "%s", tb.data ? tb.data : "");
+		bad |= lw_buf_addf(&tb, "%sname %s", tb.len ? "; " : "", c->name_src) != LW_OK;
+	snprintf(thr, sizeof thr, "%s", lw_check_msg(&tb));
+	bool thr_bad = lw_buf_failed(&tb);
 	lw_buf_free(&tb);
 
 	if (lw_limit_set(&c->cmin) || lw_limit_set(&c->cmax)) {
 		s = lw_limits_judge(&c->cmin, &c->cmax, (double)o->files,
 				    LW_U_COUNT, &too, why, sizeof why);
 		if (s != LW_PASS) {
-			sep(&b);
-			lw_buf_addf(&b, "too %s files: %s (%s)",
+			bad |= sep(&b) != LW_OK;
+			bad |= lw_buf_addf(&b, "too %s files: %s (%s)",
 				    too == LW_DIR_MIN ? "few" : "many",
 				    lw_thousands_fmt(o->files, a, sizeof a),
-				    why);
+				    why) != LW_OK;
 		}
 		if (s > st)
 			st = s;
@@ -213,10 +217,10 @@ static void files_run(const void *cfgp, const struct lw_judge_ctx *ctx,
 		for (size_t i = 0; i < o->nentries; i++)
 			if (o->entries[i].size == 0)
 				pick_add(&p, o->entries[i].path);
-		sep(&b);
-		lw_buf_addf(&b, "%lld empty file%s", (long long)o->empty_files,
-			    o->empty_files == 1 ? "" : "s");
-		pick_say(&b, &p);
+		bad |= sep(&b) != LW_OK;
+		bad |= lw_buf_addf(&b, "%lld empty file%s", (long long)o->empty_files,
+			    o->empty_files == 1 ? "" : "s") != LW_OK;
+		bad |= pick_say(&b, &p) != LW_OK;
 		if (c->empty > st)
 			st = c->empty;
 	}
@@ -242,13 +246,13 @@ static void files_run(const void *cfgp, const struct lw_judge_ctx *ctx,
 					pick_add(&p, o->entries[i].path);
 			lw_limit_why(&c->smin, LW_DIR_MIN, s, LW_U_SIZE, why,
 				     sizeof why);
-			sep(&b);
-			lw_buf_addf(&b, "smallest file %s (%s)",
-				    lw_size_fmt(small, a, sizeof a), why);
+			bad |= sep(&b) != LW_OK;
+			bad |= lw_buf_addf(&b, "smallest file %s (%s)",
+				    lw_size_fmt(small, a, sizeof a), why) != LW_OK;
 			if (p.n) {
-				lw_buf_addf(&b, ", %zu file%s", p.n,
-					    p.n == 1 ? "" : "s");
-				pick_say(&b, &p);
+				bad |= lw_buf_addf(&b, ", %zu file%s", p.n,
+					    p.n == 1 ? "" : "s") != LW_OK;
+				bad |= pick_say(&b, &p) != LW_OK;
 			}
 		}
 		if (s > st)
@@ -267,14 +271,14 @@ static void files_run(const void *cfgp, const struct lw_judge_ctx *ctx,
 					pick_add(&p, o->entries[i].path);
 			lw_limit_why(&c->smax, LW_DIR_MAX, s, LW_U_SIZE, why,
 				     sizeof why);
-			sep(&b);
-			lw_buf_addf(&b, "largest file %s (%s)",
+			bad |= sep(&b) != LW_OK;
+			bad |= lw_buf_addf(&b, "largest file %s (%s)",
 				    lw_size_fmt(o->max_file_size, a, sizeof a),
-				    why);
+				    why) != LW_OK;
 			if (p.n) {
-				lw_buf_addf(&b, ", %zu file%s", p.n,
-					    p.n == 1 ? "" : "s");
-				pick_say(&b, &p);
+				bad |= lw_buf_addf(&b, ", %zu file%s", p.n,
+					    p.n == 1 ? "" : "s") != LW_OK;
+				bad |= pick_say(&b, &p) != LW_OK;
 			}
 		}
 		if (s > st)
@@ -282,8 +286,8 @@ static void files_run(const void *cfgp, const struct lw_judge_ctx *ctx,
 	}
 
 	if (c->name && o->files > 0 && o->nentries == 0) {
-		sep(&b);
-		lw_buf_adds(&b, "file names not checked: no file listing");
+		bad |= sep(&b) != LW_OK;
+		bad |= lw_buf_adds(&b, "file names not checked: no file listing") != LW_OK;
 		st = LW_ERROR;
 	} else if (c->name) {
 		pcre2_match_context *mc = pcre2_match_context_create(NULL);
@@ -300,17 +304,17 @@ static void files_run(const void *cfgp, const struct lw_judge_ctx *ctx,
 				pick_add(&p, o->entries[i].path);
 		}
 		if (!md) {
-			sep(&b);
-			lw_buf_adds(&b, "file names not checked: out of "
-				    "memory");
+			bad |= sep(&b) != LW_OK;
+			bad |= lw_buf_adds(&b, "file names not checked: out of "
+				    "memory") != LW_OK;
 			st = LW_ERROR;
 		} else if (p.n) {
-			sep(&b);
-			lw_buf_addf(&b, "%zu of %zu file%s do%s not match "
+			bad |= sep(&b) != LW_OK;
+			bad |= lw_buf_addf(&b, "%zu of %zu file%s do%s not match "
 				    "name pattern %s", p.n, o->nentries,
 				    o->nentries == 1 ? "" : "s",
-				    p.n == 1 ? "es" : "", c->name_src);
-			pick_say(&b, &p);
+				    p.n == 1 ? "es" : "", c->name_src) != LW_OK;
+			bad |= pick_say(&b, &p) != LW_OK;
 			if (c->name_status > st)
 				st = c->name_status;
 		}
@@ -323,18 +327,20 @@ static void files_run(const void *cfgp, const struct lw_judge_ctx *ctx,
 		 o->files == 1 ? "" : "s");
 	if (!b.len) {
 		if (o->files > 0)
-			lw_buf_addf(&b, "%s, %s (smallest %s, largest %s), "
+			bad |= lw_buf_addf(&b, "%s, %s (smallest %s, largest %s), "
 				    "all within limits", meas,
 				    lw_size_fmt(o->bytes, a, sizeof a),
 				    lw_size_fmt(o->min_file_size, b2,
 						sizeof b2),
 				    lw_size_fmt(o->max_file_size, t1,
-						sizeof t1));
+						sizeof t1)) != LW_OK;
 		else
-			lw_buf_addf(&b, "no files, within limits");
+			bad |= lw_buf_addf(&b, "no files, within limits") != LW_OK;
 	}
+	assert(bad == (thr_bad || lw_buf_failed(&b)));
+	(void)thr_bad;
 	lw_check_result(out, "files", st, meas, thr, true, (double)o->files,
-			b.data);
+			lw_check_msg(&b));
 	lw_buf_free(&b);
 }
 

@@ -4,6 +4,7 @@
  * 2009-09-19 and later): the signature is Base64(HMAC-SHA256(key,
  * string-to-sign)), computed with OpenSSL's libcrypto.
  */
+#include <assert.h>
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -121,27 +122,31 @@ static int hdr_cmp(const void *a, const void *b)
 }
 
 /* "name:value" with the value's runs of whitespace folded to one space
- * and its ends trimmed, as the canonical form asks. */
-static void add_canon_header(struct lw_buf *out, const struct lw_az_hdr *h)
+ * and its ends trimmed, as the canonical form asks. LW_ETOOBIG past out's
+ * max (out is then failed, see buf.h). */
+static int add_canon_header(struct lw_buf *out, const struct lw_az_hdr *h)
 {
 	const char *v = h->value ? h->value : "";
 	bool space = false;
-	for (const char *p = h->name; *p; p++)
-		lw_buf_addc(out, (char)tolower((unsigned char)*p));
-	lw_buf_addc(out, ':');
+	int rc = LW_OK;
+	for (const char *p = h->name; *p && rc == LW_OK; p++)
+		rc = lw_buf_addc(out, (char)tolower((unsigned char)*p));
+	if (rc == LW_OK)
+		rc = lw_buf_addc(out, ':');
 	while (isspace((unsigned char)*v))
 		v++;
-	for (; *v; v++) {
+	for (; *v && rc == LW_OK; v++) {
 		if (isspace((unsigned char)*v)) {
 			space = true;
 			continue;
 		}
 		if (space)
-			lw_buf_addc(out, ' ');
+			rc = lw_buf_addc(out, ' ');
 		space = false;
-		lw_buf_addc(out, *v);
+		if (rc == LW_OK)
+			rc = lw_buf_addc(out, *v);
 	}
-	lw_buf_addc(out, '\n');
+	return rc ? rc : lw_buf_addc(out, '\n');
 }
 
 static int hexv(char c)
@@ -180,38 +185,105 @@ static int qp_cmp(const void *a, const void *b)
 	return c ? c : strcmp(x->value, y->value);
 }
 
-int lw_az_string_to_sign(const char *method, const char *account,
-			 const char *url, const struct lw_az_hdr *h,
-			 size_t nh, struct lw_buf *out, struct lw_err *err)
+/* The method and the standard headers, one line each. */
+static int sign_std_headers(const char *method, const struct lw_az_hdr *h,
+			    size_t nh, struct lw_buf *out)
 {
 	static const char *const std[] = {
 		"Content-Encoding", "Content-Language", "Content-Length",
 		"Content-MD5", "Content-Type", "Date", "If-Modified-Since",
 		"If-Match", "If-None-Match", "If-Unmodified-Since", "Range",
 	};
-	const struct lw_az_hdr **xms;
-	const char *p, *path, *q;
-	struct qparam *qp = NULL;
-	size_t nx = 0, nq = 0, capq = 0;
-
-	lw_buf_adds(out, method);
-	lw_buf_addc(out, '\n');
-	for (size_t i = 0; i < sizeof(std) / sizeof(std[0]); i++) {
+	int rc = lw_buf_adds(out, method);
+	if (rc == LW_OK)
+		rc = lw_buf_addc(out, '\n');
+	for (size_t i = 0; i < sizeof(std) / sizeof(std[0]) && !rc; i++) {
 		const char *v = hdr_find(h, nh, std[i]);
 		/* since 2015-02-21 a zero Content-Length is signed empty */
 		if (v && !(i == 2 && strcmp(v, "0") == 0))
-			lw_buf_adds(out, v);
-		lw_buf_addc(out, '\n');
+			rc = lw_buf_adds(out, v);
+		if (rc == LW_OK)
+			rc = lw_buf_addc(out, '\n');
 	}
+	return rc;
+}
 
-	xms = lw_xcalloc(nh + 1, sizeof(*xms));
+/* The x-ms-* headers, sorted by name, in canonical form. */
+static int sign_xms_headers(const struct lw_az_hdr *h, size_t nh,
+			    struct lw_buf *out)
+{
+	const struct lw_az_hdr **xms = lw_xcalloc(nh + 1, sizeof(*xms));
+	size_t nx = 0;
+	int rc = LW_OK;
 	for (size_t i = 0; i < nh; i++)
 		if (strncasecmp(h[i].name, "x-ms-", 5) == 0)
 			xms[nx++] = &h[i];
 	lw_sort(xms, nx, sizeof(*xms), hdr_cmp);
-	for (size_t i = 0; i < nx; i++)
-		add_canon_header(out, xms[i]);
+	for (size_t i = 0; i < nx && rc == LW_OK; i++)
+		rc = add_canon_header(out, xms[i]);
 	free(xms);
+	return rc;
+}
+
+/* Query parameters from q (after the '?'): names lowercased and sorted,
+ * values decoded, a repeated name's values sorted and joined with ','. */
+static int sign_query(const char *q, struct lw_buf *out)
+{
+	struct qparam *qp = NULL;
+	size_t nq = 0, capq = 0;
+	int rc = LW_OK;
+	const char *s = q;
+
+	while (*s && *s != '#') {
+		size_t len = strcspn(s, "&#");
+		const char *eq = memchr(s, '=', len);
+		size_t nl = eq ? (size_t)(eq - s) : len;
+		if (len) {
+			lw_xgrow((void **)&qp, &capq, nq, sizeof(*qp));
+			qp[nq].name = pct_decode(s, nl);
+			for (char *c = qp[nq].name; *c; c++)
+				*c = (char)tolower((unsigned char)*c);
+			qp[nq].value = eq ? pct_decode(eq + 1, len - nl - 1)
+					  : lw_xstrdup("");
+			nq++;
+		}
+		s += len;
+		if (*s == '&')
+			s++;
+	}
+	lw_sort(qp, nq, sizeof(*qp), qp_cmp);
+	for (size_t i = 0; i < nq && rc == LW_OK; i++) {
+		if (i == 0 || strcmp(qp[i].name, qp[i - 1].name)) {
+			rc = lw_buf_addc(out, '\n');
+			if (rc == LW_OK)
+				rc = lw_buf_adds(out, qp[i].name);
+			if (rc == LW_OK)
+				rc = lw_buf_addc(out, ':');
+		} else {
+			rc = lw_buf_addc(out, ',');
+		}
+		if (rc == LW_OK)
+			rc = lw_buf_adds(out, qp[i].value);
+	}
+	for (size_t i = 0; i < nq; i++) {
+		free(qp[i].name);
+		free(qp[i].value);
+	}
+	free(qp);
+	return rc;
+}
+
+int lw_az_string_to_sign(const char *method, const char *account,
+			 const char *url, const struct lw_az_hdr *h,
+			 size_t nh, struct lw_buf *out, struct lw_err *err)
+{
+	const char *p, *path, *q;
+	int rc;
+
+	assert(method && account && url && out);
+	rc = sign_std_headers(method, h, nh, out);
+	if (rc == LW_OK)
+		rc = sign_xms_headers(h, nh, out);
 
 	/* the resource: "/" account, then the path exactly as sent */
 	p = strstr(url, "://");
@@ -220,51 +292,18 @@ int lw_az_string_to_sign(const char *method, const char *account,
 	p += 3;
 	path = p + strcspn(p, "/?#");
 	q = path + strcspn(path, "?#");
-	lw_buf_addc(out, '/');
-	lw_buf_adds(out, account);
-	if (q == path)
-		lw_buf_addc(out, '/');
-	else
-		lw_buf_add(out, path, (size_t)(q - path));
-
-	/* query parameters: names lowercased and sorted, values decoded,
-	 * a repeated name's values sorted and joined with ',' */
-	if (*q == '?') {
-		const char *s = q + 1;
-		while (*s && *s != '#') {
-			size_t len = strcspn(s, "&#");
-			const char *eq = memchr(s, '=', len);
-			size_t nl = eq ? (size_t)(eq - s) : len;
-			if (len) {
-				lw_xgrow((void **)&qp, &capq, nq, sizeof(*qp));
-				qp[nq].name = pct_decode(s, nl);
-				for (char *c = qp[nq].name; *c; c++)
-					*c = (char)tolower((unsigned char)*c);
-				qp[nq].value = eq ? pct_decode(eq + 1,
-						len - nl - 1) : lw_xstrdup("");
-				nq++;
-			}
-			s += len;
-			if (*s == '&')
-				s++;
-		}
-		lw_sort(qp, nq, sizeof(*qp), qp_cmp);
-		for (size_t i = 0; i < nq; i++) {
-			if (i == 0 || strcmp(qp[i].name, qp[i - 1].name)) {
-				lw_buf_addc(out, '\n');
-				lw_buf_adds(out, qp[i].name);
-				lw_buf_addc(out, ':');
-			} else {
-				lw_buf_addc(out, ',');
-			}
-			lw_buf_adds(out, qp[i].value);
-		}
-		for (size_t i = 0; i < nq; i++) {
-			free(qp[i].name);
-			free(qp[i].value);
-		}
-		free(qp);
-	}
+	if (rc == LW_OK)
+		rc = lw_buf_addc(out, '/');
+	if (rc == LW_OK)
+		rc = lw_buf_adds(out, account);
+	if (rc == LW_OK)
+		rc = q == path ? lw_buf_addc(out, '/')
+			       : lw_buf_add(out, path, (size_t)(q - path));
+	if (rc == LW_OK && *q == '?')
+		rc = sign_query(q + 1, out);
+	if (rc != LW_OK)
+		return lw_err_set(err, rc, "the string to sign is longer than "
+				  "%zu bytes", out->max);
 	return LW_OK;
 }
 

@@ -6,6 +6,7 @@
  * a failed attempt from leaking into the next, and costs nothing next to a
  * round trip.
  */
+#include <assert.h>
 #include <ctype.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -294,7 +295,14 @@ static size_t on_header(char *data, size_t size, size_t n, void *ud)
 	size_t len = size * n;
 	if (len >= 5 && memcmp(data, "HTTP/", 5) == 0)
 		lw_buf_reset(&r->hdrs);	/* a new answer (after 100, redirect) */
-	(void)lw_buf_add(&r->hdrs, data, len);	/* too many: drop the rest */
+	/* Header lines are kept whole or not at all: one past the limit is
+	 * dropped (never cut, and never failing the buffer), so lookups see
+	 * only complete lines. */
+	if (len <= r->hdrs.max - r->hdrs.len) {
+		int rc = lw_buf_add(&r->hdrs, data, len);
+		assert(rc == LW_OK);
+		(void)rc;
+	}
 	return len;
 }
 
@@ -325,9 +333,13 @@ static size_t on_body(char *data, size_t size, size_t n, void *ud)
 		return len;
 	}
 	/* an error answer: keep its start for the message */
-	if (r->resp.len < ERRBODY_MAX) {
-		size_t room = ERRBODY_MAX - r->resp.len;
-		(void)lw_buf_add(&r->resp, data, len < room ? len : room);
+	size_t keep = r->resp.max < ERRBODY_MAX ? r->resp.max : ERRBODY_MAX;
+	if (!lw_buf_failed(&r->resp) && r->resp.len < keep) {
+		size_t room = keep - r->resp.len;
+		/* the start is all a message needs; it fits by construction */
+		int rc = lw_buf_add(&r->resp, data, len < room ? len : room);
+		assert(rc == LW_OK);
+		(void)rc;
 	}
 	return len;
 }
