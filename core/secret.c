@@ -5,6 +5,7 @@
 #include <strings.h>
 #include "lakewatch/secret.h"
 #include "lakewatch/util.h"
+#include <openssl/crypto.h>
 
 #define MAX_SECRETS 64
 #define MIN_SECRET 8
@@ -28,7 +29,7 @@ void lw_secret_register(const char *s)
 		 * runs and would push them out. The oldest of the rest goes;
 		 * the shapes below still catch the usual forms. */
 		size_t keep = MAX_SECRETS / 2;
-		free(secrets[keep]);
+		lw_secret_free(secrets[keep]);
 		memmove(secrets + keep, secrets + keep + 1,
 			(MAX_SECRETS - keep - 1) * sizeof *secrets);
 		nsecrets--;
@@ -42,9 +43,23 @@ void lw_secret_clear_all(void)
 {
 	pthread_mutex_lock(&lock);
 	for (size_t i = 0; i < nsecrets; i++)
-		free(secrets[i]);
+		lw_secret_free(secrets[i]);
 	nsecrets = 0;
 	pthread_mutex_unlock(&lock);
+}
+
+void lw_secret_wipe(void *p, size_t n)
+{
+	if (p && n)
+		OPENSSL_cleanse(p, n);
+}
+
+/* Takes s. */
+void lw_secret_free(char *s)
+{
+	if (s)
+		lw_secret_wipe(s, strlen(s));
+	free(s);
 }
 
 /* Replace s[a, b) by "***" (or as many '*' when shorter); never grows s. */

@@ -16,6 +16,7 @@
 #include "lakewatch/azure.h"
 #include "lakewatch/secret.h"
 #include "lakewatch/util.h"
+#include <openssl/crypto.h>
 
 #define CONN_MAX 8192		/* longer is not a connection string */
 
@@ -90,15 +91,24 @@ int lw_az_hmac_b64(const char *key_b64, const char *msg, size_t len,
 	unsigned int mdlen = 0;
 	int kl = lw_az_b64_decode(key_b64, key, sizeof(key));
 
+	unsigned char *ok = NULL;
+	int enc = -1;
+
+	/* every path below scrubs the decoded key (a failed decode may have
+	 * written part of it) */
+	if (kl > 0)
+		ok = HMAC(EVP_sha256(), key, kl, (const unsigned char *)msg,
+			  len, md, &mdlen);
+	OPENSSL_cleanse(key, sizeof(key));
 	if (kl <= 0)
 		return lw_err_set(err, LW_ECONFIG, "the account key is not "
 				  "valid base64 (copy it again from the "
 				  "portal's Access keys)");
-	if (!HMAC(EVP_sha256(), key, kl, (const unsigned char *)msg, len,
-		  md, &mdlen))
+	if (!ok)
 		return lw_err_set(err, LW_EIO, "HMAC-SHA256 failed");
-	memset(key, 0, sizeof(key));
-	if (lw_az_b64_encode(md, mdlen, sig, n) < 0)
+	enc = lw_az_b64_encode(md, mdlen, sig, n);
+	OPENSSL_cleanse(md, sizeof(md));
+	if (enc < 0)
 		return lw_err_set(err, LW_ETOOBIG, "signature buffer small");
 	return LW_OK;
 }
@@ -325,13 +335,13 @@ int lw_az_sas_clean(const char *in, char **out, struct lw_err *err)
 	t = lw_xstrndup(s, (size_t)(e - s));
 	for (char *c = t; *c; c++)
 		if (isspace((unsigned char)*c) || *c == '#') {
-			free(t);
+			lw_secret_free(t);
 			return lw_err_set(err, LW_ECONFIG, "the SAS token has "
 					  "a space or '#' in it");
 		}
 	sig = strstr(t, "sig=");
 	if (!sig || (sig != t && sig[-1] != '&') || !sig[4]) {
-		free(t);
+		lw_secret_free(t);
 		return lw_err_set(err, LW_ECONFIG, "the SAS token has no "
 				  "sig= (paste the whole query string, "
 				  "sv=...&sig=...)");
@@ -343,8 +353,8 @@ int lw_az_sas_clean(const char *in, char **out, struct lw_err *err)
 		char *d = pct_decode(v, n);
 		lw_secret_register(v);
 		lw_secret_register(d);
-		free(v);
-		free(d);
+		lw_secret_free(v);
+		lw_secret_free(d);
 	}
 	*out = t;
 	return LW_OK;
@@ -357,8 +367,8 @@ void lw_az_conn_free(struct lw_az_conn *c)
 	if (!c)
 		return;
 	free(c->account);
-	free(c->key);
-	free(c->sas);
+	lw_secret_free(c->key);
+	lw_secret_free(c->sas);
 	free(c->endpoint);
 	memset(c, 0, sizeof(*c));
 }
@@ -404,7 +414,7 @@ int lw_az_conn_parse(const char *s, struct lw_az_conn *c, struct lw_err *err)
 					"connection string: part %d has no "
 					"'=' (expected Key=Value;...)",
 					npairs + 1);
-			free(tk);
+			lw_secret_free(tk);	/* may be a pasted key */
 			p += len;
 			if (*p)
 				p++;
@@ -423,7 +433,7 @@ int lw_az_conn_parse(const char *s, struct lw_az_conn *c, struct lw_err *err)
 			v = NULL;
 		} else if (strcasecmp(k, "AccountKey") == 0) {
 			lw_secret_register(v);
-			free(c->key);
+			lw_secret_free(c->key);
 			c->key = v;
 			v = NULL;
 		} else if (strcasecmp(k, "SharedAccessSignature") == 0) {
@@ -431,7 +441,7 @@ int lw_az_conn_parse(const char *s, struct lw_az_conn *c, struct lw_err *err)
 			lw_secret_register(v);
 			rc = lw_az_sas_clean(v, &t, err);
 			if (rc == LW_OK) {
-				free(c->sas);
+				lw_secret_free(c->sas);
 				c->sas = t;
 			} else {
 				lw_err_prefix(err, "connection string "
@@ -461,9 +471,10 @@ int lw_az_conn_parse(const char *s, struct lw_az_conn *c, struct lw_err *err)
 					"string: UseDevelopmentStorage must "
 					"be true or false");
 		}
-		/* QueueEndpoint, TableEndpoint, ...: not ours */
+		/* QueueEndpoint, TableEndpoint, ...: not ours. Any value
+		 * may be secret (a SAS left here, a key under a typo). */
 		free(k);
-		free(v);
+		lw_secret_free(v);
 		p += len;
 		if (*p)
 			p++;

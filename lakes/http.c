@@ -126,8 +126,18 @@ void lw_http_req_init(struct lw_http_req *r)
 	lw_buf_init(&r->hdrs, HDRS_MAX);
 }
 
+/* Header lists carry Authorization (keys' signatures, bearer tokens):
+ * scrubbed before they go back to the allocator. */
+static void wipe_slist(struct curl_slist *l)
+{
+	for (; l; l = l->next)
+		if (l->data)
+			lw_secret_wipe(l->data, strlen(l->data));
+}
+
 static void free_attempt(struct lw_http_req *r)
 {
+	wipe_slist(r->priv_attempt);
 	curl_slist_free_all(r->priv_attempt);
 	r->priv_attempt = NULL;
 }
@@ -139,10 +149,14 @@ void lw_http_req_free(struct lw_http_req *r)
 	if (r->priv_easy)
 		curl_easy_cleanup(r->priv_easy);
 	r->priv_easy = NULL;
+	wipe_slist(r->priv_headers);
 	curl_slist_free_all(r->priv_headers);
 	r->priv_headers = NULL;
 	free_attempt(r);
-	free(r->url);
+	/* a URL may hold a SAS, a body a client secret (Entra's form) */
+	lw_secret_free(r->url);
+	if (r->body)
+		lw_secret_wipe(r->body, strlen(r->body));
 	free(r->body);
 	r->url = r->body = NULL;
 	lw_buf_free(&r->resp);

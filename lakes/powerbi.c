@@ -49,6 +49,7 @@ static int read_token_file(const char *path, char **out, struct lw_err *err)
 	const cJSON *at = cJSON_GetObjectItemCaseSensitive(j, "accessToken");
 	if (cJSON_IsString(at)) {
 		*out = lw_xstrdup(at->valuestring);
+		lw_secret_wipe(at->valuestring, strlen(at->valuestring));
 	} else {
 		while (len && (text[len - 1] == '\n' || text[len - 1] == '\r' ||
 			       text[len - 1] == ' '))
@@ -56,6 +57,7 @@ static int read_token_file(const char *path, char **out, struct lw_err *err)
 		*out = lw_xstrdup(text);
 	}
 	cJSON_Delete(j);
+	lw_secret_wipe(text, len);
 	free(text);
 	lw_secret_register(*out);
 	if (!**out)
@@ -204,7 +206,7 @@ static void pbi_close(struct lw_lake *l)
 		lw_http_free(l->http);
 	if (l->entra)
 		lw_entra_free(l->entra);
-	free(l->token);
+	lw_secret_free(l->token);
 	free(l->token_file);
 	free(l->query_ms);
 	lw_pbi_datasets_free(l->list, l->nlist);
@@ -238,7 +240,7 @@ static int get_token(struct lw_lake *l, bool fresh, char **tok,
 		return lw_entra_token(l->entra, tok, err);
 	}
 	if (l->token_file && (fresh || !l->token)) {
-		free(l->token);
+		lw_secret_free(l->token);
 		l->token = NULL;
 		if (read_token_file(l->token_file, &l->token, err))
 			return err->code;
@@ -322,7 +324,7 @@ static int call(struct lw_lake *l, const char *method, const char *path,
 		}
 		lw_http_do(l->http, &r, lw_http_now_ms() + l->poll_timeout_ms,
 			   NULL);
-		free(c.token);
+		lw_secret_free(c.token);
 		*status = r.status;
 		if (r.rc == LW_OK) {
 			*len = r.resp.len;
