@@ -392,139 +392,176 @@ static char *strip_slashes(char *s)
 	return s;
 }
 
-int lw_az_conn_parse(const char *s, struct lw_az_conn *c, struct lw_err *err)
-{
-	char *proto = NULL, *suffix = NULL, *blob = NULL;
-	bool dev = false;
-	int rc = LW_OK, npairs = 0;
-	const char *p = s;
+/* What a connection string says besides the account, key and SAS. */
+struct conn_parts {
+	char *proto, *suffix, *blob;	/* owned */
+	bool dev;
+};
 
-	memset(c, 0, sizeof(*c));
-	if (strlen(s) > CONN_MAX)
-		return lw_err_set(err, LW_ECONFIG, "connection string is "
-				  "longer than %d characters", CONN_MAX);
+/* Keep *v as *slot (an earlier value of the same key goes); *v taken. */
+static void keep(char **slot, char **v)
+{
+	free(*slot);
+	*slot = *v;
+	*v = NULL;
+}
+
+/* One Key=Value pair (part number npairs) into c and cp. Takes *v when it
+ * keeps it (then *v is NULL); k and what is left of *v are the caller's. */
+static int conn_pair(struct lw_az_conn *c, struct conn_parts *cp,
+		     const char *k, char **v, int npairs, struct lw_err *err)
+{
+	int rc = LW_OK;
+	if (!*k) {
+		rc = lw_err_set(err, LW_ECONFIG, "connection string: "
+				"part %d has an empty key", npairs);
+	} else if (strcasecmp(k, "AccountName") == 0) {
+		keep(&c->account, v);
+	} else if (strcasecmp(k, "AccountKey") == 0) {
+		lw_secret_register(*v);
+		lw_secret_free(c->key);
+		c->key = *v;
+		*v = NULL;
+	} else if (strcasecmp(k, "SharedAccessSignature") == 0) {
+		char *t = NULL;
+		lw_secret_register(*v);
+		rc = lw_az_sas_clean(*v, &t, err);
+		if (rc == LW_OK) {
+			lw_secret_free(c->sas);
+			c->sas = t;
+		} else {
+			lw_err_prefix(err, "connection string "
+				      "SharedAccessSignature");
+		}
+	} else if (strcasecmp(k, "BlobEndpoint") == 0) {
+		keep(&cp->blob, v);
+	} else if (strcasecmp(k, "DefaultEndpointsProtocol") == 0) {
+		if (strcasecmp(*v, "https") && strcasecmp(*v, "http"))
+			rc = lw_err_set(err, LW_ECONFIG, "connection "
+				"string: DefaultEndpointsProtocol must "
+				"be http or https");
+		keep(&cp->proto, v);
+	} else if (strcasecmp(k, "EndpointSuffix") == 0) {
+		keep(&cp->suffix, v);
+	} else if (strcasecmp(k, "UseDevelopmentStorage") == 0) {
+		if (strcasecmp(*v, "true") == 0)
+			cp->dev = true;
+		else if (strcasecmp(*v, "false") != 0)
+			rc = lw_err_set(err, LW_ECONFIG, "connection "
+				"string: UseDevelopmentStorage must "
+				"be true or false");
+	}
+	/* QueueEndpoint, TableEndpoint, ...: not ours */
+	return rc;
+}
+
+/* The pairs of s into c and cp; *npairs counts them. */
+static int conn_pairs(const char *s, struct lw_az_conn *c,
+		      struct conn_parts *cp, int *npairs, struct lw_err *err)
+{
+	const char *p = s;
+	int rc = LW_OK;
 	while (*p && rc == LW_OK) {
 		size_t len = strcspn(p, ";");
 		const char *eq = memchr(p, '=', len);
-		char *k, *v;
 		if (!eq) {
 			char *tk = trimmed(p, len);
 			if (*tk)
 				rc = lw_err_set(err, LW_ECONFIG,
 					"connection string: part %d has no "
 					"'=' (expected Key=Value;...)",
-					npairs + 1);
+					*npairs + 1);
 			lw_secret_free(tk);	/* may be a pasted key */
-			p += len;
-			if (*p)
-				p++;
-			continue;
+		} else {
+			char *k = trimmed(p, (size_t)(eq - p));
+			/* values may contain '=' (base64 padding, SAS) */
+			char *v = trimmed(eq + 1, len - (size_t)(eq - p) - 1);
+			++*npairs;
+			rc = conn_pair(c, cp, k, &v, *npairs, err);
+			free(k);
+			/* any value may be secret (a SAS left here, a key
+			 * under a typo) */
+			lw_secret_free(v);
 		}
-		k = trimmed(p, (size_t)(eq - p));
-		/* values may contain '=' (base64 padding, SAS) */
-		v = trimmed(eq + 1, len - (size_t)(eq - p) - 1);
-		npairs++;
-		if (!*k) {
-			rc = lw_err_set(err, LW_ECONFIG, "connection string: "
-					"part %d has an empty key", npairs);
-		} else if (strcasecmp(k, "AccountName") == 0) {
-			free(c->account);
-			c->account = v;
-			v = NULL;
-		} else if (strcasecmp(k, "AccountKey") == 0) {
-			lw_secret_register(v);
-			lw_secret_free(c->key);
-			c->key = v;
-			v = NULL;
-		} else if (strcasecmp(k, "SharedAccessSignature") == 0) {
-			char *t = NULL;
-			lw_secret_register(v);
-			rc = lw_az_sas_clean(v, &t, err);
-			if (rc == LW_OK) {
-				lw_secret_free(c->sas);
-				c->sas = t;
-			} else {
-				lw_err_prefix(err, "connection string "
-					      "SharedAccessSignature");
-			}
-		} else if (strcasecmp(k, "BlobEndpoint") == 0) {
-			free(blob);
-			blob = v;
-			v = NULL;
-		} else if (strcasecmp(k, "DefaultEndpointsProtocol") == 0) {
-			if (strcasecmp(v, "https") && strcasecmp(v, "http"))
-				rc = lw_err_set(err, LW_ECONFIG, "connection "
-					"string: DefaultEndpointsProtocol must "
-					"be http or https");
-			free(proto);
-			proto = v;
-			v = NULL;
-		} else if (strcasecmp(k, "EndpointSuffix") == 0) {
-			free(suffix);
-			suffix = v;
-			v = NULL;
-		} else if (strcasecmp(k, "UseDevelopmentStorage") == 0) {
-			if (strcasecmp(v, "true") == 0)
-				dev = true;
-			else if (strcasecmp(v, "false") != 0)
-				rc = lw_err_set(err, LW_ECONFIG, "connection "
-					"string: UseDevelopmentStorage must "
-					"be true or false");
-		}
-		/* QueueEndpoint, TableEndpoint, ...: not ours. Any value
-		 * may be secret (a SAS left here, a key under a typo). */
-		free(k);
-		lw_secret_free(v);
 		p += len;
 		if (*p)
 			p++;
 	}
-	if (rc == LW_OK && npairs == 0)
-		rc = lw_err_set(err, LW_ECONFIG, "connection string is empty");
-	if (rc == LW_OK && dev) {
+	return rc;
+}
+
+/* The endpoint: BlobEndpoint, or built from the account and suffix. */
+static int conn_endpoint(struct lw_az_conn *c, struct conn_parts *cp,
+			 struct lw_err *err)
+{
+	if (cp->blob) {
+		if (!lw_str_starts(cp->blob, "http://") &&
+		    !lw_str_starts(cp->blob, "https://"))
+			return lw_err_set(err, LW_ECONFIG, "connection "
+				"string: BlobEndpoint must start with "
+				"http:// or https://");
+		c->endpoint = strip_slashes(cp->blob);
+		cp->blob = NULL;
+		return LW_OK;
+	}
+	if (c->account) {
+		c->endpoint = lw_xasprintf("%s://%s.blob.%s",
+			cp->proto ? cp->proto : "https", c->account,
+			cp->suffix ? cp->suffix : "core.windows.net");
+		return LW_OK;
+	}
+	return lw_err_set(err, LW_ECONFIG, "connection string "
+			  "has neither AccountName nor BlobEndpoint");
+}
+
+/* What the pairs together must say. */
+static int conn_check(struct lw_az_conn *c, struct conn_parts *cp,
+		      struct lw_err *err)
+{
+	if (cp->dev) {
 		if (!c->account)
 			c->account = lw_xstrdup(LW_AZ_DEV_ACCOUNT);
 		if (!c->key && !c->sas)
 			c->key = lw_xstrdup(LW_AZ_DEV_KEY);
-		if (!blob)
-			blob = lw_xstrdup(LW_AZ_DEV_ENDPOINT);
+		if (!cp->blob)
+			cp->blob = lw_xstrdup(LW_AZ_DEV_ENDPOINT);
 	}
-	if (rc == LW_OK && c->key && !c->account)
-		rc = lw_err_set(err, LW_ECONFIG, "connection string has an "
-				"AccountKey but no AccountName");
-	if (rc == LW_OK && !c->key && !c->sas && !dev)
-		rc = lw_err_set(err, LW_ECONFIG, "connection string has "
-				"neither AccountKey nor SharedAccessSignature");
-	if (rc == LW_OK) {
-		if (blob) {
-			if (!lw_str_starts(blob, "http://") &&
-			    !lw_str_starts(blob, "https://"))
-				rc = lw_err_set(err, LW_ECONFIG, "connection "
-					"string: BlobEndpoint must start with "
-					"http:// or https://");
-			else {
-				c->endpoint = strip_slashes(blob);
-				blob = NULL;
-			}
-		} else if (c->account) {
-			c->endpoint = lw_xasprintf("%s://%s.blob.%s",
-				proto ? proto : "https", c->account,
-				suffix ? suffix : "core.windows.net");
-		} else {
-			rc = lw_err_set(err, LW_ECONFIG, "connection string "
-					"has neither AccountName nor "
-					"BlobEndpoint");
-		}
-	}
+	if (c->key && !c->account)
+		return lw_err_set(err, LW_ECONFIG, "connection string has an "
+				  "AccountKey but no AccountName");
+	if (!c->key && !c->sas && !cp->dev)
+		return lw_err_set(err, LW_ECONFIG, "connection string has "
+				  "neither AccountKey nor "
+				  "SharedAccessSignature");
+	int rc = conn_endpoint(c, cp, err);
 	if (rc == LW_OK && c->key) {
 		unsigned char tmp[256];
-		if (lw_az_b64_decode(c->key, tmp, sizeof(tmp)) <= 0)
+		int kl = lw_az_b64_decode(c->key, tmp, sizeof(tmp));
+		OPENSSL_cleanse(tmp, sizeof(tmp));	/* the key itself */
+		if (kl <= 0)
 			rc = lw_err_set(err, LW_ECONFIG, "connection string: "
 					"AccountKey is not valid base64");
 	}
-	free(proto);
-	free(suffix);
-	free(blob);
+	return rc;
+}
+
+int lw_az_conn_parse(const char *s, struct lw_az_conn *c, struct lw_err *err)
+{
+	struct conn_parts cp = {0};
+	int rc, npairs = 0;
+
+	memset(c, 0, sizeof(*c));
+	if (strlen(s) > CONN_MAX)
+		return lw_err_set(err, LW_ECONFIG, "connection string is "
+				  "longer than %d characters", CONN_MAX);
+	rc = conn_pairs(s, c, &cp, &npairs, err);
+	if (rc == LW_OK && npairs == 0)
+		rc = lw_err_set(err, LW_ECONFIG, "connection string is empty");
+	if (rc == LW_OK)
+		rc = conn_check(c, &cp, err);
+	free(cp.proto);
+	free(cp.suffix);
+	free(cp.blob);
 	if (rc != LW_OK)
 		lw_az_conn_free(c);
 	return rc;
