@@ -36,6 +36,9 @@ struct parser {
 static void where(const struct parser *ps, const char *at, int *line, int *col)
 {
 	size_t off = (size_t)(at - ps->start), lo = 0, hi = ps->nlines;
+	/* the line table is built sorted, first entry 0: the search needs it */
+	assert(at >= ps->start && at <= ps->end);
+	assert(ps->nlines > 0 && ps->lines[0] == 0);
 	while (hi - lo > 1) {
 		size_t mid = (lo + hi) / 2;
 		if (ps->lines[mid] <= off)
@@ -43,6 +46,8 @@ static void where(const struct parser *ps, const char *at, int *line, int *col)
 		else
 			hi = mid;
 	}
+	assert(ps->lines[lo] <= off);
+	assert(lo + 1 == ps->nlines || ps->lines[lo + 1] > off);
 	*line = (int)lo + 1;
 	*col = (int)(off - ps->lines[lo]) + 1;
 }
@@ -159,6 +164,7 @@ static int put_utf8(struct lw_buf *b, unsigned cp)
 /* A string at ps->p (on the quote) into out (caller frees out). */
 static int parse_string(struct parser *ps, struct lw_buf *out)
 {
+	assert(ps->p < ps->end && *ps->p == '"');	/* on the quote */
 	const char *open = ps->p++;
 	lw_buf_init(out, MAX_STRING);
 	while (ps->p < ps->end && *ps->p != '"') {
@@ -369,6 +375,7 @@ static bool word(struct parser *ps, const char *w)
 
 static int parse_value(struct parser *ps, int depth, cJSON **out)
 {
+	assert(ps->p >= ps->start && ps->p <= ps->end);
 	if (depth > MAX_DEPTH)
 		return fail(ps, ps->p, "nested deeper than 64 levels");
 	if (skip_ws(ps))

@@ -3,6 +3,7 @@
  * Plug-ins are looked up by the name a config uses. Each list is the one
  * place a new kind or format is added.
  */
+#include <assert.h>
 #include <string.h>
 #include "lakewatch/lake.h"
 #include "lakewatch/format.h"
@@ -21,6 +22,7 @@ static const struct lw_format *const formats[] = {
 
 const struct lw_lake_kind *lw_lake_kind_find(const char *name)
 {
+	assert(name != NULL);
 	for (size_t i = 0; i < N(kinds); i++)
 		if (kinds[i] && strcmp(kinds[i]->name, name) == 0)
 			return kinds[i];
@@ -36,12 +38,14 @@ const char *lw_lake_kind_names(void)
 				if (names[0])
 					strcat(names, ", ");
 				strcat(names, kinds[i]->name);
+				assert(strlen(names) < sizeof names);
 			}
 	return names;
 }
 
 const struct lw_format *lw_format_find(const char *name)
 {
+	assert(name != NULL);
 	for (size_t i = 0; i < N(formats); i++)
 		if (formats[i] && strcmp(formats[i]->name, name) == 0)
 			return formats[i];
@@ -57,6 +61,7 @@ const char *lw_format_names(void)
 				if (names[0])
 					strcat(names, ", ");
 				strcat(names, formats[i]->name);
+				assert(strlen(names) < sizeof names);
 			}
 	return names;
 }

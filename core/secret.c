@@ -1,4 +1,5 @@
 /* secret.c - redaction of secrets from every text that leaves the process. */
+#include <assert.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,7 @@ void lw_secret_register(const char *s)
 		nsecrets--;
 	}
 	secrets[nsecrets++] = lw_xstrdup(s);
+	assert(nsecrets <= MAX_SECRETS);
 out:
 	pthread_mutex_unlock(&lock);
 }
@@ -65,6 +67,7 @@ void lw_secret_free(char *s)
 /* Replace s[a, b) by "***" (or as many '*' when shorter); never grows s. */
 static size_t mask(char *s, size_t a, size_t b)
 {
+	assert(a <= b && b <= strlen(s));
 	size_t n = b - a, m = n < 3 ? n : 3;
 	memset(s + a, '*', m);
 	memmove(s + a + m, s + b, strlen(s + b) + 1);

@@ -92,6 +92,9 @@ void lw_http_stats(const struct lw_http *h, int64_t *requests,
 
 void lw_http_add(struct lw_http *h, struct lw_http_req *r)
 {
+	assert(h != NULL && r != NULL && r->url != NULL);
+	/* a request in flight or queued must not be queued twice */
+	assert(r->priv_state != ST_RUNNING && r->priv_state != ST_WAITING);
 	lw_http_req_reset(r);
 	if (r->max_body)
 		r->resp.max = r->max_body;
@@ -114,6 +117,7 @@ void lw_http_unlink_running(struct lw_http *h, struct lw_http_req *r)
 	struct lw_http_req **pp = &h->runq;
 	while (*pp && *pp != r)
 		pp = &(*pp)->priv_next;
+	assert(*pp == r);	/* only a running request is unlinked */
 	if (*pp)
 		*pp = r->priv_next;
 	r->priv_next = NULL;
