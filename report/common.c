@@ -41,6 +41,7 @@ static size_t utf8_next(const unsigned char *p, size_t n, unsigned *cp)
 	unsigned c = p[0], min;
 	size_t len;
 
+	assert(p != NULL && n > 0);
 	if (c < 0x80) {
 		*cp = c;
 		return 1;
@@ -153,6 +154,8 @@ int lw_rep_xml(struct lw_buf *b, const char *s, bool attr)
 /* See report_int.h. */
 int lw_rep_flush(FILE *f, const struct lw_buf *b, struct lw_err *err)
 {
+	/* a failed buffer has no whole report to write (buf.h) */
+	assert(f && b && !lw_buf_failed(b));
 	if (b->len && fwrite(b->data, 1, b->len, f) != b->len)
 		return lw_err_set(err, LW_EIO, "writing the report: %s",
 				  strerror(errno));
