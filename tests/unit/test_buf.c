@@ -6,6 +6,7 @@
 #include "lakewatch/buf.h"
 #include "lakewatch/err.h"
 #include "lakewatch/limits.h"
+#include "lakewatch/config.h"
 
 static void past_max_fails_not_short(void **st)
 {
@@ -109,6 +110,46 @@ static void check_message_never_short(void **st)
 	lw_buf_free(&b);
 }
 
+/* The config's error list is a bounded message too: lines that do not
+ * fit are counted and said so, never cut, and the list never fails. */
+static void config_errors_counted_not_cut(void **st)
+{
+	(void)st;
+	struct lw_buf text, errs;
+	struct lw_config *cfg = NULL;
+	lw_buf_init(&text, LW_BUF_1M);
+	assert_int_equal(lw_buf_adds(&text, "{"), LW_OK);
+	for (int i = 0; i < 6000; i++)
+		assert_int_equal(lw_buf_addf(&text, "%s\"unknown_key_%05d\": 1",
+					     i ? ", " : "", i), LW_OK);
+	assert_int_equal(lw_buf_adds(&text, "}"), LW_OK);
+	lw_buf_init(&errs, LW_BUF_1M);
+	assert_int_equal(lw_config_parse(text.data, text.len, "big.json", &cfg,
+					 &errs), LW_ECONFIG);
+	assert_null(cfg);
+	assert_false(lw_buf_failed(&errs));
+	assert_true(errs.len > 0 && errs.len <= 256 * 1024);
+	/* every line is whole: one per error, starting with the file */
+	assert_int_equal(errs.data[errs.len - 1], '\n');
+	size_t lines = 0;
+	for (const char *l = errs.data; *l; l = strchr(l, '\n') + 1) {
+		assert_true(strncmp(l, "big.json", 8) == 0);
+		lines++;
+	}
+	const char *last = errs.data + errs.len - 1;
+	while (last > errs.data && last[-1] != '\n')
+		last--;
+	int more = 0;
+	assert_int_equal(sscanf(last, "big.json: %d more errors not shown",
+				&more), 1);
+	/* the shown lines (all but the count) and the counted add up: 6000
+	 * unknown keys, the missing "lakes" and the missing "datasets" */
+	assert_true(more > 0);
+	assert_int_equal(lines - 1 + (size_t)more, 6002);
+	lw_buf_free(&errs);
+	lw_buf_free(&text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -116,6 +157,7 @@ int main(void)
 		cmocka_unit_test(failed_is_sticky),
 		cmocka_unit_test(steal_after_failure),
 		cmocka_unit_test(check_message_never_short),
+		cmocka_unit_test(config_errors_counted_not_cut),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
