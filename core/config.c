@@ -608,7 +608,8 @@ int lw_config_parse(const char *text, size_t len, const char *file,
 	int rc = LW_OK;
 	if (cc.nerrors) {
 		if (sort_lines(&cc.errors) == LW_OK)
-			add_error(errors, "%s", cc.errors.data);
+			add_error(errors, "%s",
+				  cc.errors.data ? cc.errors.data : "");
 		else
 			add_error(errors, "%s: error list too long\n", file);
 		if (cc.dropped)

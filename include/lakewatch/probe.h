@@ -18,8 +18,8 @@ void lw_probe_dataset(const struct lw_config *cfg, const struct lw_dataset *ds,
 		      int64_t now, struct lw_obs *obs);
 
 /* Partition helpers, shared with table formats. */
-/* The "k=v/k2=v2" key of path's key=value directory segments, or NULL.
- * Caller frees. */
+/* The "k=v/k2=v2" key of path's key=value directory segments, or NULL
+ * (none, or a key past 4 KB, which is never cut short). Caller frees. */
 char *lw_partition_kv(const char *path);
 /* Start time of the period a partition key names (date=2026-11-20,
  * year=2026/month=11/day=20/hour=03, dt=2026-11-20T03, ...), or -1. */

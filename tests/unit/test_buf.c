@@ -7,6 +7,7 @@
 #include "lakewatch/err.h"
 #include "lakewatch/limits.h"
 #include "lakewatch/config.h"
+#include "lakewatch/jsonc.h"
 
 static void past_max_fails_not_short(void **st)
 {
@@ -150,6 +151,34 @@ static void config_errors_counted_not_cut(void **st)
 	lw_buf_free(&text);
 }
 
+/* Input-driven sizes fail with a message: a JSON string whose escapes
+ * pass the 16 MB string limit is refused, not kept short (before, the
+ * escapes past the limit were dropped silently). */
+static void jsonc_escapes_past_max_refused(void **st)
+{
+	(void)st;
+	size_t n = 16 * LW_BUF_1M + 1;	/* one past the limit */
+	char *text = malloc(2 * n + 3);
+	assert_non_null(text);
+	text[0] = '"';
+	for (size_t i = 0; i < n; i++)
+		memcpy(text + 1 + 2 * i, "\\t", 2);
+	text[2 * n + 1] = '"';
+	text[2 * n + 2] = '\0';
+	struct lw_jsonc *doc = NULL;
+	struct lw_err err = {0};
+	assert_int_not_equal(lw_jsonc_parse(text, 2 * n + 2, &doc, &err),
+			     LW_OK);
+	assert_non_null(strstr(err.msg, "string too long"));
+	lw_jsonc_free(doc);
+	/* one escape fewer fits */
+	text[2 * n - 1] = '"';
+	doc = NULL;
+	assert_int_equal(lw_jsonc_parse(text, 2 * n, &doc, &err), LW_OK);
+	lw_jsonc_free(doc);
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -158,6 +187,7 @@ int main(void)
 		cmocka_unit_test(steal_after_failure),
 		cmocka_unit_test(check_message_never_short),
 		cmocka_unit_test(config_errors_counted_not_cut),
+		cmocka_unit_test(jsonc_escapes_past_max_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
