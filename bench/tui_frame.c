@@ -44,27 +44,33 @@ static struct lw_config *make_config(size_t n)
 
 	lw_buf_init(&b, 64 * LW_BUF_1M);
 	lw_buf_init(&errs, LW_BUF_1M);
-	lw_buf_adds(&b, "{\"name\": \"bench\", \"lakes\": {\"l\": {\"kind\": "
-		    "\"fs\", \"root\": \"/tmp\"}}, \"sources\": {");
+	bool bad = false;	/* b is failed for good once one append is */
+	bad |= lw_buf_adds(&b, "{\"name\": \"bench\", \"lakes\": {\"l\": {\"kind\": "
+		    "\"fs\", \"root\": \"/tmp\"}}, \"sources\": {") != LW_OK;
 	for (int s = 0; s < 12; s++)
-		lw_buf_addf(&b, "%s\"src%d\": {\"title\": \"Source %d\"}",
-			    s ? "," : "", s, s);
-	lw_buf_adds(&b, "}, \"consumers\": {");
+		bad |= lw_buf_addf(&b, "%s\"src%d\": {\"title\": \"Source %d\"}",
+			    s ? "," : "", s, s) != LW_OK;
+	bad |= lw_buf_adds(&b, "}, \"consumers\": {") != LW_OK;
 	for (int c = 0; c < 8; c++)
-		lw_buf_addf(&b, "%s\"c%d\": {\"title\": \"Consumer %d\"}",
-			    c ? "," : "", c, c);
-	lw_buf_adds(&b, "}, \"datasets\": {");
+		bad |= lw_buf_addf(&b, "%s\"c%d\": {\"title\": \"Consumer %d\"}",
+			    c ? "," : "", c, c) != LW_OK;
+	bad |= lw_buf_adds(&b, "}, \"datasets\": {") != LW_OK;
 	for (size_t i = 0; i < n; i++)
-		lw_buf_addf(&b, "%s\"%s.table_%05zu\": {\"source\": \"src%zu\", "
+		bad |= lw_buf_addf(&b, "%s\"%s.table_%05zu\": {\"source\": \"src%zu\", "
 			    "\"layer\": \"%s\", \"lake\": \"l\", \"path\": "
 			    "\"d/%zu\", \"format\": \"csv\", \"consumers\": "
 			    "[\"c%zu\"], \"checks\": {\"freshness\": {\"warn\":"
 			    " \"2h\", \"fail\": \"6h\"}}}", i ? "," : "",
-			    layers[i % 3], i, i % 12, layers[i % 3], i, i % 8);
-	lw_buf_adds(&b, "}}");
+			    layers[i % 3], i, i % 12, layers[i % 3], i, i % 8) != LW_OK;
+	bad |= lw_buf_adds(&b, "}}") != LW_OK;
+	if (bad) {
+		fprintf(stderr, "config: longer than 64 MB\n");
+		exit(1);
+	}
 	if (lw_config_parse(b.data, b.len, "bench.json", &cfg, &errs) !=
 	    LW_OK) {
-		fprintf(stderr, "config: %s\n", errs.data);
+		fprintf(stderr, "config: %s\n", errs.data ? errs.data :
+			"invalid (error list too long)");
 		exit(1);
 	}
 	lw_buf_free(&b);

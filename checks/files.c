@@ -11,6 +11,8 @@
  * or {"pattern": "...", "status": "warn"} (default fail). Offending files are
  * named, up to three, with the total.
  */
+#include <assert.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -142,6 +144,22 @@ struct pick {
 	size_t n;
 };
 
+/* Append to a message buffer. The buffer is sticky (buf.h): an append
+ * that does not fit fails it for good, and lw_check_msg() at the end shows
+ * that instead of a message cut short, so the result needs no checking
+ * here. */
+static void note(struct lw_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void note(struct lw_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = lw_buf_vaddf(b, fmt, ap);
+	va_end(ap);
+	assert(rc == LW_OK || lw_buf_failed(b));
+	(void)rc;
+}
+
 static void pick_add(struct pick *p, const char *path)
 {
 	if (p->n < SHOW)
@@ -153,14 +171,15 @@ static void pick_say(struct lw_buf *b, const struct pick *p)
 {
 	if (!p->n)
 		return;
-	lw_buf_adds(b, ": ");
-	lw_names_add(b, p->names, p->n, SHOW);
+	note(b, ": ");
+	if (lw_names_add(b, p->names, p->n, SHOW) != LW_OK)
+		assert(lw_buf_failed(b));	/* sticky: shown at the end */
 }
 
 static void sep(struct lw_buf *b)
 {
 	if (b->len)
-		lw_buf_adds(b, "; ");
+		note(b, "; ");
 }
 
 /* The configured parts, "count max warn 5,000; empty warn; size ...". */
@@ -170,18 +189,18 @@ static void files_threshold(const struct files_cfg *c, char *thr, size_t n)
 	struct lw_buf tb;
 	lw_buf_init(&tb, n - 1);
 	if (lw_limit_set(&c->cmin) || lw_limit_set(&c->cmax))
-		lw_buf_addf(&tb, "count %s", lw_limits_fmt(&c->cmin, &c->cmax,
+		note(&tb, "count %s", lw_limits_fmt(&c->cmin, &c->cmax,
 			    LW_U_COUNT, t1, sizeof t1));
 	if (c->empty != LW_PASS)
-		lw_buf_addf(&tb, "%sempty %s", tb.len ? "; " : "",
+		note(&tb, "%sempty %s", tb.len ? "; " : "",
 			    c->empty == LW_WARN ? "warn" : "fail");
 	if (lw_limit_set(&c->smin) || lw_limit_set(&c->smax))
-		lw_buf_addf(&tb, "%ssize %s", tb.len ? "; " : "",
+		note(&tb, "%ssize %s", tb.len ? "; " : "",
 			    lw_limits_fmt(&c->smin, &c->smax, LW_U_SIZE, t2,
 					  sizeof t2));
 	if (c->name)
-		lw_buf_addf(&tb, "%sname %s", tb.len ? "; " : "", c->name_src);
-	snprintf(thr, n, "%s", tb.data ? tb.data : "");
+		note(&tb, "%sname %s", tb.len ? "; " : "", c->name_src);
+	snprintf(thr, n, "%s", lw_check_msg(&tb));
 	lw_buf_free(&tb);
 }
 
@@ -203,7 +222,7 @@ static enum lw_status rule_count(const struct files_cfg *c,
 					   why, sizeof why);
 	if (s != LW_PASS) {
 		sep(b);
-		lw_buf_addf(b, "too %s files: %s (%s)",
+		note(b, "too %s files: %s (%s)",
 			    too == LW_DIR_MIN ? "few" : "many",
 			    lw_thousands_fmt(o->files, a, sizeof a), why);
 	}
@@ -221,7 +240,7 @@ static enum lw_status rule_empty(const struct files_cfg *c,
 		if (o->entries[i].size == 0)
 			pick_add(&p, o->entries[i].path);
 	sep(b);
-	lw_buf_addf(b, "%lld empty file%s", (long long)o->empty_files,
+	note(b, "%lld empty file%s", (long long)o->empty_files,
 		    o->empty_files == 1 ? "" : "s");
 	pick_say(b, &p);
 	return c->empty;
@@ -239,7 +258,7 @@ static void say_beyond(const struct lw_obs *o, const struct lw_limit *l,
 			pick_add(&p, o->entries[i].path);
 	}
 	if (p.n) {
-		lw_buf_addf(b, ", %zu file%s", p.n, p.n == 1 ? "" : "s");
+		note(b, ", %zu file%s", p.n, p.n == 1 ? "" : "s");
 		pick_say(b, &p);
 	}
 }
@@ -265,7 +284,7 @@ static enum lw_status rule_size_min(const struct files_cfg *c,
 		lw_limit_why(&c->smin, LW_DIR_MIN, s, LW_U_SIZE, why,
 			     sizeof why);
 		sep(b);
-		lw_buf_addf(b, "smallest file %s (%s)",
+		note(b, "smallest file %s (%s)",
 			    lw_size_fmt(small, a, sizeof a), why);
 		say_beyond(o, &c->smin, LW_DIR_MIN, s, b);
 	}
@@ -285,7 +304,7 @@ static enum lw_status rule_size_max(const struct files_cfg *c,
 		lw_limit_why(&c->smax, LW_DIR_MAX, s, LW_U_SIZE, why,
 			     sizeof why);
 		sep(b);
-		lw_buf_addf(b, "largest file %s (%s)",
+		note(b, "largest file %s (%s)",
 			    lw_size_fmt(o->max_file_size, a, sizeof a), why);
 		say_beyond(o, &c->smax, LW_DIR_MAX, s, b);
 	}
@@ -300,7 +319,7 @@ static enum lw_status rule_name(const struct files_cfg *c,
 		return LW_PASS;
 	if (o->files > 0 && o->nentries == 0) {
 		sep(b);
-		lw_buf_adds(b, "file names not checked: no file listing");
+		note(b, "file names not checked: no file listing");
 		return LW_ERROR;
 	}
 	enum lw_status st = LW_PASS;
@@ -318,11 +337,11 @@ static enum lw_status rule_name(const struct files_cfg *c,
 	}
 	if (!md) {
 		sep(b);
-		lw_buf_adds(b, "file names not checked: out of memory");
+		note(b, "file names not checked: out of memory");
 		st = LW_ERROR;
 	} else if (p.n) {
 		sep(b);
-		lw_buf_addf(b, "%zu of %zu file%s do%s not match name pattern "
+		note(b, "%zu of %zu file%s do%s not match name pattern "
 			    "%s", p.n, o->nentries, o->nentries == 1 ? "" : "s",
 			    p.n == 1 ? "es" : "", c->name_src);
 		pick_say(b, &p);
@@ -356,14 +375,14 @@ static void files_run(const void *cfgp, const struct lw_judge_ctx *ctx,
 		 lw_thousands_fmt(o->files, a, sizeof a),
 		 o->files == 1 ? "" : "s");
 	if (!b.len && o->files > 0)
-		lw_buf_addf(&b, "%s, %s (smallest %s, largest %s), all within "
+		note(&b, "%s, %s (smallest %s, largest %s), all within "
 			    "limits", meas, lw_size_fmt(o->bytes, a, sizeof a),
 			    lw_size_fmt(o->min_file_size, b2, sizeof b2),
 			    lw_size_fmt(o->max_file_size, b3, sizeof b3));
 	else if (!b.len)
-		lw_buf_addf(&b, "no files, within limits");
+		note(&b, "no files, within limits");
 	lw_check_result(out, "files", st, meas, thr, true, (double)o->files,
-			b.data);
+			lw_check_msg(&b));
 	lw_buf_free(&b);
 }
 

@@ -441,12 +441,22 @@ const struct lw_delta_facts *lw_check_delta(const char *check,
 	return d;
 }
 
-void lw_names_add(struct lw_buf *b, const char *const *names, size_t n,
-		  size_t show)
+int lw_names_add(struct lw_buf *b, const char *const *names, size_t n,
+		 size_t show)
 {
 	size_t k = n < show ? n : show;
-	for (size_t i = 0; i < k; i++)
-		lw_buf_addf(b, "%s%s", i ? ", " : "", names[i]);
-	if (n > k)
-		lw_buf_addf(b, " and %zu more", n - k);
+	int rc = LW_OK;
+	for (size_t i = 0; i < k && rc == LW_OK; i++)
+		rc = lw_buf_addf(b, "%s%s", i ? ", " : "", names[i]);
+	if (n > k && rc == LW_OK)
+		rc = lw_buf_addf(b, " and %zu more", n - k);
+	return rc;
+}
+
+/* See limits.h. */
+const char *lw_check_msg(const struct lw_buf *b)
+{
+	if (lw_buf_failed(b))
+		return "(details longer than the message limit; not shown)";
+	return b->data ? b->data : "";
 }

@@ -8,6 +8,7 @@
  * Names compare case-insensitively; "status" (warn|fail, default fail) is
  * what an unexpected operation gives.
  */
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,10 +79,15 @@ static void ops_run(const void *cfgp, const struct lw_judge_ctx *ctx,
 		return;
 	struct lw_buf tb;
 	lw_buf_init(&tb, 400);
-	lw_buf_adds(&tb, "allowed: ");
-	lw_names_add(&tb, (const char *const *)c->allowed, c->n, 12);
+	/* A bounded text: too long shows as such (lw_check_msg), not short. */
+	int rc = lw_buf_adds(&tb, "allowed: ");
+	if (rc == LW_OK)
+		rc = lw_names_add(&tb, (const char *const *)c->allowed, c->n,
+				  12);
+	assert(rc == LW_OK || lw_buf_failed(&tb));
+	(void)rc;
 	char thr[420], msg[LW_CHECK_MSG_MAX], vs[40] = "";
-	snprintf(thr, sizeof thr, "%s", tb.data ? tb.data : "");
+	snprintf(thr, sizeof thr, "%s", lw_check_msg(&tb));
 	lw_buf_free(&tb);
 	const struct lw_delta_facts *d = lw_check_delta("operations", thr, ctx,
 							out);

@@ -8,6 +8,7 @@
  * status is reached (default: fail at 1). "last" defaults to 7 days or 24
  * hours. Partition times come from the dataset's "partitions" setting.
  */
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -166,19 +167,24 @@ static void parts_run(const void *cfgp, const struct lw_judge_ctx *ctx,
 		 fail ? c->lim.fail : c->lim.warn);
 
 	struct lw_buf b;
+	int rc;
 	lw_buf_init(&b, LW_CHECK_MSG_MAX);
 	if (!nmiss) {
-		lw_buf_addf(&b, "all of the last %lld %s present",
-			    (long long)c->last, c->last == 1 ? unit : units);
+		rc = lw_buf_addf(&b, "all of the last %lld %s present",
+				 (long long)c->last, c->last == 1 ? unit : units);
 	} else {
-		lw_buf_addf(&b, "missing %zu of last %lld %s: ", nmiss,
-			    (long long)c->last, c->last == 1 ? unit : units);
-		lw_names_add(&b, miss, nmiss, SHOW);
-		lw_buf_addf(&b, " (%s)", why);
+		rc = lw_buf_addf(&b, "missing %zu of last %lld %s: ", nmiss,
+				 (long long)c->last, c->last == 1 ? unit : units);
+		if (rc == LW_OK)
+			rc = lw_names_add(&b, miss, nmiss, SHOW);
+		if (rc == LW_OK)
+			rc = lw_buf_addf(&b, " (%s)", why);
 	}
+	assert(rc == LW_OK || lw_buf_failed(&b));
+	(void)rc;	/* a failed message shows as such: lw_check_msg */
 	snprintf(meas, sizeof meas, "%zu missing", nmiss);
 	lw_check_result(out, "partitions", st, meas, thr, true, (double)nmiss,
-			b.data);
+			lw_check_msg(&b));
 	lw_buf_free(&b);
 }
 

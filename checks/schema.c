@@ -12,6 +12,7 @@
  * previous observation's schema: added, removed and retyped columns, at the
  * "drift" severity (warn, fail or ignore; default warn).
  */
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -188,12 +189,12 @@ static void list_free(struct list *l)
 }
 
 /* "; label: a, b" into b when l is not empty. */
-static void say(struct lw_buf *b, const char *label, const struct list *l)
+static int say(struct lw_buf *b, const char *label, const struct list *l)
 {
 	if (!l->n)
-		return;
-	lw_buf_addf(b, "%s%s", b->len ? "; " : "", label);
-	lw_names_add(b, l->v, l->n, SHOW);
+		return LW_OK;
+	int rc = lw_buf_addf(b, "%s%s", b->len ? "; " : "", label);
+	return rc ? rc : lw_names_add(b, l->v, l->n, SHOW);
 }
 
 /* Same columns with the same types, in any order. */
@@ -309,39 +310,47 @@ static void schema_run(const void *cfgp, const struct lw_judge_ctx *ctx,
 		st = c->drift;
 
 	struct lw_buf b;
+	/* A bounded message: one failed append fails b for good (buf.h). */
+	bool bad = false;
 	lw_buf_init(&b, LW_CHECK_MSG_MAX);
-	say(&b, missing.n == 1 ? "missing required column " :
+	bad |= say(&b, missing.n == 1 ? "missing required column " :
 	    "missing required columns: ", &missing);
-	say(&b, "wrong type: ", &wrong);
-	say(&b, forbid.n == 1 ? "forbidden column present: " :
+	bad |= say(&b, "wrong type: ", &wrong);
+	bad |= say(&b, forbid.n == 1 ? "forbidden column present: " :
 	    "forbidden columns present: ", &forbid);
-	say(&b, extra.n == 1 ? "unexpected column: " :
+	bad |= say(&b, extra.n == 1 ? "unexpected column: " :
 	    "unexpected columns: ", &extra);
 	if (drifted) {
 		if (from_accepted)
-			lw_buf_addf(&b, "%sschema drift from the accepted "
-				    "schema (%s)", b.len ? "; " : "",
-				    ctx->accepted_schema_from ?
-				    ctx->accepted_schema_from : "accepted");
+			bad |= lw_buf_addf(&b, "%sschema drift from the accepted "
+					   "schema (%s)", b.len ? "; " : "",
+					   ctx->accepted_schema_from ?
+					   ctx->accepted_schema_from :
+					   "accepted") != LW_OK;
 		else
-			lw_buf_addf(&b, "%sschema drift since last poll",
-				    b.len ? "; " : "");
+			bad |= lw_buf_addf(&b, "%sschema drift since last poll",
+					   b.len ? "; " : "") != LW_OK;
 		struct lw_buf d;
+		bool dbad = false;
 		lw_buf_init(&d, LW_CHECK_MSG_MAX);
-		say(&d, "added ", &added);
-		say(&d, "removed ", &removed);
-		say(&d, "retyped ", &retyped);
-		lw_buf_addf(&b, ": %s", d.data ? d.data : "");
+		dbad |= say(&d, "added ", &added);
+		dbad |= say(&d, "removed ", &removed);
+		dbad |= say(&d, "retyped ", &retyped);
+		assert(dbad == lw_buf_failed(&d));
+		(void)dbad;
+		bad |= lw_buf_addf(&b, ": %s", lw_check_msg(&d)) != LW_OK;
 		lw_buf_free(&d);
 	}
 	if (!b.len)
-		lw_buf_addf(&b, "schema ok: %zu columns, %zu required present%s",
+		bad |= lw_buf_addf(&b, "schema ok: %zu columns, %zu required present%s",
 			    s->n, c->nreq, compared ? ", no drift" :
 			    c->drift == LW_PASS ? "" :
-			    " (no previous schema to compare)");
+			    " (no previous schema to compare)") != LW_OK;
 	snprintf(meas, sizeof meas, "%zu column%s", s->n, s->n == 1 ? "" : "s");
+	assert(bad == lw_buf_failed(&b));
+	(void)bad;	/* only asserts read it: lw_check_msg tells */
 	lw_check_result(out, "schema", st, meas, thr, true, (double)s->n,
-			b.data ? b.data : "");
+			lw_check_msg(&b));
 	lw_buf_free(&b);
 	list_free(&missing);
 	list_free(&wrong);

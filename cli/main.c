@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "lakewatch/cli.h"
+#include "lakewatch/init.h"
 
 static void usage(FILE *f)
 {
@@ -41,6 +42,7 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+	lw_init();	/* also run at load; see init.h */
 	if (argc > 1 && (strcmp(argv[1], "-h") == 0 ||
 			 strcmp(argv[1], "--help") == 0 ||
 			 strcmp(argv[1], "help") == 0)) {

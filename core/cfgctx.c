@@ -1,5 +1,6 @@
 /* cfgctx.c - shared config readers for plug-ins: every kind reports unknown
  * keys, wrong types and missing keys the same way. */
+#include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,8 @@
 #include "lakewatch/util.h"
 
 #define MAX_ERRORS_TEXT (256 * 1024)
+/* Room kept at the end of the error text for the "N more errors" line. */
+#define ERRORS_TAIL 256
 
 void lw_cfgctx_init(struct lw_cfgctx *cc, const char *file,
 		    const struct lw_jsonc *doc)
@@ -36,11 +39,17 @@ int lw_cfg_error(struct lw_cfgctx *cc, const cJSON *node, const char *fmt, ...)
 	lw_redact(msg);
 	int line = 0, col = 0;
 	lw_jsonc_pos(cc->doc, node, &line, &col);
-	if (line)
-		lw_buf_addf(&cc->errors, "%s:%d:%d: %s\n", cc->file, line, col,
-			    msg);
-	else
-		lw_buf_addf(&cc->errors, "%s: %s\n", cc->file, msg);
+	char *text = line ? lw_xasprintf("%s:%d:%d: %s\n", cc->file, line, col,
+					  msg)
+			  : lw_xasprintf("%s: %s\n", cc->file, msg);
+	/* The error list is a bounded message: a line that does not fit (with
+	 * room left for the closing count) is counted, never cut short. */
+	size_t n = strlen(text);
+	if (n > MAX_ERRORS_TEXT - ERRORS_TAIL - cc->errors.len ||
+	    lw_buf_add(&cc->errors, text, n) != LW_OK)
+		cc->dropped++;
+	free(text);
+	assert(cc->errors.len <= MAX_ERRORS_TEXT - ERRORS_TAIL);
 	cc->nerrors++;
 	return LW_ECONFIG;
 }

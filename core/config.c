@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <libgen.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -192,11 +193,14 @@ static int cmp_lines(const void *a, const void *b)
 	return p < q ? -1 : p > q;	/* same place: keep the order found */
 }
 
-/* Errors come out in the order of the file, whatever order found them. */
-static void sort_lines(struct lw_buf *b)
+/* Errors come out in the order of the file, whatever order found them.
+ * The same lines go back into the same buffer, so they fit; LW_ETOOBIG if
+ * they somehow did not (then the buffer is failed, never short). */
+static int sort_lines(struct lw_buf *b)
 {
+	int rc = LW_OK;
 	if (!b->len)
-		return;
+		return LW_OK;
 	char *text = lw_buf_steal(b), *save, **lines = NULL;
 	size_t n = 0, cap = 0;
 	const char *colon = strchr(text, ':');
@@ -206,10 +210,26 @@ static void sort_lines(struct lw_buf *b)
 		lines[n++] = l;
 	}
 	lw_sort(lines, n, sizeof *lines, cmp_lines);
-	for (size_t i = 0; i < n; i++)
-		lw_buf_addf(b, "%s\n", lines[i]);
+	for (size_t i = 0; i < n && rc == LW_OK; i++)
+		rc = lw_buf_addf(b, "%s\n", lines[i]);
 	free(lines);
 	free(text);
+	return rc;
+}
+
+/* Append to the caller's error text. The answer is LW_ECONFIG either way;
+ * an errors buffer too small fails (lw_buf_failed, data NULL) rather than
+ * holding a short list, and the caller says "invalid config". */
+static void add_error(struct lw_buf *errors, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void add_error(struct lw_buf *errors, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = lw_buf_vaddf(errors, fmt, ap);
+	va_end(ap);
+	assert(rc == LW_OK || lw_buf_failed(errors));
+	(void)rc;
 }
 
 /* Directory part of path, absolute when possible; caller frees. */
@@ -236,10 +256,10 @@ int lw_config_parse_with(const struct lw_config_binder *b, const char *text,
 		int line, col, n = 0;
 		if (sscanf(err.msg, "line %d, column %d: %n", &line, &col, &n) == 2
 		    && n > 0)
-			lw_buf_addf(errors, "%s:%d:%d: %s\n", file, line, col,
-				    err.msg + n);
+			add_error(errors, "%s:%d:%d: %s\n", file, line, col,
+				  err.msg + n);
 		else
-			lw_buf_addf(errors, "%s: %s\n", file, err.msg);
+			add_error(errors, "%s: %s\n", file, err.msg);
 		return LW_ECONFIG;
 	}
 	struct lw_cfgctx cc;
@@ -258,8 +278,14 @@ int lw_config_parse_with(const struct lw_config_binder *b, const char *text,
 	}
 	int rc = LW_OK;
 	if (cc.nerrors) {
-		sort_lines(&cc.errors);
-		lw_buf_add(errors, cc.errors.data, cc.errors.len);
+		if (sort_lines(&cc.errors) == LW_OK)
+			add_error(errors, "%s",
+				  cc.errors.data ? cc.errors.data : "");
+		else
+			add_error(errors, "%s: error list too long\n", file);
+		if (cc.dropped)
+			add_error(errors, "%s: %d more errors not shown\n",
+				  file, cc.dropped);
 		lw_config_free(cfg);
 		rc = LW_ECONFIG;
 	} else {
@@ -280,7 +306,7 @@ int lw_config_load_with(const struct lw_config_binder *b, const char *path,
 	struct lw_err err;
 	*out = NULL;
 	if (lw_read_file(path, MAX_CONFIG_BYTES, &text, &len, &err) != LW_OK) {
-		lw_buf_addf(errors, "%s\n", err.msg);
+		add_error(errors, "%s\n", err.msg);
 		return LW_ECONFIG;
 	}
 	int rc = lw_config_parse_with(b, text, len, path, out, errors);

@@ -1,4 +1,5 @@
 /* err.c - error records. */
+#include <assert.h>
 #include <stdio.h>
 #include <string.h>
 #include <stdarg.h>
@@ -7,6 +8,7 @@
 
 int lw_err_set(struct lw_err *err, int code, const char *fmt, ...)
 {
+	assert(fmt != NULL);
 	if (!err)
 		return code;
 	va_list ap;
@@ -27,6 +29,8 @@ int lw_err_prefix(struct lw_err *err, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(pre, sizeof pre, fmt, ap);
 	va_end(ap);
+	/* a message is always a string: set or cleared before it is read */
+	assert(memchr(err->msg, '\0', sizeof err->msg) != NULL);
 	memcpy(old, err->msg, sizeof old);
 	size_t pl = strnlen(pre, sizeof pre - 3);
 	memcpy(err->msg, pre, pl);

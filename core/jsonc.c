@@ -1,5 +1,6 @@
 /* jsonc.c - JSON with comments and trailing commas, into cJSON, keeping
  * where each value came from so config errors can point at it. */
+#include <assert.h>
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +36,9 @@ struct parser {
 static void where(const struct parser *ps, const char *at, int *line, int *col)
 {
 	size_t off = (size_t)(at - ps->start), lo = 0, hi = ps->nlines;
+	/* the line table is built sorted, first entry 0: the search needs it */
+	assert(at >= ps->start && at <= ps->end);
+	assert(ps->nlines > 0 && ps->lines[0] == 0);
 	while (hi - lo > 1) {
 		size_t mid = (lo + hi) / 2;
 		if (ps->lines[mid] <= off)
@@ -42,6 +46,8 @@ static void where(const struct parser *ps, const char *at, int *line, int *col)
 		else
 			hi = mid;
 	}
+	assert(ps->lines[lo] <= off);
+	assert(lo + 1 == ps->nlines || ps->lines[lo + 1] > off);
 	*line = (int)lo + 1;
 	*col = (int)(off - ps->lines[lo]) + 1;
 }
@@ -127,32 +133,38 @@ static int hex4(const char *p, unsigned *v)
 	return LW_OK;
 }
 
-static void put_utf8(struct lw_buf *b, unsigned cp)
+/* cp as UTF-8 onto b; LW_ETOOBIG past b's max. */
+static int put_utf8(struct lw_buf *b, unsigned cp)
 {
 	char u[4];
+	size_t n;
 	if (cp < 0x80) {
-		lw_buf_addc(b, (char)cp);
+		u[0] = (char)cp;
+		n = 1;
 	} else if (cp < 0x800) {
 		u[0] = (char)(0xC0 | (cp >> 6));
 		u[1] = (char)(0x80 | (cp & 0x3F));
-		lw_buf_add(b, u, 2);
+		n = 2;
 	} else if (cp < 0x10000) {
 		u[0] = (char)(0xE0 | (cp >> 12));
 		u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
 		u[2] = (char)(0x80 | (cp & 0x3F));
-		lw_buf_add(b, u, 3);
+		n = 3;
 	} else {
+		assert(cp <= 0x10FFFF);
 		u[0] = (char)(0xF0 | (cp >> 18));
 		u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
 		u[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
 		u[3] = (char)(0x80 | (cp & 0x3F));
-		lw_buf_add(b, u, 4);
+		n = 4;
 	}
+	return lw_buf_add(b, u, n);
 }
 
 /* A string at ps->p (on the quote) into out (caller frees out). */
 static int parse_string(struct parser *ps, struct lw_buf *out)
 {
+	assert(ps->p < ps->end && *ps->p == '"');	/* on the quote */
 	const char *open = ps->p++;
 	lw_buf_init(out, MAX_STRING);
 	while (ps->p < ps->end && *ps->p != '"') {
@@ -171,14 +183,14 @@ static int parse_string(struct parser *ps, struct lw_buf *out)
 			break;
 		unsigned cp;
 		switch (*ps->p) {
-		case '"': lw_buf_addc(out, '"'); break;
-		case '\\': lw_buf_addc(out, '\\'); break;
-		case '/': lw_buf_addc(out, '/'); break;
-		case 'b': lw_buf_addc(out, '\b'); break;
-		case 'f': lw_buf_addc(out, '\f'); break;
-		case 'n': lw_buf_addc(out, '\n'); break;
-		case 'r': lw_buf_addc(out, '\r'); break;
-		case 't': lw_buf_addc(out, '\t'); break;
+		case '"': cp = '"'; break;
+		case '\\': cp = '\\'; break;
+		case '/': cp = '/'; break;
+		case 'b': cp = '\b'; break;
+		case 'f': cp = '\f'; break;
+		case 'n': cp = '\n'; break;
+		case 'r': cp = '\r'; break;
+		case 't': cp = '\t'; break;
 		case 'u':
 			if (ps->end - ps->p < 5 || hex4(ps->p + 1, &cp))
 				return fail(ps, esc, "\\u needs four hex digits");
@@ -198,11 +210,12 @@ static int parse_string(struct parser *ps, struct lw_buf *out)
 			}
 			if (cp == 0)
 				return fail(ps, esc, "\\u0000 is not allowed");
-			put_utf8(out, cp);
 			break;
 		default:
 			return fail(ps, esc, "unknown escape in string");
 		}
+		if (put_utf8(out, cp))
+			return fail(ps, open, "string too long");
 		ps->p++;
 	}
 	if (ps->p >= ps->end)
@@ -362,6 +375,7 @@ static bool word(struct parser *ps, const char *w)
 
 static int parse_value(struct parser *ps, int depth, cJSON **out)
 {
+	assert(ps->p >= ps->start && ps->p <= ps->end);
 	if (depth > MAX_DEPTH)
 		return fail(ps, ps->p, "nested deeper than 64 levels");
 	if (skip_ws(ps))

@@ -1,4 +1,5 @@
 /* model.c - statuses, layers, types, schemas, observations, results. */
+#include <assert.h>
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -143,6 +144,7 @@ void lw_schema_free(struct lw_schema *s)
 struct lw_column *lw_schema_add(struct lw_schema *s, const char *name,
 				enum lw_type t, const char *physical)
 {
+	assert(s && s->n <= s->cap);
 	lw_xgrow((void **)&s->cols, &s->cap, s->n, sizeof *s->cols);
 	struct lw_column *c = &s->cols[s->n++];
 	memset(c, 0, sizeof *c);
@@ -156,6 +158,7 @@ struct lw_column *lw_schema_add(struct lw_schema *s, const char *name,
 const struct lw_column *lw_schema_find(const struct lw_schema *s,
 				       const char *name)
 {
+	assert(s && name);
 	for (size_t i = 0; i < s->n; i++)
 		if (strcmp(s->cols[i].name, name) == 0)
 			return &s->cols[i];

@@ -1,10 +1,12 @@
 /* secret.c - redaction of secrets from every text that leaves the process. */
+#include <assert.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include "lakewatch/secret.h"
 #include "lakewatch/util.h"
+#include <openssl/crypto.h>
 
 #define MAX_SECRETS 64
 #define MIN_SECRET 8
@@ -28,12 +30,13 @@ void lw_secret_register(const char *s)
 		 * runs and would push them out. The oldest of the rest goes;
 		 * the shapes below still catch the usual forms. */
 		size_t keep = MAX_SECRETS / 2;
-		free(secrets[keep]);
+		lw_secret_free(secrets[keep]);
 		memmove(secrets + keep, secrets + keep + 1,
 			(MAX_SECRETS - keep - 1) * sizeof *secrets);
 		nsecrets--;
 	}
 	secrets[nsecrets++] = lw_xstrdup(s);
+	assert(nsecrets <= MAX_SECRETS);
 out:
 	pthread_mutex_unlock(&lock);
 }
@@ -42,14 +45,29 @@ void lw_secret_clear_all(void)
 {
 	pthread_mutex_lock(&lock);
 	for (size_t i = 0; i < nsecrets; i++)
-		free(secrets[i]);
+		lw_secret_free(secrets[i]);
 	nsecrets = 0;
 	pthread_mutex_unlock(&lock);
+}
+
+void lw_secret_wipe(void *p, size_t n)
+{
+	if (p && n)
+		OPENSSL_cleanse(p, n);
+}
+
+/* Takes s. */
+void lw_secret_free(char *s)
+{
+	if (s)
+		lw_secret_wipe(s, strlen(s));
+	free(s);
 }
 
 /* Replace s[a, b) by "***" (or as many '*' when shorter); never grows s. */
 static size_t mask(char *s, size_t a, size_t b)
 {
+	assert(a <= b && b <= strlen(s));
 	size_t n = b - a, m = n < 3 ? n : 3;
 	memset(s + a, '*', m);
 	memmove(s + a + m, s + b, strlen(s + b) + 1);

@@ -1,4 +1,5 @@
 /* util.c - allocation, strings, time and durations. */
+#include <assert.h>
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -42,6 +43,8 @@ void *lw_xrealloc(void *p, size_t n)
 
 void lw_xgrow(void **arr, size_t *cap, size_t need, size_t size)
 {
+	assert(arr && cap && size > 0);
+	assert(*arr != NULL || *cap == 0);
 	if (need < *cap)
 		return;
 	size_t c = *cap ? *cap : 8;
@@ -52,6 +55,7 @@ void lw_xgrow(void **arr, size_t *cap, size_t need, size_t size)
 	*arr = lw_xrealloc(*arr, c * size);
 	memset((char *)*arr + *cap * size, 0, (c - *cap) * size);
 	*cap = c;
+	assert(need < *cap);
 }
 
 /* Caller owns the copy. */
@@ -62,6 +66,7 @@ char *lw_xstrdup(const char *s)
 
 char *lw_xstrndup(const char *s, size_t n)
 {
+	assert(s != NULL || n == 0);
 	char *p = lw_xmalloc(n + 1);
 	memcpy(p, s, n);
 	p[n] = '\0';
@@ -87,12 +92,21 @@ char *lw_xasprintf(const char *fmt, ...)
 void lw_sort(void *base, size_t n, size_t size,
 	     int (*cmp)(const void *, const void *))
 {
+	assert(size > 0 && cmp != NULL);
+	assert(base != NULL || n == 0);
 	if (base && n > 1)
 		qsort(base, n, size, cmp);
+#ifndef NDEBUG
+	/* a comparator that is not a consistent order leaves this unsorted */
+	for (size_t i = 1; base && i < n; i++)
+		assert(cmp((char *)base + (i - 1) * size,
+			   (char *)base + i * size) <= 0);
+#endif
 }
 
 bool lw_str_starts(const char *s, const char *prefix)
 {
+	assert(s && prefix);
 	return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
@@ -163,6 +177,7 @@ int lw_duration_parse(const char *s, int64_t *secs)
 
 const char *lw_duration_fmt(int64_t secs, char *buf, size_t n)
 {
+	assert(buf && n > 0);
 	const char *sign = secs < 0 ? "-" : "";
 	if (secs < 0)
 		secs = -secs;
@@ -299,6 +314,7 @@ int lw_time_parse_http(const char *s, int64_t *t)
 
 const char *lw_time_fmt(int64_t t, char *buf, size_t n)
 {
+	assert(buf && n >= 21);	/* util.h: at least 21 bytes */
 	time_t tt = (time_t)t;
 	struct tm tm;
 	if (!gmtime_r(&tt, &tm) || !strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm))
@@ -310,6 +326,7 @@ static const char *scaled(double v, const char *const *units, double step,
 			  char *buf, size_t n)
 {
 	int u = 0;
+	assert(buf && n > 0 && units && units[0]);
 	while (v >= step && units[u + 1]) {
 		v /= step;
 		u++;

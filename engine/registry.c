@@ -5,6 +5,7 @@
  * (lakes/, formats/), so it lives in the composition layer; and since it
  * references each one, static linking pulls them all in.
  */
+#include <assert.h>
 #include <string.h>
 #include "lakewatch/lake.h"
 #include "lakewatch/format.h"
@@ -23,6 +24,7 @@ static const struct lw_format *const formats[] = {
 
 const struct lw_lake_kind *lw_lake_kind_find(const char *name)
 {
+	assert(name != NULL);
 	for (size_t i = 0; i < N(kinds); i++)
 		if (kinds[i] && strcmp(kinds[i]->name, name) == 0)
 			return kinds[i];
@@ -38,12 +40,14 @@ const char *lw_lake_kind_names(void)
 				if (names[0])
 					strcat(names, ", ");
 				strcat(names, kinds[i]->name);
+				assert(strlen(names) < sizeof names);
 			}
 	return names;
 }
 
 const struct lw_format *lw_format_find(const char *name)
 {
+	assert(name != NULL);
 	for (size_t i = 0; i < N(formats); i++)
 		if (formats[i] && strcmp(formats[i]->name, name) == 0)
 			return formats[i];
@@ -59,6 +63,7 @@ const char *lw_format_names(void)
 				if (names[0])
 					strcat(names, ", ");
 				strcat(names, formats[i]->name);
+				assert(strlen(names) < sizeof names);
 			}
 	return names;
 }

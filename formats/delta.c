@@ -76,15 +76,17 @@ int64_t lw_delta_load_rows(const cJSON *ci)
 
 /* Hive-style escaping keeps "k=v/k2=v2" splittable whatever the values
  * hold ('/', '=', '%', control characters). */
-static void add_escaped(struct lw_buf *b, const char *v)
+static int add_escaped(struct lw_buf *b, const char *v)
 {
-	for (; *v; v++) {
+	int rc = LW_OK;
+	for (; *v && rc == LW_OK; v++) {
 		unsigned char c = (unsigned char)*v;
 		if (c < 0x20 || c == '/' || c == '=' || c == '%' || c == 0x7f)
-			lw_buf_addf(b, "%%%02X", c);
+			rc = lw_buf_addf(b, "%%%02X", c);
 		else
-			lw_buf_addc(b, (char)c);
+			rc = lw_buf_addc(b, (char)c);
 	}
+	return rc;
 }
 
 static const char *pval_get(const char *pv, const char *k)
@@ -98,8 +100,9 @@ static const char *pval_get(const char *pv, const char *k)
 	return NULL;
 }
 
-/* "k=v/k2=v2" in partitionColumns order, logical names. b is reset. */
-static void part_key(const struct lw_delta_file *f, const cJSON *pcols,
+/* "k=v/k2=v2" in partitionColumns order, logical names. b is reset.
+ * LW_ETOOBIG when the key passes b's max (then b is failed, see buf.h). */
+static int part_key(const struct lw_delta_file *f, const cJSON *pcols,
 		     const cJSON *schema_json, struct lw_buf *b)
 {
 	const cJSON *c;
@@ -129,15 +132,19 @@ static void part_key(const struct lw_delta_file *f, const cJSON *pcols,
 		const char *v = phys ? pval_get(f->pvals, phys) : NULL;
 		if (!v)
 			v = pval_get(f->pvals, logical);
-		if (b->len)
-			lw_buf_addc(b, '/');
-		add_escaped(b, logical);
-		lw_buf_addc(b, '=');
-		if (!v || strcmp(v, "\x01") == 0)
-			lw_buf_adds(b, "__HIVE_DEFAULT_PARTITION__");
-		else
-			add_escaped(b, v);
+		int rc = b->len ? lw_buf_addc(b, '/') : LW_OK;
+		if (rc == LW_OK)
+			rc = add_escaped(b, logical);
+		if (rc == LW_OK)
+			rc = lw_buf_addc(b, '=');
+		if (rc == LW_OK && (!v || strcmp(v, "\x01") == 0))
+			rc = lw_buf_adds(b, "__HIVE_DEFAULT_PARTITION__");
+		else if (rc == LW_OK)
+			rc = add_escaped(b, v);
+		if (rc != LW_OK)
+			return rc;
 	}
+	return LW_OK;
 }
 
 static char *entry_path(const char *table, const char *logged)
@@ -265,7 +272,13 @@ int lw_delta_fill_obs(const struct lw_delta_snapshot *s, const char *table,
 			o->oldest_mtime = mt;
 		add_entry(o, entry_path(table, f->path), f->size, mt);
 		if (partitioned) {
-			part_key(f, pcols, schema_json, &kb);
+			if (part_key(f, pcols, schema_json, &kb) != LW_OK) {
+				lw_buf_free(&kb);
+				cJSON_Delete(schema_json);
+				return lw_err_set(err, LW_ETOOBIG, "%s: partition "
+						  "values longer than %zu bytes",
+						  f->path, LW_BUF_1M);
+			}
 			lw_obs_add_partition(o, kb.data ? kb.data : "",
 					     f->size, rows);
 		}

@@ -1,6 +1,7 @@
 /* query.c - reading the history back: the previous observation (for change
  * and drift checks), series and events (for the dashboard), runs.
  */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 #include "lakewatch/util.h"
@@ -9,6 +10,7 @@
 static int prep(struct lw_history *h, const char *sql, sqlite3_stmt **st,
 		struct lw_err *err)
 {
+	assert(h && h->db && sql && st);
 	int rc = sqlite3_prepare_v2(h->db, sql, -1, st, NULL);
 	if (rc != SQLITE_OK)
 		return lw_hist_dberr(h, rc, "reading", err);

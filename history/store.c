@@ -1,3 +1,4 @@
+#include <assert.h>
 #include <fcntl.h>
 #include <sys/file.h>
 /* store.c - opening the history file and writing runs into it.
@@ -206,6 +207,8 @@ static int in_tx(struct lw_history *h, tx_fn fn, void *ud,
 		struct timespec nap = {0, 20 * 1000 * 1000};
 		nanosleep(&nap, NULL);
 	}
+	/* a committed transaction leaves none open behind it */
+	assert(rc != LW_OK || sqlite3_get_autocommit(h->db));
 	pthread_mutex_unlock(&h->tx_lock);
 	return rc;
 }
@@ -221,6 +224,7 @@ int lw_hist_tx(struct lw_history *h, lw_hist_tx_fn fn, void *ud,
 static int prep(struct lw_history *h, const char *sql, sqlite3_stmt **st,
 		struct lw_err *err)
 {
+	assert(h && h->db && sql && st);
 	int rc = sqlite3_prepare_v2(h->db, sql, -1, st, NULL);
 	if (rc != SQLITE_OK)
 		return lw_hist_dberr(h, rc, "preparing", err);
@@ -231,6 +235,7 @@ static int prep(struct lw_history *h, const char *sql, sqlite3_stmt **st,
 static int step_done(struct lw_history *h, sqlite3_stmt *st,
 		     struct lw_err *err)
 {
+	assert(st != NULL);
 	int rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)

@@ -86,10 +86,8 @@ static void az_close(struct lw_lake *l)
 	free(l->container);
 	free(l->endpoint);
 	free(l->root);
-	if (l->key)
-		memset(l->key, 0, strlen(l->key));
-	free(l->key);
-	free(l->sas);
+	lw_secret_free(l->key);
+	lw_secret_free(l->sas);
 	free(l);
 }
 

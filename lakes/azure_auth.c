@@ -4,6 +4,7 @@
  * 2009-09-19 and later): the signature is Base64(HMAC-SHA256(key,
  * string-to-sign)), computed with OpenSSL's libcrypto.
  */
+#include <assert.h>
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 #include "lakewatch/azure.h"
 #include "lakewatch/secret.h"
 #include "lakewatch/util.h"
+#include <openssl/crypto.h>
 
 #define CONN_MAX 8192		/* longer is not a connection string */
 
@@ -89,15 +91,24 @@ int lw_az_hmac_b64(const char *key_b64, const char *msg, size_t len,
 	unsigned int mdlen = 0;
 	int kl = lw_az_b64_decode(key_b64, key, sizeof(key));
 
+	unsigned char *ok = NULL;
+	int enc = -1;
+
+	/* every path below scrubs the decoded key (a failed decode may have
+	 * written part of it) */
+	if (kl > 0)
+		ok = HMAC(EVP_sha256(), key, kl, (const unsigned char *)msg,
+			  len, md, &mdlen);
+	OPENSSL_cleanse(key, sizeof(key));
 	if (kl <= 0)
 		return lw_err_set(err, LW_ECONFIG, "the account key is not "
 				  "valid base64 (copy it again from the "
 				  "portal's Access keys)");
-	if (!HMAC(EVP_sha256(), key, kl, (const unsigned char *)msg, len,
-		  md, &mdlen))
+	if (!ok)
 		return lw_err_set(err, LW_EIO, "HMAC-SHA256 failed");
-	memset(key, 0, sizeof(key));
-	if (lw_az_b64_encode(md, mdlen, sig, n) < 0)
+	enc = lw_az_b64_encode(md, mdlen, sig, n);
+	OPENSSL_cleanse(md, sizeof(md));
+	if (enc < 0)
 		return lw_err_set(err, LW_ETOOBIG, "signature buffer small");
 	return LW_OK;
 }
@@ -121,27 +132,31 @@ static int hdr_cmp(const void *a, const void *b)
 }
 
 /* "name:value" with the value's runs of whitespace folded to one space
- * and its ends trimmed, as the canonical form asks. */
-static void add_canon_header(struct lw_buf *out, const struct lw_az_hdr *h)
+ * and its ends trimmed, as the canonical form asks. LW_ETOOBIG past out's
+ * max (out is then failed, see buf.h). */
+static int add_canon_header(struct lw_buf *out, const struct lw_az_hdr *h)
 {
 	const char *v = h->value ? h->value : "";
 	bool space = false;
-	for (const char *p = h->name; *p; p++)
-		lw_buf_addc(out, (char)tolower((unsigned char)*p));
-	lw_buf_addc(out, ':');
+	int rc = LW_OK;
+	for (const char *p = h->name; *p && rc == LW_OK; p++)
+		rc = lw_buf_addc(out, (char)tolower((unsigned char)*p));
+	if (rc == LW_OK)
+		rc = lw_buf_addc(out, ':');
 	while (isspace((unsigned char)*v))
 		v++;
-	for (; *v; v++) {
+	for (; *v && rc == LW_OK; v++) {
 		if (isspace((unsigned char)*v)) {
 			space = true;
 			continue;
 		}
 		if (space)
-			lw_buf_addc(out, ' ');
+			rc = lw_buf_addc(out, ' ');
 		space = false;
-		lw_buf_addc(out, *v);
+		if (rc == LW_OK)
+			rc = lw_buf_addc(out, *v);
 	}
-	lw_buf_addc(out, '\n');
+	return rc ? rc : lw_buf_addc(out, '\n');
 }
 
 static int hexv(char c)
@@ -180,38 +195,105 @@ static int qp_cmp(const void *a, const void *b)
 	return c ? c : strcmp(x->value, y->value);
 }
 
-int lw_az_string_to_sign(const char *method, const char *account,
-			 const char *url, const struct lw_az_hdr *h,
-			 size_t nh, struct lw_buf *out, struct lw_err *err)
+/* The method and the standard headers, one line each. */
+static int sign_std_headers(const char *method, const struct lw_az_hdr *h,
+			    size_t nh, struct lw_buf *out)
 {
 	static const char *const std[] = {
 		"Content-Encoding", "Content-Language", "Content-Length",
 		"Content-MD5", "Content-Type", "Date", "If-Modified-Since",
 		"If-Match", "If-None-Match", "If-Unmodified-Since", "Range",
 	};
-	const struct lw_az_hdr **xms;
-	const char *p, *path, *q;
-	struct qparam *qp = NULL;
-	size_t nx = 0, nq = 0, capq = 0;
-
-	lw_buf_adds(out, method);
-	lw_buf_addc(out, '\n');
-	for (size_t i = 0; i < sizeof(std) / sizeof(std[0]); i++) {
+	int rc = lw_buf_adds(out, method);
+	if (rc == LW_OK)
+		rc = lw_buf_addc(out, '\n');
+	for (size_t i = 0; i < sizeof(std) / sizeof(std[0]) && !rc; i++) {
 		const char *v = hdr_find(h, nh, std[i]);
 		/* since 2015-02-21 a zero Content-Length is signed empty */
 		if (v && !(i == 2 && strcmp(v, "0") == 0))
-			lw_buf_adds(out, v);
-		lw_buf_addc(out, '\n');
+			rc = lw_buf_adds(out, v);
+		if (rc == LW_OK)
+			rc = lw_buf_addc(out, '\n');
 	}
+	return rc;
+}
 
-	xms = lw_xcalloc(nh + 1, sizeof(*xms));
+/* The x-ms-* headers, sorted by name, in canonical form. */
+static int sign_xms_headers(const struct lw_az_hdr *h, size_t nh,
+			    struct lw_buf *out)
+{
+	const struct lw_az_hdr **xms = lw_xcalloc(nh + 1, sizeof(*xms));
+	size_t nx = 0;
+	int rc = LW_OK;
 	for (size_t i = 0; i < nh; i++)
 		if (strncasecmp(h[i].name, "x-ms-", 5) == 0)
 			xms[nx++] = &h[i];
 	lw_sort(xms, nx, sizeof(*xms), hdr_cmp);
-	for (size_t i = 0; i < nx; i++)
-		add_canon_header(out, xms[i]);
+	for (size_t i = 0; i < nx && rc == LW_OK; i++)
+		rc = add_canon_header(out, xms[i]);
 	free(xms);
+	return rc;
+}
+
+/* Query parameters from q (after the '?'): names lowercased and sorted,
+ * values decoded, a repeated name's values sorted and joined with ','. */
+static int sign_query(const char *q, struct lw_buf *out)
+{
+	struct qparam *qp = NULL;
+	size_t nq = 0, capq = 0;
+	int rc = LW_OK;
+	const char *s = q;
+
+	while (*s && *s != '#') {
+		size_t len = strcspn(s, "&#");
+		const char *eq = memchr(s, '=', len);
+		size_t nl = eq ? (size_t)(eq - s) : len;
+		if (len) {
+			lw_xgrow((void **)&qp, &capq, nq, sizeof(*qp));
+			qp[nq].name = pct_decode(s, nl);
+			for (char *c = qp[nq].name; *c; c++)
+				*c = (char)tolower((unsigned char)*c);
+			qp[nq].value = eq ? pct_decode(eq + 1, len - nl - 1)
+					  : lw_xstrdup("");
+			nq++;
+		}
+		s += len;
+		if (*s == '&')
+			s++;
+	}
+	lw_sort(qp, nq, sizeof(*qp), qp_cmp);
+	for (size_t i = 0; i < nq && rc == LW_OK; i++) {
+		if (i == 0 || strcmp(qp[i].name, qp[i - 1].name)) {
+			rc = lw_buf_addc(out, '\n');
+			if (rc == LW_OK)
+				rc = lw_buf_adds(out, qp[i].name);
+			if (rc == LW_OK)
+				rc = lw_buf_addc(out, ':');
+		} else {
+			rc = lw_buf_addc(out, ',');
+		}
+		if (rc == LW_OK)
+			rc = lw_buf_adds(out, qp[i].value);
+	}
+	for (size_t i = 0; i < nq; i++) {
+		free(qp[i].name);
+		free(qp[i].value);
+	}
+	free(qp);
+	return rc;
+}
+
+int lw_az_string_to_sign(const char *method, const char *account,
+			 const char *url, const struct lw_az_hdr *h,
+			 size_t nh, struct lw_buf *out, struct lw_err *err)
+{
+	const char *p, *path, *q;
+	int rc;
+
+	assert(method && account && url && out);
+	rc = sign_std_headers(method, h, nh, out);
+	if (rc == LW_OK)
+		rc = sign_xms_headers(h, nh, out);
 
 	/* the resource: "/" account, then the path exactly as sent */
 	p = strstr(url, "://");
@@ -220,51 +302,18 @@ int lw_az_string_to_sign(const char *method, const char *account,
 	p += 3;
 	path = p + strcspn(p, "/?#");
 	q = path + strcspn(path, "?#");
-	lw_buf_addc(out, '/');
-	lw_buf_adds(out, account);
-	if (q == path)
-		lw_buf_addc(out, '/');
-	else
-		lw_buf_add(out, path, (size_t)(q - path));
-
-	/* query parameters: names lowercased and sorted, values decoded,
-	 * a repeated name's values sorted and joined with ',' */
-	if (*q == '?') {
-		const char *s = q + 1;
-		while (*s && *s != '#') {
-			size_t len = strcspn(s, "&#");
-			const char *eq = memchr(s, '=', len);
-			size_t nl = eq ? (size_t)(eq - s) : len;
-			if (len) {
-				lw_xgrow((void **)&qp, &capq, nq, sizeof(*qp));
-				qp[nq].name = pct_decode(s, nl);
-				for (char *c = qp[nq].name; *c; c++)
-					*c = (char)tolower((unsigned char)*c);
-				qp[nq].value = eq ? pct_decode(eq + 1,
-						len - nl - 1) : lw_xstrdup("");
-				nq++;
-			}
-			s += len;
-			if (*s == '&')
-				s++;
-		}
-		lw_sort(qp, nq, sizeof(*qp), qp_cmp);
-		for (size_t i = 0; i < nq; i++) {
-			if (i == 0 || strcmp(qp[i].name, qp[i - 1].name)) {
-				lw_buf_addc(out, '\n');
-				lw_buf_adds(out, qp[i].name);
-				lw_buf_addc(out, ':');
-			} else {
-				lw_buf_addc(out, ',');
-			}
-			lw_buf_adds(out, qp[i].value);
-		}
-		for (size_t i = 0; i < nq; i++) {
-			free(qp[i].name);
-			free(qp[i].value);
-		}
-		free(qp);
-	}
+	if (rc == LW_OK)
+		rc = lw_buf_addc(out, '/');
+	if (rc == LW_OK)
+		rc = lw_buf_adds(out, account);
+	if (rc == LW_OK)
+		rc = q == path ? lw_buf_addc(out, '/')
+			       : lw_buf_add(out, path, (size_t)(q - path));
+	if (rc == LW_OK && *q == '?')
+		rc = sign_query(q + 1, out);
+	if (rc != LW_OK)
+		return lw_err_set(err, rc, "the string to sign is longer than "
+				  "%zu bytes", out->max);
 	return LW_OK;
 }
 
@@ -286,13 +335,13 @@ int lw_az_sas_clean(const char *in, char **out, struct lw_err *err)
 	t = lw_xstrndup(s, (size_t)(e - s));
 	for (char *c = t; *c; c++)
 		if (isspace((unsigned char)*c) || *c == '#') {
-			free(t);
+			lw_secret_free(t);
 			return lw_err_set(err, LW_ECONFIG, "the SAS token has "
 					  "a space or '#' in it");
 		}
 	sig = strstr(t, "sig=");
 	if (!sig || (sig != t && sig[-1] != '&') || !sig[4]) {
-		free(t);
+		lw_secret_free(t);
 		return lw_err_set(err, LW_ECONFIG, "the SAS token has no "
 				  "sig= (paste the whole query string, "
 				  "sv=...&sig=...)");
@@ -304,8 +353,8 @@ int lw_az_sas_clean(const char *in, char **out, struct lw_err *err)
 		char *d = pct_decode(v, n);
 		lw_secret_register(v);
 		lw_secret_register(d);
-		free(v);
-		free(d);
+		lw_secret_free(v);
+		lw_secret_free(d);
 	}
 	*out = t;
 	return LW_OK;
@@ -318,8 +367,8 @@ void lw_az_conn_free(struct lw_az_conn *c)
 	if (!c)
 		return;
 	free(c->account);
-	free(c->key);
-	free(c->sas);
+	lw_secret_free(c->key);
+	lw_secret_free(c->sas);
 	free(c->endpoint);
 	memset(c, 0, sizeof(*c));
 }
@@ -343,138 +392,176 @@ static char *strip_slashes(char *s)
 	return s;
 }
 
-int lw_az_conn_parse(const char *s, struct lw_az_conn *c, struct lw_err *err)
-{
-	char *proto = NULL, *suffix = NULL, *blob = NULL;
-	bool dev = false;
-	int rc = LW_OK, npairs = 0;
-	const char *p = s;
+/* What a connection string says besides the account, key and SAS. */
+struct conn_parts {
+	char *proto, *suffix, *blob;	/* owned */
+	bool dev;
+};
 
-	memset(c, 0, sizeof(*c));
-	if (strlen(s) > CONN_MAX)
-		return lw_err_set(err, LW_ECONFIG, "connection string is "
-				  "longer than %d characters", CONN_MAX);
+/* Keep *v as *slot (an earlier value of the same key goes); *v taken. */
+static void keep(char **slot, char **v)
+{
+	free(*slot);
+	*slot = *v;
+	*v = NULL;
+}
+
+/* One Key=Value pair (part number npairs) into c and cp. Takes *v when it
+ * keeps it (then *v is NULL); k and what is left of *v are the caller's. */
+static int conn_pair(struct lw_az_conn *c, struct conn_parts *cp,
+		     const char *k, char **v, int npairs, struct lw_err *err)
+{
+	int rc = LW_OK;
+	if (!*k) {
+		rc = lw_err_set(err, LW_ECONFIG, "connection string: "
+				"part %d has an empty key", npairs);
+	} else if (strcasecmp(k, "AccountName") == 0) {
+		keep(&c->account, v);
+	} else if (strcasecmp(k, "AccountKey") == 0) {
+		lw_secret_register(*v);
+		lw_secret_free(c->key);
+		c->key = *v;
+		*v = NULL;
+	} else if (strcasecmp(k, "SharedAccessSignature") == 0) {
+		char *t = NULL;
+		lw_secret_register(*v);
+		rc = lw_az_sas_clean(*v, &t, err);
+		if (rc == LW_OK) {
+			lw_secret_free(c->sas);
+			c->sas = t;
+		} else {
+			lw_err_prefix(err, "connection string "
+				      "SharedAccessSignature");
+		}
+	} else if (strcasecmp(k, "BlobEndpoint") == 0) {
+		keep(&cp->blob, v);
+	} else if (strcasecmp(k, "DefaultEndpointsProtocol") == 0) {
+		if (strcasecmp(*v, "https") && strcasecmp(*v, "http"))
+			rc = lw_err_set(err, LW_ECONFIG, "connection "
+				"string: DefaultEndpointsProtocol must "
+				"be http or https");
+		keep(&cp->proto, v);
+	} else if (strcasecmp(k, "EndpointSuffix") == 0) {
+		keep(&cp->suffix, v);
+	} else if (strcasecmp(k, "UseDevelopmentStorage") == 0) {
+		if (strcasecmp(*v, "true") == 0)
+			cp->dev = true;
+		else if (strcasecmp(*v, "false") != 0)
+			rc = lw_err_set(err, LW_ECONFIG, "connection "
+				"string: UseDevelopmentStorage must "
+				"be true or false");
+	}
+	/* QueueEndpoint, TableEndpoint, ...: not ours */
+	return rc;
+}
+
+/* The pairs of s into c and cp; *npairs counts them. */
+static int conn_pairs(const char *s, struct lw_az_conn *c,
+		      struct conn_parts *cp, int *npairs, struct lw_err *err)
+{
+	const char *p = s;
+	int rc = LW_OK;
 	while (*p && rc == LW_OK) {
 		size_t len = strcspn(p, ";");
 		const char *eq = memchr(p, '=', len);
-		char *k, *v;
 		if (!eq) {
 			char *tk = trimmed(p, len);
 			if (*tk)
 				rc = lw_err_set(err, LW_ECONFIG,
 					"connection string: part %d has no "
 					"'=' (expected Key=Value;...)",
-					npairs + 1);
-			free(tk);
-			p += len;
-			if (*p)
-				p++;
-			continue;
+					*npairs + 1);
+			lw_secret_free(tk);	/* may be a pasted key */
+		} else {
+			char *k = trimmed(p, (size_t)(eq - p));
+			/* values may contain '=' (base64 padding, SAS) */
+			char *v = trimmed(eq + 1, len - (size_t)(eq - p) - 1);
+			++*npairs;
+			rc = conn_pair(c, cp, k, &v, *npairs, err);
+			free(k);
+			/* any value may be secret (a SAS left here, a key
+			 * under a typo) */
+			lw_secret_free(v);
 		}
-		k = trimmed(p, (size_t)(eq - p));
-		/* values may contain '=' (base64 padding, SAS) */
-		v = trimmed(eq + 1, len - (size_t)(eq - p) - 1);
-		npairs++;
-		if (!*k) {
-			rc = lw_err_set(err, LW_ECONFIG, "connection string: "
-					"part %d has an empty key", npairs);
-		} else if (strcasecmp(k, "AccountName") == 0) {
-			free(c->account);
-			c->account = v;
-			v = NULL;
-		} else if (strcasecmp(k, "AccountKey") == 0) {
-			lw_secret_register(v);
-			free(c->key);
-			c->key = v;
-			v = NULL;
-		} else if (strcasecmp(k, "SharedAccessSignature") == 0) {
-			char *t = NULL;
-			lw_secret_register(v);
-			rc = lw_az_sas_clean(v, &t, err);
-			if (rc == LW_OK) {
-				free(c->sas);
-				c->sas = t;
-			} else {
-				lw_err_prefix(err, "connection string "
-					      "SharedAccessSignature");
-			}
-		} else if (strcasecmp(k, "BlobEndpoint") == 0) {
-			free(blob);
-			blob = v;
-			v = NULL;
-		} else if (strcasecmp(k, "DefaultEndpointsProtocol") == 0) {
-			if (strcasecmp(v, "https") && strcasecmp(v, "http"))
-				rc = lw_err_set(err, LW_ECONFIG, "connection "
-					"string: DefaultEndpointsProtocol must "
-					"be http or https");
-			free(proto);
-			proto = v;
-			v = NULL;
-		} else if (strcasecmp(k, "EndpointSuffix") == 0) {
-			free(suffix);
-			suffix = v;
-			v = NULL;
-		} else if (strcasecmp(k, "UseDevelopmentStorage") == 0) {
-			if (strcasecmp(v, "true") == 0)
-				dev = true;
-			else if (strcasecmp(v, "false") != 0)
-				rc = lw_err_set(err, LW_ECONFIG, "connection "
-					"string: UseDevelopmentStorage must "
-					"be true or false");
-		}
-		/* QueueEndpoint, TableEndpoint, ...: not ours */
-		free(k);
-		free(v);
 		p += len;
 		if (*p)
 			p++;
 	}
-	if (rc == LW_OK && npairs == 0)
-		rc = lw_err_set(err, LW_ECONFIG, "connection string is empty");
-	if (rc == LW_OK && dev) {
+	return rc;
+}
+
+/* The endpoint: BlobEndpoint, or built from the account and suffix. */
+static int conn_endpoint(struct lw_az_conn *c, struct conn_parts *cp,
+			 struct lw_err *err)
+{
+	if (cp->blob) {
+		if (!lw_str_starts(cp->blob, "http://") &&
+		    !lw_str_starts(cp->blob, "https://"))
+			return lw_err_set(err, LW_ECONFIG, "connection "
+				"string: BlobEndpoint must start with "
+				"http:// or https://");
+		c->endpoint = strip_slashes(cp->blob);
+		cp->blob = NULL;
+		return LW_OK;
+	}
+	if (c->account) {
+		c->endpoint = lw_xasprintf("%s://%s.blob.%s",
+			cp->proto ? cp->proto : "https", c->account,
+			cp->suffix ? cp->suffix : "core.windows.net");
+		return LW_OK;
+	}
+	return lw_err_set(err, LW_ECONFIG, "connection string "
+			  "has neither AccountName nor BlobEndpoint");
+}
+
+/* What the pairs together must say. */
+static int conn_check(struct lw_az_conn *c, struct conn_parts *cp,
+		      struct lw_err *err)
+{
+	if (cp->dev) {
 		if (!c->account)
 			c->account = lw_xstrdup(LW_AZ_DEV_ACCOUNT);
 		if (!c->key && !c->sas)
 			c->key = lw_xstrdup(LW_AZ_DEV_KEY);
-		if (!blob)
-			blob = lw_xstrdup(LW_AZ_DEV_ENDPOINT);
+		if (!cp->blob)
+			cp->blob = lw_xstrdup(LW_AZ_DEV_ENDPOINT);
 	}
-	if (rc == LW_OK && c->key && !c->account)
-		rc = lw_err_set(err, LW_ECONFIG, "connection string has an "
-				"AccountKey but no AccountName");
-	if (rc == LW_OK && !c->key && !c->sas && !dev)
-		rc = lw_err_set(err, LW_ECONFIG, "connection string has "
-				"neither AccountKey nor SharedAccessSignature");
-	if (rc == LW_OK) {
-		if (blob) {
-			if (!lw_str_starts(blob, "http://") &&
-			    !lw_str_starts(blob, "https://"))
-				rc = lw_err_set(err, LW_ECONFIG, "connection "
-					"string: BlobEndpoint must start with "
-					"http:// or https://");
-			else {
-				c->endpoint = strip_slashes(blob);
-				blob = NULL;
-			}
-		} else if (c->account) {
-			c->endpoint = lw_xasprintf("%s://%s.blob.%s",
-				proto ? proto : "https", c->account,
-				suffix ? suffix : "core.windows.net");
-		} else {
-			rc = lw_err_set(err, LW_ECONFIG, "connection string "
-					"has neither AccountName nor "
-					"BlobEndpoint");
-		}
-	}
+	if (c->key && !c->account)
+		return lw_err_set(err, LW_ECONFIG, "connection string has an "
+				  "AccountKey but no AccountName");
+	if (!c->key && !c->sas && !cp->dev)
+		return lw_err_set(err, LW_ECONFIG, "connection string has "
+				  "neither AccountKey nor "
+				  "SharedAccessSignature");
+	int rc = conn_endpoint(c, cp, err);
 	if (rc == LW_OK && c->key) {
 		unsigned char tmp[256];
-		if (lw_az_b64_decode(c->key, tmp, sizeof(tmp)) <= 0)
+		int kl = lw_az_b64_decode(c->key, tmp, sizeof(tmp));
+		OPENSSL_cleanse(tmp, sizeof(tmp));	/* the key itself */
+		if (kl <= 0)
 			rc = lw_err_set(err, LW_ECONFIG, "connection string: "
 					"AccountKey is not valid base64");
 	}
-	free(proto);
-	free(suffix);
-	free(blob);
+	return rc;
+}
+
+int lw_az_conn_parse(const char *s, struct lw_az_conn *c, struct lw_err *err)
+{
+	struct conn_parts cp = {0};
+	int rc, npairs = 0;
+
+	memset(c, 0, sizeof(*c));
+	if (strlen(s) > CONN_MAX)
+		return lw_err_set(err, LW_ECONFIG, "connection string is "
+				  "longer than %d characters", CONN_MAX);
+	rc = conn_pairs(s, c, &cp, &npairs, err);
+	if (rc == LW_OK && npairs == 0)
+		rc = lw_err_set(err, LW_ECONFIG, "connection string is empty");
+	if (rc == LW_OK)
+		rc = conn_check(c, &cp, err);
+	free(cp.proto);
+	free(cp.suffix);
+	free(cp.blob);
 	if (rc != LW_OK)
 		lw_az_conn_free(c);
 	return rc;

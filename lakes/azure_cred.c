@@ -84,10 +84,10 @@ static int auth_conn_string(struct lw_lake *l, const cJSON *a,
 	if (!conn && lw_cfg_secret(cc, a, "connection_string", true, &conn))
 		return LW_ECONFIG;
 	if (lw_az_conn_parse(conn, &c, &err) != LW_OK) {
-		free(conn);
+		lw_secret_free(conn);
 		return lw_cfg_error(cc, a, "%s", err.msg);
 	}
-	free(conn);
+	lw_secret_free(conn);
 	if (l->account && c.account && strcmp(l->account, c.account)) {
 		lw_cfg_error(cc, a, "\"account\" is '%s' but the "
 			     "connection string's AccountName is '%s'",
@@ -117,8 +117,10 @@ static int auth_account_key(struct lw_lake *l, const cJSON *a,
 	if (!secret && lw_cfg_secret(cc, a, "account_key", true, &secret))
 		return LW_ECONFIG;
 	lw_az_strip(secret, " \t\r\n");
-	if (lw_az_b64_decode(secret, tmp, sizeof(tmp)) <= 0) {
-		free(secret);
+	int kl = lw_az_b64_decode(secret, tmp, sizeof(tmp));
+	lw_secret_wipe(tmp, sizeof(tmp));	/* decoded: the key itself */
+	if (kl <= 0) {
+		lw_secret_free(secret);
 		return lw_cfg_error(cc, a, "\"account_key\" is not "
 			"valid base64 (copy it again from the "
 			"portal's Access keys)");
@@ -138,10 +140,10 @@ static int auth_sas(struct lw_lake *l, const cJSON *a, struct lw_cfgctx *cc,
 	if (!secret && lw_cfg_secret(cc, a, "sas", true, &secret))
 		return LW_ECONFIG;
 	if (lw_az_sas_clean(secret, &l->sas, &err) != LW_OK) {
-		free(secret);
+		lw_secret_free(secret);
 		return lw_cfg_error(cc, a, "\"sas\": %s", err.msg);
 	}
-	free(secret);
+	lw_secret_free(secret);
 	l->auth = A_SAS;
 	return LW_OK;
 }
@@ -196,7 +198,7 @@ static int auth_entra(struct lw_lake *l, const cJSON *cfg, const cJSON *a,
 	eo.ca_bundle = ca_bundle;
 	eo.retries = -1;
 	l->entra = lw_entra_new(&eo, &err);
-	free(secret);
+	lw_secret_free(secret);
 	if (!l->entra)
 		return lw_cfg_error(cc, a ? a : cfg, "%s", err.msg);
 	l->auth = A_BEARER;

@@ -11,6 +11,7 @@
 
 #include "lakewatch/util.h"
 #include "azure_int.h"
+#include "lakewatch/secret.h"
 
 /* --- names and URLs --- */
 
@@ -133,7 +134,7 @@ static int sign_bearer(struct lw_lake *l, struct lw_http_req *r,
 	if (rc != LW_OK)
 		return rc;
 	lw_http_req_attempt_header(r, "Authorization: Bearer %s", tok);
-	free(tok);
+	lw_secret_free(tok);
 	return LW_OK;
 }
 

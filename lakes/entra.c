@@ -137,12 +137,12 @@ void lw_entra_free(struct lw_entra *e)
 	free(e->resource);
 	free(e->tenant);
 	free(e->client_id);
-	free(e->secret);
+	lw_secret_free(e->secret);
 	free(e->authority);
 	free(e->endpoint);
-	free(e->identity_header);
+	lw_secret_free(e->identity_header);
 	free(e->describe);
-	free(e->token);
+	lw_secret_free(e->token);
 	pthread_mutex_destroy(&e->lock);
 	free(e);
 }
@@ -207,7 +207,7 @@ static void build_request(struct lw_entra *e, struct lw_http_req *r)
 				   "application/x-www-form-urlencoded");
 		free(t);
 		free(c);
-		free(s);
+		lw_secret_free(s);	/* the escaped client secret */
 		free(sc);
 	} else {
 		const char *ver = e->mode == MI_APPSERVICE ? "2019-08-01"
@@ -273,6 +273,7 @@ int lw_entra_parse_token(const char *json, size_t len, int64_t now,
 	}
 	lw_secret_register(tok->valuestring);
 	if (!token_ok(tok->valuestring)) {
+		lw_secret_wipe(tok->valuestring, strlen(tok->valuestring));
 		cJSON_Delete(j);
 		return lw_err_set(err, LW_EPARSE, "the access_token has spaces "
 				  "or control characters");
@@ -289,6 +290,7 @@ int lw_entra_parse_token(const char *json, size_t len, int64_t now,
 		l = 86400;
 	*life = l;
 	*token = lw_xstrdup(tok->valuestring);
+	lw_secret_wipe(tok->valuestring, strlen(tok->valuestring));
 	cJSON_Delete(j);
 	return LW_OK;
 }
@@ -312,10 +314,11 @@ static int fetch(struct lw_entra *e, struct lw_err *err)
 	}
 	rc = lw_entra_parse_token(r.resp.data, r.resp.len, (int64_t)time(NULL),
 				  &tok, &life, err);
+	lw_secret_wipe(r.resp.data, r.resp.len);	/* the token answer */
 	lw_http_req_free(&r);
 	if (rc != LW_OK)
 		return lw_err_prefix(err, "Entra ID token (%s)", e->describe);
-	free(e->token);
+	lw_secret_free(e->token);
 	e->token = tok;
 	/* refresh 5 minutes early, or halfway for short-lived tokens */
 	e->refresh_ms = now_ms + (life - (life / 2 < 300 ? life / 2 : 300))

@@ -156,7 +156,7 @@ static void pbi_close(struct lw_lake *l)
 		lw_http_free(l->http);
 	if (l->entra)
 		lw_entra_free(l->entra);
-	free(l->token);
+	lw_secret_free(l->token);
 	free(l->token_file);
 	free(l->query_ms);
 	lw_pbi_datasets_free(l->list, l->nlist);

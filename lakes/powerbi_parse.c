@@ -1,6 +1,7 @@
 /* powerbi_parse.c - the Power BI REST answers lakewatch reads, parsed with
  * cJSON into small structs. Anything unexpected is an error that says what
  * was expected where; nothing is guessed. */
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -257,32 +258,37 @@ void lw_pbi_map_type(const char *dt, struct lw_column *c)
 	}
 }
 
+/* s between quote characters q, each q inside doubled. The buffer is
+ * sized from s (every byte doubled at worst), so no append can fail.
+ * Caller frees. */
+static char *dax_quote(const char *s, char q)
+{
+	struct lw_buf b;
+	int rc;
+	assert(s != NULL);
+	lw_buf_init(&b, 2 * strlen(s) + 2);
+	rc = lw_buf_addc(&b, q);
+	for (; *s && rc == LW_OK; s++) {
+		if (*s == q)
+			rc = lw_buf_addc(&b, q);
+		if (rc == LW_OK)
+			rc = lw_buf_addc(&b, *s);
+	}
+	if (rc == LW_OK)
+		rc = lw_buf_addc(&b, q);
+	assert(rc == LW_OK);
+	(void)rc;
+	return lw_buf_steal(&b);
+}
+
 /* 'Table Name' with ' doubled. Caller frees. */
 char *lw_pbi_dax_table(const char *t)
 {
-	struct lw_buf b;
-	lw_buf_init(&b, 4096);
-	lw_buf_addc(&b, '\'');
-	for (; *t; t++) {
-		if (*t == '\'')
-			lw_buf_addc(&b, '\'');
-		lw_buf_addc(&b, *t);
-	}
-	lw_buf_addc(&b, '\'');
-	return lw_buf_steal(&b);
+	return dax_quote(t, '\'');
 }
 
 /* "text" with " doubled. Caller frees. */
 char *lw_pbi_dax_string(const char *s)
 {
-	struct lw_buf b;
-	lw_buf_init(&b, 4096);
-	lw_buf_addc(&b, '"');
-	for (; *s; s++) {
-		if (*s == '"')
-			lw_buf_addc(&b, '"');
-		lw_buf_addc(&b, *s);
-	}
-	lw_buf_addc(&b, '"');
-	return lw_buf_steal(&b);
+	return dax_quote(s, '"');
 }

@@ -24,6 +24,7 @@ static int read_token_file(const char *path, char **out, struct lw_err *err)
 	const cJSON *at = cJSON_GetObjectItemCaseSensitive(j, "accessToken");
 	if (cJSON_IsString(at)) {
 		*out = lw_xstrdup(at->valuestring);
+		lw_secret_wipe(at->valuestring, strlen(at->valuestring));
 	} else {
 		while (len && (text[len - 1] == '\n' || text[len - 1] == '\r' ||
 			       text[len - 1] == ' '))
@@ -31,6 +32,7 @@ static int read_token_file(const char *path, char **out, struct lw_err *err)
 		*out = lw_xstrdup(text);
 	}
 	cJSON_Delete(j);
+	lw_secret_wipe(text, len);
 	free(text);
 	lw_secret_register(*out);
 	if (!**out)
@@ -64,7 +66,7 @@ static int get_token(struct lw_lake *l, bool fresh, char **tok,
 		return lw_entra_token(l->entra, tok, err);
 	}
 	if (l->token_file && (fresh || !l->token)) {
-		free(l->token);
+		lw_secret_free(l->token);
 		l->token = NULL;
 		if (read_token_file(l->token_file, &l->token, err))
 			return err->code;
@@ -148,7 +150,7 @@ int lw_pbi_call(struct lw_lake *l, const char *method, const char *path,
 		}
 		lw_http_do(l->http, &r, lw_http_now_ms() + l->poll_timeout_ms,
 			   NULL);
-		free(c.token);
+		lw_secret_free(c.token);
 		*status = r.status;
 		if (r.rc == LW_OK) {
 			*len = r.resp.len;

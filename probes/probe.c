@@ -85,12 +85,15 @@ char *lw_partition_kv(const char *path)
 			break;	/* the last component is the file name */
 		const char *eq = memchr(c, '=', (size_t)(end - c));
 		if (eq && eq > c) {
-			if (b.len)
-				lw_buf_addc(&b, '/');
-			lw_buf_add(&b, c, (size_t)(end - c));
+			int rc = b.len ? lw_buf_addc(&b, '/') : LW_OK;
+			if (rc == LW_OK)
+				rc = lw_buf_add(&b, c, (size_t)(end - c));
+			if (rc != LW_OK)
+				break;	/* failed: no partition key */
 		}
 		c = end + 1;
 	}
+	/* a key past 4 KB is not cut short: the path has no partition */
 	if (!b.len) {
 		lw_buf_free(&b);
 		return NULL;
@@ -118,10 +121,13 @@ static char *partition_re(const pcre2_code *re, pcre2_match_data *md,
 		int g = (ent[0] << 8) | ent[1];
 		if (ov[2 * g] == PCRE2_UNSET)
 			continue;
-		if (b.len)
-			lw_buf_addc(&b, '/');
-		lw_buf_addf(&b, "%s=%.*s", (const char *)ent + 2,
-			    (int)(ov[2 * g + 1] - ov[2 * g]), rel + ov[2 * g]);
+		int rc = b.len ? lw_buf_addc(&b, '/') : LW_OK;
+		if (rc == LW_OK)
+			rc = lw_buf_addf(&b, "%s=%.*s", (const char *)ent + 2,
+					 (int)(ov[2 * g + 1] - ov[2 * g]),
+					 rel + ov[2 * g]);
+		if (rc != LW_OK)
+			break;	/* failed: no partition key, as above */
 	}
 	if (!b.len) {
 		lw_buf_free(&b);

@@ -1,6 +1,7 @@
 /* common.c - choosing a report writer, and the text hygiene every writer
  * needs: redaction, UTF-8 repair, XML escaping.
  */
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +41,7 @@ static size_t utf8_next(const unsigned char *p, size_t n, unsigned *cp)
 	unsigned c = p[0], min;
 	size_t len;
 
+	assert(p != NULL && n > 0);
 	if (c < 0x80) {
 		*cp = c;
 		return 1;
@@ -80,16 +82,17 @@ char *lw_rep_clean(const char *s, int flags)
 	n = strlen(red);
 	/* Output grows at most 3x (one bad byte -> U+FFFD). */
 	lw_buf_init(&b, n * 3 + 1);
-	while (i < n) {
+	int rc = LW_OK;
+	while (i < n && rc == LW_OK) {
 		const unsigned char *p = (const unsigned char *)red + i;
 		unsigned cp;
 		size_t len = utf8_next(p, n - i, &cp);
 
 		if (len == 0) {
 			if (flags & LW_CLEAN_ASCII)
-				lw_buf_addc(&b, '?');
+				rc = lw_buf_addc(&b, '?');
 			else
-				lw_buf_add(&b, repl, 3);
+				rc = lw_buf_add(&b, repl, 3);
 			i++;
 			continue;
 		}
@@ -97,28 +100,30 @@ char *lw_rep_clean(const char *s, int flags)
 		if (cp < 0x20 || cp == 0x7f) {
 			bool ws = cp == '\t' || cp == '\n' || cp == '\r';
 			if (flags & LW_CLEAN_CTRL)
-				lw_buf_addc(&b, ws ? ' ' : '?');
+				rc = lw_buf_addc(&b, ws ? ' ' : '?');
 			else if ((flags & LW_CLEAN_XML) && !ws && cp != 0x7f)
-				lw_buf_addc(&b, '?');
+				rc = lw_buf_addc(&b, '?');
 			else
-				lw_buf_addc(&b, (char)cp);
+				rc = lw_buf_addc(&b, (char)cp);
 			continue;
 		}
 		if (cp >= 0x80 && cp <= 0x9f && (flags & LW_CLEAN_CTRL)) {
 			/* C1 controls: 0x9b is CSI on some terminals. */
-			lw_buf_addc(&b, '?');
+			rc = lw_buf_addc(&b, '?');
 			continue;
 		}
 		if (cp >= 0x80 && (flags & LW_CLEAN_ASCII)) {
-			lw_buf_addc(&b, '?');
+			rc = lw_buf_addc(&b, '?');
 			continue;
 		}
 		if ((cp == 0xfffe || cp == 0xffff) && (flags & LW_CLEAN_XML)) {
-			lw_buf_add(&b, repl, 3);
+			rc = lw_buf_add(&b, repl, 3);
 			continue;
 		}
-		lw_buf_add(&b, p, len);
+		rc = lw_buf_add(&b, p, len);
 	}
+	/* the 3x bound above holds by construction */
+	assert(rc == LW_OK);
 	free(red);
 	return lw_buf_steal(&b);
 }
@@ -149,6 +154,8 @@ int lw_rep_xml(struct lw_buf *b, const char *s, bool attr)
 /* See report_int.h. */
 int lw_rep_flush(FILE *f, const struct lw_buf *b, struct lw_err *err)
 {
+	/* a failed buffer has no whole report to write (buf.h) */
+	assert(f && b && !lw_buf_failed(b));
 	if (b->len && fwrite(b->data, 1, b->len, f) != b->len)
 		return lw_err_set(err, LW_EIO, "writing the report: %s",
 				  strerror(errno));

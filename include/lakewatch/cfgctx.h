@@ -21,6 +21,7 @@ struct lw_cfgctx {
 	const struct lw_jsonc *doc;	/* NULL for configs built in code (tests) */
 	struct lw_buf errors;		/* "file:L:C: message\n" lines */
 	int nerrors;
+	int dropped;			/* errors past the text limit, counted only */
 };
 
 void lw_cfgctx_init(struct lw_cfgctx *cc, const char *file,

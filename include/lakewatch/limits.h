@@ -116,8 +116,13 @@ void lw_check_result(struct lw_result *out, const char *check,
 		     enum lw_status st, const char *measured,
 		     const char *threshold, bool has, double value,
 		     const char *msg);
-/* Append names[0..n) as "a, b, c and 4 more", showing at most `show`. */
-void lw_names_add(struct lw_buf *b, const char *const *names, size_t n,
-		  size_t show);
+/* Append names[0..n) as "a, b, c and 4 more", showing at most `show`.
+ * LW_OK, or the buffer's failure (see buf.h). */
+int lw_names_add(struct lw_buf *b, const char *const *names, size_t n,
+		 size_t show) LW_BUF_MUST_USE;
+/* A check message built in b (max LW_CHECK_MSG_MAX): its text, or, when
+ * an append failed, a fixed note saying so, never a silently short text.
+ * Points into b or at a static string. */
+const char *lw_check_msg(const struct lw_buf *b);
 
 #endif

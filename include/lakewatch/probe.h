@@ -19,8 +19,8 @@ void lw_probe_dataset(const struct lw_config *cfg, const struct lw_dataset *ds,
 
 /* How partition keys are read from paths (the partitions themselves are
  * kept by model.h's lw_obs_add_partition). */
-/* The "k=v/k2=v2" key of path's key=value directory segments, or NULL.
- * Caller frees. */
+/* The "k=v/k2=v2" key of path's key=value directory segments, or NULL
+ * (none, or a key past 4 KB, which is never cut short). Caller frees. */
 char *lw_partition_kv(const char *path);
 /* Event Hubs Capture's layout: "partition=P/date=YYYY-MM-DD/hour=hh/
  * minute=mm" for a path ending in P/YYYY/MM/DD/hh/mm/ss[.avro], else NULL.

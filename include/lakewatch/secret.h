@@ -21,4 +21,10 @@ void lw_redact(char *s);
 char *lw_redact_dup(const char *s);
 void lw_secret_clear_all(void);	/* tests */
 
+/* Scrub secret material before its memory goes back: OPENSSL_cleanse,
+ * which the compiler may not drop as a dead store (memset may be). */
+void lw_secret_wipe(void *p, size_t n);
+/* Wipe the string s (up to its NUL) and free it; NULL is fine. */
+void lw_secret_free(char *s);
+
 #endif

@@ -276,12 +276,12 @@ static void test_skips_big_blocks(void **state)
 			     "[{\"name\":\"a\",\"type\":\"long\"}]}";
 	struct lw_buf b;
 	lw_buf_init(&b, 1 << 22);
-	lw_buf_add(&b, "Obj\x01", 4);
-	lw_buf_addc(&b, 2 << 1 >> 0);	/* 2 entries: zigzag(2)=4 */
+	assert_int_equal(lw_buf_add(&b, "Obj\x01", 4), LW_OK);
+	assert_int_equal(lw_buf_addc(&b, 2 << 1 >> 0), LW_OK);	/* 2 entries: zigzag(2)=4 */
 	b.data[b.len - 1] = 4;
 	size_t sl = strlen(schema);
-	lw_buf_addc(&b, 22);		/* "avro.schema" len 11 -> 22 */
-	lw_buf_add(&b, "avro.schema", 11);
+	assert_int_equal(lw_buf_addc(&b, 22), LW_OK);		/* "avro.schema" len 11 -> 22 */
+	assert_int_equal(lw_buf_add(&b, "avro.schema", 11), LW_OK);
 	uint8_t v[4];
 	size_t vn = 0;
 	for (uint64_t z = sl << 1; ; z >>= 7) {
@@ -289,15 +289,15 @@ static void test_skips_big_blocks(void **state)
 		if (z <= 0x7f)
 			break;
 	}
-	lw_buf_add(&b, v, vn);
-	lw_buf_add(&b, schema, sl);
-	lw_buf_addc(&b, 20);
-	lw_buf_add(&b, "avro.codec", 10);
-	lw_buf_addc(&b, 8);
-	lw_buf_add(&b, "null", 4);
-	lw_buf_addc(&b, 0);
+	assert_int_equal(lw_buf_add(&b, v, vn), LW_OK);
+	assert_int_equal(lw_buf_add(&b, schema, sl), LW_OK);
+	assert_int_equal(lw_buf_addc(&b, 20), LW_OK);
+	assert_int_equal(lw_buf_add(&b, "avro.codec", 10), LW_OK);
+	assert_int_equal(lw_buf_addc(&b, 8), LW_OK);
+	assert_int_equal(lw_buf_add(&b, "null", 4), LW_OK);
+	assert_int_equal(lw_buf_addc(&b, 0), LW_OK);
 	const char sync[16] = "0123456789abcdef";
-	lw_buf_add(&b, sync, 16);
+	assert_int_equal(lw_buf_add(&b, sync, 16), LW_OK);
 	for (int blk = 0; blk < 2; blk++) {
 		uint64_t count = 1000, size = 300000;
 		uint8_t h[20];
@@ -312,10 +312,10 @@ static void test_skips_big_blocks(void **state)
 			if (z <= 0x7f)
 				break;
 		}
-		lw_buf_add(&b, h, hn);
+		assert_int_equal(lw_buf_add(&b, h, hn), LW_OK);
 		for (size_t i = 0; i < size; i++)
-			lw_buf_addc(&b, 'x');
-		lw_buf_add(&b, sync, 16);
+			assert_int_equal(lw_buf_addc(&b, 'x'), LW_OK);
+		assert_int_equal(lw_buf_add(&b, sync, 16), LW_OK);
 	}
 	struct mem m = {b.data, b.len, 0};
 	struct lw_avro_info info;

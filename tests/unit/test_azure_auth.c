@@ -164,7 +164,7 @@ static char *run_node(const char *script)
 		return NULL;
 	lw_buf_init(&b, 4 * LW_BUF_1M);
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		lw_buf_add(&b, chunk, n);
+		assert_int_equal(lw_buf_add(&b, chunk, n), LW_OK);
 	if (pclose(f) != 0) {
 		lw_buf_free(&b);
 		return NULL;

@@ -119,15 +119,15 @@ static void test_big_page(void **state)
 	const struct lw_az_blob *bl;
 	(void)state;
 	lw_buf_init(&b, 64 * LW_BUF_1M);
-	lw_buf_adds(&b, "<EnumerationResults><Blobs>");
+	assert_int_equal(lw_buf_adds(&b, "<EnumerationResults><Blobs>"), LW_OK);
 	for (int i = 0; i < 5000; i++)
-		lw_buf_addf(&b, "<Blob><Name>d/f%05d.csv</Name><Properties>"
+		assert_int_equal(lw_buf_addf(&b, "<Blob><Name>d/f%05d.csv</Name><Properties>"
 			    "<Last-Modified>Mon, 02 Nov 2026 00:00:%02d GMT"
 			    "</Last-Modified><Content-Length>%d"
 			    "</Content-Length></Properties></Blob>", i,
-			    i % 60, i * 7);
-	lw_buf_adds(&b, "</Blobs><NextMarker></NextMarker>"
-		    "</EnumerationResults>");
+			    i % 60, i * 7), LW_OK);
+	assert_int_equal(lw_buf_adds(&b, "</Blobs><NextMarker></NextMarker>"
+		    "</EnumerationResults>"), LW_OK);
 	/* in uneven pieces, as the network delivers */
 	for (size_t off = 0; off < b.len; off += 1337) {
 		size_t len = b.len - off < 1337 ? b.len - off : 1337;
@@ -195,9 +195,9 @@ static void test_deep_nesting(void **state)
 	struct lw_err err;
 	(void)state;
 	lw_buf_init(&b, LW_BUF_1M);
-	lw_buf_adds(&b, "<EnumerationResults>");
+	assert_int_equal(lw_buf_adds(&b, "<EnumerationResults>"), LW_OK);
 	for (int i = 0; i < 100; i++)
-		lw_buf_adds(&b, "<a>");
+		assert_int_equal(lw_buf_adds(&b, "<a>"), LW_OK);
 	assert_int_equal(lw_az_list_feed(p, b.data, b.len, false, &err),
 			 LW_EPARSE);
 	assert_non_null(strstr(err.msg, "nested"));

@@ -190,10 +190,10 @@ static char *expand(const char *s, int64_t now, char **err)
 	while (*p) {
 		const char *t = strstr(p, "${");
 		if (!t) {
-			lw_buf_adds(&b, p);
+			assert_int_equal(lw_buf_adds(&b, p), LW_OK);
 			break;
 		}
-		lw_buf_add(&b, p, (size_t)(t - p));
+		assert_int_equal(lw_buf_add(&b, p, (size_t)(t - p)), LW_OK);
 		const char *e = strchr(t, '}');
 		if (!e) {
 			*err = lw_xasprintf("unterminated ${ in '%s'", s);
@@ -236,7 +236,7 @@ static char *expand(const char *s, int64_t now, char **err)
 			}
 			v = *q == '-' ? now - d : now + d;
 		}
-		lw_buf_addf(&b, "%lld", (long long)v);
+		assert_int_equal(lw_buf_addf(&b, "%lld", (long long)v), LW_OK);
 		p = e + 1;
 	}
 	return lw_buf_steal(&b);

@@ -218,7 +218,7 @@ static int t_read(struct lw_lake *l, const char *path, int64_t off,
 		r = pread(fd, buf, want, off);
 		if (r <= 0)
 			break;
-		lw_buf_add(out, buf, (size_t)r);
+		assert_int_equal(lw_buf_add(out, buf, (size_t)r), LW_OK);
 		off += r;
 		if (len > 0)
 			len -= r;
@@ -305,11 +305,11 @@ static char *big_csv(int rows, size_t *n)
 	struct lw_buf b;
 
 	lw_buf_init(&b, 64 * LW_BUF_1M);
-	lw_buf_adds(&b, "order_id,amount,paid,day,note\r\n");
+	assert_int_equal(lw_buf_adds(&b, "order_id,amount,paid,day,note\r\n"), LW_OK);
 	for (int i = 0; i < rows; i++)
-		lw_buf_addf(&b, "%d,%d.%02d,%s,2026-11-%02d,%s\r\n", i, i % 977,
+		assert_int_equal(lw_buf_addf(&b, "%d,%d.%02d,%s,2026-11-%02d,%s\r\n", i, i % 977,
 			    i % 100, i % 3 ? "true" : "false", 1 + i % 28,
-			    i % 7 ? "plain" : "\"two\nlines, \"\"quoted\"\"\"");
+			    i % 7 ? "plain" : "\"two\nlines, \"\"quoted\"\"\""), LW_OK);
 	*n = b.len;
 	return lw_buf_steal(&b);
 }

@@ -352,28 +352,28 @@ static void test_big_footer(void **state)
 	size_t cb = 100000;
 	struct lw_buf b;
 	lw_buf_init(&b, 1 << 20);
-	lw_buf_add(&b, "PAR1", 4);
+	assert_int_equal(lw_buf_add(&b, "PAR1", 4), LW_OK);
 	size_t start = b.len;
 	/* field 1 version i32 = 1 */
-	lw_buf_addc(&b, 0x15); lw_buf_addc(&b, 2);
+	assert_int_equal(lw_buf_addc(&b, 0x15), LW_OK); assert_int_equal(lw_buf_addc(&b, 2), LW_OK);
 	/* field 2 schema: list of 1 struct {4: name "r"} */
-	lw_buf_addc(&b, 0x19); lw_buf_addc(&b, 0x1c);
-	lw_buf_addc(&b, 0x48); lw_buf_addc(&b, 1); lw_buf_addc(&b, 'r');
-	lw_buf_addc(&b, 0);
+	assert_int_equal(lw_buf_addc(&b, 0x19), LW_OK); assert_int_equal(lw_buf_addc(&b, 0x1c), LW_OK);
+	assert_int_equal(lw_buf_addc(&b, 0x48), LW_OK); assert_int_equal(lw_buf_addc(&b, 1), LW_OK); assert_int_equal(lw_buf_addc(&b, 'r'), LW_OK);
+	assert_int_equal(lw_buf_addc(&b, 0), LW_OK);
 	/* field 3 num_rows i64 = 42 (zigzag 84) */
-	lw_buf_addc(&b, 0x16); lw_buf_addc(&b, 84);
+	assert_int_equal(lw_buf_addc(&b, 0x16), LW_OK); assert_int_equal(lw_buf_addc(&b, 84), LW_OK);
 	/* field 6 created_by: delta 3, binary */
-	lw_buf_addc(&b, 0x38);
-	lw_buf_addc(&b, (char)(0x80 | (cb & 0x7f)));
-	lw_buf_addc(&b, (char)(0x80 | ((cb >> 7) & 0x7f)));
-	lw_buf_addc(&b, (char)(cb >> 14));
+	assert_int_equal(lw_buf_addc(&b, 0x38), LW_OK);
+	assert_int_equal(lw_buf_addc(&b, (char)(0x80 | (cb & 0x7f))), LW_OK);
+	assert_int_equal(lw_buf_addc(&b, (char)(0x80 | ((cb >> 7) & 0x7f))), LW_OK);
+	assert_int_equal(lw_buf_addc(&b, (char)(cb >> 14)), LW_OK);
 	for (size_t i = 0; i < cb; i++)
-		lw_buf_addc(&b, 'x');
-	lw_buf_addc(&b, 0);
+		assert_int_equal(lw_buf_addc(&b, 'x'), LW_OK);
+	assert_int_equal(lw_buf_addc(&b, 0), LW_OK);
 	uint32_t flen = (uint32_t)(b.len - start);
 	uint8_t le[4] = { flen, flen >> 8, flen >> 16, flen >> 24 };
-	lw_buf_add(&b, le, 4);
-	lw_buf_add(&b, "PAR1", 4);
+	assert_int_equal(lw_buf_add(&b, le, 4), LW_OK);
+	assert_int_equal(lw_buf_add(&b, "PAR1", 4), LW_OK);
 
 	struct lw_lake lake;
 	tl_init(&lake, NULL);
@@ -398,23 +398,23 @@ static void test_big_footer(void **state)
  * `cols` empty ColumnChunks (one byte each in the footer). */
 static void empty_chunks_footer(struct lw_buf *b, int rgs, uint32_t cols)
 {
-	lw_buf_addc(b, 0x29); lw_buf_addc(b, 0x1c);	/* 2: schema, 1 */
-	lw_buf_addc(b, 0x48); lw_buf_addc(b, 1); lw_buf_addc(b, 'r');
-	lw_buf_addc(b, 0);
-	lw_buf_addc(b, 0x29);				/* 4: row_groups */
-	lw_buf_addc(b, (char)(rgs << 4 | 0x0c));
+	assert_int_equal(lw_buf_addc(b, 0x29), LW_OK); assert_int_equal(lw_buf_addc(b, 0x1c), LW_OK);	/* 2: schema, 1 */
+	assert_int_equal(lw_buf_addc(b, 0x48), LW_OK); assert_int_equal(lw_buf_addc(b, 1), LW_OK); assert_int_equal(lw_buf_addc(b, 'r'), LW_OK);
+	assert_int_equal(lw_buf_addc(b, 0), LW_OK);
+	assert_int_equal(lw_buf_addc(b, 0x29), LW_OK);				/* 4: row_groups */
+	assert_int_equal(lw_buf_addc(b, (char)(rgs << 4 | 0x0c)), LW_OK);
 	for (int g = 0; g < rgs; g++) {
-		lw_buf_addc(b, 0x19); lw_buf_addc(b, (char)0xfc); /* 1: cols */
+		assert_int_equal(lw_buf_addc(b, 0x19), LW_OK); assert_int_equal(lw_buf_addc(b, (char)0xfc), LW_OK); /* 1: cols */
 		for (uint32_t v = cols; ; v >>= 7) {
-			lw_buf_addc(b, (char)(v > 0x7f ? 0x80 | (v & 0x7f) : v));
+			assert_int_equal(lw_buf_addc(b, (char)(v > 0x7f ? 0x80 | (v & 0x7f) : v)), LW_OK);
 			if (v <= 0x7f)
 				break;
 		}
 		for (uint32_t i = 0; i < cols; i++)
-			lw_buf_addc(b, 0);	/* an empty struct */
-		lw_buf_addc(b, 0);		/* end of the row group */
+			assert_int_equal(lw_buf_addc(b, 0), LW_OK);	/* an empty struct */
+		assert_int_equal(lw_buf_addc(b, 0), LW_OK);		/* end of the row group */
 	}
-	lw_buf_addc(b, 0);
+	assert_int_equal(lw_buf_addc(b, 0), LW_OK);
 }
 
 /* A footer whose decoded form would dwarf it: each empty ColumnChunk is

@@ -66,10 +66,10 @@ static cJSON *duck_rows(const char *file, const char *const *exprs,
 	struct lw_buf cmd, out;
 	lw_buf_init(&cmd, 1 << 16);
 	lw_buf_init(&out, 64 << 20);
-	lw_buf_addf(&cmd, "node tests/fixtures/parquet/duck_rows.js '%s'",
-		    file);
+	assert_int_equal(lw_buf_addf(&cmd, "node tests/fixtures/parquet/duck_rows.js '%s'",
+		    file), LW_OK);
 	for (size_t i = 0; i < n; i++)
-		lw_buf_addf(&cmd, " '%s'", exprs[i]);
+		assert_int_equal(lw_buf_addf(&cmd, " '%s'", exprs[i]), LW_OK);
 	FILE *p = popen(cmd.data, "r");
 	assert_non_null(p);
 	char chunk[65536];
@@ -608,13 +608,13 @@ static void test_hostile_pages(void **state)
 static void put_varint(struct lw_buf *b, uint64_t v)
 {
 	for (; v > 0x7f; v >>= 7)
-		lw_buf_addc(b, (char)(0x80 | (v & 0x7f)));
-	lw_buf_addc(b, (char)v);
+		assert_int_equal(lw_buf_addc(b, (char)(0x80 | (v & 0x7f))), LW_OK);
+	assert_int_equal(lw_buf_addc(b, (char)v), LW_OK);
 }
 
 static void put_i(struct lw_buf *b, uint8_t hdr, int64_t v)
 {
-	lw_buf_addc(b, (char)hdr);
+	assert_int_equal(lw_buf_addc(b, (char)hdr), LW_OK);
 	put_varint(b, ((uint64_t)v << 1) ^ (uint64_t)(v >> 63));
 }
 
@@ -644,53 +644,53 @@ static void test_retired_pages_capped(void **state)
 
 	struct lw_buf b;
 	lw_buf_init(&b, 64 << 20);
-	lw_buf_add(&b, "PAR1", 4);
+	assert_int_equal(lw_buf_add(&b, "PAR1", 4), LW_OK);
 	for (int i = 0; i < npages; i++) {
 		put_i(&b, 0x15, 0);			/* 1: DATA_PAGE */
 		put_i(&b, 0x15, usize);			/* 2: usize */
 		put_i(&b, 0x15, (int64_t)zl);		/* 3: csize */
-		lw_buf_addc(&b, 0x2c);			/* 5: header */
+		assert_int_equal(lw_buf_addc(&b, 0x2c), LW_OK);			/* 5: header */
 		put_i(&b, 0x15, 0);			/* no values */
 		put_i(&b, 0x15, 0);			/* PLAIN */
 		put_i(&b, 0x15, 3);
 		put_i(&b, 0x15, 3);
-		lw_buf_addc(&b, 0);
-		lw_buf_addc(&b, 0);
-		lw_buf_add(&b, z, zl);
+		assert_int_equal(lw_buf_addc(&b, 0), LW_OK);
+		assert_int_equal(lw_buf_addc(&b, 0), LW_OK);
+		assert_int_equal(lw_buf_add(&b, z, zl), LW_OK);
 	}
 	int64_t chunk = (int64_t)b.len - 4;
 	size_t foot = b.len;
 	put_i(&b, 0x15, 1);				/* version */
-	lw_buf_addc(&b, 0x19); lw_buf_addc(&b, 0x2c);	/* schema, 2 */
-	lw_buf_addc(&b, 0x48); lw_buf_addc(&b, 1); lw_buf_addc(&b, 'r');
-	put_i(&b, 0x15, 1); lw_buf_addc(&b, 0);		/* 1 child */
+	assert_int_equal(lw_buf_addc(&b, 0x19), LW_OK); assert_int_equal(lw_buf_addc(&b, 0x2c), LW_OK);	/* schema, 2 */
+	assert_int_equal(lw_buf_addc(&b, 0x48), LW_OK); assert_int_equal(lw_buf_addc(&b, 1), LW_OK); assert_int_equal(lw_buf_addc(&b, 'r'), LW_OK);
+	put_i(&b, 0x15, 1); assert_int_equal(lw_buf_addc(&b, 0), LW_OK);		/* 1 child */
 	put_i(&b, 0x15, 1); put_i(&b, 0x25, 0);		/* INT32 REQUIRED */
-	lw_buf_addc(&b, 0x18); lw_buf_addc(&b, 1); lw_buf_addc(&b, 'x');
-	lw_buf_addc(&b, 0);
+	assert_int_equal(lw_buf_addc(&b, 0x18), LW_OK); assert_int_equal(lw_buf_addc(&b, 1), LW_OK); assert_int_equal(lw_buf_addc(&b, 'x'), LW_OK);
+	assert_int_equal(lw_buf_addc(&b, 0), LW_OK);
 	put_i(&b, 0x16, 1);				/* num_rows */
-	lw_buf_addc(&b, 0x19); lw_buf_addc(&b, 0x1c);	/* row groups */
-	lw_buf_addc(&b, 0x19); lw_buf_addc(&b, 0x1c);	/* columns */
+	assert_int_equal(lw_buf_addc(&b, 0x19), LW_OK); assert_int_equal(lw_buf_addc(&b, 0x1c), LW_OK);	/* row groups */
+	assert_int_equal(lw_buf_addc(&b, 0x19), LW_OK); assert_int_equal(lw_buf_addc(&b, 0x1c), LW_OK);	/* columns */
 	put_i(&b, 0x26, 4);				/* file_offset */
-	lw_buf_addc(&b, 0x1c);				/* meta_data */
+	assert_int_equal(lw_buf_addc(&b, 0x1c), LW_OK);				/* meta_data */
 	put_i(&b, 0x15, 1);
-	lw_buf_addc(&b, 0x19); lw_buf_addc(&b, 0x15); lw_buf_addc(&b, 0);
-	lw_buf_addc(&b, 0x19); lw_buf_addc(&b, 0x18);
-	lw_buf_addc(&b, 1); lw_buf_addc(&b, 'x');
+	assert_int_equal(lw_buf_addc(&b, 0x19), LW_OK); assert_int_equal(lw_buf_addc(&b, 0x15), LW_OK); assert_int_equal(lw_buf_addc(&b, 0), LW_OK);
+	assert_int_equal(lw_buf_addc(&b, 0x19), LW_OK); assert_int_equal(lw_buf_addc(&b, 0x18), LW_OK);
+	assert_int_equal(lw_buf_addc(&b, 1), LW_OK); assert_int_equal(lw_buf_addc(&b, 'x'), LW_OK);
 	put_i(&b, 0x15, 2);				/* GZIP */
 	put_i(&b, 0x16, 1);
 	put_i(&b, 0x16, chunk);
 	put_i(&b, 0x16, chunk);
 	put_i(&b, 0x26, 4);				/* data page */
-	lw_buf_addc(&b, 0);
-	lw_buf_addc(&b, 0);				/* chunk */
+	assert_int_equal(lw_buf_addc(&b, 0), LW_OK);
+	assert_int_equal(lw_buf_addc(&b, 0), LW_OK);				/* chunk */
 	put_i(&b, 0x16, 0); put_i(&b, 0x16, 1);		/* rg sizes */
-	lw_buf_addc(&b, 0);
-	lw_buf_addc(&b, 0);
+	assert_int_equal(lw_buf_addc(&b, 0), LW_OK);
+	assert_int_equal(lw_buf_addc(&b, 0), LW_OK);
 	uint32_t fl = (uint32_t)(b.len - foot);
 	uint8_t le[4] = { (uint8_t)fl, (uint8_t)(fl >> 8),
 			  (uint8_t)(fl >> 16), (uint8_t)(fl >> 24) };
-	lw_buf_add(&b, le, 4);
-	lw_buf_add(&b, "PAR1", 4);
+	assert_int_equal(lw_buf_add(&b, le, 4), LW_OK);
+	assert_int_equal(lw_buf_add(&b, "PAR1", 4), LW_OK);
 	free(z);
 
 	char tmp[] = "/tmp/lw_pq_XXXXXX";

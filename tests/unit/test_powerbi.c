@@ -72,13 +72,13 @@ static void schedule(void **st)
 	 * (50,000 x 50,000 overflowed an int and gave interval 0) */
 	struct lw_buf b;
 	lw_buf_init(&b, 1 << 20);
-	lw_buf_adds(&b, "{\"enabled\": true, \"days\": [");
+	assert_int_equal(lw_buf_adds(&b, "{\"enabled\": true, \"days\": ["), LW_OK);
 	for (int i = 0; i < 50000; i++)
-		lw_buf_adds(&b, i ? ",\"Monday\"" : "\"Monday\"");
-	lw_buf_adds(&b, "], \"times\": [");
+		assert_int_equal(lw_buf_adds(&b, i ? ",\"Monday\"" : "\"Monday\""), LW_OK);
+	assert_int_equal(lw_buf_adds(&b, "], \"times\": ["), LW_OK);
 	for (int i = 0; i < 50000; i++)
-		lw_buf_adds(&b, i ? ",\"00:00\"" : "\"00:00\"");
-	lw_buf_adds(&b, "]}");
+		assert_int_equal(lw_buf_adds(&b, i ? ",\"00:00\"" : "\"00:00\""), LW_OK);
+	assert_int_equal(lw_buf_adds(&b, "]}"), LW_OK);
 	assert_int_equal(lw_pbi_parse_schedule(b.data, b.len, &s, &err), LW_OK);
 	assert_int_equal(s.interval, 7 * 86400 / (7 * 48));
 	lw_buf_free(&b);

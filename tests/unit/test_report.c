@@ -415,7 +415,7 @@ static void XMLCALL x_end(void *ud, const char *el)
 static void XMLCALL x_text(void *ud, const char *s, int len)
 {
 	struct xml_seen *x = ud;
-	lw_buf_add(&x->text, s, (size_t)len);
+	assert_int_equal(lw_buf_add(&x->text, s, (size_t)len), LW_OK);
 }
 
 /* Parse; fails the test when the XML is not well-formed. */
