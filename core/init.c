@@ -23,10 +23,3 @@ bool lw_init_done(void)
 {
 	return done;
 }
-
-/* liblakewatch is linked whole (Makefile), so this runs in every binary
- * that uses it, before main() or LLVMFuzzerTestOneInput(). */
-__attribute__((constructor)) static void init_at_load(void)
-{
-	lw_init();
-}

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 #include <sys/stat.h>
+#include "lakewatch/init.h"
 #include "lakewatch/util.h"
 #include "lakewatch/err.h"
 
@@ -398,4 +399,13 @@ int lw_read_file(const char *path, size_t max, char **out, size_t *len,
 	if (len)
 		*len = n;
 	return LW_OK;
+}
+
+/* The libraries are linked per folder without --whole-archive, so the
+ * process-wide set-up (init.c) hangs off this file, which every binary
+ * that uses lakewatch links for lw_xmalloc: it runs before main() or
+ * LLVMFuzzerTestOneInput(). */
+__attribute__((constructor)) static void init_at_load(void)
+{
+	lw_init();
 }
