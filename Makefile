@@ -87,6 +87,10 @@ $(B)/bench/tui_frame: bench/tui_frame.c $(B)/liblakewatch.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< $(WHOLE) $(B)/liblakewatch.a $(NOWHOLE) $(LDFLAGS) $(LDLIBS)
 
+$(B)/bench/anomaly: bench/anomaly.c $(B)/liblakewatch.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(B)/liblakewatch.a $(LDFLAGS) $(LDLIBS)
+
 # Print the flags, for compiling one file by hand.
 flags:
 	@echo CFLAGS=$(CFLAGS)

@@ -1,0 +1,117 @@
+/* anomaly.h - learned thresholds: is this value unusual for this dataset at
+ * this time of the day/week, given its own past?
+ *
+ * Pure functions over arrays the caller owns: no I/O, no globals, so the
+ * `anomaly` check (checks/anomaly.c), its unit tests and the labelled
+ * benchmark (bench/anomaly.c) all run the very same detector.
+ *
+ * The model, per judged point (time t, value v):
+ *   - training points: the window before t, minus points flagged anomalous
+ *     (an incident must not become the new normal); an accepted point
+ *     starts a new level: older points are shifted onto it;
+ *   - a robust linear trend (Tukey's three-group resistant line over the
+ *     window), so steady growth is not an anomaly by itself;
+ *   - per season bucket (hour of day, day of week, hour of week, or none):
+ *     the median of the detrended values, and a scale from their MAD,
+ *     shrunk toward the pooled MAD when a bucket has few points;
+ *   - the range: expected +- sensitivity x scale, never narrower than the
+ *     minimum absolute and relative change. Outside: WARN; twice as far
+ *     out: FAIL. Only the configured direction counts.
+ */
+#ifndef LAKEWATCH_ANOMALY_H
+#define LAKEWATCH_ANOMALY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "lakewatch/model.h"
+
+/* What the rule can watch. Values are counts, bytes, or for arrival the
+ * seconds after the start of the period (day or hour) the data landed. */
+enum lw_metric {
+	LW_M_ROWS = 0, LW_M_LOAD, LW_M_BYTES, LW_M_FILES, LW_M_COLUMNS,
+	LW_M_ARRIVAL
+};
+#define LW_NMETRICS 6
+const char *lw_metric_name(enum lw_metric m);	/* "rows" ... static */
+int lw_metric_parse(const char *s, enum lw_metric *out);
+
+enum lw_season {
+	LW_SEAS_NONE = 0, LW_SEAS_HOUR, LW_SEAS_DOW, LW_SEAS_HOW, LW_SEAS_AUTO
+};
+const char *lw_season_name(enum lw_season s);	/* "hour_of_week" ... */
+int lw_season_parse(const char *s, enum lw_season *out);
+
+/* Which way counts as an anomaly: bits, BOTH = DROP | SPIKE. */
+enum lw_adir { LW_AD_DROP = 1, LW_AD_SPIKE = 2, LW_AD_BOTH = 3 };
+
+/* Point flags, from earlier verdicts and from people. */
+#define LW_PT_ANOMALOUS 1u	/* judged WARN/FAIL: left out of training */
+#define LW_PT_ACCEPTED 2u	/* accepted as the new normal (a step) */
+
+struct lw_point {
+	int64_t t;		/* epoch seconds */
+	double v;
+	unsigned flags;
+};
+
+/* A metric's past for one dataset, oldest first. */
+struct lw_series {
+	const struct lw_point *pts;	/* borrowed from whoever filled it */
+	size_t n;
+	const char *source;	/* "history", "partitions": for messages */
+};
+
+struct lw_anomaly_params {
+	enum lw_season season;	/* LW_SEAS_AUTO: chosen from the history */
+	int64_t window;		/* seconds of history to learn from */
+	size_t min_points;	/* fewer training points: learning (PASS) */
+	double sensitivity;	/* robust standard deviations: 3 */
+	double min_abs, min_pct;	/* smaller changes are never flagged */
+	unsigned direction;	/* enum lw_adir bits */
+};
+
+struct lw_verdict {
+	enum lw_status status;
+	bool learning;		/* too few points: PASS, nothing judged */
+	size_t trained;		/* training points used */
+	size_t need;		/* min_points */
+	enum lw_season season;	/* the one used (auto resolved) */
+	int bucket;		/* season bucket of t, -1 for none */
+	bool bucket_fallback;	/* the bucket had too few points: pooled */
+	double expected, lo, hi;
+	double score;		/* (v - expected) / scale, signed */
+	double slope;		/* trend, value units per day */
+	int64_t span;		/* seconds from oldest training point to t */
+};
+
+/* Judge value v at time t against hist[0..n) (oldest first; points at or
+ * after t are ignored). Always fills out. */
+void lw_anomaly_judge(const struct lw_anomaly_params *p,
+		      const struct lw_point *hist, size_t n, int64_t t,
+		      double v, struct lw_verdict *out);
+
+/* The seasonality auto picks for hist[0..n) within the window before t:
+ * the finest one that explains clearly more spread than the coarser ones
+ * and has every bucket filled at least twice; LW_SEAS_NONE otherwise. */
+enum lw_season lw_anomaly_pick_season(const struct lw_point *hist, size_t n,
+				      int64_t t, int64_t window);
+
+/* Bucket of t under s (0..23, 0..6 Monday first, 0..167), -1 for none. */
+int lw_season_bucket(enum lw_season s, int64_t t);
+/* "Tuesdays 09:00", "09:00", "Tuesdays", "" into buf; returns buf. */
+const char *lw_season_bucket_fmt(enum lw_season s, int bucket, char *buf,
+				 size_t n);
+/* "6 weeks", "9 days", "20 hours" into buf; returns buf. */
+const char *lw_span_fmt(int64_t secs, char *buf, size_t n);
+
+/* Arrival: from the times new data landed (newest file times, oldest
+ * first, repeats allowed), one point per period that saw data: t = period
+ * start, v = seconds into the period of its first landing. period is
+ * 86400 or 3600. Writes at most max points into out; returns how many. */
+size_t lw_arrival_points(const int64_t *landed, size_t n, int64_t period,
+			 struct lw_point *out, size_t max);
+/* 86400, or 3600 when data usually lands more than once every 6 hours. */
+int64_t lw_arrival_period(const int64_t *landed, size_t n);
+
+#endif
