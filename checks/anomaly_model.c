@@ -258,7 +258,14 @@ static void fit_points(struct fit *f, enum lw_season season,
 	bucket_medians(f, &s, n, f->med);
 	for (size_t i = 0; i < n; i++)
 		s.x[i] = p[i].v - f->med[s.bk[i]];
-	f->slope = resistant_slope(p, s.x, n, s.tmp);
+	/* Without seasons the series is level + trend, and growth often
+	 * accelerates (a table's row count): the slope of the recent half
+	 * follows it. Seasonal residuals are noisier: the whole window. */
+	if (season == LW_SEAS_NONE)
+		f->slope = resistant_slope(p + n / 2, s.x + n / 2, n - n / 2,
+					   s.tmp);
+	else
+		f->slope = resistant_slope(p, s.x, n, s.tmp);
 	for (size_t i = 0; i < n; i++)
 		s.x[i] = p[i].v - f->slope * (double)(p[i].t - tref);
 	bucket_medians(f, &s, n, f->med);
@@ -300,6 +307,13 @@ static struct lw_point *training(const struct lw_anomaly_params *p,
 	while (run < hi - lo && (h[hi - 1 - run].flags & LW_PT_ANOMALOUS))
 		run++;
 	bool readmit = run >= p->min_points && run * 3 >= hi - lo && run;
+	/* More than a quarter flagged: the model, not the data, is off (it
+	 * lagged a trend and kept flagging what it no longer learns from).
+	 * Learn from everything again rather than go blind. */
+	size_t flagged = 0;
+	for (size_t i = lo; i < hi; i++)
+		flagged += (h[i].flags & LW_PT_ANOMALOUS) != 0;
+	bool keep_all = flagged * 4 > hi - lo;
 	struct lw_point *o = lw_xmalloc((hi - lo + 1) * sizeof *o);
 	*k = 0;
 	*first_acc = -1;
@@ -307,7 +321,7 @@ static struct lw_point *training(const struct lw_anomaly_params *p,
 		bool in_run = i >= hi - run;
 		bool acc = (h[i].flags & LW_PT_ACCEPTED) ||
 			   (readmit && i == hi - run);
-		if ((h[i].flags & LW_PT_ANOMALOUS) && !acc &&
+		if ((h[i].flags & LW_PT_ANOMALOUS) && !acc && !keep_all &&
 		    !(readmit && in_run))
 			continue;
 		if (acc)
