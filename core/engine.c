@@ -120,7 +120,8 @@ static void judge_readable(struct lw_ds_run *dr)
 		      o->nferrs > 1 ? " (and more files)" : "");
 }
 
-static void judge(struct lw_ds_run *dr, struct lookup *lk, int64_t now)
+static void judge(struct lw_ds_run *dr, struct lookup *lk, int64_t now,
+		  struct lw_series_cache *sc)
 {
 	const struct lw_dataset *ds = dr->ds;
 	if (!dr->obs.ok) {
@@ -133,7 +134,8 @@ static void judge(struct lw_ds_run *dr, struct lookup *lk, int64_t now)
 				      "not observed", "", "%s", why);
 	} else {
 		struct lw_judge_ctx ctx = {ds, &dr->obs,
-			dr->has_prev ? &dr->prev : NULL, now, lookup_obs, lk};
+			dr->has_prev ? &dr->prev : NULL, now, lookup_obs, lk,
+			lw_series_cache_get, sc};
 		for (size_t i = 0; i < ds->nchecks; i++) {
 			struct lw_result *r = add_result(dr);
 			ds->checks[i].kind->run(ds->checks[i].cfg, &ctx, r);
@@ -142,6 +144,7 @@ static void judge(struct lw_ds_run *dr, struct lookup *lk, int64_t now)
 					      "", "check gave no result");
 		}
 		judge_readable(dr);
+		lw_series_cache_clear(sc);
 	}
 	dr->status = LW_PASS;
 	dr->worst = -1;
@@ -219,8 +222,10 @@ int lw_engine_poll(const struct lw_config *cfg, struct lw_history *hist,
 	/* judge */
 	struct lookup lk = {run};
 	int64_t now = lw_now();
+	struct lw_series_cache sc;	/* the anomaly rule's past, per dataset */
+	lw_series_cache_init(&sc, hist, run->id);
 	for (size_t i = 0; i < run->n; i++) {
-		judge(&run->ds[i], &lk, now);
+		judge(&run->ds[i], &lk, now, &sc);
 		run->counts[run->ds[i].status]++;
 		if (run->ds[i].status > run->status)
 			run->status = run->ds[i].status;

@@ -12,8 +12,9 @@
  *   - a robust linear trend (Tukey's three-group resistant line over the
  *     window), so steady growth is not an anomaly by itself;
  *   - per season bucket (hour of day, day of week, hour of week, or none):
- *     the median of the detrended values, and a scale from their MAD,
- *     shrunk toward the pooled MAD when a bucket has few points;
+ *     the median of the detrended values; the spread from leave-one-out
+ *     deviations (each point against the median of the rest of its
+ *     bucket), pooled over buckets, relative when buckets differ in level;
  *   - the range: expected +- sensitivity x scale, never narrower than the
  *     minimum absolute and relative change. Outside: WARN; twice as far
  *     out: FAIL. Only the configured direction counts.
@@ -25,16 +26,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "lakewatch/model.h"
-
-/* What the rule can watch. Values are counts, bytes, or for arrival the
- * seconds after the start of the period (day or hour) the data landed. */
-enum lw_metric {
-	LW_M_ROWS = 0, LW_M_LOAD, LW_M_BYTES, LW_M_FILES, LW_M_COLUMNS,
-	LW_M_ARRIVAL
-};
-#define LW_NMETRICS 6
-const char *lw_metric_name(enum lw_metric m);	/* "rows" ... static */
-int lw_metric_parse(const char *s, enum lw_metric *out);
+#include "lakewatch/series.h"
 
 enum lw_season {
 	LW_SEAS_NONE = 0, LW_SEAS_HOUR, LW_SEAS_DOW, LW_SEAS_HOW, LW_SEAS_AUTO
@@ -44,23 +36,6 @@ int lw_season_parse(const char *s, enum lw_season *out);
 
 /* Which way counts as an anomaly: bits, BOTH = DROP | SPIKE. */
 enum lw_adir { LW_AD_DROP = 1, LW_AD_SPIKE = 2, LW_AD_BOTH = 3 };
-
-/* Point flags, from earlier verdicts and from people. */
-#define LW_PT_ANOMALOUS 1u	/* judged WARN/FAIL: left out of training */
-#define LW_PT_ACCEPTED 2u	/* accepted as the new normal (a step) */
-
-struct lw_point {
-	int64_t t;		/* epoch seconds */
-	double v;
-	unsigned flags;
-};
-
-/* A metric's past for one dataset, oldest first. */
-struct lw_series {
-	const struct lw_point *pts;	/* borrowed from whoever filled it */
-	size_t n;
-	const char *source;	/* "history", "partitions": for messages */
-};
 
 struct lw_anomaly_params {
 	enum lw_season season;	/* LW_SEAS_AUTO: chosen from the history */
@@ -113,5 +88,14 @@ size_t lw_arrival_points(const int64_t *landed, size_t n, int64_t period,
 			 struct lw_point *out, size_t max);
 /* 86400, or 3600 when data usually lands more than once every 6 hours. */
 int64_t lw_arrival_period(const int64_t *landed, size_t n);
+
+/* The anomaly check's arrival part (checks/anomaly_arrival.c): judge when
+ * this period's data landed, or how late it is, from s (newest file times
+ * per observation). Fills out. */
+struct lw_judge_ctx;
+void lw_anomaly_arrival_run(const struct lw_anomaly_params *p,
+			    const struct lw_series *s,
+			    const struct lw_judge_ctx *ctx,
+			    struct lw_result *out);
 
 #endif

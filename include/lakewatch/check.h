@@ -12,6 +12,7 @@
 #include <cJSON.h>
 #include "lakewatch/model.h"
 #include "lakewatch/cfgctx.h"
+#include "lakewatch/series.h"
 
 struct lw_dataset;
 
@@ -26,6 +27,13 @@ struct lw_judge_ctx {
 	 * not be observed. */
 	const struct lw_obs *(*lookup)(void *ud, const char *dataset);
 	void *lookup_ud;
+	/* The dataset's past values of metric m observed at or after `since`
+	 * (epoch seconds), oldest first, this run excluded (anomaly). NULL
+	 * when there is no history; the series is borrowed until the dataset
+	 * has been judged. The callback may be NULL. */
+	const struct lw_series *(*series)(void *ud, const char *dataset,
+					  enum lw_metric m, int64_t since);
+	void *series_ud;
 };
 
 struct lw_check_kind {
