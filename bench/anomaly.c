@@ -10,6 +10,10 @@
  * polls and detection delay in polls. Deterministic: a seeded PRNG.
  *
  *   bench/run.sh anomaly        (or build/bench/anomaly [seeds])
+ *   build/bench/anomaly history [datasets] [days]
+ *       the cost the rule adds to a poll: a history of hourly polls of
+ *       that many datasets (1,000 x 90 days by default) in $TMPDIR, then
+ *       per dataset the series query (42 days) and the detector's verdict
  *
  * Scoring: an alarm is a WARN or FAIL. Precision counts alarms on labelled
  * points; recall counts labelled events (1-6 consecutive points) with at
@@ -24,7 +28,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sqlite3.h>
+#include <time.h>
+#include <unistd.h>
 #include "lakewatch/anomaly.h"
+#include "lakewatch/history.h"
 #include "lakewatch/util.h"
 
 #define DAY 86400
@@ -266,8 +274,144 @@ static void table(const char *title, const struct score *sc)
 	row("overall", &all);
 }
 
+static double mono(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Runs, observations and anomaly results straight into a fresh history
+ * (created by lw_history_open, so the schema and indexes are the real
+ * ones), in one transaction. */
+static int fill_history(const char *path, int nds, int days, int64_t now)
+{
+	struct lw_history *h;
+	struct lw_err err;
+	if (lw_history_open(path, false, &h, &err) != LW_OK) {
+		fprintf(stderr, "%s\n", err.msg);
+		return -1;
+	}
+	lw_history_close(h);
+	sqlite3 *db;
+	sqlite3_stmt *ru, *ob, *re;
+	if (sqlite3_open(path, &db) != SQLITE_OK)
+		return -1;
+	sqlite3_exec(db, "PRAGMA synchronous=OFF; BEGIN", NULL, NULL, NULL);
+	sqlite3_prepare_v2(db, "INSERT INTO runs(id, started, finished) "
+			   "VALUES (?1, ?2, ?2)", -1, &ru, NULL);
+	sqlite3_prepare_v2(db, "INSERT INTO observations(run, dataset, at, ok, "
+			   "files, bytes, rows, newest, status) VALUES "
+			   "(?1, ?2, ?3, 1, 10, 1000000, ?4, ?3 - 600, 0)", -1,
+			   &ob, NULL);
+	sqlite3_prepare_v2(db, "INSERT INTO results(run, dataset, check_name, "
+			   "status) VALUES (?1, ?2, 'anomaly', 0)", -1, &re,
+			   NULL);
+	int polls = days * 24;
+	for (int r = 1; r <= polls; r++) {
+		int64_t at = now - (int64_t)(polls - r + 1) * HOUR;
+		sqlite3_bind_int(ru, 1, r);
+		sqlite3_bind_int64(ru, 2, at);
+		sqlite3_step(ru);
+		sqlite3_reset(ru);
+		for (int d = 0; d < nds; d++) {
+			char name[32];
+			snprintf(name, sizeof name, "silver.table_%04d", d);
+			sqlite3_bind_int(ob, 1, r);
+			sqlite3_bind_text(ob, 2, name, -1, SQLITE_TRANSIENT);
+			sqlite3_bind_int64(ob, 3, at);
+			sqlite3_bind_int64(ob, 4, 1000000 + (int64_t)r * 500 +
+					   (int64_t)(urand() * 200));
+			sqlite3_step(ob);
+			sqlite3_reset(ob);
+			sqlite3_bind_int(re, 1, r);
+			sqlite3_bind_text(re, 2, name, -1, SQLITE_TRANSIENT);
+			sqlite3_step(re);
+			sqlite3_reset(re);
+		}
+	}
+	sqlite3_finalize(ru);
+	sqlite3_finalize(ob);
+	sqlite3_finalize(re);
+	int rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+	sqlite3_close(db);
+	return rc == SQLITE_OK ? 0 : -1;
+}
+
+/* What the engine does per dataset with an anomaly check: one series
+ * query through the cache, one verdict. */
+static int history_bench(int nds, int days)
+{
+	const char *tmp = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+	char *path = lw_xasprintf("%s/lw_anomaly_bench_%d.db", tmp,
+				  (int)getpid());
+	int64_t now = T0 + 120 * DAY;
+	double t0 = mono();
+	if (fill_history(path, nds, days, now)) {
+		fprintf(stderr, "cannot build %s\n", path);
+		return 1;
+	}
+	if (getenv("LW_BENCH_SQL")) {	/* try an index or a pragma */
+		sqlite3 *db;
+		sqlite3_open(path, &db);
+		sqlite3_exec(db, getenv("LW_BENCH_SQL"), NULL, NULL, NULL);
+		sqlite3_close(db);
+	}
+	double built = mono() - t0;
+	struct lw_history *h;
+	struct lw_err err;
+	if (lw_history_open(path, true, &h, &err) != LW_OK)
+		return 1;
+	struct lw_anomaly_params p = {.season = LW_SEAS_AUTO,
+		.window = 42 * DAY, .min_points = 14, .sensitivity = 3,
+		.direction = LW_AD_BOTH};
+	double tq = 0, tj = 0;
+	size_t points = 0;
+	int alarms = 0;
+	for (int d = 0; d < nds; d++) {
+		char name[32];
+		snprintf(name, sizeof name, "silver.table_%04d", d);
+		struct lw_series_cache c;
+		lw_series_cache_init(&c, h, 0);
+		double a = mono();
+		const struct lw_series *s = lw_series_cache_get(&c, name,
+			LW_M_LOAD, now - p.window);
+		double b = mono();
+		struct lw_verdict v;
+		lw_anomaly_judge(&p, s->pts, s->n, now, 500, &v);
+		tj += mono() - b;
+		tq += b - a;
+		points += s->n;
+		alarms += v.status >= LW_WARN;
+		lw_series_cache_clear(&c);
+	}
+	lw_history_close(h);
+	printf("history: %d datasets x %d days hourly (%d observations), "
+	       "built in %.1fs\nper poll: series queries %.0f ms, verdicts "
+	       "%.0f ms, total %.0f ms (%zu points read, %d alarms)\n", nds,
+	       days, nds * days * 24, built, tq * 1e3, tj * 1e3,
+	       (tq + tj) * 1e3, points, alarms);
+	if (getenv("LW_BENCH_KEEP")) {
+		printf("kept %s\n", path);
+		free(path);
+		return 0;
+	}
+	unlink(path);
+	char *side = lw_xasprintf("%s-wal", path);
+	unlink(side);
+	free(side);
+	side = lw_xasprintf("%s-shm", path);
+	unlink(side);
+	free(side);
+	free(path);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc > 1 && strcmp(argv[1], "history") == 0)
+		return history_bench(argc > 2 ? atoi(argv[2]) : 1000,
+				     argc > 3 ? atoi(argv[3]) : 90);
 	int seeds = argc > 1 ? atoi(argv[1]) : 5;
 	struct score m[NKINDS] = {0}, z[NKINDS] = {0};
 	for (int k = 0; k < NKINDS; k++)
