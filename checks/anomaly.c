@@ -28,9 +28,13 @@ static int parse_enum(struct lw_cfgctx *cc, const cJSON *node,
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(node, key);
 	if (!v)
 		return LW_OK;
-	if (!cJSON_IsString(v) || fn(v->valuestring, out) != LW_OK)
-		return lw_cfg_error(cc, v, "anomaly.%s: expected one of %s",
-				    key, known);
+	if (!cJSON_IsString(v))
+		return lw_cfg_error(cc, v, "anomaly.%s: expected a string, one "
+				    "of %s", key, known);
+	if (fn(v->valuestring, out) != LW_OK)
+		return lw_cfg_error(cc, v, "anomaly.%s: unknown \"%s\" "
+				    "(expected one of %s)", key,
+				    v->valuestring, known);
 	return LW_OK;
 }
 
