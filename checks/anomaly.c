@@ -186,16 +186,12 @@ static bool current(const struct anom_cfg *c, const struct lw_judge_ctx *ctx,
 	}
 }
 
-/* A value of the metric for people, rounded to 3 significant figures when
- * `round` (range bounds), exact otherwise. */
+/* A value of the metric for people; range bounds (round) without a unit,
+ * already rounded by the caller. */
 static const char *value_fmt(enum lw_metric m, double v, bool round,
 			     char *buf, size_t n)
 {
 	char num[40];
-	if (round && fabs(v) >= 1000) {
-		double e = pow(10, floor(log10(fabs(v))) - 2);
-		v = floor(v / e + 0.5) * e;
-	}
 	int64_t x = (int64_t)llround(v);
 	if (m == LW_M_BYTES)
 		return lw_size_fmt(x < 0 ? 0 : x, buf, n);
@@ -221,6 +217,29 @@ static void learned_fmt(const struct lw_verdict *vd, const char *source,
 		 : "");
 }
 
+/* Too little history: learn from the partitions instead (the first poll
+ * of a partitioned dataset). On success *vd and *v are replaced. */
+static bool cold_start(const struct anom_cfg *c,
+		       const struct lw_judge_ctx *ctx, struct lw_verdict *vd,
+		       double *v)
+{
+	struct lw_point *pts;
+	size_t n;
+	int64_t at;
+	double cv;
+	if (!lw_anomaly_cold(ctx->obs, c->metric, ctx->now, &pts, &n, &at,
+			     &cv))
+		return false;
+	struct lw_verdict cvd;
+	lw_anomaly_judge(&c->p, pts, n, at, cv, &cvd);
+	free(pts);
+	if (cvd.learning)
+		return false;
+	*vd = cvd;
+	*v = cv;
+	return true;
+}
+
 static void anom_run(const void *cfgp, const struct lw_judge_ctx *ctx,
 		     struct lw_result *out)
 {
@@ -242,21 +261,27 @@ static void anom_run(const void *cfgp, const struct lw_judge_ctx *ctx,
 	char msg[LW_CHECK_MSG_MAX];
 	double v = 0;
 	const char *why = NULL;
-	if (!current(c, ctx, &v, &why)) {
-		if (why) {
-			lw_check_result(out, "anomaly", LW_ERROR, "unknown", "",
-					false, 0, why);
-			return;
-		}
+	bool have = current(c, ctx, &v, &why);
+	if (!have && why) {
+		lw_check_result(out, "anomaly", LW_ERROR, "unknown", "", false,
+				0, why);
+		return;
+	}
+	struct lw_verdict vd = {.learning = true, .need = c->p.min_points};
+	if (have)
+		lw_anomaly_judge(&c->p, s ? s->pts : NULL, s ? s->n : 0,
+				 ctx->now, v, &vd);
+	const char *source = s ? s->source : NULL;
+	bool cold = vd.learning && cold_start(c, ctx, &vd, &v);
+	if (cold)
+		source = "partitions";
+	if (!have && !cold) {
 		lw_check_result(out, "anomaly", LW_PASS, "learning",
 				"learning", false, 0, "learning: no previous "
 				"observation to count the load from");
 		return;
 	}
 	value_fmt(c->metric, v, false, meas, sizeof meas);
-	struct lw_verdict vd;
-	lw_anomaly_judge(&c->p, s ? s->pts : NULL, s ? s->n : 0, ctx->now, v,
-			 &vd);
 	if (vd.learning) {
 		snprintf(msg, sizeof msg, "learning: %zu of %zu points (%s now)",
 			 vd.trained, vd.need, meas);
@@ -265,13 +290,20 @@ static void anom_run(const void *cfgp, const struct lw_judge_ctx *ctx,
 		return;
 	}
 	bool nonneg = c->metric != LW_M_LOAD;
-	value_fmt(c->metric, nonneg && vd.lo < 0 ? 0 : vd.lo, true, lo,
-		  sizeof lo);
-	value_fmt(c->metric, vd.hi, true, hi, sizeof hi);
+	/* Round the bounds outward to a step a tenth of the range's width
+	 * (a power of ten): "58,000–66,500", not "57,973–66,512". */
+	double w = vd.hi - vd.lo, step = 1;
+	while (step * 100 <= w)
+		step *= 10;
+	double l = floor(vd.lo / step) * step, u = ceil(vd.hi / step) * step;
+	value_fmt(c->metric, nonneg && l < 0 ? 0 : l, true, lo, sizeof lo);
+	value_fmt(c->metric, u, true, hi, sizeof hi);
 	snprintf(thr, sizeof thr, "expected %s\xe2\x80\x93%s", lo, hi);
-	learned_fmt(&vd, s ? s->source : NULL, from, sizeof from);
+	learned_fmt(&vd, source, from, sizeof from);
 	bool out_of = v < vd.lo || v > vd.hi;
-	snprintf(msg, sizeof msg, "%s %s expected %s\xe2\x80\x93%s %s%s", meas,
+	snprintf(msg, sizeof msg, "%s%s %s expected %s\xe2\x80\x93%s %s%s",
+		 cold && c->metric != LW_M_ROWS ? "newest complete partition: "
+		 : "", meas,
 		 out_of ? "outside" : "within", lo, hi, from,
 		 out_of && vd.status == LW_PASS ? (v > vd.hi ?
 		 " (spikes not watched)" : " (drops not watched)") : "");

@@ -89,6 +89,15 @@ size_t lw_arrival_points(const int64_t *landed, size_t n, int64_t period,
 /* 86400, or 3600 when data usually lands more than once every 6 hours. */
 int64_t lw_arrival_period(const int64_t *landed, size_t n);
 
+/* Cold start (checks/anomaly_cold.c): a past built from o's partitions for
+ * metric m (rows: running totals; load, files, bytes: per partition), the
+ * time and value to judge, when o has at least 3 partitions with times and
+ * counts. *pts is the caller's (free()); false (nothing allocated) when
+ * the partitions cannot serve. */
+bool lw_anomaly_cold(const struct lw_obs *o, enum lw_metric m, int64_t now,
+		     struct lw_point **pts, size_t *n, int64_t *at,
+		     double *value);
+
 /* The anomaly check's arrival part (checks/anomaly_arrival.c): judge when
  * this period's data landed, or how late it is, from s (newest file times
  * per observation). Fills out. */
