@@ -133,6 +133,54 @@ static double median(double *a, size_t n)
 	return n % 2 ? a[n / 2] : (a[n / 2 - 1] + a[n / 2]) / 2;
 }
 
+/* k-th smallest of a[0..n) (Hoare's selection, O(n) on average); moves
+ * elements of a. */
+static double select_kth(double *a, size_t n, size_t k)
+{
+	size_t lo = 0, hi = n - 1;
+	assert(k < n);
+	while (lo < hi) {
+		double pivot = a[lo + (hi - lo) / 2];
+		size_t i = lo, j = hi;
+		while (i <= j) {
+			while (a[i] < pivot)
+				i++;
+			while (a[j] > pivot)
+				j--;
+			if (i <= j) {
+				double t = a[i];
+				a[i] = a[j];
+				a[j] = t;
+				i++;
+				if (j == 0)
+					break;
+				j--;
+			}
+		}
+		if (k <= j)
+			hi = j;
+		else if (k >= i)
+			lo = i;
+		else
+			break;
+	}
+	return a[k];
+}
+
+/* Median of a[0..n), n > 0, without sorting it (elements move). */
+static double median_fast(double *a, size_t n)
+{
+	assert(n > 0);
+	double hi = select_kth(a, n, n / 2);
+	if (n % 2)
+		return hi;
+	double lo = a[0];	/* the largest of the lower half */
+	for (size_t i = 1; i < n / 2; i++)
+		if (a[i] > lo)
+			lo = a[i];
+	return (lo + hi) / 2;
+}
+
 /* A model fitted to training points, detrended to time tref. */
 struct fit {
 	enum lw_season season;
@@ -167,9 +215,9 @@ static double resistant_slope(const struct lw_point *p, const double *d,
 	if (k < 3)
 		return 0;
 	memcpy(tmp, d, k * sizeof *tmp);
-	double vl = median(tmp, k);
+	double vl = median_fast(tmp, k);
 	memcpy(tmp, d + n - k, k * sizeof *tmp);
-	double vr = median(tmp, k);
+	double vr = median_fast(tmp, k);
 	double tl = (double)p[k / 2].t, tr = (double)p[n - k + k / 2].t;
 	return tr > tl ? (vr - vl) / (tr - tl) : 0;
 }
@@ -177,7 +225,7 @@ static double resistant_slope(const struct lw_point *p, const double *d,
 /* med[b] = median of x[i] over bucket b. Grouped by a counting sort on the
  * bucket: O(n + buckets). */
 static void bucket_medians(const struct fit *f, struct scratch *s,
-			   size_t n, double *med)
+			   size_t n, double *med, bool sorted)
 {
 	int nb = nbuckets(f->season);
 	size_t fill[NB_MAX];
@@ -185,7 +233,9 @@ static void bucket_medians(const struct fit *f, struct scratch *s,
 	for (size_t i = 0; i < n; i++)
 		s->tmp[fill[s->bk[i]]++] = s->x[i];
 	for (int b = 0; b < nb; b++)
-		med[b] = f->cnt[b] ? median(s->tmp + s->off[b], f->cnt[b]) : 0;
+		med[b] = !f->cnt[b] ? 0 : sorted ?
+			 median(s->tmp + s->off[b], f->cnt[b]) :
+			 median_fast(s->tmp + s->off[b], f->cnt[b]);
 }
 
 /* Median of sorted a[0..c) without a[j], c >= 2. */
@@ -227,8 +277,8 @@ static void fit_spread(struct fit *f, struct scratch *s, size_t n)
 	/* A median would not see a minority of points in the wrong bucket
 	 * (weekends among weekdays): seasons are chosen by the mean. */
 	f->sel = k ? sum / (double)k : 0;
-	f->pooled = k ? median(abs_d, k) : 0;
-	f->prel = kr ? median(rel, kr) : 0;
+	f->pooled = k ? median_fast(abs_d, k) : 0;
+	f->prel = kr ? median_fast(rel, kr) : 0;
 	f->rel = f->buckets_two >= 2 && lo > 0 && hi > 2 * lo && kr == k;
 }
 
@@ -258,7 +308,7 @@ static void fit_points(struct fit *f, enum lw_season season,
 		f->buckets_used += f->cnt[b] > 0;
 		f->buckets_two += f->cnt[b] >= 2;
 	}
-	bucket_medians(f, &s, n, f->med);
+	bucket_medians(f, &s, n, f->med, false);
 	for (size_t i = 0; i < n; i++)
 		s.x[i] = p[i].v - f->med[s.bk[i]];
 	/* Without seasons the series is level + trend, and growth often
@@ -271,10 +321,10 @@ static void fit_points(struct fit *f, enum lw_season season,
 		f->slope = resistant_slope(p, s.x, n, s.tmp);
 	for (size_t i = 0; i < n; i++)
 		s.x[i] = p[i].v - f->slope * (double)(p[i].t - tref);
-	bucket_medians(f, &s, n, f->med);
+	bucket_medians(f, &s, n, f->med, true);	/* sorted: fit_spread */
 	fit_spread(f, &s, n);
 	memcpy(s.tmp, s.x, n * sizeof *s.tmp);
-	f->gmed = median(s.tmp, n);
+	f->gmed = median_fast(s.tmp, n);
 	free(s.bk);
 	free(s.x);
 }
