@@ -77,6 +77,14 @@ static const char *const steps[LW_HISTORY_VERSION] = {
 	"  dataset TEXT PRIMARY KEY,"
 	"  status INTEGER NOT NULL,"
 	"  at INTEGER NOT NULL);",
+	/* 1 -> 2: covering indexes for the anomaly rule's series
+	 * (history/series.c): a dataset's points and their verdicts are
+	 * read from the index alone, contiguous, instead of one table page
+	 * per observation (the observations of a run share pages). */
+	"CREATE INDEX obs_metric ON observations(dataset, at, ok, run, rows,"
+	"  bytes, files, newest);"
+	"CREATE INDEX results_verdict ON results(dataset, check_name, run,"
+	"  status);",
 };
 
 static int pragma_int(struct lw_history *h, const char *sql, int *out,

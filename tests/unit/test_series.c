@@ -4,6 +4,7 @@
 #include "unit.h"
 #include <stdio.h>
 #include <unistd.h>
+#include <sqlite3.h>
 #include "lakewatch/history.h"
 #include "lakewatch/util.h"
 
@@ -135,10 +136,53 @@ static void test_series(void **state)
 	free(p);
 }
 
+static int64_t sql_int(const char *path, const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	int64_t v = -1;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL),
+			 SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return v;
+}
+
+/* A version-1 file (before the series indexes) is migrated to 2, its data
+ * kept, and the series query reads from the covering index. */
+static void test_migrate_v1(void **state)
+{
+	(void)state;
+	char *p = lw_xasprintf("%s/v1.db", dir);
+	struct lw_history *h;
+	struct lw_err err;
+	assert_int_equal(lw_history_open(p, false, &h, &err), LW_OK);
+	poll(h, 1796000000, 100, true, LW_PASS);
+	lw_history_close(h);
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(p, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "DROP INDEX obs_metric; DROP INDEX "
+				      "results_verdict; PRAGMA user_version=1",
+				      NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(lw_history_open(p, false, &h, &err), LW_OK);
+	lw_history_close(h);
+	assert_int_equal(sql_int(p, "PRAGMA user_version"), 2);
+	assert_int_equal(sql_int(p, "SELECT count(*) FROM sqlite_master WHERE "
+				 "name IN ('obs_metric', 'results_verdict')"), 2);
+	assert_int_equal(sql_int(p, "SELECT count(*) FROM observations"), 1);
+	free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_series, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_migrate_v1, setup,
+						teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
