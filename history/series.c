@@ -1,6 +1,7 @@
 /* series.c - a metric's past for the anomaly rule, from the stored
- * observations (indexed by dataset and time: obs_series), with each
- * point's verdict from the same run's "anomaly" result (results_ds).
+ * observations (the covering index obs_metric: dataset, time, values),
+ * with each point's verdict from the same run's "anomaly" result
+ * (results_verdict).
  */
 #include <assert.h>
 #include <stdio.h>
@@ -21,17 +22,91 @@ static const char *const metric_sql[LW_NMETRICS] = {
 static int prepare(struct lw_history *h, enum lw_metric m, sqlite3_stmt **st,
 		   struct lw_err *err)
 {
-	char sql[640];
-	snprintf(sql, sizeof sql, "SELECT o.at, %s, (SELECT max(r.status) "
-		 "FROM results r WHERE r.dataset = o.dataset AND "
-		 "r.check_name = 'anomaly' AND r.run = o.run) FROM "
-		 "observations o WHERE o.dataset = ?1 AND o.at >= ?2 AND "
-		 "o.ok = 1 AND (?3 = 0 OR o.run < ?3) ORDER BY o.at",
-		 metric_sql[m]);
+	char sql[400];
+	snprintf(sql, sizeof sql, "SELECT o.at, %s, o.run FROM observations o "
+		 "WHERE o.dataset = ?1 AND o.at >= ?2 AND o.ok = 1 AND "
+		 "(?3 = 0 OR o.run < ?3) ORDER BY o.at", metric_sql[m]);
 	int rc = sqlite3_prepare_v2(h->db, sql, -1, st, NULL);
 	if (rc != SQLITE_OK)
 		return lw_hist_dberr(h, rc, "reading a series", err);
 	return LW_OK;
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Flag the points whose run's "anomaly" result was WARN or FAIL. The
+ * flagged runs are few: read them once (an index-only range scan of
+ * results_verdict) rather than look each point's run up. run[i] is point
+ * i's run. */
+static int flag_points(struct lw_history *h, const char *dataset,
+		       struct lw_point *p, const int64_t *run, size_t n,
+		       struct lw_err *err)
+{
+	sqlite3_stmt *st;
+	int64_t *bad = NULL, lo = INT64_MAX;
+	size_t cap = 0, k = 0;
+	for (size_t i = 0; i < n; i++)
+		lo = run[i] < lo ? run[i] : lo;
+	int rc = sqlite3_prepare_v2(h->db, "SELECT run FROM results WHERE "
+				    "dataset = ?1 AND check_name = 'anomaly' "
+				    "AND run >= ?2 AND status IN (1, 2)", -1,
+				    &st, NULL);
+	if (rc != SQLITE_OK)
+		return lw_hist_dberr(h, rc, "reading a series", err);
+	sqlite3_bind_text(st, 1, dataset, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, lo);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		lw_xgrow((void **)&bad, &cap, k, sizeof *bad);
+		bad[k++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		free(bad);
+		return lw_hist_dberr(h, rc, "reading a series", err);
+	}
+	lw_sort(bad, k, sizeof *bad, cmp_i64);
+	for (size_t i = 0; i < n && k; i++)
+		if (bsearch(&run[i], bad, k, sizeof *bad, cmp_i64))
+			p[i].flags |= LW_PT_ANOMALOUS;
+	free(bad);
+	return LW_OK;
+}
+
+/* Rows into points (load: differences of consecutive known counts). *p
+ * and *runs are the caller's. */
+static int read_points(sqlite3_stmt *st, enum lw_metric m,
+		       struct lw_point **p, int64_t **runs, size_t *n)
+{
+	size_t cap = 0, rcap = 0, k = 0;
+	double last = 0;
+	bool have_last = false;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sqlite3_column_type(st, 1) == SQLITE_NULL) {
+			have_last = false;	/* unknown: no load across it */
+			continue;
+		}
+		double v = sqlite3_column_double(st, 1), prev = last;
+		bool prev_ok = have_last;
+		last = v;
+		have_last = true;
+		if (m == LW_M_LOAD) {
+			if (!prev_ok)
+				continue;
+			v -= prev;
+		}
+		lw_xgrow((void **)p, &cap, k, sizeof **p);
+		lw_xgrow((void **)runs, &rcap, k, sizeof **runs);
+		(*p)[k] = (struct lw_point){sqlite3_column_int64(st, 0), v, 0};
+		(*runs)[k] = sqlite3_column_int64(st, 2);
+		k++;
+	}
+	*n = k;
+	return rc;
 }
 
 /* *out is the caller's (free()). */
@@ -41,10 +116,9 @@ int lw_history_metric_series(struct lw_history *h, const char *dataset,
 			     size_t *n, struct lw_err *err)
 {
 	struct lw_point *p = NULL;
-	size_t cap = 0, k = 0;
+	int64_t *runs = NULL;
 	sqlite3_stmt *st;
-	double last = -1;
-	bool have_last = false;
+	size_t k = 0;
 
 	assert((unsigned)m < LW_NMETRICS);
 	*out = NULL;
@@ -55,33 +129,16 @@ int lw_history_metric_series(struct lw_history *h, const char *dataset,
 	sqlite3_bind_text(st, 1, dataset, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 2, since);
 	sqlite3_bind_int64(st, 3, before_run);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (sqlite3_column_type(st, 1) == SQLITE_NULL) {
-			have_last = false;	/* unknown: no load across it */
-			continue;
-		}
-		double v = sqlite3_column_double(st, 1);
-		bool prev_ok = have_last;
-		double prev = last;
-		last = v;
-		have_last = true;
-		if (m == LW_M_LOAD) {
-			if (!prev_ok)
-				continue;
-			v -= prev;
-		}
-		lw_xgrow((void **)&p, &cap, k, sizeof *p);
-		p[k].t = sqlite3_column_int64(st, 0);
-		p[k].v = v;
-		p[k].flags = sqlite3_column_type(st, 2) != SQLITE_NULL &&
-			     sqlite3_column_int(st, 2) >= LW_WARN ?
-			     LW_PT_ANOMALOUS : 0;
-		k++;
-	}
+	rc = read_points(st, m, &p, &runs, &k);
 	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
+	if (rc != SQLITE_DONE)
+		rc = lw_hist_dberr(h, rc, "reading a series", err);
+	else
+		rc = k ? flag_points(h, dataset, p, runs, k, err) : LW_OK;
+	free(runs);
+	if (rc != LW_OK) {
 		free(p);
-		return lw_hist_dberr(h, rc, "reading a series", err);
+		return rc;
 	}
 	*out = p;
 	*n = k;
