@@ -240,6 +240,35 @@ static bool cold_start(const struct anom_cfg *c,
 	return true;
 }
 
+/* The verdict as a result: measured, "expected lo–hi", and a message
+ * saying what was learned from what. */
+static void say_range(const struct anom_cfg *c, const struct lw_verdict *vd,
+		      double v, const char *meas, const char *source,
+		      bool cold, struct lw_result *out)
+{
+	char lo[48], hi[48], thr[128], from[128], msg[LW_CHECK_MSG_MAX];
+	enum lw_metric m = c->metric == LW_M_LOAD && cold ? LW_M_ROWS
+			   : c->metric;
+	bool nonneg = m != LW_M_LOAD;
+	/* Round the bounds outward to a step a tenth of the range's width
+	 * (a power of ten): "58,000–66,500", not "57,973–66,512". */
+	double w = vd->hi - vd->lo, step = 1;
+	while (step * 100 <= w)
+		step *= 10;
+	double l = floor(vd->lo / step) * step, u = ceil(vd->hi / step) * step;
+	value_fmt(m, nonneg && l < 0 ? 0 : l, true, lo, sizeof lo);
+	value_fmt(m, u, true, hi, sizeof hi);
+	snprintf(thr, sizeof thr, "expected %s\xe2\x80\x93%s", lo, hi);
+	learned_fmt(vd, source, from, sizeof from);
+	bool out_of = v < vd->lo || v > vd->hi;
+	snprintf(msg, sizeof msg, "%s%s %s expected %s\xe2\x80\x93%s %s%s",
+		 cold && c->metric != LW_M_ROWS ? "newest complete partition: "
+		 : "", meas, out_of ? "outside" : "within", lo, hi, from,
+		 out_of && vd->status == LW_PASS ? (v > vd->hi ?
+		 " (spikes not watched)" : " (drops not watched)") : "");
+	lw_check_result(out, "anomaly", vd->status, meas, thr, true, v, msg);
+}
+
 static void anom_run(const void *cfgp, const struct lw_judge_ctx *ctx,
 		     struct lw_result *out)
 {
@@ -257,8 +286,7 @@ static void anom_run(const void *cfgp, const struct lw_judge_ctx *ctx,
 		lw_anomaly_arrival_run(&c->p, s, ctx, out);
 		return;
 	}
-	char meas[64], lo[48], hi[48], thr[128], from[128];
-	char msg[LW_CHECK_MSG_MAX];
+	char meas[64], msg[LW_CHECK_MSG_MAX];
 	double v = 0;
 	const char *why = NULL;
 	bool have = current(c, ctx, &v, &why);
@@ -281,7 +309,8 @@ static void anom_run(const void *cfgp, const struct lw_judge_ctx *ctx,
 				"observation to count the load from");
 		return;
 	}
-	value_fmt(c->metric, v, false, meas, sizeof meas);
+	value_fmt(cold && c->metric == LW_M_LOAD ? LW_M_ROWS : c->metric, v,
+		  false, meas, sizeof meas);
 	if (vd.learning) {
 		snprintf(msg, sizeof msg, "learning: %zu of %zu points (%s now)",
 			 vd.trained, vd.need, meas);
@@ -289,25 +318,7 @@ static void anom_run(const void *cfgp, const struct lw_judge_ctx *ctx,
 				true, v, msg);
 		return;
 	}
-	bool nonneg = c->metric != LW_M_LOAD;
-	/* Round the bounds outward to a step a tenth of the range's width
-	 * (a power of ten): "58,000–66,500", not "57,973–66,512". */
-	double w = vd.hi - vd.lo, step = 1;
-	while (step * 100 <= w)
-		step *= 10;
-	double l = floor(vd.lo / step) * step, u = ceil(vd.hi / step) * step;
-	value_fmt(c->metric, nonneg && l < 0 ? 0 : l, true, lo, sizeof lo);
-	value_fmt(c->metric, u, true, hi, sizeof hi);
-	snprintf(thr, sizeof thr, "expected %s\xe2\x80\x93%s", lo, hi);
-	learned_fmt(&vd, source, from, sizeof from);
-	bool out_of = v < vd.lo || v > vd.hi;
-	snprintf(msg, sizeof msg, "%s%s %s expected %s\xe2\x80\x93%s %s%s",
-		 cold && c->metric != LW_M_ROWS ? "newest complete partition: "
-		 : "", meas,
-		 out_of ? "outside" : "within", lo, hi, from,
-		 out_of && vd.status == LW_PASS ? (v > vd.hi ?
-		 " (spikes not watched)" : " (drops not watched)") : "");
-	lw_check_result(out, "anomaly", vd.status, meas, thr, true, v, msg);
+	say_range(c, &vd, v, meas, source, cold, out);
 }
 
 const struct lw_check_kind lw_check_anomaly = {
