@@ -188,6 +188,9 @@ struct fit {
 	int64_t tref;
 	double med[NB_MAX];
 	size_t cnt[NB_MAX];
+	bool mult;		/* buckets differ in level: the trend is a
+				 * rate (busy hours grow more in rows than
+				 * quiet ones), slope per second relative */
 	double gmed;		/* median of all detrended values */
 	double pooled;		/* MAD around the bucket medians */
 	double prel;		/* the same, relative to each bucket's median */
@@ -282,6 +285,34 @@ static void fit_spread(struct fit *f, struct scratch *s, size_t n)
 	f->rel = f->buckets_two >= 2 && lo > 0 && hi > 2 * lo && kr == k;
 }
 
+/* True when the season buckets' levels (with >= 2 points) differ more than
+ * 2x and none is 0 or negative: a multiplicative series. */
+static bool levels_differ(const struct fit *f)
+{
+	double lo = INFINITY, hi = 0;
+	int used = 0;
+	for (int b = 0; b < nbuckets(f->season); b++) {
+		if (f->cnt[b] < 2)
+			continue;
+		if (f->med[b] <= 0)
+			return false;
+		lo = fmin(lo, f->med[b]);
+		hi = fmax(hi, f->med[b]);
+		used++;
+	}
+	return used >= 2 && hi > 2 * lo;
+}
+
+/* Value v at time t moved along the trend to f->tref. */
+static double trend_off(const struct fit *f, double v, int64_t t)
+{
+	double dt = (double)(t - f->tref);
+	if (!f->mult)
+		return v - f->slope * dt;
+	double g = 1 + f->slope * dt;
+	return g > 0.05 ? v / g : v / 0.05;
+}
+
 /* Fit p[0..n) (oldest first), n > 0, detrended to tref: season medians,
  * the trend of what they leave, season medians of the detrended values. */
 static void fit_points(struct fit *f, enum lw_season season,
@@ -309,8 +340,10 @@ static void fit_points(struct fit *f, enum lw_season season,
 		f->buckets_two += f->cnt[b] >= 2;
 	}
 	bucket_medians(f, &s, n, f->med, false);
-	for (size_t i = 0; i < n; i++)
-		s.x[i] = p[i].v - f->med[s.bk[i]];
+	f->mult = levels_differ(f);
+	for (size_t i = 0; i < n; i++)	/* what the season leaves */
+		s.x[i] = f->mult ? p[i].v / f->med[s.bk[i]] - 1 :
+			 p[i].v - f->med[s.bk[i]];
 	/* Without seasons the series is level + trend, and growth often
 	 * accelerates (a table's row count): the slope of the recent half
 	 * follows it. Seasonal residuals are noisier: the whole window. */
@@ -320,7 +353,7 @@ static void fit_points(struct fit *f, enum lw_season season,
 	else
 		f->slope = resistant_slope(p, s.x, n, s.tmp);
 	for (size_t i = 0; i < n; i++)
-		s.x[i] = p[i].v - f->slope * (double)(p[i].t - tref);
+		s.x[i] = trend_off(f, p[i].v, p[i].t);
 	bucket_medians(f, &s, n, f->med, true);	/* sorted: fit_spread */
 	fit_spread(f, &s, n);
 	memcpy(s.tmp, s.x, n * sizeof *s.tmp);
@@ -337,7 +370,9 @@ static bool fit_predict(const struct fit *f, int64_t t, double *exp,
 	if (f->cnt[b] < 2)
 		return false;
 	double base = f->rel ? f->prel * fabs(f->med[b]) : f->pooled;
-	*exp = f->med[b] + f->slope * (double)(t - f->tref);
+	double dt = (double)(t - f->tref);
+	*exp = f->mult ? f->med[b] * (1 + f->slope * dt) :
+	       f->med[b] + f->slope * dt;
 	*scale = MAD_SD * base;
 	return true;
 }
