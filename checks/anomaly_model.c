@@ -342,8 +342,8 @@ static void fit_points(struct fit *f, enum lw_season season,
 	bucket_medians(f, &s, n, f->med, false);
 	f->mult = levels_differ(f);
 	for (size_t i = 0; i < n; i++)	/* what the season leaves */
-		s.x[i] = f->mult ? p[i].v / f->med[s.bk[i]] - 1 :
-			 p[i].v - f->med[s.bk[i]];
+		s.x[i] = !f->mult ? p[i].v - f->med[s.bk[i]] :
+			 f->med[s.bk[i]] > 0 ? p[i].v / f->med[s.bk[i]] - 1 : 0;
 	/* Without seasons the series is level + trend, and growth often
 	 * accelerates (a table's row count): the slope of the recent half
 	 * follows it. Seasonal residuals are noisier: the whole window. */
@@ -545,6 +545,10 @@ void lw_anomaly_judge(const struct lw_anomaly_params *p,
 	out->bucket = lw_season_bucket(s, t);
 	out->slope = f->slope * 86400;
 	decide(p, v, e, sc, out);
+	if (!isfinite(out->lo) || !isfinite(out->hi)) {
+		out->learning = true;	/* never a silent "within" */
+		out->status = LW_PASS;
+	}
 	free(f);
 	free(pt);
 }

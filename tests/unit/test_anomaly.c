@@ -280,6 +280,32 @@ static void test_arrival(void **state)
 	assert_int_equal(lw_arrival_points(l, 20, HOUR, a, 3), 3);
 }
 
+/* A bucket with a single point of 0 in a multiplicative series: the fit
+ * stays finite and still judges. */
+static void test_zero_bucket(void **state)
+{
+	(void)state;
+	size_t n = hourly_spiky(), k = 0;
+	bool kept = false;
+	for (size_t i = 0; i < n; i++) {
+		if (lw_season_bucket(LW_SEAS_HOW, pts[i].t) == 50) {
+			if (kept)
+				continue;
+			kept = true;
+			pts[i].v = 0;
+		}
+		pts[k++] = pts[i];
+	}
+	struct lw_anomaly_params p = params(LW_SEAS_HOW);
+	struct lw_verdict v;
+	lw_anomaly_judge(&p, pts, k, TUE9, 1005, &v);
+	assert_false(v.learning);
+	assert_true(isfinite(v.expected) && isfinite(v.lo) && isfinite(v.hi));
+	assert_int_equal(v.status, LW_PASS);
+	lw_anomaly_judge(&p, pts, k, TUE9, 100, &v);
+	assert_int_equal(v.status, LW_FAIL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -293,6 +319,7 @@ int main(void)
 		cmocka_unit_test(test_anomalous_excluded),
 		cmocka_unit_test(test_accepted_step),
 		cmocka_unit_test(test_arrival),
+		cmocka_unit_test(test_zero_bucket),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
