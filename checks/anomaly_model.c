@@ -451,24 +451,25 @@ static bool season_ok(const struct fit *f, int64_t span)
 }
 
 /* Pick among fits of pt[0..k): coarse first, finer only when clearly
- * tighter (pooled spread 20% smaller). */
-static enum lw_season pick(const struct lw_point *pt, size_t k, int64_t t)
+ * tighter (mean deviation 20% smaller). The chosen fit is copied into
+ * *chosen when given, so the caller need not fit it again. */
+static enum lw_season pick(const struct lw_point *pt, size_t k, int64_t t,
+			   struct fit *chosen)
 {
-	if (k < 4)
-		return LW_SEAS_NONE;
-	struct fit *f = lw_xmalloc(sizeof *f);
-	int64_t span = t - pt[0].t;
-	fit_points(f, LW_SEAS_NONE, pt, k, t);
-	double best = f->sel;
-	enum lw_season bs = LW_SEAS_NONE;
 	static const enum lw_season order[] = {
-		LW_SEAS_HOUR, LW_SEAS_DOW, LW_SEAS_HOW
+		LW_SEAS_NONE, LW_SEAS_HOUR, LW_SEAS_DOW, LW_SEAS_HOW
 	};
-	for (size_t i = 0; i < 3; i++) {
+	struct fit *f = lw_xmalloc(sizeof *f);
+	int64_t span = k ? t - pt[0].t : 0;
+	double best = INFINITY;
+	enum lw_season bs = LW_SEAS_NONE;
+	for (size_t i = 0; i < 4 && k >= 4; i++) {
 		fit_points(f, order[i], pt, k, t);
-		if (season_ok(f, span) && f->sel < 0.8 * best) {
+		if (i == 0 || (season_ok(f, span) && f->sel < 0.8 * best)) {
 			best = f->sel;
 			bs = order[i];
+			if (chosen)
+				*chosen = *f;
 		}
 	}
 	free(f);
@@ -482,7 +483,7 @@ enum lw_season lw_anomaly_pick_season(const struct lw_point *hist, size_t n,
 	size_t k;
 	long a;
 	struct lw_point *pt = training(&p, hist, n, t, &k, &a);
-	enum lw_season s = pick(pt, k, t);
+	enum lw_season s = pick(pt, k, t, NULL);
 	free(pt);
 	return s;
 }
@@ -528,13 +529,19 @@ void lw_anomaly_judge(const struct lw_anomaly_params *p,
 	}
 	out->span = t - pt[0].t;
 	enum lw_season s = p->season;
-	if (s == LW_SEAS_AUTO)
-		s = pick(pt, k, t);
-	if (a >= 0)
-		rebase(pt, k, (size_t)a, s, t);
 	struct fit *f = lw_xmalloc(sizeof *f);
+	bool fitted = false;
+	if (s == LW_SEAS_AUTO) {
+		s = pick(pt, k, t, f);
+		fitted = k >= 4;	/* pick fits nothing below 4 points */
+	}
+	if (a >= 0) {
+		rebase(pt, k, (size_t)a, s, t);
+		fitted = false;	/* the points moved */
+	}
 	double e, sc;
-	fit_points(f, s, pt, k, t);
+	if (!fitted)
+		fit_points(f, s, pt, k, t);
 	/* An empty bucket falls back to coarser seasons, then none. */
 	while (!fit_predict(f, t, &e, &sc)) {
 		out->bucket_fallback = true;

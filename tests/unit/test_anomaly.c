@@ -151,6 +151,12 @@ static void test_min_points(void **state)
 	assert_int_equal(v.status, LW_PASS);
 	assert_int_equal(v.trained, 13);
 	assert_int_equal(v.need, 14);
+	p.min_points = 3;	/* 3 points and auto: fitted all the same */
+	p.season = LW_SEAS_AUTO;
+	lw_anomaly_judge(&p, pts + 10, 3, TUE9, 1e9, &v);
+	assert_false(v.learning);
+	assert_int_equal(v.status, LW_FAIL);
+	p.season = LW_SEAS_NONE;
 	p.min_points = 13;
 	lw_anomaly_judge(&p, pts, 13, TUE9, 1e9, &v);
 	assert_false(v.learning);
