@@ -10,7 +10,8 @@
  *     (an incident must not become the new normal); an accepted point
  *     starts a new level: older points are shifted onto it;
  *   - a robust linear trend (Tukey's three-group resistant line over the
- *     window), so steady growth is not an anomaly by itself;
+ *     recent half of the window; a rate when season buckets differ in
+ *     level), so growth is not an anomaly by itself;
  *   - per season bucket (hour of day, day of week, hour of week, or none):
  *     the median of the detrended values; the spread from leave-one-out
  *     deviations (each point against the median of the rest of its
