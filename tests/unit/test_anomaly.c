@@ -232,6 +232,12 @@ static void test_anomalous_excluded(void **state)
 	assert_int_equal(plain.trained, 30);
 	assert_true(flagged.hi - flagged.lo < plain.hi - plain.lo);
 	assert_int_equal(flagged.status, LW_FAIL);
+	/* more than a quarter flagged: the model, not the data, was off;
+	 * everything is learned from again */
+	for (size_t i = 15; i < 27; i++)
+		pts[i].flags = LW_PT_ANOMALOUS;
+	lw_anomaly_judge(&p, pts, 30, TUE9, 10, &flagged);
+	assert_int_equal(flagged.trained, 30);
 }
 
 /* An accepted step is the new normal: older points move onto it. */

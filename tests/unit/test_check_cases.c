@@ -23,7 +23,8 @@
  *   series:    STEP V V V ...: the metric's past for ctx->series (anomaly),
  *              the last value at now-STEP, each earlier one STEP before;
  *              a value ending in '!' is flagged anomalous, in '+'
- *              accepted. "series: none" gives a NULL series.
+ *              accepted. "series: none" gives a NULL series, "series:
+ *              error TEXT" one whose history could not be read.
  *
  * In config, obs, prev, other and series, "${now}", "${now-7h}" and "${now+1d}" are
  * replaced by epoch seconds, so cases read as ages rather than dates, and
@@ -401,13 +402,15 @@ static void run_case(void **state)
 	struct lw_point *pts = NULL;
 	size_t npts = 0;
 	bool has_series = c->series && strcmp(c->series, "none") != 0;
-	if (has_series) {
+	const char *series_err = has_series && !strncmp(c->series, "error ", 6)
+				 ? c->series + 6 : NULL;
+	if (has_series && !series_err) {
 		char *sx = expand(c->series, now, &err);
 		if (!sx || series_parse(sx, now, &pts, &npts, &err))
 			fail_msg("%s: %s", c->where, err);
 		free(sx);
 	}
-	case_series = (struct lw_series){pts, npts, "history", NULL};
+	case_series = (struct lw_series){pts, npts, "history", series_err};
 	struct lw_judge_ctx ctx = {.ds = &ds, .obs = &o,
 				   .prev = c->prev ? &p : NULL, .now = now,
 				   .lookup = lookup, .series = series_cb,
