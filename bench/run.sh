@@ -1,5 +1,5 @@
 #!/bin/sh
-# Run the benchmarks (not tests): bench/run.sh [parquet|delta|azure|tui ...]
+# Run the benchmarks (not tests): bench/run.sh [parquet|delta|azure|tui|anomaly ...]
 # Each prints its figures; README.md "Speed" holds the last ones measured.
 set -u
 cd "$(dirname "$0")/.."
@@ -12,7 +12,8 @@ for b in $which; do
 	delta) sh bench/delta.sh || status=1 ;;
 	azure) sh bench/azure.sh || status=1 ;;
 	tui) make -s build/bench/tui_frame && build/bench/tui_frame || status=1 ;;
-	*) echo "unknown benchmark $b (parquet, delta, azure, tui)"; status=2 ;;
+	anomaly) make -s build/bench/anomaly && build/bench/anomaly || status=1 ;;
+	*) echo "unknown benchmark $b (parquet, delta, azure, tui, anomaly)"; status=2 ;;
 	esac
 done
 exit $status

@@ -19,6 +19,7 @@ extern const struct lw_check_kind lw_check_last_load;
 extern const struct lw_check_kind lw_check_operations;
 extern const struct lw_check_kind lw_check_live_files;
 extern const struct lw_check_kind lw_check_checkpoint_age;
+extern const struct lw_check_kind lw_check_anomaly;
 
 /* In the order the documentation lists them (and lw_check_kind_names). */
 static const struct lw_check_kind *const kinds[] = {
@@ -26,6 +27,7 @@ static const struct lw_check_kind *const kinds[] = {
 	&lw_check_schema, &lw_check_files, &lw_check_partitions,
 	&lw_check_refresh, &lw_check_reconcile, &lw_check_last_load,
 	&lw_check_operations, &lw_check_live_files, &lw_check_checkpoint_age,
+	&lw_check_anomaly,
 };
 #define NKINDS (sizeof kinds / sizeof kinds[0])
 

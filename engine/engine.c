@@ -128,7 +128,8 @@ static void judge_readable(struct lw_ds_run *dr)
 		      o->nferrs > 1 ? " (and more files)" : "");
 }
 
-static void judge(struct lw_ds_run *dr, struct lookup *lk, int64_t now)
+static void judge(struct lw_ds_run *dr, struct lookup *lk, int64_t now,
+		  struct lw_series_cache *sc)
 {
 	const struct lw_dataset *ds = dr->ds;
 	if (!dr->obs.ok) {
@@ -143,6 +144,8 @@ static void judge(struct lw_ds_run *dr, struct lookup *lk, int64_t now)
 		struct lw_judge_ctx ctx = {ds, &dr->obs,
 			dr->has_prev ? &dr->prev : NULL, now, lookup_obs, lk};
 		lw_engine_baseline_ctx(dr, &ctx);
+		ctx.series = lw_series_cache_get;
+		ctx.series_ud = sc;
 		for (size_t i = 0; i < ds->nchecks; i++) {
 			struct lw_result *r = add_result(dr);
 			ds->checks[i].kind->run(ds->checks[i].cfg, &ctx, r);
@@ -151,6 +154,7 @@ static void judge(struct lw_ds_run *dr, struct lookup *lk, int64_t now)
 					      "", "check gave no result");
 		}
 		judge_readable(dr);
+		lw_series_cache_clear(sc);
 	}
 	dr->status = LW_PASS;
 	dr->worst = -1;
@@ -232,8 +236,10 @@ struct lw_run *lw_engine_poll(const struct lw_config *cfg,
 	/* judge */
 	struct lookup lk = {run};
 	int64_t now = lw_now();
+	struct lw_series_cache sc;	/* the anomaly rule's past, per dataset */
+	lw_series_cache_init(&sc, hist, run->id);
 	for (size_t i = 0; i < run->n; i++) {
-		judge(&run->ds[i], &lk, now);
+		judge(&run->ds[i], &lk, now, &sc);
 		run->counts[run->ds[i].status]++;
 		if (run->ds[i].status > run->status)
 			run->status = run->ds[i].status;

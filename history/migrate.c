@@ -144,6 +144,14 @@ static const char *const steps[LW_HISTORY_VERSION] = {
 	"  rows INTEGER,"
 	"  undone INTEGER);"
 	"CREATE INDEX accepts_ds ON accepts(dataset, id);",
+	/* 2 -> 3: covering indexes for the anomaly rule's series
+	 * (history/series.c): a dataset's points and their verdicts are
+	 * read from the index alone, contiguous, instead of one table page
+	 * per observation (the observations of a run share pages). */
+	"CREATE INDEX obs_metric ON observations(dataset, at, ok, run, rows,"
+	"  bytes, files, newest);"
+	"CREATE INDEX results_verdict ON results(dataset, check_name, run,"
+	"  status);",
 };
 
 static int pragma_int(struct lw_history *h, const char *sql, int *out,

@@ -12,6 +12,7 @@
 #include <cJSON.h>
 #include "lakewatch/model.h"
 #include "lakewatch/cfgctx.h"
+#include "lakewatch/series.h"
 
 struct lw_dataset;
 
@@ -36,6 +37,13 @@ struct lw_judge_ctx {
 	bool has_baseline_rows;
 	double baseline_rows;
 	const char *baseline_from;	/* "median of the last 5 passing polls" */
+	/* The dataset's past values of metric m observed at or after `since`
+	 * (epoch seconds), oldest first, this run excluded (anomaly). NULL
+	 * when there is no history; the series is borrowed until the dataset
+	 * has been judged. The callback may be NULL. */
+	const struct lw_series *(*series)(void *ud, const char *dataset,
+					  enum lw_metric m, int64_t since);
+	void *series_ud;
 };
 
 struct lw_check_kind {

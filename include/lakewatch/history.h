@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include "lakewatch/model.h"
 #include "lakewatch/err.h"
+#include "lakewatch/series.h"
 
 struct lw_history;
 
@@ -74,5 +75,34 @@ struct lw_hrun {
 };
 int lw_history_runs(struct lw_history *h, size_t max, struct lw_hrun **out,
 		    size_t *n, struct lw_err *err);
+
+/* --- metric series for the anomaly rule (history/series.c) --- */
+/* Values of metric m for dataset from ok observations at or after `since`
+ * and recorded before run before_run (0 = any), oldest first. A point is
+ * flagged LW_PT_ANOMALOUS when that run's "anomaly" result was WARN or
+ * FAIL. *out is the caller's (free()). */
+int lw_history_metric_series(struct lw_history *h, const char *dataset,
+			     enum lw_metric m, int64_t since,
+			     int64_t before_run, struct lw_point **out,
+			     size_t *n, struct lw_err *err);
+
+/* The judge context's series callback over one history and run: each
+ * metric is read once per dataset and kept until lw_series_cache_clear. */
+struct lw_series_cache {
+	struct lw_history *h;
+	int64_t before_run;
+	struct lw_point *pts[LW_NMETRICS];	/* owned */
+	struct lw_series s[LW_NMETRICS];
+	int64_t since[LW_NMETRICS];
+	bool have[LW_NMETRICS];
+	char error[LW_NMETRICS][LW_ERR_MSG + 16];
+};
+void lw_series_cache_init(struct lw_series_cache *c, struct lw_history *h,
+			  int64_t before_run);
+/* Borrowed until lw_series_cache_clear; ud is the cache. One dataset per
+ * cache between clears. */
+const struct lw_series *lw_series_cache_get(void *ud, const char *dataset,
+					    enum lw_metric m, int64_t since);
+void lw_series_cache_clear(struct lw_series_cache *c);
 
 #endif

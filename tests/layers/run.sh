@@ -42,6 +42,7 @@ declare -A OWNER=(
 	[infer.h]=formats
 	[probe.h]=probes
 	[check.h]=checks [limits.h]=checks [run.h]=checks [measure.h]=checks
+	[anomaly.h]=checks [series.h]=checks
 	[incident.h]=checks
 	[history.h]=history [history_incidents.h]=history
 	[report.h]=report

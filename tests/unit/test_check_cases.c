@@ -24,8 +24,13 @@
  *   measured:  the exact measured text; optional
  *   threshold: the exact threshold text; optional
  *   error:     a substring of the config errors (status CONFIG)
+ *   series:    STEP V V V ...: the metric's past for ctx->series (anomaly),
+ *              the last value at now-STEP, each earlier one STEP before;
+ *              a value ending in '!' is flagged anomalous, in '+'
+ *              accepted. "series: none" gives a NULL series, "series:
+ *              error TEXT" one whose history could not be read.
  *
- * In config, obs, prev and other, "${now}", "${now-7h}" and "${now+1d}" are
+ * In config, obs, prev, other and series, "${now}", "${now-7h}" and "${now+1d}" are
  * replaced by epoch seconds, so cases read as ages rather than dates, and
  * "${2026-11-22}" (any ISO-8601 time) by that time's epoch seconds.
  * Run from the project root; LW_CHECK_CASES overrides the directory.
@@ -42,7 +47,7 @@
 struct tcase {
 	char where[300];	/* "file.test:12" */
 	char title[512];	/* where + name: the cmocka test name */
-	char *name, *check, *config, *now, *dataset, *obs, *prev;
+	char *name, *check, *config, *now, *dataset, *obs, *prev, *series;
 	char *other_name, *other, *accepted, *baseline;
 	bool no_count_rows;
 	char *entries[MAX_LIST];
@@ -61,7 +66,7 @@ static size_t ncases, capcases;
 static void case_free(struct tcase *c)
 {
 	char **one[] = {&c->name, &c->check, &c->config, &c->now, &c->dataset,
-			&c->obs, &c->prev, &c->other_name, &c->other,
+			&c->obs, &c->prev, &c->series, &c->other_name, &c->other,
 			&c->status, &c->measured, &c->threshold, &c->bad,
 			&c->accepted, &c->baseline};
 	for (size_t i = 0; i < sizeof one / sizeof one[0]; i++)
@@ -102,6 +107,7 @@ static void case_line(struct tcase *c, const char *key, const char *v)
 	else if (!strcmp(key, "dataset")) set_once(c, &c->dataset, key, v);
 	else if (!strcmp(key, "obs")) set_once(c, &c->obs, key, v);
 	else if (!strcmp(key, "prev")) set_once(c, &c->prev, key, v);
+	else if (!strcmp(key, "series")) set_once(c, &c->series, key, v);
 	else if (!strcmp(key, "status")) set_once(c, &c->status, key, v);
 	else if (!strcmp(key, "accepted")) set_once(c, &c->accepted, key, v);
 	else if (!strcmp(key, "baseline")) set_once(c, &c->baseline, key, v);
@@ -267,6 +273,58 @@ static const struct lw_obs *lookup(void *ud, const char *name)
 	return other_name && strcmp(name, other_name) == 0 ? other_obs : NULL;
 }
 
+static struct lw_series case_series;
+static const struct lw_series *series_cb(void *ud, const char *dataset,
+					 enum lw_metric m, int64_t since)
+{
+	(void)dataset;
+	(void)m;
+	(void)since;
+	return ud ? &case_series : NULL;
+}
+
+/* "STEP V V ...": points ending at now-STEP. Caller frees *pts. */
+static int series_parse(const char *text, int64_t now, struct lw_point **pts,
+			size_t *n, char **err)
+{
+	char step_s[32];
+	int used = 0;
+	int64_t step;
+	*pts = NULL;
+	*n = 0;
+	if (sscanf(text, "%31s%n", step_s, &used) != 1 ||
+	    lw_duration_parse(step_s, &step) != LW_OK || step <= 0) {
+		*err = lw_xasprintf("series: STEP V V ... (got '%s')", text);
+		return -1;
+	}
+	size_t cap = 0;
+	const char *p = text + used;
+	for (;;) {
+		while (*p == ' ')
+			p++;
+		if (!*p)
+			break;
+		char *end;
+		double v = strtod(p, &end);
+		if (end == p) {
+			*err = lw_xasprintf("series: bad value at '%s'", p);
+			free(*pts);
+			return -1;
+		}
+		lw_xgrow((void **)pts, &cap, *n, sizeof **pts);
+		(*pts)[*n].v = v;
+		(*pts)[*n].flags = *end == '!' ? LW_PT_ANOMALOUS :
+				   *end == '+' ? LW_PT_ACCEPTED : 0;
+		if (*end == '!' || *end == '+')
+			end++;
+		(*n)++;
+		p = end;
+	}
+	for (size_t i = 0; i < *n; i++)
+		(*pts)[i].t = now - (int64_t)(*n - i) * step;
+	return 0;
+}
+
 static void run_case(void **state)
 {
 	struct tcase *c = *state;
@@ -351,9 +409,23 @@ static void run_case(void **state)
 				.count_rows = !c->no_count_rows};
 	other_obs = c->other ? &other : NULL;
 	other_name = c->other_name;
+	struct lw_point *pts = NULL;
+	size_t npts = 0;
+	bool has_series = c->series && strcmp(c->series, "none") != 0;
+	const char *series_err = has_series && !strncmp(c->series, "error ", 6)
+				 ? c->series + 6 : NULL;
+	if (has_series && !series_err) {
+		char *sx = expand(c->series, now, &err);
+		if (!sx || series_parse(sx, now, &pts, &npts, &err))
+			fail_msg("%s: %s", c->where, err);
+		free(sx);
+	}
+	case_series = (struct lw_series){pts, npts, "history", series_err};
 	struct lw_judge_ctx ctx = {.ds = &ds, .obs = &o,
 				   .prev = c->prev ? &p : NULL, .now = now,
-				   .lookup = lookup};
+				   .lookup = lookup, .series = series_cb,
+				   .series_ud = has_series ? &case_series
+				   : NULL};
 	if (c->accepted) {
 		ctx.accepted_schema = &acc.schema;
 		ctx.accepted_schema_from = "accepted by ann at 2026-11-20T08:00:00Z";
@@ -372,6 +444,7 @@ static void run_case(void **state)
 	memset(&r, 0, sizeof r);
 	k->run(cfg, &ctx, &r);
 	k->free(cfg);
+	free(pts);
 
 	if (!r.check || !r.message || !r.measured || !r.threshold)
 		fail_msg("%s: result not filled", c->where);

@@ -1,0 +1,188 @@
+/* test_series.c - history/series.c: a metric's past from the stored
+ * observations, with the anomaly verdict of each run as a flag, and the
+ * per-dataset cache the engine hands to checks. */
+#include "unit.h"
+#include <stdio.h>
+#include <unistd.h>
+#include <sqlite3.h>
+#include "lakewatch/history.h"
+#include "lakewatch/util.h"
+
+static char dir[64];
+
+static int setup(void **state)
+{
+	(void)state;
+	strcpy(dir, "/tmp/lw_test_series_XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	char cmd[128];
+	(void)state;
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+/* One run: dataset "d" with rows, files = rows / 10, a 2-column schema
+ * from run 3 on, and an anomaly result of status st. Returns the run. */
+static int64_t poll(struct lw_history *h, int64_t at, int64_t rows, bool ok,
+		    enum lw_status st)
+{
+	struct lw_err err;
+	struct lw_obs o;
+	struct lw_result r;
+	int64_t run;
+	int counts[LW_NSTATUS] = {0};
+	assert_int_equal(lw_history_begin_run(h, at, "t", &run, &err), LW_OK);
+	lw_obs_init(&o);
+	o.at = at;
+	o.rows = rows;
+	o.files = rows < 0 ? 0 : rows / 10;
+	o.bytes = 1000;
+	o.newest_mtime = at - 600;
+	if (run >= 3) {
+		o.has_schema = true;
+		lw_schema_add(&o.schema, "a", LW_T_INT64, NULL);
+		lw_schema_add(&o.schema, "b", LW_T_STRING, NULL);
+	}
+	if (!ok)
+		lw_obs_fail(&o, "cannot list");
+	memset(&r, 0, sizeof r);
+	lw_result_set(&r, "anomaly", st, "m", "t", "x");
+	assert_int_equal(lw_history_record(h, run, "d", &o, &r, 1, st, &err),
+			 LW_OK);
+	counts[st]++;
+	assert_int_equal(lw_history_end_run(h, run, at, counts, &err), LW_OK);
+	lw_obs_free(&o);
+	lw_result_free(&r);
+	return run;
+}
+
+static void test_series(void **state)
+{
+	(void)state;
+	char *p = lw_xasprintf("%s/h.db", dir);
+	struct lw_history *h;
+	struct lw_err err;
+	assert_int_equal(lw_history_open(p, false, &h, &err), LW_OK);
+	int64_t t0 = 1796000000;
+	poll(h, t0, 100, true, LW_PASS);		/* run 1 */
+	poll(h, t0 + 3600, 150, true, LW_PASS);		/* 2 */
+	poll(h, t0 + 7200, 0, false, LW_ERROR);		/* 3: not ok */
+	poll(h, t0 + 10800, 400, true, LW_FAIL);	/* 4: anomalous */
+	poll(h, t0 + 14400, -1, true, LW_PASS);		/* 5: rows unknown */
+	poll(h, t0 + 18000, 500, true, LW_PASS);	/* 6 */
+	int64_t last = poll(h, t0 + 21600, 560, true, LW_WARN);	/* 7 */
+
+	struct lw_point *pt;
+	size_t n;
+	assert_int_equal(lw_history_metric_series(h, "d", LW_M_ROWS, 0, 0,
+						  &pt, &n, &err), LW_OK);
+	assert_int_equal(n, 5);	/* not-ok and unknown rows left out */
+	assert_int_equal(pt[0].t, t0);
+	assert_true(pt[0].v == 100 && pt[2].v == 400 && pt[4].v == 560);
+	assert_int_equal(pt[2].flags, LW_PT_ANOMALOUS);
+	assert_int_equal(pt[4].flags, LW_PT_ANOMALOUS);	/* WARN too */
+	assert_int_equal(pt[0].flags | pt[1].flags | pt[3].flags, 0);
+	free(pt);
+	/* load: differences of consecutive known counts, never across an
+	 * unknown one */
+	assert_int_equal(lw_history_metric_series(h, "d", LW_M_LOAD, 0, 0,
+						  &pt, &n, &err), LW_OK);
+	assert_int_equal(n, 3);
+	assert_true(pt[0].v == 50 && pt[1].v == 250 && pt[2].v == 60);
+	assert_int_equal(pt[1].t, t0 + 10800);
+	free(pt);
+	/* window and run bounds */
+	assert_int_equal(lw_history_metric_series(h, "d", LW_M_FILES,
+						  t0 + 3600, last, &pt, &n,
+						  &err), LW_OK);
+	assert_int_equal(n, 4);	/* runs 2, 4, 5 (0 files is a count), 6 */
+	free(pt);
+	assert_int_equal(lw_history_metric_series(h, "d", LW_M_COLUMNS, 0, 0,
+						  &pt, &n, &err), LW_OK);
+	assert_int_equal(n, 4);	/* schema from run 3 on, 3 not ok */
+	assert_true(pt[0].v == 2);
+	free(pt);
+	assert_int_equal(lw_history_metric_series(h, "d", LW_M_ARRIVAL, 0, 0,
+						  &pt, &n, &err), LW_OK);
+	assert_int_equal(n, 6);
+	assert_true(pt[0].v == (double)(t0 - 600));
+	free(pt);
+	assert_int_equal(lw_history_metric_series(h, "other", LW_M_ROWS, 0, 0,
+						  &pt, &n, &err), LW_OK);
+	assert_int_equal(n, 0);
+	free(pt);
+
+	/* the cache: read once, borrowed, a wider window reads again */
+	struct lw_series_cache c;
+	lw_series_cache_init(&c, h, last);
+	const struct lw_series *s = lw_series_cache_get(&c, "d", LW_M_ROWS,
+							 t0 + 1);
+	assert_non_null(s);
+	assert_null(s->error);
+	assert_int_equal(s->n, 3);	/* 150, 400, 500: run 7 excluded */
+	assert_string_equal(s->source, "history");
+	assert_ptr_equal(lw_series_cache_get(&c, "d", LW_M_ROWS, t0 + 5), s);
+	s = lw_series_cache_get(&c, "d", LW_M_ROWS, 0);
+	assert_int_equal(s->n, 4);
+	lw_series_cache_clear(&c);
+	lw_series_cache_init(&c, NULL, 0);
+	assert_null(lw_series_cache_get(&c, "d", LW_M_ROWS, 0));
+	lw_history_close(h);
+	free(p);
+}
+
+static int64_t sql_int(const char *path, const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	int64_t v = -1;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL),
+			 SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return v;
+}
+
+/* A version-2 file (before the series indexes) is migrated to 3, its data
+ * kept, and the series query reads from the covering index. */
+static void test_migrate_v2(void **state)
+{
+	(void)state;
+	char *p = lw_xasprintf("%s/v2.db", dir);
+	struct lw_history *h;
+	struct lw_err err;
+	assert_int_equal(lw_history_open(p, false, &h, &err), LW_OK);
+	poll(h, 1796000000, 100, true, LW_PASS);
+	lw_history_close(h);
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(p, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "DROP INDEX obs_metric; DROP INDEX "
+				      "results_verdict; PRAGMA user_version=2",
+				      NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(lw_history_open(p, false, &h, &err), LW_OK);
+	lw_history_close(h);
+	assert_int_equal(sql_int(p, "PRAGMA user_version"), 3);
+	assert_int_equal(sql_int(p, "SELECT count(*) FROM sqlite_master WHERE "
+				 "name IN ('obs_metric', 'results_verdict')"), 2);
+	assert_int_equal(sql_int(p, "SELECT count(*) FROM observations"), 1);
+	free(p);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_series, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_migrate_v2, setup,
+						teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
