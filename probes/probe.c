@@ -266,10 +266,17 @@ void lw_obs_finish_partitions(struct lw_obs *obs)
 }
 
 /* "a, b" when s is not yet among cur's comma-separated values; a few
- * values at most, so a lake of many writers stays one short line. */
+ * values at most, so a lake of many writers stays one short line. An
+ * empty string is a file that lacks the value (a footer without
+ * created_by), not a value: it adds nothing, and an empty cur takes s as
+ * it is. Returns an owned string to replace cur with, or NULL to keep cur. */
 static char *join_distinct(const char *cur, const char *s)
 {
 	size_t n = strlen(s);
+	if (n == 0)
+		return NULL;	/* also: strstr(p, "") would never advance */
+	if (cur[0] == '\0')
+		return lw_xstrdup(s);
 	for (const char *p = cur; (p = strstr(p, s)) != NULL; p += n)
 		if ((p == cur || (p >= cur + 2 && p[-2] == ',' && p[-1] == ' ')) &&
 		    (p[n] == '\0' || p[n] == ','))
