@@ -1,4 +1,7 @@
-/* parquet_footer.c - decode FileMetaData (the footer) and find it in a file.
+/* parquet_footer.c - decode FileMetaData (the footer): row groups, column
+ * chunks, key/value metadata, and the schema tree's shape. The schema
+ * elements are parquet_schema_elem.c, the field readers parquet_footer_rd.c,
+ * finding the footer in a file parquet_tail.c.
  *
  * Field ids follow parquet.thrift. Unknown fields are skipped, so newer
  * writers' additions (statistics, indexes, encryption details) pass.

@@ -60,7 +60,7 @@ int lw_pqf_i32(struct lw_thrift *t, const struct lw_thrift_field *f,
 
 int lw_pqf_int(struct lw_thrift *t, const struct lw_thrift_field *f, int *v)
 {
-	int32_t x;
+	int32_t x = 0;
 	int rc = lw_pqf_i32(t, f, &x);
 	*v = x;
 	return rc;
