@@ -12,15 +12,43 @@
 #include "lakewatch/thrift.h"
 #include "lakewatch/util.h"
 #include "parquet_footer_int.h"
+#include "parquet_int.h"
 
 /* Counts beyond these are refused: far more than any real footer holds. */
 #define MAX_SCHEMA	100000
 #define MAX_ROW_GROUPS	1000000
 #define MAX_KV		100000
+/* The chunk's enums against parquet.thrift's ranges; the error names the
+ * column by its path_in_schema. bad holds what decoding noted. */
+static int check_col_meta(struct lw_thrift *t,
+			  const struct lw_pq_column_chunk *c,
+			  struct lw_pqf_bad *bad)
+{
+	struct lw_pqf_bad scalar = {{0}};
+	struct lw_buf name;
+	if (c->type < -1 || c->type > LW_PQ_FIXED_LEN_BYTE_ARRAY)
+		lw_pqf_bad_note(&scalar, "physical type %d", c->type);
+	if (c->codec < LW_PQC_UNCOMPRESSED || c->codec > LW_PQC_LZ4_RAW)
+		lw_pqf_bad_note(&scalar, "compression codec %d", c->codec);
+	if (scalar.what[0])
+		bad = &scalar;
+	if (!bad->what[0])
+		return LW_OK;
+	lw_buf_init(&name, LW_BUF_1K);
+	for (size_t i = 0; i < c->npath; i++)
+		if (lw_buf_addf(&name, "%s%s", i ? "." : "", c->path[i]))
+			break;	/* a long path is cut, still a name */
+	int rc = lw_pqf_bad_error(t, bad, c->npath ? name.data :
+				  "(without path_in_schema)");
+	lw_buf_free(&name);
+	return rc;
+}
+
 static int rd_col_meta(struct lw_thrift *t, struct lw_pq_column_chunk *c)
 {
 	int16_t last = 0;
 	struct lw_thrift_field f;
+	struct lw_pqf_bad bad = {{0}};
 	uint32_t n;
 	int64_t x;
 	int rc;
@@ -43,6 +71,10 @@ static int rd_col_meta(struct lw_thrift *t, struct lw_pq_column_chunk *c)
 			c->encodings = lw_xcalloc(n ? n : 1, sizeof(int32_t));
 			for (uint32_t i = 0; i < n && !rc; i++) {
 				rc = lw_thrift_i64(t, &x);
+				if (x < LW_PQE_PLAIN ||
+				    x > LW_PQE_BYTE_STREAM_SPLIT)
+					lw_pqf_bad_note(&bad, "encoding %lld",
+							(long long)x);
 				c->encodings[i] = (int32_t)x;
 				c->nencodings = i + 1;
 			}
@@ -74,7 +106,7 @@ static int rd_col_meta(struct lw_thrift *t, struct lw_pq_column_chunk *c)
 			break;
 	}
 	lw_thrift_struct_end(t);
-	return rc;
+	return rc ? rc : check_col_meta(t, c, &bad);
 dup:
 	lw_thrift_struct_end(t);
 	return lw_err_set(t->err, LW_EPARSE, "corrupt %s at byte %zu: "

@@ -28,6 +28,9 @@ struct footer_cur {
 	size_t mem, budget;
 };
 
+/* The last ConvertedType (INTERVAL); parquet.thrift numbers them from 0. */
+#define LW_PQ_CT_MAX	21
+
 /* Account for n more bytes of decoded footer; LW_ETOOBIG past budget. */
 int lw_pqf_charge(struct lw_thrift *t, size_t n);
 /* A string, charged to the budget; *out is owned by the caller. */
@@ -47,6 +50,21 @@ int lw_pqf_str(struct lw_thrift *t, const struct lw_thrift_field *f,
 /* A list header of elem-typed elements, at most max of them. */
 int lw_pqf_list(struct lw_thrift *t, const struct lw_thrift_field *f,
 		const char *name, int elem, uint32_t max, uint32_t *n);
+
+/* The first out-of-range enum value met while decoding one schema element
+ * or column chunk, kept until the struct ends: the error names the column,
+ * and its name may come after the bad field. what[0] == 0: none yet. */
+struct lw_pqf_bad {
+	char what[80];		/* "physical type -7" */
+};
+
+/* Note a bad value unless one is noted already (the first one is told). */
+void lw_pqf_bad_note(struct lw_pqf_bad *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* LW_OK when nothing was noted, else LW_EPARSE "corrupt footer: column
+ * <column> has <what>". */
+int lw_pqf_bad_error(struct lw_thrift *t, const struct lw_pqf_bad *b,
+		     const char *column);
 
 /* One SchemaElement into *e (its name owned by e). parquet_schema_elem.c */
 int lw_pqf_schema_elem(struct lw_thrift *t, struct lw_pq_schema_elem *e);

@@ -1,6 +1,8 @@
 /* parquet_footer_rd.c - the footer decoder's field readers: integers of
  * checked width, strings charged to the memory budget, typed list headers.
  */
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "lakewatch/util.h"
@@ -96,4 +98,23 @@ int lw_pqf_list(struct lw_thrift *t, const struct lw_thrift_field *f,
 				  "%s: %s has %u entries (limit %u)", t->what,
 				  name, *n, max);
 	return LW_OK;
+}
+
+void lw_pqf_bad_note(struct lw_pqf_bad *b, const char *fmt, ...)
+{
+	va_list ap;
+	if (b->what[0])
+		return;
+	va_start(ap, fmt);
+	vsnprintf(b->what, sizeof b->what, fmt, ap);
+	va_end(ap);
+}
+
+int lw_pqf_bad_error(struct lw_thrift *t, const struct lw_pqf_bad *b,
+		     const char *column)
+{
+	if (!b->what[0])
+		return LW_OK;
+	return lw_err_set(t->err, LW_EPARSE, "corrupt %s: column %s has %s",
+			  t->what, column, b->what);
 }
