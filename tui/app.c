@@ -176,7 +176,7 @@ static void open_history(struct lw_app *a)
 
 	if (!path && a->cfg)
 		path = a->cfg->cfg->history_path;
-	if (!path || a->hist_w)
+	if (!path || a->hist_w || a->opts->no_history)
 		return;
 	free(a->hist_error);
 	a->hist_error = NULL;
@@ -502,7 +502,7 @@ int lw_tui_main(const struct lw_tui_opts *o)
 		a->cfg->cfg->theme : "dark";
 	if (apply_theme(a, theme) && strcmp(theme, "dark"))
 		apply_theme(a, "dark");
-	if (!o->history && !a->cfg && !a->hist_error)
+	if (!o->no_history && !o->history && !a->cfg && !a->hist_error)
 		a->hist_error = lw_xstrdup("no config loaded yet");
 	if (o->history)
 		open_history(a);
