@@ -1,4 +1,5 @@
 /* fileobs.c - what a file format saw in one file. */
+#include <stdlib.h>
 #include <string.h>
 #include "lakewatch/format.h"
 
@@ -13,5 +14,6 @@ void lw_file_obs_free(struct lw_file_obs *fo)
 {
 	lw_schema_free(&fo->schema);
 	cJSON_Delete(fo->detail);
+	free(fo->warning);
 	lw_file_obs_init(fo);
 }

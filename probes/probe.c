@@ -388,6 +388,9 @@ static void probe_file(struct lw_lake *lake, const struct lw_dataset *ds,
 			}
 			if (fo.detail)
 				merge_detail(obs, fo.detail, ds->format->name);
+			if (fo.warning)
+				lw_obs_add_fwarn(obs, e->path, "%s",
+						 fo.warning);
 		}
 		obs->bytes_read += fo.bytes_read;
 		lw_file_obs_free(&fo);

@@ -32,6 +32,9 @@ struct lw_file_obs {
 	int64_t bytes_read;	/* what reading cost */
 	cJSON *detail;		/* owned, optional: merged into obs->detail
 				 * (parquet: created_by, row_groups) */
+	char *warning;		/* owned, optional: a problem that did not
+				 * stop the read (jsonl: invalid UTF-8); the
+				 * probe makes it a file warning (WARN) */
 };
 
 void lw_file_obs_init(struct lw_file_obs *fo);
