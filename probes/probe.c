@@ -405,6 +405,26 @@ static void probe_file(struct lw_lake *lake, const struct lw_dataset *ds,
 	}
 }
 
+/* Entries the listing passed over (FIFOs, sockets, dangling symlinks) are
+ * not data, but a silent skip hides them: the count and the first one go
+ * into the detail. */
+static void note_skipped(struct lw_lake *lake, struct lw_obs *obs)
+{
+	const struct lw_lake_kind *k = lw_lake_base(lake)->kind;
+	int64_t n = 0;
+	const char *first = NULL, *what = NULL;
+	if (!k->skipped)
+		return;
+	k->skipped(lake, &n, &first, &what);
+	if (n <= 0 || !first)
+		return;
+	cJSON *sk = cJSON_AddObjectToObject(lw_obs_detail(obs),
+					    "skipped_entries");
+	cJSON_AddNumberToObject(sk, "count", (double)n);
+	cJSON_AddStringToObject(sk, "first", first);
+	cJSON_AddStringToObject(sk, "kind", what ? what : "special file");
+}
+
 static void probe_files(const struct lw_config *cfg,
 			const struct lw_dataset *ds, struct lw_obs *obs)
 {
@@ -422,6 +442,7 @@ static void probe_files(const struct lw_config *cfg,
 		pcre2_match_data_free(li.md);
 		return;
 	}
+	note_skipped(lake, obs);
 	lw_sort(obs->entries, obs->nentries, sizeof *obs->entries, cmp_entry);
 	obs->rows = 0;
 	int64_t newest_schema = -1;
