@@ -38,7 +38,7 @@ static int rd_unit(struct lw_thrift *t, const struct lw_thrift_field *f,
 	return rc;
 }
 
-/* What a TIME, TIMESTAMP or INTEGER member requires, noted in bad. */
+/* What a TIME or TIMESTAMP member requires (its unit), noted in bad. */
 static void check_lt_member(const struct lw_pq_logical *lt,
 			    struct lw_pqf_bad *bad)
 {
@@ -46,9 +46,6 @@ static void check_lt_member(const struct lw_pq_logical *lt,
 	    lt->unit == 0)
 		lw_pqf_bad_note(bad, "a %s logical type without a unit",
 				lt->kind == LW_PQ_LT_TIME ? "TIME" : "TIMESTAMP");
-	if (lt->kind == LW_PQ_LT_INTEGER && lt->bit_width != 8 &&
-	    lt->bit_width != 16 && lt->bit_width != 32 && lt->bit_width != 64)
-		lw_pqf_bad_note(bad, "integer bit width %d", lt->bit_width);
 }
 
 /* TIME, TIMESTAMP, INTEGER and DECIMAL members. */
@@ -84,12 +81,7 @@ static int rd_lt_member(struct lw_thrift *t, const struct lw_thrift_field *f,
 		case LW_PQ_LT_INTEGER:
 			if (g.id == 1) {
 				rc = lw_thrift_int(t, g.type, &x);
-				if (!rc && x != 8 && x != 16 && x != 32 &&
-				    x != 64)
-					lw_pqf_bad_note(bad, "integer bit width"
-							" %lld", (long long)x);
-				else
-					lt->bit_width = (int)x;
+				lt->bit_width = (int)x;
 			} else if (g.id == 2 && g.type == LW_TT_TRUE) {
 				lt->is_signed = g.bval;
 			} else {
@@ -108,24 +100,21 @@ static int rd_lt_member(struct lw_thrift *t, const struct lw_thrift_field *f,
 	return rc;
 }
 
-/* The LogicalType union: exactly one member, whose field id is the kind.
- * Ids past the known ones are a newer writer's types (LW_PQ_LT_OTHER);
- * ids below 1 and the reserved 9 cannot be, and are noted in bad. */
+/* The LogicalType union: its member's field id is the kind (the last one
+ * wins). Ids past the known ones, and 9 (reserved for INTERVAL), may be a
+ * newer writer's types (LW_PQ_LT_OTHER); ids below 1 cannot be any, and
+ * are noted in bad. */
 static int rd_logical(struct lw_thrift *t, const struct lw_thrift_field *f,
 		      struct lw_pq_logical *lt, struct lw_pqf_bad *bad)
 {
 	int16_t last = 0;
 	struct lw_thrift_field g;
-	unsigned members = 0;
 	int rc = lw_pqf_want(t, f, LW_TT_STRUCT, "logicalType");
 	if (rc || (rc = lw_thrift_struct_begin(t)))
 		return rc;
 	while (!(rc = lw_thrift_field_next(t, &last, &g)) &&
 	       g.type != LW_TT_STOP) {
 		memset(lt, 0, sizeof *lt);
-		if (++members == 2)
-			lw_pqf_bad_note(bad, "a logical type with several "
-					"members");
 		switch (g.id) {
 		case LW_PQ_LT_DECIMAL: case LW_PQ_LT_TIME:
 		case LW_PQ_LT_TIMESTAMP: case LW_PQ_LT_INTEGER:
@@ -141,7 +130,7 @@ static int rd_logical(struct lw_thrift *t, const struct lw_thrift_field *f,
 			rc = rd_empty(t, &g);
 			break;
 		default:
-			if (g.id < 1 || g.id == 9)
+			if (g.id < 1)
 				lw_pqf_bad_note(bad, "logical type id %d",
 						g.id);
 			lt->kind = LW_PQ_LT_OTHER;
