@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include "lakewatch/cli.h"
 #include "lakewatch/engine.h"
 #include "lakewatch/log.h"
@@ -244,10 +245,13 @@ static int check_selection(const struct lw_config *cfg,
 }
 
 /* The report file must be writable before a poll that can take minutes:
- * opened without truncating (an old report stays until the new one). */
+ * opened without truncating (an old report stays until the new one). A
+ * pipe or device is left alone: opening it twice would end its reader's
+ * input, or wait for a reader. */
 static int check_output(const char *path)
 {
-	if (!path)
+	struct stat st;
+	if (!path || (stat(path, &st) == 0 && !S_ISREG(st.st_mode)))
 		return 0;
 	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
 	if (fd < 0) {
