@@ -1,5 +1,7 @@
 /* check.c - `lakewatch check`: poll once, print a report, exit with its
  * status. The headless front end for CI. */
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <langinfo.h>
 #include <locale.h>
@@ -8,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include "lakewatch/cli.h"
 #include "lakewatch/engine.h"
 #include "lakewatch/lake.h"
@@ -37,26 +40,28 @@ static void check_usage(FILE *f)
 "      --no-history       neither read nor write history\n"
 "      --stats            print lake requests and bytes read to stderr\n"
 "      --log FILE         diagnostic log (secrets redacted)\n"
+"  -V, --version          print the version\n"
 "\n"
 "Exit: 0 all pass, 1 warnings only, 2 any failure, 3 any error, 4 usage or\n"
 "config error.\n", f);
 }
 
 struct check_opts {
-	const char *config, *output, *history, *log;
+	struct lw_cli_common co;	/* --config, --history, --log, ... */
+	const char *output;
 	enum lw_report_format format;
 	enum lw_status fail_on;
 	struct lw_filter filter;
 	const char *layer, *dataset_re;
-	bool verbose, no_color, ascii, no_history, stats;
+	bool verbose, no_color, ascii, stats;
 };
 
 static int parse_args(int argc, char **argv, struct check_opts *o)
 {
 	enum { O_FAIL_ON = 256, O_SOURCE, O_LAYER, O_CONSUMER, O_DATASET,
-	       O_NO_COLOR, O_ASCII, O_HISTORY, O_NO_HISTORY, O_STATS, O_LOG };
+	       O_NO_COLOR, O_ASCII, O_STATS };
 	static const struct option opts[] = {
-		{"config", required_argument, NULL, 'c'},
+		LW_CLI_COMMON_OPTIONS,
 		{"format", required_argument, NULL, 'f'},
 		{"output", required_argument, NULL, 'o'},
 		{"verbose", no_argument, NULL, 'v'},
@@ -69,19 +74,21 @@ static int parse_args(int argc, char **argv, struct check_opts *o)
 		{"no-color", no_argument, NULL, O_NO_COLOR},
 		{"no-colour", no_argument, NULL, O_NO_COLOR},
 		{"ascii", no_argument, NULL, O_ASCII},
-		{"history", required_argument, NULL, O_HISTORY},
-		{"no-history", no_argument, NULL, O_NO_HISTORY},
 		{"stats", no_argument, NULL, O_STATS},
-		{"log", required_argument, NULL, O_LOG},
 		{NULL, 0, NULL, 0},
 	};
 	memset(o, 0, sizeof *o);
 	o->filter.layer = -1;
 	o->fail_on = LW_WARN;
-	int c;
-	while ((c = getopt_long(argc, argv, "c:f:o:vh", opts, NULL)) != -1) {
+	int c, k;
+	while ((c = getopt_long(argc, argv, LW_CLI_COMMON_SHORT "f:o:vh", opts,
+				NULL)) != -1) {
+		if ((k = lw_cli_common_opt(c, optarg, &o->co)) != 0) {
+			if (k < 0)
+				return -1;	/* --version: done */
+			continue;
+		}
 		switch (c) {
-		case 'c': o->config = optarg; break;
 		case 'f':
 			if (lw_report_format_parse(optarg, &o->format)) {
 				fprintf(stderr, "lakewatch check: unknown format "
@@ -106,10 +113,7 @@ static int parse_args(int argc, char **argv, struct check_opts *o)
 		case O_DATASET: o->dataset_re = optarg; break;
 		case O_NO_COLOR: o->no_color = true; break;
 		case O_ASCII: o->ascii = true; break;
-		case O_HISTORY: o->history = optarg; break;
-		case O_NO_HISTORY: o->no_history = true; break;
 		case O_STATS: o->stats = true; break;
-		case O_LOG: o->log = optarg; break;
 		default: check_usage(stderr); return LW_EXIT_USAGE;
 		}
 	}
@@ -220,28 +224,83 @@ static int write_report(const struct lw_config *cfg, const struct lw_run *run,
 	return rc;
 }
 
+/* A filter that selects no dataset would check nothing and pass: a usage
+ * error naming the filters given. */
+static int check_selection(const struct lw_config *cfg,
+			   const struct check_opts *o)
+{
+	for (size_t i = 0; i < cfg->ndatasets; i++)
+		if (lw_filter_match(cfg, &o->filter, &cfg->datasets[i]))
+			return 0;
+	fprintf(stderr, "lakewatch check: no dataset of %s matches", cfg->file);
+	if (o->filter.source)
+		fprintf(stderr, " --source %s", o->filter.source);
+	if (o->layer)
+		fprintf(stderr, " --layer %s", o->layer);
+	if (o->filter.consumer)
+		fprintf(stderr, " --consumer %s", o->filter.consumer);
+	if (o->dataset_re)
+		fprintf(stderr, " --dataset '%s'", o->dataset_re);
+	fputs(": nothing to check\n", stderr);
+	return LW_EXIT_USAGE;
+}
+
+/* The report file must be writable before a poll that can take minutes:
+ * opened without truncating (an old report stays until the new one). A
+ * pipe or device is left alone: opening it twice would end its reader's
+ * input, or wait for a reader. */
+static int check_output(const char *path)
+{
+	struct stat st;
+	if (!path || (stat(path, &st) == 0 && !S_ISREG(st.st_mode)))
+		return 0;
+	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
+	if (fd < 0) {
+		fprintf(stderr, "lakewatch check: --output: cannot write the "
+			"report file %s: %s\n", path, strerror(errno));
+		return LW_EXIT_USAGE;
+	}
+	close(fd);
+	return 0;
+}
+
+/* Everything the command line can get wrong, before any lake is polled:
+ * the log, the config, the filters and the report file. *cfg is the
+ * caller's on success. */
+static int prepare(struct check_opts *o, struct lw_config **cfg)
+{
+	int rc;
+	*cfg = NULL;
+	if ((rc = lw_cli_open_log("check", &o->co)) != 0)
+		return rc;
+	if ((rc = lw_cli_load_config(o->co.config, cfg, NULL)) != 0)
+		return rc;
+	if ((rc = resolve_filter(*cfg, o)) != 0 ||
+	    (rc = check_selection(*cfg, o)) != 0 ||
+	    (rc = check_output(o->output)) != 0) {
+		lw_config_free(*cfg);
+		*cfg = NULL;
+	}
+	return rc;
+}
+
 int lw_cmd_check(int argc, char **argv)
 {
 	struct check_opts o;
 	int rc = parse_args(argc, argv, &o);
 	if (rc)
 		return rc < 0 ? 0 : rc;
-	if (o.log && lw_log_open(o.log, LW_LOG_DEBUG)) {
-		fprintf(stderr, "lakewatch check: cannot open log %s\n", o.log);
-		return LW_EXIT_USAGE;
-	}
 	struct lw_err err;
 	struct lw_config *cfg = NULL;
-	if ((rc = lw_cli_load_config(o.config, &cfg, NULL)) != 0)
-		return rc;
-	if ((rc = resolve_filter(cfg, &o)) != 0) {
-		lw_config_free(cfg);
+	if ((rc = prepare(&o, &cfg)) != 0) {
+		pcre2_code_free(o.filter.dataset);
+		lw_log_close();
 		return rc;
 	}
 	struct lw_history *hist = NULL;
 	char *hist_error = NULL;
-	if (!o.no_history) {
-		const char *hp = o.history ? o.history : cfg->history_path;
+	if (!o.co.no_history) {
+		const char *hp = o.co.history ? o.co.history : cfg->history_path;
 		if (lw_history_open(hp, false, &hist, &err))
 			hist_error = lw_xasprintf("history: %s", err.msg);
 	}

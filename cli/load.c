@@ -21,6 +21,14 @@ int lw_cli_load_config(const char *given, struct lw_config **cfg, char **path)
 	int rc = lw_config_load(p, cfg, &errors);
 	if (rc)
 		fputs(errors.data ? errors.data : "invalid config\n", stderr);
+	/* valid, but a run over it would check nothing and pass */
+	if (rc == 0 && (*cfg)->ndatasets == 0) {
+		fprintf(stderr, "lakewatch: %s: no datasets: nothing to "
+			"check\n", p);
+		lw_config_free(*cfg);
+		*cfg = NULL;
+		rc = LW_ECONFIG;
+	}
 	lw_buf_free(&errors);
 	if (rc == 0 && path)
 		*path = p;

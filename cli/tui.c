@@ -5,8 +5,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "lakewatch/cli.h"
 #include "lakewatch/engine.h"
+#include "lakewatch/log.h"
 #include "lakewatch/poller.h"
 #include "lakewatch/tui.h"
 #include "lakewatch/util.h"
@@ -93,29 +95,33 @@ static int run_dashboard(const struct lw_tui_opts *o)
 
 int lw_cmd_tui(int argc, char **argv)
 {
-	enum { O_THEME = 256, O_NO_COLOR, O_ASCII, O_HISTORY, O_INTERVAL };
+	enum { O_THEME = 256, O_NO_COLOR, O_ASCII, O_INTERVAL };
 	static const struct option opts[] = {
-		{"config", required_argument, NULL, 'c'},
+		LW_CLI_COMMON_OPTIONS,
 		{"help", no_argument, NULL, 'h'},
 		{"theme", required_argument, NULL, O_THEME},
 		{"no-color", no_argument, NULL, O_NO_COLOR},
 		{"no-colour", no_argument, NULL, O_NO_COLOR},
 		{"ascii", no_argument, NULL, O_ASCII},
-		{"history", required_argument, NULL, O_HISTORY},
 		{"interval", required_argument, NULL, O_INTERVAL},
 		{NULL, 0, NULL, 0},
 	};
 	struct lw_tui_opts o;
+	struct lw_cli_common co = {0};
 	memset(&o, 0, sizeof o);
-	int c;
+	int c, k;
 	int64_t secs;
-	while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, LW_CLI_COMMON_SHORT "h", opts,
+				NULL)) != -1) {
+		if ((k = lw_cli_common_opt(c, optarg, &co)) != 0) {
+			if (k < 0)
+				return 0;	/* --version */
+			continue;
+		}
 		switch (c) {
-		case 'c': o.config = optarg; break;
 		case O_THEME: o.theme = optarg; break;
 		case O_NO_COLOR: o.no_color = true; break;
 		case O_ASCII: o.ascii = true; break;
-		case O_HISTORY: o.history = optarg; break;
 		case O_INTERVAL:
 			if (lw_duration_parse(optarg, &secs) || secs < 1) {
 				fprintf(stderr, "lakewatch: --interval: '%s' is not "
@@ -128,7 +134,8 @@ int lw_cmd_tui(int argc, char **argv)
 			puts("usage: lakewatch [tui] [--config FILE] [--theme NAME] "
 			     "[--interval DUR]\n"
 			     "                 [--no-color] [--ascii] "
-			     "[--history FILE]\n"
+			     "[--history FILE | --no-history]\n"
+			     "                 [--log FILE] [--version]\n"
 			     "The on-call dashboard. Press ? inside for the keys.");
 			return 0;
 		default:
@@ -145,6 +152,22 @@ int lw_cmd_tui(int argc, char **argv)
 		"(built with NO_TUI=1); use `lakewatch check`\n");
 	return LW_EXIT_USAGE;
 #else
-	return run_dashboard(&o);
+	/* curses on a pipe or file draws escape codes into it and waits for
+	 * keys that never come */
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "lakewatch: the dashboard needs a terminal "
+			"(stdin and stdout); use `lakewatch check` for a "
+			"report\n");
+		return LW_EXIT_USAGE;
+	}
+	o.config = co.config;
+	o.history = co.history;
+	o.no_history = co.no_history;
+	int rc = lw_cli_open_log("tui", &co);
+	if (rc)
+		return rc;
+	rc = run_dashboard(&o);
+	lw_log_close();
+	return rc;
 #endif
 }

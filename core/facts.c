@@ -160,12 +160,15 @@ static bool listed(const char *list, const char *s)
 	}
 }
 
-/* *list is owned by the caller before and after. */
+/* *list is owned by the caller before and after. An empty s is a file
+ * that lacks the value (a footer without created_by), not a value: it adds
+ * nothing, and an empty list takes s as it is (no leading comma). */
 void lw_fact_join(char **list, const char *s)
 {
-	if (!s)
+	if (!s || !*s)
 		return;
-	if (!*list) {
+	if (!*list || !**list) {
+		free(*list);
 		*list = lw_xstrdup(s);
 		return;
 	}

@@ -249,6 +249,11 @@ void lw_obs_free(struct lw_obs *o)
 		free(o->ferrs[i].msg);
 	}
 	free(o->ferrs);
+	for (size_t i = 0; i < o->nfwarns; i++) {
+		free(o->fwarns[i].path);
+		free(o->fwarns[i].msg);
+	}
+	free(o->fwarns);
 	cJSON_Delete(o->detail);
 	lw_obs_facts_free(o);
 	lw_obs_init(o);
@@ -267,18 +272,34 @@ void lw_obs_fail(struct lw_obs *o, const char *fmt, ...)
 	o->ok = false;
 }
 
-void lw_obs_add_ferr(struct lw_obs *o, const char *path, const char *fmt, ...)
+/* Append (path, message) to the list *v of *n entries; copies both. */
+static void add_file_problem(struct lw_file_error **v, size_t *n, size_t *cap,
+			     const char *path, const char *fmt, va_list ap)
 {
 	char msg[LW_ERR_MSG];
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	lw_redact(msg);
+	lw_xgrow((void **)v, cap, *n, sizeof **v);
+	(*v)[*n].path = lw_xstrdup(path);
+	(*v)[*n].msg = lw_xstrdup(msg);
+	(*n)++;
+}
+
+void lw_obs_add_ferr(struct lw_obs *o, const char *path, const char *fmt, ...)
+{
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	add_file_problem(&o->ferrs, &o->nferrs, &o->capferrs, path, fmt, ap);
 	va_end(ap);
-	lw_redact(msg);
-	lw_xgrow((void **)&o->ferrs, &o->capferrs, o->nferrs, sizeof *o->ferrs);
-	o->ferrs[o->nferrs].path = lw_xstrdup(path);
-	o->ferrs[o->nferrs].msg = lw_xstrdup(msg);
-	o->nferrs++;
+}
+
+void lw_obs_add_fwarn(struct lw_obs *o, const char *path, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	add_file_problem(&o->fwarns, &o->nfwarns, &o->capfwarns, path, fmt,
+			 ap);
+	va_end(ap);
 }
 
 /* Owned by o. */

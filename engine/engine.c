@@ -118,6 +118,15 @@ static struct lw_result *add_result(struct lw_ds_run *dr)
 static void judge_readable(struct lw_ds_run *dr)
 {
 	const struct lw_obs *o = &dr->obs;
+	if (!o->nferrs && o->nfwarns) {	/* read, but not as they should be */
+		char measured[64];
+		snprintf(measured, sizeof measured, "%zu file%s with problems",
+			 o->nfwarns, o->nfwarns == 1 ? "" : "s");
+		lw_result_set(add_result(dr), "readable", LW_WARN, measured,
+			      "every file read as written", "%s: %s%s",
+			      o->fwarns[0].path, o->fwarns[0].msg,
+			      o->nfwarns > 1 ? " (and more files)" : "");
+	}
 	if (!o->nferrs)
 		return;
 	char measured[64], threshold[] = "every file readable";

@@ -356,7 +356,9 @@ static int probe_table(struct lw_lake *lake, const char *path,
 	int rc = lw_delta_snapshot_load(lake, path, &s, err);
 	if (rc == LW_OK)
 		rc = lw_delta_fill_obs(&s, path, obs, err);
-	else
+	if (rc == LW_OK && s.warn_path)
+		lw_obs_add_fwarn(obs, s.warn_path, "%s", s.warn_msg);
+	else if (rc != LW_OK)
 		obs->bytes_read += s.bytes_read;
 	lw_delta_snapshot_free(&s);
 	return rc;

@@ -43,6 +43,8 @@ void lw_delta_snapshot_free(struct lw_delta_snapshot *s)
 	cJSON_Delete(s->metadata);
 	cJSON_Delete(s->commit_info);
 	free(s->checkpoint_kind);
+	free(s->warn_path);
+	free(s->warn_msg);
 	lw_delta_snapshot_init(s);
 }
 
@@ -151,6 +153,16 @@ int lw_delta_add_file(struct lw_delta_snapshot *s,
 {
 	if (!a->path || !*a->path)
 		return lw_err_set(err, LW_EPARSE, "add action without a path");
+	/* A deletion vector cannot hide more rows than the file holds, nor
+	 * fewer than none: the log is corrupt, and clamping would count the
+	 * file as empty and pass. */
+	if (a->dv_cardinality < 0 ||
+	    (a->num_records >= 0 && a->dv_cardinality > a->num_records))
+		return lw_err_set(err, LW_EPARSE, "add %s: deletion vector "
+				  "cardinality %lld but the file has "
+				  "numRecords %lld (corrupt log)", a->path,
+				  (long long)a->dv_cardinality,
+				  (long long)a->num_records);
 	if ((s->nused + 1) * 4 >= s->nslots * 3) {
 		if (s->nlive >= LW_DELTA_MAX_FILES)
 			return lw_err_set(err, LW_ETOOBIG,
@@ -168,7 +180,7 @@ int lw_delta_add_file(struct lw_delta_snapshot *s,
 	f->size = a->size;
 	f->mtime_ms = a->mtime_ms;
 	f->num_records = a->num_records;
-	f->dv_cardinality = a->dv_cardinality > 0 ? a->dv_cardinality : 0;
+	f->dv_cardinality = a->dv_cardinality;
 	if (a->pvals && a->pvals_len > 1) {
 		f->pvals = lw_xmalloc(a->pvals_len);
 		memcpy(f->pvals, a->pvals, a->pvals_len);

@@ -9,6 +9,7 @@
  * Names in the log are classified by delta_names.c, actions applied by
  * delta_actions.c into the live-file set of delta_files.c.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -256,6 +257,16 @@ static int apply_cp(struct lw_lake *lake, const char *table,
 	return LW_OK;
 }
 
+/* True when [p, p+n) holds no action: a commit file that is empty (or
+ * only whitespace) is not a version, and must not count as one. */
+static bool blank(const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!isspace((unsigned char)p[i]))
+			return false;
+	return true;
+}
+
 /* Apply the commits from version from on, which must be contiguous. */
 static int replay(struct lw_lake *lake, const char *logdir,
 		  const struct listing *l, int64_t from,
@@ -277,6 +288,10 @@ static int replay(struct lw_lake *lake, const char *logdir,
 					  (long long)c->ln.version);
 		char *p = join(logdir, c->name);
 		rc = read_all(lake, p, b, s, err);
+		if (rc == LW_OK && blank(b->data, b->len))
+			rc = lw_err_set(err, LW_EPARSE, "version %lld: empty "
+					"commit file (corrupt log)",
+					(long long)c->ln.version);
 		if (rc == LW_OK) {
 			cJSON_Delete(s->commit_info);
 			s->commit_info = NULL;
@@ -342,6 +357,62 @@ static int check_snapshot(const char *logdir,
 	return rc;
 }
 
+/* True when l lists every commit from version 0 to upto. */
+static bool commits_from_zero(const struct listing *l, int64_t upto)
+{
+	int64_t want = 0;
+	for (size_t i = 0; i < l->n && want <= upto; i++)
+		if (l->v[i].ln.kind == LW_DLOG_COMMIT) {
+			if (l->v[i].ln.version != want)
+				return false;
+			want++;
+		}
+	return want > upto;
+}
+
+/* Checkpoint l->v[cp] into s; *from gets the first commit to replay.
+ * A corrupt (say, truncated) checkpoint whose commits are all still in
+ * the log is not needed: the protocol lets a reader replay the commits
+ * instead, so s starts over from version 0 and keeps a warning naming
+ * the checkpoint. Otherwise its error stands. l may be listed anew (in
+ * full: a listing from the checkpoint on does not show older commits). */
+static int start_at_cp(struct lw_lake *lake, const char *table,
+		       const char *logdir, struct listing *l, ssize_t cp,
+		       struct lw_delta_snapshot *s, int64_t *from,
+		       struct lw_err *err)
+{
+	int64_t v = l->v[cp].ln.version;
+	int rc = apply_cp(lake, table, l, cp, s, err);
+	*from = v + 1;
+	if (rc != LW_EPARSE)
+		return rc;
+	char *cp_path = join(logdir, l->v[cp].name);
+	struct lw_err e2;
+	if (!commits_from_zero(l, v)) {
+		listing_reset(l);
+		if (list_log(lake, table, logdir, l, NULL, &e2) != LW_OK ||
+		    !commits_from_zero(l, v)) {
+			free(cp_path);
+			return rc;
+		}
+	}
+	const char *why = err->msg;	/* the path is the warning's own */
+	size_t pl = strlen(cp_path);
+	if (strncmp(why, cp_path, pl) == 0 && strncmp(why + pl, ": ", 2) == 0)
+		why += pl + 2;
+	char *msg = lw_xasprintf("checkpoint of version %lld unreadable, read "
+				 "from commits 0 to %lld instead: %s",
+				 (long long)v, (long long)v, why);
+	int64_t cost = s->bytes_read;
+	lw_delta_snapshot_free(s);
+	s->bytes_read = cost;
+	s->warn_path = cp_path;
+	s->warn_msg = msg;
+	lw_err_clear(err);
+	*from = 0;
+	return LW_OK;
+}
+
 static int load(struct lw_lake *lake, const char *table, const char *logdir,
 		struct listing *l, struct lw_delta_snapshot *s,
 		struct lw_buf *b, struct lw_err *err)
@@ -364,15 +435,15 @@ static int load(struct lw_lake *lake, const char *table, const char *logdir,
 		goto out;
 	}
 	if (cp >= 0) {
-		rc = apply_cp(lake, table, l, cp, s, err);
+		rc = start_at_cp(lake, table, logdir, l, cp, s, &from, err);
 		if (rc != LW_OK)
 			goto out;
-		from = l->v[cp].ln.version + 1;
 	}
 	rc = replay(lake, logdir, l, from, s, b, err);
 	if (rc != LW_OK)
 		goto out;
-	if (cp >= 0 && s->version == s->checkpoint_version)
+	if (cp >= 0 && s->checkpoint_version >= 0 &&
+	    s->version == s->checkpoint_version)
 		cp_commit_info(lake, logdir, l, s, b);
 	rc = check_snapshot(logdir, s, err);
 out:

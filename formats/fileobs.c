@@ -16,5 +16,6 @@ void lw_file_obs_free(struct lw_file_obs *fo)
 	cJSON_Delete(fo->detail);
 	free(fo->parquet.created_by);
 	free(fo->avro.codec);
+	free(fo->warning);
 	lw_file_obs_init(fo);
 }

@@ -73,6 +73,11 @@ static int jsonl_probe_file(const struct lw_file *f, const void *opts,
 		goto done;
 	}
 	out->rows = f->count_rows ? lw_jsonl_scan_rows(&s) : -1;
+	if (s.bad_utf8_at >= 0)
+		out->warning = lw_xasprintf("invalid UTF-8 at byte %lld "
+					    "(line %lld)",
+					    (long long)s.bad_utf8_at,
+					    (long long)s.bad_utf8_line);
 	out->has_schema = lw_jsonl_scan_schema(&s, &out->schema);
 done:
 	lw_jsonl_scan_free(&s);

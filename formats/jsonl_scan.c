@@ -28,6 +28,7 @@ void lw_jsonl_scan_init(struct lw_jsonl_scan *s)
 	s->sample_rows = LW_JSONL_SAMPLE_ROWS;
 	s->head_bytes = LW_JSONL_HEAD_BYTES;
 	s->max_line = LW_JSONL_MAX_LINE;
+	s->bad_utf8_at = s->bad_utf8_line = -1;
 	lw_buf_init(&s->part, LW_JSONL_MAX_LINE);
 }
 
@@ -232,8 +233,46 @@ static const char *json_kind_name(const cJSON *v)
 	return "a JSON value";
 }
 
-/* One whole line q[0..k), LF excluded, that ends at offset `end`. */
-static int line(struct lw_jsonl_scan *s, const char *q, size_t k, int64_t end)
+/* Index of the first byte of p[0..n) that does not belong to a well-formed
+ * UTF-8 sequence (RFC 3629: no overlong forms, no surrogates, nothing past
+ * U+10FFFF), or n when all are. */
+static size_t utf8_bad(const unsigned char *p, size_t n)
+{
+	size_t i = 0;
+	while (i < n) {
+		unsigned char c = p[i];
+		size_t len;
+		unsigned char lo = 0x80, hi = 0xBF;	/* second byte */
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0xC2 && c <= 0xDF)
+			len = 2;
+		else if (c >= 0xE0 && c <= 0xEF) {
+			len = 3;
+			lo = c == 0xE0 ? 0xA0 : 0x80;
+			hi = c == 0xED ? 0x9F : 0xBF;
+		} else if (c >= 0xF0 && c <= 0xF4) {
+			len = 4;
+			lo = c == 0xF0 ? 0x90 : 0x80;
+			hi = c == 0xF4 ? 0x8F : 0xBF;
+		} else
+			return i;
+		if (i + len > n || p[i + 1] < lo || p[i + 1] > hi)
+			return i;
+		for (size_t j = 2; j < len; j++)
+			if ((p[i + j] & 0xC0) != 0x80)
+				return i;
+		i += len;
+	}
+	return n;
+}
+
+/* One whole line q[0..k), LF excluded, starting at offset start and ending
+ * at offset `end`. */
+static int line(struct lw_jsonl_scan *s, const char *q, size_t k,
+		int64_t start, int64_t end)
 {
 	static const char bom[3] = {'\xEF', '\xBB', '\xBF'};
 	const char *endp = NULL, *p;
@@ -242,6 +281,13 @@ static int line(struct lw_jsonl_scan *s, const char *q, size_t k, int64_t end)
 	int rc = LW_OK;
 
 	s->line++;
+	if (s->bad_utf8_at < 0) {
+		size_t bad = utf8_bad((const unsigned char *)q, k);
+		if (bad < k) {
+			s->bad_utf8_at = start + (int64_t)bad;
+			s->bad_utf8_line = s->line;
+		}
+	}
 	if (s->line == 1 && k >= 3 && memcmp(q, bom, 3) == 0) {
 		q += 3;
 		k -= 3;
@@ -299,13 +345,14 @@ int lw_jsonl_scan_feed(struct lw_jsonl_scan *s, const char *p, size_t n)
 			s->offset += (int64_t)k;
 			if (!nl)
 				return LW_OK;
-			rc = line(s, s->part.data, s->part.len, end);
+			rc = line(s, s->part.data, s->part.len,
+				  s->offset - (int64_t)s->part.len, end);
 			lw_buf_reset(&s->part);
 			s->in_part = false;
 		} else {
 			if (k > s->max_line)
 				return too_long(s);
-			rc = line(s, p, k, end);
+			rc = line(s, p, k, s->offset, end);
 			s->offset += (int64_t)k;
 		}
 		s->offset++;	/* the LF */
@@ -320,7 +367,8 @@ int lw_jsonl_scan_finish(struct lw_jsonl_scan *s, bool eof)
 	if (s->rc)
 		return s->rc;
 	if (eof && s->in_part)
-		line(s, s->part.data, s->part.len, s->offset);
+		line(s, s->part.data, s->part.len,
+		     s->offset - (int64_t)s->part.len, s->offset);
 	lw_buf_reset(&s->part);
 	s->in_part = false;
 	return s->rc;

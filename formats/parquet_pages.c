@@ -115,16 +115,37 @@ static int rd_page_hdr(struct lw_thrift *t, struct page_hdr *h)
 
 /* ---- one page ------------------------------------------------------- */
 
+/* The header's enums against parquet.thrift's ranges: a page type or an
+ * encoding out of range is a corrupt page header, not a page to skip or
+ * an "unknown" encoding. */
+static int check_header(struct lw_pq_col *c, const struct page_hdr *h,
+			struct lw_err *err)
+{
+	const int enc[] = { h->enc, h->def_enc, h->rep_enc };
+	if (h->type < PAGE_DATA || h->type > PAGE_DATA_V2)
+		return lw_err_set(err, LW_EPARSE, "column %s: corrupt page "
+				  "header: page type %d", c->name, h->type);
+	for (size_t i = 0; i < sizeof enc / sizeof *enc; i++)
+		if (enc[i] < LW_PQE_PLAIN || enc[i] > LW_PQE_BYTE_STREAM_SPLIT)
+			return lw_err_set(err, LW_EPARSE, "column %s: corrupt "
+					  "page header: encoding %d", c->name,
+					  enc[i]);
+	return LW_OK;
+}
+
 /* The header of the page at c->pos, checked against the chunk; *raw gets
  * the page's (compressed) bytes and c->pos moves past them. */
 static int read_header(struct lw_pq_col *c, struct page_hdr *h,
 		       const uint8_t **raw, struct lw_err *err)
 {
 	struct lw_thrift t;
+	int rc;
 	lw_thrift_init(&t, c->chunk.data + c->pos, c->chunk.len - c->pos,
 		       "page header", err);
 	if (rd_page_hdr(&t, h))
 		return lw_err_prefix(err, "column %s", c->name);
+	if ((rc = check_header(c, h, err)))
+		return rc;
 	c->pos += lw_thrift_pos(&t);
 	if (h->csize < 0 || h->usize < 0 ||
 	    (size_t)h->csize > c->chunk.len - c->pos)
@@ -295,9 +316,8 @@ int lw_pq_next_page(struct lw_pq_col *c, bool *eof, struct lw_err *err)
 		}
 		if ((rc = read_header(c, &h, &raw, err)))
 			return rc;
-		if (h.type != PAGE_DATA && h.type != PAGE_DICT &&
-		    h.type != PAGE_DATA_V2)
-			continue;	/* index pages and unknown kinds */
+		if (h.type == PAGE_INDEX)
+			continue;	/* checked: one of the four kinds */
 		if (h.nvalues < 0)
 			return lw_pq_colerr(c, err, LW_EPARSE,
 					    "page without num_values");

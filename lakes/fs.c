@@ -18,6 +18,19 @@ struct lw_lake {
 	char *root;		/* owned, absolute or as configured */
 	int delay_ms;		/* test builds: slow lake (test_delay_ms) */
 	int64_t reads, bytes_in;
+	/* entries the last list() passed over (see skipped()) */
+	int64_t nskipped;
+	char *first_skipped;	/* owned */
+	const char *first_what;	/* static */
+};
+
+/* A directory being walked, and the ones above it: a directory met again
+ * below itself is a symlink loop. */
+struct walk_dir {
+	dev_t dev;
+	ino_t ino;
+	const char *rel;
+	const struct walk_dir *up;
 };
 
 /* Test builds only (-DLW_TESTING, see the Makefile): LAKEWATCH_FS_DELAY_MS
@@ -61,6 +74,7 @@ static void fs_close(struct lw_lake *l)
 	free(l->base.name);
 	free(l->base.display);
 	free(l->root);
+	free(l->first_skipped);
 	free(l);
 }
 
@@ -86,13 +100,55 @@ static void nap(const struct lw_lake *l)
 	}
 }
 
+/* Count an entry that is not data; the first one is named. */
+static void skip(struct lw_lake *l, const char *rel, const char *what)
+{
+	if (l->nskipped++ == 0) {
+		l->first_skipped = lw_xstrdup(rel);
+		l->first_what = what;
+	}
+}
+
+/* What kind of non-data entry st (or a failed stat, errno e) is. */
+static const char *skip_kind(const struct stat *st, int e)
+{
+	if (!st)
+		return e == ENOENT ? "dangling symlink" :
+		       e == ELOOP ? "symlink loop" : "entry that cannot be "
+		       "examined";
+	return S_ISFIFO(st->st_mode) ? "FIFO" : S_ISSOCK(st->st_mode) ?
+	       "socket" : S_ISCHR(st->st_mode) || S_ISBLK(st->st_mode) ?
+	       "device" : "special file";
+}
+
+/* The directory d opened at rel, unless it is one of up's (a loop): then
+ * an error naming the loop once. */
+static int check_loop(DIR *d, const char *rel, const struct walk_dir *up,
+		      struct walk_dir *me, struct lw_err *err)
+{
+	struct stat st;
+	if (fstat(dirfd(d), &st) != 0)
+		return lw_err_set(err, LW_EIO, "%s: %s", rel, strerror(errno));
+	me->dev = st.st_dev;
+	me->ino = st.st_ino;
+	me->rel = rel;
+	me->up = up;
+	for (; up; up = up->up)
+		if (up->dev == st.st_dev && up->ino == st.st_ino)
+			return lw_err_set(err, LW_EIO, "%s: a symlink loop back "
+					  "to %s", rel, *up->rel ? up->rel :
+					  "the lake root");
+	return LW_OK;
+}
+
 /* Walk dir (lake path rel) depth-first, calling cb for regular files. */
-static int walk(struct lw_lake *l, const char *rel, int depth, lw_entry_cb cb,
-		void *ud, struct lw_err *err)
+static int walk(struct lw_lake *l, const char *rel, int depth,
+		const struct walk_dir *up, lw_entry_cb cb, void *ud,
+		struct lw_err *err)
 {
 	if (depth > MAX_DEPTH)
 		return lw_err_set(err, LW_ETOOBIG, "%s: directories nested deeper "
-				  "than %d (a symlink loop?)", rel, MAX_DEPTH);
+				  "than %d", rel, MAX_DEPTH);
 	char *dpath = full(l, rel);
 	DIR *d = opendir(dpath);
 	if (!d) {
@@ -102,7 +158,8 @@ static int walk(struct lw_lake *l, const char *rel, int depth, lw_entry_cb cb,
 		free(dpath);
 		return err->code;
 	}
-	int rc = LW_OK;
+	struct walk_dir me;
+	int rc = check_loop(d, rel, up, &me, err);
 	struct dirent *de;
 	while (rc == LW_OK && (de = readdir(d)) != NULL) {
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
@@ -111,17 +168,17 @@ static int walk(struct lw_lake *l, const char *rel, int depth, lw_entry_cb cb,
 				     lw_xstrdup(de->d_name);
 		struct stat st;
 		if (fstatat(dirfd(d), de->d_name, &st, 0) != 0) {
-			/* a dangling symlink is not data: skip it */
-			free(child);
-			continue;
-		}
-		if (S_ISDIR(st.st_mode)) {
-			rc = walk(l, child, depth + 1, cb, ud, err);
+			/* a dangling symlink is not data: skip it, counted */
+			skip(l, child, skip_kind(NULL, errno));
+		} else if (S_ISDIR(st.st_mode)) {
+			rc = walk(l, child, depth + 1, &me, cb, ud, err);
 		} else if (S_ISREG(st.st_mode)) {
 			struct lw_entry e = {child, (int64_t)st.st_size,
 					     (int64_t)st.st_mtime};
 			nap(l);
 			rc = cb(ud, &e);
+		} else {
+			skip(l, child, skip_kind(&st, 0));
 		}
 		free(child);
 	}
@@ -135,6 +192,10 @@ static int fs_list(struct lw_lake *l, const char *prefix, lw_entry_cb cb,
 {
 	char *p = full(l, prefix);
 	struct stat st;
+	l->nskipped = 0;
+	free(l->first_skipped);
+	l->first_skipped = NULL;
+	l->first_what = NULL;
 	if (stat(p, &st) != 0) {
 		int e = errno;
 		lw_err_set(err, errno_rc(e), "%s: %s", p, e == ENOENT ?
@@ -152,7 +213,7 @@ static int fs_list(struct lw_lake *l, const char *prefix, lw_entry_cb cb,
 				     (int64_t)st.st_mtime};
 		return cb(ud, &e);
 	}
-	return walk(l, prefix, 0, cb, ud, err);
+	return walk(l, prefix, 0, NULL, cb, ud, err);
 }
 
 /* Names in dir after `after`; the skipped ones cost a readdir entry, not
@@ -282,6 +343,14 @@ static int fs_stream(struct lw_lake *l, const char *path, lw_chunk_cb cb,
 	return rc;
 }
 
+static void fs_skipped(struct lw_lake *l, int64_t *count, const char **first,
+		       const char **what)
+{
+	*count = l->nskipped;
+	*first = l->first_skipped;
+	*what = l->first_what;
+}
+
 static void fs_stats(struct lw_lake *l, int64_t *requests, int64_t *bytes_in)
 {
 	*requests = l->reads;
@@ -296,5 +365,6 @@ const struct lw_lake_kind lw_lake_fs = {
 	.list_from = fs_list_from,
 	.read = fs_read,
 	.stream = fs_stream,
+	.skipped = fs_skipped,
 	.stats = fs_stats,
 };

@@ -145,10 +145,17 @@ static int64_t add_sat(int64_t a, int64_t b)
 }
 
 /* "a, b" when s is not yet among cur's comma-separated values; a few
- * values at most, so a lake of many writers stays one short line. */
+ * values at most, so a lake of many writers stays one short line. An
+ * empty string is a file that lacks the value (a footer without
+ * created_by), not a value: it adds nothing, and an empty cur takes s as
+ * it is. Returns an owned string to replace cur with, or NULL to keep cur. */
 static char *join_distinct(const char *cur, const char *s)
 {
 	size_t n = strlen(s);
+	if (n == 0)
+		return NULL;	/* also: strstr(p, "") would never advance */
+	if (cur[0] == '\0')
+		return lw_xstrdup(s);
 	for (const char *p = cur; (p = strstr(p, s)) != NULL; p += n)
 		if ((p == cur || (p >= cur + 2 && p[-2] == ',' && p[-1] == ' ')) &&
 		    (p[n] == '\0' || p[n] == ','))
@@ -291,6 +298,9 @@ static void probe_file(struct lw_lake *lake, const struct lw_dataset *ds,
 			if (fo.detail)
 				merge_detail(obs, fo.detail, ds->format->name);
 			merge_facts(obs, &fo);
+			if (fo.warning)
+				lw_obs_add_fwarn(obs, e->path, "%s",
+						 fo.warning);
 		}
 		obs->bytes_read += fo.bytes_read;
 		lw_file_obs_free(&fo);
@@ -303,6 +313,26 @@ static void probe_file(struct lw_lake *lake, const struct lw_dataset *ds,
 		lw_obs_add_partition(obs, pkey, e->size, rows);
 		free(pkey);
 	}
+}
+
+/* Entries the listing passed over (FIFOs, sockets, dangling symlinks) are
+ * not data, but a silent skip hides them: the count and the first one go
+ * into the detail. */
+static void note_skipped(struct lw_lake *lake, struct lw_obs *obs)
+{
+	const struct lw_lake_kind *k = lw_lake_base(lake)->kind;
+	int64_t n = 0;
+	const char *first = NULL, *what = NULL;
+	if (!k->skipped)
+		return;
+	k->skipped(lake, &n, &first, &what);
+	if (n <= 0 || !first)
+		return;
+	cJSON *sk = cJSON_AddObjectToObject(lw_obs_detail(obs),
+					    "skipped_entries");
+	cJSON_AddNumberToObject(sk, "count", (double)n);
+	cJSON_AddStringToObject(sk, "first", first);
+	cJSON_AddStringToObject(sk, "kind", what ? what : "special file");
 }
 
 static void probe_files(const struct lw_config *cfg,
@@ -322,6 +352,7 @@ static void probe_files(const struct lw_config *cfg,
 		pcre2_match_data_free(li.md);
 		return;
 	}
+	note_skipped(lake, obs);
 	lw_sort(obs->entries, obs->nentries, sizeof *obs->entries, cmp_entry);
 	obs->rows = 0;
 	int64_t newest_schema = -1;

@@ -184,6 +184,15 @@ static cJSON *obs_json(const struct lw_obs *o)
 		put_str(e, "message", o->ferrs[i].msg);
 		cJSON_AddItemToArray(a, e);
 	}
+	/* only when there are any: reports without them keep their shape */
+	if (o->nfwarns)
+		a = cJSON_AddArrayToObject(j, "file_warnings");
+	for (size_t i = 0; i < o->nfwarns; i++) {
+		cJSON *e = cJSON_CreateObject();
+		put_str(e, "path", o->fwarns[i].path);
+		put_str(e, "message", o->fwarns[i].msg);
+		cJSON_AddItemToArray(a, e);
+	}
 	cJSON_AddItemToObject(j, "detail", o->detail ?
 			      clean_copy(o->detail, 0) : cJSON_CreateObject());
 	return j;

@@ -71,7 +71,7 @@ static void open_history(struct lw_app *a)
 
 	if (!path && a->cfg)
 		path = a->cfg->cfg->history_path;
-	if (!path || a->hist_w)
+	if (!path || a->hist_w || a->opts->no_history)
 		return;
 	free(a->hist_error);
 	a->hist_error = NULL;

@@ -50,6 +50,10 @@ struct lw_delta_snapshot {
 				 * "v2-json", "v2-parquet", NULL */
 	int64_t commits_replayed;	/* JSON commits applied */
 	int64_t bytes_read;	/* what the log cost to read */
+	/* A problem the load worked around (an unreadable checkpoint
+	 * replaced by its commits): the file and what happened. Owned, NULL
+	 * when there was none; the probe reports it as a warning. */
+	char *warn_path, *warn_msg;
 
 	/* live files: open-addressing hash on key (internal layout) */
 	struct lw_delta_file **slots;

@@ -36,6 +36,9 @@ struct lw_file_obs {
 	 * obs->avro (numbers summed, strings joined when distinct). */
 	struct lw_parquet_facts parquet;
 	struct lw_avro_facts avro;
+	char *warning;		/* owned, optional: a problem that did not
+				 * stop the read (jsonl: invalid UTF-8); the
+				 * probe makes it a file warning (WARN) */
 };
 
 void lw_file_obs_init(struct lw_file_obs *fo);

@@ -53,6 +53,11 @@ struct lw_jsonl_scan {
 	struct lw_jsonl_col *cols;	/* owned */
 	size_t ncols, capcols;
 	int64_t nsampled;
+
+	/* The first byte that is not valid UTF-8 (RFC 8259 wants UTF-8;
+	 * cJSON does not check): its offset and line, -1 when none. Not an
+	 * error: the rows still count, the file gets a warning. */
+	int64_t bad_utf8_at, bad_utf8_line;
 };
 
 void lw_jsonl_scan_init(struct lw_jsonl_scan *s);

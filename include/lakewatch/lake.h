@@ -72,6 +72,13 @@ struct lw_lake_kind {
 	 * (Power BI). When set, list/read are not used for its datasets. */
 	int (*observe)(struct lw_lake *lake, const struct lw_dataset *ds,
 		       struct lw_obs *obs);
+	/* Optional: what the last list() passed over because it is neither
+	 * a file nor a directory (a FIFO, socket or device, a dangling
+	 * symlink): how many, and the first one's lake path and kind ("FIFO",
+	 * "dangling symlink"). *first and *what are owned by the lake, valid
+	 * until the next list(), NULL when nothing was skipped. */
+	void (*skipped)(struct lw_lake *lake, int64_t *count,
+			const char **first, const char **what);
 	/* Optional: counters since open, for benchmarks and `--stats`. */
 	void (*stats)(struct lw_lake *lake, int64_t *requests,
 		      int64_t *bytes_in);

@@ -167,6 +167,10 @@ struct lw_obs {
 
 	struct lw_file_error *ferrs;	/* owned */
 	size_t nferrs, capferrs;
+	/* Problems that did not stop a file being read (a Delta checkpoint
+	 * replaced by its commits, ...): the dataset is WARN. Owned. */
+	struct lw_file_error *fwarns;
+	size_t nfwarns, capfwarns;
 
 	/* Format- or kind-specific facts (parquet created_by and row groups,
 	 * delta version and last operation, Power BI refreshes, avro codec).
@@ -187,6 +191,8 @@ void lw_obs_free(struct lw_obs *o);
 void lw_obs_fail(struct lw_obs *o, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));	/* ok=false, error set */
 void lw_obs_add_ferr(struct lw_obs *o, const char *path, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void lw_obs_add_fwarn(struct lw_obs *o, const char *path, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* Detail object, created on first use; owned by o. */
 cJSON *lw_obs_detail(struct lw_obs *o);

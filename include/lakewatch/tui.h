@@ -21,6 +21,7 @@ struct lw_tui_opts {
 	bool no_color;		/* --no-color (NO_COLOR is read as well) */
 	bool ascii;		/* --ascii: no UTF-8 glyphs even in UTF-8 */
 	const char *history;	/* --history PATH, or NULL: the config's */
+	bool no_history;	/* --no-history: neither read nor write it */
 };
 
 struct lw_cfgref;

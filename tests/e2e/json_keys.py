@@ -10,8 +10,9 @@ top level). REPORT is a real `lakewatch check --format json` report.
 Paths are dotted, "[]" standing for "every element": datasets[].checks[].
 The report is walked key by key; a documented key is descended into only
 when the doc lists keys below it, so an open object such as `detail` is one
-key. Prints every report key the doc lacks and every documented key no
-element of the report has, and exits 1 if there is any (2 on a DOC the
+key. A row whose meaning says "present only when" documents a key that
+may be absent (it is then not required in REPORT). Prints every report key
+the doc lacks and every documented key no element of the report has, and exits 1 if there is any (2 on a DOC the
 parser cannot read).
 """
 import json
@@ -20,11 +21,13 @@ import sys
 
 HEADING = re.compile(r"^#{2,3}\s+(.*?)\s*$")
 TICKS = re.compile(r"`([^`]+)`")
+OPTIONAL = set()	# documented keys that may be absent (doc_paths fills it)
 
 
 def doc_paths(text):
     """The set of documented key paths, or raises ValueError."""
     paths, prefixes, in_table, where = set(), [""], False, "the top"
+    OPTIONAL.clear()
     for n, line in enumerate(text.splitlines(), 1):
         m = HEADING.match(line)
         if m:
@@ -51,6 +54,8 @@ def doc_paths(text):
         for p in prefixes:
             for k in keys:
                 paths.add(f"{p}.{k}" if p else k)
+                if "present only when" in line:
+                    OPTIONAL.add(f"{p}.{k}" if p else k)
     return paths
 
 
@@ -85,7 +90,7 @@ def main():
     with open(sys.argv[2], encoding="utf-8") as f:
         got = report_paths(json.load(f), doc)
     undocumented = sorted(got - doc)
-    missing = sorted(doc - got)
+    missing = sorted(doc - got - OPTIONAL)
     for p in undocumented:
         print(f"in the report, not in {sys.argv[1]}: {p}")
     for p in missing:

@@ -576,6 +576,104 @@ static void test_corrupt_last_checkpoint(void **state)
 	free(root);
 }
 
+/* Write text over path (a file of a temp table copy). */
+static void put_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+/* A deletion vector hiding more rows than its file's numRecords is a
+ * corrupt log: an error naming the version and the file, not 0 rows. */
+static void test_dv_beyond_records(void **state)
+{
+	(void)state;
+	struct lw_obs o;
+	struct lw_err err;
+	char *t = tmp_copy("dv-with-columnmapping");
+	char *p = lw_xasprintf("%s/t/_delta_log/00000000000000000015.json", t);
+	char *cmd = lw_xasprintf("sed -i 's/\"cardinality\":1}/"
+				 "\"cardinality\":1000}/' '%s'", p);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(load_obs(t, "t", &o, &err), LW_EPARSE);
+	assert_non_null(strstr(err.msg, "00000000000000000015.json: version "
+			       "15 line "));
+	assert_non_null(strstr(err.msg, "part-00001-0878dadb-c875-4347-92a3-"
+			       "8739c303d7bd.c000.snappy.parquet: deletion "
+			       "vector cardinality 1000 but the file has "
+			       "numRecords "));
+	assert_non_null(strstr(err.msg, "(corrupt log)"));
+	lw_obs_free(&o);
+	free(cmd);
+	free(p);
+	rm_tmp(t);
+}
+
+/* An empty commit file is not a version: an error naming it. */
+static void test_empty_commit(void **state)
+{
+	(void)state;
+	struct lw_obs o;
+	struct lw_err err;
+	char *t = tmp_copy("basic-with-inserts-updates");
+	char *p = lw_xasprintf("%s/t/_delta_log/00000000000000000001.json", t);
+	put_file(p, "");
+	assert_int_equal(load_obs(t, "t", &o, &err), LW_EPARSE);
+	assert_non_null(strstr(err.msg, "t/_delta_log/00000000000000000001"
+			       ".json: version 1: empty commit file (corrupt "
+			       "log)"));
+	lw_obs_free(&o);
+	put_file(p, " \n\n");		/* whitespace holds no action either */
+	assert_int_equal(load_obs(t, "t", &o, &err), LW_EPARSE);
+	assert_non_null(strstr(err.msg, "empty commit file"));
+	lw_obs_free(&o);
+	free(p);
+	rm_tmp(t);
+}
+
+/* A truncated checkpoint whose commits are all still there: read from the
+ * commits (the same snapshot) with a warning naming the checkpoint. With
+ * a commit before it gone, the checkpoint's error stands. */
+static void test_truncated_checkpoint(void **state)
+{
+	(void)state;
+	struct lw_obs good, o;
+	struct lw_err err;
+	char *root = delta_dir();
+	if (load_obs(root, "basic-with-inserts-deletes-checkpoint", &good,
+		     &err) != LW_OK)
+		fail_msg("%s", err.msg);
+	assert_int_equal(good.nfwarns, 0);
+	char *t = tmp_copy("basic-with-inserts-deletes-checkpoint");
+	char *p = lw_xasprintf("%s/t/_delta_log/00000000000000000010.checkpoint"
+			       ".parquet", t);
+	assert_int_equal(truncate(p, 100), 0);
+	if (load_obs(t, "t", &o, &err) != LW_OK)
+		fail_msg("%s", err.msg);
+	assert_int_equal(o.rows, good.rows);
+	assert_int_equal(o.files, good.files);
+	assert_int_equal(o.nferrs, 0);
+	assert_int_equal(o.nfwarns, 1);
+	assert_string_equal(o.fwarns[0].path, "t/_delta_log/000000000000000000"
+			    "10.checkpoint.parquet");
+	assert_true(lw_str_starts(o.fwarns[0].msg, "checkpoint of version 10 "
+				  "unreadable, read from commits 0 to 10 "
+				  "instead: "));
+	lw_obs_free(&o);
+	char *c3 = lw_xasprintf("%s/t/_delta_log/00000000000000000003.json", t);
+	assert_int_equal(unlink(c3), 0);
+	assert_int_equal(load_obs(t, "t", &o, &err), LW_EPARSE);
+	assert_non_null(strstr(err.msg, "10.checkpoint.parquet"));
+	lw_obs_free(&o);
+	free(c3);
+	free(p);
+	lw_obs_free(&good);
+	rm_tmp(t);
+	free(root);
+}
+
 /* Split a classic checkpoint into a 2-part one with DuckDB. */
 static void test_multipart(void **state)
 {
@@ -863,6 +961,9 @@ int main(void)
 		cmocka_unit_test(test_special_partitions),
 		cmocka_unit_test(test_corrupt_last_checkpoint),
 		cmocka_unit_test(test_multipart),
+		cmocka_unit_test(test_dv_beyond_records),
+		cmocka_unit_test(test_empty_commit),
+		cmocka_unit_test(test_truncated_checkpoint),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

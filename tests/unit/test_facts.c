@@ -213,13 +213,16 @@ static void join_distinct(void **st)
 	char *l = NULL;
 	lw_fact_join(&l, NULL);
 	assert_null(l);
+	/* a file without the value adds nothing, before or after one with it */
+	lw_fact_join(&l, "");
+	assert_null(l);
 	lw_fact_join(&l, "parquet-mr");
 	lw_fact_join(&l, "parquet-mr");
 	lw_fact_join(&l, "");
 	lw_fact_join(&l, "");
 	lw_fact_join(&l, "parquet-cpp");
 	lw_fact_join(&l, "parquet");	/* a prefix of a listed value */
-	assert_string_equal(l, "parquet-mr, , parquet-cpp, parquet");
+	assert_string_equal(l, "parquet-mr, parquet-cpp, parquet");
 	for (int i = 0; i < 100; i++) {
 		char w[24];
 		snprintf(w, sizeof w, "writer-%d", i);

@@ -223,6 +223,40 @@ static int probe(struct lw_lake *l, const char *name, int64_t size,
 	return lw_format_jsonl.probe_file(&f, NULL, fo, err);
 }
 
+/* Invalid UTF-8 is found at its byte offset and line, in every chunking
+ * (a line split across chunks included); valid multi-byte text, a BOM and
+ * the strict forms' edges are not flagged. */
+static void test_invalid_utf8(void **state)
+{
+	static const struct { const char *in; int64_t at, line; } cs[] = {
+		{ "\xEF\xBB\xBF{\"a\":\"h\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80\"}\n",
+		  -1, -1 },
+		{ "{\"a\":1}\n{\"a\":\"x\xFFy\"}\n", 15, 2 },
+		{ "{\"a\":1}\n{\"a\":\"\xC3\"}\n", 14, 2 },	/* cut short */
+		{ "{\"a\":\"\xC0\xAF\"}\n", 6, 1 },		/* overlong */
+		{ "{\"a\":\"\xED\xA0\x80\"}\n", 6, 1 },	/* surrogate */
+		{ "{\"a\":\"\xF4\x90\x80\x80\"}\n", 6, 1 },	/* > U+10FFFF */
+		{ "{\"a\":1}\n{\"a\":\"\xFE\"}", 14, 2 },	/* last line, no LF */
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof cs / sizeof *cs; i++) {
+		size_t n = strlen(cs[i].in);
+		for (size_t cut = 0; cut <= n; cut++) {
+			struct lw_jsonl_scan sc;
+			lw_jsonl_scan_init(&sc);
+			lw_jsonl_scan_feed(&sc, cs[i].in, cut);
+			lw_jsonl_scan_feed(&sc, cs[i].in + cut, n - cut);
+			assert_int_equal(lw_jsonl_scan_finish(&sc, true), LW_OK);
+			if (sc.bad_utf8_at != cs[i].at ||
+			    sc.bad_utf8_line != cs[i].line)
+				fail_msg("case %zu cut %zu: at %lld line %lld", i,
+					 cut, (long long)sc.bad_utf8_at,
+					 (long long)sc.bad_utf8_line);
+			lw_jsonl_scan_free(&sc);
+		}
+	}
+}
+
 static void test_plugin(void **state)
 {
 	struct lw_lake l = {{&t_kind, NULL, NULL}, "", 4091};
@@ -277,6 +311,17 @@ static void test_plugin(void **state)
 	assert_true(fo.bytes_read < size);
 	lw_file_obs_free(&fo);
 
+	/* invalid UTF-8: the rows count, the file gets a warning naming the
+	 * byte and the line */
+	lw_buf_reset(&b);
+	lw_buf_adds(&b, "{\"id\":1}\n{\"id\":2,\"n\":\"M\xFCller\"}\n{\"id\":3}\n");
+	size = t_write(&l, "e.jsonl", b.data, b.len);
+	assert_int_equal(probe(&l, "e.jsonl", size, true, &fo, &err), LW_OK);
+	assert_int_equal(fo.rows, 3);
+	assert_non_null(fo.warning);
+	assert_string_equal(fo.warning, "invalid UTF-8 at byte 23 (line 2)");
+	lw_file_obs_free(&fo);
+
 	/* missing file: the lake's error */
 	assert_int_equal(probe(&l, "none.jsonl", 5, true, &fo, &err),
 			 LW_ENOTFOUND);
@@ -315,6 +360,7 @@ int main(void)
 		cmocka_unit_test(test_cases),
 		cmocka_unit_test(test_cases_can_fail),
 		cmocka_unit_test(test_long_line),
+		cmocka_unit_test(test_invalid_utf8),
 		cmocka_unit_test(test_plugin),
 		cmocka_unit_test(test_options),
 	};

@@ -604,6 +604,45 @@ static void test_hostile_pages(void **state)
 	assert_int_equal(k, 0);
 }
 
+/* A page header whose type is none of the four kinds is a corrupt
+ * header naming the column, not a page silently skipped: the first page
+ * header of alltypes_plain (a dictionary page, type 2) patched to 7, -6. */
+static void test_bad_page_type(void **state)
+{
+	(void)state;
+	char *f = tp("alltypes_plain.parquet");
+	char *data;
+	size_t n;
+	struct lw_err err = {0};
+	assert_int_equal(lw_read_file(f, 1 << 20, &data, &n, &err), LW_OK);
+	assert_true((uint8_t)data[4] == 0x15 && data[5] == 0x04);
+	static const struct { char zz; const char *msg; } cases[] = {
+		{ 0x0e, "column id: corrupt page header: page type 7" },
+		{ 0x0b, "column id: corrupt page header: page type -6" },
+	};
+	char tmp[] = "/tmp/lw_pq_XXXXXX";
+	int fd = mkstemp(tmp);
+	assert_true(fd >= 0);
+	close(fd);
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		data[5] = cases[i].zz;
+		FILE *o = fopen(tmp, "wb");
+		fwrite(data, 1, n, o);
+		fclose(o);
+		struct lw_lake lake = { .base = { .kind = &test_kind } };
+		static const char *const col[] = { "id" };
+		int k = 0;
+		int rc = lw_parquet_read_columns(&lake, tmp, NULL, col, 1,
+						 count_row, &k, &err);
+		if (rc != LW_EPARSE || !strstr(err.msg, cases[i].msg))
+			fail_msg("rc %d '%s', want '%s'", rc, err.msg,
+				 cases[i].msg);
+	}
+	unlink(tmp);
+	free(data);
+	free(f);
+}
+
 /* Thrift compact helpers for hand-made files. */
 static void put_varint(struct lw_buf *b, uint64_t v)
 {
@@ -793,6 +832,7 @@ int main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_corrupt_pages),
 		cmocka_unit_test(test_hostile_pages),
+		cmocka_unit_test(test_bad_page_type),
 		cmocka_unit_test(test_retired_pages_capped),
 		cmocka_unit_test(test_delta_checkpoints),
 	};

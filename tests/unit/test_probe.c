@@ -4,6 +4,9 @@
 #include <stdio.h>
 #include "lakewatch/probe.h"
 #include "lakewatch/model.h"
+#include "lakewatch/config.h"
+#include "lakewatch/util.h"
+#include <unistd.h>
 
 /* Files of many partitions in hash order (as a Delta live set comes):
  * every partition once, with all its files, sorted. */
@@ -53,11 +56,72 @@ static void partition_sums_saturate(void **st)
 	lw_obs_free(&o);
 }
 
+/* Probe a dataset of the given shared Parquet files (symlinked into a temp
+ * dir, in this order of names) and return the merged "created_by". */
+static char *probe_created_by(const char *first, const char *second)
+{
+	char tmpl[] = "/tmp/lw-probe-XXXXXX";
+	char *t = mkdtemp(tmpl);
+	assert_non_null(t);
+	char *cmd = lw_xasprintf("mkdir %s/d && ln -s \"$PWD/%s/parquet/%s\" "
+				 "%s/d/a.parquet && ln -s \"$PWD/%s/parquet/%s\" "
+				 "%s/d/b.parquet", t, lw_testdata(), first, t,
+				 lw_testdata(), second, t);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	char *text = lw_xasprintf(
+		"{\"name\": \"t\", \"lakes\": {\"l\": {\"kind\": \"fs\", "
+		"\"root\": \"%s\"}}, \"sources\": {\"s\": {\"title\": \"S\"}},"
+		" \"consumers\": {\"c\": {\"title\": \"C\"}}, \"datasets\": "
+		"{\"silver.d\": {\"source\": \"s\", \"layer\": \"silver\", "
+		"\"lake\": \"l\", \"path\": \"d\", \"format\": \"parquet\", "
+		"\"consumers\": [\"c\"]}}}", t);
+	struct lw_config *cfg = NULL;
+	struct lw_buf errs;
+	lw_buf_init(&errs, LW_BUF_1M);
+	if (lw_config_parse(text, strlen(text), "t.json", &cfg, &errs) != LW_OK)
+		fail_msg("%s", errs.data ? errs.data : "config");
+	struct lw_obs o;
+	lw_obs_init(&o);
+	lw_probe_dataset(cfg, lw_config_dataset(cfg, "silver.d"), 0, &o);
+	assert_true(o.ok);
+	assert_int_equal(o.files, 2);
+	const cJSON *pq = cJSON_GetObjectItem(o.detail, "parquet");
+	const cJSON *cb = cJSON_GetObjectItem(pq, "created_by");
+	assert_true(cJSON_IsString(cb));
+	char *res = lw_xstrdup(cb->valuestring);
+	lw_obs_free(&o);
+	lw_config_free(cfg);
+	lw_buf_free(&errs);
+	free(text);
+	cmd = lw_xasprintf("rm -rf '%s'", t);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	return res;
+}
+
+/* One file with a created_by, one without (its detail is ""): the merge
+ * ends, in either order, and the value is the one writer, no stray comma. */
+static void created_by_missing_in_one_file(void **st)
+{
+	(void)st;
+	char *a = probe_created_by("alltypes_plain.parquet",
+				   "rle_boolean_encoding.parquet");
+	char *b = probe_created_by("rle_boolean_encoding.parquet",
+				   "alltypes_plain.parquet");
+	assert_true(a[0] != '\0' && a[0] != ',');
+	assert_string_equal(a, b);
+	assert_null(strchr(a, ','));
+	free(a);
+	free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(partitions_any_order),
 		cmocka_unit_test(partition_sums_saturate),
+		cmocka_unit_test(created_by_missing_in_one_file),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
