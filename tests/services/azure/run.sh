@@ -270,7 +270,9 @@ mode pass
 # --- 12,000 blobs across pages ----------------------------------------------
 CF=$(make -s flags | sed -n 's/^CFLAGS=//p')
 LD=$(make -s flags | sed -n 's/^LDLIBS=//p')
-LWLIBS=$(make -s flags | sed -n 's/^LWLIBS=//p' | sed "s|build/|$B/|g")
+# the folder libraries of this build ($B), whatever build `make flags`
+# describes when run from inside the testing sub-make
+LWLIBS=$(make -s flags | sed -n 's/^LWLIBS=//p' | sed "s|[^ ]*/lib\([a-z]*\)\.a|$B/lib\1.a|g")
 if cc $CF -MF /dev/null -o "$T/list_count" $here/list_count.c \
 	$LWLIBS $LD \
 	2> "$T/cc.log"; then
