@@ -352,8 +352,100 @@ t_mouse() {
 	quit_ok
 }
 
+# --- incidents (screen 5) and the a m A U keys ----------------------------
+# The clock is pinned (LAKEWATCH_NOW, test builds) to the fixture's making,
+# so ages and mutes do not move while a case runs; the history is the
+# fixture's own history.db.
+NOW=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+cli() { (cd "$FX" && LAKEWATCH_NOW=$NOW USER=tester "$BIN" "$@" --config lakewatch.json); }
+# the incident row of gold.sales_daily freshness (the stale one)
+inc_row() { screen | grep -E '(FAIL|WARN|ERROR) +gold\.sales_daily +freshness'; }
+
+# incidents_screen W H: listed after two polls; ack with a note shows on
+# the row and in `check --format json`; mute hides it, M shows it again
+incidents_case() {
+	start "$1" "$2" LAKEWATCH_NOW=$NOW USER=tester && ready || return 1
+	cli check --format json > "$FX/p2.json"	# the second poll
+	keys 5 && wait_for "open incidents, worst first" || return 1
+	inc_row | grep -q "FAIL" || { echo "  no incident row"; screen; return 1; }
+	# worst first: ERROR above FAIL above WARN
+	screen | grep -nE 'bronze\.crm_contacts|gold\.sales_daily|gold\.customers' |
+		cut -d: -f2 | grep -oE 'bronze\.crm_contacts|gold\.sales_daily|gold\.customers' |
+		tr '\n' ' ' | grep -q "bronze.crm_contacts gold.sales_daily gold.customers" ||
+		{ echo "  not worst first"; screen; return 1; }
+	[ "$1" -ge 100 ] && { has "consumers hurt" && inc_row | grep -q "Sales & accounting" || return 1; }
+	keys j && wait_re "^.*gold\.sales_daily" || return 1
+	keys a && wait_for "note (Enter, Esc cancels)" || return 1
+	keys -l "on it" && keys Enter && wait_for "acknowledged 1 incident of gold.sales_daily as tester" || return 1
+	inc_row | grep -q "✓ tester" || { echo "  row not acknowledged"; screen; return 1; }
+	has "acknowledged by tester at" && has ": on it" || return 1
+	cli check --format json > "$FX/p3.json"
+	jq -e '[.datasets[].checks[] | select(.incident.acknowledged_by == "tester")] | length == 1' \
+		"$FX/p3.json" >/dev/null || { echo "  acknowledged_by not in the JSON"; return 1; }
+	# mute 2h: gone from the default view, M shows it with its end
+	keys m && wait_for "for (30m, 2h, 1d; Enter)" || return 1
+	keys 2 h Enter && wait_for "muted gold.sales_daily freshness until" || return 1
+	wait_for "1 muted hidden" || return 1
+	[ -z "$(inc_row)" ] || { echo "  muted row still shown"; screen; return 1; }
+	keys M && wait_for "1 muted shown" || return 1
+	inc_row | grep -q "until" || { echo "  mute end not shown"; screen; return 1; }
+	# a typo in the duration records nothing and says so
+	keys m x y z Enter && wait_for "'xyz' is not a duration" || return 1
+	# neither act changed a status
+	jq -e '[.datasets[] | .status] | sort == ["ERROR","FAIL","PASS","PASS","PASS","WARN"]' \
+		"$FX/p3.json" >/dev/null || { echo "  statuses changed"; return 1; }
+	# Enter opens the detail on that check
+	keys Enter && wait_for "Checks" && has "gold.sales_daily  Onsite store" || return 1
+	quit_ok
+}
+t_incidents_80() { incidents_case 80 24; }
+t_incidents_120() { incidents_case 120 40; }
+
+# accept_case W H: a dropped column fails schema against the accepted
+# schema; the detail shows both; A (confirmed) accepts; the next poll passes
+accept_case() {
+	start "$1" "$2" LAKEWATCH_NOW=$NOW USER=tester && ready || return 1
+	sed -i 's/^\([^,]*\),[^,]*,/\1,/' "$FX/lake/silver/orders/orders.csv"
+	keys 2 && wait_for "6 of 6 datasets" || return 1
+	keys / s i l v e r Enter && wait_for "1 of 6 datasets" || return 1
+	keys r && wait_for "polling now" && sleep 0.5 && ready || return 1
+	keys Enter && wait_for "Checks" || return 1
+	wait_for "Accepted schema beside the observed one" || return 1
+	keys Tab Tab Tab Tab && wait_re "customer_id +string +- \(removed\)" || return 1
+	cli check --format json > "$FX/p2.json"
+	jq -e '.datasets[] | select(.dataset == "silver.orders" or .name == "silver.orders") | .status != "PASS"' \
+		"$FX/p2.json" >/dev/null || { echo "  schema drift not flagged"; return 1; }
+	keys A && wait_for "accept the observed schema of silver.orders as its baseline? y/n" || return 1
+	keys n && wait_for "cancelled: nothing recorded" || return 1
+	keys A && wait_for "baseline? y/n" && keys y &&
+		wait_for "accepted schema of" || return 1
+	cli check --format json > "$FX/p3.json"
+	jq -e '[.datasets[].checks[] | select(.check == "schema")] | .[0].status == "PASS"' \
+		"$FX/p3.json" >/dev/null || { echo "  the next poll still fails schema"; jq '.datasets[3]' "$FX/p3.json"; return 1; }
+	keys r && wait_for "polling now" && sleep 0.5 && ready || return 1
+	hasnt "Accepted schema beside" || return 1
+	# U takes it back: the first schema is the baseline again
+	keys U && wait_for "undo the last accept of silver.orders schema? y/n" &&
+		keys y && wait_for "took back the last accepted baseline" || return 1
+	wait_for "Accepted schema beside the observed one" || return 1
+	quit_ok
+}
+t_accept_80() { accept_case 80 24; }
+t_accept_120() { accept_case 120 40; }
+
+# the events screen shows incidents opened (and resolved) at both sizes
+events_case() {
+	start "$1" "$2" LAKEWATCH_NOW=$NOW && ready || return 1
+	keys 4 && wait_for "incident #" || return 1
+	screen | grep -q "opened" || { echo "  no opened event"; screen; return 1; }
+	[ "$(screen | wc -l)" -le "$2" ] || return 1
+	quit_ok
+}
+t_events_80() { events_case 80 24; }
+t_events_120() { events_case 120 40; }
+
 # --- run -------------------------------------------------------------------
-cases=${*:-"overview detail filter sort matrix_enter resize no_color ascii theme reload slow_poll sigterm help idle history_error bad_config interval mouse"}
+cases=${*:-"overview detail filter sort matrix_enter resize no_color ascii theme reload slow_poll sigterm help idle history_error bad_config interval mouse incidents_80 incidents_120 accept_80 accept_120 events_80 events_120"}
 pass=0 fail=0
 for c in $cases; do
 	NAME=$c
