@@ -547,7 +547,11 @@ static bool det_act_key(struct lw_app *a, struct det_state *s, int ch)
 	for (size_t k = 0; dr && chk && k < dr->nresults; k++)
 		if (dr->results[k].check && !strcmp(dr->results[k].check, chk))
 			inc = lw_ds_run_incident(dr, k);
-	return lw_act_start(a, &s->act, ch, s->name, chk, inc ? inc->id : 0);
+	if (!lw_act_start(a, &s->act, ch, s->name, chk, inc ? inc->id : 0))
+		return false;
+	if (chk && !s->check)	/* the selection stays on what was acted on */
+		s->check = lw_xstrdup(chk);
+	return true;
 }
 
 static bool det_key(struct lw_app *a, void *st, int ch)
