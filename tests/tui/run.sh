@@ -436,8 +436,12 @@ t_accept_120() { accept_case 120 40; }
 # the events screen shows incidents opened (and resolved) at both sizes
 events_case() {
 	start "$1" "$2" LAKEWATCH_NOW=$NOW && ready || return 1
-	keys 4 && wait_for "incident #" || return 1
-	screen | grep -q "opened" || { echo "  no opened event"; screen; return 1; }
+	keys 4 && wait_re "gold\.sales_daily .*opened +freshness #[0-9]+: st" || return 1
+	# the stale table is written again: its incident resolves
+	touch "$FX/lake/gold/sales_daily/sales_daily.csv"
+	keys r && wait_re "resolved +freshness #[0-9]+" 10 || return 1
+	screen | grep -E "gold\.sales_daily +FAIL → ✓ PASS +recovered" >/dev/null ||
+		{ echo "  no recovered status change"; screen; return 1; }
 	[ "$(screen | wc -l)" -le "$2" ] || return 1
 	quit_ok
 }
