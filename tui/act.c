@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include "act.h"
 #include "app.h"
@@ -83,8 +84,19 @@ bool lw_act_start(struct lw_app *a, struct lw_act *x, int ch,
 	return true;
 }
 
-/* When the incident pointed at resolved meanwhile: " (incident #12
- * resolved at ...)", else "". Into b. */
+/* "12-02 13:00", local, into b (what the message line has room for). */
+static const char *short_time(int64_t t, char *b, size_t n)
+{
+	time_t tt = (time_t)t;
+	struct tm lt;
+
+	localtime_r(&tt, &lt);
+	strftime(b, n, "%m-%d %H:%M", &lt);
+	return b;
+}
+
+/* When the incident pointed at resolved meanwhile: "incident #12 had
+ * resolved at ... in the meantime; ", else "". Into b. */
 static const char *resolved_note(struct lw_history *h, const struct lw_act *x,
 				 char *b, size_t n)
 {
@@ -100,9 +112,9 @@ static const char *resolved_note(struct lw_history *h, const struct lw_act *x,
 		return b;
 	for (size_t i = 0; i < nv; i++)
 		if (v[i].id == x->incident && v[i].resolved)
-			snprintf(b, n, "; incident #%lld had resolved at %s "
-				 "in the meantime", (long long)v[i].id,
-				 lw_time_fmt(v[i].resolved, t, sizeof t));
+			snprintf(b, n, "incident #%lld had resolved at %s in "
+				 "the meantime; ", (long long)v[i].id,
+				 short_time(v[i].resolved, t, sizeof t));
 	lw_incidents_free(v, nv);
 	return b;
 }
@@ -124,8 +136,8 @@ static void do_ack(struct lw_app *a, struct lw_history *h,
 		lw_app_set_msg(a, true, "incident #%lld (%s %s) had already "
 			       "resolved at %s: acknowledgement kept for the "
 			       "record", (long long)v[0].id, v[0].dataset,
-			       v[0].check, lw_time_fmt(v[0].resolved, t,
-						       sizeof t));
+			       v[0].check, short_time(v[0].resolved, t,
+						      sizeof t));
 	else
 		lw_app_set_msg(a, false, "acknowledged %zu incident%s of %s "
 			       "as %s", n, n == 1 ? "" : "s", x->dataset,
@@ -150,10 +162,10 @@ static void do_mute(struct lw_app *a, struct lw_history *h,
 		lw_app_set_msg(a, true, "mute: %s", err.msg);
 		return;
 	}
-	lw_app_set_msg(a, false, "muted %s %s until %s as %s%s", x->dataset,
+	lw_app_set_msg(a, false, "%smuted %s %s until %s as %s",
+		       resolved_note(h, x, r, sizeof r), x->dataset,
 		       x->check[0] ? x->check : "(every check)",
-		       lw_time_fmt(now + d, t, sizeof t), user,
-		       resolved_note(h, x, r, sizeof r));
+		       short_time(now + d, t, sizeof t), user);
 }
 
 static void do_accept(struct lw_app *a, struct lw_history *h,
@@ -176,10 +188,10 @@ static void do_accept(struct lw_app *a, struct lw_history *h,
 		lw_app_set_msg(a, true, "accept: %s", err.msg);
 		return;
 	}
-	lw_app_set_msg(a, false, "accepted %s as the baseline of %s as %s; "
-		       "the next poll compares with it%s", what ? what :
-		       "the last observation", x->dataset, user,
-		       resolved_note(h, x, r, sizeof r));
+	lw_app_set_msg(a, false, "%saccepted %s as the baseline of %s as %s; "
+		       "the next poll compares with it",
+		       resolved_note(h, x, r, sizeof r), what ? what :
+		       "the last observation", x->dataset, user);
 	free(what);
 }
 

@@ -398,6 +398,26 @@ incidents_case() {
 	keys Enter && wait_for "Checks" && has "gold.sales_daily  Onsite store" || return 1
 	quit_ok
 }
+# acting on an incident that resolved meanwhile (another process polled)
+# says so; the help lists the keys
+t_resolved_80() {
+	start 80 24 LAKEWATCH_NOW=$NOW USER=tester && ready || return 1
+	keys 5 && wait_for "open incidents, worst first" && keys j || return 1
+	touch "$FX/lake/gold/sales_daily/sales_daily.csv"
+	cli check > /dev/null	# resolves it; the screen still lists it
+	inc_row | grep -q FAIL || { echo "  row gone before the act"; return 1; }
+	keys m 1 h Enter && wait_for "incident #2 had resolved at" || return 1
+	wait_for "2 open incidents" && [ -z "$(inc_row)" ] || return 1	# re-read
+	# the same for an acknowledgement: gold.customers gets its rows
+	for n in 4 5 6; do echo "{\"customer_id\":\"c$n\",\"segment\":\"a\"}"; done \
+		>> "$FX/lake/gold/customers/customers.jsonl"
+	cli check > /dev/null
+	keys j && wait_re "WARN +gold\.customers" || return 1
+	keys a Enter && wait_for "incident #3 (gold.customers row_count) had already resolved at" || return 1
+	keys '?' && wait_for "Help" || return 1
+	$T resize-window -x 120 -y 40 && wait_for "accept the observed schema" || return 1
+	quit_ok
+}
 t_incidents_80() { incidents_case 80 24; }
 t_incidents_120() { incidents_case 120 40; }
 
@@ -449,7 +469,7 @@ t_events_80() { events_case 80 24; }
 t_events_120() { events_case 120 40; }
 
 # --- run -------------------------------------------------------------------
-cases=${*:-"overview detail filter sort matrix_enter resize no_color ascii theme reload slow_poll sigterm help idle history_error bad_config interval mouse incidents_80 incidents_120 accept_80 accept_120 events_80 events_120"}
+cases=${*:-"overview detail filter sort matrix_enter resize no_color ascii theme reload slow_poll sigterm help idle history_error bad_config interval mouse incidents_80 incidents_120 accept_80 accept_120 events_80 events_120 resolved_80"}
 pass=0 fail=0
 for c in $cases; do
 	NAME=$c
