@@ -234,6 +234,51 @@ static const struct lw_incident *current(const struct inc_state *s)
 	return &s->v[s->shown[s->sel]];
 }
 
+/* Is dataset's check muted now (by the incidents last read)? */
+static bool is_muted(const struct inc_state *s, const char *dataset,
+		     const char *check, int64_t now)
+{
+	for (size_t i = 0; check && i < s->n; i++)
+		if (s->v[i].muted_until > now &&
+		    !strcmp(s->v[i].dataset, dataset) &&
+		    !strcmp(s->v[i].check, check))
+			return true;
+	return false;
+}
+
+/* See view.h. The worst result of consumer's datasets in the run whose
+ * incident is not muted; the rollup's own culprit when it is not. */
+void lw_incidents_culprit(const struct lw_app *a, int consumer,
+			  const struct lw_ds_run **dr,
+			  const struct lw_result **res)
+{
+	const struct inc_state *s = lw_app_state(a, &lw_view_incidents);
+	int64_t now = lw_app_now();
+	const struct lw_ds_run *bd = NULL;
+	const struct lw_result *br = NULL;
+
+	if (!*dr || !*res || !is_muted(s, (*dr)->ds->name, (*res)->check, now))
+		return;
+	for (size_t i = 0; a->run && i < a->run->n; i++) {
+		const struct lw_ds_run *d = &a->run->ds[i];
+
+		if (!d->ds || !lw_dataset_has_consumer(d->ds, consumer))
+			continue;
+		for (size_t k = 0; k < d->nresults; k++) {
+			const struct lw_result *r = &d->results[k];
+
+			if (r->status != LW_PASS && (!br || r->status >
+			    br->status) && !is_muted(s, d->ds->name, r->check,
+						     now)) {
+				bd = d;
+				br = r;
+			}
+		}
+	}
+	*dr = bd;
+	*res = br;
+}
+
 static bool inc_key(struct lw_app *a, void *st, int ch)
 {
 	struct inc_state *s = st;

@@ -389,6 +389,11 @@ incidents_case() {
 	[ -z "$(inc_row)" ] || { echo "  muted row still shown"; screen; return 1; }
 	keys M && wait_for "1 muted shown" || return 1
 	inc_row | grep -q "until" || { echo "  mute end not shown"; screen; return 1; }
+	# the overview's consumer line leaves the muted culprit out too
+	keys 1 && wait_for "Health by source" || return 1
+	screen | grep -q "Sales & accounting" || return 1
+	hasnt "Sales & accounting — gold.sales_daily" || return 1
+	keys 5 && wait_for "1 muted shown" || return 1
 	# a typo in the duration records nothing and says so
 	keys m x y z Enter && wait_for "'xyz' is not a duration" || return 1
 	# neither act changed a status
