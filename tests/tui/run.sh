@@ -440,6 +440,14 @@ accept_case() {
 	cli check --format json > "$FX/p2.json"
 	jq -e '.datasets[] | select(.dataset == "silver.orders" or .name == "silver.orders") | .status != "PASS"' \
 		"$FX/p2.json" >/dev/null || { echo "  schema drift not flagged"; return 1; }
+	# the detail's keys act on the selected check: the failing one first,
+	# n moves to the next; Esc cancels a prompt
+	keys m && wait_for "mute silver.orders schema for" && keys Escape &&
+		wait_for "cancelled: nothing recorded" || return 1
+	keys n m && wait_for "mute silver.orders freshness for" && keys Escape || return 1
+	keys N a && wait_for "ack silver.orders schema, note" || return 1
+	keys -l "dropped on purpose" && keys Enter &&
+		wait_for "acknowledged 1 incident of silver.orders as tester" || return 1
 	keys A && wait_for "accept the observed schema of silver.orders as its baseline? y/n" || return 1
 	keys n && wait_for "cancelled: nothing recorded" || return 1
 	keys A && wait_for "baseline? y/n" && keys y &&
