@@ -401,6 +401,7 @@ incidents_case() {
 		"$FX/p3.json" >/dev/null || { echo "  statuses changed"; return 1; }
 	# Enter opens the detail on that check
 	keys Enter && wait_for "Checks" && has "gold.sales_daily  Onsite store" || return 1
+	keys m && wait_for "mute gold.sales_daily freshness for" && keys Escape || return 1
 	quit_ok
 }
 # acting on an incident that resolved meanwhile (another process polled)
