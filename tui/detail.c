@@ -13,7 +13,7 @@
 #include "lakewatch/history_incidents.h"
 #include "lakewatch/util.h"
 
-#define NSEC 6
+#define NSEC 8	/* sections Tab stops at (the accepted schema is one) */
 
 struct det_state {
 	char *name;		/* owned: the dataset shown, NULL: none yet */
