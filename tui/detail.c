@@ -8,10 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "act.h"
 #include "app.h"
+#include "lakewatch/history_incidents.h"
 #include "lakewatch/util.h"
 
-#define NSEC 6
+#define NSEC 8	/* sections Tab stops at (the accepted schema is one) */
 
 struct det_state {
 	char *name;		/* owned: the dataset shown, NULL: none yet */
@@ -19,6 +21,12 @@ struct det_state {
 	int sec[NSEC];		/* first line of each section */
 	struct lw_hpoint *series;	/* owned: its history */
 	size_t nseries;
+	/* incidents (act.h): the check the a m A U keys act on (owned, NULL:
+	 * the worst one), the prompt, and the accepted baseline (history) */
+	char *check;
+	struct lw_act act;
+	struct lw_baseline base;
+	bool has_base;
 };
 
 struct doc {
@@ -79,6 +87,21 @@ static const char *when(int64_t t, char *b, size_t n, bool date)
 	return b;
 }
 
+/* The check the keys act on: the one chosen (when the run has it), else
+ * the worst failing one, else NULL (every check). Borrowed. */
+static const char *sel_check(const struct det_state *s,
+			     const struct lw_ds_run *dr)
+{
+	for (size_t k = 0; s->check && k < dr->nresults; k++)
+		if (dr->results[k].check &&
+		    !strcmp(dr->results[k].check, s->check))
+			return s->check;
+	if (dr->worst >= 0 && (size_t)dr->worst < dr->nresults &&
+	    dr->results[dr->worst].status != LW_PASS)
+		return dr->results[dr->worst].check;
+	return NULL;
+}
+
 static void draw_checks(struct doc *d, const struct lw_ds_run *dr)
 {
 	struct lw_app *a = d->a;
@@ -100,10 +123,14 @@ static void draw_checks(struct doc *d, const struct lw_ds_run *dr)
 		const struct lw_result *r = &dr->results[k];
 		const char *v[5];
 		char st[32];
+		bool sel = r->check && sel_check(d->s, dr) &&
+			   !strcmp(r->check, sel_check(d->s, dr));
 
 		y = line(d);
 		if (y < 0)
 			continue;
+		if (sel)	/* the check the a m A U keys act on */
+			lw_draw_fill(a, y, 1, a->W - 2, LW_R_SELECTION);
 		snprintf(st, sizeof st, "%s %s", lw_tui_glyph(r->status,
 			 a->ascii), lw_status_name(r->status));
 		v[0] = st;
@@ -113,7 +140,8 @@ static void draw_checks(struct doc *d, const struct lw_ds_run *dr)
 		v[4] = r->message ? r->message : "";
 		for (int i = 0; i < 5; i++)
 			if (c[i].w)
-				lw_draw_str(a, y, 2 + c[i].x, c[i].w, i == 0 ?
+				lw_draw_str(a, y, 2 + c[i].x, c[i].w, sel ?
+					    LW_R_SELECTION : i == 0 ?
 					    lw_status_role(r->status) :
 					    LW_R_NORMAL, v[i]);
 	}
@@ -271,6 +299,46 @@ static void draw_schema(struct doc *d, const struct lw_ds_run *dr)
 	free(df);
 }
 
+/* The accepted schema (lw_history_baseline) beside the observed one,
+ * only when they differ: each column with its accepted and observed type,
+ * so what `A` would accept is plain. */
+static void draw_accepted(struct doc *d, const struct lw_ds_run *dr)
+{
+	const struct det_state *s = d->s;
+	const struct lw_obs *o = &dr->obs;
+	struct lw_tui_coldiff *df;
+	size_t n, max, ndiff = 0;
+
+	if (!s->has_base || !s->base.has_schema || !o->ok || !o->has_schema)
+		return;
+	max = o->schema.n + s->base.schema.n + 1;
+	df = lw_xcalloc(max, sizeof *df);
+	n = lw_tui_schema_diff(&o->schema, &s->base.schema, df, max);
+	for (size_t i = 0; i < n; i++)
+		ndiff += df[i].kind != LW_COL_SAME;
+	if (ndiff) {
+		section(d, "Accepted schema beside the observed one");
+		text(d, LW_R_DIM, "  accepted: %s; A accepts the observed one",
+		     s->base.schema_from ? s->base.schema_from : "baseline");
+		text(d, LW_R_DIM, "    %-28s %-16s %s", "column", "accepted",
+		     "observed");
+	}
+	for (size_t i = 0; ndiff && i < n; i++) {
+		static const int role[] = { LW_R_NORMAL, LW_R_ADDED,
+					    LW_R_REMOVED, LW_R_CHANGED };
+		char t1[64], t2[64];
+		const struct lw_column *c = df[i].col;
+		enum lw_coldiff k = df[i].kind;
+
+		lw_type_fmt(k == LW_COL_RETYPED ? df[i].was : c, t1, sizeof t1);
+		lw_type_fmt(c, t2, sizeof t2);
+		text(d, role[k], "  %c %-28s %-16s %s", " +-~"[k], c->name,
+		     k == LW_COL_ADDED ? "-" : t1, k == LW_COL_REMOVED ?
+		     "- (removed)" : t2);
+	}
+	free(df);
+}
+
 static void draw_history(struct doc *d)
 {
 	struct lw_app *a = d->a;
@@ -338,6 +406,32 @@ static void read_series(struct lw_app *a, struct det_state *s)
 	}
 }
 
+/* Read the accepted baseline again (opened, after a run or an act). */
+static void read_base(struct lw_app *a, struct det_state *s)
+{
+	struct lw_err err = { 0 };
+
+	lw_baseline_free(&s->base);
+	s->has_base = false;
+	if (!a->hist || !s->name)
+		return;
+	if (lw_history_baseline(a->hist, s->name, 0, &s->base, &err) != LW_OK)
+		lw_baseline_free(&s->base);
+	else
+		s->has_base = true;
+}
+
+void lw_detail_open_check(struct lw_app *a, const char *name,
+			  const char *check)
+{
+	struct det_state *s = lw_app_state(a, &lw_view_detail);
+	char *c = check ? lw_xstrdup(check) : NULL;
+
+	lw_detail_open(a, name);
+	free(s->check);
+	s->check = c;
+}
+
 void lw_detail_open(struct lw_app *a, const char *name)
 {
 	struct det_state *s = lw_app_state(a, &lw_view_detail);
@@ -350,8 +444,11 @@ void lw_detail_open(struct lw_app *a, const char *name)
 		free(s->name);
 		s->name = n;
 		s->top = 0;
+		free(s->check);
+		s->check = NULL;
 	}
 	read_series(a, s);
+	read_base(a, s);
 	lw_app_show(a, &lw_view_detail);
 }
 
@@ -405,6 +502,7 @@ static void det_draw(struct lw_app *a, void *st, int y0, int h)
 		draw_obs(&d, dr);
 		draw_parts(&d, &dr->obs);
 		draw_schema(&d, dr);
+		draw_accepted(&d, dr);
 	} else {
 		text(&d, LW_R_DIM, "not polled yet");
 	}
@@ -417,11 +515,52 @@ static void det_draw(struct lw_app *a, void *st, int y0, int h)
 	}
 }
 
+/* The incident keys (act.h) on the selected check; n / N choose the
+ * check. true when ch was one of them. */
+static bool det_act_key(struct lw_app *a, struct det_state *s, int ch)
+{
+	const struct lw_config *cfg = lw_app_cfg(a);
+	const struct lw_dataset *ds = cfg && s->name ?
+				      lw_config_dataset(cfg, s->name) : NULL;
+	const struct lw_ds_run *dr = ds ?
+		lw_app_dsrun(a, (size_t)(ds - cfg->datasets)) : NULL;
+	const char *chk = dr ? sel_check(s, dr) : NULL;
+	const struct lw_incident *inc = NULL;
+
+	if (lw_act_busy(&s->act)) {
+		lw_act_key(a, &s->act, ch);
+		return true;
+	}
+	if ((ch == 'n' || ch == 'N') && dr && dr->nresults) {
+		size_t k = 0, n = dr->nresults;
+
+		while (chk && k < n && (!dr->results[k].check ||
+					strcmp(dr->results[k].check, chk)))
+			k++;
+		k = !chk || k == n ? 0 : ch == 'n' ? (k + 1) % n :
+		    (k + n - 1) % n;
+		free(s->check);
+		s->check = dr->results[k].check ?
+			   lw_xstrdup(dr->results[k].check) : NULL;
+		return true;
+	}
+	for (size_t k = 0; dr && chk && k < dr->nresults; k++)
+		if (dr->results[k].check && !strcmp(dr->results[k].check, chk))
+			inc = lw_ds_run_incident(dr, k);
+	if (!lw_act_start(a, &s->act, ch, s->name, chk, inc ? inc->id : 0))
+		return false;
+	if (chk && !s->check)	/* the selection stays on what was acted on */
+		s->check = lw_xstrdup(chk);
+	return true;
+}
+
 static bool det_key(struct lw_app *a, void *st, int ch)
 {
 	struct det_state *s = st;
 	int page = a->H - 6, max = s->lines - page;
 
+	if (det_act_key(a, s, ch))
+		return true;
 	if (max < 0)
 		max = 0;
 	switch (ch) {
@@ -474,15 +613,32 @@ static void det_enter(struct lw_app *a, void *st)
 
 static void det_on_history(struct lw_app *a, void *st)
 {
-	if (lw_app_showing(a, &lw_view_detail))
+	if (lw_app_showing(a, &lw_view_detail)) {
 		read_series(a, st);
+		read_base(a, st);
+	}
+}
+
+/* The incident prompt (act.h) takes every key and the footer line. */
+static bool det_captures(const struct lw_app *a, const void *st)
+{
+	(void)a;
+	return lw_act_busy(&((const struct det_state *)st)->act);
+}
+
+static bool det_footer(struct lw_app *a, void *st, int y)
+{
+	return lw_act_draw_footer(a, &((struct det_state *)st)->act, y);
 }
 
 /* The caller (the app) owns the state; det_free gives it back. */
 static void *det_init(struct lw_app *a)
 {
+	struct det_state *s = lw_xcalloc(1, sizeof *s);
+
 	(void)a;
-	return lw_xcalloc(1, sizeof(struct det_state));
+	lw_baseline_init(&s->base);
+	return s;
 }
 
 static void det_free(void *st)
@@ -492,7 +648,9 @@ static void det_free(void *st)
 	if (!s)
 		return;
 	free(s->name);
+	free(s->check);
 	free(s->series);
+	lw_baseline_free(&s->base);
 	free(s);
 }
 
@@ -501,12 +659,14 @@ const struct lw_view_ops lw_view_detail = {
 	.key = '3',
 	.summary = "dataset detail",
 	.flags = LW_VIEW_RETURNS,
-	.footer = " arrows scroll  Tab section  Esc back  r poll  "
-		  "? help  q quit",
+	.footer = " arrows scroll  Tab section  n check  a ack  m mute  "
+		  "A accept  U undo  Esc back",
 	.init = det_init,
 	.free = det_free,
 	.draw = det_draw,
 	.handle_key = det_key,
 	.enter = det_enter,
 	.on_history = det_on_history,
+	.captures = det_captures,
+	.draw_footer = det_footer,
 };

@@ -2,6 +2,7 @@
  * first: when each dataset went red and when it recovered. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include "app.h"
 #include "lakewatch/history_incidents.h"
@@ -37,12 +38,37 @@ static void ev_load(struct lw_app *a, void *st)
 		s->sel = s->nev ? (int)s->nev - 1 : 0;
 }
 
+/* An incident event from the timeline ("incident #12 opened: why"): its
+ * kind ("opened") into kind and the rest ("#12: why") into why; false for
+ * a status change. */
+static bool inc_event(const char *msg, char *kind, size_t kn, char *why,
+		      size_t wn)
+{
+	const char *p, *k;
+	long long id;
+	char *end;
+
+	if (!msg || strncmp(msg, "incident #", 10))
+		return false;
+	id = strtoll(msg + 10, &end, 10);
+	for (k = end; *k == ' '; k++)
+		;
+	p = k + strcspn(k, ":");
+	snprintf(kind, kn, "%.*s", (int)(p - k), k);
+	snprintf(why, wn, "#%lld%s", id, p);
+	return true;
+}
+
 static void ev_draw(struct lw_app *a, void *st, int y0, int h)
 {
 	struct ev_state *s = st;
 	int vis = h - 1;
+	/* under 100 columns: a shorter time and dataset, so "why" shows */
+	bool narrow = a->W < 100;
+	int dw = narrow ? 20 : 30;
 
-	lw_draw_text(a, y0, 0, a->W, LW_R_TITLE,
+	lw_draw_text(a, y0, 0, a->W, LW_R_TITLE, narrow ?
+		     " when         dataset              change            why" :
 		     " when                 dataset                        "
 		     "change            why");
 	if (!s->nev) {
@@ -58,25 +84,28 @@ static void ev_draw(struct lw_app *a, void *st, int y0, int h)
 		bool sel = k == s->sel;
 		time_t tt = (time_t)e->at;
 		struct tm lt;
-		char ts[32], b[600];
+		char ts[32], b[600], kind[32], why[400];
+		bool inc = inc_event(e->message, kind, sizeof kind, why,
+				     sizeof why);
 
 		localtime_r(&tt, &lt);
-		strftime(ts, sizeof ts, "%Y-%m-%d %H:%M:%S", &lt);
+		strftime(ts, sizeof ts, narrow ? "%m-%d %H:%M" :
+			 "%Y-%m-%d %H:%M:%S", &lt);
 		if (sel)
 			lw_draw_fill(a, y, 0, a->W, LW_R_SELECTION);
-		snprintf(b, sizeof b, "%s  %-30s ", ts, e->dataset);
+		snprintf(b, sizeof b, "%s  %-*s ", ts, dw, e->dataset);
 		x += lw_draw_str(a, y, x, a->W - 2, sel ? LW_R_SELECTION :
 				 LW_R_NORMAL, b);
 		/* recovered or worse: a word, not just a colour */
-		snprintf(b, sizeof b, "%s %s %s %-5s %s ",
+		snprintf(b, sizeof b, "%s %s %s %-5s %-9s ",
 			 lw_status_name(e->from), lw_arrow(a),
 			 lw_tui_glyph(e->to, a->ascii), lw_status_name(e->to),
-			 e->to < e->from ? "recovered" : "        ");
+			 inc ? kind : e->to < e->from ? "recovered" : "");
 		role = sel ? LW_R_SELECTION : lw_status_role(e->to);
 		x += lw_draw_str(a, y, x, a->W - 1 - x, role, b);
 		snprintf(b, sizeof b, "%s%s%s", e->check ? e->check : "",
-			 e->check && e->message ? ": " : "",
-			 e->message ? e->message : "");
+			 e->check && e->message ? inc ? " " : ": " : "",
+			 inc ? why : e->message ? e->message : "");
 		lw_draw_str(a, y, x, a->W - 1 - x, sel ? LW_R_SELECTION :
 			    LW_R_DIM, b);
 		lw_draw_hit(a, y, 0, 1, a->W, HIT_EVENT, k, 0);

@@ -34,6 +34,13 @@ static const char *const help[][2] = {
 	{ "R", "reload the config (SIGHUP does the same)" },
 	{ "t", "next theme" },
 	{ "q, Ctrl-C", "quit" },
+	{ NULL, "Incidents (5) and the detail's selected check" },
+	{ "a, m", "acknowledge with a note; mute for 30m, 2h, 1d (hidden "
+		  "until then); statuses do not change" },
+	{ "A, U", "accept the observed schema / row count as the baseline "
+		  "(asks first); undo the last accept" },
+	{ "M, n N", "incidents: show muted ones too; detail: next / previous "
+		    "check" },
 	{ NULL, "Statuses" },
 	{ "PASS WARN FAIL ERROR", "always a glyph and a word, never colour "
 				  "alone; ERROR = could not observe" },

@@ -138,6 +138,8 @@ static void draw_consumers(struct lw_app *a, const struct ov_state *o,
 		const struct lw_rollup *r = &ru[c];
 		bool sel = focus && k == o->cons;
 		char t[600], why[400];
+		const struct lw_ds_run *cd;
+		const struct lw_result *cr;
 		const char *dash = a->ascii ? "-" : "\xe2\x80\x94";
 
 		if (!a->run)
@@ -156,9 +158,11 @@ static void draw_consumers(struct lw_app *a, const struct ov_state *o,
 		x += lw_draw_str(a, yy, x, a->W - 1 - x, sel ?
 				 LW_R_SELECTION : LW_R_NORMAL, t);
 		why[0] = 0;
-		if (a->run && r->culprit)
-			lw_tui_why(why, sizeof why, r->culprit,
-				   r->culprit_result);
+		cd = r->culprit;
+		cr = r->culprit_result;
+		lw_incidents_culprit(a, c, &cd, &cr);	/* muted: left out */
+		if (a->run && cd)
+			lw_tui_why(why, sizeof why, cd, cr);
 		if (why[0]) {
 			snprintf(t, sizeof t, " %s %s", dash, why);
 			lw_draw_str(a, yy, x, a->W - 1 - x, sel ?

@@ -88,6 +88,7 @@ extern const struct lw_view_ops lw_view_overview;
 extern const struct lw_view_ops lw_view_datasets;
 extern const struct lw_view_ops lw_view_detail;
 extern const struct lw_view_ops lw_view_events;
+extern const struct lw_view_ops lw_view_incidents;
 extern const struct lw_view_ops lw_view_help;
 
 /* Index of v in lw_views (asserts it is there). */
@@ -98,6 +99,19 @@ const struct lw_view_ops *lw_view_for_key(int key);
 /* Entry points other views use. */
 /* Show the detail of a dataset (name is copied). */
 void lw_detail_open(struct lw_app *a, const char *name);
+/* The same with that check selected (check NULL: the worst one); both are
+ * copied. The detail's a, m, A, U keys act on the selected check. */
+void lw_detail_open_check(struct lw_app *a, const char *name,
+			  const char *check);
+/* A consumer's culprit (a roll-up's culprit and its result, borrowed from
+ * the run) with muted incidents left out: replaced by the worst unmuted
+ * problem of that consumer's datasets, or both NULL when every one is
+ * muted. Statuses stay as they are. (incidents.c) */
+struct lw_ds_run;
+struct lw_result;
+void lw_incidents_culprit(const struct lw_app *a, int consumer,
+			  const struct lw_ds_run **dr,
+			  const struct lw_result **res);
 /* Show the datasets table filtered to a source, layer and consumer (each
  * -1 for any); the name filter and problems toggle are kept. */
 void lw_datasets_show(struct lw_app *a, int source, int layer,

@@ -352,8 +352,138 @@ t_mouse() {
 	quit_ok
 }
 
+# --- incidents (screen 5) and the a m A U keys ----------------------------
+# The clock is pinned (LAKEWATCH_NOW, test builds) to the fixture's making,
+# so ages and mutes do not move while a case runs; the history is the
+# fixture's own history.db.
+NOW=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+cli() { (cd "$FX" && LAKEWATCH_NOW=$NOW USER=tester "$BIN" "$@" --config lakewatch.json); }
+# the incident row of gold.sales_daily freshness (the stale one)
+inc_row() { screen | grep -E '(FAIL|WARN|ERROR) +gold\.sales_daily +freshness'; }
+
+# incidents_screen W H: listed after two polls; ack with a note shows on
+# the row and in `check --format json`; mute hides it, M shows it again
+incidents_case() {
+	start "$1" "$2" LAKEWATCH_NOW=$NOW USER=tester && ready || return 1
+	cli check --format json > "$FX/p2.json"	# the second poll
+	keys 5 && wait_for "open incidents, worst first" || return 1
+	inc_row | grep -q "FAIL" || { echo "  no incident row"; screen; return 1; }
+	# worst first: ERROR above FAIL above WARN
+	screen | grep -nE 'bronze\.crm_contacts|gold\.sales_daily|gold\.customers' |
+		cut -d: -f2 | grep -oE 'bronze\.crm_contacts|gold\.sales_daily|gold\.customers' |
+		tr '\n' ' ' | grep -q "bronze.crm_contacts gold.sales_daily gold.customers" ||
+		{ echo "  not worst first"; screen; return 1; }
+	[ "$1" -ge 100 ] && { has "consumers hurt" && inc_row | grep -q "Sales & accounting" || return 1; }
+	keys j && wait_re "^.*gold\.sales_daily" || return 1
+	keys a && wait_for "note (Enter, Esc cancels)" || return 1
+	keys -l "on it" && keys Enter && wait_for "acknowledged 1 incident of gold.sales_daily as tester" || return 1
+	inc_row | grep -q "✓ tester" || { echo "  row not acknowledged"; screen; return 1; }
+	has "acknowledged by tester at" && has ": on it" || return 1
+	cli check --format json > "$FX/p3.json"
+	jq -e '[.datasets[].checks[] | select(.incident.acknowledged_by == "tester")] | length == 1' \
+		"$FX/p3.json" >/dev/null || { echo "  acknowledged_by not in the JSON"; return 1; }
+	# mute 2h: gone from the default view, M shows it with its end
+	keys m && wait_for "for (30m, 2h, 1d; Enter)" || return 1
+	keys 2 h Enter && wait_for "muted gold.sales_daily freshness until" || return 1
+	wait_for "1 muted hidden" || return 1
+	[ -z "$(inc_row)" ] || { echo "  muted row still shown"; screen; return 1; }
+	keys M && wait_for "1 muted shown" || return 1
+	inc_row | grep -q "until" || { echo "  mute end not shown"; screen; return 1; }
+	# the overview's consumer line leaves the muted culprit out too
+	keys 1 && wait_for "Health by source" || return 1
+	screen | grep -q "Sales & accounting" || return 1
+	hasnt "Sales & accounting — gold.sales_daily" || return 1
+	keys 5 && wait_for "1 muted shown" || return 1
+	# a typo in the duration records nothing and says so
+	keys m x y z Enter && wait_for "'xyz' is not a duration" || return 1
+	# neither act changed a status
+	jq -e '[.datasets[] | .status] | sort == ["ERROR","FAIL","PASS","PASS","PASS","WARN"]' \
+		"$FX/p3.json" >/dev/null || { echo "  statuses changed"; return 1; }
+	# Enter opens the detail on that check
+	keys Enter && wait_for "Checks" && has "gold.sales_daily  Onsite store" || return 1
+	keys m && wait_for "mute gold.sales_daily freshness for" && keys Escape || return 1
+	quit_ok
+}
+# acting on an incident that resolved meanwhile (another process polled)
+# says so; the help lists the keys
+t_resolved_80() {
+	start 80 24 LAKEWATCH_NOW=$NOW USER=tester && ready || return 1
+	keys 5 && wait_for "open incidents, worst first" && keys j || return 1
+	touch "$FX/lake/gold/sales_daily/sales_daily.csv"
+	cli check > /dev/null	# resolves it; the screen still lists it
+	inc_row | grep -q FAIL || { echo "  row gone before the act"; return 1; }
+	keys m 1 h Enter && wait_for "incident #2 had resolved at" || return 1
+	wait_for "2 open incidents" && [ -z "$(inc_row)" ] || return 1	# re-read
+	# the same for an acknowledgement: gold.customers gets its rows
+	for n in 4 5 6; do echo "{\"customer_id\":\"c$n\",\"segment\":\"a\"}"; done \
+		>> "$FX/lake/gold/customers/customers.jsonl"
+	cli check > /dev/null
+	keys j && wait_re "WARN +gold\.customers" || return 1
+	keys a Enter && wait_for "incident #3 (gold.customers row_count) had already resolved at" || return 1
+	keys '?' && wait_for "Help" || return 1
+	$T resize-window -x 120 -y 40 && wait_for "accept the observed schema" || return 1
+	quit_ok
+}
+t_incidents_80() { incidents_case 80 24; }
+t_incidents_120() { incidents_case 120 40; }
+
+# accept_case W H: a dropped column fails schema against the accepted
+# schema; the detail shows both; A (confirmed) accepts; the next poll passes
+accept_case() {
+	start "$1" "$2" LAKEWATCH_NOW=$NOW USER=tester && ready || return 1
+	sed -i 's/^\([^,]*\),[^,]*,/\1,/' "$FX/lake/silver/orders/orders.csv"
+	keys 2 && wait_for "6 of 6 datasets" || return 1
+	keys / s i l v e r Enter && wait_for "1 of 6 datasets" || return 1
+	keys r && wait_for "polling now" && sleep 0.5 && ready || return 1
+	keys Enter && wait_for "Checks" || return 1
+	wait_for "Accepted schema beside the observed one" || return 1
+	keys Tab Tab Tab Tab && wait_re "customer_id +string +- \(removed\)" || return 1
+	cli check --format json > "$FX/p2.json"
+	jq -e '.datasets[] | select(.dataset == "silver.orders" or .name == "silver.orders") | .status != "PASS"' \
+		"$FX/p2.json" >/dev/null || { echo "  schema drift not flagged"; return 1; }
+	# the detail's keys act on the selected check: the failing one first,
+	# n moves to the next; Esc cancels a prompt
+	keys m && wait_for "mute silver.orders schema for" && keys Escape &&
+		wait_for "cancelled: nothing recorded" || return 1
+	keys n m && wait_for "mute silver.orders freshness for" && keys Escape || return 1
+	keys N a && wait_for "ack silver.orders schema, note" || return 1
+	keys -l "dropped on purpose" && keys Enter &&
+		wait_for "acknowledged 1 incident of silver.orders as tester" || return 1
+	keys A && wait_for "accept the observed schema of silver.orders as its baseline? y/n" || return 1
+	keys n && wait_for "cancelled: nothing recorded" || return 1
+	keys A && wait_for "baseline? y/n" && keys y &&
+		wait_for "accepted schema of" || return 1
+	cli check --format json > "$FX/p3.json"
+	jq -e '[.datasets[].checks[] | select(.check == "schema")] | .[0].status == "PASS"' \
+		"$FX/p3.json" >/dev/null || { echo "  the next poll still fails schema"; jq '.datasets[3]' "$FX/p3.json"; return 1; }
+	keys r && wait_for "polling now" && sleep 0.5 && ready || return 1
+	hasnt "Accepted schema beside" || return 1
+	# U takes it back: the first schema is the baseline again
+	keys U && wait_for "undo the last accept of silver.orders schema? y/n" &&
+		keys y && wait_for "took back the last accepted baseline" || return 1
+	wait_for "Accepted schema beside the observed one" || return 1
+	quit_ok
+}
+t_accept_80() { accept_case 80 24; }
+t_accept_120() { accept_case 120 40; }
+
+# the events screen shows incidents opened (and resolved) at both sizes
+events_case() {
+	start "$1" "$2" LAKEWATCH_NOW=$NOW && ready || return 1
+	keys 4 && wait_re "gold\.sales_daily .*opened +freshness #[0-9]+: st" || return 1
+	# the stale table is written again: its incident resolves
+	touch "$FX/lake/gold/sales_daily/sales_daily.csv"
+	keys r && wait_re "resolved +freshness #[0-9]+" 10 || return 1
+	screen | grep -E "gold\.sales_daily +FAIL → ✓ PASS +recovered" >/dev/null ||
+		{ echo "  no recovered status change"; screen; return 1; }
+	[ "$(screen | wc -l)" -le "$2" ] || return 1
+	quit_ok
+}
+t_events_80() { events_case 80 24; }
+t_events_120() { events_case 120 40; }
+
 # --- run -------------------------------------------------------------------
-cases=${*:-"overview detail filter sort matrix_enter resize no_color ascii theme reload slow_poll sigterm help idle history_error bad_config interval mouse"}
+cases=${*:-"overview detail filter sort matrix_enter resize no_color ascii theme reload slow_poll sigterm help idle history_error bad_config interval mouse incidents_80 incidents_120 accept_80 accept_120 events_80 events_120 resolved_80"}
 pass=0 fail=0
 for c in $cases; do
 	NAME=$c
