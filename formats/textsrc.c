@@ -60,7 +60,8 @@ static int read_head(const struct lw_file *f, const struct lw_lake_kind *k,
 	bool whole = false;
 	int rc = LW_OK;
 
-	while (rc == LW_OK && !whole && off < LW_TEXT_HEAD_IN) {
+	while (rc == LW_OK && !whole && h->left > 0 &&
+	       off < LW_TEXT_HEAD_IN) {
 		struct lw_buf b;
 		lw_buf_init(&b, (size_t)head_bytes + 1024);
 		rc = k->read(f->lake, f->entry->path, off, head_bytes, &b, err);
