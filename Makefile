@@ -34,7 +34,8 @@ BINDIR   ?= $(PREFIX)/bin
 DATADIR  ?= $(PREFIX)/share/lakewatch
 MANDIR   ?= $(PREFIX)/share/man
 CC       ?= cc
-PKGS     := ncursesw libcurl libcjson libpcre2-8 sqlite3 expat libcrypto zlib libzstd
+PKGS     := ncursesw libcurl libcjson libpcre2-8 sqlite3 expat libcrypto zlib libzstd \
+            liblz4 libbrotlidec
 VERSION  := $(shell cat VERSION 2>/dev/null || echo 0.1.0)
 FUZZ_SECONDS ?= 60
 
@@ -49,7 +50,7 @@ OPT      ?= -O2 -g
 endif
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -lsnappy -lpthread -lm
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -lsnappy -lbz2 -lpthread -lm
 CFLAGS   ?= $(OPT)
 CFLAGS   += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wno-missing-field-initializers \
             -Iinclude $(PKG_CFLAGS) $(SANFLAGS) \

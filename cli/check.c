@@ -167,17 +167,19 @@ static int resolve_filter(const struct lw_config *cfg, struct check_opts *o)
 
 static void print_stats(const struct lw_config *cfg, const struct lw_run *run)
 {
-	int64_t bytes_read = 0, files = 0;
+	int64_t bytes_read = 0, files = 0, inflated = 0;
 	for (size_t i = 0; i < run->n; i++) {
 		bytes_read += run->ds[i].obs.bytes_read;
+		inflated += run->ds[i].obs.bytes_decompressed;
 		files += run->ds[i].obs.files;
 	}
 	double secs = 0;
 	for (size_t i = 0; i < run->n; i++)
 		secs += run->ds[i].seconds;
 	fprintf(stderr, "stats: datasets=%zu files=%lld bytes_read=%lld "
-		"observe_seconds=%.3f\n", run->n, (long long)files,
-		(long long)bytes_read, secs);
+		"bytes_decompressed=%lld observe_seconds=%.3f\n", run->n,
+		(long long)files, (long long)bytes_read, (long long)inflated,
+		secs);
 	for (size_t i = 0; i < cfg->nlakes; i++) {
 		struct lw_lake *l = cfg->lakes[i].lake;
 		const struct lw_lake_kind *k = lw_lake_base(l)->kind;

@@ -343,6 +343,8 @@ cJSON *lw_obs_to_json(const struct lw_obs *o)
 	add_int(j, "oldest_mtime", o->oldest_mtime);
 	add_int(j, "rows", o->rows);
 	add_int(j, "bytes_read", o->bytes_read);
+	if (o->bytes_decompressed)
+		add_int(j, "bytes_decompressed", o->bytes_decompressed);
 	add_int(j, "newest_part_time", o->newest_part_time);
 	if (o->has_schema)
 		cJSON_AddItemToObject(j, "schema", lw_schema_to_json(&o->schema));
@@ -388,6 +390,7 @@ int lw_obs_from_json(const cJSON *j, struct lw_obs *o)
 	o->oldest_mtime = get_int(j, "oldest_mtime", -1);
 	o->rows = get_int(j, "rows", -1);
 	o->bytes_read = get_int(j, "bytes_read", 0);
+	o->bytes_decompressed = get_int(j, "bytes_decompressed", 0);
 	o->newest_part_time = get_int(j, "newest_part_time", -1);
 	const cJSON *s = cJSON_GetObjectItemCaseSensitive(j, "schema");
 	if (s) {

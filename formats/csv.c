@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "lakewatch/csv.h"
+#include "lakewatch/decomp.h"
 #include "lakewatch/format.h"
 #include "lakewatch/util.h"
 
@@ -60,48 +61,11 @@ static void csv_free_options(void *opts)
 	free(opts);
 }
 
-struct feed {
-	struct lw_csv_scan *s;
-	int64_t bytes;
-};
-
+/* The scanner as a chunk sink: a fatal error (binary data) stops the
+ * download early. */
 static int feed_chunk(void *ud, const char *data, size_t len)
 {
-	struct feed *f = ud;
-
-	f->bytes += (int64_t)len;
-	/* a fatal error (binary data) stops the download early */
-	return lw_csv_scan_feed(f->s, data, len) ? LW_ESTOP : LW_OK;
-}
-
-/* Stream the whole object (count_rows) or read its head, into s.
- * Sets *eof when the scanner saw the whole file. */
-static int csv_read(const struct lw_file *f, struct lw_csv_scan *s,
-		    int64_t *bytes, bool *eof, struct lw_err *err)
-{
-	const struct lw_lake_kind *k = lw_lake_base(f->lake)->kind;
-	struct lw_buf head;
-	int rc;
-
-	if (f->count_rows) {
-		struct feed fd = {s, 0};
-		rc = k->stream(f->lake, f->entry->path, feed_chunk, &fd, err);
-		*bytes = fd.bytes;
-		*eof = true;
-		if (rc != LW_OK && s->rc)
-			return LW_OK;	/* the scanner's error follows */
-		return rc;
-	}
-	lw_buf_init(&head, (size_t)LW_CSV_HEAD_BYTES + 1024);
-	rc = k->read(f->lake, f->entry->path, 0, LW_CSV_HEAD_BYTES, &head, err);
-	if (rc == LW_OK) {
-		*bytes = (int64_t)head.len;
-		*eof = head.len < (size_t)LW_CSV_HEAD_BYTES ||
-		       (int64_t)head.len >= f->entry->size;
-		lw_csv_scan_feed(s, head.data ? head.data : "", head.len);
-	}
-	lw_buf_free(&head);
-	return rc;
+	return lw_csv_scan_feed(ud, data, len) ? LW_ESTOP : LW_OK;
 }
 
 static int csv_probe_file(const struct lw_file *f, const void *opts,
@@ -109,20 +73,23 @@ static int csv_probe_file(const struct lw_file *f, const void *opts,
 {
 	struct lw_csv_opts def;
 	struct lw_csv_scan s;
-	int64_t bytes = 0;
-	bool eof = false;
+	struct lw_text_read r;
 	int rc;
 
+	if (lw_text_archive(f, out))
+		return LW_OK;
 	if (!opts) {
 		lw_csv_opts_default(&def);
 		opts = &def;
 	}
 	lw_csv_scan_init(&s, opts);
-	rc = csv_read(f, &s, &bytes, &eof, err);
-	out->bytes_read += bytes;
-	if (rc)		/* the lake's error, already in err */
+	rc = lw_text_read(f, LW_CSV_HEAD_BYTES, feed_chunk, &s, &r, err);
+	lw_text_note(&r, out);
+	if (rc == LW_ESTOP)
+		rc = LW_OK;	/* the scanner's error follows */
+	if (rc)		/* the lake's or the decoder's, already in err */
 		goto done;
-	rc = lw_csv_scan_finish(&s, eof);
+	rc = lw_csv_scan_finish(&s, r.eof);
 	if (rc) {
 		lw_err_set(err, rc, "%s", s.err.msg);
 		goto done;
@@ -139,5 +106,6 @@ const struct lw_format lw_format_csv = {
 	.options = csv_options,
 	.free_options = csv_free_options,
 	.probe_file = csv_probe_file,
-	.default_include = "\\.(csv|tsv|txt)$",
+	.default_include = "\\.(csv|tsv|txt)(\\.(" LW_DECOMP_EXT_RE "))?$|"
+			   LW_ARCHIVE_EXT_RE,
 };

@@ -2,6 +2,7 @@
  * over a streamed object (row counts) or a head read (schema only). */
 #include <stdlib.h>
 #include "lakewatch/jsonl.h"
+#include "lakewatch/decomp.h"
 #include "lakewatch/format.h"
 #include "lakewatch/util.h"
 
@@ -21,53 +22,31 @@ static void jsonl_free_options(void *opts)
 	free(opts);
 }
 
-struct feed {
-	struct lw_jsonl_scan *s;
-	int64_t bytes;
-};
-
+/* The scanner as a chunk sink: the first bad line ends the file's
+ * observation, so reading stops. */
 static int feed_chunk(void *ud, const char *data, size_t len)
 {
-	struct feed *f = ud;
-
-	f->bytes += (int64_t)len;
-	/* the first bad line ends the file's observation: stop reading */
-	return lw_jsonl_scan_feed(f->s, data, len) ? LW_ESTOP : LW_OK;
+	return lw_jsonl_scan_feed(ud, data, len) ? LW_ESTOP : LW_OK;
 }
 
 static int jsonl_probe_file(const struct lw_file *f, const void *opts,
 			    struct lw_file_obs *out, struct lw_err *err)
 {
-	const struct lw_lake_kind *k = lw_lake_base(f->lake)->kind;
 	struct lw_jsonl_scan s;
-	bool eof = true;
+	struct lw_text_read r;
 	int rc;
 
 	(void)opts;
+	if (lw_text_archive(f, out))
+		return LW_OK;
 	lw_jsonl_scan_init(&s);
-	if (f->count_rows) {
-		struct feed fd = {&s, 0};
-		rc = k->stream(f->lake, f->entry->path, feed_chunk, &fd, err);
-		out->bytes_read += fd.bytes;
-		if (rc != LW_OK && s.rc)
-			rc = LW_OK;	/* the scanner's error follows */
-	} else {
-		struct lw_buf head;
-		lw_buf_init(&head, (size_t)LW_JSONL_HEAD_BYTES + 1024);
-		rc = k->read(f->lake, f->entry->path, 0, LW_JSONL_HEAD_BYTES,
-			     &head, err);
-		if (rc == LW_OK) {
-			out->bytes_read += (int64_t)head.len;
-			eof = head.len < (size_t)LW_JSONL_HEAD_BYTES ||
-			      (int64_t)head.len >= f->entry->size;
-			lw_jsonl_scan_feed(&s, head.data ? head.data : "",
-					   head.len);
-		}
-		lw_buf_free(&head);
-	}
-	if (rc)		/* the lake's error, already in err */
+	rc = lw_text_read(f, LW_JSONL_HEAD_BYTES, feed_chunk, &s, &r, err);
+	lw_text_note(&r, out);
+	if (rc == LW_ESTOP)
+		rc = LW_OK;	/* the scanner's error follows */
+	if (rc)		/* the lake's or the decoder's, already in err */
 		goto done;
-	rc = lw_jsonl_scan_finish(&s, eof);
+	rc = lw_jsonl_scan_finish(&s, r.eof);
 	if (rc) {
 		lw_err_set(err, rc, "%s", s.err.msg);
 		goto done;
@@ -75,9 +54,11 @@ static int jsonl_probe_file(const struct lw_file *f, const void *opts,
 	out->rows = f->count_rows ? lw_jsonl_scan_rows(&s) : -1;
 	if (s.bad_utf8_at >= 0)
 		out->warning = lw_xasprintf("invalid UTF-8 at byte %lld "
-					    "(line %lld)",
+					    "(line %lld)%s",
 					    (long long)s.bad_utf8_at,
-					    (long long)s.bad_utf8_line);
+					    (long long)s.bad_utf8_line,
+					    r.codec ? " of the decompressed "
+					    "stream" : "");
 	out->has_schema = lw_jsonl_scan_schema(&s, &out->schema);
 done:
 	lw_jsonl_scan_free(&s);
@@ -89,5 +70,6 @@ const struct lw_format lw_format_jsonl = {
 	.options = jsonl_options,
 	.free_options = jsonl_free_options,
 	.probe_file = jsonl_probe_file,
-	.default_include = "\\.(jsonl|ndjson|json)$",
+	.default_include = "\\.(jsonl|ndjson|json)(\\.(" LW_DECOMP_EXT_RE "))?$|"
+			   LW_ARCHIVE_EXT_RE,
 };

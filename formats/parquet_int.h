@@ -105,6 +105,9 @@ struct lw_pq_col {
 	uint64_t vbit;			/* PLAIN booleans: next bit */
 	struct lw_pq_rle idx;		/* dictionary indices / RLE bools */
 	struct lw_pq_delta dl;		/* DELTA_* integers and lengths */
+	struct lw_pq_delta dl2;		/* DELTA_BYTE_ARRAY prefix lengths */
+	uint8_t *dba_prev;		/* owned: DELTA_BYTE_ARRAY's last value */
+	size_t dba_prevlen, dba_prevcap;
 	uint64_t bss_i, bss_n;		/* BYTE_STREAM_SPLIT position/count */
 	uint8_t scratch[16];		/* BYTE_STREAM_SPLIT: one value */
 

@@ -307,6 +307,7 @@ out:
 		col_reset(&cols[j]);
 		free(cols[j].items);
 		free(cols[j].retired);
+		free(cols[j].dba_prev);
 	}
 	free(cols);
 	lw_pq_free_leaves(&r);

@@ -1,6 +1,7 @@
 /* parquet_values.c - the values of one data page, one at a time, in
  * each encoding lakewatch reads: PLAIN, dictionary indices, RLE booleans,
- * DELTA_BINARY_PACKED, DELTA_LENGTH_BYTE_ARRAY, BYTE_STREAM_SPLIT.
+ * DELTA_BINARY_PACKED, DELTA_LENGTH_BYTE_ARRAY, DELTA_BYTE_ARRAY,
+ * BYTE_STREAM_SPLIT.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -155,6 +156,27 @@ static int dlba_begin(struct lw_pq_col *c, const uint8_t *p,
 	return LW_OK;
 }
 
+/* DELTA_BYTE_ARRAY: prefix lengths (DELTA_BINARY_PACKED), then the
+ * suffixes as DELTA_LENGTH_BYTE_ARRAY. Each value is the first prefix
+ * length bytes of the one before it in the page, then its suffix. */
+static int dba_begin(struct lw_pq_col *c, const uint8_t *p,
+		     const uint8_t *end, struct lw_err *err)
+{
+	const uint8_t *sfx;
+	int rc = lw_pq_delta_init(&c->dl2, p, (size_t)(end - p), err);
+
+	if (!rc && c->dl2.total > (uint64_t)c->page_left)
+		return delta_too_many(c, err);
+	if (!rc)
+		rc = lw_pq_delta_end(&c->dl2, &sfx, err);
+	if (!rc)
+		rc = lw_pq_delta_init(&c->dl2, p, (size_t)(sfx - p), err);
+	if (rc)
+		return lw_err_prefix(err, "column %s", c->name);
+	c->dba_prevlen = 0;
+	return dlba_begin(c, sfx, end, err);
+}
+
 /* Bytes per BYTE_STREAM_SPLIT value of c's type; 0: not splittable. */
 static size_t bss_width(const struct lw_pq_col *c)
 {
@@ -214,6 +236,11 @@ int lw_pq_values_begin(struct lw_pq_col *c, const uint8_t *p,
 		if (c->lf->type != LW_PQ_BYTE_ARRAY)
 			break;
 		return dlba_begin(c, p, end, err);
+	case LW_PQE_DELTA_BYTE_ARRAY:
+		if (c->lf->type != LW_PQ_BYTE_ARRAY &&
+		    c->lf->type != LW_PQ_FIXED_LEN_BYTE_ARRAY)
+			break;
+		return dba_begin(c, p, end, err);
 	case LW_PQE_BYTE_STREAM_SPLIT:
 		if (!(w = bss_width(c)))
 			break;
@@ -282,6 +309,46 @@ static int dlba_value(struct lw_pq_col *c, struct lw_pq_value *v,
 	return LW_OK;
 }
 
+/* DELTA_BYTE_ARRAY: the value is built in its own copy, freed after
+ * the row; the last one is kept for the next prefix. */
+static int dba_value(struct lw_pq_col *c, struct lw_pq_value *v,
+		     struct lw_err *err)
+{
+	struct lw_pq_value sfx;
+	int64_t plen;
+	size_t n;
+	uint8_t *out;
+	int rc;
+
+	if (lw_pq_delta_next(&c->dl2, &plen, err))
+		return lw_err_prefix(err, "column %s", c->name);
+	if ((rc = dlba_value(c, &sfx, err)))
+		return rc;
+	if (plen < 0 || (uint64_t)plen > c->dba_prevlen)
+		return lw_pq_colerr(c, err, LW_EPARSE, "DELTA_BYTE_ARRAY "
+				    "prefix longer than the value before it");
+	n = (size_t)plen + sfx.v.bytes.len;
+	if (n > (size_t)LW_PQ_MAX_PAGE)
+		return lw_pq_colerr(c, err, LW_ETOOBIG, "DELTA_BYTE_ARRAY "
+				    "value longer than a page may be");
+	out = lw_xmalloc(n + 1);
+	if (plen)
+		memcpy(out, c->dba_prev, (size_t)plen);
+	if (sfx.v.bytes.len)
+		memcpy(out + plen, sfx.v.bytes.p, sfx.v.bytes.len);
+	lw_xgrow((void **)&c->retired, &c->capretired, c->nretired,
+		 sizeof *c->retired);
+	c->retired[c->nretired++] = out;
+	if (n + 1 > c->dba_prevcap)
+		lw_xgrow((void **)&c->dba_prev, &c->dba_prevcap, n, 1);
+	memcpy(c->dba_prev, out, n);
+	c->dba_prevlen = n;
+	v->kind = LW_PQV_BYTES;
+	v->v.bytes.p = out;
+	v->v.bytes.len = n;
+	return LW_OK;
+}
+
 /* BYTE_STREAM_SPLIT: byte k of value i is at k * n + i. */
 static int bss_value(struct lw_pq_col *c, struct lw_pq_value *v,
 		     struct lw_err *err)
@@ -331,6 +398,8 @@ int lw_pq_next_value(struct lw_pq_col *c, struct lw_pq_value *v,
 		return delta_int_value(c, v, err);
 	case LW_PQE_DELTA_LENGTH_BYTE_ARRAY:
 		return dlba_value(c, v, err);
+	case LW_PQE_DELTA_BYTE_ARRAY:
+		return dba_value(c, v, err);
 	case LW_PQE_BYTE_STREAM_SPLIT:
 		return bss_value(c, v, err);
 	case LW_PQE_RLE:	/* booleans only (checked at page load) */

@@ -303,6 +303,8 @@ static void probe_file(struct lw_lake *lake, const struct lw_dataset *ds,
 						 fo.warning);
 		}
 		obs->bytes_read += fo.bytes_read;
+		obs->bytes_decompressed = add_sat(obs->bytes_decompressed,
+						  fo.bytes_decompressed);
 		lw_file_obs_free(&fo);
 	}
 	if (rows < 0 || obs->rows < 0)

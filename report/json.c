@@ -169,6 +169,10 @@ static cJSON *obs_json(const struct lw_obs *o)
 	cJSON_AddNumberToObject(j, "partitions", (double)o->nparts);
 	put_time(j, "newest_partition", o->newest_part_time);
 	cJSON_AddNumberToObject(j, "bytes_read", (double)o->bytes_read);
+	/* only for compressed files: other reports keep their shape */
+	if (o->bytes_decompressed)
+		cJSON_AddNumberToObject(j, "bytes_decompressed",
+					(double)o->bytes_decompressed);
 	if (o->has_schema) {
 		cJSON *raw = lw_schema_to_json(&o->schema);
 		cJSON_AddItemToObject(j, "schema", raw ? clean_copy(raw, 0) :

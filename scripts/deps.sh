@@ -9,11 +9,11 @@ cd "$(dirname "$0")/.."
 
 pkgs="gcc make pkg-config libncurses-dev libcurl4-openssl-dev libcjson-dev
 libpcre2-dev libsqlite3-dev libexpat1-dev libssl-dev zlib1g-dev libzstd-dev
-libsnappy-dev"
+libsnappy-dev libbz2-dev liblz4-dev libbrotli-dev"
 case "$what" in
 demo) pkgs="$pkgs nodejs npm" ;;
 test) pkgs="$pkgs nodejs npm libcmocka-dev tmux clang libclang-rt-14-dev
-python3 sqlite3 time procps jq bc util-linux" ;;
+python3 sqlite3 time procps jq bc util-linux gzip bzip2 lz4 zstd" ;;
 build) ;;
 *) echo "usage: $0 build|demo|test" >&2; exit 2 ;;
 esac

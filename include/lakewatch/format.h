@@ -30,6 +30,7 @@ struct lw_file_obs {
 	bool has_schema;
 	struct lw_schema schema;
 	int64_t bytes_read;	/* what reading cost */
+	int64_t bytes_decompressed;	/* what a compressed file gave */
 	cJSON *detail;		/* owned, optional: merged into obs->detail
 				 * (parquet: created_by, row_groups) */
 	/* The same, typed: the probe merges them into obs->parquet and

@@ -154,6 +154,7 @@ struct lw_obs {
 	int64_t newest_mtime, oldest_mtime;	/* -1 with no files */
 	int64_t rows;		/* -1 = unknown (never guessed) */
 	int64_t bytes_read;	/* what observing cost */
+	int64_t bytes_decompressed;	/* what compressed files gave */
 
 	bool has_schema;
 	struct lw_schema schema;

@@ -37,7 +37,7 @@ declare -A OWNER=(
 	[cfgref.h]=core [init.h]=core
 	[lake.h]=lakes [azure.h]=lakes [entra.h]=lakes [http.h]=lakes
 	[powerbi.h]=lakes
-	[format.h]=formats [avro.h]=formats [csv.h]=formats [jsonl.h]=formats
+	[format.h]=formats [decomp.h]=formats [avro.h]=formats [csv.h]=formats [jsonl.h]=formats
 	[delta.h]=formats [parquet.h]=formats [thrift.h]=formats
 	[infer.h]=formats
 	[probe.h]=probes
