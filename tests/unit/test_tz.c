@@ -4,6 +4,7 @@
 #include <time.h>
 #include "unit.h"
 #include "lakewatch/tz.h"
+#include "lakewatch/anomaly.h"
 
 /* Epoch of a UTC date and time. */
 static int64_t utc(int y, int mo, int d, int h, int mi)
@@ -170,6 +171,36 @@ static void test_bad(void **state)
 	assert_null(tz);
 }
 
+/* A peak at 09:00 Berlin time every day, across the spring change: on the
+ * local clock it stays in one hour bucket; on UTC's it moves from 08:00 to
+ * 07:00 and the model, judging summer's 07:00Z, expects winter's level. */
+static void test_anomaly_local_hours(void **state)
+{
+	(void)state;
+	struct lw_tz *tz = load("Europe/Berlin");
+	static struct lw_point pts[24 * 30];
+	size_t n = 0;
+	int64_t t0 = utc(2026, 3, 15, 0, 0), now = utc(2026, 4, 10, 7, 0);
+	for (int64_t t = t0; t < now; t += 3600, n++) {
+		struct lw_local l;
+		lw_tz_local(tz, t, &l);
+		pts[n] = (struct lw_point){t, (l.hour == 9 ? 1000 : 100) +
+					   (double)(n % 5), 0};
+	}
+	struct lw_anomaly_params p = {.season = LW_SEAS_HOUR,
+		.window = 14 * 86400, .min_points = 14, .sensitivity = 3,
+		.direction = LW_AD_BOTH};
+	struct lw_verdict v;
+	lw_anomaly_judge_tz(&p, tz, pts, n, now, 1002, &v);	/* 09:00 CEST */
+	assert_int_equal(v.status, LW_PASS);
+	assert_int_equal(v.bucket, 9);
+	lw_anomaly_judge_tz(&p, tz, pts, n, now, 100, &v);	/* peak missing */
+	assert_int_equal(v.status, LW_FAIL);
+	lw_anomaly_judge_tz(&p, NULL, pts, n, now, 1002, &v);	/* UTC */
+	assert_int_equal(v.bucket, 7);
+	lw_tz_free(tz);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -179,6 +210,7 @@ int main(void)
 		cmocka_unit_test(test_los_angeles),
 		cmocka_unit_test(test_utc),
 		cmocka_unit_test(test_bad),
+		cmocka_unit_test(test_anomaly_local_hours),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
