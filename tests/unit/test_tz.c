@@ -2,9 +2,11 @@
  * abbreviations both ways across DST, wall-clock round trips, the gap and
  * the repeated hour, rules past the last transition, bad names. */
 #include <time.h>
+#include <unistd.h>
 #include "unit.h"
 #include "lakewatch/tz.h"
 #include "lakewatch/anomaly.h"
+#include "lakewatch/util.h"
 
 /* Epoch of a UTC date and time. */
 static int64_t utc(int y, int mo, int d, int h, int mi)
@@ -201,6 +203,68 @@ static void test_anomaly_local_hours(void **state)
 	lw_tz_free(tz);
 }
 
+/* Southern hemisphere, past the file's transitions: the footer's rule with
+ * DST across the new year. */
+static void test_sydney_rule(void **state)
+{
+	(void)state;
+	struct lw_tz *tz = load("Australia/Sydney");
+	assert_int_equal(lw_tz_offset(tz, utc(2090, 1, 15, 0, 0)), 11 * 3600);
+	assert_int_equal(lw_tz_offset(tz, utc(2090, 7, 15, 0, 0)), 10 * 3600);
+	assert_string_equal(lw_tz_abbr(tz, utc(2090, 12, 31, 20, 0)), "AEDT");
+	lw_tz_free(tz);
+}
+
+/* Truncations (every length in the headers, then a spread) and flipped
+ * bytes across a real zone file: an error or a zone, never a crash or a
+ * read past the end (ASan). */
+static void test_damaged_files(void **state)
+{
+	(void)state;
+	char *buf = NULL;
+	size_t n = 0;
+	struct lw_err err = {0};
+	assert_int_equal(lw_read_file("/usr/share/zoneinfo/Europe/Berlin",
+				      1 << 20, &buf, &n, &err), LW_OK);
+	char dir[] = "/tmp/lw-tz-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char path[64];
+	snprintf(path, sizeof path, "%s/Zone", dir);
+	setenv("TZDIR", dir, 1);
+	size_t ok = 0;
+	for (size_t len = 0; len <= n; len += len < 120 ? 1 : 29) {
+		if (len + 29 > n && len < n)
+			len = n;	/* and the whole file, last */
+		for (int flip = -1; flip < (len == n ? (int)n : 0);
+		     flip += flip < 0 ? 1 : 7) {
+			FILE *f = fopen(path, "wb");
+			assert_non_null(f);
+			if (flip >= 0)
+				buf[flip] ^= 0x5a;
+			fwrite(buf, 1, len, f);
+			if (flip >= 0)
+				buf[flip] ^= 0x5a;
+			fclose(f);
+			struct lw_tz *tz = NULL;
+			int rc = lw_tz_load("Zone", &tz, &err);
+			if (rc == LW_OK) {
+				ok++;
+				(void)lw_tz_offset(tz, utc(2026, 3, 29, 1, 0));
+				(void)lw_tz_offset(tz, utc(2200, 7, 1, 0, 0));
+				(void)lw_tz_abbr(tz, -(INT64_C(1) << 40));
+			} else {
+				assert_int_equal(rc, LW_EPARSE);
+			}
+			lw_tz_free(tz);
+		}
+	}
+	unsetenv("TZDIR");
+	unlink(path);
+	rmdir(dir);
+	free(buf);
+	assert_true(ok >= 1);	/* at least the whole file */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -211,6 +275,8 @@ int main(void)
 		cmocka_unit_test(test_utc),
 		cmocka_unit_test(test_bad),
 		cmocka_unit_test(test_anomaly_local_hours),
+		cmocka_unit_test(test_sydney_rule),
+		cmocka_unit_test(test_damaged_files),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
