@@ -14,6 +14,7 @@
 #include <string.h>
 #include "lakewatch/anomaly.h"
 #include "lakewatch/limits.h"
+#include "lakewatch/tz.h"
 #include "lakewatch/util.h"
 
 struct anom_cfg {
@@ -227,8 +228,9 @@ static bool cold_start(const struct anom_cfg *c,
 	size_t n;
 	int64_t at;
 	double cv;
-	if (!lw_anomaly_cold(ctx->obs, c->metric, ctx->now, &pts, &n, &at,
-			     &cv))
+	/* partition keys are read on the zone's wall clock */
+	if (!lw_anomaly_cold(ctx->obs, c->metric, lw_tz_wall(ctx->tz,
+			     ctx->now), &pts, &n, &at, &cv))
 		return false;
 	struct lw_verdict cvd;
 	lw_anomaly_judge(&c->p, pts, n, at, cv, &cvd);
@@ -297,8 +299,8 @@ static void anom_run(const void *cfgp, const struct lw_judge_ctx *ctx,
 	}
 	struct lw_verdict vd = {.learning = true, .need = c->p.min_points};
 	if (have)
-		lw_anomaly_judge(&c->p, s ? s->pts : NULL, s ? s->n : 0,
-				 ctx->now, v, &vd);
+		lw_anomaly_judge_tz(&c->p, ctx->tz, s ? s->pts : NULL,
+				    s ? s->n : 0, ctx->now, v, &vd);
 	const char *source = s ? s->source : NULL;
 	bool cold = vd.learning && cold_start(c, ctx, &vd, &v);
 	if (cold)

@@ -9,8 +9,10 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include "lakewatch/anomaly.h"
 #include "lakewatch/limits.h"
+#include "lakewatch/tz.h"
 #include "lakewatch/util.h"
 
 /* "03:10" (daily) or ":10" (hourly) for seconds into the period. */
@@ -25,9 +27,11 @@ static const char *clock_fmt(int64_t period, double secs, char *buf,
 	return buf;
 }
 
-/* Newest file times, past observations then this one; caller frees. */
+/* Newest file times, past observations then this one, on tz's wall clock
+ * (a day is a local day; the fall-back hour's second pass is held at the
+ * first's end so the times stay in order); caller frees. */
 static int64_t *landings(const struct lw_series *s, const struct lw_obs *o,
-			 size_t *n)
+			 const struct lw_tz *tz, size_t *n)
 {
 	size_t k = 0, max = (s ? s->n : 0) + 1;
 	int64_t *l = lw_xmalloc(max * sizeof *l);
@@ -36,8 +40,24 @@ static int64_t *landings(const struct lw_series *s, const struct lw_obs *o,
 			l[k++] = (int64_t)s->pts[i].v;
 	if (o->newest_mtime >= 0)
 		l[k++] = o->newest_mtime;
+	for (size_t i = 0; i < k; i++) {
+		int64_t raw = l[i];
+		l[i] = lw_tz_wall(tz, raw);
+		if (i && raw >= 0 && l[i] < l[i - 1] && l[i] + 3600 >= l[i - 1])
+			l[i] = l[i - 1];
+	}
 	*n = k;
 	return l;
+}
+
+/* " CET" after a time of day when the dataset names a zone (the default,
+ * UTC, keeps the plain "03:10"); hourly ":10" needs none. */
+static void zone_add(const struct lw_judge_ctx *ctx, int64_t period,
+		     char *buf, size_t n)
+{
+	size_t l = strlen(buf);
+	if (ctx->tz && period >= 86400 && l < n)
+		snprintf(buf + l, n - l, " %s", lw_tz_abbr(ctx->tz, ctx->now));
 }
 
 static void say(struct lw_result *out, enum lw_status st, const char *meas,
@@ -52,18 +72,19 @@ void lw_anomaly_arrival_run(const struct lw_anomaly_params *p,
 			    struct lw_result *out)
 {
 	size_t nl, np;
-	int64_t *l = landings(s, ctx->obs, &nl);
+	int64_t *l = landings(s, ctx->obs, ctx->tz, &nl);
 	int64_t period = lw_arrival_period(l, nl);
 	struct lw_point *pts = lw_xmalloc((nl + 1) * sizeof *pts);
 	np = lw_arrival_points(l, nl, period, pts, nl + 1);
 	free(l);
-	int64_t start = ctx->now - ((ctx->now % period) + period) % period;
+	int64_t now = lw_tz_wall(ctx->tz, ctx->now);	/* local clock */
+	int64_t start = now - ((now % period) + period) % period;
 	bool landed = np && pts[np - 1].t == start;
-	double v = landed ? pts[np - 1].v : (double)(ctx->now - start);
+	double v = landed ? pts[np - 1].v : (double)(now - start);
 	struct lw_verdict vd;
 	lw_anomaly_judge(p, pts, np, start, v, &vd);
 	free(pts);
-	char now_s[16], exp_s[16], pm[32], meas[48], thr[64], from[96];
+	char now_s[32], exp_s[32], pm[32], meas[48], thr[96], from[96];
 	char b[40], span[32], msg[LW_CHECK_MSG_MAX];
 	const char *unit = period >= 86400 ? "day" : "hour";
 	clock_fmt(period, v, now_s, sizeof now_s);
@@ -76,6 +97,8 @@ void lw_anomaly_arrival_run(const struct lw_anomaly_params *p,
 		return;
 	}
 	clock_fmt(period, vd.expected, exp_s, sizeof exp_s);
+	zone_add(ctx, period, exp_s, sizeof exp_s);
+	zone_add(ctx, period, now_s, sizeof now_s);
 	lw_duration_fmt((int64_t)(vd.hi - vd.expected + 0.5), pm, sizeof pm);
 	snprintf(thr, sizeof thr, "by %s \xc2\xb1%s", exp_s, pm);
 	lw_season_bucket_fmt(vd.season, vd.bucket, b, sizeof b);

@@ -25,7 +25,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "lakewatch/config.h"
 #include "lakewatch/limits.h"
+#include "lakewatch/tz.h"
 #include "lakewatch/util.h"
 
 enum from { FROM_AUTO, FROM_MTIME, FROM_PARTITION, FROM_DATA };
@@ -105,7 +107,7 @@ static int64_t schedule_interval(const struct lw_obs *o)
 /* The time freshness is judged by, as "from" picks it; false after filling
  * out when there is none (ERROR for a missing clock, FAIL for no data). */
 static bool fresh_time(const struct fresh_cfg *c, const struct lw_obs *o,
-		       int64_t *tp, const char **whatp, const char **tailp,
+		       const struct lw_judge_ctx *ctx, int64_t *tp, const char **whatp, const char **tailp,
 		       struct lw_result *out)
 {
 	int64_t t = -1;
@@ -136,6 +138,10 @@ static bool fresh_time(const struct fresh_cfg *c, const struct lw_obs *o,
 	if (!have && (c->from == FROM_PARTITION || c->from == FROM_AUTO) &&
 	    o->newest_part_time >= 0) {
 		t = o->newest_part_time;
+		/* keys are local (Capture's UTC): the instant they name */
+		if (ctx->tz && !(ctx->ds && ctx->ds->part_mode ==
+				 LW_PART_CAPTURE))
+			(void)lw_tz_from_wall(ctx->tz, t, &t);
 		what = "newest partition";
 		have = true;
 	}
@@ -168,7 +174,7 @@ static void fresh_run(const void *cfgp, const struct lw_judge_ctx *ctx,
 	int64_t t;
 	const char *what, *tail;
 	char msg[LW_CHECK_MSG_MAX];
-	if (!fresh_time(c, o, &t, &what, &tail, out))
+	if (!fresh_time(c, o, ctx, &t, &what, &tail, out))
 		return;
 	struct lw_limit lim = c->lim;
 	int64_t iv = 0;

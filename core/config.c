@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include "lakewatch/config.h"
 #include "lakewatch/jsonc.h"
+#include "lakewatch/tz.h"
 #include "lakewatch/util.h"
 #include "config_int.h"
 
@@ -25,13 +26,17 @@
 
 static const char *const root_keys[] = {
 	"name", "description", "history", "poll", "theme", "lakes", "sources",
-	"consumers", "defaults", "datasets", "resolve_after", NULL
+	"consumers", "defaults", "datasets", "resolve_after", "timezone", NULL
 };
 
-static int named_list(struct lw_cfgctx *cc, const cJSON *obj, const char *what,
+/* Sources and consumers; a source may name its "timezone" (with_tz). */
+static int named_list(struct lw_cfgctx *cc, struct lw_config *cfg,
+		      const cJSON *obj, const char *what, bool with_tz,
 		      struct lw_named **out, size_t *n)
 {
 	static const char *const keys[] = {"title", "description", NULL};
+	static const char *const tz_keys[] = {"title", "description",
+					      "timezone", NULL};
 	*out = NULL;
 	*n = 0;
 	if (!obj)
@@ -45,8 +50,12 @@ static int named_list(struct lw_cfgctx *cc, const cJSON *obj, const char *what,
 		const char *title = m->string;
 		if (cJSON_IsString(m)) {
 			title = m->valuestring;
-		} else if (!lw_cfg_keys(cc, m, m->string, keys)) {
+		} else if (!lw_cfg_keys(cc, m, m->string, with_tz ? tz_keys :
+					keys)) {
 			lw_cfg_str(cc, m, "title", false, &title);
+			if (with_tz)
+				lw_config_timezone(cc, cfg, m,
+						   &(*out)[*n].tz);
 		}
 		(*out)[*n].id = lw_xstrdup(m->string);
 		(*out)[*n].title = lw_xstrdup(title);
@@ -152,6 +161,7 @@ static void load_top(struct lw_cfgctx *cc, struct lw_config *cfg,
 	s = NULL;
 	if (lw_cfg_str(cc, root, "theme", false, &s) == LW_OK && s)
 		cfg->theme = lw_xstrdup(s);
+	lw_config_timezone(cc, cfg, root, &cfg->tz);
 }
 
 static void load(struct lw_cfgctx *cc, struct lw_config *cfg,
@@ -166,10 +176,11 @@ static void load(struct lw_cfgctx *cc, struct lw_config *cfg,
 		lw_cfg_error(cc, root, "missing \"lakes\": declare at least one");
 	else
 		open_lakes(cfg, cc, lakes);
-	named_list(cc, cJSON_GetObjectItemCaseSensitive(root, "sources"),
-		   "sources", &cfg->sources, &cfg->nsources);
-	named_list(cc, cJSON_GetObjectItemCaseSensitive(root, "consumers"),
-		   "consumers", &cfg->consumers, &cfg->nconsumers);
+	named_list(cc, cfg, cJSON_GetObjectItemCaseSensitive(root, "sources"),
+		   "sources", true, &cfg->sources, &cfg->nsources);
+	named_list(cc, cfg, cJSON_GetObjectItemCaseSensitive(root,
+		   "consumers"), "consumers", false, &cfg->consumers,
+		   &cfg->nconsumers);
 	lw_config_load_datasets(cc, cfg, root);
 }
 
@@ -378,6 +389,9 @@ void lw_config_free(struct lw_config *cfg)
 		free(cfg->consumers[i].title);
 	}
 	free(cfg->consumers);
+	for (size_t i = 0; i < cfg->nzones; i++)
+		lw_tz_free(cfg->zones[i]);
+	free(cfg->zones);
 	free(cfg->file);
 	free(cfg->name);
 	free(cfg->history_path);

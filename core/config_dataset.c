@@ -15,7 +15,7 @@
 static const char *const dataset_keys[] = {
 	"description", "source", "layer", "lake", "path", "format",
 	"format_options", "include", "exclude", "partitions", "count_rows",
-	"consumers", "checks", NULL
+	"consumers", "checks", "timezone", NULL
 };
 
 /* Compile a PCRE2 pattern; reports errors at node. Caller owns the code. */
@@ -304,6 +304,10 @@ static void load_dataset(struct lw_cfgctx *cc, struct lw_config *cfg,
 					 "exclude"), "exclude", s);
 	load_partitions(cc, ds, cJSON_GetObjectItemCaseSensitive(m, "partitions"));
 	lw_cfg_bool(cc, m, "count_rows", false, &ds->count_rows);
+	/* the dataset's own zone, else its source's, else the top level's */
+	ds->tz = ds->source >= 0 && cfg->sources[ds->source].tz ?
+		 cfg->sources[ds->source].tz : cfg->tz;
+	lw_config_timezone(cc, cfg, m, &ds->tz);
 	load_consumers(cc, cfg, ds, cJSON_GetObjectItemCaseSensitive(m,
 							  "consumers"));
 	load_checks(cc, ds, defaults, cfg,

@@ -14,4 +14,12 @@ void lw_config_load_datasets(struct lw_cfgctx *cc, struct lw_config *cfg,
  * reporting a bad value. */
 int lw_config_resolve_after(struct lw_cfgctx *cc, const cJSON *obj, int *out);
 
+/* "timezone" of obj into *out when present: an IANA zone name that the
+ * tz database holds, loaded once per config into cfg->zones (config_tz.c).
+ * *out is left alone when obj has none; LW_ECONFIG after reporting a bad
+ * name at its file:line:col. */
+struct lw_tz;
+int lw_config_timezone(struct lw_cfgctx *cc, struct lw_config *cfg,
+		       const cJSON *obj, const struct lw_tz **out);
+
 #endif

@@ -155,6 +155,7 @@ static void judge(struct lw_ds_run *dr, struct lookup *lk, int64_t now,
 		lw_engine_baseline_ctx(dr, &ctx);
 		ctx.series = lw_series_cache_get;
 		ctx.series_ud = sc;
+		ctx.tz = ds->tz;
 		for (size_t i = 0; i < ds->nchecks; i++) {
 			struct lw_result *r = add_result(dr);
 			ds->checks[i].kind->run(ds->checks[i].cfg, &ctx, r);

@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 
 pkgs="gcc make pkg-config libncurses-dev libcurl4-openssl-dev libcjson-dev
 libpcre2-dev libsqlite3-dev libexpat1-dev libssl-dev zlib1g-dev libzstd-dev
-libsnappy-dev libbz2-dev liblz4-dev libbrotli-dev"
+libsnappy-dev libbz2-dev liblz4-dev libbrotli-dev tzdata"
 case "$what" in
 demo) pkgs="$pkgs nodejs npm" ;;
 test) pkgs="$pkgs nodejs npm libcmocka-dev tmux clang libclang-rt-14-dev

@@ -67,13 +67,26 @@ void lw_anomaly_judge(const struct lw_anomaly_params *p,
 		      const struct lw_point *hist, size_t n, int64_t t,
 		      double v, struct lw_verdict *out);
 
+/* lw_anomaly_judge on the wall clock of zone tz (NULL: UTC, the same as
+ * lw_anomaly_judge): hist's times and t are real instants, shifted by the
+ * zone's offset so hour-of-day, day-of-week and hour-of-week buckets are
+ * local ones (checks/anomaly_tz.c). Within a repeated hour (fall back) the
+ * shifted times are kept in order: the second pass counts as 02:59. */
+struct lw_tz;
+void lw_anomaly_judge_tz(const struct lw_anomaly_params *p,
+			 const struct lw_tz *tz, const struct lw_point *hist,
+			 size_t n, int64_t t, double v,
+			 struct lw_verdict *out);
+
 /* The seasonality auto picks for hist[0..n) within the window before t:
  * the finest one that explains clearly more spread than the coarser ones
  * and has every bucket filled at least twice; LW_SEAS_NONE otherwise. */
 enum lw_season lw_anomaly_pick_season(const struct lw_point *hist, size_t n,
 				      int64_t t, int64_t window);
 
-/* Bucket of t under s (0..23, 0..6 Monday first, 0..167), -1 for none. */
+/* Bucket of t under s (0..23, 0..6 Monday first, 0..167), -1 for none.
+ * t is read on the UTC clock: pass a wall-clock time (lw_tz_wall) for a
+ * zone's local buckets. */
 int lw_season_bucket(enum lw_season s, int64_t t);
 /* "Tuesdays 09:00", "09:00", "Tuesdays", "" into buf; returns buf. */
 const char *lw_season_bucket_fmt(enum lw_season s, int bucket, char *buf,

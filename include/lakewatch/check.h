@@ -15,6 +15,7 @@
 #include "lakewatch/series.h"
 
 struct lw_dataset;
+struct lw_tz;
 
 struct lw_judge_ctx {
 	const struct lw_dataset *ds;
@@ -44,6 +45,11 @@ struct lw_judge_ctx {
 	const struct lw_series *(*series)(void *ud, const char *dataset,
 					  enum lw_metric m, int64_t since);
 	void *series_ud;
+	/* The dataset's time zone from the config (ds->tz: its own
+	 * "timezone", its source's or the top level's), borrowed; NULL is
+	 * UTC. Days, hours and weeks are judged on its wall clock through
+	 * lakewatch/tz.h, whose conversions do no I/O. */
+	const struct lw_tz *tz;
 };
 
 struct lw_check_kind {

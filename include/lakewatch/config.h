@@ -30,9 +30,13 @@ struct lw_format;
 struct lw_check_kind;
 struct lw_config_binder;
 
+struct lw_tz;
+
 struct lw_named {
 	char *id;		/* owned: the key in the config */
 	char *title;		/* owned: what people read ("Sales & accounting") */
+	const struct lw_tz *tz;	/* borrowed from config->zones: a source's
+				 * "timezone", NULL when not set */
 };
 
 struct lw_lake_ref {
@@ -75,6 +79,9 @@ struct lw_dataset {
 	size_t nconsumers;
 	struct lw_check_inst *checks;	/* owned: after defaults were merged */
 	size_t nchecks;
+	/* borrowed from config->zones: the dataset's "timezone", else its
+	 * source's, else the top level's; NULL is UTC */
+	const struct lw_tz *tz;
 };
 
 /* The most passing polls "resolve_after" may ask for. */
@@ -94,6 +101,9 @@ struct lw_config {
 	int parallel;		/* requests in flight per remote lake; 16 */
 	int resolve_after;	/* "resolve_after": passing polls in a row that
 				 * resolve an incident; default 1 */
+	const struct lw_tz *tz;	/* top-level "timezone"; NULL is UTC */
+	struct lw_tz **zones;	size_t nzones;	/* owned: each zone named
+						 * anywhere, loaded once */
 	const struct lw_config_binder *binder;	/* borrowed: frees the
 						 * plug-in parts */
 };

@@ -34,7 +34,7 @@ FOLDERS="core lakes formats probes checks history report tui engine cli"
 declare -A OWNER=(
 	[buf.h]=core [err.h]=core [util.h]=core [log.h]=core [secret.h]=core
 	[jsonc.h]=core [cfgctx.h]=core [model.h]=core [config.h]=core
-	[cfgref.h]=core [init.h]=core
+	[cfgref.h]=core [init.h]=core [tz.h]=core
 	[lake.h]=lakes [azure.h]=lakes [entra.h]=lakes [http.h]=lakes
 	[powerbi.h]=lakes
 	[format.h]=formats [decomp.h]=formats [avro.h]=formats [csv.h]=formats [jsonl.h]=formats

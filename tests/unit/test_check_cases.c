@@ -8,6 +8,7 @@
  *   config:    the check's JSON config, on one line
  *   now:       the judging time, ISO-8601 or epoch seconds
  *   dataset:   the dataset's name (messages name it); optional
+ *   timezone:  the dataset's IANA zone (ctx->tz); optional, UTC
  *   count_rows: false, to say the dataset does not count rows; optional
  *   obs:       the observation, lw_obs_from_json format, on one line
  *   prev:      the previous observation; optional
@@ -40,6 +41,7 @@
 #include "unit.h"
 #include "lakewatch/check.h"
 #include "lakewatch/config.h"
+#include "lakewatch/tz.h"
 #include "lakewatch/util.h"
 
 #define MAX_LIST 16
@@ -48,7 +50,7 @@ struct tcase {
 	char where[300];	/* "file.test:12" */
 	char title[512];	/* where + name: the cmocka test name */
 	char *name, *check, *config, *now, *dataset, *obs, *prev, *series;
-	char *other_name, *other, *accepted, *baseline;
+	char *other_name, *other, *accepted, *baseline, *timezone;
 	bool no_count_rows;
 	char *entries[MAX_LIST];
 	size_t nentries;
@@ -68,7 +70,7 @@ static void case_free(struct tcase *c)
 	char **one[] = {&c->name, &c->check, &c->config, &c->now, &c->dataset,
 			&c->obs, &c->prev, &c->series, &c->other_name, &c->other,
 			&c->status, &c->measured, &c->threshold, &c->bad,
-			&c->accepted, &c->baseline};
+			&c->accepted, &c->baseline, &c->timezone};
 	for (size_t i = 0; i < sizeof one / sizeof one[0]; i++)
 		free(*one[i]);
 	for (size_t i = 0; i < c->nentries; i++)
@@ -105,6 +107,7 @@ static void case_line(struct tcase *c, const char *key, const char *v)
 	else if (!strcmp(key, "config")) set_once(c, &c->config, key, v);
 	else if (!strcmp(key, "now")) set_once(c, &c->now, key, v);
 	else if (!strcmp(key, "dataset")) set_once(c, &c->dataset, key, v);
+	else if (!strcmp(key, "timezone")) set_once(c, &c->timezone, key, v);
 	else if (!strcmp(key, "obs")) set_once(c, &c->obs, key, v);
 	else if (!strcmp(key, "prev")) set_once(c, &c->prev, key, v);
 	else if (!strcmp(key, "series")) set_once(c, &c->series, key, v);
@@ -426,6 +429,13 @@ static void run_case(void **state)
 				   .lookup = lookup, .series = series_cb,
 				   .series_ud = has_series ? &case_series
 				   : NULL};
+	struct lw_tz *tz = NULL;
+	if (c->timezone) {
+		struct lw_err tzerr = {0};
+		if (lw_tz_load(c->timezone, &tz, &tzerr) != LW_OK)
+			fail_msg("%s: timezone: %s", c->where, tzerr.msg);
+		ds.tz = ctx.tz = tz;
+	}
 	if (c->accepted) {
 		ctx.accepted_schema = &acc.schema;
 		ctx.accepted_schema_from = "accepted by ann at 2026-11-20T08:00:00Z";
@@ -462,6 +472,7 @@ static void run_case(void **state)
 		fail_msg("%s: threshold '%s', expected '%s'", c->where,
 			 r.threshold, c->threshold);
 	lw_result_free(&r);
+	lw_tz_free(tz);
 	lw_obs_free(&o);
 	lw_obs_free(&p);
 	lw_obs_free(&other);
