@@ -19,6 +19,12 @@ struct det_state {
 	int sec[NSEC];		/* first line of each section */
 	struct lw_hpoint *series;	/* owned: its history */
 	size_t nseries;
+	/* the selected check, shown in full below the table: by name, so
+	 * that it stays selected across runs; NULL: the worst one */
+	char *check;
+	int csel;		/* its row, as last drawn (-1: none) */
+	int sel_line[2];	/* document lines of its row and block end */
+	bool follow;		/* scroll the selected check into view */
 };
 
 struct doc {
@@ -79,6 +85,107 @@ static const char *when(int64_t t, char *b, size_t n, bool date)
 	return b;
 }
 
+/* Index of the selected check: by name, else the worst (first of the
+ * worst status), -1 when there are none. */
+static int pick_check(const struct det_state *s, const struct lw_ds_run *dr)
+{
+	int best = -1;
+
+	for (size_t k = 0; k < dr->nresults; k++) {
+		const struct lw_result *r = &dr->results[k];
+
+		if (s->check && r->check && !strcmp(s->check, r->check))
+			return (int)k;
+		if (best < 0 || r->status > dr->results[best].status)
+			best = (int)k;
+	}
+	return best;
+}
+
+/* One "label  value" field of the selected check, wrapped to the width
+ * (never cut: this is where the whole value is read). */
+static void field(struct doc *d, const char *label, int role, const char *v)
+{
+	int x = 16, w = d->a->W - x - 1;
+	char part[1024];
+
+	if (w < 10)
+		w = 10;
+	do {
+		int y = line(d), used;
+
+		used = lw_tui_wrap_part(part, sizeof part, v, w, d->a->ascii);
+		if (y >= 0) {
+			lw_draw_str(d->a, y, 4, x - 4, LW_R_DIM, label);
+			lw_draw_str(d->a, y, x, w, role, part);
+		}
+		label = "";
+		v += used;
+		while (*v == ' ')
+			v++;
+	} while (*v);
+}
+
+/* The value's history for the check: age for freshness, rows for
+ * row_count (the series the history keeps), else the dataset's status
+ * over the recent runs. */
+static void value_history(struct doc *d, const struct lw_result *r)
+{
+	const struct det_state *s = d->s;
+	bool age = r->check && !strcmp(r->check, "freshness");
+	bool rows = r->check && !strcmp(r->check, "row_count");
+	char b[1100], sp[1024];
+	int64_t *v;
+	size_t n = s->nseries;
+
+	if (!d->a->hist || !n) {
+		field(d, "history", LW_R_DIM, d->a->hist ?
+		      "nothing recorded yet" : "no history file open");
+		return;
+	}
+	if (age || rows) {
+		int w = d->a->W - 40;
+
+		v = lw_xcalloc(n, sizeof *v);
+		for (size_t i = 0; i < n; i++)
+			v[i] = age ? s->series[i].age : s->series[i].rows;
+		lw_tui_spark(sp, sizeof sp, v, n, w < 8 ? 8 : w > 200 ? 200 :
+			     w, d->a->ascii);
+		free(v);
+		snprintf(b, sizeof b, "%s %s (%zu run%s)", age ? "age" :
+			 "rows", sp, n, n == 1 ? "" : "s");
+		field(d, "history", LW_R_SPARK, b);
+		return;
+	}
+	b[0] = 0;
+	for (size_t i = n > 40 ? n - 40 : 0, k = 0; i < n; i++)
+		k += (size_t)snprintf(b + k, sizeof b - k, "%s",
+				      lw_tui_glyph(s->series[i].status,
+						   d->a->ascii));
+	snprintf(sp, sizeof sp, "status %s (%zu run%s)", b, n,
+		 n == 1 ? "" : "s");
+	field(d, "history", LW_R_NORMAL, sp);
+}
+
+/* The selected check in full, below the table. */
+static void draw_selected(struct doc *d, const struct lw_result *r)
+{
+	char st[64];
+
+	line(d);
+	snprintf(st, sizeof st, "%s %s", lw_tui_glyph(r->status,
+		 d->a->ascii), lw_status_name(r->status));
+	field(d, r->check ? r->check : "check", lw_status_role(r->status),
+	      st);
+	field(d, "measured", LW_R_NORMAL, r->measured && *r->measured ?
+	      r->measured : "-");
+	field(d, "threshold", LW_R_NORMAL, r->threshold && *r->threshold ?
+	      r->threshold : "-");
+	field(d, "message", LW_R_NORMAL, r->message && *r->message ?
+	      r->message : "-");
+	value_history(d, r);
+}
+
 static void draw_checks(struct doc *d, const struct lw_ds_run *dr)
 {
 	struct lw_app *a = d->a;
@@ -87,7 +194,8 @@ static void draw_checks(struct doc *d, const struct lw_ds_run *dr)
 		{ "measured", 8, 14, 1 }, { "thresholds", 10, 22, 2 },
 		{ "message", 10, 200, 0 },
 	};
-	int y;
+	const char *mark = a->ascii ? ">" : "\xe2\x96\xb8";
+	int y, sel = pick_check(d->s, dr);
 
 	section(d, "Checks");
 	lw_tui_columns(c, 5, a->W - 3, 4);
@@ -96,11 +204,15 @@ static void draw_checks(struct doc *d, const struct lw_ds_run *dr)
 		for (int i = 0; i < 5; i++)
 			lw_draw_str(a, y, 2 + c[i].x, c[i].w, LW_R_DIM,
 				    c[i].title);
+	d->s->csel = sel;
 	for (size_t k = 0; k < dr->nresults; k++) {
 		const struct lw_result *r = &dr->results[k];
 		const char *v[5];
 		char st[32];
+		bool is = (int)k == sel;
 
+		if (is)
+			d->s->sel_line[0] = d->n;
 		y = line(d);
 		if (y < 0)
 			continue;
@@ -111,14 +223,26 @@ static void draw_checks(struct doc *d, const struct lw_ds_run *dr)
 		v[2] = r->measured ? r->measured : "";
 		v[3] = r->threshold ? r->threshold : "";
 		v[4] = r->message ? r->message : "";
+		/* the selection is a marker, not only reverse video (which
+		 * an ERROR cell also uses without colour) */
+		if (is) {
+			lw_draw_fill(a, y, 1, a->W - 2, LW_R_SELECTION);
+			lw_draw_str(a, y, 1, 1, LW_R_SELECTION, mark);
+		}
 		for (int i = 0; i < 5; i++)
 			if (c[i].w)
-				lw_draw_str(a, y, 2 + c[i].x, c[i].w, i == 0 ?
+				lw_draw_str(a, y, 2 + c[i].x, c[i].w, is ?
+					    LW_R_SELECTION : i == 0 ?
 					    lw_status_role(r->status) :
 					    LW_R_NORMAL, v[i]);
+		lw_draw_hit(a, y, 1, 1, a->W - 2, HIT_ROW, (int)k, 0);
 	}
 	if (!dr->nresults)
 		text(d, LW_R_DIM, "  no checks");
+	if (sel >= 0) {
+		draw_selected(d, &dr->results[sel]);
+		d->s->sel_line[1] = d->n - 1;
+	}
 }
 
 static void draw_obs(struct doc *d, const struct lw_ds_run *dr)
@@ -350,9 +474,64 @@ void lw_detail_open(struct lw_app *a, const char *name)
 		free(s->name);
 		s->name = n;
 		s->top = 0;
+		free(s->check);		/* a new dataset: its worst check */
+		s->check = NULL;
+		s->follow = true;
 	}
 	read_series(a, s);
 	lw_app_show(a, &lw_view_detail);
+}
+
+void lw_detail_open_check(struct lw_app *a, const char *name,
+			  const char *check)
+{
+	struct det_state *s = lw_app_state(a, &lw_view_detail);
+	char *c = check ? lw_xstrdup(check) : NULL;
+
+	lw_detail_open(a, name);
+	free(s->check);
+	s->check = c;
+	s->follow = true;
+}
+
+/* Select the check `by` rows away from the selected one (n/N, a click). */
+static void select_check(struct lw_app *a, struct det_state *s, int to)
+{
+	const struct lw_config *cfg = lw_app_cfg(a);
+	const struct lw_dataset *ds = cfg && s->name ?
+				      lw_config_dataset(cfg, s->name) : NULL;
+	const struct lw_ds_run *dr = ds ?
+		lw_app_dsrun(a, (size_t)(ds - cfg->datasets)) : NULL;
+
+	if (!dr || !dr->nresults)
+		return;
+	if (to < 0)
+		to = 0;
+	if (to >= (int)dr->nresults)
+		to = (int)dr->nresults - 1;
+	free(s->check);
+	s->check = dr->results[to].check ?
+		   lw_xstrdup(dr->results[to].check) : NULL;
+	s->follow = true;
+}
+
+/* After drawing: scroll so that the selected check's row and its block
+ * are on screen (once per selection change, then the user scrolls). */
+static void follow(struct lw_app *a, struct det_state *s, int h)
+{
+	int top = s->top;
+
+	if (!s->follow || s->csel < 0)
+		return;
+	s->follow = false;
+	if (s->sel_line[1] >= top + h)
+		top = s->sel_line[1] - h + 1;
+	if (s->sel_line[0] < top)
+		top = s->sel_line[0] > 0 ? s->sel_line[0] - 1 : 0;
+	if (top != s->top) {
+		s->top = top;
+		a->dirty = true;
+	}
 }
 
 /* The header line: status, name, source / layer, path, description. */
@@ -410,6 +589,7 @@ static void det_draw(struct lw_app *a, void *st, int y0, int h)
 	}
 	draw_history(&d);
 	s->lines = d.n;
+	follow(a, s, d.h);
 	if (s->top > 0 && s->top > d.n - d.h) {
 		/* content shrank (resize, new run): scroll back in */
 		s->top = d.n - d.h > 0 ? d.n - d.h : 0;
@@ -425,6 +605,12 @@ static bool det_key(struct lw_app *a, void *st, int ch)
 	if (max < 0)
 		max = 0;
 	switch (ch) {
+	case 'n':
+		select_check(a, s, s->csel + 1);
+		return true;
+	case 'N':
+		select_check(a, s, s->csel - 1);
+		return true;
 	case '\t':
 		for (int i = 0; i < NSEC; i++)
 			if (s->sec[i] > s->top) {
@@ -472,6 +658,15 @@ static void det_enter(struct lw_app *a, void *st)
 		lw_detail_open(a, name);
 }
 
+/* A click on a check row selects it and shows it in full. */
+static void det_click(struct lw_app *a, void *st, const struct lw_hit *h,
+		      bool dbl)
+{
+	(void)dbl;
+	if (h->kind == HIT_ROW)
+		select_check(a, st, h->a);
+}
+
 static void det_on_history(struct lw_app *a, void *st)
 {
 	if (lw_app_showing(a, &lw_view_detail))
@@ -493,6 +688,7 @@ static void det_free(void *st)
 		return;
 	free(s->name);
 	free(s->series);
+	free(s->check);
 	free(s);
 }
 
@@ -501,12 +697,13 @@ const struct lw_view_ops lw_view_detail = {
 	.key = '3',
 	.summary = "dataset detail",
 	.flags = LW_VIEW_RETURNS,
-	.footer = " arrows scroll  Tab section  Esc back  r poll  "
-		  "? help  q quit",
+	.footer = " arrows scroll  n N check  Tab section  Esc back  "
+		  "r poll  ? help  q quit",
 	.init = det_init,
 	.free = det_free,
 	.draw = det_draw,
 	.handle_key = det_key,
 	.enter = det_enter,
+	.click = det_click,
 	.on_history = det_on_history,
 };

@@ -98,6 +98,13 @@ const struct lw_view_ops *lw_view_for_key(int key);
 /* Entry points other views use. */
 /* Show the detail of a dataset (name is copied). */
 void lw_detail_open(struct lw_app *a, const char *name);
+/* Show the detail of a dataset with one of its checks selected and
+ * expanded (check NULL: its worst check). Both are copied. */
+void lw_detail_open_check(struct lw_app *a, const char *name,
+			  const char *check);
+/* Show the whole datasets table with its name filter being typed (the
+ * `/` key on every screen). */
+void lw_datasets_search(struct lw_app *a);
 /* Show the datasets table filtered to a source, layer and consumer (each
  * -1 for any); the name filter and problems toggle are kept. */
 void lw_datasets_show(struct lw_app *a, int source, int layer,

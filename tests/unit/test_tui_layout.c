@@ -59,6 +59,11 @@ static void test_glyphs(void **st)
 	for (int s = 0; s < LW_NSTATUS; s++) {
 		assert_true(all_ascii(lw_tui_glyph(s, true)));
 		assert_int_equal(lw_tui_width(lw_tui_glyph(s, false), false), 1);
+		/* the text report's table too (core's model.h) */
+		assert_string_equal(lw_tui_glyph(s, true),
+				    lw_status_glyph(s, false));
+		assert_string_equal(lw_tui_glyph(s, false),
+				    lw_status_glyph(s, true));
 		for (int t = 0; t < s; t++)
 			assert_string_not_equal(lw_tui_glyph(s, true),
 						lw_tui_glyph(t, true));
