@@ -70,6 +70,41 @@ static void test_glyphs(void **st)
 	}
 }
 
+/* The selected check's fields wrap at spaces and never lose text. */
+static void test_wrap_part(void **st)
+{
+	const char *s = "schema ok: 3 columns, 2 required present";
+	char b[64], all[128] = "";
+	size_t used;
+
+	(void)st;
+	used = lw_tui_wrap_part(b, sizeof b, s, 12, true);
+	assert_string_equal(b, "schema ok:");
+	assert_int_equal(used, 10);
+	/* every piece fits and, joined with spaces, gives the text back */
+	while (*s) {
+		used = lw_tui_wrap_part(b, sizeof b, s, 12, true);
+		assert_true(used > 0);
+		assert_true(lw_tui_width(b, true) <= 12);
+		if (*all)
+			strcat(all, " ");
+		strcat(all, b);
+		s += used;
+		while (*s == ' ')
+			s++;
+	}
+	assert_string_equal(all, "schema ok: 3 columns, 2 required present");
+	/* a word longer than the width is split, not lost */
+	used = lw_tui_wrap_part(b, sizeof b, "/a/very/long/path", 6, true);
+	assert_int_equal(used, 6);
+	assert_string_equal(b, "/a/ver");
+	assert_int_equal(lw_tui_wrap_part(b, sizeof b, "", 6, true), 0);
+	/* UTF-8 counts columns, not bytes */
+	used = lw_tui_wrap_part(b, sizeof b, "\xe2\x9c\x93\xe2\x9c\x93 ab",
+				3, false);
+	assert_string_equal(b, "\xe2\x9c\x93\xe2\x9c\x93");
+}
+
 static void test_spark(void **st)
 {
 	int64_t v[] = { 0, 10, -1, 5, 10 };
@@ -328,6 +363,7 @@ int main(void)
 		cmocka_unit_test(test_width),
 		cmocka_unit_test(test_fit),
 		cmocka_unit_test(test_glyphs),
+		cmocka_unit_test(test_wrap_part),
 		cmocka_unit_test(test_spark),
 		cmocka_unit_test(test_cell),
 		cmocka_unit_test(test_why),
