@@ -271,7 +271,9 @@ t_sigterm() {
 
 t_help() {
 	start 80 24 && ready || return 1
-	keys '?' && wait_for "poll now" && has "pause or resume" || return 1
+	keys '?' && wait_for "this help" || return 1
+	# wrapped, so the polling keys are a page down at 80x24
+	keys NPage && wait_for "poll now" && has "pause or resume" || return 1
 	keys Escape && wait_for "Health by source" || return 1
 	quit_ok
 }
