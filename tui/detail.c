@@ -134,7 +134,7 @@ static void value_history(struct doc *d, const struct lw_result *r)
 	const struct det_state *s = d->s;
 	bool age = r->check && !strcmp(r->check, "freshness");
 	bool rows = r->check && !strcmp(r->check, "row_count");
-	char b[1100], sp[1024];
+	char b[1100], sp[1024], last[32];
 	int64_t *v;
 	size_t n = s->nseries;
 
@@ -151,9 +151,15 @@ static void value_history(struct doc *d, const struct lw_result *r)
 			v[i] = age ? s->series[i].age : s->series[i].rows;
 		lw_tui_spark(sp, sizeof sp, v, n, w < 8 ? 8 : w > 200 ? 200 :
 			     w, d->a->ascii);
+		if (v[n - 1] < 0)
+			snprintf(last, sizeof last, "-");
+		else if (age)
+			lw_duration_fmt(v[n - 1], last, sizeof last);
+		else
+			lw_count_fmt(v[n - 1], last, sizeof last);
 		free(v);
-		snprintf(b, sizeof b, "%s %s (%zu run%s)", age ? "age" :
-			 "rows", sp, n, n == 1 ? "" : "s");
+		snprintf(b, sizeof b, "%s %s now %s (%zu run%s)", age ? "age" :
+			 "rows", sp, last, n, n == 1 ? "" : "s");
 		field(d, "history", LW_R_SPARK, b);
 		return;
 	}

@@ -445,8 +445,9 @@ const struct lw_view_ops lw_view_overview = {
 	.name = "Overview",
 	.key = '1',
 	.summary = "overview",
-	.footer = " Tab panel  arrows move  Enter open  d datasets  / find  "
-		  "r poll  p pause  R reload  t theme  ? help  q quit",
+	/* fits 80 columns; help (?) has every key */
+	.footer = " Tab panel  Enter open  d datasets  / find  r poll  "
+		  "p pause  ? help  q quit",
 	.init = ov_init,
 	.free = ov_free,
 	.draw = ov_draw,

@@ -451,7 +451,14 @@ t_mono80() {
 	keys Tab && wait_for "Consumers *" || return 1
 	screen | grep -E '^.Onsite store +▸' >/dev/null &&
 		{ echo "  marker stays without focus"; return 1; }
-	quit_ok
+	keys q; dead 5 || return 1
+	# vt100: no colours at all, the same marks (ASCII locale there)
+	start 80 24 TERM=vt100 LANG=C && ready || return 1
+	screen | grep -E '^.Onsite store +>' >/dev/null ||
+		{ echo "  vt100: selected cell has no marker"; screen; return 1; }
+	has "E ERROR" || return 1
+	# (vt100 has no alternate screen: the last frame stays after exit)
+	keys q; dead 5 && [ "$(cat "$FX/status")" = 0 ]
 }
 
 # TERM=xterm (8 colours): the dim grey of an empty cell is not black.
