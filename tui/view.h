@@ -14,7 +14,7 @@
  *      "Incidents", .key = '5', .summary = "incidents", .footer = "...",
  *      .init, .free, .draw, ... }` with the hooks it needs (name, key,
  *      footer, init and draw are required; the key must not be one of
- *      the shared keys q Q r p R t h; see below for when each hook is
+ *      the shared keys q Q r p R t h /; see below for when each hook is
  *      called);
  *   2. declare it below (extern const struct lw_view_ops lw_view_...);
  *   3. add one line to the table in tui/views.c, where it should tab.
