@@ -18,6 +18,18 @@ const char *lw_status_name(enum lw_status s)
 	return (unsigned)s < LW_NSTATUS ? status_names[s] : "?";
 }
 
+const char *lw_status_glyph(enum lw_status s, bool utf8)
+{
+	static const char *const u[LW_NSTATUS] = {
+		"\xe2\x9c\x93", "!", "\xe2\x9c\x97", "\xe2\x8a\x98"
+	};
+	static const char *const a[LW_NSTATUS] = { "+", "!", "X", "E" };
+
+	if ((unsigned)s >= LW_NSTATUS)
+		s = LW_ERROR;
+	return utf8 ? u[s] : a[s];
+}
+
 int lw_status_parse(const char *s, enum lw_status *out)
 {
 	for (int i = 0; i < LW_NSTATUS; i++)

@@ -50,14 +50,10 @@ static int width(const char *s)
 	return w;
 }
 
+/* core's one table (model.h): the dashboard draws the same glyphs */
 static const char *glyph(const struct tw *t, enum lw_status s)
 {
-	static const char *const u[LW_NSTATUS] = {"\xe2\x9c\x93", "!",
-						  "\xe2\x9c\x97", "?"};
-	static const char *const a[LW_NSTATUS] = {"+", "!", "x", "?"};
-	if ((unsigned)s > LW_ERROR)
-		s = LW_ERROR;
-	return t->o->ascii ? a[s] : u[s];
+	return lw_status_glyph(s, !t->o->ascii);
 }
 
 /* "✗ FAIL", coloured when asked. Returns the columns written. */

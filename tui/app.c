@@ -207,9 +207,13 @@ static void loop(struct lw_app *a)
 
 		poll_state(a);
 		if (a->dirty) {
+			/* cleared first: a view that learns while drawing
+			 * that it must scroll (detail, help) draws again */
+			a->dirty = false;
 			lw_draw_frame(a);
 			refresh();
-			a->dirty = false;
+			if (a->dirty)
+				continue;
 		}
 		t = tick_ms(a);
 		rc = poll(pf, 2, t);

@@ -488,6 +488,19 @@ void lw_datasets_show(struct lw_app *a, int source, int layer, int consumer)
 	refilter_keep(a, s);
 }
 
+void lw_datasets_search(struct lw_app *a)
+{
+	struct ds_state *s = lw_app_state(a, &lw_view_datasets);
+
+	/* a new search over every dataset: Esc comes back to none */
+	clear_filters(s);
+	s->filter[0] = 0;
+	s->filter_before[0] = 0;
+	lw_app_show(a, &lw_view_datasets);
+	refilter_keep(a, s);
+	s->editing = true;
+}
+
 /* The caller (the app) owns the state; ds_free gives it back. */
 static void *ds_init(struct lw_app *a)
 {

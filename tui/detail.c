@@ -21,9 +21,14 @@ struct det_state {
 	int sec[NSEC];		/* first line of each section */
 	struct lw_hpoint *series;	/* owned: its history */
 	size_t nseries;
-	/* incidents (act.h): the check the a m A U keys act on (owned, NULL:
-	 * the worst one), the prompt, and the accepted baseline (history) */
+	/* the selected check, shown in full below the table: by name, so
+	 * that it stays selected across runs; NULL: the worst one */
 	char *check;
+	int csel;		/* its row, as last drawn (-1: none) */
+	int sel_line[2];	/* document lines of its row and block end */
+	bool follow;		/* scroll the selected check into view */
+	/* incidents (act.h): the prompt of the a m A U keys, which act on
+	 * the selected check, and the accepted baseline (history) */
 	struct lw_act act;
 	struct lw_baseline base;
 	bool has_base;
@@ -87,19 +92,111 @@ static const char *when(int64_t t, char *b, size_t n, bool date)
 	return b;
 }
 
-/* The check the keys act on: the one chosen (when the run has it), else
- * the worst failing one, else NULL (every check). Borrowed. */
-static const char *sel_check(const struct det_state *s,
-			     const struct lw_ds_run *dr)
+/* Index of the selected check: by name, else the worst (first of the
+ * worst status), -1 when there are none. */
+static int pick_check(const struct det_state *s, const struct lw_ds_run *dr)
 {
-	for (size_t k = 0; s->check && k < dr->nresults; k++)
-		if (dr->results[k].check &&
-		    !strcmp(dr->results[k].check, s->check))
-			return s->check;
-	if (dr->worst >= 0 && (size_t)dr->worst < dr->nresults &&
-	    dr->results[dr->worst].status != LW_PASS)
-		return dr->results[dr->worst].check;
-	return NULL;
+	int best = -1;
+
+	for (size_t k = 0; k < dr->nresults; k++) {
+		const struct lw_result *r = &dr->results[k];
+
+		if (s->check && r->check && !strcmp(s->check, r->check))
+			return (int)k;
+		if (best < 0 || r->status > dr->results[best].status)
+			best = (int)k;
+	}
+	return best;
+}
+
+/* One "label  value" field of the selected check, wrapped to the width
+ * (never cut: this is where the whole value is read). */
+static void field(struct doc *d, const char *label, int role, const char *v)
+{
+	int x = 16, w = d->a->W - x - 1;
+	char part[1024];
+
+	if (w < 10)
+		w = 10;
+	do {
+		int y = line(d), used;
+
+		used = lw_tui_wrap_part(part, sizeof part, v, w, d->a->ascii);
+		if (y >= 0) {
+			lw_draw_str(d->a, y, 4, x - 4, LW_R_DIM, label);
+			lw_draw_str(d->a, y, x, w, role, part);
+		}
+		label = "";
+		v += used;
+		while (*v == ' ')
+			v++;
+	} while (*v);
+}
+
+/* The value's history for the check: age for freshness, rows for
+ * row_count (the series the history keeps), else the dataset's status
+ * over the recent runs. */
+static void value_history(struct doc *d, const struct lw_result *r)
+{
+	const struct det_state *s = d->s;
+	bool age = r->check && !strcmp(r->check, "freshness");
+	bool rows = r->check && !strcmp(r->check, "row_count");
+	char b[1100], sp[1024], last[32];
+	int64_t *v;
+	size_t n = s->nseries;
+
+	if (!d->a->hist || !n) {
+		field(d, "history", LW_R_DIM, d->a->hist ?
+		      "nothing recorded yet" : "no history file open");
+		return;
+	}
+	if (age || rows) {
+		int w = d->a->W - 40;
+
+		v = lw_xcalloc(n, sizeof *v);
+		for (size_t i = 0; i < n; i++)
+			v[i] = age ? s->series[i].age : s->series[i].rows;
+		lw_tui_spark(sp, sizeof sp, v, n, w < 8 ? 8 : w > 200 ? 200 :
+			     w, d->a->ascii);
+		if (v[n - 1] < 0)
+			snprintf(last, sizeof last, "-");
+		else if (age)
+			lw_duration_fmt(v[n - 1], last, sizeof last);
+		else
+			lw_count_fmt(v[n - 1], last, sizeof last);
+		free(v);
+		snprintf(b, sizeof b, "%s %s now %s (%zu run%s)", age ? "age" :
+			 "rows", sp, last, n, n == 1 ? "" : "s");
+		field(d, "history", LW_R_SPARK, b);
+		return;
+	}
+	b[0] = 0;
+	for (size_t i = n > 40 ? n - 40 : 0, k = 0; i < n; i++)
+		k += (size_t)snprintf(b + k, sizeof b - k, "%s",
+				      lw_tui_glyph(s->series[i].status,
+						   d->a->ascii));
+	snprintf(sp, sizeof sp, "status %s (%zu run%s)", b, n,
+		 n == 1 ? "" : "s");
+	field(d, "history", LW_R_NORMAL, sp);
+}
+
+/* The selected check in full, below the table. */
+static void draw_selected(struct doc *d, const struct lw_result *r)
+{
+	char st[64];
+
+	line(d);
+	snprintf(st, sizeof st, "%s %s", lw_tui_glyph(r->status,
+		 d->a->ascii), lw_status_name(r->status));
+	field(d, r->check ? r->check : "check", lw_status_role(r->status),
+	      st);
+	field(d, "measured", LW_R_NORMAL, r->measured && *r->measured ?
+	      r->measured : "-");
+	field(d, "threshold", LW_R_NORMAL, r->threshold && *r->threshold ?
+	      r->threshold : "-");
+	field(d, "message", LW_R_NORMAL, r->message && *r->message ?
+	      r->message : "-");
+	value_history(d, r);
 }
 
 static void draw_checks(struct doc *d, const struct lw_ds_run *dr)
@@ -110,7 +207,8 @@ static void draw_checks(struct doc *d, const struct lw_ds_run *dr)
 		{ "measured", 8, 14, 1 }, { "thresholds", 10, 22, 2 },
 		{ "message", 10, 200, 0 },
 	};
-	int y;
+	const char *mark = a->ascii ? ">" : "\xe2\x96\xb8";
+	int y, sel = pick_check(d->s, dr);
 
 	section(d, "Checks");
 	lw_tui_columns(c, 5, a->W - 3, 4);
@@ -119,18 +217,18 @@ static void draw_checks(struct doc *d, const struct lw_ds_run *dr)
 		for (int i = 0; i < 5; i++)
 			lw_draw_str(a, y, 2 + c[i].x, c[i].w, LW_R_DIM,
 				    c[i].title);
+	d->s->csel = sel;
 	for (size_t k = 0; k < dr->nresults; k++) {
 		const struct lw_result *r = &dr->results[k];
 		const char *v[5];
 		char st[32];
-		bool sel = r->check && sel_check(d->s, dr) &&
-			   !strcmp(r->check, sel_check(d->s, dr));
+		bool is = (int)k == sel;
 
+		if (is)
+			d->s->sel_line[0] = d->n;
 		y = line(d);
 		if (y < 0)
 			continue;
-		if (sel)	/* the check the a m A U keys act on */
-			lw_draw_fill(a, y, 1, a->W - 2, LW_R_SELECTION);
 		snprintf(st, sizeof st, "%s %s", lw_tui_glyph(r->status,
 			 a->ascii), lw_status_name(r->status));
 		v[0] = st;
@@ -138,15 +236,26 @@ static void draw_checks(struct doc *d, const struct lw_ds_run *dr)
 		v[2] = r->measured ? r->measured : "";
 		v[3] = r->threshold ? r->threshold : "";
 		v[4] = r->message ? r->message : "";
+		/* the selection is a marker, not only reverse video (which
+		 * an ERROR cell also uses without colour) */
+		if (is) {
+			lw_draw_fill(a, y, 1, a->W - 2, LW_R_SELECTION);
+			lw_draw_str(a, y, 1, 1, LW_R_SELECTION, mark);
+		}
 		for (int i = 0; i < 5; i++)
 			if (c[i].w)
-				lw_draw_str(a, y, 2 + c[i].x, c[i].w, sel ?
+				lw_draw_str(a, y, 2 + c[i].x, c[i].w, is ?
 					    LW_R_SELECTION : i == 0 ?
 					    lw_status_role(r->status) :
 					    LW_R_NORMAL, v[i]);
+		lw_draw_hit(a, y, 1, 1, a->W - 2, HIT_ROW, (int)k, 0);
 	}
 	if (!dr->nresults)
 		text(d, LW_R_DIM, "  no checks");
+	if (sel >= 0) {
+		draw_selected(d, &dr->results[sel]);
+		d->s->sel_line[1] = d->n - 1;
+	}
 }
 
 static void draw_obs(struct doc *d, const struct lw_ds_run *dr)
@@ -421,17 +530,6 @@ static void read_base(struct lw_app *a, struct det_state *s)
 		s->has_base = true;
 }
 
-void lw_detail_open_check(struct lw_app *a, const char *name,
-			  const char *check)
-{
-	struct det_state *s = lw_app_state(a, &lw_view_detail);
-	char *c = check ? lw_xstrdup(check) : NULL;
-
-	lw_detail_open(a, name);
-	free(s->check);
-	s->check = c;
-}
-
 void lw_detail_open(struct lw_app *a, const char *name)
 {
 	struct det_state *s = lw_app_state(a, &lw_view_detail);
@@ -444,12 +542,65 @@ void lw_detail_open(struct lw_app *a, const char *name)
 		free(s->name);
 		s->name = n;
 		s->top = 0;
-		free(s->check);
+		free(s->check);		/* a new dataset: its worst check */
 		s->check = NULL;
+		s->follow = true;
 	}
 	read_series(a, s);
 	read_base(a, s);
 	lw_app_show(a, &lw_view_detail);
+}
+
+void lw_detail_open_check(struct lw_app *a, const char *name,
+			  const char *check)
+{
+	struct det_state *s = lw_app_state(a, &lw_view_detail);
+	char *c = check ? lw_xstrdup(check) : NULL;
+
+	lw_detail_open(a, name);
+	free(s->check);
+	s->check = c;
+	s->follow = true;
+}
+
+/* Select the check `by` rows away from the selected one (n/N, a click). */
+static void select_check(struct lw_app *a, struct det_state *s, int to)
+{
+	const struct lw_config *cfg = lw_app_cfg(a);
+	const struct lw_dataset *ds = cfg && s->name ?
+				      lw_config_dataset(cfg, s->name) : NULL;
+	const struct lw_ds_run *dr = ds ?
+		lw_app_dsrun(a, (size_t)(ds - cfg->datasets)) : NULL;
+
+	if (!dr || !dr->nresults)
+		return;
+	if (to < 0)
+		to = 0;
+	if (to >= (int)dr->nresults)
+		to = (int)dr->nresults - 1;
+	free(s->check);
+	s->check = dr->results[to].check ?
+		   lw_xstrdup(dr->results[to].check) : NULL;
+	s->follow = true;
+}
+
+/* After drawing: scroll so that the selected check's row and its block
+ * are on screen (once per selection change, then the user scrolls). */
+static void follow(struct lw_app *a, struct det_state *s, int h)
+{
+	int top = s->top;
+
+	if (!s->follow || s->csel < 0)
+		return;
+	s->follow = false;
+	if (s->sel_line[1] >= top + h)
+		top = s->sel_line[1] - h + 1;
+	if (s->sel_line[0] < top)
+		top = s->sel_line[0] > 0 ? s->sel_line[0] - 1 : 0;
+	if (top != s->top) {
+		s->top = top;
+		a->dirty = true;
+	}
 }
 
 /* The header line: status, name, source / layer, path, description. */
@@ -508,6 +659,7 @@ static void det_draw(struct lw_app *a, void *st, int y0, int h)
 	}
 	draw_history(&d);
 	s->lines = d.n;
+	follow(a, s, d.h);
 	if (s->top > 0 && s->top > d.n - d.h) {
 		/* content shrank (resize, new run): scroll back in */
 		s->top = d.n - d.h > 0 ? d.n - d.h : 0;
@@ -515,8 +667,8 @@ static void det_draw(struct lw_app *a, void *st, int y0, int h)
 	}
 }
 
-/* The incident keys (act.h) on the selected check; n / N choose the
- * check. true when ch was one of them. */
+/* The incident keys (act.h) on the selected check (n / N choose it).
+ * true when ch was one of them, or the prompt took it. */
 static bool det_act_key(struct lw_app *a, struct det_state *s, int ch)
 {
 	const struct lw_config *cfg = lw_app_cfg(a);
@@ -524,29 +676,15 @@ static bool det_act_key(struct lw_app *a, struct det_state *s, int ch)
 				      lw_config_dataset(cfg, s->name) : NULL;
 	const struct lw_ds_run *dr = ds ?
 		lw_app_dsrun(a, (size_t)(ds - cfg->datasets)) : NULL;
-	const char *chk = dr ? sel_check(s, dr) : NULL;
-	const struct lw_incident *inc = NULL;
+	int k = dr ? pick_check(s, dr) : -1;
+	const char *chk = k >= 0 ? dr->results[k].check : NULL;
+	const struct lw_incident *inc = k >= 0 ?
+					lw_ds_run_incident(dr, (size_t)k) : NULL;
 
 	if (lw_act_busy(&s->act)) {
 		lw_act_key(a, &s->act, ch);
 		return true;
 	}
-	if ((ch == 'n' || ch == 'N') && dr && dr->nresults) {
-		size_t k = 0, n = dr->nresults;
-
-		while (chk && k < n && (!dr->results[k].check ||
-					strcmp(dr->results[k].check, chk)))
-			k++;
-		k = !chk || k == n ? 0 : ch == 'n' ? (k + 1) % n :
-		    (k + n - 1) % n;
-		free(s->check);
-		s->check = dr->results[k].check ?
-			   lw_xstrdup(dr->results[k].check) : NULL;
-		return true;
-	}
-	for (size_t k = 0; dr && chk && k < dr->nresults; k++)
-		if (dr->results[k].check && !strcmp(dr->results[k].check, chk))
-			inc = lw_ds_run_incident(dr, k);
 	if (!lw_act_start(a, &s->act, ch, s->name, chk, inc ? inc->id : 0))
 		return false;
 	if (chk && !s->check)	/* the selection stays on what was acted on */
@@ -564,6 +702,12 @@ static bool det_key(struct lw_app *a, void *st, int ch)
 	if (max < 0)
 		max = 0;
 	switch (ch) {
+	case 'n':
+		select_check(a, s, s->csel + 1);
+		return true;
+	case 'N':
+		select_check(a, s, s->csel - 1);
+		return true;
 	case '\t':
 		for (int i = 0; i < NSEC; i++)
 			if (s->sec[i] > s->top) {
@@ -611,6 +755,15 @@ static void det_enter(struct lw_app *a, void *st)
 		lw_detail_open(a, name);
 }
 
+/* A click on a check row selects it and shows it in full. */
+static void det_click(struct lw_app *a, void *st, const struct lw_hit *h,
+		      bool dbl)
+{
+	(void)dbl;
+	if (h->kind == HIT_ROW)
+		select_check(a, st, h->a);
+}
+
 static void det_on_history(struct lw_app *a, void *st)
 {
 	if (lw_app_showing(a, &lw_view_detail)) {
@@ -648,8 +801,8 @@ static void det_free(void *st)
 	if (!s)
 		return;
 	free(s->name);
-	free(s->check);
 	free(s->series);
+	free(s->check);
 	lw_baseline_free(&s->base);
 	free(s);
 }
@@ -659,13 +812,14 @@ const struct lw_view_ops lw_view_detail = {
 	.key = '3',
 	.summary = "dataset detail",
 	.flags = LW_VIEW_RETURNS,
-	.footer = " arrows scroll  Tab section  n check  a ack  m mute  "
-		  "A accept  U undo  Esc back",
+	.footer = " arrows scroll  n N check  a ack  m mute  A accept  "
+		  "U undo  Esc back",
 	.init = det_init,
 	.free = det_free,
 	.draw = det_draw,
 	.handle_key = det_key,
 	.enter = det_enter,
+	.click = det_click,
 	.on_history = det_on_history,
 	.captures = det_captures,
 	.draw_footer = det_footer,

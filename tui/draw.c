@@ -40,6 +40,14 @@ void lw_draw_setup_colors(struct lw_app *a)
 		if (a->color && COLOR_PAIRS > LW_R_NROLES) {
 			int fg = term_color(s->fg), bg = term_color(s->bg);
 
+			/* A grey an 8-colour terminal (TERM=xterm) lacks
+			 * becomes black: invisible on the usual dark
+			 * background, as is a foreground equal to the
+			 * background. Use the terminal's own foreground;
+			 * the role's attribute (dim, bold) still marks it. */
+			if ((fg == COLOR_BLACK && s->fg != COLOR_BLACK) ||
+			    (fg >= 0 && fg == bg))
+				fg = -1;
 			init_pair((short)(r + 1), (short)fg, (short)bg);
 			a->attr[r] |= COLOR_PAIR(r + 1);
 		}

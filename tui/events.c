@@ -59,18 +59,69 @@ static bool inc_event(const char *msg, char *kind, size_t kn, char *why,
 	return true;
 }
 
+/* Columns that fit the width: the reason (why) keeps room at 80 columns;
+ * the time shortens to "12-02 09:14" and the dataset is cut first. */
+static void ev_columns(struct lw_tui_col *c, int width)
+{
+	static const struct lw_tui_col def[4] = {
+		{ "when", 11, 19, 2, false, 0, 0 },
+		{ "dataset", 20, 30, 1, false, 0, 0 },
+		{ "change", 14, 24, 0, false, 0, 0 },
+		{ "why", 24, 400, 0, false, 0, 0 },
+	};
+
+	memcpy(c, def, sizeof def);
+	lw_tui_columns(c, 4, width, 3);
+}
+
+static void ev_row(struct lw_app *a, const struct lw_tui_col *c, int y,
+		   const struct lw_hevent *e, bool sel)
+{
+	time_t tt = (time_t)e->at;
+	struct tm lt;
+	char b[600], ts[32], kind[32], why[400];
+	bool rec = e->to < e->from, room = c[2].w >= 24;
+	bool inc = inc_event(e->message, kind, sizeof kind, why, sizeof why);
+	const char *word = inc ? kind : rec ? "recovered" : "";
+
+	localtime_r(&tt, &lt);
+	strftime(ts, sizeof ts, c[0].w >= 19 ? "%Y-%m-%d %H:%M:%S" :
+		 "%m-%d %H:%M", &lt);
+	if (sel)
+		lw_draw_fill(a, y, 0, a->W, LW_R_SELECTION);
+	lw_draw_str(a, y, 1 + c[0].x, c[0].w, sel ? LW_R_SELECTION :
+		    LW_R_NORMAL, ts);
+	lw_draw_str(a, y, 1 + c[1].x, c[1].w, sel ? LW_R_SELECTION :
+		    LW_R_NORMAL, e->dataset);
+	/* recovered or worse: a word, not just a colour (in the reason
+	 * when the change column is narrow) */
+	snprintf(b, sizeof b, "%s %s %s %s%s%s", lw_status_name(e->from),
+		 lw_arrow(a), lw_tui_glyph(e->to, a->ascii),
+		 lw_status_name(e->to), *word && room ? " " : "",
+		 room ? word : "");
+	lw_draw_str(a, y, 1 + c[2].x, c[2].w, sel ? LW_R_SELECTION :
+		    lw_status_role(e->to), b);
+	/* an incident event: "opened" in the change column (or first in
+	 * the reason when that is narrow), "#12: why" as the reason */
+	snprintf(b, sizeof b, "%s%s%s%s%s", *word && !room ? word : "",
+		 *word && !room ? "; " : "", e->check ? e->check : "",
+		 e->check && e->message ? inc ? " " : ": " : "",
+		 inc ? why : e->message ? e->message : "");
+	lw_draw_str(a, y, 1 + c[3].x, c[3].w, sel ? LW_R_SELECTION :
+		    LW_R_DIM, b);
+}
+
 static void ev_draw(struct lw_app *a, void *st, int y0, int h)
 {
 	struct ev_state *s = st;
+	struct lw_tui_col c[4];
 	int vis = h - 1;
-	/* under 100 columns: a shorter time and dataset, so "why" shows */
-	bool narrow = a->W < 100;
-	int dw = narrow ? 20 : 30;
 
-	lw_draw_text(a, y0, 0, a->W, LW_R_TITLE, narrow ?
-		     " when         dataset              change            why" :
-		     " when                 dataset                        "
-		     "change            why");
+	ev_columns(c, a->W - 2);
+	lw_draw_fill(a, y0, 0, a->W, LW_R_TITLE);
+	for (int i = 0; i < 4; i++)
+		lw_draw_str(a, y0, 1 + c[i].x, c[i].w, LW_R_TITLE,
+			    c[i].title);
 	if (!s->nev) {
 		lw_draw_str(a, y0 + 1, 1, a->W - 2, LW_R_DIM, a->hist ?
 			    "no status changes recorded yet" :
@@ -79,35 +130,9 @@ static void ev_draw(struct lw_app *a, void *st, int y0, int h)
 	}
 	s->top = lw_tui_scroll(s->sel, s->top, vis, (int)s->nev);
 	for (int i = 0; i < vis && s->top + i < (int)s->nev; i++) {
-		int k = s->top + i, y = y0 + 1 + i, x = 1, role;
-		const struct lw_hevent *e = &s->ev[k];
-		bool sel = k == s->sel;
-		time_t tt = (time_t)e->at;
-		struct tm lt;
-		char ts[32], b[600], kind[32], why[400];
-		bool inc = inc_event(e->message, kind, sizeof kind, why,
-				     sizeof why);
+		int k = s->top + i, y = y0 + 1 + i;
 
-		localtime_r(&tt, &lt);
-		strftime(ts, sizeof ts, narrow ? "%m-%d %H:%M" :
-			 "%Y-%m-%d %H:%M:%S", &lt);
-		if (sel)
-			lw_draw_fill(a, y, 0, a->W, LW_R_SELECTION);
-		snprintf(b, sizeof b, "%s  %-*s ", ts, dw, e->dataset);
-		x += lw_draw_str(a, y, x, a->W - 2, sel ? LW_R_SELECTION :
-				 LW_R_NORMAL, b);
-		/* recovered or worse: a word, not just a colour */
-		snprintf(b, sizeof b, "%s %s %s %-5s %-9s ",
-			 lw_status_name(e->from), lw_arrow(a),
-			 lw_tui_glyph(e->to, a->ascii), lw_status_name(e->to),
-			 inc ? kind : e->to < e->from ? "recovered" : "");
-		role = sel ? LW_R_SELECTION : lw_status_role(e->to);
-		x += lw_draw_str(a, y, x, a->W - 1 - x, role, b);
-		snprintf(b, sizeof b, "%s%s%s", e->check ? e->check : "",
-			 e->check && e->message ? inc ? " " : ": " : "",
-			 inc ? why : e->message ? e->message : "");
-		lw_draw_str(a, y, x, a->W - 1 - x, sel ? LW_R_SELECTION :
-			    LW_R_DIM, b);
+		ev_row(a, c, y, &s->ev[k], k == s->sel);
 		lw_draw_hit(a, y, 0, 1, a->W, HIT_EVENT, k, 0);
 	}
 }

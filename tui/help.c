@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "app.h"
+#include "lakewatch/util.h"
 
 #define VIEW_KEYS ""	/* marks the row built from the registry */
 
@@ -17,13 +18,18 @@ static const char *const help[][2] = {
 	{ "PgUp PgDn", "a page up or down" },
 	{ "Home End, g G", "first, last" },
 	{ "Tab, Shift-Tab", "next panel (overview), next section (detail)" },
-	{ "Enter", "open: a matrix cell or consumer lists its datasets; a "
-		   "dataset or change opens its detail" },
+	{ "Enter", "open: a matrix cell lists its datasets; a hurt consumer "
+		   "opens the detail of the dataset that pulls it down, its "
+		   "failing check selected; a dataset or change opens its "
+		   "detail" },
 	{ "mouse", "click selects, click again (or double-click) opens; "
 		   "click a column title to sort" },
+	{ "d", "overview consumers: list the consumer's datasets" },
+	{ "n, N", "detail: select the next, previous check (shown in full "
+		  "below the table)" },
 	{ NULL, "Datasets" },
 	{ "/", "filter by name (PCRE2, case-insensitive), live; Enter keeps, "
-	       "Esc clears" },
+	       "Esc clears; on every screen (opens the datasets table)" },
 	{ "x", "problems only (not passing)" },
 	{ "s, S", "sort by the next column, reverse the order" },
 	{ "F1..F9", "sort by that column" },
@@ -67,17 +73,44 @@ static void view_keys(char *keys, size_t kn, char *what, size_t wn)
 	}
 }
 
+/* Its state: the first line shown (help scrolls as one document). */
+struct help_state {
+	int top, lines, page;
+};
+
+/* Line n of the document at screen row y0 + n - top when visible. */
+static void help_line(struct lw_app *a, const struct help_state *s, int y0,
+		      int h, int n, const char *key, int role,
+		      const char *text)
+{
+	int y = y0 + n - s->top;
+
+	if (n < s->top || y >= y0 + h)
+		return;
+	if (!key) {
+		lw_draw_text(a, y, 0, a->W, LW_R_TITLE, text);
+		return;
+	}
+	lw_draw_str(a, y, 0, 24, LW_R_KEY, key);
+	lw_draw_str(a, y, 24, a->W - 25, role, text);
+}
+
 static void help_draw(struct lw_app *a, void *st, int y0, int h)
 {
-	int n = (int)(sizeof help / sizeof help[0]), y = y0;
+	struct help_state *s = st;
+	int n = (int)(sizeof help / sizeof help[0]), k = 0, full = h;
 
-	(void)st;
-	for (int i = 0; i < n && y < y0 + h; i++) {
-		char line[40], keys[32], what[256];
+	/* the last row says where we are when it does not all fit (the
+	 * count is the last draw's: a first draw that learns it redraws) */
+	if (s->lines > full)
+		h--;
+
+	for (int i = 0; i < n; i++) {
+		char line[40], keys[32], what[256], part[512];
 		const char *text = help[i][1];
 
 		if (!help[i][0]) {
-			lw_draw_text(a, y++, 0, a->W, LW_R_TITLE, text);
+			help_line(a, s, y0, h, k++, NULL, 0, text);
 			continue;
 		}
 		if (!strcmp(help[i][0], VIEW_KEYS)) {
@@ -87,24 +120,71 @@ static void help_draw(struct lw_app *a, void *st, int y0, int h)
 		} else {
 			snprintf(line, sizeof line, "  %s", help[i][0]);
 		}
-		lw_draw_str(a, y, 0, 24, LW_R_KEY, line);
-		lw_draw_str(a, y, 24, a->W - 25, LW_R_NORMAL, text);
-		y++;
+		/* long texts wrap (never cut at 80 columns) */
+		do {
+			size_t used = lw_tui_wrap_part(part, sizeof part,
+						       text, a->W - 25,
+						       a->ascii);
+
+			help_line(a, s, y0, h, k++, line, LW_R_NORMAL, part);
+			line[0] = 0;
+			text += used;
+			while (*text == ' ')
+				text++;
+		} while (*text);
+	}
+	if ((k > full) != (s->lines > full))
+		a->dirty = true;
+	s->lines = k;
+	s->page = h;
+	if (k > full && h < full) {
+		char m[64];
+
+		snprintf(m, sizeof m, " lines %d-%d of %d, j k PgUp PgDn "
+			 "scroll ", s->top + 1, s->top + h < k ? s->top + h :
+			 k, k);
+		lw_draw_str(a, y0 + h, a->W - 1 - (int)strlen(m),
+			    (int)strlen(m), LW_R_DIM, m);
 	}
 }
 
-/* No state of its own: NULL, which the app's free(NULL) gives back. */
+static bool help_key(struct lw_app *a, void *st, int ch)
+{
+	struct help_state *s = st;
+	int max = s->lines - s->page, top = s->top;
+
+	(void)a;
+	if (max < 0)
+		max = 0;
+	if (!lw_keys_move(ch, &top, max + 1, s->page - 1))
+		return false;
+	s->top = top;
+	return true;
+}
+
+/* Shown again: from the top. */
+static void help_enter(struct lw_app *a, void *st)
+{
+	struct help_state *s = st;
+
+	(void)a;
+	s->top = 0;
+}
+
+/* The caller (the app) owns the state (freed by the app). */
 static void *help_init(struct lw_app *a)
 {
 	(void)a;
-	return NULL;
+	return lw_xcalloc(1, sizeof(struct help_state));
 }
 
 const struct lw_view_ops lw_view_help = {
 	.name = "Help",
 	.key = '?',
 	.flags = LW_VIEW_RETURNS | LW_VIEW_TOGGLES,
-	.footer = " Esc back  q quit",
+	.footer = " j k PgUp PgDn scroll  Esc back  q quit",
 	.init = help_init,
 	.draw = help_draw,
+	.handle_key = help_key,
+	.enter = help_enter,
 };

@@ -146,6 +146,12 @@ void lw_keys_handle(struct lw_app *a, int ch)
 			go(a, lw_view_index(to));
 		return;
 	}
+	if (ch == '/' && v != &lw_view_datasets) {
+		/* the dataset filter from every screen: never let the
+		 * letters typed next run as commands */
+		lw_datasets_search(a);
+		return;
+	}
 	switch (ch) {
 	case KEY_ESC: case KEY_BACKSPACE: case KEY_LEFT: case 'h':
 		/* left/h go back only where they do not move */

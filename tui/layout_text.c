@@ -112,16 +112,43 @@ int lw_tui_fit(char *dst, size_t n, const char *s, int width, bool ascii)
 	return used;
 }
 
+size_t lw_tui_wrap_part(char *dst, size_t n, const char *s, int width,
+			bool ascii)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	size_t cut = 0, brk = 0;	/* bytes taken; last space seen */
+	int used = 0;
+	bool sub;
+
+	if (!n)
+		return 0;
+	while (p[cut]) {
+		const unsigned char *q = p + cut;
+		uint32_t c = next_cp(&q);
+		int w = cp_width(c, ascii, &sub);
+
+		if (cut && used + w > width)
+			break;
+		if (c == ' ')
+			brk = cut;
+		used += w;
+		cut = (size_t)(q - p);
+	}
+	if (p[cut] && brk)
+		cut = brk;	/* break at the last space, when cut */
+	{
+		char piece[1024];	/* a line is never wider than this */
+
+		snprintf(piece, sizeof piece, "%.*s", (int)cut,
+			 (const char *)p);
+		lw_tui_fit(dst, n, piece, width, ascii);
+	}
+	return cut;
+}
+
 const char *lw_tui_glyph(enum lw_status s, bool ascii)
 {
-	static const char *const u[LW_NSTATUS] = {
-		"\xe2\x9c\x93", "!", "\xe2\x9c\x97", "\xe2\x8a\x98"
-	};
-	static const char *const a[LW_NSTATUS] = { "+", "!", "X", "E" };
-
-	if ((unsigned)s >= LW_NSTATUS)
-		return "?";
-	return ascii ? a[s] : u[s];
+	return lw_status_glyph(s, !ascii);	/* core's one table */
 }
 
 const char *lw_tui_spark(char *dst, size_t n, const int64_t *v, size_t nv,

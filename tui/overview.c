@@ -62,6 +62,20 @@ static int cons_order(const struct lw_app *a, int *ord, struct lw_rollup *ru)
 	return n;
 }
 
+/* "+N more" in a panel's bottom border (line y) when n of its rows do not
+ * fit: at the smallest sizes nothing is hidden without saying so. */
+static void more_marker(struct lw_app *a, int y, int n)
+{
+	char b[48];
+	int w;
+
+	if (n <= 0)
+		return;
+	snprintf(b, sizeof b, " +%d more ", n);
+	w = (int)strlen(b);
+	lw_draw_str(a, y, a->W - 2 - w, w, LW_R_TITLE, b);
+}
+
 static void draw_matrix(struct lw_app *a, const struct ov_state *o, int y,
 			int h, bool focus)
 {
@@ -100,9 +114,19 @@ static void draw_matrix(struct lw_app *a, const struct ov_state *o, int y,
 			rollup(a, s, l, -1, &r);
 			lw_tui_cell(c, sizeof c, &r, a->run != NULL, cw - 1,
 				    a->ascii);
-			if (sel)
-				lw_draw_text(a, yy, x, cw - 1,
-					     LW_R_SELECTION, c);
+			if (sel) {
+				/* a marker, not only reverse video (an
+				 * ERROR cell is bold reverse without
+				 * colour) */
+				lw_tui_cell(c, sizeof c, &r, a->run != NULL,
+					    cw - 2, a->ascii);
+				lw_draw_fill(a, yy, x, cw - 1,
+					     LW_R_SELECTION);
+				lw_draw_str(a, yy, x, 1, LW_R_SELECTION,
+					    a->ascii ? ">" : "\xe2\x96\xb8");
+				lw_draw_str(a, yy, x + 1, cw - 2,
+					    LW_R_SELECTION, c);
+			}
 			else
 				lw_draw_str(a, yy, x, cw - 1, r.total &&
 					    a->run ? lw_status_role(r.status) :
@@ -113,6 +137,7 @@ static void draw_matrix(struct lw_app *a, const struct ov_state *o, int y,
 	if (!ns)
 		lw_draw_str(a, y + 2, x0, a->W - 2, LW_R_DIM,
 			    "no sources in the config");
+	more_marker(a, y + h + 2, ns - (h > 0 ? h : 0));
 }
 
 static void draw_consumers(struct lw_app *a, const struct ov_state *o,
@@ -171,6 +196,7 @@ static void draw_consumers(struct lw_app *a, const struct ov_state *o,
 		}
 		lw_draw_hit(a, yy, 1, 1, a->W - 2, HIT_CONSUMER, c, k);
 	}
+	more_marker(a, y + h + 1, n - (h > 0 ? h : 0));
 	free(ord);
 	free(ru);
 }
@@ -281,7 +307,31 @@ static void ov_draw(struct lw_app *a, void *st, int y0, int h)
 		draw_changes(a, o, y0 + mh + chh, rest, o->panel == 2);
 }
 
-static void enter(struct lw_app *a, const struct ov_state *o)
+/* Enter on a consumer: a hurt one opens the detail of the dataset that
+ * pulls it down with that check selected and expanded (the diagnosis in
+ * two keys from opening: Tab, Enter); a passing one, or `d` (list), its
+ * datasets. */
+static void enter_consumer(struct lw_app *a, const struct ov_state *o,
+			   bool list)
+{
+	const struct lw_config *cfg = lw_app_cfg(a);
+	int *ord = lw_xcalloc(cfg->nconsumers, sizeof *ord);
+	struct lw_rollup *ru = lw_xcalloc(cfg->nconsumers, sizeof *ru);
+	const struct lw_rollup *r;
+
+	cons_order(a, ord, ru);
+	r = &ru[ord[o->cons]];
+	if (!list && a->run && r->culprit && r->culprit->ds)
+		lw_detail_open_check(a, r->culprit->ds->name,
+				     r->culprit_result ?
+				     r->culprit_result->check : NULL);
+	else
+		lw_datasets_show(a, -1, -1, ord[o->cons]);
+	free(ord);
+	free(ru);
+}
+
+static void enter(struct lw_app *a, const struct ov_state *o, bool list)
 {
 	const struct lw_config *cfg = lw_app_cfg(a);
 
@@ -290,13 +340,7 @@ static void enter(struct lw_app *a, const struct ov_state *o)
 	if (o->panel == 0 && cfg->nsources) {
 		lw_datasets_show(a, o->row, o->col, -1);
 	} else if (o->panel == 1 && cfg->nconsumers) {
-		int *ord = lw_xcalloc(cfg->nconsumers, sizeof *ord);
-		struct lw_rollup *ru = lw_xcalloc(cfg->nconsumers, sizeof *ru);
-
-		cons_order(a, ord, ru);
-		lw_datasets_show(a, -1, -1, ord[o->cons]);
-		free(ord);
-		free(ru);
+		enter_consumer(a, o, list);
 	} else if (o->panel == 2 && o->nchg) {
 		lw_detail_open(a, o->chgs[o->chg].dataset);
 	}
@@ -317,7 +361,10 @@ static bool ov_key(struct lw_app *a, void *st, int ch)
 		o->panel = (o->panel + 2) % 3;
 		return true;
 	case '\n': case '\r': case KEY_ENTER:
-		enter(a, o);
+		enter(a, o, false);
+		return true;
+	case 'd':
+		enter(a, o, true);
 		return true;
 	}
 	if (o->panel == 0) {
@@ -353,7 +400,7 @@ static void ov_click(struct lw_app *a, void *st, const struct lw_hit *h,
 		o->panel = 1;
 		o->cons = h->b;
 		if (dbl)
-			lw_datasets_show(a, -1, -1, h->a);
+			enter_consumer(a, o, false);
 	} else if (h->kind == HIT_CHANGE) {
 		o->panel = 2;
 		o->chg = h->a;
@@ -402,8 +449,9 @@ const struct lw_view_ops lw_view_overview = {
 	.name = "Overview",
 	.key = '1',
 	.summary = "overview",
-	.footer = " Tab panel  arrows move  Enter open  r poll  p pause  "
-		  "R reload  t theme  ? help  q quit",
+	/* fits 80 columns; help (?) has every key */
+	.footer = " Tab panel  Enter open  d datasets  / find  r poll  "
+		  "p pause  ? help  q quit",
 	.init = ov_init,
 	.free = ov_free,
 	.draw = ov_draw,

@@ -34,7 +34,8 @@ static const unsigned mono_attrs[LW_R_NROLES] = {
 	[LW_R_SELECTION] = LW_A_REVERSE,
 	[LW_R_WARN] = LW_A_BOLD,
 	[LW_R_FAIL] = LW_A_BOLD | LW_A_UNDERLINE,
-	[LW_R_ERROR] = LW_A_BOLD | LW_A_REVERSE,
+	/* underlined too: a selected cell is reverse (and marked) */
+	[LW_R_ERROR] = LW_A_BOLD | LW_A_REVERSE | LW_A_UNDERLINE,
 	[LW_R_STALE] = LW_A_UNDERLINE,
 	[LW_R_DIM] = LW_A_DIM,
 	[LW_R_ACCENT] = LW_A_BOLD,

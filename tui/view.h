@@ -14,7 +14,7 @@
  *      "Incidents", .key = '5', .summary = "incidents", .footer = "...",
  *      .init, .free, .draw, ... }` with the hooks it needs (name, key,
  *      footer, init and draw are required; the key must not be one of
- *      the shared keys q Q r p R t h; see below for when each hook is
+ *      the shared keys q Q r p R t h /; see below for when each hook is
  *      called);
  *   2. declare it below (extern const struct lw_view_ops lw_view_...);
  *   3. add one line to the table in tui/views.c, where it should tab.
@@ -99,10 +99,14 @@ const struct lw_view_ops *lw_view_for_key(int key);
 /* Entry points other views use. */
 /* Show the detail of a dataset (name is copied). */
 void lw_detail_open(struct lw_app *a, const char *name);
-/* The same with that check selected (check NULL: the worst one); both are
- * copied. The detail's a, m, A, U keys act on the selected check. */
+/* Show the detail of a dataset with one of its checks selected and
+ * expanded (check NULL: its worst check); both are copied. The detail's
+ * a, m, A, U keys act on the selected check. */
 void lw_detail_open_check(struct lw_app *a, const char *name,
 			  const char *check);
+/* Show the whole datasets table with its name filter being typed (the
+ * `/` key on every screen). */
+void lw_datasets_search(struct lw_app *a);
 /* A consumer's culprit (a roll-up's culprit and its result, borrowed from
  * the run) with muted incidents left out: replaced by the worst unmuted
  * problem of that consumer's datasets, or both NULL when every one is

@@ -19,6 +19,10 @@ enum lw_status { LW_PASS = 0, LW_WARN = 1, LW_FAIL = 2, LW_ERROR = 3 };
 #define LW_NSTATUS 4
 const char *lw_status_name(enum lw_status s);	/* "PASS" ... static */
 int lw_status_parse(const char *s, enum lw_status *out); /* case-insensitive */
+/* The one glyph of a status, the same in every report and the dashboard:
+ * ✓ ! ✗ ⊘ with utf8, else one ASCII letter + ! X E. Static; an unknown
+ * status gives ERROR's. */
+const char *lw_status_glyph(enum lw_status s, bool utf8);
 
 enum lw_layer { LW_BRONZE = 0, LW_SILVER, LW_GOLD, LW_POWERBI };
 #define LW_NLAYERS 4

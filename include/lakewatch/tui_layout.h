@@ -25,6 +25,12 @@ int lw_tui_width(const char *s, bool ascii);
  * columns used. */
 int lw_tui_fit(char *dst, size_t n, const char *s, int width, bool ascii);
 
+/* The first line of s wrapped to width columns: the longest prefix that
+ * fits, broken after the last space when there is one (a word longer
+ * than the width is split). Written to dst (fitted, NUL-terminated);
+ * returns the bytes of s it took, at least one unless s is empty. */
+size_t lw_tui_wrap_part(char *dst, size_t n, const char *s, int width,
+			bool ascii);
 /* Status glyph, one column: ✓ ! ✗ ⊘ (ascii: + ! X E). Static. */
 const char *lw_tui_glyph(enum lw_status s, bool ascii);
 

@@ -159,7 +159,8 @@ t_matrix_enter() {
 	keys Enter && wait_for "source: Onsite store  layer: Bronze" &&
 		has "1 of 6 datasets" && has "bronze.pos_purchases" || return 1
 	keys Escape 1 Tab && wait_for "Consumers *" || return 1
-	keys j Enter && wait_for "consumer: Sales & accounting" &&
+	# d lists a consumer's datasets (Enter opens the culprit's detail)
+	keys j d && wait_for "consumer: Sales & accounting" &&
 		has "3 of 6 datasets" || return 1
 	quit_ok
 }
@@ -270,7 +271,9 @@ t_sigterm() {
 
 t_help() {
 	start 80 24 && ready || return 1
-	keys '?' && wait_for "poll now" && has "pause or resume" || return 1
+	keys '?' && wait_for "this help" || return 1
+	# wrapped, so the polling keys are a page down at 80x24
+	keys NPage && wait_for "poll now" && has "pause or resume" || return 1
 	keys Escape && wait_for "Health by source" || return 1
 	quit_ok
 }
@@ -482,8 +485,138 @@ events_case() {
 t_events_80() { events_case 80 24; }
 t_events_120() { events_case 120 40; }
 
+
+# --- the jump-host size (80x24), issue 15 ----------------------------------
+# Time to diagnosis: two keys from opening (Tab to the consumers, Enter on
+# the hurt one) show the failing check with its measured value, threshold,
+# whole message and the value's history.
+t_diag80() {
+	start 80 24 && ready || return 1
+	keys Tab && wait_for "Consumers *" || return 1
+	keys Enter && wait_for "Checks" || return 1
+	# the worst consumer (Marketing, ERROR): its culprit's check
+	has "bronze.crm_contacts" || return 1
+	screen | grep -E 'measured +not observed' >/dev/null &&
+	screen | grep -E 'message +not judged:' >/dev/null &&
+	# the whole message, wrapped between "message" and "history"
+	screen | sed -n '/ message /,/ history /p' | tr -s ' \n' '  ' |
+		grep -q "contacts: no such directory" &&
+	screen | grep -E 'history +age ' >/dev/null ||
+		{ echo "  selected check not shown in full"; screen; return 1; }
+	# the next consumer (Sales & accounting, FAIL) the same way
+	keys Escape && wait_for "Consumers *" || return 1
+	keys j Enter && wait_for "gold.sales_daily" || return 1
+	screen | grep -E 'measured +7h' >/dev/null &&
+	screen | grep -E 'threshold +warn 2h, fail 6h' >/dev/null &&
+	screen | grep -E 'message +stale: newest file 7h old \(fail at 6h\)' \
+		>/dev/null &&
+	screen | grep -E 'history +age ' >/dev/null ||
+		{ echo "  selected check not shown in full"; screen; return 1; }
+	# the selected row is marked, not only reversed
+	screen | grep -E '^ ▸.*FAIL +freshness' >/dev/null ||
+		{ echo "  no selection marker"; screen; return 1; }
+	quit_ok
+}
+
+# The selected check in full, whatever the width: long values wrap below
+# the table, the message keeps the column name.
+t_detail_full80() {
+	start 80 24 && ready || return 1
+	keys / s i l v e r Enter && wait_for "1 of 6 datasets" || return 1
+	keys Enter && wait_for "Checks" || return 1
+	# freshness first (worst is PASS: the first check), then schema
+	keys n && wait_for "2 required, 0 forbidden" || return 1
+	screen | grep -E 'threshold +2 required, 0 forbidden, extra allowed, drift' \
+		>/dev/null || { echo "  threshold cut"; screen; return 1; }
+	has "schema ok: 3 columns, 2 required present (no previous schema" ||
+		return 1
+	has "to compare)" || return 1		# wrapped, not cut
+	keys N && wait_re "message +fresh: newest file [0-9]+s old \(warn at 2h\)" || return 1
+	quit_ok
+}
+
+# Events at 80 columns keep room for the reason.
+t_events80() {
+	start 80 24 && ready || return 1
+	keys 4 && wait_for "why" || return 1
+	screen | grep -E 'gold.sales_daily .*FAIL.* freshness: stale: newest' \
+		>/dev/null || { echo "  reason cut"; screen; return 1; }
+	quit_ok
+}
+
+# Help scrolls at 80x24: the last lines are reachable.
+t_help80() {
+	start 80 24 && ready || return 1
+	keys '?' && wait_for "this help" && has "lines 1-" || return 1
+	hasnt "always a glyph and a word" || return 1	# below the fold
+	keys G && wait_for "always a glyph and a word" || return 1
+	keys g && wait_for "Screens" || return 1
+	keys NPage && wait_for "always a glyph and a word" || return 1
+	keys Escape && wait_for "Health by source" || return 1
+	quit_ok
+}
+
+# `/` on every screen opens the dataset filter; what is typed next is the
+# filter, not commands (r would poll, q would quit).
+t_slash_everywhere() {
+	start 80 24 && ready || return 1
+	keys / && wait_for "6 of 6 datasets" || return 1
+	keys q r o && wait_for "0 of 6 datasets" || return 1
+	hasnt "polling now" || return 1
+	keys Escape && wait_for "6 of 6 datasets" || return 1
+	keys 4 && wait_for "why" || return 1
+	keys / g o l d Enter && wait_for "2 of 6 datasets" || return 1
+	keys 3 && wait_for "Checks" || return 1
+	keys / c r m Enter && wait_for "1 of 6 datasets" || return 1
+	quit_ok
+}
+
+# NO_COLOR: the selected cell is marked (not only reverse), an ERROR cell
+# keeps its glyph and is underlined; both differ.
+t_mono80() {
+	start 80 24 NO_COLOR=1 && ready || return 1
+	screen | grep -E '^.Onsite store +▸' >/dev/null ||
+		{ echo "  selected cell has no marker"; screen; return 1; }
+	e=$(printf '\033')
+	$T capture-pane -p -e | grep 'CRM' | grep -qE "$e\\[[0-9;]*4[;m][^$e]*⊘" ||
+		{ echo "  ERROR cell not underlined"; $T capture-pane -p -e | grep CRM | cat -v; return 1; }
+	keys Tab && wait_for "Consumers *" || return 1
+	screen | grep -E '^.Onsite store +▸' >/dev/null &&
+		{ echo "  marker stays without focus"; return 1; }
+	keys q; dead 5 || return 1
+	# vt100: no colours at all, the same marks (ASCII locale there)
+	start 80 24 TERM=vt100 LANG=C && ready || return 1
+	screen | grep -E '^.Onsite store +>' >/dev/null ||
+		{ echo "  vt100: selected cell has no marker"; screen; return 1; }
+	has "E ERROR" || return 1
+	# (vt100 has no alternate screen: the last frame stays after exit)
+	keys q; dead 5 && [ "$(cat "$FX/status")" = 0 ]
+}
+
+# TERM=xterm (8 colours): the dim grey of an empty cell is not black.
+t_xterm_dim() {
+	start 80 24 TERM=xterm && ready || return 1
+	out=$($T capture-pane -p -e)
+	printf '%s' "$out" | grep -qF -- "$(printf '\033[2m')" ||
+		{ echo "  no dim attribute"; return 1; }
+	# tmux writes the foreground in its own sequence just before the cell
+	if printf '%s' "$out" | grep -qF -- "$(printf '\033[30m-')"; then
+		echo "  empty cell drawn black (on black)"
+		printf '%s\n' "$out" | cat -v | sed -n 5,6p
+		return 1
+	fi
+	quit_ok
+}
+
+# The smallest size: hidden consumers and matrix rows are counted.
+t_more60() {
+	start 60 16 && wait_for "Consumers" 10 || return 1
+	wait_re "\+[0-9]+ more" || return 1
+	quit_ok
+}
+
 # --- run -------------------------------------------------------------------
-cases=${*:-"overview detail filter sort matrix_enter resize no_color ascii theme reload slow_poll sigterm help idle history_error bad_config interval mouse incidents_80 incidents_120 accept_80 accept_120 events_80 events_120 resolved_80"}
+cases=${*:-"overview detail filter sort matrix_enter resize no_color ascii theme reload slow_poll sigterm help idle history_error bad_config interval mouse diag80 detail_full80 events80 help80 slash_everywhere mono80 xterm_dim more60 incidents_80 incidents_120 accept_80 accept_120 events_80 events_120 resolved_80"}
 pass=0 fail=0
 for c in $cases; do
 	NAME=$c

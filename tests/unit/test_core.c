@@ -30,6 +30,25 @@ static void buf_hard_max(void **st)
 	assert_null(b.data);
 }
 
+/* One glyph and one ASCII letter per status, distinct (model.h). */
+static void status_glyphs(void **state)
+{
+	(void)state;
+	assert_string_equal(lw_status_glyph(LW_ERROR, true), "\xe2\x8a\x98");
+	assert_string_equal(lw_status_glyph(LW_ERROR, false), "E");
+	assert_string_equal(lw_status_glyph(LW_FAIL, false), "X");
+	assert_string_equal(lw_status_glyph((enum lw_status)9, false), "E");
+	for (int s = 0; s < LW_NSTATUS; s++) {
+		assert_int_equal(strlen(lw_status_glyph(s, false)), 1);
+		for (int t = 0; t < s; t++) {
+			assert_string_not_equal(lw_status_glyph(s, false),
+						lw_status_glyph(t, false));
+			assert_string_not_equal(lw_status_glyph(s, true),
+						lw_status_glyph(t, true));
+		}
+	}
+}
+
 static void durations(void **st)
 {
 	(void)st;
@@ -285,6 +304,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(buf_hard_max),
+		cmocka_unit_test(status_glyphs),
 		cmocka_unit_test(durations),
 		cmocka_unit_test(times),
 		cmocka_unit_test(redaction),

@@ -159,6 +159,9 @@ static void test_text_summary(void **state)
 	assert_true(lw_str_starts(t, "ecommerce demo \xe2\x80\x94 "
 				  "2026-11-20T03:00:00Z \xe2\x80\x94 "));
 	assert_non_null(strstr(t, "ERROR"));
+	/* one glyph per status, the dashboard's (model.h): ⊘, not ? */
+	assert_non_null(strstr(t, "\xe2\x8a\x98 ERROR"));
+	assert_null(strstr(t, "? ERROR"));
 	assert_non_null(strstr(t, "3 datasets checked in 4s: 1 pass, 1 fail, 1 error"));
 	/* The consumer line names its culprit. */
 	assert_non_null(strstr(t, "Sales & accounting \xe2\x80\x94 FAIL "
@@ -204,8 +207,9 @@ static void test_text_color_ascii(void **state)
 	for (const char *p = t; *p; p++)
 		assert_true((unsigned char)*p < 0x80);
 	assert_non_null(strstr(t, "Sales & accounting - FAIL - "));
-	assert_non_null(strstr(t, "x FAIL  gold.caf?_sales freshness"));
+	assert_non_null(strstr(t, "X FAIL  gold.caf?_sales freshness"));
 	assert_non_null(strstr(t, "+ PASS"));
+	assert_non_null(strstr(t, "E ERROR"));
 	free(t);
 	fixture_free(f);
 }

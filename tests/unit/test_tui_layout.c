@@ -59,10 +59,50 @@ static void test_glyphs(void **st)
 	for (int s = 0; s < LW_NSTATUS; s++) {
 		assert_true(all_ascii(lw_tui_glyph(s, true)));
 		assert_int_equal(lw_tui_width(lw_tui_glyph(s, false), false), 1);
+		/* the text report's table too (core's model.h) */
+		assert_string_equal(lw_tui_glyph(s, true),
+				    lw_status_glyph(s, false));
+		assert_string_equal(lw_tui_glyph(s, false),
+				    lw_status_glyph(s, true));
 		for (int t = 0; t < s; t++)
 			assert_string_not_equal(lw_tui_glyph(s, true),
 						lw_tui_glyph(t, true));
 	}
+}
+
+/* The selected check's fields wrap at spaces and never lose text. */
+static void test_wrap_part(void **st)
+{
+	const char *s = "schema ok: 3 columns, 2 required present";
+	char b[64], all[128] = "";
+	size_t used;
+
+	(void)st;
+	used = lw_tui_wrap_part(b, sizeof b, s, 12, true);
+	assert_string_equal(b, "schema ok:");
+	assert_int_equal(used, 10);
+	/* every piece fits and, joined with spaces, gives the text back */
+	while (*s) {
+		used = lw_tui_wrap_part(b, sizeof b, s, 12, true);
+		assert_true(used > 0);
+		assert_true(lw_tui_width(b, true) <= 12);
+		if (*all)
+			strcat(all, " ");
+		strcat(all, b);
+		s += used;
+		while (*s == ' ')
+			s++;
+	}
+	assert_string_equal(all, "schema ok: 3 columns, 2 required present");
+	/* a word longer than the width is split, not lost */
+	used = lw_tui_wrap_part(b, sizeof b, "/a/very/long/path", 6, true);
+	assert_int_equal(used, 6);
+	assert_string_equal(b, "/a/ver");
+	assert_int_equal(lw_tui_wrap_part(b, sizeof b, "", 6, true), 0);
+	/* UTF-8 counts columns, not bytes */
+	used = lw_tui_wrap_part(b, sizeof b, "\xe2\x9c\x93\xe2\x9c\x93 ab",
+				3, false);
+	assert_string_equal(b, "\xe2\x9c\x93\xe2\x9c\x93");
 }
 
 static void test_spark(void **st)
@@ -323,6 +363,7 @@ int main(void)
 		cmocka_unit_test(test_width),
 		cmocka_unit_test(test_fit),
 		cmocka_unit_test(test_glyphs),
+		cmocka_unit_test(test_wrap_part),
 		cmocka_unit_test(test_spark),
 		cmocka_unit_test(test_cell),
 		cmocka_unit_test(test_why),

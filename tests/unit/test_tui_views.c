@@ -39,7 +39,7 @@ static void test_table(void **st)
 		assert_true(v->key > ' ' && v->key < 0x7f);
 		/* the shared keys (keys.c) are taken first: a view on one
 		 * could never be shown by its key */
-		assert_null(strchr("qQrpRth", v->key));
+		assert_null(strchr("qQrpRth/", v->key));
 		assert_non_null(v->init);
 		assert_non_null(v->draw);
 		assert_non_null(v->footer);
