@@ -255,6 +255,10 @@ int lw_delta_fill_obs(const struct lw_delta_snapshot *s, const char *table,
 		int rc = lw_delta_schema(ss->valuestring, &sch, err);
 		if (rc != LW_OK) {
 			lw_schema_free(&sch);
+			/* the snapshot's version: the metaData in force there */
+			lw_err_prefix(err, "table %s, metaData at version %lld",
+				      *table ? table : "(lake root)",
+				      (long long)s->version);
 			return rc;
 		}
 		const cJSON *c;
