@@ -69,7 +69,7 @@ static void ev_draw(struct lw_app *a, void *st, int y0, int h)
 				 LW_R_NORMAL, b);
 		/* recovered or worse: a word, not just a colour */
 		snprintf(b, sizeof b, "%s %s %s %-5s %s ",
-			 lw_status_name(e->from), lw_arrow(a),
+			 lw_hevent_from_name(e), lw_arrow(a),
 			 lw_tui_glyph(e->to, a->ascii), lw_status_name(e->to),
 			 e->to < e->from ? "recovered" : "        ");
 		role = sel ? LW_R_SELECTION : lw_status_role(e->to);
