@@ -5,8 +5,10 @@
  * checkpoint - classic, multi-part, or V2 (UUID-named, JSON or Parquet,
  * with sidecars) - and the JSON commits after it are replayed in order.
  * The last protocol and metaData win; add and remove actions are
- * reconciled by path and deletion-vector id. Only metadata is read: data
- * files are never opened. Everything goes through the lake interface.
+ * reconciled by path and deletion-vector id. Only metadata is read: of
+ * the data files, only the Parquet footers of live files whose add action
+ * has no stats (lw_delta_count_footers). Everything goes through the lake
+ * interface.
  */
 #ifndef LAKEWATCH_DELTA_H
 #define LAKEWATCH_DELTA_H
