@@ -54,6 +54,13 @@ static int count_one(struct lw_lake *lake, struct lw_delta_file *f,
 	lw_err_clear(&e2);
 	int rc = lw_parquet_read_meta(lake, e->path, e->size, &m, &cost, &e2);
 	s->bytes_read += cost;
+	if (rc == LW_ENOTFOUND) {
+		/* in the lake's own words the path is spelt per kind (a
+		 * local path, a blob URL): say it the same everywhere */
+		lw_obs_add_ferr(obs, e->path, "no stats in the log, and the "
+				"live data file is missing from the lake");
+		return LW_OK;
+	}
 	if (rc != LW_OK) {
 		lw_obs_add_ferr(obs, e->path, "no stats in the log and the "
 				"footer cannot be read: %s",

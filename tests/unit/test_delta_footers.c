@@ -234,6 +234,16 @@ static void test_unreadable_footer(void **state)
 	assert_non_null(strstr(o.ferrs[0].msg, "footer cannot be read"));
 	assert_non_null(strstr(o.ferrs[0].path, ".parquet"));
 	lw_obs_free(&o);
+	/* gone altogether: said the same way on every lake kind */
+	cmd = lw_xasprintf("cd '%s/t' && rm $(ls *.parquet | head -1)", tmp);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	assert_int_equal(probe(tmp, "t", 1000, false, &o, &err), LW_OK);
+	assert_int_equal(o.rows, -1);
+	assert_int_equal(o.nferrs, 1);
+	assert_string_equal(o.ferrs[0].msg, "no stats in the log, and the "
+			    "live data file is missing from the lake");
+	lw_obs_free(&o);
 	rm_tmp(tmp);
 }
 
