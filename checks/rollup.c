@@ -3,6 +3,26 @@
 #include <string.h>
 #include "lakewatch/run.h"
 
+/* The result that explains c: its worst, except that at equal status the
+ * root checks win (`observe`: the dataset could not be seen; `readable`:
+ * some files could not be read), since a row count or schema that is off
+ * because files are missing is their consequence, not the cause.
+ * Points into c. */
+static const struct lw_result *root_result(const struct lw_ds_run *c)
+{
+	if (c->worst < 0 || (size_t)c->worst >= c->nresults)
+		return NULL;
+	const struct lw_result *w = &c->results[c->worst];
+	for (size_t i = 0; i < c->nresults; i++) {
+		const struct lw_result *r = &c->results[i];
+		if (r->status == w->status && r->check &&
+		    (!strcmp(r->check, "observe") ||
+		     !strcmp(r->check, "readable")))
+			return r;
+	}
+	return w;
+}
+
 void lw_rollup(const struct lw_config *cfg, const struct lw_run *run,
 	       int source, int layer, int consumer, struct lw_rollup *out)
 {
@@ -32,10 +52,6 @@ void lw_rollup(const struct lw_config *cfg, const struct lw_run *run,
 			out->culprit = r;
 		}
 	}
-	if (out->culprit) {
-		const struct lw_ds_run *c = out->culprit;
-		out->culprit_result = c->worst >= 0 &&
-				      (size_t)c->worst < c->nresults ?
-				      &c->results[c->worst] : NULL;
-	}
+	if (out->culprit)
+		out->culprit_result = root_result(out->culprit);
 }

@@ -23,6 +23,14 @@ static void unknown_reason(const struct lw_judge_ctx *ctx, char *buf,
 		snprintf(buf, n, ": %zu file%s could not be read (%s: %s)",
 			 o->nferrs, o->nferrs == 1 ? "" : "s",
 			 o->ferrs[0].path, o->ferrs[0].msg);
+	else if (o->delta.present && o->delta.footer_bound_hit)
+		snprintf(buf, n, ": %lld of %lld add actions lack stats, and "
+			 "the bound of %lld footers was reached (format_options."
+			 "footer_rows_max_files)",
+			 (long long)o->delta.files_without_stats,
+			 (long long)o->files,
+			 (long long)(o->delta.has_footer_bound ?
+				     o->delta.footer_bound : 0));
 	else if (o->files == 0 && !o->powerbi.present)
 		snprintf(buf, n, ": no files");
 	else

@@ -210,6 +210,20 @@ static bool same_schema(const struct lw_schema *a, const struct lw_schema *b)
 	return true;
 }
 
+/* "schema from 3 of 6 files; 3 unreadable" into buf when the schema was
+ * observed from only part of a file dataset's files (a table format's
+ * schema comes from its log, not from the files). */
+static bool partial_note(const struct lw_obs *o, char *buf, size_t n)
+{
+	if (!o->nferrs || o->delta.present || o->files <= 0)
+		return false;
+	long long seen = o->files - (long long)o->nferrs;
+	snprintf(buf, n, "schema from %lld of %lld file%s; %zu unreadable",
+		 seen < 0 ? 0 : seen, (long long)o->files,
+		 o->files == 1 ? "" : "s", o->nferrs);
+	return true;
+}
+
 static void schema_run(const void *cfgp, const struct lw_judge_ctx *ctx,
 		       struct lw_result *out)
 {
@@ -349,8 +363,19 @@ static void schema_run(const void *cfgp, const struct lw_judge_ctx *ctx,
 	snprintf(meas, sizeof meas, "%zu column%s", s->n, s->n == 1 ? "" : "s");
 	assert(bad == lw_buf_failed(&b));
 	(void)bad;	/* only asserts read it: lw_check_msg tells */
+	char msg[LW_CHECK_MSG_MAX];
+	if (partial_note(o, msg, sizeof msg)) {
+		/* a schema seen in part of the files is no proof for the
+		 * rest: at least WARN, saying so first */
+		if (st < LW_WARN)
+			st = LW_WARN;
+		size_t k = strlen(msg);
+		snprintf(msg + k, sizeof msg - k, "; %s", lw_check_msg(&b));
+	} else {
+		snprintf(msg, sizeof msg, "%s", lw_check_msg(&b));
+	}
 	lw_check_result(out, "schema", st, meas, thr, true, (double)s->n,
-			lw_check_msg(&b));
+			msg);
 	lw_buf_free(&b);
 	list_free(&missing);
 	list_free(&wrong);

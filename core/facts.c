@@ -75,6 +75,17 @@ static void delta_from(const cJSON *d, struct lw_delta_facts *f)
 					    &f->checkpoint_version);
 	f->has_checkpoint_time = get_time(d, "checkpoint_time",
 					  &f->checkpoint_time);
+	const cJSON *rf = cJSON_GetObjectItemCaseSensitive(d, "rows_from");
+	static const char *const from[] = {"", "stats", "footers", "mixed"};
+	for (int i = 1; i < 4; i++)
+		if (cJSON_IsString(rf) && strcmp(rf->valuestring, from[i]) == 0)
+			f->rows_from = (enum lw_delta_rows_from)i;
+	if (!get_num(d, "files_without_stats", &f->files_without_stats))
+		f->files_without_stats = 0;
+	f->has_footer_bound = get_num(d, "footer_rows_max_files",
+				      &f->footer_bound);
+	f->footer_bound_hit = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(
+		d, "footer_bound_reached"));
 }
 
 static void powerbi_from(const cJSON *p, struct lw_powerbi_facts *f)

@@ -2,8 +2,11 @@
  * into an observation.
  *
  * Files, bytes and rows are those of the live files; rows are the sum of
- * stats.numRecords minus deletion-vector cardinalities, and unknown (-1)
- * as soon as one live file has no stats - never guessed. The time of the
+ * stats.numRecords minus deletion-vector cardinalities. A live file
+ * without stats is counted from its Parquet footer (delta_footers.c,
+ * at most format_options.footer_rows_max_files per poll); rows stay
+ * unknown (-1) when one is still not counted - never guessed. detail
+ * rows_from says where the count came from: stats, footers or mixed. The time of the
  * last commit is the table's newest_mtime, so freshness works unchanged.
  * detail "delta" holds the keys listed in docs/DESIGN.md.
  */
@@ -193,6 +196,42 @@ static void delta_facts(const struct lw_delta_snapshot *s, const char *op,
 	f->has_checkpoint_time = f->has_checkpoint_time &&
 				 lw_fact_time_ok(s->checkpoint_time);
 	f->checkpoint_time = s->checkpoint_time;
+	f->files_without_stats = s->files_without_stats;
+	f->has_footer_bound = s->footer_bound >= 0;
+	f->footer_bound = s->footer_bound;
+	f->footer_bound_hit = s->footer_bound_hit;
+}
+
+static const char *const rows_from_names[] = {
+	[LW_DROWS_STATS] = "stats", [LW_DROWS_FOOTERS] = "footers",
+	[LW_DROWS_MIXED] = "mixed",
+};
+
+/* Where a known count of a table with live files came from. */
+static enum lw_delta_rows_from rows_from(const struct lw_obs *o,
+					 int64_t from_footers)
+{
+	if (o->rows < 0 || o->files == 0)
+		return LW_DROWS_NONE;
+	if (from_footers == 0)
+		return LW_DROWS_STATS;
+	return from_footers == o->files ? LW_DROWS_FOOTERS : LW_DROWS_MIXED;
+}
+
+/* detail.delta's row-source keys, after delta_facts filled o->delta. */
+static void rows_from_detail(const struct lw_obs *o, cJSON *d)
+{
+	const struct lw_delta_facts *f = &o->delta;
+	if (f->rows_from != LW_DROWS_NONE)
+		cJSON_AddStringToObject(d, "rows_from",
+					rows_from_names[f->rows_from]);
+	cJSON_AddNumberToObject(d, "files_without_stats",
+				(double)f->files_without_stats);
+	if (f->has_footer_bound)
+		cJSON_AddNumberToObject(d, "footer_rows_max_files",
+					(double)f->footer_bound);
+	if (f->footer_bound_hit)
+		cJSON_AddBoolToObject(d, "footer_bound_reached", 1);
 }
 
 static cJSON *copy_or_empty_array(const cJSON *a)
@@ -216,6 +255,10 @@ int lw_delta_fill_obs(const struct lw_delta_snapshot *s, const char *table,
 		int rc = lw_delta_schema(ss->valuestring, &sch, err);
 		if (rc != LW_OK) {
 			lw_schema_free(&sch);
+			/* the snapshot's version: the metaData in force there */
+			lw_err_prefix(err, "table %s, metaData at version %lld",
+				      *table ? table : "(lake root)",
+				      (long long)s->version);
 			return rc;
 		}
 		const cJSON *c;
@@ -241,6 +284,7 @@ int lw_delta_fill_obs(const struct lw_delta_snapshot *s, const char *table,
 	o->min_file_size = o->max_file_size = -1;
 	o->oldest_mtime = -1;
 	bool rows_known = true;
+	int64_t from_footers = 0;
 	size_t it = 0;
 	const struct lw_delta_file *f;
 	while ((f = lw_delta_next(s, &it))) {
@@ -255,6 +299,7 @@ int lw_delta_fill_obs(const struct lw_delta_snapshot *s, const char *table,
 			o->max_file_size = f->size;
 		int64_t rows = -1;
 		if (f->num_records >= 0) {
+			from_footers += f->rows_from_footer;
 			rows = f->num_records - f->dv_cardinality;
 			if (rows < 0)
 				rows = 0;
@@ -343,6 +388,8 @@ int lw_delta_fill_obs(const struct lw_delta_snapshot *s, const char *table,
 	cJSON_DeleteItemFromObjectCaseSensitive(det, "delta");
 	cJSON_AddItemToObject(det, "delta", d);
 	delta_facts(s, cJSON_IsString(op) ? op->valuestring : NULL, lr, o);
+	o->delta.rows_from = rows_from(o, from_footers);
+	rows_from_detail(o, d);
 	return LW_OK;
 }
 
@@ -350,10 +397,14 @@ static int probe_table(struct lw_lake *lake, const char *path,
 		       const void *opts, struct lw_obs *obs,
 		       struct lw_err *err)
 {
-	(void)opts;
+	const struct lw_delta_opts *o = opts;
+	int64_t bound = o ? o->footer_rows_max_files
+			  : LW_DELTA_FOOTERS_DEFAULT;
 	struct lw_delta_snapshot s;
 	lw_delta_snapshot_init(&s);
 	int rc = lw_delta_snapshot_load(lake, path, &s, err);
+	if (rc == LW_OK)
+		rc = lw_delta_count_footers(lake, path, &s, bound, obs, err);
 	if (rc == LW_OK)
 		rc = lw_delta_fill_obs(&s, path, obs, err);
 	if (rc == LW_OK && s.warn_path)
@@ -364,7 +415,40 @@ static int probe_table(struct lw_lake *lake, const char *path,
 	return rc;
 }
 
+/* format_options: {"footer_rows_max_files": N}; *opts is the dataset's
+ * (delta_free_options). */
+static int delta_options(const cJSON *node, void **opts,
+			 struct lw_cfgctx *cc)
+{
+	static const char *const keys[] = {"footer_rows_max_files", NULL};
+	struct lw_delta_opts *o = lw_xmalloc(sizeof *o);
+	o->footer_rows_max_files = LW_DELTA_FOOTERS_DEFAULT;
+	*opts = o;
+	if (!node || cJSON_IsNull(node))
+		return LW_OK;
+	int rc = lw_cfg_keys(cc, node, "format_options", keys);
+	if (rc == LW_OK)
+		rc = lw_cfg_int(cc, node, "footer_rows_max_files", false,
+				&o->footer_rows_max_files);
+	if (rc == LW_OK && (o->footer_rows_max_files < 0 ||
+			    o->footer_rows_max_files >
+			    (int64_t)LW_DELTA_MAX_FILES))
+		rc = lw_cfg_error(cc, cJSON_GetObjectItemCaseSensitive(node,
+				  "footer_rows_max_files"), "format_options."
+				  "footer_rows_max_files must be 0 to %zu "
+				  "(footers read per poll)",
+				  LW_DELTA_MAX_FILES);
+	return rc;
+}
+
+static void delta_free_options(void *opts)
+{
+	free(opts);
+}
+
 const struct lw_format lw_format_delta = {
 	.name = "delta",
+	.options = delta_options,
+	.free_options = delta_free_options,
 	.probe_table = probe_table,
 };

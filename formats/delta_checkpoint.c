@@ -285,9 +285,9 @@ static int read_parquet(struct lw_lake *lake, const char *path,
 	x->row = 0;
 	int rc = lw_parquet_read_columns(lake, path, NULL, columns, C_NCOLS,
 					 on_row, &r, err);
-	/* the reader names the file in most of its errors: once is enough */
-	if (rc != LW_OK && !(lw_str_starts(err->msg, path) &&
-			     lw_str_starts(err->msg + strlen(path), ": ")))
+	/* the reader or the lake names the file in most of its errors
+	 * (the fs lake by its full path): once is enough */
+	if (rc != LW_OK && !strstr(err->msg, path))
 		lw_err_prefix(err, "%s", path);
 	return rc;
 }
@@ -314,6 +314,9 @@ static int read_sidecars(struct lw_lake *lake, const char *logdir,
 		free(name);
 		free(dir);
 		int rc = read_parquet(lake, full, x, err);
+		if (rc == LW_ENOTFOUND)	/* the lake's words name it again */
+			rc = lw_err_set(err, rc, "%s: sidecar missing (the V2 "
+					"checkpoint names it)", full);
 		free(full);
 		if (rc != LW_OK)
 			return rc;

@@ -21,6 +21,7 @@ void lw_delta_snapshot_init(struct lw_delta_snapshot *s)
 	s->commit_ms = -1;
 	s->checkpoint_version = -1;
 	s->checkpoint_time = -1;
+	s->footer_bound = -1;
 }
 
 static void file_free(struct lw_delta_file *f)
@@ -219,6 +220,18 @@ void lw_delta_remove_file(struct lw_delta_snapshot *s, const char *path,
 /* Owner: s. */
 const struct lw_delta_file *lw_delta_next(const struct lw_delta_snapshot *s,
 					  size_t *it)
+{
+	while (*it < s->nslots) {
+		struct lw_delta_file *f = s->slots[(*it)++];
+		if (f && f != TOMB)
+			return f;
+	}
+	return NULL;
+}
+
+/* Owner: s. */
+struct lw_delta_file *lw_delta_next_rw(struct lw_delta_snapshot *s,
+				       size_t *it)
 {
 	while (*it < s->nslots) {
 		struct lw_delta_file *f = s->slots[(*it)++];

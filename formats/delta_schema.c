@@ -99,11 +99,16 @@ int lw_delta_schema(const char *schema_string, struct lw_schema *out,
 	if (!schema_string)
 		return lw_err_set(err, LW_EPARSE, "metaData has no schemaString");
 	cJSON *j = cJSON_Parse(schema_string);
+	if (!j)		/* truncated or not JSON at all */
+		return lw_err_set(err, LW_EPARSE, "schemaString is not valid "
+				  "JSON (%zu bytes, truncated or corrupt)",
+				  strlen(schema_string));
 	const cJSON *fields = cJSON_GetObjectItemCaseSensitive(j, "fields");
 	if (!cJSON_IsObject(j) || !cJSON_IsArray(fields)) {
 		cJSON_Delete(j);
-		return lw_err_set(err, LW_EPARSE,
-				  "schemaString is not a struct type");
+		return lw_err_set(err, LW_EPARSE, "schemaString is valid JSON "
+				  "but not a struct type (no \"fields\" "
+				  "array)");
 	}
 	const cJSON *f;
 	int rc = LW_OK;

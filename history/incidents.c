@@ -526,7 +526,8 @@ int lw_history_timeline(struct lw_history *h, const char *dataset,
 		struct lw_hevent *e = &v[k++];
 		e->at = sqlite3_column_int64(st, 0);
 		e->dataset = col_dup(st, 1);
-		e->from = col_status(st, 2);
+		e->from_new = sqlite3_column_int(st, 2) == LW_HIST_FROM_NEW;
+		e->from = e->from_new ? LW_PASS : col_status(st, 2);
 		e->to = col_status(st, 3);
 		e->check = col_dup(st, 4);
 		e->message = col_dup(st, 5);

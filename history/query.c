@@ -163,7 +163,8 @@ int lw_history_events(struct lw_history *h, const char *dataset, size_t max,
 		ev[k].dataset = col_dup(st, 1);
 		if (!ev[k].dataset)
 			ev[k].dataset = lw_xstrdup("");
-		ev[k].from = col_status(st, 2);
+		ev[k].from_new = sqlite3_column_int(st, 2) == LW_HIST_FROM_NEW;
+		ev[k].from = ev[k].from_new ? LW_PASS : col_status(st, 2);
 		ev[k].to = col_status(st, 3);
 		ev[k].check = col_dup(st, 4);
 		ev[k].message = col_dup(st, 5);
@@ -177,6 +178,11 @@ int lw_history_events(struct lw_history *h, const char *dataset, size_t max,
 	*out = ev;
 	*n = k;
 	return LW_OK;
+}
+
+const char *lw_hevent_from_name(const struct lw_hevent *e)
+{
+	return e->from_new ? "new" : lw_status_name(e->from);
 }
 
 void lw_hevents_free(struct lw_hevent *ev, size_t n)

@@ -422,9 +422,10 @@ static int last_status(struct lw_history *h, const char *dataset, int *out,
 	return LW_OK;
 }
 
-/* Record a status change. A dataset seen for the first time counts as
- * coming from PASS, so a first run that fails shows up in the event list;
- * a first run that passes is not news. */
+/* Record a status change. A dataset seen for the first time comes from
+ * nothing (LW_HIST_FROM_NEW, shown as "new"), so a first run that fails
+ * shows up in the event list without claiming it ever passed; a first run
+ * that passes is not news. */
 static int put_event(struct lw_history *h, const struct rec_ud *r,
 		     struct lw_err *err)
 {
@@ -436,7 +437,11 @@ static int put_event(struct lw_history *h, const struct rec_ud *r,
 	rc = last_status(h, r->dataset, &prev, &have, err);
 	if (rc != LW_OK)
 		return rc;
-	if (prev == (int)r->status)
+	if (!have && r->status == LW_PASS)
+		goto state;
+	if (!have)
+		prev = LW_HIST_FROM_NEW;
+	else if (prev == (int)r->status)
 		goto state;
 	for (size_t i = 0; i < r->nres; i++)
 		if (!worst || r->res[i].status > worst->status)

@@ -95,7 +95,7 @@ static void ev_row(struct lw_app *a, const struct lw_tui_col *c, int y,
 		    LW_R_NORMAL, e->dataset);
 	/* recovered or worse: a word, not just a colour (in the reason
 	 * when the change column is narrow) */
-	snprintf(b, sizeof b, "%s %s %s %s%s%s", lw_status_name(e->from),
+	snprintf(b, sizeof b, "%s %s %s %s%s%s", lw_hevent_from_name(e),
 		 lw_arrow(a), lw_tui_glyph(e->to, a->ascii),
 		 lw_status_name(e->to), *word && room ? " " : "",
 		 room ? word : "");

@@ -231,7 +231,7 @@ static void draw_changes(struct lw_app *a, const struct ov_state *o, int y,
 		x += lw_draw_str(a, yy, x, a->W - 2, sel ? LW_R_SELECTION :
 				 LW_R_NORMAL, b);
 		role = sel ? LW_R_SELECTION : lw_status_role(e->to);
-		snprintf(b, sizeof b, "%s %s %s %s", lw_status_name(e->from),
+		snprintf(b, sizeof b, "%s %s %s %s", lw_hevent_from_name(e),
 			 lw_arrow(a), lw_tui_glyph(e->to, a->ascii),
 			 lw_status_name(e->to));
 		x += lw_draw_str(a, yy, x, a->W - 1 - x, role, b);

@@ -5,8 +5,10 @@
  * checkpoint - classic, multi-part, or V2 (UUID-named, JSON or Parquet,
  * with sidecars) - and the JSON commits after it are replayed in order.
  * The last protocol and metaData win; add and remove actions are
- * reconciled by path and deletion-vector id. Only metadata is read: data
- * files are never opened. Everything goes through the lake interface.
+ * reconciled by path and deletion-vector id. Only metadata is read: of
+ * the data files, only the Parquet footers of live files whose add action
+ * has no stats (lw_delta_count_footers). Everything goes through the lake
+ * interface.
  */
 #ifndef LAKEWATCH_DELTA_H
 #define LAKEWATCH_DELTA_H
@@ -32,6 +34,8 @@ struct lw_delta_file {
 	int64_t mtime_ms;	/* add.modificationTime */
 	int64_t num_records;	/* stats.numRecords, -1 without stats */
 	int64_t dv_cardinality;	/* rows the deletion vector hides, 0 none */
+	bool rows_from_footer;	/* num_records was read from the data
+				 * file's Parquet footer (no stats) */
 	char *pvals;		/* owned, NULL when unpartitioned: the
 				 * partitionValues as "k\0v\0k\0v\0\0"; a null
 				 * value is stored as "\x01" */
@@ -54,6 +58,12 @@ struct lw_delta_snapshot {
 	 * replaced by its commits): the file and what happened. Owned, NULL
 	 * when there was none; the probe reports it as a warning. */
 	char *warn_path, *warn_msg;
+	/* Rows of live files without stats, counted from their footers
+	 * (lw_delta_count_footers): how many lacked stats, the bound that
+	 * applied (-1: footers not tried) and whether it stopped the count. */
+	int64_t files_without_stats;
+	int64_t footer_bound;
+	bool footer_bound_hit;
 
 	/* live files: open-addressing hash on key (internal layout) */
 	struct lw_delta_file **slots;
@@ -99,6 +109,9 @@ void lw_delta_remove_file(struct lw_delta_snapshot *s, const char *path,
 /* Iterate live files: start with *it = 0; NULL at the end. */
 const struct lw_delta_file *lw_delta_next(const struct lw_delta_snapshot *s,
 					  size_t *it);
+/* The same, for a caller that updates the files (footer row counts). */
+struct lw_delta_file *lw_delta_next_rw(struct lw_delta_snapshot *s,
+				       size_t *it);
 /* The reconciliation key (canonical path: "file:" scheme dropped,
  * %-escapes decoded; plus the DV id). Caller frees. */
 char *lw_delta_file_key(const char *path, const char *dv_storage,
@@ -161,6 +174,25 @@ int lw_delta_read_checkpoint(struct lw_lake *lake, const char *table,
  * table (entries get "<table>/<file>"). */
 int lw_delta_fill_obs(const struct lw_delta_snapshot *s, const char *table,
 		      struct lw_obs *obs, struct lw_err *err);
+
+/* format_options of "delta". footer_rows_max_files bounds the Parquet
+ * footers read per poll to count the rows of live files whose add action
+ * has no stats.numRecords; 0 never reads one. */
+#define LW_DELTA_FOOTERS_DEFAULT 1000
+struct lw_delta_opts {
+	int64_t footer_rows_max_files;
+};
+
+/* Count the rows of every live file without stats from its Parquet
+ * footer (suffix reads through the lake, prefetched concurrently where
+ * the lake can), minus its deletion vector. When more files lack stats
+ * than max_files, none is read and the count stays unknown (the
+ * snapshot says why). A footer that cannot be read is a file error on
+ * obs; a deletion vector hiding more rows than the footer holds is a
+ * corrupt log (LW_EPARSE naming the file). */
+int lw_delta_count_footers(struct lw_lake *lake, const char *table,
+			   struct lw_delta_snapshot *s, int64_t max_files,
+			   struct lw_obs *obs, struct lw_err *err);
 
 /* Rows written by the last load from operationMetrics, -1 when the
  * operation reports none. */

@@ -57,10 +57,15 @@ struct lw_hpoint {
 int lw_history_series(struct lw_history *h, const char *dataset, size_t max,
 		      struct lw_hpoint **out, size_t *n, struct lw_err *err);
 
+/* events.from_status of a dataset's first observation: it changed from
+ * nothing, not from PASS. */
+#define LW_HIST_FROM_NEW (-1)
+
 struct lw_hevent {
 	int64_t at;
 	char *dataset;		/* owned */
-	enum lw_status from, to;
+	enum lw_status from, to;	/* from is LW_PASS when from_new */
+	bool from_new;		/* the dataset's first observation */
 	char *check;		/* owned: the worst check at `to`, may be NULL */
 	char *message;		/* owned, may be NULL */
 };
@@ -68,6 +73,9 @@ struct lw_hevent {
 int lw_history_events(struct lw_history *h, const char *dataset, size_t max,
 		      struct lw_hevent **out, size_t *n, struct lw_err *err);
 void lw_hevents_free(struct lw_hevent *ev, size_t n);
+/* What e changed from, in words: "new" for a first observation, else the
+ * status name. Static storage. */
+const char *lw_hevent_from_name(const struct lw_hevent *e);
 
 struct lw_hrun {
 	int64_t id, started, finished;

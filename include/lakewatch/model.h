@@ -111,6 +111,16 @@ struct lw_delta_facts {		/* formats/delta*.c: detail.delta */
 	int64_t live_files;
 	int64_t checkpoint_version;
 	int64_t checkpoint_time;	/* epoch seconds */
+	/* Where the row count came from (detail rows_from), when it is
+	 * known and the table has live files. */
+	enum lw_delta_rows_from {
+		LW_DROWS_NONE = 0, LW_DROWS_STATS, LW_DROWS_FOOTERS,
+		LW_DROWS_MIXED
+	} rows_from;
+	int64_t files_without_stats;	/* live adds without numRecords */
+	bool has_footer_bound;	/* footers were needed: the bound */
+	int64_t footer_bound;
+	bool footer_bound_hit;	/* more files lacked stats than the bound */
 };
 
 struct lw_powerbi_refresh_facts {	/* detail.powerbi.refresh */

@@ -946,6 +946,69 @@ static void test_huge_sizes(void **state)
 	lw_delta_snapshot_free(&s);
 }
 
+/* A truncated schemaString names the table and the version and says it
+ * is not valid JSON; valid JSON that is not a struct says that. */
+static void test_schema_string_messages(void **state)
+{
+	(void)state;
+	const char *logs[] = {
+		"{\"protocol\":{\"minReaderVersion\":1,\"minWriterVersion\":2}}\n"
+		"{\"metaData\":{\"id\":\"x\",\"schemaString\":"
+		"\"{\\\"type\\\":\\\"struct\\\",\\\"fie\","
+		"\"partitionColumns\":[]}}\n",
+		"{\"protocol\":{\"minReaderVersion\":1,\"minWriterVersion\":2}}\n"
+		"{\"metaData\":{\"id\":\"x\",\"schemaString\":\"[1]\","
+		"\"partitionColumns\":[]}}\n"};
+	const char *want[] = {"is not valid JSON", "not a struct type"};
+	for (int i = 0; i < 2; i++) {
+		struct lw_delta_snapshot s;
+		struct lw_err err;
+		struct lw_obs o;
+		lw_err_clear(&err);
+		lw_delta_snapshot_init(&s);
+		assert_int_equal(lw_delta_apply_json(&s, logs[i],
+			strlen(logs[i]), 7, false, NULL, NULL, &err), LW_OK);
+		s.version = 7;
+		lw_obs_init(&o);
+		assert_int_equal(lw_delta_fill_obs(&s, "gold/t", &o, &err),
+				 LW_EPARSE);
+		if (!strstr(err.msg, "table gold/t") ||
+		    !strstr(err.msg, "version 7") || !strstr(err.msg, want[i]))
+			fail_msg("message: %s", err.msg);
+		lw_obs_free(&o);
+		lw_delta_snapshot_free(&s);
+	}
+}
+
+/* A missing sidecar is named once, not by both the lake and the reader. */
+static void test_missing_sidecar(void **state)
+{
+	(void)state;
+	char *root = delta_dir();
+	char *src = lw_xasprintf("%s/v2-checkpoint-json", root);
+	struct stat st;
+	free(root);
+	if (stat(src, &st) != 0) {
+		lw_needs(src);
+		free(src);
+		skip();
+	}
+	free(src);
+	char *t = tmp_copy("v2-checkpoint-json");
+	char *cmd = lw_xasprintf("rm '%s'/t/_delta_log/_sidecars/*", t);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	struct lw_obs o;
+	struct lw_err err;
+	assert_int_not_equal(load_obs(t, "t", &o, &err), LW_OK);
+	const char *p = strstr(err.msg, "_sidecars/");
+	assert_non_null(p);
+	assert_null(strstr(p + 1, "_sidecars/"));
+	assert_non_null(strstr(err.msg, "sidecar missing"));
+	lw_obs_free(&o);
+	rm_tmp(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -964,6 +1027,8 @@ int main(void)
 		cmocka_unit_test(test_dv_beyond_records),
 		cmocka_unit_test(test_empty_commit),
 		cmocka_unit_test(test_truncated_checkpoint),
+		cmocka_unit_test(test_schema_string_messages),
+		cmocka_unit_test(test_missing_sidecar),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

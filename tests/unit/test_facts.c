@@ -68,6 +68,12 @@ static void same_delta(const struct lw_delta_facts *a,
 	assert_int_equal(a->has_checkpoint_time, b->has_checkpoint_time);
 	if (a->has_checkpoint_time)
 		assert_int_equal(a->checkpoint_time, b->checkpoint_time);
+	assert_int_equal(a->rows_from, b->rows_from);
+	assert_int_equal(a->files_without_stats, b->files_without_stats);
+	assert_int_equal(a->has_footer_bound, b->has_footer_bound);
+	if (a->has_footer_bound)
+		assert_int_equal(a->footer_bound, b->footer_bound);
+	assert_int_equal(a->footer_bound_hit, b->footer_bound_hit);
 }
 
 /* Every golden Delta table that loads: the facts the Delta format set are

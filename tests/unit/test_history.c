@@ -246,7 +246,7 @@ static void test_events(void **state)
 	record_one(h, 200, "a", LW_FAIL, 1, true);	/* PASS -> FAIL */
 	record_one(h, 300, "a", LW_FAIL, 1, true);	/* same: none */
 	record_one(h, 400, "a", LW_PASS, 1, true);	/* FAIL -> PASS */
-	record_one(h, 250, "b", LW_WARN, 1, true);	/* first, WARN */
+	record_one(h, 250, "b", LW_WARN, 1, true);	/* first, WARN: new */
 
 	assert_int_equal(lw_history_events(h, NULL, 10, &ev, &n, &err),
 			 LW_OK);
@@ -257,8 +257,14 @@ static void test_events(void **state)
 	assert_int_equal(ev[0].to, LW_PASS);
 	assert_int_equal(ev[1].at, 250);
 	assert_string_equal(ev[1].dataset, "b");
-	assert_int_equal(ev[1].from, LW_PASS);
+	/* never seen passing: a first observation, not a change from PASS */
+	assert_true(ev[1].from_new);
+	assert_string_equal(lw_hevent_from_name(&ev[1]), "new");
 	assert_int_equal(ev[1].to, LW_WARN);
+	assert_false(ev[0].from_new);
+	assert_string_equal(lw_hevent_from_name(&ev[0]), "FAIL");
+	assert_false(ev[2].from_new);
+	assert_string_equal(lw_hevent_from_name(&ev[2]), "PASS");
 	assert_int_equal(ev[2].at, 200);
 	assert_int_equal(ev[2].to, LW_FAIL);
 	assert_string_equal(ev[2].check, "freshness");

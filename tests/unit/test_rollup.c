@@ -167,6 +167,42 @@ static void test_empty(void **state)
 	assert_int_equal(r.total, 0);
 }
 
+/* Files unreadable: row_count ERRORs first, readable ERRORs after it
+ * (the engine judges readable last); the culprit line names readable, the
+ * cause, not the row count it left unknown. */
+static void test_root_check_wins(void **state)
+{
+	(void)state;
+	struct lw_dataset one = {.name = "bronze.x", .source = 0};
+	struct lw_ds_run r1 = {.ds = &one};
+	lw_obs_init(&r1.obs);
+	enum lw_status st[] = {LW_PASS, LW_ERROR, LW_WARN, LW_ERROR};
+	set_results(&r1, st, 4, 1);
+	for (size_t i = 1; i < 4; i++)
+		lw_result_free(&r1.results[i]);	/* named below */
+	lw_result_set(&r1.results[1], "row_count", LW_ERROR, "unknown", "",
+		      "row count unknown: 3 files could not be read");
+	lw_result_set(&r1.results[2], "schema", LW_WARN, "", "",
+		      "schema from 3 of 6 files; 3 unreadable");
+	lw_result_set(&r1.results[3], "readable", LW_ERROR, "", "",
+		      "a.parquet: not a Parquet file");
+	r1.status = LW_ERROR;
+	struct lw_run one_run = {.ds = &r1, .n = 1};
+	struct lw_rollup r;
+	lw_rollup(&cfg, &one_run, 0, -1, -1, &r);
+	assert_int_equal(r.status, LW_ERROR);
+	assert_ptr_equal(r.culprit, &r1);
+	assert_string_equal(r.culprit_result->check, "readable");
+	/* not at equal status: the worse check stays the culprit */
+	r1.results[3].status = LW_WARN;
+	lw_rollup(&cfg, &one_run, 0, -1, -1, &r);
+	assert_string_equal(r.culprit_result->check, "row_count");
+	for (size_t i = 0; i < r1.nresults; i++)
+		lw_result_free(&r1.results[i]);
+	free(r1.results);
+	lw_obs_free(&r1.obs);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -175,6 +211,7 @@ int main(void)
 		cmocka_unit_test(test_by_layer),
 		cmocka_unit_test(test_by_consumer),
 		cmocka_unit_test(test_empty),
+		cmocka_unit_test(test_root_check_wins),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
