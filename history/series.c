@@ -76,6 +76,44 @@ static int flag_points(struct lw_history *h, const char *dataset,
 	return LW_OK;
 }
 
+/* Accepts in force for dataset's anomaly rule (`lakewatch accept DATASET
+ * [anomaly]`, not undone) make the level they accepted the new normal: the
+ * run of anomalous points just before each accept (the step it accepted)
+ * loses its flag and its first point is marked LW_PT_ACCEPTED, so the
+ * detector rebases older points onto the new level at once
+ * (anomaly_model.c, rebase). An accept with no flagged point before it
+ * marks the last point at or before it: that level is normal. */
+static int accept_points(struct lw_history *h, const char *dataset,
+			 struct lw_point *p, size_t n, struct lw_err *err)
+{
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(h->db, "SELECT at FROM accepts WHERE "
+				    "dataset = ?1 AND undone IS NULL AND "
+				    "(check_name IS NULL OR check_name = "
+				    "'anomaly') AND at >= ?2 ORDER BY id", -1,
+				    &st, NULL);
+	if (rc != SQLITE_OK)
+		return lw_hist_dberr(h, rc, "reading accepts", err);
+	sqlite3_bind_text(st, 1, dataset, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, p[0].t);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t at = sqlite3_column_int64(st, 0);
+		size_t i = n;
+		while (i > 0 && p[i - 1].t > at)
+			i--;
+		if (i == 0)
+			continue;	/* accepted before the first point */
+		size_t j = i;	/* the flagged run ending at point i - 1 */
+		while (j > 0 && (p[j - 1].flags & LW_PT_ANOMALOUS))
+			p[--j].flags &= ~LW_PT_ANOMALOUS;
+		p[j < i ? j : i - 1].flags |= LW_PT_ACCEPTED;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return lw_hist_dberr(h, rc, "reading accepts", err);
+	return LW_OK;
+}
+
 /* Rows into points (load: differences of consecutive known counts). *p
  * and *runs are the caller's. */
 static int read_points(sqlite3_stmt *st, enum lw_metric m,
@@ -135,6 +173,8 @@ int lw_history_metric_series(struct lw_history *h, const char *dataset,
 		rc = lw_hist_dberr(h, rc, "reading a series", err);
 	else
 		rc = k ? flag_points(h, dataset, p, runs, k, err) : LW_OK;
+	if (rc == LW_OK && k)
+		rc = accept_points(h, dataset, p, k, err);
 	free(runs);
 	if (rc != LW_OK) {
 		free(p);

@@ -5,7 +5,9 @@
 #include <stdio.h>
 #include <unistd.h>
 #include <sqlite3.h>
+#include "lakewatch/anomaly.h"
 #include "lakewatch/history.h"
+#include "lakewatch/history_incidents.h"
 #include "lakewatch/util.h"
 
 static char dir[64];
@@ -136,6 +138,64 @@ static void test_series(void **state)
 	free(p);
 }
 
+/* lakewatch accept DATASET anomaly: the step it accepts becomes the new
+ * normal at once. Before the accept the step's points are anomalous and a
+ * new point at the new level is flagged; after it, the step's first point
+ * is LW_PT_ACCEPTED, its flags cleared, and the same point passes. Undone,
+ * the step is anomalous again. */
+static void test_accept(void **state)
+{
+	(void)state;
+	char *p = lw_xasprintf("%s/acc.db", dir);
+	struct lw_history *h;
+	struct lw_err err;
+	struct lw_anomaly_params ap = {.season = LW_SEAS_NONE,
+		.window = 42 * 86400L, .min_points = 14, .sensitivity = 3,
+		.min_abs = 10, .min_pct = 5, .direction = LW_AD_BOTH};
+	struct lw_point *pt;
+	struct lw_verdict vd;
+	size_t n;
+	char *what;
+	assert_int_equal(lw_history_open(p, false, &h, &err), LW_OK);
+	int64_t t0 = 1796000000, t;
+	for (int i = 0; i < 16; i++)
+		poll(h, t0 + i * 3600, 1000 + (i % 3), true, LW_PASS);
+	poll(h, t0 + 16 * 3600, 2000, true, LW_FAIL);
+	poll(h, t0 + 17 * 3600, 2001, true, LW_FAIL);
+	t = t0 + 18 * 3600;
+	assert_int_equal(lw_history_metric_series(h, "d", LW_M_ROWS, 0, 0,
+						  &pt, &n, &err), LW_OK);
+	assert_int_equal(n, 18);
+	assert_int_equal(pt[16].flags, LW_PT_ANOMALOUS);
+	lw_anomaly_judge(&ap, pt, n, t, 2002, &vd);
+	assert_int_equal(vd.status, LW_FAIL);
+	free(pt);
+
+	assert_int_equal(lw_history_accept(h, "d", "anomaly", "ann",
+					   t0 + 17 * 3600 + 60, &what, &err),
+			 LW_OK);
+	assert_non_null(strstr(what, "anomaly"));
+	free(what);
+	assert_int_equal(lw_history_metric_series(h, "d", LW_M_ROWS, 0, 0,
+						  &pt, &n, &err), LW_OK);
+	assert_int_equal(pt[15].flags, 0);
+	assert_int_equal(pt[16].flags, LW_PT_ACCEPTED);
+	assert_int_equal(pt[17].flags, 0);
+	lw_anomaly_judge(&ap, pt, n, t, 2002, &vd);
+	assert_int_equal(vd.status, LW_PASS);
+	assert_true(vd.expected > 1990 && vd.expected < 2010);
+	free(pt);
+
+	assert_int_equal(lw_history_accept_undo(h, "d", "anomaly", t, &err),
+			 LW_OK);
+	assert_int_equal(lw_history_metric_series(h, "d", LW_M_ROWS, 0, 0,
+						  &pt, &n, &err), LW_OK);
+	assert_int_equal(pt[16].flags, LW_PT_ANOMALOUS);
+	free(pt);
+	lw_history_close(h);
+	free(p);
+}
+
 static int64_t sql_int(const char *path, const char *sql)
 {
 	sqlite3 *db;
@@ -181,6 +241,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_series, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_accept, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_migrate_v2, setup,
 						teardown),
 	};
