@@ -296,8 +296,14 @@ static void anom_run(const void *cfgp, const struct lw_judge_ctx *ctx,
 		return;
 	}
 	struct lw_verdict vd = {.learning = true, .need = c->p.min_points};
+	/* The history kept what `auto` picked from this past lately: one
+	 * fit instead of the four that choosing takes. */
+	struct lw_anomaly_params p = c->p;
+	if (p.season == LW_SEAS_AUTO && s && s->season > 0 &&
+	    s->season <= LW_SEAS_AUTO)
+		p.season = (enum lw_season)(s->season - 1);
 	if (have)
-		lw_anomaly_judge(&c->p, s ? s->pts : NULL, s ? s->n : 0,
+		lw_anomaly_judge(&p, s ? s->pts : NULL, s ? s->n : 0,
 				 ctx->now, v, &vd);
 	const char *source = s ? s->source : NULL;
 	bool cold = vd.learning && cold_start(c, ctx, &vd, &v);

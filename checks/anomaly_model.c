@@ -225,6 +225,29 @@ static double resistant_slope(const struct lw_point *p, const double *d,
 	return tr > tl ? (vr - vl) / (tr - tl) : 0;
 }
 
+/* Rearrange a[0..c), c > 0, so that positions (c-1)/2 - 1 .. (c-1)/2 + 1
+ * hold those order statistics, with everything before them <= and after
+ * >=: all that median and median_without read, in O(c) rather than a
+ * sort. Returns the median. */
+static double mid_order(double *a, size_t c)
+{
+	size_t mid = (c - 1) / 2, bi;
+	double t;
+	assert(c > 0);
+	select_kth(a, c, mid);	/* leaves a partitioned around mid */
+	if (mid >= 1) {
+		for (size_t i = bi = 0; i < mid; i++)
+			bi = a[i] > a[bi] ? i : bi;
+		t = a[bi], a[bi] = a[mid - 1], a[mid - 1] = t;
+	}
+	if (mid + 1 < c) {
+		for (size_t i = bi = mid + 1; i < c; i++)
+			bi = a[i] < a[bi] ? i : bi;
+		t = a[bi], a[bi] = a[mid + 1], a[mid + 1] = t;
+	}
+	return c % 2 ? a[mid] : (a[mid] + a[mid + 1]) / 2;
+}
+
 /* med[b] = median of x[i] over bucket b. Grouped by a counting sort on the
  * bucket: O(n + buckets). */
 static void bucket_medians(const struct fit *f, struct scratch *s,
@@ -237,11 +260,12 @@ static void bucket_medians(const struct fit *f, struct scratch *s,
 		s->tmp[fill[s->bk[i]]++] = s->x[i];
 	for (int b = 0; b < nb; b++)
 		med[b] = !f->cnt[b] ? 0 : sorted ?
-			 median(s->tmp + s->off[b], f->cnt[b]) :
+			 mid_order(s->tmp + s->off[b], f->cnt[b]) :
 			 median_fast(s->tmp + s->off[b], f->cnt[b]);
 }
 
-/* Median of sorted a[0..c) without a[j], c >= 2. */
+/* Median of a[0..c) without a[j], c >= 2: a sorted, or arranged by
+ * mid_order (only the positions around the middle are read). */
 static double median_without(const double *a, size_t c, size_t j)
 {
 	size_t m = c - 1;
@@ -254,7 +278,8 @@ static double median_without(const double *a, size_t c, size_t j)
 /* Pooled spread, from leave-one-out deviations: each point against the
  * median of the rest of its bucket. That is the error of a prediction, so
  * small buckets (six Tuesdays) are not read as tighter than they are. Run
- * right after bucket_medians, whose segments of s->tmp are sorted. Also
+ * right after bucket_medians, whose segments of s->tmp are arranged by
+ * mid_order. Also
  * whether buckets differ enough in level for the spread to be relative. */
 static void fit_spread(struct fit *f, struct scratch *s, size_t n)
 {
@@ -352,7 +377,7 @@ static void fit_points(struct fit *f, enum lw_season season,
 	f->slope = resistant_slope(p + n / 2, s.x + n / 2, n - n / 2, s.tmp);
 	for (size_t i = 0; i < n; i++)
 		s.x[i] = trend_off(f, p[i].v, p[i].t);
-	bucket_medians(f, &s, n, f->med, true);	/* sorted: fit_spread */
+	bucket_medians(f, &s, n, f->med, true);	/* mid_order: fit_spread */
 	fit_spread(f, &s, n);
 	memcpy(s.tmp, s.x, n * sizeof *s.tmp);
 	f->gmed = median_fast(s.tmp, n);
