@@ -195,6 +195,13 @@ static bool model_alarm(struct gen *g, size_t i, enum kind k)
 	struct lw_verdict vd;
 	lw_anomaly_judge(&p, g->p, i, g->p[i].t, g->p[i].v, &vd);
 	bool alarm = vd.status >= LW_WARN;
+	if (alarm && g->label[i] == 0 && getenv("LW_BENCH_DEBUG") &&
+	    atoi(getenv("LW_BENCH_DEBUG")) == (int)k)	/* a false alarm */
+		fprintf(stderr, "%s poll %zu: %.0f outside %.0f-%.0f (expected "
+			"%.0f, season %s, slope %.0f/day, %zu trained)\n",
+			kind_names[k], i, g->p[i].v, vd.lo, vd.hi,
+			vd.expected, lw_season_name(vd.season), vd.slope,
+			vd.trained);
 	if (alarm)
 		g->p[i].flags |= g->label[i] == -1 && g->step_change ?
 			LW_PT_ACCEPTED : LW_PT_ANOMALOUS;

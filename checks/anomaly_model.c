@@ -450,18 +450,24 @@ static void rebase(struct lw_point *pt, size_t k, size_t a, enum lw_season s,
 	if (a < 2 || a >= k)
 		return;
 	struct fit *f = lw_xmalloc(sizeof *f);
-	double *d = lw_xmalloc((k - a) * sizeof *d);
+	double *d = lw_xmalloc(2 * (k - a) * sizeof *d);
 	size_t nd = 0;
 	fit_points(f, s, pt, a, t);
-	for (size_t i = a; i < k; i++) {
-		double e, sc;
-		if (!fit_predict(f, pt[i].t, &e, &sc))
-			e = f->gmed + f->slope * (double)(pt[i].t - t);
-		d[nd++] = pt[i].v - e;
+	/* Where season buckets differ in level (quiet weekends), a step is
+	 * a ratio: +60% on weekdays is +60% on Sundays, not the same count. */
+	bool ratio = f->mult || f->rel;
+	double *e = d + (k - a);
+	for (size_t i = a; i < k; i++, nd++) {
+		double sc;
+		if (!fit_predict(f, pt[i].t, &e[nd], &sc))
+			e[nd] = f->gmed + f->slope * (double)(pt[i].t - t);
+		ratio = ratio && e[nd] > 0;
 	}
+	for (size_t i = 0; i < nd; i++)
+		d[i] = ratio ? pt[a + i].v / e[i] : pt[a + i].v - e[i];
 	double delta = median(d, nd);
 	for (size_t i = 0; i < a; i++)
-		pt[i].v += delta;
+		pt[i].v = ratio ? pt[i].v * delta : pt[i].v + delta;
 	free(d);
 	free(f);
 }
@@ -509,6 +515,37 @@ enum lw_season lw_anomaly_pick_season(const struct lw_point *hist, size_t n,
 	enum lw_season s = pick(pt, k, t, NULL);
 	free(pt);
 	return s;
+}
+
+/* e moved by how far the newest training points sit off the fit, when
+ * they all sit on one side: a trend that has sped up (a growing table),
+ * a level that moved and stayed. The newest sixth of the points, at least
+ * 5 (all on one side by chance: 1 in 16), as ratios where buckets differ
+ * in level. Points the fit cannot predict count as no evidence. */
+static double recent_level(const struct fit *f, const struct lw_point *pt,
+			   size_t k, double e)
+{
+	size_t m = k / 6 < 5 ? 5 : k / 6, nd = 0;
+	double d[64];
+	bool ratio = f->mult || f->rel;
+	int pos = 0, neg = 0;
+	if (m > 64)
+		m = 64;
+	if (k < 2 * m)
+		return e;
+	for (size_t i = k - m; i < k; i++) {
+		double x, sc;
+		if (!fit_predict(f, pt[i].t, &x, &sc) || (ratio && x <= 0))
+			return e;
+		d[nd] = ratio ? pt[i].v / x - 1 : pt[i].v - x;
+		pos += d[nd] > 0;
+		neg += d[nd] < 0;
+		nd++;
+	}
+	if (pos && neg)
+		return e;
+	double shift = median(d, nd);
+	return ratio ? e * (1 + shift) : e + shift;
 }
 
 /* Range and status of v against expected e with spread sc. */
@@ -574,6 +611,7 @@ void lw_anomaly_judge(const struct lw_anomaly_params *p,
 	out->season = s;
 	out->bucket = lw_season_bucket(s, t);
 	out->slope = f->slope * 86400;
+	e = recent_level(f, pt, k, e);
 	decide(p, v, e, sc, out);
 	if (!isfinite(out->lo) || !isfinite(out->hi)) {
 		out->learning = true;	/* never a silent "within" */
