@@ -461,7 +461,7 @@ static void rebase(struct lw_point *pt, size_t k, size_t a, enum lw_season s,
 		double sc;
 		if (!fit_predict(f, pt[i].t, &e[nd], &sc))
 			e[nd] = f->gmed + f->slope * (double)(pt[i].t - t);
-		ratio = ratio && e[nd] > 0;
+		ratio = ratio && e[nd] > 0 && pt[i].v > 0;
 	}
 	for (size_t i = 0; i < nd; i++)
 		d[i] = ratio ? pt[a + i].v / e[i] : pt[a + i].v - e[i];
@@ -548,6 +548,24 @@ static double recent_level(const struct fit *f, const struct lw_point *pt,
 	return ratio ? e * (1 + shift) : e + shift;
 }
 
+/* A series whose spread is more than this share of its level is noisy:
+ * there a single point just outside the range is not worth a WARN (small
+ * tables' counts jump); two in a row, or one twice as far out, are. */
+#define NOISY 0.15
+
+/* Whether the point before t in hist[0..n) was outside out's range on the
+ * same side as v. */
+static bool prev_outside(const struct lw_point *hist, size_t n, int64_t t,
+			 double v, const struct lw_verdict *out)
+{
+	while (n > 0 && hist[n - 1].t >= t)
+		n--;
+	if (!n)
+		return false;
+	double pv = hist[n - 1].v;
+	return v > out->hi ? pv > out->hi : pv < out->lo;
+}
+
 /* Range and status of v against expected e with spread sc. */
 static void decide(const struct lw_anomaly_params *p, double v, double e,
 		   double sc, struct lw_verdict *out)
@@ -591,13 +609,17 @@ void lw_anomaly_judge(const struct lw_anomaly_params *p,
 	enum lw_season s = p->season;
 	struct fit *f = lw_xmalloc(sizeof *f);
 	bool fitted = false;
+	/* An accepted step: rebase with the season of the points before it,
+	 * then choose among seasons on the rebased points (mixed levels
+	 * would hide the weekly shape). */
+	if (a >= 0) {
+		enum lw_season rs = s != LW_SEAS_AUTO ? s :
+				    pick(pt, (size_t)a, t, NULL);
+		rebase(pt, k, (size_t)a, rs, t);
+	}
 	if (s == LW_SEAS_AUTO) {
 		s = pick(pt, k, t, f);
 		fitted = k >= 4;	/* pick fits nothing below 4 points */
-	}
-	if (a >= 0) {
-		rebase(pt, k, (size_t)a, s, t);
-		fitted = false;	/* the points moved */
 	}
 	double e, sc;
 	if (!fitted)
@@ -613,6 +635,9 @@ void lw_anomaly_judge(const struct lw_anomaly_params *p,
 	out->slope = f->slope * 86400;
 	e = recent_level(f, pt, k, e);
 	decide(p, v, e, sc, out);
+	if (out->status == LW_WARN && sc > NOISY * fabs(e) &&
+	    !prev_outside(hist, n, t, v, out))
+		out->status = LW_PASS;	/* noisy: one point is not a WARN */
 	if (!isfinite(out->lo) || !isfinite(out->hi)) {
 		out->learning = true;	/* never a silent "within" */
 		out->status = LW_PASS;
