@@ -55,7 +55,14 @@ struct gen {
 	int events;
 	int64_t step;		/* seconds per poll */
 	bool step_change;
+	int season;		/* kept mode: 1 + the season picked, 0 none */
+	int64_t picked;		/* when */
 };
+
+/* Kept mode (the second run of the rule): seasonality `auto` chosen at
+ * most once a day, as `lakewatch check` does with the season the history
+ * keeps (history/series.c). */
+static bool kept_mode;
 
 static uint64_t rng_state;
 
@@ -193,6 +200,17 @@ static bool model_alarm(struct gen *g, size_t i, enum kind k)
 		.direction = k == K_ARRIVAL ? LW_AD_SPIKE : LW_AD_BOTH,
 	};
 	struct lw_verdict vd;
+	bool acc = false;	/* as the check: not across an accepted step */
+	for (size_t j = 0; j < i; j++)
+		acc = acc || (g->p[j].flags & LW_PT_ACCEPTED) != 0;
+	if (kept_mode && k != K_ARRIVAL && !acc) {
+		if (!g->season || g->p[i].t - g->picked >= DAY) {
+			g->season = 1 + (int)lw_anomaly_pick_season(g->p, i,
+				g->p[i].t, p.window);
+			g->picked = g->p[i].t;
+		}
+		p.season = (enum lw_season)(g->season - 1);
+	}
 	lw_anomaly_judge(&p, g->p, i, g->p[i].t, g->p[i].v, &vd);
 	bool alarm = vd.status >= LW_WARN;
 	if (alarm && g->label[i] == 0 && getenv("LW_BENCH_DEBUG") &&
@@ -532,7 +550,7 @@ int main(int argc, char **argv)
 		return history_bench(argc > 2 ? atoi(argv[2]) : 1000,
 				     argc > 3 ? atoi(argv[3]) : 90);
 	int seeds = argc > 1 ? atoi(argv[1]) : 5;
-	struct score m[NKINDS] = {0}, z[NKINDS] = {0};
+	struct score m[NKINDS] = {0}, z[NKINDS] = {0}, kp[NKINDS] = {0};
 	for (int k = 0; k < NKINDS; k++)
 		for (int s = 0; s < seeds; s++) {
 			struct gen g;
@@ -540,6 +558,12 @@ int main(int argc, char **argv)
 			generate((enum kind)k, &g);
 			replay(&g, (enum kind)k, false, &z[k]);
 			replay(&g, (enum kind)k, true, &m[k]);
+			for (size_t i = 0; i < g.n; i++)
+				g.p[i].flags = 0;
+			g.season = 0;
+			kept_mode = true;
+			replay(&g, (enum kind)k, true, &kp[k]);
+			kept_mode = false;
 			free(g.p);
 			free(g.label);
 		}
@@ -548,6 +572,8 @@ int main(int argc, char **argv)
 	table("anomaly rule (seasonality auto, window 42d, min_points 14, "
 	      "sensitivity 3, min_change 10 / 5%):", m);
 	table("z-score baseline (|z| >= 3 over the last 14 days):", z);
+	table("anomaly rule, seasonality chosen at most once a day (as "
+	      "`lakewatch check` keeps it):", kp);
 	struct score am = {0}, az = {0};
 	for (int k = 0; k < NKINDS; k++) {
 		add(&am, &m[k]);
