@@ -13,7 +13,11 @@
  *   build/bench/anomaly history [datasets] [days]
  *       the cost the rule adds to a poll: a history of hourly polls of
  *       that many datasets (1,000 x 90 days by default) in $TMPDIR, then
- *       per dataset the series query (42 days) and the detector's verdict
+ *       in the same run a poll the old way (the 42-day window re-read,
+ *       `auto` fitting four models), the first poll through the kept
+ *       series (every row written), a day of hourly polls through it
+ *       (an observation added per dataset each) and the old way again
+ *   LW_BENCH_DEBUG=KIND (0-6) prints that kind's false alarms
  *
  * Scoring: an alarm is a WARN or FAIL. Precision counts alarms on labelled
  * points; recall counts labelled events (1-6 consecutive points) with at
@@ -22,7 +26,10 @@
  * false. The replay does what the engine does: points judged anomalous are
  * flagged (left out of training); an alarm on a legitimate step is
  * accepted by the "operator" (LW_PT_ACCEPTED), as a person would accept it
- * in the dashboard. The z-score has no such memory.
+ * in the dashboard. The z-score has no such memory. The rule is replayed
+ * twice: choosing its seasonality afresh every poll, and choosing it at
+ * most once a day as `lakewatch check` does with the season the history
+ * keeps.
  */
 #include <math.h>
 #include <stdio.h>
