@@ -132,10 +132,6 @@ $(B)/bench/%: bench/%.c $(LIBS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itui -o $@ $< $(LIBS) $(LDFLAGS) $(LDLIBS)
 
-$(B)/bench/anomaly: bench/anomaly.c $(B)/liblakewatch.a
-	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $< $(B)/liblakewatch.a $(LDFLAGS) $(LDLIBS)
-
 # Print the flags, for compiling one file by hand.
 flags:
 	@echo CFLAGS=$(CFLAGS)

@@ -13,7 +13,11 @@
  *   build/bench/anomaly history [datasets] [days]
  *       the cost the rule adds to a poll: a history of hourly polls of
  *       that many datasets (1,000 x 90 days by default) in $TMPDIR, then
- *       per dataset the series query (42 days) and the detector's verdict
+ *       in the same run a poll the old way (the 42-day window re-read,
+ *       `auto` fitting four models), the first poll through the kept
+ *       series (every row written), a day of hourly polls through it
+ *       (an observation added per dataset each) and the old way again
+ *   LW_BENCH_DEBUG=KIND (0-6) prints that kind's false alarms
  *
  * Scoring: an alarm is a WARN or FAIL. Precision counts alarms on labelled
  * points; recall counts labelled events (1-6 consecutive points) with at
@@ -22,7 +26,10 @@
  * false. The replay does what the engine does: points judged anomalous are
  * flagged (left out of training); an alarm on a legitimate step is
  * accepted by the "operator" (LW_PT_ACCEPTED), as a person would accept it
- * in the dashboard. The z-score has no such memory.
+ * in the dashboard. The z-score has no such memory. The rule is replayed
+ * twice: choosing its seasonality afresh every poll, and choosing it at
+ * most once a day as `lakewatch check` does with the season the history
+ * keeps.
  */
 #include <math.h>
 #include <stdio.h>
@@ -55,7 +62,14 @@ struct gen {
 	int events;
 	int64_t step;		/* seconds per poll */
 	bool step_change;
+	int season;		/* kept mode: 1 + the season picked, 0 none */
+	int64_t picked;		/* when */
 };
+
+/* Kept mode (the second run of the rule): seasonality `auto` chosen at
+ * most once a day, as `lakewatch check` does with the season the history
+ * keeps (history/series.c). */
+static bool kept_mode;
 
 static uint64_t rng_state;
 
@@ -193,8 +207,26 @@ static bool model_alarm(struct gen *g, size_t i, enum kind k)
 		.direction = k == K_ARRIVAL ? LW_AD_SPIKE : LW_AD_BOTH,
 	};
 	struct lw_verdict vd;
+	bool acc = false;	/* as the check: not across an accepted step */
+	for (size_t j = 0; j < i; j++)
+		acc = acc || (g->p[j].flags & LW_PT_ACCEPTED) != 0;
+	if (kept_mode && k != K_ARRIVAL && !acc) {
+		if (!g->season || g->p[i].t - g->picked >= DAY) {
+			g->season = 1 + (int)lw_anomaly_pick_season(g->p, i,
+				g->p[i].t, p.window);
+			g->picked = g->p[i].t;
+		}
+		p.season = (enum lw_season)(g->season - 1);
+	}
 	lw_anomaly_judge(&p, g->p, i, g->p[i].t, g->p[i].v, &vd);
 	bool alarm = vd.status >= LW_WARN;
+	if (alarm && g->label[i] == 0 && getenv("LW_BENCH_DEBUG") &&
+	    atoi(getenv("LW_BENCH_DEBUG")) == (int)k)	/* a false alarm */
+		fprintf(stderr, "%s poll %zu: %.0f outside %.0f-%.0f (expected "
+			"%.0f, season %s, slope %.0f/day, %zu trained)\n",
+			kind_names[k], i, g->p[i].v, vd.lo, vd.hi,
+			vd.expected, lw_season_name(vd.season), vd.slope,
+			vd.trained);
 	if (alarm)
 		g->p[i].flags |= g->label[i] == -1 && g->step_change ?
 			LW_PT_ACCEPTED : LW_PT_ANOMALOUS;
@@ -350,8 +382,110 @@ static int fill_history(const char *path, int nds, int days, int64_t now)
 	return rc == SQLITE_OK ? 0 : -1;
 }
 
-/* What the engine does per dataset with an anomaly check: one series
- * query through the cache, one verdict. */
+/* One poll's rows for every dataset: a run at `at`, an observation and a
+ * passing anomaly result each, through db (a second connection). */
+static void add_poll(sqlite3 *db, int nds, int r, int64_t at)
+{
+	sqlite3_stmt *ru, *ob, *re;
+	sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
+	sqlite3_prepare_v2(db, "INSERT INTO runs(id, started, finished) "
+			   "VALUES (?1, ?2, ?2)", -1, &ru, NULL);
+	sqlite3_prepare_v2(db, "INSERT INTO observations(run, dataset, at, ok, "
+			   "files, bytes, rows, newest, status) VALUES "
+			   "(?1, ?2, ?3, 1, 10, 1000000, ?4, ?3 - 600, 0)", -1,
+			   &ob, NULL);
+	sqlite3_prepare_v2(db, "INSERT INTO results(run, dataset, check_name, "
+			   "status) VALUES (?1, ?2, 'anomaly', 0)", -1, &re,
+			   NULL);
+	sqlite3_bind_int(ru, 1, r);
+	sqlite3_bind_int64(ru, 2, at);
+	sqlite3_step(ru);
+	for (int d = 0; d < nds; d++) {
+		char name[32];
+		snprintf(name, sizeof name, "silver.table_%04d", d);
+		sqlite3_bind_int(ob, 1, r);
+		sqlite3_bind_text(ob, 2, name, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(ob, 3, at);
+		sqlite3_bind_int64(ob, 4, 1000000 + (int64_t)r * 500 +
+				   (int64_t)(urand() * 200));
+		sqlite3_step(ob);
+		sqlite3_reset(ob);
+		sqlite3_bind_int(re, 1, r);
+		sqlite3_bind_text(re, 2, name, -1, SQLITE_TRANSIENT);
+		sqlite3_step(re);
+		sqlite3_reset(re);
+	}
+	sqlite3_finalize(ru);
+	sqlite3_finalize(ob);
+	sqlite3_finalize(re);
+	sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+}
+
+struct cost {
+	double q, j;		/* CPU seconds: series reads, verdicts */
+	size_t points;
+	int alarms;
+};
+
+/* One poll of nds datasets at `now`, as the engine judges it: before (the
+ * window re-read from the index, `auto` choosing among four fits every
+ * time) or kept (lw_series_cache_get: the kept row plus the observations
+ * since, and the seasonality the history picked lately). */
+static void one_poll(struct lw_history *h, int nds, int64_t now, bool kept,
+		     struct cost *c)
+{
+	struct lw_anomaly_params p = {.season = LW_SEAS_AUTO,
+		.window = 42 * DAY, .min_points = 14, .sensitivity = 3,
+		.direction = LW_AD_BOTH};
+	struct lw_err err;
+	for (int d = 0; d < nds; d++) {
+		char name[32];
+		snprintf(name, sizeof name, "silver.table_%04d", d);
+		struct lw_series_cache sc;
+		struct lw_point *pts = NULL;
+		size_t n = 0;
+		struct lw_anomaly_params pp = p;
+		double a = cpu();
+		if (kept) {
+			lw_series_cache_init(&sc, h, 0);
+			const struct lw_series *s = lw_series_cache_get(&sc,
+				name, LW_M_LOAD, now - p.window);
+			pts = (struct lw_point *)s->pts;
+			n = s->n;
+			if (s->season > 0)
+				pp.season = (enum lw_season)(s->season - 1);
+		} else if (lw_history_metric_series(h, name, LW_M_LOAD,
+						    now - p.window, 0, &pts,
+						    &n, &err) != LW_OK) {
+			fprintf(stderr, "%s\n", err.msg);
+		}
+		double b = cpu();
+		struct lw_verdict v;
+		lw_anomaly_judge(&pp, pts, n, now, 500, &v);
+		c->j += cpu() - b;
+		c->q += b - a;
+		c->points += n;
+		c->alarms += v.status >= LW_WARN;
+		if (kept)
+			lw_series_cache_clear(&sc);
+		else
+			free(pts);
+	}
+}
+
+static void say_cost(const char *what, const struct cost *c, int polls)
+{
+	printf("| %s | %.0f ms | %.0f ms | %.0f ms | %zu | %d |\n", what,
+	       c->q * 1e3 / polls, c->j * 1e3 / polls,
+	       (c->q + c->j) * 1e3 / polls, c->points / (size_t)polls,
+	       c->alarms);
+}
+
+/* The cost the rule adds to a poll, before and after keeping the series
+ * between polls, in the same run: a poll the old way; the first poll the
+ * new way (every kept row written: once, after the upgrade); then a day
+ * of hourly polls the new way (each adds an observation per dataset, as
+ * a real poll does; kept rows are rewritten about once a day each). */
 static int history_bench(int nds, int days)
 {
 	const char *tmp = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
@@ -369,51 +503,38 @@ static int history_bench(int nds, int days)
 		sqlite3_exec(db, getenv("LW_BENCH_SQL"), NULL, NULL, NULL);
 		sqlite3_close(db);
 	}
-	{	/* as a long-lived history is: checkpointed */
-		sqlite3 *db;
-		sqlite3_open(path, &db);
-		sqlite3_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL,
-			     NULL);
-		sqlite3_close(db);
-	}
+	sqlite3 *db;	/* as a long-lived history is: checkpointed */
+	sqlite3_open(path, &db);
+	sqlite3_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
 	double built = mono() - t0;
 	struct lw_history *h;
 	struct lw_err err;
-	if (lw_history_open(path, true, &h, &err) != LW_OK)
+	if (lw_history_open(path, false, &h, &err) != LW_OK) {
+		fprintf(stderr, "%s\n", err.msg);
 		return 1;
-	struct lw_anomaly_params p = {.season = LW_SEAS_AUTO,
-		.window = 42 * DAY, .min_points = 14, .sensitivity = 3,
-		.direction = LW_AD_BOTH};
-	double tq = 0, tj = 0, cq = 0, cj = 0;
-	size_t points = 0;
-	int alarms = 0;
-	for (int d = 0; d < nds; d++) {
-		char name[32];
-		snprintf(name, sizeof name, "silver.table_%04d", d);
-		struct lw_series_cache c;
-		lw_series_cache_init(&c, h, 0);
-		double a = mono(), ca = cpu();
-		const struct lw_series *s = lw_series_cache_get(&c, name,
-			LW_M_LOAD, now - p.window);
-		double b = mono(), cb = cpu();
-		struct lw_verdict v;
-		lw_anomaly_judge(&p, s->pts, s->n, now, 500, &v);
-		tj += mono() - b;
-		cj += cpu() - cb;
-		tq += b - a;
-		cq += cb - ca;
-		points += s->n;
-		alarms += v.status >= LW_WARN;
-		lw_series_cache_clear(&c);
 	}
+	struct cost before = {0}, first = {0}, day = {0}, before2 = {0};
+	int polls = days * 24;
+	one_poll(h, nds, now, false, &before);
+	one_poll(h, nds, now, true, &first);
+	for (int i = 0; i < 24; i++) {
+		add_poll(db, nds, polls + 1 + i, now + i * HOUR);
+		one_poll(h, nds, now + (i + 1) * HOUR, true, &day);
+	}
+	one_poll(h, nds, now + 25 * HOUR, false, &before2);
 	lw_history_close(h);
+	sqlite3_close(db);
 	printf("history: %d datasets x %d days hourly (%d observations), "
-	       "built in %.1fs\nper poll, wall: series queries %.0f ms, "
-	       "verdicts %.0f ms, total %.0f ms\nper poll, CPU:  series "
-	       "queries %.0f ms, verdicts %.0f ms, total %.0f ms\n(%zu points "
-	       "read, %d alarms)\n", nds, days, nds * days * 24, built,
-	       tq * 1e3, tj * 1e3, (tq + tj) * 1e3, cq * 1e3, cj * 1e3,
-	       (cq + cj) * 1e3, points, alarms);
+	       "built in %.1fs; CPU per poll:\n\n| per poll | series reads | "
+	       "verdicts | total | points read | alarms |\n|---|---:|---:|"
+	       "---:|---:|---:|\n", nds, days, nds * days * 24, built);
+	say_cost("before: window re-read, `auto` fits four", &before, 1);
+	say_cost("kept: first poll (every row written)", &first, 1);
+	say_cost("kept: mean of a day of hourly polls", &day, 24);
+	say_cost("before, again after that day", &before2, 1);
+	printf("\nkept / before (a day's mean against the mean of the two "
+	       "before polls): %.3f\n", (day.q + day.j) / 24 /
+	       ((before.q + before.j + before2.q + before2.j) / 2));
 	if (getenv("LW_BENCH_KEEP")) {
 		printf("kept %s\n", path);
 		free(path);
@@ -436,7 +557,7 @@ int main(int argc, char **argv)
 		return history_bench(argc > 2 ? atoi(argv[2]) : 1000,
 				     argc > 3 ? atoi(argv[3]) : 90);
 	int seeds = argc > 1 ? atoi(argv[1]) : 5;
-	struct score m[NKINDS] = {0}, z[NKINDS] = {0};
+	struct score m[NKINDS] = {0}, z[NKINDS] = {0}, kp[NKINDS] = {0};
 	for (int k = 0; k < NKINDS; k++)
 		for (int s = 0; s < seeds; s++) {
 			struct gen g;
@@ -444,6 +565,12 @@ int main(int argc, char **argv)
 			generate((enum kind)k, &g);
 			replay(&g, (enum kind)k, false, &z[k]);
 			replay(&g, (enum kind)k, true, &m[k]);
+			for (size_t i = 0; i < g.n; i++)
+				g.p[i].flags = 0;
+			g.season = 0;
+			kept_mode = true;
+			replay(&g, (enum kind)k, true, &kp[k]);
+			kept_mode = false;
 			free(g.p);
 			free(g.label);
 		}
@@ -452,6 +579,8 @@ int main(int argc, char **argv)
 	table("anomaly rule (seasonality auto, window 42d, min_points 14, "
 	      "sensitivity 3, min_change 10 / 5%):", m);
 	table("z-score baseline (|z| >= 3 over the last 14 days):", z);
+	table("anomaly rule, seasonality chosen at most once a day (as "
+	      "`lakewatch check` keeps it):", kp);
 	struct score am = {0}, az = {0};
 	for (int k = 0; k < NKINDS; k++) {
 		add(&am, &m[k]);

@@ -271,6 +271,14 @@ static void say_range(const struct anom_cfg *c, const struct lw_verdict *vd,
 	lw_check_result(out, "anomaly", vd->status, meas, thr, true, v, msg);
 }
 
+static bool has_accepted(const struct lw_series *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (s->pts[i].flags & LW_PT_ACCEPTED)
+			return true;
+	return false;
+}
+
 static void anom_run(const void *cfgp, const struct lw_judge_ctx *ctx,
 		     struct lw_result *out)
 {
@@ -298,8 +306,15 @@ static void anom_run(const void *cfgp, const struct lw_judge_ctx *ctx,
 		return;
 	}
 	struct lw_verdict vd = {.learning = true, .need = c->p.min_points};
+	/* The history kept what `auto` picked from this past lately: one
+	 * fit instead of the four that choosing takes. Not across an
+	 * accepted step: the choice is made again on the rebased points. */
+	struct lw_anomaly_params p = c->p;
+	if (p.season == LW_SEAS_AUTO && s && s->season > 0 &&
+	    s->season <= LW_SEAS_AUTO && !has_accepted(s))
+		p.season = (enum lw_season)(s->season - 1);
 	if (have)
-		lw_anomaly_judge_tz(&c->p, ctx->tz, s ? s->pts : NULL,
+		lw_anomaly_judge_tz(&p, ctx->tz, s ? s->pts : NULL,
 				    s ? s->n : 0, ctx->now, v, &vd);
 	const char *source = s ? s->source : NULL;
 	bool cold = vd.learning && cold_start(c, ctx, &vd, &v);

@@ -225,6 +225,29 @@ static double resistant_slope(const struct lw_point *p, const double *d,
 	return tr > tl ? (vr - vl) / (tr - tl) : 0;
 }
 
+/* Rearrange a[0..c), c > 0, so that positions (c-1)/2 - 1 .. (c-1)/2 + 1
+ * hold those order statistics, with everything before them <= and after
+ * >=: all that median and median_without read, in O(c) rather than a
+ * sort. Returns the median. */
+static double mid_order(double *a, size_t c)
+{
+	size_t mid = (c - 1) / 2, bi;
+	double t;
+	assert(c > 0);
+	select_kth(a, c, mid);	/* leaves a partitioned around mid */
+	if (mid >= 1) {
+		for (size_t i = bi = 0; i < mid; i++)
+			bi = a[i] > a[bi] ? i : bi;
+		t = a[bi], a[bi] = a[mid - 1], a[mid - 1] = t;
+	}
+	if (mid + 1 < c) {
+		for (size_t i = bi = mid + 1; i < c; i++)
+			bi = a[i] < a[bi] ? i : bi;
+		t = a[bi], a[bi] = a[mid + 1], a[mid + 1] = t;
+	}
+	return c % 2 ? a[mid] : (a[mid] + a[mid + 1]) / 2;
+}
+
 /* med[b] = median of x[i] over bucket b. Grouped by a counting sort on the
  * bucket: O(n + buckets). */
 static void bucket_medians(const struct fit *f, struct scratch *s,
@@ -237,11 +260,12 @@ static void bucket_medians(const struct fit *f, struct scratch *s,
 		s->tmp[fill[s->bk[i]]++] = s->x[i];
 	for (int b = 0; b < nb; b++)
 		med[b] = !f->cnt[b] ? 0 : sorted ?
-			 median(s->tmp + s->off[b], f->cnt[b]) :
+			 mid_order(s->tmp + s->off[b], f->cnt[b]) :
 			 median_fast(s->tmp + s->off[b], f->cnt[b]);
 }
 
-/* Median of sorted a[0..c) without a[j], c >= 2. */
+/* Median of a[0..c) without a[j], c >= 2: a sorted, or arranged by
+ * mid_order (only the positions around the middle are read). */
 static double median_without(const double *a, size_t c, size_t j)
 {
 	size_t m = c - 1;
@@ -254,7 +278,8 @@ static double median_without(const double *a, size_t c, size_t j)
 /* Pooled spread, from leave-one-out deviations: each point against the
  * median of the rest of its bucket. That is the error of a prediction, so
  * small buckets (six Tuesdays) are not read as tighter than they are. Run
- * right after bucket_medians, whose segments of s->tmp are sorted. Also
+ * right after bucket_medians, whose segments of s->tmp are arranged by
+ * mid_order. Also
  * whether buckets differ enough in level for the spread to be relative. */
 static void fit_spread(struct fit *f, struct scratch *s, size_t n)
 {
@@ -352,7 +377,7 @@ static void fit_points(struct fit *f, enum lw_season season,
 	f->slope = resistant_slope(p + n / 2, s.x + n / 2, n - n / 2, s.tmp);
 	for (size_t i = 0; i < n; i++)
 		s.x[i] = trend_off(f, p[i].v, p[i].t);
-	bucket_medians(f, &s, n, f->med, true);	/* sorted: fit_spread */
+	bucket_medians(f, &s, n, f->med, true);	/* mid_order: fit_spread */
 	fit_spread(f, &s, n);
 	memcpy(s.tmp, s.x, n * sizeof *s.tmp);
 	f->gmed = median_fast(s.tmp, n);
@@ -425,18 +450,24 @@ static void rebase(struct lw_point *pt, size_t k, size_t a, enum lw_season s,
 	if (a < 2 || a >= k)
 		return;
 	struct fit *f = lw_xmalloc(sizeof *f);
-	double *d = lw_xmalloc((k - a) * sizeof *d);
+	double *d = lw_xmalloc(2 * (k - a) * sizeof *d);
 	size_t nd = 0;
 	fit_points(f, s, pt, a, t);
-	for (size_t i = a; i < k; i++) {
-		double e, sc;
-		if (!fit_predict(f, pt[i].t, &e, &sc))
-			e = f->gmed + f->slope * (double)(pt[i].t - t);
-		d[nd++] = pt[i].v - e;
+	/* Where season buckets differ in level (quiet weekends), a step is
+	 * a ratio: +60% on weekdays is +60% on Sundays, not the same count. */
+	bool ratio = f->mult || f->rel;
+	double *e = d + (k - a);
+	for (size_t i = a; i < k; i++, nd++) {
+		double sc;
+		if (!fit_predict(f, pt[i].t, &e[nd], &sc))
+			e[nd] = f->gmed + f->slope * (double)(pt[i].t - t);
+		ratio = ratio && e[nd] > 0 && pt[i].v > 0;
 	}
+	for (size_t i = 0; i < nd; i++)
+		d[i] = ratio ? pt[a + i].v / e[i] : pt[a + i].v - e[i];
 	double delta = median(d, nd);
 	for (size_t i = 0; i < a; i++)
-		pt[i].v += delta;
+		pt[i].v = ratio ? pt[i].v * delta : pt[i].v + delta;
 	free(d);
 	free(f);
 }
@@ -486,6 +517,55 @@ enum lw_season lw_anomaly_pick_season(const struct lw_point *hist, size_t n,
 	return s;
 }
 
+/* e moved by how far the newest training points sit off the fit, when
+ * they all sit on one side: a trend that has sped up (a growing table),
+ * a level that moved and stayed. The newest sixth of the points, at least
+ * 5 (all on one side by chance: 1 in 16), as ratios where buckets differ
+ * in level. Points the fit cannot predict count as no evidence. */
+static double recent_level(const struct fit *f, const struct lw_point *pt,
+			   size_t k, double e)
+{
+	size_t m = k / 6 < 5 ? 5 : k / 6, nd = 0;
+	double d[64];
+	bool ratio = f->mult || f->rel;
+	int pos = 0, neg = 0;
+	if (m > 64)
+		m = 64;
+	if (k < 2 * m)
+		return e;
+	for (size_t i = k - m; i < k; i++) {
+		double x, sc;
+		if (!fit_predict(f, pt[i].t, &x, &sc) || (ratio && x <= 0))
+			return e;
+		d[nd] = ratio ? pt[i].v / x - 1 : pt[i].v - x;
+		pos += d[nd] > 0;
+		neg += d[nd] < 0;
+		nd++;
+	}
+	if (pos && neg)
+		return e;
+	double shift = median(d, nd);
+	return ratio ? e * (1 + shift) : e + shift;
+}
+
+/* A series whose spread is more than this share of its level is noisy:
+ * there a single point just outside the range is not worth a WARN (small
+ * tables' counts jump); two in a row, or one twice as far out, are. */
+#define NOISY 0.15
+
+/* Whether the point before t in hist[0..n) was outside out's range on the
+ * same side as v. */
+static bool prev_outside(const struct lw_point *hist, size_t n, int64_t t,
+			 double v, const struct lw_verdict *out)
+{
+	while (n > 0 && hist[n - 1].t >= t)
+		n--;
+	if (!n)
+		return false;
+	double pv = hist[n - 1].v;
+	return v > out->hi ? pv > out->hi : pv < out->lo;
+}
+
 /* Range and status of v against expected e with spread sc. */
 static void decide(const struct lw_anomaly_params *p, double v, double e,
 		   double sc, struct lw_verdict *out)
@@ -529,13 +609,17 @@ void lw_anomaly_judge(const struct lw_anomaly_params *p,
 	enum lw_season s = p->season;
 	struct fit *f = lw_xmalloc(sizeof *f);
 	bool fitted = false;
+	/* An accepted step: rebase with the season of the points before it,
+	 * then choose among seasons on the rebased points (mixed levels
+	 * would hide the weekly shape). */
+	if (a >= 0) {
+		enum lw_season rs = s != LW_SEAS_AUTO ? s :
+				    pick(pt, (size_t)a, t, NULL);
+		rebase(pt, k, (size_t)a, rs, t);
+	}
 	if (s == LW_SEAS_AUTO) {
 		s = pick(pt, k, t, f);
 		fitted = k >= 4;	/* pick fits nothing below 4 points */
-	}
-	if (a >= 0) {
-		rebase(pt, k, (size_t)a, s, t);
-		fitted = false;	/* the points moved */
 	}
 	double e, sc;
 	if (!fitted)
@@ -549,7 +633,11 @@ void lw_anomaly_judge(const struct lw_anomaly_params *p,
 	out->season = s;
 	out->bucket = lw_season_bucket(s, t);
 	out->slope = f->slope * 86400;
+	e = recent_level(f, pt, k, e);
 	decide(p, v, e, sc, out);
+	if (out->status == LW_WARN && sc > NOISY * fabs(e) &&
+	    !prev_outside(hist, n, t, v, out))
+		out->status = LW_PASS;	/* noisy: one point is not a WARN */
 	if (!isfinite(out->lo) || !isfinite(out->hi)) {
 		out->learning = true;	/* never a silent "within" */
 		out->status = LW_PASS;

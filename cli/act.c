@@ -37,8 +37,9 @@ static void act_usage(FILE *f, const char *cmd)
 	else
 		fputs("usage: lakewatch accept [--undo] DATASET [CHECK]\n"
 		      "Accept DATASET's last observed schema and row count as "
-		      "its baseline\n(CHECK schema or change: only that one); "
-		      "--undo takes the last accept back.\n", f);
+		      "its baseline\n(CHECK schema or change: only that one; "
+		      "anomaly: the current level\nbecomes the anomaly rule's "
+		      "normal); --undo takes the last accept back.\n", f);
 	fputs("\n  -c, --config FILE   config file\n"
 	      "      --history FILE  history database (default: the "
 	      "config's)\n"
@@ -201,9 +202,10 @@ static int do_accept(struct lw_history *h, const struct act_opts *o,
 	struct lw_err err;
 	char *what = NULL;
 	if (o->check && strcmp(o->check, "schema") && strcmp(o->check,
-							     "change")) {
-		fprintf(stderr, "lakewatch accept: only the schema and change "
-			"checks keep a baseline, not '%s'\n", o->check);
+		"change") && strcmp(o->check, "anomaly")) {
+		fprintf(stderr, "lakewatch accept: only the schema, change and "
+			"anomaly checks keep a baseline, not '%s'\n",
+			o->check);
 		return LW_EXIT_USAGE;
 	}
 	if (o->undo) {

@@ -226,14 +226,20 @@ static int accept_fn(struct lw_history *h, void *ud, struct lw_err *err)
 		schema = j ? cJSON_PrintUnformatted(j) : NULL;
 		cJSON_Delete(j);
 	}
-	if (s && r)
+	/* The anomaly rule takes an accept as "this level is the new
+	 * normal" (history/series.c): nothing to copy, the time is enough. */
+	bool an = a->check && strcmp(a->check, "anomaly") == 0;
+	if (an)
+		a->what = lw_xasprintf("the current level as normal for the "
+				       "anomaly rule");
+	else if (s && r)
 		a->what = lw_xasprintf("schema of %zu columns and %s rows",
 				       o.schema.n, lw_count_fmt(o.rows, n, sizeof n));
 	else if (s)
 		a->what = lw_xasprintf("schema of %zu columns", o.schema.n);
 	else if (r)
 		a->what = lw_xasprintf("%s rows", lw_count_fmt(o.rows, n, sizeof n));
-	rc = s || r ? prep(h, "INSERT INTO accepts(dataset, check_name, user, "
+	rc = s || r || an ? prep(h, "INSERT INTO accepts(dataset, check_name, user, "
 			   "at, schema, rows) VALUES (?,?,?,?,?,?)", &st, err)
 		    : lw_err_set(err, LW_ENOTFOUND, "%s: the last observation "
 				 "has no %s to accept", a->dataset,

@@ -10,7 +10,7 @@
 #include "lakewatch/history.h"
 
 /* The schema this lakewatch writes; PRAGMA user_version holds it. */
-#define LW_HISTORY_VERSION 3
+#define LW_HISTORY_VERSION 4
 /* PRAGMA application_id: "LkWt", so a file is known to be ours even before
  * its version is looked at. */
 #define LW_HISTORY_APPID 0x4C6B5774
@@ -19,6 +19,7 @@
  * $LAKEWATCH_HISTORY_TIMEOUT (milliseconds) overrides it. */
 #define LW_HISTORY_BUSY_MS 5000
 
+#define LW_HIST_NSTMT 10
 struct lw_history {
 	sqlite3 *db;
 	char *path;		/* owned: as given, for messages */
@@ -32,7 +33,21 @@ struct lw_history {
 	 * its flock() serialises opening and migrating between processes
 	 * (closing it earlier would drop SQLite's fcntl locks too). */
 	int lockfd;
+	/* The anomaly rule's series statements, prepared once per handle
+	 * (lw_hist_stmt): a poll reads a few rows per dataset, and preparing
+	 * cost more than stepping. Used by the judge stage only (one thread). */
+	sqlite3_stmt *stmts[LW_HIST_NSTMT];
 };
+/* Slots of struct lw_history's stmts. */
+enum {
+	LW_ST_SERIES = 0,	/* + metric: 6 of them */
+	LW_ST_FLAGS = 6, LW_ST_ACCEPTS, LW_ST_SNAP_LOAD, LW_ST_SNAP_STORE
+};
+/* Statement slot of h, prepared from sql the first time, reset and
+ * unbound after; the handle owns it (never finalize it: reset it when
+ * done). */
+int lw_hist_stmt(struct lw_history *h, int slot, const char *sql,
+		 sqlite3_stmt **st, struct lw_err *err);
 
 /* Fill err from the connection's last error: "path: what (code)". Locks
  * become LW_ETIMEOUT, corruption LW_EPARSE, the rest LW_EIO. */
@@ -54,6 +69,26 @@ struct lw_incident;
 int lw_hist_put_incidents(struct lw_history *h, int64_t run,
 			  const struct lw_incident *inc, const int *ev,
 			  size_t n, int64_t *ids, struct lw_err *err);
+/* A metric's kept series (series_snap.c): the window's points up to the
+ * observation (last_at, last_run), the load's base there (last_v, when
+ * have_last), the seasonality picked at time `picked` (0 or 1 + enum
+ * lw_season). */
+#define LW_HIST_SNAP_MAX 100000	/* points a kept row may hold */
+struct lw_hist_snap {
+	bool have;
+	int64_t since, last_at, last_run, picked;
+	double last_v;
+	bool have_last;
+	int season;
+	struct lw_point *p;	/* owned */
+	size_t n;
+};
+int lw_hist_snap_load(struct lw_history *h, const char *dataset, int m,
+		      struct lw_hist_snap *sn, struct lw_err *err);
+int lw_hist_snap_store(struct lw_history *h, const char *dataset, int m,
+		       const struct lw_hist_snap *sn, struct lw_err *err);
+void lw_hist_snap_free(struct lw_hist_snap *sn);
+
 /* Bind text after secret redaction (a copy; the statement frees it). */
 int lw_hist_bind_text(sqlite3_stmt *st, int idx, const char *s);
 

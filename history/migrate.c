@@ -152,6 +152,22 @@ static const char *const steps[LW_HISTORY_VERSION] = {
 	"  bytes, files, newest);"
 	"CREATE INDEX results_verdict ON results(dataset, check_name, run,"
 	"  status);",
+	/* 3 -> 4: the anomaly rule's series kept between polls
+	 * (history/series.c): per dataset and metric, the points of the
+	 * window packed in one row, how far into the observations they
+	 * reach, and the seasonality `auto` last picked from them. A poll
+	 * reads this row and the observations after it, not the window. */
+	"CREATE TABLE series_snap ("
+	"  dataset TEXT NOT NULL,"
+	"  metric INTEGER NOT NULL,"
+	"  since INTEGER NOT NULL,"
+	"  last_at INTEGER NOT NULL,"
+	"  last_run INTEGER NOT NULL,"
+	"  last_v REAL,"
+	"  season INTEGER NOT NULL,"
+	"  picked INTEGER NOT NULL,"
+	"  pts BLOB NOT NULL,"
+	"  PRIMARY KEY (dataset, metric));",
 };
 
 static int pragma_int(struct lw_history *h, const char *sql, int *out,

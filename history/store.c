@@ -163,12 +163,33 @@ void lw_history_close(struct lw_history *h)
 {
 	if (!h)
 		return;
+	for (int i = 0; i < LW_HIST_NSTMT; i++)
+		sqlite3_finalize(h->stmts[i]);
 	sqlite3_close_v2(h->db);
 	if (h->lockfd >= 0)
 		close(h->lockfd);
 	pthread_mutex_destroy(&h->tx_lock);
 	free(h->path);
 	free(h);
+}
+
+/* See history_int.h. */
+int lw_hist_stmt(struct lw_history *h, int slot, const char *sql,
+		 sqlite3_stmt **st, struct lw_err *err)
+{
+	assert(slot >= 0 && slot < LW_HIST_NSTMT);
+	if (h->stmts[slot]) {
+		sqlite3_reset(h->stmts[slot]);
+		sqlite3_clear_bindings(h->stmts[slot]);
+		*st = h->stmts[slot];
+		return LW_OK;
+	}
+	int rc = sqlite3_prepare_v3(h->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+				    &h->stmts[slot], NULL);
+	if (rc != SQLITE_OK)
+		return lw_hist_dberr(h, rc, "preparing a query", err);
+	*st = h->stmts[slot];
+	return LW_OK;
 }
 
 static int64_t mono_ms(void)
@@ -617,6 +638,9 @@ static int prune_fn(struct lw_history *h, void *ud, struct lw_err *err)
 		"(SELECT id FROM incidents WHERE resolved < ?1)",
 		"DELETE FROM incidents WHERE resolved < ?1",
 		"DELETE FROM mutes WHERE until < ?1",
+		/* the anomaly rule's kept series (series.c): a snapshot that
+		 * still holds pruned points is rebuilt from what is left */
+		"DELETE FROM series_snap WHERE since < ?1",
 	};
 	int64_t before = *(int64_t *)ud;
 

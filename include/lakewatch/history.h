@@ -94,6 +94,20 @@ int lw_history_metric_series(struct lw_history *h, const char *dataset,
 			     int64_t before_run, struct lw_point **out,
 			     size_t *n, struct lw_err *err);
 
+/* The same series, kept between polls (the series_snap table): the points
+ * of the window up to the last poll come from one row, only the
+ * observations since from the index, and the row is rewritten about once a
+ * day (or every 48 new points) together with the seasonality `auto` picks
+ * from it: *season as in struct lw_series (0 when none was picked). A
+ * read-only history reads the row and never writes it. One difference
+ * from lw_history_metric_series: when the window has moved on since the
+ * row was written, the load's first point in it counts from the
+ * observation just before the window. *out is the caller's (free()). */
+int lw_history_metric_series_kept(struct lw_history *h, const char *dataset,
+				  enum lw_metric m, int64_t since,
+				  int64_t before_run, struct lw_point **out,
+				  size_t *n, int *season, struct lw_err *err);
+
 /* The judge context's series callback over one history and run: each
  * metric is read once per dataset and kept until lw_series_cache_clear. */
 struct lw_series_cache {

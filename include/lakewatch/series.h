@@ -40,6 +40,11 @@ struct lw_series {
 	const char *source;	/* "history", "partitions": for messages */
 	const char *error;	/* set when the past could not be read: the
 				 * check says ERROR rather than "learning" */
+	int season;		/* 0, or 1 + the enum lw_season (anomaly.h)
+				 * that seasonality `auto` picked from these
+				 * points lately (history/series.c keeps it
+				 * for a day): the rule then fits that one
+				 * rather than four to choose */
 };
 
 #endif

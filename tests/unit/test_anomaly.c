@@ -264,6 +264,80 @@ static void test_accepted_step(void **state)
 	assert_int_equal(v.status, LW_FAIL);
 }
 
+/* A table whose growth doubles for its last 12 days: the line
+ * through the window lags it, every newest point sits above the fit, and
+ * the expected level follows them instead of flagging each poll. */
+static void test_speeding_trend(void **state)
+{
+	(void)state;
+	size_t n = 0;
+	for (int64_t t = TUE9 - 42 * DAY; t < TUE9; t += DAY, n++)
+		pts[n] = (struct lw_point){t, 1e6 + 4e4 * (double)n +
+					   (n > 30 ? 4e4 * (double)(n - 30)
+					    : 0) + 2000 * wob(n), 0};
+	double now = 1e6 + 4e4 * 42.0 + 4e4 * 12;
+	struct lw_anomaly_params p = params(LW_SEAS_NONE);
+	p.min_pct = 1;
+	struct lw_verdict v;
+	lw_anomaly_judge(&p, pts, n, TUE9, now, &v);
+	assert_int_equal(v.status, LW_PASS);
+	assert_true(v.expected < now && v.hi > now);
+	lw_anomaly_judge(&p, pts, n, TUE9, now * 0.6, &v);	/* truncated */
+	assert_true(v.status >= LW_WARN);
+}
+
+/* An accepted +60% step on a series with quiet weekends: the older points
+ * are scaled onto the new level (a ratio), so Sundays are expected at
+ * +60% of a Sunday, not at a weekday's gain. */
+static void test_accepted_step_ratio(void **state)
+{
+	(void)state;
+	size_t n = 0;
+	for (int64_t t = TUE9 - 42 * DAY; t < TUE9; t += DAY, n++) {
+		bool we = lw_season_bucket(LW_SEAS_DOW, t) >= 5;
+		pts[n] = (struct lw_point){t, (we ? 450 : 1000) *
+					   (n >= 35 ? 1.6 : 1.0) *
+					   (1 + 0.02 * wob(n)), 0};
+	}
+	pts[35].flags = LW_PT_ACCEPTED;
+	struct lw_anomaly_params p = params(LW_SEAS_DOW);
+	struct lw_verdict v;
+	int64_t sun = TUE9 - 2 * DAY;	/* judged as if it were next */
+	lw_anomaly_judge(&p, pts, n - 2, sun, 720, &v);
+	assert_int_equal(v.status, LW_PASS);
+	assert_true(fabs(v.expected - 720) < 30);
+	p.season = LW_SEAS_AUTO;	/* the season is chosen after rebasing */
+	lw_anomaly_judge(&p, pts, n - 2, sun, 720, &v);
+	assert_int_equal(v.season, LW_SEAS_DOW);
+	assert_int_equal(v.status, LW_PASS);
+}
+
+/* A noisy series (spread above 15% of its level): one point just outside
+ * the range is not a WARN; two in a row are, and one far out is a FAIL. */
+static void test_noisy(void **state)
+{
+	(void)state;
+	size_t n = 0;
+	for (int64_t t = TUE9 - 30 * DAY; t < TUE9; t += DAY, n++)
+		pts[n] = (struct lw_point){t, 30 + 8 * wob(n), 0};
+	struct lw_anomaly_params p = params(LW_SEAS_NONE);
+	struct lw_verdict v;
+	lw_anomaly_judge(&p, pts, n, TUE9, 30, &v);
+	double warn = v.hi + 1;
+	assert_true(warn < v.expected + 2 * (v.hi - v.expected));
+	lw_anomaly_judge(&p, pts, n, TUE9, warn, &v);
+	assert_int_equal(v.status, LW_PASS);
+	pts[n - 1].v = 1000;	/* the point before was out too */
+	lw_anomaly_judge(&p, pts, n, TUE9, 30, &v);
+	warn = v.hi + 1;
+	assert_true(warn < v.expected + 2 * (v.hi - v.expected));
+	lw_anomaly_judge(&p, pts, n, TUE9, warn, &v);
+	assert_int_equal(v.status, LW_WARN);
+	pts[n - 1].v = 30;
+	lw_anomaly_judge(&p, pts, n, TUE9, 200, &v);
+	assert_int_equal(v.status, LW_FAIL);
+}
+
 static void test_arrival(void **state)
 {
 	(void)state;
@@ -330,6 +404,9 @@ int main(void)
 		cmocka_unit_test(test_direction),
 		cmocka_unit_test(test_anomalous_excluded),
 		cmocka_unit_test(test_accepted_step),
+		cmocka_unit_test(test_speeding_trend),
+		cmocka_unit_test(test_accepted_step_ratio),
+		cmocka_unit_test(test_noisy),
 		cmocka_unit_test(test_arrival),
 		cmocka_unit_test(test_zero_bucket),
 	};

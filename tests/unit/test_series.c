@@ -5,7 +5,9 @@
 #include <stdio.h>
 #include <unistd.h>
 #include <sqlite3.h>
+#include "lakewatch/anomaly.h"
 #include "lakewatch/history.h"
+#include "lakewatch/history_incidents.h"
 #include "lakewatch/util.h"
 
 static char dir[64];
@@ -136,6 +138,141 @@ static void test_series(void **state)
 	free(p);
 }
 
+static void same_points(const struct lw_point *a, size_t na,
+			const struct lw_point *b, size_t nb)
+{
+	assert_int_equal(na, nb);
+	for (size_t i = 0; i < na; i++) {
+		assert_int_equal(a[i].t, b[i].t);
+		assert_true(a[i].v == b[i].v);
+		assert_int_equal(a[i].flags, b[i].flags);
+	}
+}
+
+/* The kept series (series_snap) gives what a full read gives, poll after
+ * poll: the row written at the first read, then only the observations
+ * after it read, loads continued across the seam and broken by an unknown
+ * count, verdicts flagged, the window trimmed; a run bound before the row
+ * reads the index again. */
+static void test_kept(void **state)
+{
+	(void)state;
+	char *p = lw_xasprintf("%s/kept.db", dir);
+	struct lw_history *h;
+	struct lw_err err;
+	struct lw_point *a, *b;
+	size_t na, nb;
+	int season;
+	assert_int_equal(lw_history_open(p, false, &h, &err), LW_OK);
+	int64_t t0 = 1796000000;
+	static const int64_t rows[] = {100, 150, 170, -1, 300, 320, 400, 410,
+				       430, 440};
+	for (int i = 0; i < 10; i++) {
+		poll(h, t0 + i * 3600, rows[i], true,
+		     i == 6 ? LW_WARN : LW_PASS);
+		for (int m = LW_M_ROWS; m <= LW_M_FILES; m++) {
+			int64_t since = t0 + (i >= 8 ? 3600 : 0);
+			assert_int_equal(lw_history_metric_series_kept(h, "d",
+				(enum lw_metric)m, since, 0, &a, &na, &season,
+				&err), LW_OK);
+			assert_int_equal(lw_history_metric_series(h, "d",
+				(enum lw_metric)m, since, 0, &b, &nb, &err),
+				LW_OK);
+			/* a kept load's first point in a window that moved
+			 * counts from the observation just before it */
+			size_t off = m == LW_M_LOAD && i >= 8;
+			assert_true(na >= off);
+			same_points(a + off, na - off, b, nb);
+			assert_true(season >= 0 && season <= 4);
+			free(a);
+			free(b);
+		}
+	}
+	assert_int_equal(lw_history_metric_series_kept(h, "d", LW_M_LOAD,
+		t0 + 3600, 0, &a, &na, &season, &err), LW_OK);
+	/* 50 (from run 1's count, before the window), 20, then unknown,
+	 * 20, 80 (flagged), 10, 20, 10 */
+	assert_int_equal(na, 7);
+	assert_true(a[0].v == 50 && a[1].v == 20 && a[2].v == 20 &&
+		    a[3].v == 80 && a[6].v == 10);
+	assert_int_equal(a[3].flags, LW_PT_ANOMALOUS);
+	free(a);
+	/* bounded before the kept row: read from the index */
+	assert_int_equal(lw_history_metric_series_kept(h, "d", LW_M_ROWS, t0,
+		4, &a, &na, &season, &err), LW_OK);
+	assert_int_equal(na, 3);
+	free(a);
+	lw_history_close(h);
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_open(p, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM "
+		"series_snap WHERE dataset = 'd'", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(st, 0), 4);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	free(p);
+}
+
+/* lakewatch accept DATASET anomaly: the step it accepts becomes the new
+ * normal at once. Before the accept the step's points are anomalous and a
+ * new point at the new level is flagged; after it, the step's first point
+ * is LW_PT_ACCEPTED, its flags cleared, and the same point passes. Undone,
+ * the step is anomalous again. */
+static void test_accept(void **state)
+{
+	(void)state;
+	char *p = lw_xasprintf("%s/acc.db", dir);
+	struct lw_history *h;
+	struct lw_err err;
+	struct lw_anomaly_params ap = {.season = LW_SEAS_NONE,
+		.window = 42 * 86400L, .min_points = 14, .sensitivity = 3,
+		.min_abs = 10, .min_pct = 5, .direction = LW_AD_BOTH};
+	struct lw_point *pt;
+	struct lw_verdict vd;
+	size_t n;
+	char *what;
+	assert_int_equal(lw_history_open(p, false, &h, &err), LW_OK);
+	int64_t t0 = 1796000000, t;
+	for (int i = 0; i < 16; i++)
+		poll(h, t0 + i * 3600, 1000 + (i % 3), true, LW_PASS);
+	poll(h, t0 + 16 * 3600, 2000, true, LW_FAIL);
+	poll(h, t0 + 17 * 3600, 2001, true, LW_FAIL);
+	t = t0 + 18 * 3600;
+	assert_int_equal(lw_history_metric_series(h, "d", LW_M_ROWS, 0, 0,
+						  &pt, &n, &err), LW_OK);
+	assert_int_equal(n, 18);
+	assert_int_equal(pt[16].flags, LW_PT_ANOMALOUS);
+	lw_anomaly_judge(&ap, pt, n, t, 2002, &vd);
+	assert_int_equal(vd.status, LW_FAIL);
+	free(pt);
+
+	assert_int_equal(lw_history_accept(h, "d", "anomaly", "ann",
+					   t0 + 17 * 3600 + 60, &what, &err),
+			 LW_OK);
+	assert_non_null(strstr(what, "anomaly"));
+	free(what);
+	assert_int_equal(lw_history_metric_series(h, "d", LW_M_ROWS, 0, 0,
+						  &pt, &n, &err), LW_OK);
+	assert_int_equal(pt[15].flags, 0);
+	assert_int_equal(pt[16].flags, LW_PT_ACCEPTED);
+	assert_int_equal(pt[17].flags, 0);
+	lw_anomaly_judge(&ap, pt, n, t, 2002, &vd);
+	assert_int_equal(vd.status, LW_PASS);
+	assert_true(vd.expected > 1990 && vd.expected < 2010);
+	free(pt);
+
+	assert_int_equal(lw_history_accept_undo(h, "d", "anomaly", t, &err),
+			 LW_OK);
+	assert_int_equal(lw_history_metric_series(h, "d", LW_M_ROWS, 0, 0,
+						  &pt, &n, &err), LW_OK);
+	assert_int_equal(pt[16].flags, LW_PT_ANOMALOUS);
+	free(pt);
+	lw_history_close(h);
+	free(p);
+}
+
 static int64_t sql_int(const char *path, const char *sql)
 {
 	sqlite3 *db;
@@ -151,7 +288,7 @@ static int64_t sql_int(const char *path, const char *sql)
 	return v;
 }
 
-/* A version-2 file (before the series indexes) is migrated to 3, its data
+/* A version-2 file (before the series indexes) is migrated to 4, its data
  * kept, and the series query reads from the covering index. */
 static void test_migrate_v2(void **state)
 {
@@ -165,14 +302,16 @@ static void test_migrate_v2(void **state)
 	sqlite3 *db;
 	assert_int_equal(sqlite3_open(p, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db, "DROP INDEX obs_metric; DROP INDEX "
-				      "results_verdict; PRAGMA user_version=2",
+				      "results_verdict; DROP TABLE series_snap; "
+				      "PRAGMA user_version=2",
 				      NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
 	assert_int_equal(lw_history_open(p, false, &h, &err), LW_OK);
 	lw_history_close(h);
-	assert_int_equal(sql_int(p, "PRAGMA user_version"), 3);
+	assert_int_equal(sql_int(p, "PRAGMA user_version"), 4);
 	assert_int_equal(sql_int(p, "SELECT count(*) FROM sqlite_master WHERE "
-				 "name IN ('obs_metric', 'results_verdict')"), 2);
+				 "name IN ('obs_metric', 'results_verdict', "
+				 "'series_snap')"), 3);
 	assert_int_equal(sql_int(p, "SELECT count(*) FROM observations"), 1);
 	free(p);
 }
@@ -181,6 +320,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_series, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_accept, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_kept, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_migrate_v2, setup,
 						teardown),
 	};
