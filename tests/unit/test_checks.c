@@ -163,10 +163,29 @@ static void test_sizes(void **state)
 	assert_int_equal(lw_size_parse("", &v), LW_EPARSE);
 	assert_int_equal(lw_size_parse("99999999TB", &v), LW_EPARSE);
 	char b[32];
-	assert_string_equal(lw_size_fmt(1024, b, sizeof b), "1KB");
-	assert_string_equal(lw_size_fmt(1536, b, sizeof b), "1.5KB");
-	assert_string_equal(lw_size_fmt(100, b, sizeof b), "100B");
-	assert_string_equal(lw_size_fmt(1LL << 30, b, sizeof b), "1GB");
+	/* One size format (issue 15): powers of 1024 as sizes parse, one
+	 * decimal below 10 and none from 10 up, whatever the value; a limit
+	 * and the value it is compared with read alike. */
+	assert_string_equal(lw_bytes_fmt(1024, b, sizeof b), "1.0KiB");
+	assert_string_equal(lw_bytes_fmt(1536, b, sizeof b), "1.5KiB");
+	assert_string_equal(lw_bytes_fmt(100, b, sizeof b), "100B");
+	assert_string_equal(lw_bytes_fmt(1023, b, sizeof b), "1023B");
+	assert_string_equal(lw_bytes_fmt(1LL << 30, b, sizeof b), "1.0GiB");
+	assert_string_equal(lw_bytes_fmt(5LL << 30, b, sizeof b), "5.0GiB");
+	assert_string_equal(lw_bytes_fmt((5LL << 30) + 1, b, sizeof b),
+			    "5.0GiB");
+	assert_string_equal(lw_bytes_fmt(12LL << 20, b, sizeof b), "12MiB");
+	/* rounding never prints "10.0" or "1024" of a unit */
+	assert_string_equal(lw_bytes_fmt(10LL * 1024 - 20, b, sizeof b),
+			    "10KiB");
+	assert_string_equal(lw_bytes_fmt((1LL << 20) - 10, b, sizeof b),
+			    "1.0MiB");
+	assert_string_equal(lw_bytes_fmt(-1, b, sizeof b), "?");
+	/* the size a limit is configured with prints as the formatter does */
+	int64_t five;
+	assert_int_equal(lw_size_parse("5GB", &five), LW_OK);
+	assert_string_equal(lw_unit_fmt(LW_U_SIZE, (double)five, b, sizeof b),
+			    "5.0GiB");
 }
 
 static void test_numbers(void **state)
@@ -582,9 +601,9 @@ static void test_files(void **state)
 	      "\"fail\": 100}, \"max\": {\"fail\": \"2KB\"}}}", &o, NULL,
 	      NULL, &r);
 	assert_int_equal(r.status, LW_FAIL);
-	HAS(&r, "smallest file 500B (warn below 1KB), 2 files: "
+	HAS(&r, "smallest file 500B (warn below 1.0KiB), 2 files: "
 	    "gold/t/part-00000.parquet, gold/t/part-1.parquet");
-	HAS(&r, "largest file 2.9KB (fail above 2KB), 1 file: "
+	HAS(&r, "largest file 2.9KiB (fail above 2.0KiB), 1 file: "
 	    "gold/t/notes.txt");
 	lw_result_free(&r);
 
