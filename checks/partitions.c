@@ -110,6 +110,61 @@ static const char *period_fmt(int64_t t, int64_t period, char *buf,
 	return buf;
 }
 
+/* The partitions' known times, sorted (caller frees); *nt of them. */
+static int64_t *sorted_times(const struct lw_obs *o, size_t *nt)
+{
+	int64_t *times = lw_xcalloc(o->nparts ? o->nparts : 1, sizeof *times);
+	*nt = 0;
+	for (size_t i = 0; i < o->nparts; i++)
+		if (o->parts[i].time >= 0)
+			times[(*nt)++] = o->parts[i].time;
+	lw_sort(times, *nt, sizeof *times, cmp_i64);
+	return times;
+}
+
+/* The missing periods; the first SHOW are named in miss (strings in
+ * missbuf, the caller's). */
+struct missing {
+	const char *miss[SHOW];
+	char missbuf[SHOW][32];
+	size_t n;
+};
+
+/* Periods of the last c->last ended ones before now without a partition. */
+static void find_missing(const struct parts_cfg *c, int64_t now,
+			 const int64_t *times, size_t nt, struct missing *m)
+{
+	/* start of the open period; floor also for times before 1970 */
+	int64_t open = now / c->period * c->period;
+	if (open > now)
+		open -= c->period;
+	m->n = 0;
+	for (int64_t k = c->last; k >= 1; k--) {
+		int64_t start = open - k * c->period;
+		if (any_in(times, nt, start, start + c->period))
+			continue;
+		if (m->n < SHOW)
+			m->miss[m->n] = period_fmt(start, c->period,
+						   m->missbuf[m->n], 32);
+		m->n++;
+	}
+}
+
+/* The status for nmiss missing periods, and "fail at 2" into why. */
+static enum lw_status parts_status(const struct parts_cfg *c, size_t nmiss,
+				   char *why, size_t n)
+{
+	enum lw_status st = LW_PASS;
+	if (c->lim.has_fail && (double)nmiss >= c->lim.fail)
+		st = LW_FAIL;
+	else if (c->lim.has_warn && (double)nmiss >= c->lim.warn)
+		st = LW_WARN;
+	bool fail = st == LW_FAIL || (st == LW_PASS && !c->lim.has_warn);
+	snprintf(why, n, "%s at %.0f", fail ? "fail" : "warn",
+		 fail ? c->lim.fail : c->lim.warn);
+	return st;
+}
+
 static void parts_run(const void *cfgp, const struct lw_judge_ctx *ctx,
 		      struct lw_result *out)
 {
@@ -124,11 +179,8 @@ static void parts_run(const void *cfgp, const struct lw_judge_ctx *ctx,
 	snprintf(thr, sizeof thr, "%s missing of last %lld %s", lim,
 		 (long long)c->last, c->last == 1 ? unit : units);
 
-	int64_t *times = lw_xcalloc(o->nparts ? o->nparts : 1, sizeof *times);
-	size_t nt = 0;
-	for (size_t i = 0; i < o->nparts; i++)
-		if (o->parts[i].time >= 0)
-			times[nt++] = o->parts[i].time;
+	size_t nt;
+	int64_t *times = sorted_times(o, &nt);
 	if (o->nparts && !nt) {
 		free(times);
 		lw_check_result(out, "partitions", LW_ERROR, "", thr, false, 0,
@@ -137,53 +189,29 @@ static void parts_run(const void *cfgp, const struct lw_judge_ctx *ctx,
 				"setting)");
 		return;
 	}
-	lw_sort(times, nt, sizeof *times, cmp_i64);
-
-	/* start of the open period; floor also for times before 1970 */
-	int64_t open = ctx->now / c->period * c->period;
-	if (open > ctx->now)
-		open -= c->period;
-	const char *miss[SHOW];
-	char missbuf[SHOW][32];
-	size_t nmiss = 0;
-	for (int64_t k = c->last; k >= 1; k--) {
-		int64_t start = open - k * c->period;
-		if (any_in(times, nt, start, start + c->period))
-			continue;
-		if (nmiss < SHOW)
-			miss[nmiss] = period_fmt(start, c->period,
-						 missbuf[nmiss], 32);
-		nmiss++;
-	}
+	struct missing m;
+	find_missing(c, ctx->now, times, nt, &m);
 	free(times);
-
-	enum lw_status st = LW_PASS;
-	if (c->lim.has_fail && (double)nmiss >= c->lim.fail)
-		st = LW_FAIL;
-	else if (c->lim.has_warn && (double)nmiss >= c->lim.warn)
-		st = LW_WARN;
-	bool fail = st == LW_FAIL || (st == LW_PASS && !c->lim.has_warn);
-	snprintf(why, sizeof why, "%s at %.0f", fail ? "fail" : "warn",
-		 fail ? c->lim.fail : c->lim.warn);
+	enum lw_status st = parts_status(c, m.n, why, sizeof why);
 
 	struct lw_buf b;
 	int rc;
 	lw_buf_init(&b, LW_CHECK_MSG_MAX);
-	if (!nmiss) {
+	if (!m.n) {
 		rc = lw_buf_addf(&b, "all of the last %lld %s present",
 				 (long long)c->last, c->last == 1 ? unit : units);
 	} else {
-		rc = lw_buf_addf(&b, "missing %zu of last %lld %s: ", nmiss,
+		rc = lw_buf_addf(&b, "missing %zu of last %lld %s: ", m.n,
 				 (long long)c->last, c->last == 1 ? unit : units);
 		if (rc == LW_OK)
-			rc = lw_names_add(&b, miss, nmiss, SHOW);
+			rc = lw_names_add(&b, m.miss, m.n, SHOW);
 		if (rc == LW_OK)
 			rc = lw_buf_addf(&b, " (%s)", why);
 	}
 	assert(rc == LW_OK || lw_buf_failed(&b));
 	(void)rc;	/* a failed message shows as such: lw_check_msg */
-	snprintf(meas, sizeof meas, "%zu missing", nmiss);
-	lw_check_result(out, "partitions", st, meas, thr, true, (double)nmiss,
+	snprintf(meas, sizeof meas, "%zu missing", m.n);
+	lw_check_result(out, "partitions", st, meas, thr, true, (double)m.n,
 			lw_check_msg(&b));
 	lw_buf_free(&b);
 }
