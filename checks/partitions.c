@@ -2,11 +2,15 @@
  *
  *   "partitions": {"period": "day", "last": 7, "warn": 1, "fail": 2}
  *
- * Every period (UTC hour or day) of the last N that has ended by now must
- * have a partition whose time falls in it; the current, still-open period
- * is not required. "warn"/"fail" are numbers of missing periods at which the
- * status is reached (default: fail at 1). "last" defaults to 7 days or 24
- * hours. Partition times come from the dataset's "partitions" setting.
+ * The last N periods (UTC hours or days) are the current one and the N-1
+ * before it, as a person reads "the last 7 days" on a calendar. Each ended
+ * period must have a partition whose time falls in it; the current,
+ * still-open period is present or pending, never missing until it has
+ * ended (then it is the newest of the N-1 ended ones). So "last" is 2 or
+ * more: 1 would judge only a period that cannot be missing yet.
+ * "warn"/"fail" are numbers of missing periods at which the status is
+ * reached (default: fail at 1). "last" defaults to 7 days or 24 hours.
+ * Partition times come from the dataset's "partitions" setting.
  */
 #include <assert.h>
 #include <stdio.h>
@@ -48,11 +52,13 @@ static void *parts_parse(const cJSON *node, struct lw_cfgctx *cc)
 	c.last = c.period == 3600 ? 24 : 7;
 	const cJSON *l = cJSON_GetObjectItemCaseSensitive(node, "last");
 	/* range before the int64 round trip: 1e300 would be undefined */
-	if (l && (!cJSON_IsNumber(l) || !(l->valuedouble >= 1 &&
+	if (l && (!cJSON_IsNumber(l) || !(l->valuedouble >= 2 &&
 		  l->valuedouble <= MAX_LAST) || l->valuedouble !=
 		  (double)(int64_t)l->valuedouble))
 		rc = lw_cfg_error(cc, l, "partitions.last: expected a whole "
-				  "number of periods from 1 to %d", MAX_LAST);
+				  "number of periods from 2 to %d (the current "
+				  "period counts, and is never missing while "
+				  "it is open)", MAX_LAST);
 	else if (l)
 		c.last = (int64_t)l->valuedouble;
 	if (lw_limit_flat(cc, node, "partitions", LW_U_COUNT, LW_DIR_MAX,
@@ -128,9 +134,11 @@ struct missing {
 	const char *miss[SHOW];
 	char missbuf[SHOW][32];
 	size_t n;
+	bool pending;	/* the open period has no partition yet */
 };
 
-/* Periods of the last c->last ended ones before now without a partition. */
+/* Of the last c->last periods (the open one and the c->last - 1 ended
+ * before it), the ended ones without a partition. */
 static void find_missing(const struct parts_cfg *c, int64_t now,
 			 const int64_t *times, size_t nt, struct missing *m)
 {
@@ -139,7 +147,8 @@ static void find_missing(const struct parts_cfg *c, int64_t now,
 	if (open > now)
 		open -= c->period;
 	m->n = 0;
-	for (int64_t k = c->last; k >= 1; k--) {
+	m->pending = !any_in(times, nt, open, open + c->period);
+	for (int64_t k = c->last - 1; k >= 1; k--) {
 		int64_t start = open - k * c->period;
 		if (any_in(times, nt, start, start + c->period))
 			continue;
@@ -172,12 +181,11 @@ static void parts_run(const void *cfgp, const struct lw_judge_ctx *ctx,
 	if (lw_check_unobserved("partitions", ctx, out))
 		return;
 	const struct lw_obs *o = ctx->obs;
-	const char *unit = c->period == 3600 ? "hour" : "day";
 	const char *units = c->period == 3600 ? "hours" : "days";
 	char thr[160], lim[96], meas[48], why[64];
 	lw_limit_fmt(&c->lim, LW_U_COUNT, lim, sizeof lim);
 	snprintf(thr, sizeof thr, "%s missing of last %lld %s", lim,
-		 (long long)c->last, c->last == 1 ? unit : units);
+		 (long long)c->last, units);
 
 	size_t nt;
 	int64_t *times = sorted_times(o, &nt);
@@ -198,11 +206,13 @@ static void parts_run(const void *cfgp, const struct lw_judge_ctx *ctx,
 	int rc;
 	lw_buf_init(&b, LW_CHECK_MSG_MAX);
 	if (!m.n) {
-		rc = lw_buf_addf(&b, "all of the last %lld %s present",
-				 (long long)c->last, c->last == 1 ? unit : units);
+		rc = lw_buf_addf(&b, "all of the last %lld %s present%s",
+				 (long long)c->last, units, !m.pending ? "" :
+				 c->period == 3600 ? " but the current hour "
+				 "(still open)" : " but today (still open)");
 	} else {
 		rc = lw_buf_addf(&b, "missing %zu of last %lld %s: ", m.n,
-				 (long long)c->last, c->last == 1 ? unit : units);
+				 (long long)c->last, units);
 		if (rc == LW_OK)
 			rc = lw_names_add(&b, m.miss, m.n, SHOW);
 		if (rc == LW_OK)
