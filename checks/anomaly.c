@@ -195,7 +195,7 @@ static const char *value_fmt(enum lw_metric m, double v, bool round,
 	char num[40];
 	int64_t x = (int64_t)llround(v);
 	if (m == LW_M_BYTES)
-		return lw_size_fmt(x < 0 ? 0 : x, buf, n);
+		return lw_bytes_fmt(x < 0 ? 0 : x, buf, n);
 	lw_thousands_fmt(x, num, sizeof num);
 	snprintf(buf, n, "%s%s", num, m == LW_M_ROWS ? (round ? "" : " rows")
 		 : m == LW_M_LOAD ? (round ? "" : " rows added")

@@ -285,7 +285,7 @@ static enum lw_status rule_size_min(const struct files_cfg *c,
 			     sizeof why);
 		sep(b);
 		note(b, "smallest file %s (%s)",
-			    lw_size_fmt(small, a, sizeof a), why);
+			    lw_bytes_fmt(small, a, sizeof a), why);
 		say_beyond(o, &c->smin, LW_DIR_MIN, s, b);
 	}
 	return s;
@@ -305,7 +305,7 @@ static enum lw_status rule_size_max(const struct files_cfg *c,
 			     sizeof why);
 		sep(b);
 		note(b, "largest file %s (%s)",
-			    lw_size_fmt(o->max_file_size, a, sizeof a), why);
+			    lw_bytes_fmt(o->max_file_size, a, sizeof a), why);
 		say_beyond(o, &c->smax, LW_DIR_MAX, s, b);
 	}
 	return s;
@@ -376,9 +376,9 @@ static void files_run(const void *cfgp, const struct lw_judge_ctx *ctx,
 		 o->files == 1 ? "" : "s");
 	if (!b.len && o->files > 0)
 		note(&b, "%s, %s (smallest %s, largest %s), all within "
-			    "limits", meas, lw_size_fmt(o->bytes, a, sizeof a),
-			    lw_size_fmt(o->min_file_size, b2, sizeof b2),
-			    lw_size_fmt(o->max_file_size, b3, sizeof b3));
+			    "limits", meas, lw_bytes_fmt(o->bytes, a, sizeof a),
+			    lw_bytes_fmt(o->min_file_size, b2, sizeof b2),
+			    lw_bytes_fmt(o->max_file_size, b3, sizeof b3));
 	else if (!b.len)
 		note(&b, "no files, within limits");
 	lw_check_result(out, "files", st, meas, thr, true, (double)o->files,

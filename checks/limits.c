@@ -88,26 +88,6 @@ const char *lw_thousands_fmt(int64_t v, char *buf, size_t n)
 	return buf;
 }
 
-const char *lw_size_fmt(int64_t v, char *buf, size_t n)
-{
-	static const char *const u[] = {"B", "KB", "MB", "GB", "TB", "PB"};
-	if (v < 0) {
-		snprintf(buf, n, "?");
-		return buf;
-	}
-	double x = (double)v;
-	int i = 0;
-	while (x >= 1024 && i < 5) {
-		x /= 1024;
-		i++;
-	}
-	if (i == 0 || x == floor(x))
-		snprintf(buf, n, "%.0f%s", x, u[i]);
-	else
-		snprintf(buf, n, x < 10 ? "%.1f%s" : "%.0f%s", x, u[i]);
-	return buf;
-}
-
 /* Print with up to `dec` decimals, dropping trailing zeros ("34", "0.5"). */
 static void trimmed(double v, int dec, char *buf, size_t n)
 {
@@ -140,7 +120,7 @@ const char *lw_unit_fmt(enum lw_unit u, double v, char *buf, size_t n)
 {
 	switch (u) {
 	case LW_U_SIZE:
-		return lw_size_fmt((int64_t)v, buf, n);
+		return lw_bytes_fmt((int64_t)v, buf, n);
 	case LW_U_DURATION:
 		return lw_duration_fmt((int64_t)v, buf, n);
 	case LW_U_PERCENT:

@@ -2,12 +2,16 @@
  *
  *   "partitions": {"period": "day", "last": 7, "warn": 1, "fail": 2}
  *
- * Every period (hour or day of the dataset's time zone, UTC by default) of
- * the last N that has ended by now must have a partition whose time falls
- * in it; the current, still-open period is not required. "warn"/"fail" are
- * numbers of missing periods at which the status is reached (default: fail
- * at 1). "last" defaults to 7 days or 24 hours. Partition times come from
- * the dataset's "partitions" setting.
+ * The last N periods (hours or days of the dataset's time zone, UTC by
+ * default) are the current one and the N-1 before it, as a person reads
+ * "the last 7 days" on a calendar. Each ended period must have a partition
+ * whose time falls in it; the current, still-open period is present or
+ * pending, never missing until it has ended (then it is the newest of the
+ * N-1 ended ones). So "last" is 2 or more: 1 would judge only a period that
+ * cannot be missing yet. "warn"/"fail" are numbers of missing periods at
+ * which the status is reached (default: fail at 1). "last" defaults to 7
+ * days or 24 hours. Partition times come from the dataset's "partitions"
+ * setting.
  *
  * Periods are counted on the zone's wall clock, where partition keys live
  * (date=2026-03-29/hour=03 is local; Event Hubs Capture paths are UTC and
@@ -59,11 +63,13 @@ static void *parts_parse(const cJSON *node, struct lw_cfgctx *cc)
 	c.last = c.period == 3600 ? 24 : 7;
 	const cJSON *l = cJSON_GetObjectItemCaseSensitive(node, "last");
 	/* range before the int64 round trip: 1e300 would be undefined */
-	if (l && (!cJSON_IsNumber(l) || !(l->valuedouble >= 1 &&
+	if (l && (!cJSON_IsNumber(l) || !(l->valuedouble >= 2 &&
 		  l->valuedouble <= MAX_LAST) || l->valuedouble !=
 		  (double)(int64_t)l->valuedouble))
 		rc = lw_cfg_error(cc, l, "partitions.last: expected a whole "
-				  "number of periods from 1 to %d", MAX_LAST);
+				  "number of periods from 2 to %d (the current "
+				  "period counts, and is never missing while "
+				  "it is open)", MAX_LAST);
 	else if (l)
 		c.last = (int64_t)l->valuedouble;
 	if (lw_limit_flat(cc, node, "partitions", LW_U_COUNT, LW_DIR_MAX,
@@ -141,6 +147,104 @@ static bool period_exists(const struct lw_tz *tz, int64_t start,
 	return lw_tz_wall(tz, at) < start + period;	/* the gap ends in it */
 }
 
+/* The partitions' known times on the local clock, sorted (caller frees);
+ * *nt of them. Capture paths are UTC: moved onto the zone's clock. */
+static int64_t *local_times(const struct lw_judge_ctx *ctx, size_t *nt)
+{
+	const struct lw_obs *o = ctx->obs;
+	int64_t *times = lw_xcalloc(o->nparts ? o->nparts : 1, sizeof *times);
+	bool utc_keys = ctx->ds && ctx->ds->part_mode == LW_PART_CAPTURE;
+	*nt = 0;
+	for (size_t i = 0; i < o->nparts; i++)
+		if (o->parts[i].time >= 0)
+			times[(*nt)++] = utc_keys ? lw_tz_wall(ctx->tz,
+				o->parts[i].time) : o->parts[i].time;
+	lw_sort(times, *nt, sizeof *times, cmp_i64);
+	return times;
+}
+
+/* What the window holds: the ended periods without a partition (the first
+ * SHOW named), the ones the clock skips, whether the open one is pending. */
+struct window {
+	const char *miss[SHOW];
+	char missbuf[SHOW][40], skipbuf[40];
+	size_t nmiss, nskip;
+	bool pending;
+};
+
+/* Of the last c->last periods (the open one and the c->last - 1 ended
+ * before it), the ended ones without a partition. */
+static void scan_window(const struct parts_cfg *c,
+			const struct lw_judge_ctx *ctx, const int64_t *times,
+			size_t nt, struct window *w)
+{
+	/* start of the open period on the local clock; floor also for times
+	 * before 1970 */
+	int64_t now = lw_tz_wall(ctx->tz, ctx->now);
+	int64_t open = now / c->period * c->period;
+	if (open > now)
+		open -= c->period;
+	memset(w, 0, sizeof *w);
+	w->pending = !any_in(times, nt, open, open + c->period);
+	for (int64_t k = c->last - 1; k >= 1; k--) {
+		int64_t start = open - k * c->period;
+		if (any_in(times, nt, start, start + c->period))
+			continue;
+		if (!period_exists(ctx->tz, start, c->period)) {
+			if (!w->nskip++)
+				period_fmt(start, c->period, NULL, w->skipbuf,
+					   sizeof w->skipbuf);
+			continue;
+		}
+		if (w->nmiss < SHOW)
+			w->miss[w->nmiss] = period_fmt(start, c->period,
+				ctx->tz, w->missbuf[w->nmiss], 40);
+		w->nmiss++;
+	}
+}
+
+/* The status for w's missing periods, and "fail at 2" into why. */
+static enum lw_status parts_status(const struct parts_cfg *c,
+				   const struct window *w, char *why, size_t n)
+{
+	enum lw_status st = LW_PASS;
+	if (c->lim.has_fail && (double)w->nmiss >= c->lim.fail)
+		st = LW_FAIL;
+	else if (c->lim.has_warn && (double)w->nmiss >= c->lim.warn)
+		st = LW_WARN;
+	bool fail = st == LW_FAIL || (st == LW_PASS && !c->lim.has_warn);
+	snprintf(why, n, "%s at %.0f", fail ? "fail" : "warn",
+		 fail ? c->lim.fail : c->lim.warn);
+	return st;
+}
+
+/* The message into b (sticky on failure: lw_check_msg tells). */
+static void parts_say(const struct parts_cfg *c, const struct lw_judge_ctx *ctx,
+		      const struct window *w, const char *why, struct lw_buf *b)
+{
+	const char *units = c->period == 3600 ? "hours" : "days";
+	int rc;
+	if (!w->nmiss) {
+		rc = lw_buf_addf(b, "all of the last %lld %s present%s",
+				 (long long)c->last, units, !w->pending ? "" :
+				 c->period == 3600 ? " but the current hour "
+				 "(still open)" : " but today (still open)");
+	} else {
+		rc = lw_buf_addf(b, "missing %zu of last %lld %s: ", w->nmiss,
+				 (long long)c->last, units);
+		if (rc == LW_OK)
+			rc = lw_names_add(b, w->miss, w->nmiss, SHOW);
+		if (rc == LW_OK)
+			rc = lw_buf_addf(b, " (%s)", why);
+	}
+	if (rc == LW_OK && w->nskip)	/* say why fewer were expected */
+		rc = lw_buf_addf(b, "; %s not expected: the %s clock skips "
+				 "%s", w->skipbuf, lw_tz_name(ctx->tz),
+				 w->nskip == 1 ? "it" : "them");
+	assert(rc == LW_OK || lw_buf_failed(b));
+	(void)rc;
+}
+
 static void parts_run(const void *cfgp, const struct lw_judge_ctx *ctx,
 		      struct lw_result *out)
 {
@@ -148,20 +252,13 @@ static void parts_run(const void *cfgp, const struct lw_judge_ctx *ctx,
 	if (lw_check_unobserved("partitions", ctx, out))
 		return;
 	const struct lw_obs *o = ctx->obs;
-	const char *unit = c->period == 3600 ? "hour" : "day";
-	const char *units = c->period == 3600 ? "hours" : "days";
 	char thr[160], lim[96], meas[48], why[64];
 	lw_limit_fmt(&c->lim, LW_U_COUNT, lim, sizeof lim);
 	snprintf(thr, sizeof thr, "%s missing of last %lld %s", lim,
-		 (long long)c->last, c->last == 1 ? unit : units);
+		 (long long)c->last, c->period == 3600 ? "hours" : "days");
 
-	int64_t *times = lw_xcalloc(o->nparts ? o->nparts : 1, sizeof *times);
-	size_t nt = 0;
-	bool utc_keys = ctx->ds && ctx->ds->part_mode == LW_PART_CAPTURE;
-	for (size_t i = 0; i < o->nparts; i++)
-		if (o->parts[i].time >= 0)
-			times[nt++] = utc_keys ? lw_tz_wall(ctx->tz,
-				o->parts[i].time) : o->parts[i].time;
+	size_t nt;
+	int64_t *times = local_times(ctx, &nt);
 	if (o->nparts && !nt) {
 		free(times);
 		lw_check_result(out, "partitions", LW_ERROR, "", thr, false, 0,
@@ -170,66 +267,16 @@ static void parts_run(const void *cfgp, const struct lw_judge_ctx *ctx,
 				"setting)");
 		return;
 	}
-	lw_sort(times, nt, sizeof *times, cmp_i64);
-
-	/* start of the open period on the local clock; floor also for times
-	 * before 1970 */
-	int64_t now = lw_tz_wall(ctx->tz, ctx->now);
-	int64_t open = now / c->period * c->period;
-	if (open > now)
-		open -= c->period;
-	const char *miss[SHOW];
-	char missbuf[SHOW][40], skipbuf[40] = "";
-	size_t nmiss = 0, nskip = 0;
-	for (int64_t k = c->last; k >= 1; k--) {
-		int64_t start = open - k * c->period;
-		if (any_in(times, nt, start, start + c->period))
-			continue;
-		if (!period_exists(ctx->tz, start, c->period)) {
-			if (!nskip++)
-				period_fmt(start, c->period, NULL, skipbuf,
-					   sizeof skipbuf);
-			continue;
-		}
-		if (nmiss < SHOW)
-			miss[nmiss] = period_fmt(start, c->period, ctx->tz,
-						 missbuf[nmiss], 40);
-		nmiss++;
-	}
+	struct window w;
+	scan_window(c, ctx, times, nt, &w);
 	free(times);
-
-	enum lw_status st = LW_PASS;
-	if (c->lim.has_fail && (double)nmiss >= c->lim.fail)
-		st = LW_FAIL;
-	else if (c->lim.has_warn && (double)nmiss >= c->lim.warn)
-		st = LW_WARN;
-	bool fail = st == LW_FAIL || (st == LW_PASS && !c->lim.has_warn);
-	snprintf(why, sizeof why, "%s at %.0f", fail ? "fail" : "warn",
-		 fail ? c->lim.fail : c->lim.warn);
-
+	enum lw_status st = parts_status(c, &w, why, sizeof why);
 	struct lw_buf b;
-	int rc;
 	lw_buf_init(&b, LW_CHECK_MSG_MAX);
-	if (!nmiss) {
-		rc = lw_buf_addf(&b, "all of the last %lld %s present",
-				 (long long)c->last, c->last == 1 ? unit : units);
-	} else {
-		rc = lw_buf_addf(&b, "missing %zu of last %lld %s: ", nmiss,
-				 (long long)c->last, c->last == 1 ? unit : units);
-		if (rc == LW_OK)
-			rc = lw_names_add(&b, miss, nmiss, SHOW);
-		if (rc == LW_OK)
-			rc = lw_buf_addf(&b, " (%s)", why);
-	}
-	if (rc == LW_OK && nskip)	/* say why fewer were expected */
-		rc = lw_buf_addf(&b, "; %s not expected: the %s clock skips "
-				 "%s", skipbuf, lw_tz_name(ctx->tz),
-				 nskip == 1 ? "it" : "them");
-	assert(rc == LW_OK || lw_buf_failed(&b));
-	(void)rc;	/* a failed message shows as such: lw_check_msg */
-	snprintf(meas, sizeof meas, "%zu missing", nmiss);
-	lw_check_result(out, "partitions", st, meas, thr, true, (double)nmiss,
-			lw_check_msg(&b));
+	parts_say(c, ctx, &w, why, &b);
+	snprintf(meas, sizeof meas, "%zu missing", w.nmiss);
+	lw_check_result(out, "partitions", st, meas, thr, true,
+			(double)w.nmiss, lw_check_msg(&b));
 	lw_buf_free(&b);
 }
 

@@ -108,6 +108,39 @@ static bool beyond(const struct tol *t, double diff, double pct)
 	return t->set && (t->pct ? pct > t->v : diff > t->v);
 }
 
+/* The threshold column: the tolerances configured. */
+static void recon_thr(const struct recon_cfg *c, char *thr, size_t n)
+{
+	char w[48], f[48];
+	if (c->warn.set && c->fail.set)
+		snprintf(thr, n, "warn %s, fail %s",
+			 tol_fmt(&c->warn, w, sizeof w),
+			 tol_fmt(&c->fail, f, sizeof f));
+	else if (c->warn.set)
+		snprintf(thr, n, "warn %s", tol_fmt(&c->warn, w, sizeof w));
+	else
+		snprintf(thr, n, "fail %s", tol_fmt(&c->fail, f, sizeof f));
+}
+
+/* Why the two counts cannot be compared, into eb; NULL when they can. */
+static const char *cannot(const struct recon_cfg *c, const char *me,
+			  const struct lw_obs *mine, const struct lw_obs *other,
+			  char *eb, size_t n)
+{
+	if (mine->rows < 0)
+		snprintf(eb, n, "row count of %s unknown", me);
+	else if (!other)
+		snprintf(eb, n, "%s was not observed in this run", c->with);
+	else if (!other->ok)
+		snprintf(eb, n, "%s could not be observed: %.300s", c->with,
+			 other->error ? other->error : "no reason");
+	else if (other->rows < 0)
+		snprintf(eb, n, "row count of %s unknown", c->with);
+	else
+		return NULL;
+	return eb;
+}
+
 static void recon_run(const void *cfgp, const struct lw_judge_ctx *ctx,
 		      struct lw_result *out)
 {
@@ -115,38 +148,14 @@ static void recon_run(const void *cfgp, const struct lw_judge_ctx *ctx,
 	if (lw_check_unobserved("reconcile", ctx, out))
 		return;
 	const char *me = lw_ctx_name(ctx);
-	char thr[128], w[48], f[48], msg[LW_CHECK_MSG_MAX], meas[96];
+	char thr[128], w[48], msg[LW_CHECK_MSG_MAX], meas[96];
 	char na[32], nb[32], nd[32], ps[32], why[80];
-	if (c->warn.set && c->fail.set)
-		snprintf(thr, sizeof thr, "warn %s, fail %s",
-			 tol_fmt(&c->warn, w, sizeof w),
-			 tol_fmt(&c->fail, f, sizeof f));
-	else if (c->warn.set)
-		snprintf(thr, sizeof thr, "warn %s",
-			 tol_fmt(&c->warn, w, sizeof w));
-	else
-		snprintf(thr, sizeof thr, "fail %s",
-			 tol_fmt(&c->fail, f, sizeof f));
+	recon_thr(c, thr, sizeof thr);
 
 	const struct lw_obs *other = ctx->lookup ?
 		ctx->lookup(ctx->lookup_ud, c->with) : NULL;
-	const char *err = NULL;
 	char eb[LW_CHECK_MSG_MAX / 2];
-	if (ctx->obs->rows < 0) {
-		snprintf(eb, sizeof eb, "row count of %s unknown", me);
-		err = eb;
-	} else if (!other) {
-		snprintf(eb, sizeof eb, "%s was not observed in this run",
-			 c->with);
-		err = eb;
-	} else if (!other->ok) {
-		snprintf(eb, sizeof eb, "%s could not be observed: %.300s",
-			 c->with, other->error ? other->error : "no reason");
-		err = eb;
-	} else if (other->rows < 0) {
-		snprintf(eb, sizeof eb, "row count of %s unknown", c->with);
-		err = eb;
-	}
+	const char *err = cannot(c, me, ctx->obs, other, eb, sizeof eb);
 	if (err) {
 		snprintf(msg, sizeof msg, "cannot reconcile %s with %s: %s",
 			 me, c->with, err);

@@ -210,6 +210,133 @@ static bool same_schema(const struct lw_schema *a, const struct lw_schema *b)
 	return true;
 }
 
+/* The threshold column: what the rule was configured with. */
+static void schema_thr(const struct schema_cfg *c, char *thr, size_t n)
+{
+	snprintf(thr, n, "%zu required, %zu forbidden, extra %s, drift %s",
+		 c->nreq, c->nforbid, c->allow_extra ? "allowed" :
+		 "not allowed", c->drift == LW_PASS ? "ignored" :
+		 c->drift == LW_WARN ? "warn" : "fail");
+}
+
+/* ERROR when the observation has no schema, saying why. */
+static void no_schema(const struct lw_obs *o, const char *thr,
+		      struct lw_result *out)
+{
+	char msg[LW_CHECK_MSG_MAX];
+	if (o->files == 0)
+		snprintf(msg, sizeof msg, "no schema observed: no files");
+	else if (o->nferrs)
+		snprintf(msg, sizeof msg, "no schema observed: %zu file%s "
+			 "unreadable (%s: %s)", o->nferrs,
+			 o->nferrs == 1 ? "" : "s", o->ferrs[0].path,
+			 o->ferrs[0].msg);
+	else
+		snprintf(msg, sizeof msg, "no schema observed: the format "
+			 "does not report one");
+	lw_check_result(out, "schema", LW_ERROR, "no schema", thr, false, 0,
+			msg);
+}
+
+/* What the rule found, each a list of names or phrases (freed together). */
+struct findings {
+	struct list missing, wrong, forbid, extra;	/* the config's rules */
+	struct list added, removed, retyped;		/* drift from base */
+	size_t cap;	/* entries per list */
+};
+
+static void findings_free(struct findings *f)
+{
+	list_free(&f->missing);
+	list_free(&f->wrong);
+	list_free(&f->forbid);
+	list_free(&f->extra);
+	list_free(&f->added);
+	list_free(&f->removed);
+	list_free(&f->retyped);
+}
+
+/* Required columns missing or mistyped, forbidden ones present, and
+ * (without allow_extra) the ones not required. */
+static void find_config(const struct schema_cfg *c, const struct lw_schema *s,
+			struct findings *f)
+{
+	char ta[48], tb[48];
+	for (size_t i = 0; i < c->nreq; i++) {
+		const struct req *r = &c->req[i];
+		const struct lw_column *h = lw_schema_find(s, r->name);
+		if (!h)
+			list_add(&f->missing, r->name, f->cap);
+		else if (!type_ok(r, h))
+			list_add_own(&f->wrong, lw_xasprintf("%s is %s, expected "
+				"%s", r->name, lw_type_fmt(h, ta, sizeof ta),
+				r->col.type == LW_T_DECIMAL &&
+				r->col.precision == 0 ? "decimal" :
+				lw_type_fmt(&r->col, tb, sizeof tb)), f->cap);
+	}
+	for (size_t i = 0; i < c->nforbid; i++)
+		if (lw_schema_find(s, c->forbid[i]))
+			list_add(&f->forbid, c->forbid[i], f->cap);
+	if (c->allow_extra)
+		return;
+	for (size_t i = 0; i < s->n; i++) {
+		bool known = false;
+		for (size_t k = 0; k < c->nreq && !known; k++)
+			known = strcmp(c->req[k].name, s->cols[i].name) == 0;
+		if (!known)
+			list_add(&f->extra, s->cols[i].name, f->cap);
+	}
+}
+
+/* Columns added, retyped and removed since the base schema p. */
+static void find_drift(const struct lw_schema *s, const struct lw_schema *p,
+		       struct findings *f)
+{
+	char ta[48], tb[48];
+	for (size_t i = 0; i < s->n; i++) {
+		const struct lw_column *was = lw_schema_find(p, s->cols[i].name);
+		if (!was)
+			list_add(&f->added, s->cols[i].name, f->cap);
+		else if (!lw_column_same_type(was, &s->cols[i]))
+			list_add_own(&f->retyped, lw_xasprintf(
+				"%s (%s \xe2\x86\x92 %s)", s->cols[i].name,
+				lw_type_fmt(was, ta, sizeof ta),
+				lw_type_fmt(&s->cols[i], tb, sizeof tb)),
+				f->cap);
+	}
+	for (size_t i = 0; i < p->n; i++)
+		if (!lw_schema_find(s, p->cols[i].name))
+			list_add(&f->removed, p->cols[i].name, f->cap);
+}
+
+/* "; schema drift ...: added a; removed b; retyped c" into b. Returns
+ * true when an append failed (b is then failed for good, buf.h). */
+static bool say_drift(struct lw_buf *b, const struct lw_judge_ctx *ctx,
+		      bool from_accepted, const struct findings *f)
+{
+	bool bad = false;
+	if (from_accepted)
+		bad |= lw_buf_addf(b, "%sschema drift from the accepted "
+				   "schema (%s)", b->len ? "; " : "",
+				   ctx->accepted_schema_from ?
+				   ctx->accepted_schema_from :
+				   "accepted") != LW_OK;
+	else
+		bad |= lw_buf_addf(b, "%sschema drift since last poll",
+				   b->len ? "; " : "") != LW_OK;
+	struct lw_buf d;
+	bool dbad = false;
+	lw_buf_init(&d, LW_CHECK_MSG_MAX);
+	dbad |= say(&d, "added ", &f->added);
+	dbad |= say(&d, "removed ", &f->removed);
+	dbad |= say(&d, "retyped ", &f->retyped);
+	assert(dbad == lw_buf_failed(&d));
+	(void)dbad;
+	bad |= lw_buf_addf(b, ": %s", lw_check_msg(&d)) != LW_OK;
+	lw_buf_free(&d);
+	return bad;
+}
+
 /* "schema from 3 of 6 files; 3 unreadable" into buf when the schema was
  * observed from only part of a file dataset's files (a table format's
  * schema comes from its log, not from the files). */
@@ -231,27 +358,10 @@ static void schema_run(const void *cfgp, const struct lw_judge_ctx *ctx,
 	if (lw_check_unobserved("schema", ctx, out))
 		return;
 	const struct lw_obs *o = ctx->obs;
-	char thr[160], meas[48], ta[48], tb[48];
-	snprintf(thr, sizeof thr, "%zu required, %zu forbidden, extra %s, "
-		 "drift %s", c->nreq, c->nforbid,
-		 c->allow_extra ? "allowed" : "not allowed",
-		 c->drift == LW_PASS ? "ignored" : c->drift == LW_WARN ?
-		 "warn" : "fail");
+	char thr[160], meas[48];
+	schema_thr(c, thr, sizeof thr);
 	if (!o->has_schema) {
-		char msg[LW_CHECK_MSG_MAX];
-		if (o->files == 0)
-			snprintf(msg, sizeof msg, "no schema observed: no "
-				 "files");
-		else if (o->nferrs)
-			snprintf(msg, sizeof msg, "no schema observed: %zu "
-				 "file%s unreadable (%s: %s)", o->nferrs,
-				 o->nferrs == 1 ? "" : "s", o->ferrs[0].path,
-				 o->ferrs[0].msg);
-		else
-			snprintf(msg, sizeof msg, "no schema observed: the "
-				 "format does not report one");
-		lw_check_result(out, "schema", LW_ERROR, "no schema", thr,
-				false, 0, msg);
+		no_schema(o, thr, out);
 		return;
 	}
 	const struct lw_schema *s = &o->schema;
@@ -265,61 +375,18 @@ static void schema_run(const void *cfgp, const struct lw_judge_ctx *ctx,
 	 * were baselines (steady state reads as it always did). */
 	bool from_accepted = ctx->accepted_schema &&
 			     !(prev && same_schema(prev, base));
-	size_t cap = s->n + c->nreq + c->nforbid + (base ? base->n : 0);
-	struct list missing = {0}, wrong = {0}, forbid = {0}, extra = {0};
-	struct list added = {0}, removed = {0}, retyped = {0};
-
-	for (size_t i = 0; i < c->nreq; i++) {
-		const struct req *r = &c->req[i];
-		const struct lw_column *h = lw_schema_find(s, r->name);
-		if (!h)
-			list_add(&missing, r->name, cap);
-		else if (!type_ok(r, h))
-			list_add_own(&wrong, lw_xasprintf("%s is %s, expected "
-				"%s", r->name, lw_type_fmt(h, ta, sizeof ta),
-				r->col.type == LW_T_DECIMAL &&
-				r->col.precision == 0 ? "decimal" :
-				lw_type_fmt(&r->col, tb, sizeof tb)), cap);
-	}
-	for (size_t i = 0; i < c->nforbid; i++)
-		if (lw_schema_find(s, c->forbid[i]))
-			list_add(&forbid, c->forbid[i], cap);
-	if (!c->allow_extra)
-		for (size_t i = 0; i < s->n; i++) {
-			bool known = false;
-			for (size_t k = 0; k < c->nreq && !known; k++)
-				known = strcmp(c->req[k].name,
-					       s->cols[i].name) == 0;
-			if (!known)
-				list_add(&extra, s->cols[i].name, cap);
-		}
-
-	bool compared = false;
-	if (c->drift != LW_PASS && base) {
-		const struct lw_schema *p = base;
-		compared = true;
-		for (size_t i = 0; i < s->n; i++) {
-			const struct lw_column *was =
-				lw_schema_find(p, s->cols[i].name);
-			if (!was)
-				list_add(&added, s->cols[i].name, cap);
-			else if (!lw_column_same_type(was, &s->cols[i]))
-				list_add_own(&retyped, lw_xasprintf(
-					"%s (%s \xe2\x86\x92 %s)",
-					s->cols[i].name,
-					lw_type_fmt(was, ta, sizeof ta),
-					lw_type_fmt(&s->cols[i], tb,
-						    sizeof tb)), cap);
-		}
-		for (size_t i = 0; i < p->n; i++)
-			if (!lw_schema_find(s, p->cols[i].name))
-				list_add(&removed, p->cols[i].name, cap);
-	}
+	struct findings f = {
+		.cap = s->n + c->nreq + c->nforbid + (base ? base->n : 0),
+	};
+	find_config(c, s, &f);
+	bool compared = c->drift != LW_PASS && base;
+	if (compared)
+		find_drift(s, base, &f);
 
 	enum lw_status st = LW_PASS;
-	if (missing.n || wrong.n || forbid.n || extra.n)
+	if (f.missing.n || f.wrong.n || f.forbid.n || f.extra.n)
 		st = LW_FAIL;
-	bool drifted = added.n || removed.n || retyped.n;
+	bool drifted = f.added.n || f.removed.n || f.retyped.n;
 	if (drifted && c->drift > st)
 		st = c->drift;
 
@@ -327,34 +394,15 @@ static void schema_run(const void *cfgp, const struct lw_judge_ctx *ctx,
 	/* A bounded message: one failed append fails b for good (buf.h). */
 	bool bad = false;
 	lw_buf_init(&b, LW_CHECK_MSG_MAX);
-	bad |= say(&b, missing.n == 1 ? "missing required column " :
-	    "missing required columns: ", &missing);
-	bad |= say(&b, "wrong type: ", &wrong);
-	bad |= say(&b, forbid.n == 1 ? "forbidden column present: " :
-	    "forbidden columns present: ", &forbid);
-	bad |= say(&b, extra.n == 1 ? "unexpected column: " :
-	    "unexpected columns: ", &extra);
-	if (drifted) {
-		if (from_accepted)
-			bad |= lw_buf_addf(&b, "%sschema drift from the accepted "
-					   "schema (%s)", b.len ? "; " : "",
-					   ctx->accepted_schema_from ?
-					   ctx->accepted_schema_from :
-					   "accepted") != LW_OK;
-		else
-			bad |= lw_buf_addf(&b, "%sschema drift since last poll",
-					   b.len ? "; " : "") != LW_OK;
-		struct lw_buf d;
-		bool dbad = false;
-		lw_buf_init(&d, LW_CHECK_MSG_MAX);
-		dbad |= say(&d, "added ", &added);
-		dbad |= say(&d, "removed ", &removed);
-		dbad |= say(&d, "retyped ", &retyped);
-		assert(dbad == lw_buf_failed(&d));
-		(void)dbad;
-		bad |= lw_buf_addf(&b, ": %s", lw_check_msg(&d)) != LW_OK;
-		lw_buf_free(&d);
-	}
+	bad |= say(&b, f.missing.n == 1 ? "missing required column " :
+	    "missing required columns: ", &f.missing);
+	bad |= say(&b, "wrong type: ", &f.wrong);
+	bad |= say(&b, f.forbid.n == 1 ? "forbidden column present: " :
+	    "forbidden columns present: ", &f.forbid);
+	bad |= say(&b, f.extra.n == 1 ? "unexpected column: " :
+	    "unexpected columns: ", &f.extra);
+	if (drifted)
+		bad |= say_drift(&b, ctx, from_accepted, &f);
 	if (!b.len)
 		bad |= lw_buf_addf(&b, "schema ok: %zu columns, %zu required present%s",
 			    s->n, c->nreq, compared ? ", no drift" :
@@ -377,13 +425,7 @@ static void schema_run(const void *cfgp, const struct lw_judge_ctx *ctx,
 	lw_check_result(out, "schema", st, meas, thr, true, (double)s->n,
 			msg);
 	lw_buf_free(&b);
-	list_free(&missing);
-	list_free(&wrong);
-	list_free(&forbid);
-	list_free(&extra);
-	list_free(&added);
-	list_free(&removed);
-	list_free(&retyped);
+	findings_free(&f);
 }
 
 const struct lw_check_kind lw_check_schema = {

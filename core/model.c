@@ -69,15 +69,18 @@ int lw_layer_parse(const char *s, enum lw_layer *out)
 
 static const char *const type_names[] = {
 	"unknown", "string", "int32", "int64", "float", "double", "boolean",
-	"date", "timestamp", "decimal", "binary", "list", "struct", "map", "null"
+	"date", "timestamp", "decimal", "binary", "list", "struct", "map", "null",
+	"variant"
 };
+_Static_assert(sizeof type_names / sizeof type_names[0] == LW_T_VARIANT + 1,
+	       "a name for every enum lw_type");
 
 const char *lw_type_fmt(const struct lw_column *c, char *buf, size_t n)
 {
 	if (c->type == LW_T_DECIMAL)
 		snprintf(buf, n, "decimal(%d,%d)", c->precision, c->scale);
 	else
-		snprintf(buf, n, "%s", (unsigned)c->type <= LW_T_NULL ?
+		snprintf(buf, n, "%s", (unsigned)c->type <= LW_T_VARIANT ?
 			 type_names[c->type] : "unknown");
 	return buf;
 }
@@ -97,7 +100,8 @@ int lw_type_parse(const char *s, enum lw_type *t, int *precision, int *scale)
 		{"binary", LW_T_BINARY}, {"bytes", LW_T_BINARY},
 		{"list", LW_T_LIST}, {"array", LW_T_LIST},
 		{"struct", LW_T_STRUCT}, {"record", LW_T_STRUCT},
-		{"map", LW_T_MAP}, {"null", LW_T_NULL},
+		{"map", LW_T_MAP}, {"null", LW_T_NULL}, {"void", LW_T_NULL},
+		{"variant", LW_T_VARIANT},
 	};
 	int p = 0, sc = 0;
 	if (strncasecmp(s, "decimal", 7) == 0) {

@@ -2,6 +2,7 @@
 #include <assert.h>
 #include <ctype.h>
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -323,19 +324,31 @@ const char *lw_time_fmt(int64_t t, char *buf, size_t n)
 	return buf;
 }
 
+/* The value as printed: whole numbers for the base unit and from 10 up,
+ * one decimal below 10 ("512B", "1.5KiB", "5.0GiB", "12MiB"). */
+static double shown(double v, int u)
+{
+	if (u > 0 && v < 9.95)
+		return round(v * 10) / 10;
+	return round(v);
+}
+
+/* One rule for every scaled number, so a value and its limit read alike:
+ * step up while the printed value would reach the next unit (1023.97KiB
+ * prints as 1.0MiB, 9.97GiB as 10GiB, never "1024KiB" or "10.0GiB"). */
 static const char *scaled(double v, const char *const *units, double step,
 			  char *buf, size_t n)
 {
 	int u = 0;
 	assert(buf && n > 0 && units && units[0]);
-	while (v >= step && units[u + 1]) {
+	while (units[u + 1] && shown(v, u) >= step) {
 		v /= step;
 		u++;
 	}
-	if (u == 0)
-		snprintf(buf, n, "%.0f%s", v, units[0]);
+	if (u > 0 && v < 9.95)
+		snprintf(buf, n, "%.1f%s", v, units[u]);
 	else
-		snprintf(buf, n, v < 10 ? "%.1f%s" : "%.0f%s", v, units[u]);
+		snprintf(buf, n, "%.0f%s", v, units[u]);
 	return buf;
 }
 

@@ -49,82 +49,84 @@ static int need_more(bool at_eof, size_t pos, struct lw_err *err)
 	return lw_err_set(err, LW_EPARSE, "offset %zu: truncated header", pos);
 }
 
-int lw_avro_header_parse(const uint8_t *p, size_t n, bool at_eof,
-			 struct lw_avro_header *h, struct lw_err *err)
+/* One metadata key and value at *pos: avro.schema is pointed at (into p,
+ * *schema and *schema_len), avro.codec copied into h; others skipped. */
+static int meta_pair(const uint8_t *p, size_t n, size_t *pos, bool at_eof,
+		     struct lw_avro_header *h, const uint8_t **schema,
+		     size_t *schema_len, struct lw_err *err)
 {
-	memset(h, 0, sizeof *h);
-	snprintf(h->codec, sizeof h->codec, "null");
-	if (n < 4)
-		return at_eof ? lw_err_set(err, LW_EPARSE, "offset 0: not an "
-					   "Avro file (%zu bytes)", n)
-			      : LW_ETOOBIG;
-	if (memcmp(p, "Obj\x01", 4) != 0)
-		return lw_err_set(err, LW_EPARSE, "offset 0: not an Avro "
-				  "object container file (bad magic)");
-	size_t pos = 4;
-	const uint8_t *schema = NULL;
-	size_t schema_len = 0;
+	int64_t kl, vl;
+	size_t kat = *pos;
+	int rc = get_long(p, n, pos, &kl);
+	if (rc == LW_ETOOBIG)
+		return need_more(at_eof, *pos, err);
+	if (rc || kl < 0 || (uint64_t)kl > LW_AVRO_MAX_HEADER)
+		return lw_err_set(err, LW_EPARSE, "offset %zu: "
+				  "bad metadata key length", kat);
+	if ((size_t)kl > n - *pos)
+		return need_more(at_eof, *pos, err);
+	const uint8_t *key = p + *pos;
+	*pos += (size_t)kl;
+	size_t vat = *pos;
+	rc = get_long(p, n, pos, &vl);
+	if (rc == LW_ETOOBIG)
+		return need_more(at_eof, *pos, err);
+	if (rc || vl < 0 || (uint64_t)vl > LW_AVRO_MAX_HEADER)
+		return lw_err_set(err, LW_EPARSE, "offset %zu: "
+				  "bad metadata value length", vat);
+	if ((size_t)vl > n - *pos)
+		return need_more(at_eof, *pos, err);
+	if (kl == 11 && memcmp(key, "avro.schema", 11) == 0) {
+		*schema = p + *pos;
+		*schema_len = (size_t)vl;
+	} else if (kl == 10 && memcmp(key, "avro.codec", 10) == 0) {
+		if ((size_t)vl >= sizeof h->codec)
+			return lw_err_set(err, LW_EPARSE, "offset %zu: codec "
+					  "name too long", vat);
+		memcpy(h->codec, p + *pos, (size_t)vl);
+		h->codec[vl] = '\0';
+	}
+	*pos += (size_t)vl;
+	return LW_OK;
+}
+
+/* The metadata map from *pos: blocks of pairs up to a zero count. */
+static int meta_map(const uint8_t *p, size_t n, size_t *pos, bool at_eof,
+		    struct lw_avro_header *h, const uint8_t **schema,
+		    size_t *schema_len, struct lw_err *err)
+{
 	for (;;) {
 		int64_t count, bsize;
-		size_t at = pos;
-		int rc = get_long(p, n, &pos, &count);
+		size_t at = *pos;
+		int rc = get_long(p, n, pos, &count);
 		if (rc == LW_ETOOBIG)
-			return need_more(at_eof, pos, err);
+			return need_more(at_eof, *pos, err);
 		if (rc)
 			return lw_err_set(err, LW_EPARSE, "offset %zu: bad "
 					  "metadata block count", at);
 		if (count == 0)
-			break;
+			return LW_OK;
 		if (count < 0) {	/* negative: a byte size follows */
-			rc = get_long(p, n, &pos, &bsize);
+			rc = get_long(p, n, pos, &bsize);
 			if (rc == LW_ETOOBIG)
-				return need_more(at_eof, pos, err);
+				return need_more(at_eof, *pos, err);
 			if (rc || count == INT64_MIN)
 				return lw_err_set(err, LW_EPARSE, "offset %zu: "
 						  "bad metadata block", at);
 			count = -count;
 		}
-		for (int64_t i = 0; i < count; i++) {
-			int64_t kl, vl;
-			size_t kat = pos;
-			rc = get_long(p, n, &pos, &kl);
-			if (rc == LW_ETOOBIG)
-				return need_more(at_eof, pos, err);
-			if (rc || kl < 0 || (uint64_t)kl > LW_AVRO_MAX_HEADER)
-				return lw_err_set(err, LW_EPARSE, "offset %zu: "
-						  "bad metadata key length", kat);
-			if ((size_t)kl > n - pos)
-				return need_more(at_eof, pos, err);
-			const uint8_t *key = p + pos;
-			pos += (size_t)kl;
-			size_t vat = pos;
-			rc = get_long(p, n, &pos, &vl);
-			if (rc == LW_ETOOBIG)
-				return need_more(at_eof, pos, err);
-			if (rc || vl < 0 || (uint64_t)vl > LW_AVRO_MAX_HEADER)
-				return lw_err_set(err, LW_EPARSE, "offset %zu: "
-						  "bad metadata value length",
-						  vat);
-			if ((size_t)vl > n - pos)
-				return need_more(at_eof, pos, err);
-			if (kl == 11 && memcmp(key, "avro.schema", 11) == 0) {
-				schema = p + pos;
-				schema_len = (size_t)vl;
-			} else if (kl == 10 && memcmp(key, "avro.codec", 10) == 0) {
-				if ((size_t)vl >= sizeof h->codec)
-					return lw_err_set(err, LW_EPARSE,
-							  "offset %zu: codec name "
-							  "too long", vat);
-				memcpy(h->codec, p + pos, (size_t)vl);
-				h->codec[vl] = '\0';
-			}
-			pos += (size_t)vl;
-		}
+		for (int64_t i = 0; i < count; i++)
+			if ((rc = meta_pair(p, n, pos, at_eof, h, schema,
+					    schema_len, err)))
+				return rc;
 	}
-	if (n - pos < 16)
-		return need_more(at_eof, pos, err);
-	memcpy(h->sync, p + pos, 16);
-	pos += 16;
+}
+
+/* The schema parsed and the codec known; h->schema is h's. */
+static int header_finish(const uint8_t *p, struct lw_avro_header *h,
+			 const uint8_t *schema, size_t schema_len,
+			 struct lw_err *err)
+{
 	if (!schema)
 		return lw_err_set(err, LW_EPARSE, "offset 4: header has no "
 				  "avro.schema");
@@ -143,6 +145,33 @@ int lw_avro_header_parse(const uint8_t *p, size_t n, bool at_eof,
 		return lw_err_set(err, LW_EUNSUPPORTED, "unknown codec '%s'",
 				  h->codec);
 	}
+	return LW_OK;
+}
+
+int lw_avro_header_parse(const uint8_t *p, size_t n, bool at_eof,
+			 struct lw_avro_header *h, struct lw_err *err)
+{
+	memset(h, 0, sizeof *h);
+	snprintf(h->codec, sizeof h->codec, "null");
+	if (n < 4)
+		return at_eof ? lw_err_set(err, LW_EPARSE, "offset 0: not an "
+					   "Avro file (%zu bytes)", n)
+			      : LW_ETOOBIG;
+	if (memcmp(p, "Obj\x01", 4) != 0)
+		return lw_err_set(err, LW_EPARSE, "offset 0: not an Avro "
+				  "object container file (bad magic)");
+	size_t pos = 4;
+	const uint8_t *schema = NULL;
+	size_t schema_len = 0;
+	int rc = meta_map(p, n, &pos, at_eof, h, &schema, &schema_len, err);
+	if (rc)
+		return rc;
+	if (n - pos < 16)
+		return need_more(at_eof, pos, err);
+	memcpy(h->sync, p + pos, 16);
+	pos += 16;
+	if ((rc = header_finish(p, h, schema, schema_len, err)))
+		return rc;
 	h->len = (int64_t)pos;
 	return LW_OK;
 }
@@ -187,6 +216,73 @@ static size_t wavail(struct window *w, int64_t off)
 	return (size_t)(w->start + (int64_t)w->b.len - off);
 }
 
+/* The header: grow the read until it fits (info->hdr is info's). */
+static int scan_header(struct window *w, int64_t size,
+		       struct lw_avro_info *info, struct lw_err *err)
+{
+	int rc;
+	for (int64_t want = 4096;; want *= 4) {
+		if (want > (int64_t)LW_AVRO_MAX_HEADER)
+			want = (int64_t)LW_AVRO_MAX_HEADER;
+		w->start = -1;	/* force a fresh read */
+		rc = ensure(w, 0, want, err);
+		if (rc)
+			return rc;
+		bool eof = (int64_t)w->b.len >= size ||
+			   want >= (int64_t)LW_AVRO_MAX_HEADER;
+		rc = lw_avro_header_parse((const uint8_t *)w->b.data, w->b.len,
+					  eof, &info->hdr, err);
+		if (rc != LW_ETOOBIG)
+			return rc;
+		lw_avro_header_free(&info->hdr);
+	}
+}
+
+/* The block at *off: its count added to info->rows, its sync marker
+ * checked, *off moved past it. */
+static int scan_block(struct window *w, int64_t size, int64_t *off,
+		      struct lw_avro_info *info, struct lw_err *err)
+{
+	int rc = ensure(w, *off, 20, err);
+	if (rc)
+		return rc;
+	const uint8_t *p = wptr(w, *off);
+	size_t n = wavail(w, *off), pos = 0;
+	int64_t count, bsize;
+	if (get_long(p, n, &pos, &count) || get_long(p, n, &pos, &bsize))
+		return lw_err_set(err, LW_EPARSE, "offset %lld: truncated "
+				  "or bad header of block %lld",
+				  (long long)*off, (long long)info->blocks + 1);
+	if (count < 0 || bsize < 0)
+		return lw_err_set(err, LW_EPARSE, "offset %lld: block "
+				  "%lld has a negative count or size",
+				  (long long)*off, (long long)info->blocks + 1);
+	int64_t data = *off + (int64_t)pos;
+	if (bsize > size - data || size - data - bsize < 16)
+		return lw_err_set(err, LW_EPARSE, "offset %lld: block "
+				  "%lld is truncated: it needs %lld bytes "
+				  "and its sync marker, the file ends at "
+				  "%lld", (long long)*off,
+				  (long long)info->blocks + 1,
+				  (long long)bsize, (long long)size);
+	int64_t sync = data + bsize;
+	rc = ensure(w, sync, 16, err);
+	if (rc)
+		return rc;
+	if (wavail(w, sync) < 16 ||
+	    memcmp(wptr(w, sync), info->hdr.sync, 16) != 0)
+		return lw_err_set(err, LW_EPARSE, "offset %lld: sync "
+				  "marker mismatch after block %lld",
+				  (long long)sync, (long long)info->blocks + 1);
+	info->blocks++;
+	if (count > INT64_MAX - info->rows)
+		return lw_err_set(err, LW_EPARSE, "offset %lld: row count "
+				  "overflows", (long long)*off);
+	info->rows += count;
+	*off = sync + 16;
+	return LW_OK;
+}
+
 int lw_avro_scan(lw_avro_read_fn rd, void *ud, int64_t size,
 		 bool count_rows, struct lw_avro_info *info,
 		 struct lw_err *err)
@@ -196,82 +292,13 @@ int lw_avro_scan(lw_avro_read_fn rd, void *ud, int64_t size,
 	struct window w = {.start = 0, .size = size, .rd = rd, .ud = ud,
 			   .bytes_read = &info->bytes_read};
 	lw_buf_init(&w.b, LW_AVRO_MAX_HEADER + 64);
-	int rc;
-	/* the header: grow the read until it fits */
-	for (int64_t want = 4096;; want *= 4) {
-		if (want > (int64_t)LW_AVRO_MAX_HEADER)
-			want = (int64_t)LW_AVRO_MAX_HEADER;
-		w.start = -1;	/* force a fresh read */
-		rc = ensure(&w, 0, want, err);
-		if (rc)
-			goto out;
-		bool eof = (int64_t)w.b.len >= size ||
-			   want >= (int64_t)LW_AVRO_MAX_HEADER;
-		rc = lw_avro_header_parse((const uint8_t *)w.b.data, w.b.len,
-					  eof, &info->hdr, err);
-		if (rc != LW_ETOOBIG)
-			break;
-		lw_avro_header_free(&info->hdr);
+	int rc = scan_header(&w, size, info, err);
+	if (rc == LW_OK && count_rows) {
+		int64_t off = info->hdr.len;
+		info->rows = 0;
+		while (rc == LW_OK && off < size)
+			rc = scan_block(&w, size, &off, info, err);
 	}
-	if (rc || !count_rows)
-		goto out;
-
-	int64_t off = info->hdr.len;
-	info->rows = 0;
-	while (off < size) {
-		rc = ensure(&w, off, 20, err);
-		if (rc)
-			goto out;
-		const uint8_t *p = wptr(&w, off);
-		size_t n = wavail(&w, off), pos = 0;
-		int64_t count, bsize;
-		if (get_long(p, n, &pos, &count) ||
-		    get_long(p, n, &pos, &bsize)) {
-			rc = lw_err_set(err, LW_EPARSE, "offset %lld: truncated "
-					"or bad header of block %lld",
-					(long long)off,
-					(long long)info->blocks + 1);
-			goto out;
-		}
-		if (count < 0 || bsize < 0) {
-			rc = lw_err_set(err, LW_EPARSE, "offset %lld: block "
-					"%lld has a negative count or size",
-					(long long)off,
-					(long long)info->blocks + 1);
-			goto out;
-		}
-		int64_t data = off + (int64_t)pos;
-		if (bsize > size - data || size - data - bsize < 16) {
-			rc = lw_err_set(err, LW_EPARSE, "offset %lld: block "
-					"%lld is truncated: it needs %lld bytes "
-					"and its sync marker, the file ends at "
-					"%lld", (long long)off,
-					(long long)info->blocks + 1,
-					(long long)bsize, (long long)size);
-			goto out;
-		}
-		int64_t sync = data + bsize;
-		rc = ensure(&w, sync, 16, err);
-		if (rc)
-			goto out;
-		if (wavail(&w, sync) < 16 ||
-		    memcmp(wptr(&w, sync), info->hdr.sync, 16) != 0) {
-			rc = lw_err_set(err, LW_EPARSE, "offset %lld: sync "
-					"marker mismatch after block %lld",
-					(long long)sync,
-					(long long)info->blocks + 1);
-			goto out;
-		}
-		info->blocks++;
-		if (count > INT64_MAX - info->rows) {
-			rc = lw_err_set(err, LW_EPARSE, "offset %lld: row count "
-					"overflows", (long long)off);
-			goto out;
-		}
-		info->rows += count;
-		off = sync + 16;
-	}
-out:
 	lw_buf_free(&w.b);
 	return rc;
 }
@@ -364,55 +391,77 @@ static int record_fields(const cJSON *s, struct names *nm, int depth,
 	return LW_OK;
 }
 
-static int to_ctype(const cJSON *s, struct names *nm, int depth,
-		    struct ctype *o, struct lw_err *err)
+/* A union: ["null", T] is a nullable T; other unions are validated and
+ * shown as "union" (null only when every member is). */
+static int union_ctype(const cJSON *s, struct names *nm, int depth,
+		       struct ctype *o, struct lw_err *err)
 {
-	memset(o, 0, sizeof *o);
-	if (depth > MAX_DEPTH)
-		return lw_err_set(err, LW_EPARSE, "schema nested too deeply");
-	if (cJSON_IsString(s)) {
-		if (primitive(s->valuestring, nm, o))
-			return lw_err_set(err, LW_EPARSE, "unknown type '%s'",
-					  s->valuestring);
-		return LW_OK;
-	}
-	if (cJSON_IsArray(s)) {		/* a union */
-		const cJSON *m, *other = NULL;
-		int nother = 0;
-		bool has_null = false;
-		cJSON_ArrayForEach(m, s) {
-			if (cJSON_IsString(m) &&
-			    strcmp(m->valuestring, "null") == 0)
-				has_null = true;
-			else {
-				other = m;
-				nother++;
-			}
+	const cJSON *m, *other = NULL;
+	int nother = 0;
+	bool has_null = false;
+	cJSON_ArrayForEach(m, s) {
+		if (cJSON_IsString(m) && strcmp(m->valuestring, "null") == 0)
+			has_null = true;
+		else {
+			other = m;
+			nother++;
 		}
-		if (nother == 1) {
-			int rc = to_ctype(other, nm, depth + 1, o, err);
-			o->nullable = o->nullable || has_null;
-			return rc;
-		}
-		struct ctype tmp;	/* still validate the members */
-		cJSON_ArrayForEach(m, s)
-			if (to_ctype(m, nm, depth + 1, &tmp, err))
-				return LW_EPARSE;
-		o->t = nother ? LW_T_UNKNOWN : LW_T_NULL;
-		o->nullable = has_null;
-		snprintf(o->phys, sizeof o->phys, "union");
-		return LW_OK;
 	}
-	if (!cJSON_IsObject(s))
-		return lw_err_set(err, LW_EPARSE, "a type must be a name, an "
-				  "object or a union");
-	const cJSON *t = cJSON_GetObjectItemCaseSensitive(s, "type");
-	const cJSON *lt = cJSON_GetObjectItemCaseSensitive(s, "logicalType");
-	if (!t)
-		return lw_err_set(err, LW_EPARSE, "type object without type");
-	if (!cJSON_IsString(t))		/* {"type": {...}} nests a type */
-		return to_ctype(t, nm, depth + 1, o, err);
-	const char *k = t->valuestring;
+	if (nother == 1) {
+		int rc = to_ctype(other, nm, depth + 1, o, err);
+		o->nullable = o->nullable || has_null;
+		return rc;
+	}
+	struct ctype tmp;	/* still validate the members */
+	cJSON_ArrayForEach(m, s)
+		if (to_ctype(m, nm, depth + 1, &tmp, err))
+			return LW_EPARSE;
+	o->t = nother ? LW_T_UNKNOWN : LW_T_NULL;
+	o->nullable = has_null;
+	snprintf(o->phys, sizeof o->phys, "union");
+	return LW_OK;
+}
+
+/* A logicalType refining the base type in o (s is the type object); an
+ * unknown one is ignored, as the specification asks. */
+static void refine_logical(const cJSON *s, const char *l, struct ctype *o)
+{
+	char base[96];
+	snprintf(base, sizeof base, "%s", o->phys);
+	if (strcmp(l, "date") == 0 && o->t == LW_T_INT32)
+		o->t = LW_T_DATE;
+	else if ((strcmp(l, "timestamp-millis") == 0 ||
+		  strcmp(l, "timestamp-micros") == 0 ||
+		  strcmp(l, "timestamp-nanos") == 0 ||
+		  strcmp(l, "local-timestamp-millis") == 0 ||
+		  strcmp(l, "local-timestamp-micros") == 0) &&
+		 o->t == LW_T_INT64)
+		o->t = LW_T_TIMESTAMP;
+	else if (strcmp(l, "decimal") == 0 && o->t == LW_T_BINARY) {
+		const cJSON *p = cJSON_GetObjectItemCaseSensitive(s,
+								  "precision");
+		const cJSON *sc = cJSON_GetObjectItemCaseSensitive(s, "scale");
+		if (!cJSON_IsNumber(p) || p->valueint < 1)
+			return;
+		o->t = LW_T_DECIMAL;
+		o->prec = p->valueint;
+		o->scale = cJSON_IsNumber(sc) ? sc->valueint : 0;
+	} else if (strcmp(l, "uuid") == 0 && o->t == LW_T_STRING) {
+		/* stays a string */
+	} else {
+		return;
+	}
+	snprintf(o->phys, sizeof o->phys, "%.30s/%.60s", base, l);
+}
+
+/* A named or complex type object {"type": k, ...}: record, enum, array,
+ * map, with *done set; the others (fixed and primitives) leave *done
+ * false and o untouched. */
+static int complex_ctype(const cJSON *s, const char *k, struct names *nm,
+			 int depth, struct ctype *o, bool *done,
+			 struct lw_err *err)
+{
+	*done = true;
 	if (strcmp(k, "record") == 0 || strcmp(k, "error") == 0) {
 		remember(nm, s, LW_T_STRUCT);
 		o->t = LW_T_STRUCT;
@@ -436,6 +485,38 @@ static int to_ctype(const cJSON *s, struct names *nm, int depth,
 		snprintf(o->phys, sizeof o->phys, "%s<%.80s>", k, tmp.phys);
 		return LW_OK;
 	}
+	*done = false;
+	return LW_OK;
+}
+
+static int to_ctype(const cJSON *s, struct names *nm, int depth,
+		    struct ctype *o, struct lw_err *err)
+{
+	memset(o, 0, sizeof *o);
+	if (depth > MAX_DEPTH)
+		return lw_err_set(err, LW_EPARSE, "schema nested too deeply");
+	if (cJSON_IsString(s)) {
+		if (primitive(s->valuestring, nm, o))
+			return lw_err_set(err, LW_EPARSE, "unknown type '%s'",
+					  s->valuestring);
+		return LW_OK;
+	}
+	if (cJSON_IsArray(s))
+		return union_ctype(s, nm, depth, o, err);
+	if (!cJSON_IsObject(s))
+		return lw_err_set(err, LW_EPARSE, "a type must be a name, an "
+				  "object or a union");
+	const cJSON *t = cJSON_GetObjectItemCaseSensitive(s, "type");
+	const cJSON *lt = cJSON_GetObjectItemCaseSensitive(s, "logicalType");
+	if (!t)
+		return lw_err_set(err, LW_EPARSE, "type object without type");
+	if (!cJSON_IsString(t))		/* {"type": {...}} nests a type */
+		return to_ctype(t, nm, depth + 1, o, err);
+	const char *k = t->valuestring;
+	bool done;
+	int rc = complex_ctype(s, k, nm, depth, o, &done, err);
+	if (done)
+		return rc;
 	if (strcmp(k, "fixed") == 0) {
 		remember(nm, s, LW_T_BINARY);
 		o->t = LW_T_BINARY;
@@ -443,37 +524,8 @@ static int to_ctype(const cJSON *s, struct names *nm, int depth,
 	} else if (primitive(k, nm, o)) {
 		return lw_err_set(err, LW_EPARSE, "unknown type '%s'", k);
 	}
-	if (!cJSON_IsString(lt))
-		return LW_OK;
-	/* logical types refine the base type; an unknown one is ignored,
-	 * as the specification asks */
-	const char *l = lt->valuestring;
-	char base[96];
-	snprintf(base, sizeof base, "%s", o->phys);
-	if (strcmp(l, "date") == 0 && o->t == LW_T_INT32)
-		o->t = LW_T_DATE;
-	else if ((strcmp(l, "timestamp-millis") == 0 ||
-		  strcmp(l, "timestamp-micros") == 0 ||
-		  strcmp(l, "timestamp-nanos") == 0 ||
-		  strcmp(l, "local-timestamp-millis") == 0 ||
-		  strcmp(l, "local-timestamp-micros") == 0) &&
-		 o->t == LW_T_INT64)
-		o->t = LW_T_TIMESTAMP;
-	else if (strcmp(l, "decimal") == 0 && o->t == LW_T_BINARY) {
-		const cJSON *p = cJSON_GetObjectItemCaseSensitive(s,
-								  "precision");
-		const cJSON *sc = cJSON_GetObjectItemCaseSensitive(s, "scale");
-		if (!cJSON_IsNumber(p) || p->valueint < 1)
-			return LW_OK;
-		o->t = LW_T_DECIMAL;
-		o->prec = p->valueint;
-		o->scale = cJSON_IsNumber(sc) ? sc->valueint : 0;
-	} else if (strcmp(l, "uuid") == 0 && o->t == LW_T_STRING) {
-		/* stays a string */
-	} else {
-		return LW_OK;
-	}
-	snprintf(o->phys, sizeof o->phys, "%.30s/%.60s", base, l);
+	if (cJSON_IsString(lt))
+		refine_logical(s, lt->valuestring, o);
 	return LW_OK;
 }
 

@@ -70,6 +70,7 @@ static enum lw_type canon(const cJSON *t, int *prec, int *scale)
 		{"binary", LW_T_BINARY}, {"date", LW_T_DATE},
 		{"timestamp", LW_T_TIMESTAMP},
 		{"timestamp_ntz", LW_T_TIMESTAMP}, {"void", LW_T_NULL},
+		{"variant", LW_T_VARIANT},
 	};
 	for (size_t i = 0; i < sizeof m / sizeof m[0]; i++)
 		if (strcmp(s, m[i].n) == 0)
@@ -86,7 +87,7 @@ static enum lw_type canon(const cJSON *t, int *prec, int *scale)
 		*scale = sc;
 		return LW_T_DECIMAL;
 	}
-	/* "variant", collated strings and later types: reported, not
+	/* collated strings and later types: reported, not
 	 * refused - the schema rule compares what it can */
 	if (lw_str_starts(s, "string"))
 		return LW_T_STRING;

@@ -104,6 +104,8 @@ static enum lw_type elem_type(const struct lw_pq_schema_elem *e, int *prec,
 	int ct = e->converted_type;
 
 	if (e->num_children >= 0 && e->type < 0) {
+		if (l->kind == LW_PQ_LT_VARIANT)	/* metadata + value */
+			return LW_T_VARIANT;
 		if (l->kind == LW_PQ_LT_MAP || ct == CT_MAP || ct == CT_MAP_KV)
 			return LW_T_MAP;
 		if (l->kind == LW_PQ_LT_LIST || ct == CT_LIST ||

@@ -14,7 +14,7 @@ int lw_pqf_charge(struct lw_thrift *t, size_t n)
 	struct footer_cur *c = (struct footer_cur *)t;
 	if (n > c->budget - c->mem)
 		return lw_err_set(t->err, LW_ETOOBIG, "corrupt %s at byte %zu: "
-				  "decoding it would take more than %zu MB "
+				  "decoding it would take more than %zu MiB "
 				  "of memory", t->what, lw_thrift_pos(t),
 				  c->budget >> 20);
 	c->mem += n;

@@ -190,7 +190,7 @@ int lw_report_write(FILE *f, enum lw_report_format fmt,
 	if (rc == LW_OK)
 		rc = lw_rep_flush(f, &b, err);
 	else if (rc == LW_ETOOBIG)
-		lw_err_set(err, rc, "report: larger than %zu MB",
+		lw_err_set(err, rc, "report: larger than %zu MiB",
 			   LW_REPORT_MAX / LW_BUF_1M);
 	else
 		lw_err_set(err, rc, "report: %s", lw_rc_name(rc));

@@ -39,7 +39,8 @@ int lw_percent_parse(const char *s, double *out);
 
 /* Formatters write into buf and return it. */
 const char *lw_thousands_fmt(int64_t v, char *buf, size_t n);	/* 12,034 */
-const char *lw_size_fmt(int64_t v, char *buf, size_t n);	/* 1.5MB */
+/* Sizes go through lw_bytes_fmt (util.h): 1.5MiB, one formatter for
+ * every message, report and screen. */
 const char *lw_pct_fmt(double v, char *buf, size_t n);		/* 34%, 0.25% */
 const char *lw_unit_fmt(enum lw_unit u, double v, char *buf, size_t n);
 

@@ -30,11 +30,15 @@ const char *lw_layer_name(enum lw_layer l);	/* "bronze" ... "powerbi" */
 const char *lw_layer_title(enum lw_layer l);	/* "Bronze" ... "Power BI" */
 int lw_layer_parse(const char *s, enum lw_layer *out);
 
-/* The canonical column types users see everywhere. */
+/* The canonical column types users see everywhere (README "Column types"):
+ * NULL is a column that can only hold nulls (Parquet's UNKNOWN logical
+ * type, Delta's void, Avro's null, JSON null), VARIANT is semi-structured
+ * (Delta and Parquet variant), UNKNOWN a type no mapping knows (shown as
+ * "unknown"; only "any" matches it). */
 enum lw_type {
 	LW_T_UNKNOWN = 0, LW_T_STRING, LW_T_INT32, LW_T_INT64, LW_T_FLOAT,
 	LW_T_DOUBLE, LW_T_BOOLEAN, LW_T_DATE, LW_T_TIMESTAMP, LW_T_DECIMAL,
-	LW_T_BINARY, LW_T_LIST, LW_T_STRUCT, LW_T_MAP, LW_T_NULL
+	LW_T_BINARY, LW_T_LIST, LW_T_STRUCT, LW_T_MAP, LW_T_NULL, LW_T_VARIANT
 };
 
 struct lw_column {

@@ -50,6 +50,9 @@ const char *lw_time_fmt(int64_t t, char *buf, size_t n);
 
 /* Human numbers: 1234567 -> "1.2M". */
 const char *lw_count_fmt(int64_t v, char *buf, size_t n);
+/* Sizes in powers of 1024, as config sizes parse: "512B", "1.5KiB",
+ * "5.0GiB", "12MiB" (one decimal below 10, none from 10 up; "?" when
+ * negative). The one size formatter of every message, report and screen. */
 const char *lw_bytes_fmt(int64_t v, char *buf, size_t n);
 
 /* Read a whole local file (at most max bytes). Caller frees *out. */

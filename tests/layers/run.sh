@@ -177,6 +177,25 @@ else
 	status=1
 fi
 
+# Functions over ~80 lines need a reason in their comment ("long: ...",
+# issue 9); scripts/long-functions.sh lists them. KNOWN are the ones still
+# to split, each with why it waits: the list may only shrink.
+#   formats/delta.c lw_delta_fill_obs: the deltastats lane is rewriting it
+#   (row counts from footers); split it when that lands.
+KNOWN="formats/delta.c:lw_delta_fill_obs"
+"$ROOT/scripts/long-functions.sh" > "$T/long.txt"
+long_bad=$(awk '$NF != "(excused)" { split($2, f, ":"); print f[1] ":" $3 }' \
+	"$T/long.txt" | grep -vxF -e "$KNOWN")
+if [ -z "$long_bad" ]; then
+	echo "PASS layers/long_functions" >> "$RES"
+else
+	for fn in $long_bad; do
+		echo "FAIL layers/long_functions: $fn is over 80 lines without" \
+		     "a \"long:\" reason in its comment" | tee -a "$RES"
+	done
+	status=1
+fi
+
 if ls "$B"/lib*.a > /dev/null 2>&1; then
 	if symbols "$B" "$T/syms.txt"; then
 		echo "PASS layers/symbols" >> "$RES"

@@ -163,10 +163,29 @@ static void test_sizes(void **state)
 	assert_int_equal(lw_size_parse("", &v), LW_EPARSE);
 	assert_int_equal(lw_size_parse("99999999TB", &v), LW_EPARSE);
 	char b[32];
-	assert_string_equal(lw_size_fmt(1024, b, sizeof b), "1KB");
-	assert_string_equal(lw_size_fmt(1536, b, sizeof b), "1.5KB");
-	assert_string_equal(lw_size_fmt(100, b, sizeof b), "100B");
-	assert_string_equal(lw_size_fmt(1LL << 30, b, sizeof b), "1GB");
+	/* One size format (issue 15): powers of 1024 as sizes parse, one
+	 * decimal below 10 and none from 10 up, whatever the value; a limit
+	 * and the value it is compared with read alike. */
+	assert_string_equal(lw_bytes_fmt(1024, b, sizeof b), "1.0KiB");
+	assert_string_equal(lw_bytes_fmt(1536, b, sizeof b), "1.5KiB");
+	assert_string_equal(lw_bytes_fmt(100, b, sizeof b), "100B");
+	assert_string_equal(lw_bytes_fmt(1023, b, sizeof b), "1023B");
+	assert_string_equal(lw_bytes_fmt(1LL << 30, b, sizeof b), "1.0GiB");
+	assert_string_equal(lw_bytes_fmt(5LL << 30, b, sizeof b), "5.0GiB");
+	assert_string_equal(lw_bytes_fmt((5LL << 30) + 1, b, sizeof b),
+			    "5.0GiB");
+	assert_string_equal(lw_bytes_fmt(12LL << 20, b, sizeof b), "12MiB");
+	/* rounding never prints "10.0" or "1024" of a unit */
+	assert_string_equal(lw_bytes_fmt(10LL * 1024 - 20, b, sizeof b),
+			    "10KiB");
+	assert_string_equal(lw_bytes_fmt((1LL << 20) - 10, b, sizeof b),
+			    "1.0MiB");
+	assert_string_equal(lw_bytes_fmt(-1, b, sizeof b), "?");
+	/* the size a limit is configured with prints as the formatter does */
+	int64_t five;
+	assert_int_equal(lw_size_parse("5GB", &five), LW_OK);
+	assert_string_equal(lw_unit_fmt(LW_U_SIZE, (double)five, b, sizeof b),
+			    "5.0GiB");
 }
 
 static void test_numbers(void **state)
@@ -582,9 +601,9 @@ static void test_files(void **state)
 	      "\"fail\": 100}, \"max\": {\"fail\": \"2KB\"}}}", &o, NULL,
 	      NULL, &r);
 	assert_int_equal(r.status, LW_FAIL);
-	HAS(&r, "smallest file 500B (warn below 1KB), 2 files: "
+	HAS(&r, "smallest file 500B (warn below 1.0KiB), 2 files: "
 	    "gold/t/part-00000.parquet, gold/t/part-1.parquet");
-	HAS(&r, "largest file 2.9KB (fail above 2KB), 1 file: "
+	HAS(&r, "largest file 2.9KiB (fail above 2.0KiB), 1 file: "
 	    "gold/t/notes.txt");
 	lw_result_free(&r);
 
@@ -655,7 +674,9 @@ static void test_partitions(void **state)
 	struct lw_result r;
 	const char *cfg = "{\"period\": \"day\", \"last\": 7, \"warn\": 1, "
 			  "\"fail\": 2}";
-	/* today (0) is open and not required; 3 and 5 are missing */
+	/* the last 7 days are today (0, open: present or pending, never
+	 * missing) and days 1-6 before it; 3 and 5 are missing, 7 and 9 are
+	 * outside the window */
 	int a[] = {0, 1, 2, 4, 6, 7, 9};
 	day_parts(&o, a, 7);
 	judge("partitions", cfg, &o, NULL, NULL, &r);
@@ -666,23 +687,23 @@ static void test_partitions(void **state)
 	lw_result_free(&r);
 	lw_obs_free(&o);
 
-	int b[] = {1, 2, 3, 4, 5, 6};	/* 7 missing */
+	int b[] = {1, 2, 3, 4, 5, 6};	/* today pending, 7 missing */
 	day_parts(&o, b, 6);
 	judge("partitions", cfg, &o, NULL, NULL, &r);
-	assert_int_equal(r.status, LW_WARN);
-	HAS(&r, "missing 1 of last 7 days: 2026-11-18 (warn at 1)");
-	lw_result_free(&r);
-	judge("partitions", "{\"period\": \"day\", \"last\": 6}", &o, NULL,
-	      NULL, &r);
 	assert_int_equal(r.status, LW_PASS);
-	HAS(&r, "all of the last 6 days present");
+	HAS(&r, "all of the last 7 days present but today (still open)");
+	lw_result_free(&r);
+	judge("partitions", "{\"period\": \"day\", \"last\": 8, "
+	      "\"warn\": 1}", &o, NULL, NULL, &r);
+	assert_int_equal(r.status, LW_WARN);
+	HAS(&r, "missing 1 of last 8 days: 2026-11-18 (warn at 1)");
 	lw_result_free(&r);
 	/* hours: only yesterday's midnight partitions: most hours missing */
 	judge("partitions", "{\"period\": \"hour\", \"last\": 3}", &o, NULL,
 	      NULL, &r);
 	assert_int_equal(r.status, LW_FAIL);
-	HAS(&r, "missing 3 of last 3 hours: 2026-11-25 09:00, "
-	    "2026-11-25 10:00, 2026-11-25 11:00");
+	HAS(&r, "missing 2 of last 3 hours: 2026-11-25 10:00, "
+	    "2026-11-25 11:00");
 	lw_result_free(&r);
 	/* partitions with no times: the setting is wrong */
 	for (size_t i = 0; i < o.nparts; i++)
@@ -692,16 +713,18 @@ static void test_partitions(void **state)
 	HAS(&r, "no partition times");
 	lw_result_free(&r);
 	lw_obs_free(&o);
-	/* nothing at all: every period missing */
+	/* nothing at all: every ended period missing (today is pending) */
 	expect("partitions", "{\"period\": \"day\", \"last\": 10}",
-	       "{\"files\": 0}", NULL, LW_FAIL, "missing 10 of last 10 days: "
-	       "2026-11-15, 2026-11-16, 2026-11-17, 2026-11-18, 2026-11-19 "
-	       "and 5 more");
+	       "{\"files\": 0}", NULL, LW_FAIL, "missing 9 of last 10 days: "
+	       "2026-11-16, 2026-11-17, 2026-11-18, 2026-11-19, 2026-11-20 "
+	       "and 4 more");
 
 	parse_bad("partitions", "{}", "\"period\" is required");
 	parse_bad("partitions", "{\"period\": \"week\"}", "partitions.period");
 	parse_bad("partitions", "{\"period\": \"day\", \"last\": 0}",
 		  "partitions.last");
+	parse_bad("partitions", "{\"period\": \"day\", \"last\": 1}",
+		  "from 2 to 10000 (the current period counts");
 	parse_bad("partitions", "{\"period\": \"day\", \"last\": 2.5}",
 		  "partitions.last");
 	parse_bad("partitions", "{\"period\": \"day\", \"warn\": 0}",

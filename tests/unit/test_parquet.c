@@ -437,7 +437,7 @@ static void test_footer_budget(void **state)
 	empty_chunks_footer(&b, 3, 100000);	/* 300 KB -> 30 MB */
 	assert_int_equal(lw_parquet_meta_parse(b.data, b.len, &m, &err),
 			 LW_ETOOBIG);
-	assert_non_null(strstr(err.msg, "more than 16 MB of memory"));
+	assert_non_null(strstr(err.msg, "more than 16 MiB of memory"));
 	assert_null(m.rgs);
 	lw_buf_free(&b);
 }
