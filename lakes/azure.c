@@ -161,7 +161,8 @@ static int set_endpoint(struct lw_lake *l, const char *name,
 static struct lw_lake *az_open(const char *name, const cJSON *cfg,
 			       struct lw_cfgctx *cc)
 {
-	struct az_opts o = {.parallel = 16, .retries = 4, .tmo = 30000};
+	struct az_opts o = {.parallel = 16, .retries = 4, .tmo = 30000,
+			    .ptmo = 600000};
 	char *conn_ep = NULL;
 	struct lw_http_opts ho = {0};
 	struct lw_lake *l;
@@ -218,5 +219,7 @@ const struct lw_lake_kind lw_lake_azure = {
 	.read = lw_az_op_read,
 	.stream = lw_az_op_stream,
 	.prefetch_tails = lw_az_op_prefetch,
+	.begin_poll = lw_az_begin_poll,
+	.gone = lw_az_gone,
 	.stats = az_stats,
 };

@@ -18,6 +18,14 @@ static bool from_tail(struct lw_lake *l, const char *path, int64_t off,
 {
 	struct tail *t = lw_az_tail_find(l, path);
 	int64_t end;
+	if (t && t->rc != LW_OK && t->err.code != LW_OK) {
+		/* the tail's request paid its retry schedule already: one
+		 * schedule per file, not a second one for the same bytes */
+		*rc = t->rc;
+		if (err)
+			*err = t->err;
+		return true;
+	}
 	if (!t || t->rc != LW_OK)
 		return false;
 	if (off < 0)

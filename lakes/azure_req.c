@@ -79,11 +79,53 @@ char *lw_az_url(const struct lw_lake *l, const char *name, const char *query)
 	return u;
 }
 
-/* The poll's deadline for l's requests, 0 for none. */
-int64_t lw_az_deadline(const struct lw_lake *l)
+/* The poll's deadline for l's requests: one for the whole poll, begun by
+ * begin_poll (or by the first request of a caller that has no polls). */
+int64_t lw_az_deadline(struct lw_lake *l)
 {
-	return l->poll_timeout_ms > 0 ? lw_http_now_ms() + l->poll_timeout_ms
-				      : 0;
+	if (!l->poll_deadline)
+		l->poll_deadline = lw_http_now_ms() + l->poll_timeout_ms;
+	return l->poll_deadline;
+}
+
+void lw_az_begin_poll(struct lw_lake *l)
+{
+	l->poll_deadline = lw_http_now_ms() + l->poll_timeout_ms;
+	lw_http_revive(l->http);
+	lw_entra_revive(l->entra);
+}
+
+bool lw_az_gone(struct lw_lake *l, char *msg, size_t n)
+{
+	char why[200], d[32];
+	if (lw_http_down(l->http, why, sizeof(why))) {
+		snprintf(msg, n, "lake '%s' is unreachable: %s", l->base.name,
+			 why);
+		return true;
+	}
+	if (lw_entra_down(l->entra, why, sizeof(why))) {
+		snprintf(msg, n, "lake '%s': %s", l->base.name, why);
+		return true;
+	}
+	if (l->poll_deadline && lw_http_now_ms() >= l->poll_deadline) {
+		snprintf(msg, n, "not observed: the poll of lake '%s' ran past "
+			 "its %s deadline", l->base.name,
+			 lw_duration_fmt((l->poll_timeout_ms + 999) / 1000, d,
+					 sizeof(d)));
+		return true;
+	}
+	return false;
+}
+
+bool lw_az_gone_err(struct lw_lake *l, struct lw_err *err)
+{
+	char msg[400];
+	if (!lw_az_gone(l, msg, sizeof(msg)))
+		return false;
+	lw_err_set(err, lw_http_down(l->http, NULL, 0) ||
+		   lw_entra_down(l->entra, NULL, 0) ? LW_ENET : LW_ETIMEOUT,
+		   "%s", msg);
+	return true;
 }
 
 /* --- signing, per attempt --- */
@@ -252,6 +294,8 @@ int lw_az_explain(struct lw_lake *l, struct azreq *q, const char *what,
 	char *where;
 	int rc = r->rc;
 
+	if (r->status == 0 && r->rc != LW_OK && lw_az_gone_err(l, err))
+		return err->code;	/* down or out of time: say that */
 	if (r->status == 0 || r->rc == LW_ETOOBIG)	/* transport */
 		return lw_err_set(err, r->rc, "%s", r->err.msg);
 	lw_az_error_parse(r->resp.data, r->resp.len, code, sizeof(code),

@@ -128,6 +128,29 @@ struct lw_entra *lw_entra_new(const struct lw_entra_opts *o,
 	return e;
 }
 
+bool lw_entra_down(struct lw_entra *e, char *msg, size_t n)
+{
+	char why[160];
+	bool down;
+	if (!e)
+		return false;
+	pthread_mutex_lock(&e->lock);
+	down = lw_http_down(e->http, why, sizeof(why));
+	pthread_mutex_unlock(&e->lock);
+	if (down && msg && n)
+		snprintf(msg, n, "the token endpoint is unreachable: %s", why);
+	return down;
+}
+
+void lw_entra_revive(struct lw_entra *e)
+{
+	if (!e)
+		return;
+	pthread_mutex_lock(&e->lock);
+	lw_http_revive(e->http);
+	pthread_mutex_unlock(&e->lock);
+}
+
 void lw_entra_free(struct lw_entra *e)
 {
 	if (!e)

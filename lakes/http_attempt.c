@@ -173,6 +173,13 @@ int lw_http_start(struct lw_http *h, struct lw_http_req *r, int64_t deadline)
 	lw_buf_reset(&r->resp);
 	lw_buf_reset(&r->hdrs);
 	r->status = 0;
+	if (h->down) {
+		/* the server is down: no attempt pays the whole schedule */
+		char why[160];
+		lw_http_down(h, why, sizeof(why));
+		lw_http_fail(h, r, LW_ENET, "server unreachable: %s", why);
+		return LW_ENET;
+	}
 	r->attempts++;
 	if (r->prepare) {
 		struct lw_err err;

@@ -67,6 +67,23 @@ static bool retry_curl(CURLcode c)
 	}
 }
 
+/* A failure that says the server is not there (refused, reset, hung up
+ * before answering, timed out), as against a bad answer. */
+static bool connection_failure(CURLcode c)
+{
+	switch (c) {
+	case CURLE_COULDNT_CONNECT:
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_OPERATION_TIMEDOUT:
+	case CURLE_GOT_NOTHING:
+	case CURLE_SEND_ERROR:
+	case CURLE_RECV_ERROR:
+		return true;
+	default:
+		return false;
+	}
+}
+
 static void schedule_retry(struct lw_http *h, struct lw_http_req *r,
 			   int64_t delay)
 {
@@ -139,11 +156,16 @@ void lw_http_complete(struct lw_http *h, CURLMsg *m, int64_t deadline)
 		lw_http_curl_msg(r, c, msg, sizeof(msg));
 		rc = lw_http_curl_rc(c);
 		retry = retry_curl(c);
+		lw_http_note(h, r->status == 0 && connection_failure(c));
+		if (h->down)
+			retry = false;
 	} else if (r->status >= 200 && r->status < 300) {
+		lw_http_note(h, false);
 		r->rc = LW_OK;
 		lw_http_finish(h, r);
 		return;
 	} else {
+		lw_http_note(h, false);
 		snprintf(msg, sizeof(msg), "HTTP %ld", r->status);
 		rc = lw_http_status_rc(r->status);
 		retry = retry_status(r->status);

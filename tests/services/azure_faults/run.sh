@@ -1,0 +1,171 @@
+#!/bin/sh
+# tests/services/azure_faults/run.sh - issue 11: a lake that is down or slow
+# ends its poll in seconds, whatever the number of files.
+#
+# A real Azurite (npm) behind tests/services/azure/fault_proxy.mjs holds a
+# 1,500-file CSV dataset. Cases: the poll_timeout is a deadline for the
+# whole poll of a lake; Azurite killed in mid-poll is recognised as down
+# (one ERROR per dataset, not 1,500 retry schedules), in under 60 s with
+# the default settings; a token endpoint that is not there likewise; a
+# Parquet file whose reads fail pays one retry schedule, not two.
+# Appends PASS/FAIL/SKIP services/azure_faults/<name> to $LW_BUILD/results.txt.
+set -u
+B=${LW_BUILD:-build}
+LW_BIN=${LW_BIN:-$PWD/build/test/lakewatch}
+res="$B/results.txt"
+az=tests/services/azure
+status=0
+mkdir -p "$B"
+
+pass() { echo "PASS services/azure_faults/$1" >> "$res"; echo "  PASS $1"; }
+fail() { echo "FAIL services/azure_faults/$1" >> "$res"; echo "  FAIL $1: $2"; status=1; }
+skip() { echo "SKIP services/azure_faults/$1${3:+ [needs $3]}" >> "$res"; echo "  SKIP $1: $2"; }
+
+if [ ! -x node_modules/.bin/azurite-blob ] || ! command -v node >/dev/null ||
+   [ ! -x "$LW_BIN" ]; then
+	skip all "needs node, node_modules (azurite) and $LW_BIN" \
+		"node node_modules/.bin/azurite-blob $LW_BIN"
+	exit 0
+fi
+
+T=$(mktemp -d /tmp/lw-azf.XXXXXX)
+pids=""
+cleanup() {
+	for p in $pids; do kill -9 "$p" 2>/dev/null; done
+	wait 2>/dev/null
+	[ -n "${KEEP:-}" ] || rm -rf "$T"; echo "tmp $T"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+KEY="Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
+ACCT=devstoreaccount1
+export AZ_KEY="$KEY"
+unset AZURE_STORAGE_CONNECTION_STRING AZURE_CLIENT_SECRET AZURE_TENANT_ID \
+	AZURE_CLIENT_ID IDENTITY_ENDPOINT IDENTITY_HEADER 2>/dev/null
+
+free_port() {
+	node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
+}
+wait_http() {
+	i=0
+	while [ $i -lt 100 ]; do
+		c=$(curl -s -o /dev/null -w '%{http_code}' "$1" 2>/dev/null)
+		[ -n "$c" ] && [ "$c" != 000 ] && return 0
+		sleep 0.1; i=$((i + 1))
+	done
+	return 1
+}
+wait_file() {
+	i=0
+	while [ ! -s "$1" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	[ -s "$1" ]
+}
+
+AP=$(free_port)
+node_modules/.bin/azurite-blob --inMemoryPersistence --skipApiVersionCheck \
+	--blobHost 127.0.0.1 --blobPort "$AP" --silent > "$T/azurite.log" 2>&1 &
+AZ_PID=$!
+pids="$pids $AZ_PID"
+if ! wait_http "http://127.0.0.1:$AP/$ACCT?comp=list"; then
+	fail azurite_start "Azurite did not answer on port $AP"
+	exit 1
+fi
+CS="DefaultEndpointsProtocol=http;AccountName=$ACCT;AccountKey=$KEY;BlobEndpoint=http://127.0.0.1:$AP/$ACCT;"
+if ! node $az/upload.mjs --conn "$CS" --container many --create --tiny 1500 \
+	--prefix d --parallel 16 > "$T/upload.log" 2>&1; then
+	fail upload "$(tail -3 "$T/upload.log")"
+	exit 1
+fi
+node $az/fault_proxy.mjs --target "http://127.0.0.1:$AP" \
+	--port-file "$T/proxy.port" > "$T/proxy.log" 2>&1 &
+pids="$pids $!"
+wait_file "$T/proxy.port" || { fail proxy_start "fault proxy did not start"; exit 1; }
+PX="http://127.0.0.1:$(cat "$T/proxy.port")"
+mode() { curl -s "$PX/__mode/$1" >/dev/null; }
+stat() { curl -s "$PX/__stats"; }
+
+# cfg NAME LAKE-EXTRA [AUTH]: one 1,500-file CSV dataset on lake "adls"
+cfg() {
+	auth=${3:-'{"account_key": {"env": "AZ_KEY"}}'}
+	cat > "$T/$1.json" <<EOC
+{
+  "name": "faults",
+  "lakes": {"adls": {"kind": "azure", "account": "$ACCT", "container": "many",
+                     "endpoint": "$PX/$ACCT", "auth": $auth${2:+, $2}}},
+  "sources": {"s": {"title": "S"}},
+  "datasets": {
+    "bronze.tiny": {"source": "s", "layer": "bronze", "lake": "adls", "path": "d", "format": "csv",
+                    "count_rows": true,
+                    "checks": {"row_count": {"min": 1}}},
+    "bronze.tiny2": {"source": "s", "layer": "bronze", "lake": "adls", "path": "d", "format": "csv",
+                     "include": "f0000[0-9]\\\\.csv$"}
+  }
+}
+EOC
+}
+# run NAME: check (at most $LW_CAP s);  $T/NAME.{out,err,rc,secs}
+run() {
+	t0=$(date +%s.%N)
+	timeout "${LW_CAP:-100}" "$LW_BIN" check --no-history --format json --config "$T/$1.json" \
+		> "$T/$1.out" 2> "$T/$1.err"
+	echo $? > "$T/$1.rc"
+	t1=$(date +%s.%N)
+	echo "$t0 $t1" | awk '{printf "%.1f\n", $2 - $1}' > "$T/$1.secs"
+}
+has() { grep -q -- "$2" "$T/$1.out"; }
+count() { grep -c -- "$2" "$T/$1.out"; }
+why() { echo "exit $(cat "$T/$1.rc") after $(cat "$T/$1.secs")s: $(grep -o '"message":[^,]*' "$T/$1.out" | head -2 | tr '\n' ' ')"; }
+
+# --- the poll_timeout bounds the whole poll, not each request ---------------
+# 1,500 answers at 150 ms each is 225 s; a 4 s deadline must end it in ~4 s
+cfg deadline '"poll_timeout": 4'
+mode "slow?n=150"
+run deadline
+s=$(cat "$T/deadline.secs")
+if [ "$(cat "$T/deadline.rc")" = 3 ] &&
+   has deadline "not observed: the poll of lake 'adls' ran past its 4s deadline" &&
+   awk "BEGIN{exit !($s < 10)}"; then
+	pass poll_timeout_is_a_deadline
+else
+	fail poll_timeout_is_a_deadline "$(why deadline)"
+fi
+echo "    poll_timeout 4 s, 1,500 slow files: ${s}s"
+
+# --- a Parquet-like read that keeps failing: one retry schedule ---------------
+# (--- later)
+
+# --- a token endpoint that is not there ---------------------------------------
+DEAD="http://127.0.0.1:$(free_port)"
+cfg notok '' "{\"client_secret\": {\"env\": \"AZ_CS\"}, \"tenant_id\": \"t-0001\", \"client_id\": \"c-0001\", \"authority_host\": \"$DEAD\"}"
+mode pass
+AZ_CS=s3cret-for-faults run notok
+s=$(cat "$T/notok.secs")
+if [ "$(cat "$T/notok.rc")" = 3 ] &&
+   has notok "lake 'adls': the token endpoint is unreachable: [0-9]* connection failures in a row since" &&
+   awk "BEGIN{exit !($s < 20)}"; then
+	pass token_endpoint_down_fails_fast
+else
+	fail token_endpoint_down_fails_fast "$(why notok)"
+fi
+echo "    token endpoint down, 2 datasets: ${s}s"
+
+# --- Azurite killed in mid-poll, default settings (last: Azurite is gone) -----
+cfg stop ''
+mode "slow?n=20"
+run stop &
+bg=$!
+sleep 3
+kill -9 "$AZ_PID" 2>/dev/null	# abruptly, as a crash or network loss
+wait $bg
+s=$(cat "$T/stop.secs")
+if [ "$(cat "$T/stop.rc")" = 3 ] &&
+   has stop "lake 'adls' is unreachable: [0-9]* connection failures in a row since [0-9:]*" &&
+   [ "$(count stop '"error":.*is unreachable')" = 2 ] &&
+   awk "BEGIN{exit !($s < 60)}"; then
+	pass dead_lake_ends_in_seconds
+else
+	fail dead_lake_ends_in_seconds "$(why stop)"
+fi
+echo "    Azurite killed mid-poll, 1,500 files, defaults: ${s}s, $(stat | sed 's/,"times.*//')"
+exit $status
