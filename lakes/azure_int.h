@@ -64,6 +64,9 @@ struct azreq {
 	void *cbud;
 	int64_t delivered, attempt_start;
 	bool checked;		/* this attempt's status checked */
+	bool own_err;		/* stream_err is the lake's, not the reader's */
+	int64_t listed;		/* the blob's size by the listing, -1 */
+	int64_t page_bytes;	/* this attempt's List Blobs page so far */
 	char etag[160];
 	struct lw_err stream_err;
 	struct tail *t;		/* prefetch_tails() */

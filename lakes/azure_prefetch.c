@@ -85,6 +85,14 @@ int lw_az_op_prefetch(struct lw_lake *l, const struct lw_entry *e, size_t n,
 			    qs[i].r.status != 416)
 				t->rc = lw_az_explain(l, &qs[i], "Get Blob",
 						      &t->err);
+			if (t->rc == LW_OK && (int64_t)qs[i].r.resp.len !=
+			    t->size - t->off)
+				t->rc = lw_err_set(&t->err, LW_EIO, "%s: Get "
+					"Blob gave %zu bytes for %s, where the "
+					"listing's %lld-byte blob holds %lld",
+					t->path, qs[i].r.resp.len, qs[i].range,
+					(long long)t->size,
+					(long long)(t->size - t->off));
 			if (t->rc == LW_OK) {
 				/* hand the body over without a copy */
 				lw_buf_free(&t->data);

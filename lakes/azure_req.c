@@ -190,6 +190,7 @@ static int prepare(void *ud, struct lw_http_req *r, int attempt,
 
 	if (q->parser)
 		lw_az_list_reset(q->parser);	/* a retry starts the page over */
+	q->page_bytes = 0;
 	if (q->cb && q->delivered > 0) {
 		/* resume the stream where it broke, on the same version */
 		snprintf(q->range, sizeof(q->range), "bytes=%lld-",
@@ -221,6 +222,7 @@ void lw_az_req_init(struct azreq *q, struct lw_lake *l, char *url)
 	q->r.url = url;
 	q->r.prepare = prepare;
 	q->r.ud = q;
+	q->listed = -1;
 }
 
 /* Free what q owns (its request and page parser), not q. */

@@ -59,7 +59,8 @@ static size_t on_body(char *data, size_t size, size_t n, void *ud)
 		}
 		return len;
 	}
-	/* an error answer: keep its start for the message */
+	/* an error answer: keep its start for the message, and stop reading
+	 * there (a 500 with a 2 GB body is still a 500) */
 	size_t keep = r->resp.max < ERRBODY_MAX ? r->resp.max : ERRBODY_MAX;
 	if (!lw_buf_failed(&r->resp) && r->resp.len < keep) {
 		size_t room = keep - r->resp.len;
@@ -67,8 +68,11 @@ static size_t on_body(char *data, size_t size, size_t n, void *ud)
 		int rc = lw_buf_add(&r->resp, data, len < room ? len : room);
 		assert(rc == LW_OK);
 		(void)rc;
+		if (len <= room)
+			return len;
 	}
-	return len;
+	a->err_cut = true;
+	return 0;
 }
 
 void lw_http_finish(struct lw_http *h, struct lw_http_req *r)

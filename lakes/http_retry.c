@@ -151,21 +151,23 @@ void lw_http_complete(struct lw_http *h, CURLMsg *m, int64_t deadline)
 			lw_http_fail(h, r, cbrc, "stopped while reading the answer");
 		return;
 	}
+	if (a->err_cut && r->status >= 300)
+		c = CURLE_OK;	/* its status and the body's start stand */
 	free(a);
 	if (c != CURLE_OK) {
 		lw_http_curl_msg(r, c, msg, sizeof(msg));
 		rc = lw_http_curl_rc(c);
 		retry = retry_curl(c);
-		lw_http_note(h, r->status == 0 && connection_failure(c));
+		lw_http_note(h, r, r->status == 0 && connection_failure(c));
 		if (h->down)
 			retry = false;
 	} else if (r->status >= 200 && r->status < 300) {
-		lw_http_note(h, false);
+		lw_http_note(h, r, false);
 		r->rc = LW_OK;
 		lw_http_finish(h, r);
 		return;
 	} else {
-		lw_http_note(h, false);
+		lw_http_note(h, r, false);
 		snprintf(msg, sizeof(msg), "HTTP %ld", r->status);
 		rc = lw_http_status_rc(r->status);
 		retry = retry_status(r->status);

@@ -85,7 +85,14 @@ PX="http://127.0.0.1:$(cat "$T/proxy.port")"
 mode() { curl -s "$PX/__mode/$1" >/dev/null; }
 stat() { curl -s "$PX/__stats"; }
 
-# cfg NAME LAKE-EXTRA [AUTH]: one 1,500-file CSV dataset on lake "adls"
+# the datasets: 1,500 tiny CSV files (row-counted) and ten of them
+TINY='{
+    "bronze.tiny": {"source": "s", "layer": "bronze", "lake": "adls", "path": "d",
+                    "format": "csv", "count_rows": true,
+                    "checks": {"row_count": {"min": 1}}},
+    "bronze.tiny2": {"source": "s", "layer": "bronze", "lake": "adls", "path": "d",
+                     "format": "csv", "include": "f0000[0-9]\\.csv$"}}'
+# cfg NAME LAKE-EXTRA [AUTH]: $DS (default $TINY) on lake "adls"
 cfg() {
 	auth=${3:-'{"account_key": {"env": "AZ_KEY"}}'}
 	cat > "$T/$1.json" <<EOC
@@ -94,24 +101,19 @@ cfg() {
   "lakes": {"adls": {"kind": "azure", "account": "$ACCT", "container": "many",
                      "endpoint": "$PX/$ACCT", "auth": $auth${2:+, $2}}},
   "sources": {"s": {"title": "S"}},
-  "datasets": {
-    "bronze.tiny": {"source": "s", "layer": "bronze", "lake": "adls", "path": "d", "format": "csv",
-                    "count_rows": true,
-                    "checks": {"row_count": {"min": 1}}},
-    "bronze.tiny2": {"source": "s", "layer": "bronze", "lake": "adls", "path": "d", "format": "csv",
-                     "include": "f0000[0-9]\\\\.csv$"}
-  }
+  "datasets": ${DS:-$TINY}
 }
 EOC
 }
-# run NAME: check (at most $LW_CAP s);  $T/NAME.{out,err,rc,secs}
+# run NAME CFG [ARGS]: check (at most $LW_CAP s); $T/NAME.{out,err,rc,secs}
 run() {
+	n=$1; c=$2; shift 2
 	t0=$(date +%s.%N)
-	timeout "${LW_CAP:-100}" "$LW_BIN" check --no-history --format json --config "$T/$1.json" \
-		> "$T/$1.out" 2> "$T/$1.err"
-	echo $? > "$T/$1.rc"
+	timeout "${LW_CAP:-100}" "$LW_BIN" check --no-history --format json \
+		--config "$T/$c.json" "$@" > "$T/$n.out" 2> "$T/$n.err"
+	echo $? > "$T/$n.rc"
 	t1=$(date +%s.%N)
-	echo "$t0 $t1" | awk '{printf "%.1f\n", $2 - $1}' > "$T/$1.secs"
+	echo "$t0 $t1" | awk '{printf "%.1f\n", $2 - $1}' > "$T/$n.secs"
 }
 has() { grep -q -- "$2" "$T/$1.out"; }
 count() { grep -c -- "$2" "$T/$1.out"; }
@@ -121,7 +123,7 @@ why() { echo "exit $(cat "$T/$1.rc") after $(cat "$T/$1.secs")s: $(grep -o '"mes
 # 1,500 answers at 150 ms each is 225 s; a 4 s deadline must end it in ~4 s
 cfg deadline '"poll_timeout": 4'
 mode "slow?n=150"
-run deadline
+run deadline deadline
 s=$(cat "$T/deadline.secs")
 if [ "$(cat "$T/deadline.rc")" = 3 ] &&
    has deadline "not observed: the poll of lake 'adls' ran past its 4s deadline" &&
@@ -132,14 +134,63 @@ else
 fi
 echo "    poll_timeout 4 s, 1,500 slow files: ${s}s"
 
-# --- a Parquet-like read that keeps failing: one retry schedule ---------------
-# (--- later)
+# --- answers checked against what was listed ---------------------------------
+SMALL='^bronze\.tiny2$'
+cfg small ''
+mode emptybody
+run empty small --dataset "$SMALL"
+if [ "$(cat "$T/empty.rc")" = 3 ] &&
+   has empty "f00000.csv: the answer had 0 bytes, the listing gave 4"; then
+	pass empty_body_is_file_error
+else
+	fail empty_body_is_file_error "$(why empty)"
+fi
+mode longbody
+run long small --dataset "$SMALL"
+if [ "$(cat "$T/long.rc")" = 3 ] &&
+   has long "longer than the 4 bytes the listing gave"; then
+	pass long_body_stops_at_listed_size
+else
+	fail long_body_stops_at_listed_size "$(why long)"
+fi
+mode "biglist?n=40"
+run biglist small --dataset "$SMALL"
+if [ "$(cat "$T/biglist.rc")" = 3 ] &&
+   has biglist "a List Blobs page of more than 8 MiB"; then
+	pass list_page_capped
+else
+	fail list_page_capped "$(why biglist)"
+fi
+mode "bigerror?n=2000"
+run bigerr small --dataset "$SMALL"
+s=$(cat "$T/bigerr.secs")
+if [ "$(cat "$T/bigerr.rc")" = 3 ] && has bigerr "HTTP 500" &&
+   awk "BEGIN{exit !($s < 15)}"; then
+	pass error_body_cut_at_64k
+else
+	fail error_body_cut_at_64k "$(why bigerr)"
+fi
+
+# --- a Parquet read that keeps failing pays one retry schedule -----------------
+mkdir -p "$T/pq/p"
+head -c 100 /dev/urandom > "$T/pq/p/x.parquet"
+node $az/upload.mjs --conn "$CS" --container many --dir "$T/pq" > "$T/up2.log" 2>&1
+DS='{"silver.pq": {"source": "s", "layer": "silver", "lake": "adls", "path": "p", "format": "parquet"}}' \
+	cfg pq '"retries": 2'
+mode read503
+run pq pq
+n=$(stat | sed 's/.*"requests":\([0-9]*\).*/\1/')
+if [ "$(cat "$T/pq.rc")" = 3 ] && has pq "HTTP 503" && [ "$n" = 4 ]; then
+	pass parquet_read_one_retry_schedule
+else
+	fail parquet_read_one_retry_schedule "$n requests (1 listing + 3 attempts expected); $(why pq)"
+fi
 
 # --- a token endpoint that is not there ---------------------------------------
 DEAD="http://127.0.0.1:$(free_port)"
 cfg notok '' "{\"client_secret\": {\"env\": \"AZ_CS\"}, \"tenant_id\": \"t-0001\", \"client_id\": \"c-0001\", \"authority_host\": \"$DEAD\"}"
 mode pass
-AZ_CS=s3cret-for-faults run notok
+AZ_CS=s3cret-for-faults run notok notok
 s=$(cat "$T/notok.secs")
 if [ "$(cat "$T/notok.rc")" = 3 ] &&
    has notok "lake 'adls': the token endpoint is unreachable: [0-9]* connection failures in a row since" &&
@@ -153,14 +204,14 @@ echo "    token endpoint down, 2 datasets: ${s}s"
 # --- Azurite killed in mid-poll, default settings (last: Azurite is gone) -----
 cfg stop ''
 mode "slow?n=20"
-run stop &
+run stop stop &
 bg=$!
 sleep 3
 kill -9 "$AZ_PID" 2>/dev/null	# abruptly, as a crash or network loss
 wait $bg
 s=$(cat "$T/stop.secs")
 if [ "$(cat "$T/stop.rc")" = 3 ] &&
-   has stop "lake 'adls' is unreachable: [0-9]* connection failures in a row since [0-9:]*" &&
+   has stop "lake 'adls' is unreachable: [0-9]* connection failures in a row since [0-9:]* (127.0.0.1:[0-9]*)" &&
    [ "$(count stop '"error":.*is unreachable')" = 2 ] &&
    awk "BEGIN{exit !($s < 60)}"; then
 	pass dead_lake_ends_in_seconds
