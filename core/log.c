@@ -43,9 +43,8 @@ void lw_log(enum lw_log_level lvl, const char *fmt, ...)
 	char line[2048], ts[32];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(line, sizeof line, fmt, ap);
+	lw_redact_vfmt(line, sizeof line, fmt, ap);	/* redact, then cut */
 	va_end(ap);
-	lw_redact(line);
 	pthread_mutex_lock(&lock);
 	if (logf) {
 		fprintf(logf, "%s %s %s\n", lw_time_fmt((int64_t)time(NULL), ts,

@@ -292,7 +292,7 @@ int lw_az_explain(struct lw_lake *l, struct azreq *q, const char *what,
 		  struct lw_err *err)
 {
 	struct lw_http_req *r = &q->r;
-	char code[128] = "", msg[300] = "", hv[128];
+	char code[128] = "", msg[300] = "", full[LW_ERR_MSG] = "", hv[128];
 	char *where;
 	int rc = r->rc;
 
@@ -301,7 +301,8 @@ int lw_az_explain(struct lw_lake *l, struct azreq *q, const char *what,
 	if (r->status == 0 || r->rc == LW_ETOOBIG)	/* transport */
 		return lw_err_set(err, r->rc, "%s", r->err.msg);
 	lw_az_error_parse(r->resp.data, r->resp.len, code, sizeof(code),
-			  msg, sizeof(msg));
+			  full, sizeof(full));
+	lw_redact_fmt(msg, sizeof(msg), "%s", full);	/* redact, then cut */
 	if (lw_http_resp_header(r, "x-ms-error-code", hv, sizeof(hv)))
 		snprintf(code, sizeof(code), "%s", hv);
 	where = lw_http_url_where(r->url);

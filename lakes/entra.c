@@ -268,7 +268,8 @@ static void token_error(struct lw_entra *e, struct lw_http_req *r,
 		code = cJSON_GetObjectItemCaseSensitive(code, "code");
 	}
 	if (cJSON_IsString(desc)) {
-		snprintf(d, sizeof(d), "%s", desc->valuestring);
+		/* redact the whole description, then cut it */
+		lw_redact_fmt(d, sizeof(d), "%s", desc->valuestring);
 		d[strcspn(d, "\r\n")] = '\0';
 	}
 	if (cJSON_IsString(code))

@@ -380,7 +380,8 @@ if kill -0 "$lwpid" 2>/dev/null; then
 else
 	wait "$lwpid"; rc=$?
 	t1=$(date +%s)
-	if [ $rc = 3 ] && grep -q '"status":	"PASS"' "$T/stop.out" &&
+	# the lake is recognised as down: one ERROR per dataset naming it
+	if [ $rc = 3 ] && grep -q "lake 'local' is unreachable" "$T/stop.out" &&
 	   grep -q "127.0.0.1:$PP" "$T/stop.out"; then
 		pass azurite_stopped_mid_poll
 	else

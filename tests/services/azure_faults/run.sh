@@ -33,7 +33,7 @@ pids=""
 cleanup() {
 	for p in $pids; do kill -9 "$p" 2>/dev/null; done
 	wait 2>/dev/null
-	[ -n "${KEEP:-}" ] || rm -rf "$T"; echo "tmp $T"
+	if [ -n "${KEEP:-}" ]; then echo "kept $T"; else rm -rf "$T"; fi
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
