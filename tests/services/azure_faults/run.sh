@@ -201,6 +201,38 @@ else
 fi
 echo "    token endpoint down, 2 datasets: ${s}s"
 
+# --- secrets in every form, through an echoing token endpoint -----------------
+node $az/token_server.mjs --port-file "$T/tok.port" > "$T/tok.log" 2>&1 &
+pids="$pids $!"
+if wait_file "$T/tok.port"; then
+	TK="http://127.0.0.1:$(cat "$T/tok.port")"
+	SEC='s3cr/t+v@l ue&=x-faults'
+	cfg echo '' "{\"client_secret\": {\"env\": \"AZ_CS\"}, \"tenant_id\": \"echo\", \"client_id\": \"c-0001\", \"authority_host\": \"$TK\"}"
+	for f in text json junit; do
+		AZ_CS="$SEC" timeout 60 "$LW_BIN" check --config "$T/echo.json" \
+			--history "$T/echo.db" --format $f --log "$T/echo-$f.log" \
+			--verbose --dataset "$SMALL" > "$T/echo-out.$f" 2> "$T/echo-$f.err"
+	done
+	# every form the secret can leave in, and its first 8 characters
+	node -e '
+		const s = process.argv[1];
+		const pct = (x, low) => [...Buffer.from(x)].map(b => /[A-Za-z0-9._~-]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : "%" + (low ? b.toString(16).padStart(2, "0") : b.toString(16).toUpperCase().padStart(2, "0"))).join("");
+		for (const f of [s, s.slice(0, 8), encodeURIComponent(s), pct(s, false), pct(s, true),
+			new URLSearchParams({ a: s }).toString().slice(2), Buffer.from(s).toString("base64"),
+			JSON.stringify(s).slice(1, -1).replace(/\//g, "\\/")]) console.log(f);' "$SEC" | sort -u > "$T/forms"
+	sqlite3 "$T/echo.db" .dump > "$T/echo.dump" 2>&1
+	leaks=$(grep -F -l -f "$T/forms" "$T"/echo-out.* \
+		"$T"/echo-*.log "$T"/echo-*.err "$T/echo.dump" 2>/dev/null | tr '\n' ' ')
+	if [ -z "$leaks" ] && grep -q "AADSTS7000215" "$T/echo-out.json" &&
+	   [ -s "$T/echo.dump" ] && grep -q "AADSTS7000215" "$T/echo.dump"; then
+		pass echoed_secret_hidden_everywhere
+	else
+		fail echoed_secret_hidden_everywhere "found in: ${leaks:-nothing, but no AADSTS7000215 in the report or history}"
+	fi
+else
+	fail echoed_secret_hidden_everywhere "token server did not start"
+fi
+
 # --- Azurite killed in mid-poll, default settings (last: Azurite is gone) -----
 cfg stop ''
 mode "slow?n=20"
