@@ -127,6 +127,18 @@ void lw_http_stats(const struct lw_http *h, int64_t *requests,
 /* "host/path" of url: no scheme, user, query or fragment, so it can go in
  * messages (queries carry SAS signatures). Caller frees. */
 char *lw_http_url_where(const char *url);
+/* Whether url may be sent a secret: https://, or http:// to a loopback
+ * host (localhost, 127.x, [::1]: Azurite, stand-ins) or to a link-local
+ * one (169.254.x: the IMDS endpoint, plain HTTP by design). */
+bool lw_http_url_private(const char *url);
+/* Config check for a URL that secrets go to (node: where it was given,
+ * what: "lake \"adls\": \"endpoint\""): plain http:// elsewhere is a
+ * config error, unless allow ("allow_insecure_http": true), then a
+ * warning on stderr. Returns LW_OK or LW_ECONFIG. */
+struct lw_cfgctx;
+struct cJSON;
+int lw_http_cfg_secure(struct lw_cfgctx *cc, const struct cJSON *node,
+		       const char *what, const char *url, bool allow);
 /* Percent-encode s for a URL path (keep_slash) or a query value. Caller
  * frees. Unreserved characters stay as they are. */
 char *lw_http_escape(const char *s, bool keep_slash);
