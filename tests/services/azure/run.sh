@@ -181,7 +181,7 @@ else
 	fail missing_container_message "$(grep -o '"message":[^,]*' "$T/nocont.out" | head -1)"
 fi
 
-make_cfg dns "$(az_lake "http://lakewatch-no-such-host.invalid/$ACCT" '{"account_key": {"env": "AZ_KEY"}}' '"retries": 0')"
+make_cfg dns "$(az_lake "http://lakewatch-no-such-host.invalid/$ACCT" '{"account_key": {"env": "AZ_KEY"}}' '"retries": 0, "allow_insecure_http": true')"
 check dns dns --dataset '^gold\.sales_daily$'
 if has dns "cannot resolve host 'lakewatch-no-such-host.invalid'"; then
 	pass dns_failure_names_host
