@@ -35,6 +35,11 @@ void lw_log_close(void)
 	pthread_mutex_unlock(&lock);
 }
 
+bool lw_log_enabled(enum lw_log_level lvl)
+{
+	return logf && lvl >= minlvl;
+}
+
 void lw_log(enum lw_log_level lvl, const char *fmt, ...)
 {
 	static const char *const names[] = {"debug", "info", "warn", "error"};

@@ -16,14 +16,30 @@
 #include <errno.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "lakewatch/log.h"
 #include "lakewatch/util.h"
 #include "lakewatch/secret.h"
 #include "lakewatch/history_incidents.h"
 #include "history_int.h"
 
 /* See history_int.h. */
+static int dberr(struct lw_history *h, int rc, const char *what,
+		 struct lw_err *err);
+
+/* See history_int.h; every history problem goes to the log too. */
 int lw_hist_dberr(struct lw_history *h, int rc, const char *what,
 		  struct lw_err *err)
+{
+	struct lw_err e;
+	int code = dberr(h, rc, what, &e);
+	lw_log(LW_LOG_ERROR, "history: %s", e.msg);
+	if (err)
+		*err = e;
+	return code;
+}
+
+static int dberr(struct lw_history *h, int rc, const char *what,
+		 struct lw_err *err)
 {
 	const char *msg = h->db ? sqlite3_errmsg(h->db) : sqlite3_errstr(rc);
 	int en = h->db ? sqlite3_system_errno(h->db) : 0;

@@ -10,6 +10,7 @@
 #include "lakewatch/entra.h"
 #include "lakewatch/http.h"
 #include "lakewatch/secret.h"
+#include "lakewatch/log.h"
 #include "lakewatch/util.h"
 
 #define DEFAULT_AUTHORITY "https://login.microsoftonline.com"
@@ -329,10 +330,12 @@ static int fetch(struct lw_entra *e, struct lw_err *err)
 	lw_http_req_init(&r);
 	build_request(e, &r);
 	e->fetches++;
+	lw_log(LW_LOG_INFO, "Entra ID token (%s): fetching", e->describe);
 	rc = lw_http_do(e->http, &r, 0, err);
 	if (rc != LW_OK) {
 		token_error(e, &r, err);
 		rc = err ? err->code : rc;
+		lw_log(LW_LOG_ERROR, "%s", err ? err->msg : "token refused");
 		lw_http_req_free(&r);
 		return rc ? rc : LW_EAUTH;
 	}
@@ -347,6 +350,8 @@ static int fetch(struct lw_entra *e, struct lw_err *err)
 	/* refresh 5 minutes early, or halfway for short-lived tokens */
 	e->refresh_ms = now_ms + (life - (life / 2 < 300 ? life / 2 : 300))
 			* 1000;
+	lw_log(LW_LOG_INFO, "Entra ID token (%s): got one, valid for %lld s",
+	       e->describe, (long long)life);
 	return LW_OK;
 }
 

@@ -11,6 +11,7 @@
 #include <curl/curl.h>
 
 #include "lakewatch/secret.h"
+#include "lakewatch/log.h"
 #include "lakewatch/util.h"
 #include "http_int.h"
 
@@ -102,6 +103,7 @@ void lw_http_fail(struct lw_http *h, struct lw_http_req *r, int code,
 			   r->method ? r->method : "GET", where, msg);
 	r->rc = code;
 	free(where);
+	lw_log(LW_LOG_ERROR, "request failed: %s", r->err.msg);
 	lw_http_finish(h, r);
 }
 
@@ -185,6 +187,12 @@ int lw_http_start(struct lw_http *h, struct lw_http_req *r, int64_t deadline)
 		return LW_ENET;
 	}
 	r->attempts++;
+	if (lw_log_enabled(LW_LOG_DEBUG)) {
+		char *w = lw_http_url_where(r->url);
+		lw_log(LW_LOG_DEBUG, "%s %s (attempt %d)", r->method ?
+		       r->method : "GET", w, r->attempts);
+		free(w);
+	}
 	if (r->prepare) {
 		struct lw_err err;
 		int rc;

@@ -11,6 +11,7 @@
 #include <curl/curl.h>
 
 #include "lakewatch/secret.h"
+#include "lakewatch/log.h"
 #include "lakewatch/util.h"
 #include "http_int.h"
 
@@ -158,7 +159,14 @@ void lw_http_complete(struct lw_http *h, CURLMsg *m, int64_t deadline)
 		lw_http_curl_msg(r, c, msg, sizeof(msg));
 		rc = lw_http_curl_rc(c);
 		retry = retry_curl(c);
+		bool was_down = h->down;
 		lw_http_note(h, r, r->status == 0 && connection_failure(c));
+		if (h->down && !was_down) {
+			char why[200];
+			lw_http_down(h, why, sizeof(why));
+			lw_log(LW_LOG_ERROR, "server taken as down: %s; the "
+			       "requests left fail at once", why);
+		}
 		if (h->down)
 			retry = false;
 	} else if (r->status >= 200 && r->status < 300) {
@@ -175,6 +183,11 @@ void lw_http_complete(struct lw_http *h, CURLMsg *m, int64_t deadline)
 	if (retry && !r->no_retry && r->attempts <= h->o.retries) {
 		int64_t d = backoff(h, r);
 		if (!deadline || lw_http_now_ms() + d < deadline) {
+			char *w = lw_http_url_where(r->url);
+			lw_log(LW_LOG_WARN, "%s %s: %s; attempt %d of %d in "
+			       "%lld ms", r->method ? r->method : "GET", w, msg,
+			       r->attempts + 1, h->o.retries + 1, (long long)d);
+			free(w);
 			schedule_retry(h, r, d);
 			return;
 		}

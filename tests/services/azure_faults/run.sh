@@ -229,6 +229,15 @@ if wait_file "$T/tok.port"; then
 	else
 		fail echoed_secret_hidden_everywhere "found in: ${leaks:-nothing, but no AADSTS7000215 in the report or history}"
 	fi
+	# --log logs: token fetches (never the token), failed requests and
+	# why, and with --verbose the request lines
+	if grep -q "Entra ID token (client credentials of app c-0001 in tenant echo): fetching" "$T/echo-json.log" &&
+	   grep -q "request failed: POST 127.0.0.1:[0-9]*/echo/oauth2/v2.0/token: HTTP 400" "$T/echo-json.log" &&
+	   grep -q "debug POST 127.0.0.1:[0-9]*/echo/oauth2/v2.0/token (attempt 1)" "$T/echo-json.log"; then
+		pass log_has_tokens_failures_requests
+	else
+		fail log_has_tokens_failures_requests "$(head -5 "$T/echo-json.log" | cut -c1-160)"
+	fi
 else
 	fail echoed_secret_hidden_everywhere "token server did not start"
 fi
@@ -236,7 +245,7 @@ fi
 # --- Azurite killed in mid-poll, default settings (last: Azurite is gone) -----
 cfg stop ''
 mode "slow?n=20"
-run stop stop &
+run stop stop --log "$T/stop.log" &
 bg=$!
 sleep 3
 kill -9 "$AZ_PID" 2>/dev/null	# abruptly, as a crash or network loss
@@ -245,7 +254,8 @@ s=$(cat "$T/stop.secs")
 if [ "$(cat "$T/stop.rc")" = 3 ] &&
    has stop "lake 'adls' is unreachable: [0-9]* connection failures in a row since [0-9:]* (127.0.0.1:[0-9]*)" &&
    [ "$(count stop '"error":.*is unreachable')" = 2 ] &&
-   awk "BEGIN{exit !($s < 60)}"; then
+   awk "BEGIN{exit !($s < 60)}" &&
+   grep -q "server taken as down: 5 connection failures in a row" "$T/stop.log"; then
 	pass dead_lake_ends_in_seconds
 else
 	fail dead_lake_ends_in_seconds "$(why stop)"
