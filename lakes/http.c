@@ -92,18 +92,13 @@ void lw_http_stats(const struct lw_http *h, int64_t *requests,
 		*bytes_in = h ? h->bytes_in : 0;
 }
 
-void lw_http_note(struct lw_http *h, const struct lw_http_req *r,
-		  bool transport)
+void lw_http_note(struct lw_http *h, const char *msg, bool transport)
 {
-	char *where;
 	if (!transport) {
 		h->fails_in_row = 0;
 		return;
 	}
-	where = lw_http_url_where(r->url);
-	where[strcspn(where, "/")] = '\0';
-	snprintf(h->fail_host, sizeof(h->fail_host), "%s", where);
-	free(where);
+	snprintf(h->fail_msg, sizeof(h->fail_msg), "%s", msg);
 	if (h->fails_in_row++ == 0)
 		h->fails_since = (int64_t)time(NULL);
 	if (h->o.down_after > 0 && h->fails_in_row >= h->o.down_after)
@@ -122,8 +117,8 @@ bool lw_http_down(const struct lw_http *h, char *msg, size_t n)
 		localtime_r(&t, &tm);
 		strftime(hms, sizeof(hms), "%H:%M:%S", &tm);
 		snprintf(msg, n, "%d connection failure%s in a row since %s "
-			 "(%s)", h->fails_in_row, h->fails_in_row == 1 ? "" :
-			 "s", hms, h->fail_host);
+			 "(the last: %s)", h->fails_in_row, h->fails_in_row ==
+			 1 ? "" : "s", hms, h->fail_msg);
 	}
 	return true;
 }

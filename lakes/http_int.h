@@ -34,7 +34,7 @@ struct lw_http {
 	int fails_in_row;
 	int64_t fails_since;
 	bool down;
-	char fail_host[128];	/* where the last failure was */
+	char fail_msg[256];	/* the last failure ("cannot connect to ..") */
 };
 
 /* Per-attempt callback state lives in the request's private fields; the
@@ -62,8 +62,7 @@ void lw_http_fail(struct lw_http *h, struct lw_http_req *r, int code,
 void lw_http_complete(struct lw_http *h, CURLMsg *m, int64_t deadline);
 /* http.c: count a transport failure (transport) or an answer toward
  * the dead-server breaker. */
-void lw_http_note(struct lw_http *h, const struct lw_http_req *r,
-		  bool transport);
+void lw_http_note(struct lw_http *h, const char *msg, bool transport);
 /* http.c: take r off h's in-flight list. */
 void lw_http_unlink_running(struct lw_http *h, struct lw_http_req *r);
 /* http_errors.c: LW_* codes for curl results and HTTP statuses, and a

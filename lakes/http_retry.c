@@ -160,7 +160,7 @@ void lw_http_complete(struct lw_http *h, CURLMsg *m, int64_t deadline)
 		rc = lw_http_curl_rc(c);
 		retry = retry_curl(c);
 		bool was_down = h->down;
-		lw_http_note(h, r, r->status == 0 && connection_failure(c));
+		lw_http_note(h, msg, r->status == 0 && connection_failure(c));
 		if (h->down && !was_down) {
 			char why[200];
 			lw_http_down(h, why, sizeof(why));
@@ -170,12 +170,12 @@ void lw_http_complete(struct lw_http *h, CURLMsg *m, int64_t deadline)
 		if (h->down)
 			retry = false;
 	} else if (r->status >= 200 && r->status < 300) {
-		lw_http_note(h, r, false);
+		lw_http_note(h, "", false);
 		r->rc = LW_OK;
 		lw_http_finish(h, r);
 		return;
 	} else {
-		lw_http_note(h, r, false);
+		lw_http_note(h, "", false);
 		snprintf(msg, sizeof(msg), "HTTP %ld", r->status);
 		rc = lw_http_status_rc(r->status);
 		retry = retry_status(r->status);

@@ -252,7 +252,7 @@ kill -9 "$AZ_PID" 2>/dev/null	# abruptly, as a crash or network loss
 wait $bg
 s=$(cat "$T/stop.secs")
 if [ "$(cat "$T/stop.rc")" = 3 ] &&
-   has stop "lake 'adls' is unreachable: [0-9]* connection failures in a row since [0-9:]* (127.0.0.1:[0-9]*)" &&
+   has stop "lake 'adls' is unreachable: [0-9]* connection failures in a row since [0-9:]* (the last: .*127.0.0.1:[0-9]*" &&
    [ "$(count stop '"error":.*is unreachable')" = 2 ] &&
    awk "BEGIN{exit !($s < 60)}" &&
    grep -q "server taken as down: 5 connection failures in a row" "$T/stop.log"; then
