@@ -190,10 +190,41 @@ static void pbi_stats(struct lw_lake *l, int64_t *requests, int64_t *bytes_in)
 	lw_http_stats(l->http, requests, bytes_in);
 }
 
+static void pbi_begin_poll(struct lw_lake *l)
+{
+	l->poll_deadline = lw_http_now_ms() + l->poll_timeout_ms;
+	lw_http_revive(l->http);
+	lw_entra_revive(l->entra);
+}
+
+/* The service (or its token endpoint) is down, or the poll's deadline
+ * passed: the datasets left are not observed, one message each. */
+static bool pbi_gone(struct lw_lake *l, char *msg, size_t n)
+{
+	char d[32], why[300];
+	if (lw_http_down(l->http, why, sizeof why)) {
+		snprintf(msg, n, "lake '%s' is unreachable: %s", l->base.name,
+			 why);
+		return true;
+	}
+	if (lw_entra_down(l->entra, why, sizeof why)) {
+		snprintf(msg, n, "lake '%s': %s", l->base.name, why);
+		return true;
+	}
+	if (!l->poll_deadline || lw_http_now_ms() < l->poll_deadline)
+		return false;
+	snprintf(msg, n, "not observed: the poll of lake '%s' ran past its %s "
+		 "deadline", l->base.name, lw_duration_fmt(
+		 (l->poll_timeout_ms + 999) / 1000, d, sizeof d));
+	return true;
+}
+
 const struct lw_lake_kind lw_lake_powerbi = {
 	.name = "powerbi",
 	.open = pbi_open,
 	.close = pbi_close,
 	.observe = lw_pbi_observe,
+	.begin_poll = pbi_begin_poll,
+	.gone = pbi_gone,
 	.stats = pbi_stats,
 };
