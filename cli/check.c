@@ -275,6 +275,8 @@ static int prepare(struct check_opts *o, struct lw_config **cfg)
 	*cfg = NULL;
 	if ((rc = lw_cli_open_log("check", &o->co)) != 0)
 		return rc;
+	if (o->verbose && o->co.log)	/* --verbose: the request lines too */
+		lw_log_open(o->co.log, LW_LOG_DEBUG);
 	if ((rc = lw_cli_load_config(o->co.config, cfg, NULL)) != 0)
 		return rc;
 	if ((rc = resolve_filter(*cfg, o)) != 0 ||

@@ -20,7 +20,7 @@ int lw_cli_common_opt(int c, const char *arg, struct lw_cli_common *o)
 
 int lw_cli_open_log(const char *cmd, const struct lw_cli_common *o)
 {
-	if (!o->log || lw_log_open(o->log, LW_LOG_DEBUG) == 0)
+	if (!o->log || lw_log_open(o->log, LW_LOG_INFO) == 0)
 		return 0;
 	fprintf(stderr, "lakewatch %s: cannot open log %s\n", cmd, o->log);
 	return LW_EXIT_USAGE;

@@ -34,9 +34,8 @@ int lw_cfg_error(struct lw_cfgctx *cc, const cJSON *node, const char *fmt, ...)
 	char msg[LW_ERR_MSG];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	lw_redact_vfmt(msg, sizeof msg, fmt, ap);	/* redact, then cut */
 	va_end(ap);
-	lw_redact(msg);
 	int line = 0, col = 0;
 	lw_jsonc_pos(cc->doc, node, &line, &col);
 	char *text = line ? lw_xasprintf("%s:%d:%d: %s\n", cc->file, line, col,

@@ -13,10 +13,9 @@ int lw_err_set(struct lw_err *err, int code, const char *fmt, ...)
 		return code;
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+	lw_redact_vfmt(err->msg, sizeof err->msg, fmt, ap);	/* then cut */
 	va_end(ap);
 	err->code = code;
-	lw_redact(err->msg);
 	return code;
 }
 
@@ -27,7 +26,7 @@ int lw_err_prefix(struct lw_err *err, const char *fmt, ...)
 	char pre[LW_ERR_MSG], old[LW_ERR_MSG];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(pre, sizeof pre, fmt, ap);
+	lw_redact_vfmt(pre, sizeof pre, fmt, ap);
 	va_end(ap);
 	/* a message is always a string: set or cleared before it is read */
 	assert(memchr(err->msg, '\0', sizeof err->msg) != NULL);

@@ -35,6 +35,11 @@ void lw_log_close(void)
 	pthread_mutex_unlock(&lock);
 }
 
+bool lw_log_enabled(enum lw_log_level lvl)
+{
+	return logf && lvl >= minlvl;
+}
+
 void lw_log(enum lw_log_level lvl, const char *fmt, ...)
 {
 	static const char *const names[] = {"debug", "info", "warn", "error"};
@@ -43,9 +48,8 @@ void lw_log(enum lw_log_level lvl, const char *fmt, ...)
 	char line[2048], ts[32];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(line, sizeof line, fmt, ap);
+	lw_redact_vfmt(line, sizeof line, fmt, ap);	/* redact, then cut */
 	va_end(ap);
-	lw_redact(line);
 	pthread_mutex_lock(&lock);
 	if (logf) {
 		fprintf(logf, "%s %s %s\n", lw_time_fmt((int64_t)time(NULL), ts,

@@ -280,9 +280,8 @@ void lw_obs_fail(struct lw_obs *o, const char *fmt, ...)
 	char msg[LW_ERR_MSG];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	lw_redact_vfmt(msg, sizeof msg, fmt, ap);	/* redact, then cut */
 	va_end(ap);
-	lw_redact(msg);
 	free(o->error);
 	o->error = lw_xstrdup(msg);
 	o->ok = false;
@@ -293,8 +292,7 @@ static void add_file_problem(struct lw_file_error **v, size_t *n, size_t *cap,
 			     const char *path, const char *fmt, va_list ap)
 {
 	char msg[LW_ERR_MSG];
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	lw_redact(msg);
+	lw_redact_vfmt(msg, sizeof msg, fmt, ap);	/* redact, then cut */
 	lw_xgrow((void **)v, cap, *n, sizeof **v);
 	(*v)[*n].path = lw_xstrdup(path);
 	(*v)[*n].msg = lw_xstrdup(msg);
@@ -450,7 +448,7 @@ void lw_result_set(struct lw_result *r, const char *check, enum lw_status st,
 	char msg[LW_ERR_MSG];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	lw_redact_vfmt(msg, sizeof msg, fmt, ap);	/* redact, then cut */
 	va_end(ap);
 	lw_result_free(r);
 	r->check = lw_xstrdup(check);

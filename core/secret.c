@@ -1,21 +1,25 @@
 /* secret.c - redaction of secrets from every text that leaves the process. */
 #include <assert.h>
 #include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include "lakewatch/secret.h"
 #include "lakewatch/util.h"
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
 
-#define MAX_SECRETS 64
+#define MAX_SECRETS 256	/* each secret takes up to 6 slots (its forms) */
 #define MIN_SECRET 8
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static char *secrets[MAX_SECRETS];
 static size_t nsecrets;
 
-void lw_secret_register(const char *s)
+/* Remember one form of a secret (copied). */
+static void register_one(const char *s)
 {
 	if (!s || strlen(s) < MIN_SECRET)
 		return;
@@ -39,6 +43,73 @@ void lw_secret_register(const char *s)
 	assert(nsecrets <= MAX_SECRETS);
 out:
 	pthread_mutex_unlock(&lock);
+}
+
+/* s percent-encoded: every byte but the unreserved ones as %XX (hex in
+ * upper or lower case); form: a space as '+', as HTML forms send it.
+ * Caller frees. */
+static char *pct(const char *s, bool lower, bool form)
+{
+	const char *hex = lower ? "0123456789abcdef" : "0123456789ABCDEF";
+	char *d = lw_xmalloc(strlen(s) * 3 + 1), *w = d;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+		    (*p >= '0' && *p <= '9') || strchr("-._~", *p)) {
+			*w++ = (char)*p;
+		} else if (form && *p == ' ') {
+			*w++ = '+';
+		} else {
+			*w++ = '%';
+			*w++ = hex[*p >> 4];
+			*w++ = hex[*p & 15];
+		}
+	}
+	*w = '\0';
+	return d;
+}
+
+/* s in standard base64 (with padding). Caller frees. */
+static char *b64(const char *s)
+{
+	size_t n = strlen(s);
+	char *d = lw_xmalloc(4 * ((n + 2) / 3) + 1);
+	EVP_EncodeBlock((unsigned char *)d, (const unsigned char *)s, (int)n);
+	return d;
+}
+
+/* s as it stands inside a JSON string ('"' and '\\' escaped, '/' too as
+ * some writers do). Caller frees. */
+static char *json_esc(const char *s)
+{
+	char *d = lw_xmalloc(strlen(s) * 2 + 1), *w = d;
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\' || *s == '/')
+			*w++ = '\\';
+		*w++ = *s;
+	}
+	*w = '\0';
+	return d;
+}
+
+/* A secret and every form it can leave in: as it is, URL-encoded (both
+ * hex cases), form-encoded, base64 and JSON-escaped. An echoing endpoint
+ * sends the form body back; a log may hold the Basic header. */
+void lw_secret_register(const char *s)
+{
+	char *forms[5];
+	if (!s || strlen(s) < MIN_SECRET)
+		return;
+	register_one(s);
+	forms[0] = pct(s, false, false);
+	forms[1] = pct(s, true, false);
+	forms[2] = pct(s, false, true);
+	forms[3] = b64(s);
+	forms[4] = json_esc(s);
+	for (size_t i = 0; i < 5; i++) {
+		if (strcmp(forms[i], s) != 0)
+			register_one(forms[i]);
+		lw_secret_free(forms[i]);
+	}
 }
 
 void lw_secret_clear_all(void)
@@ -126,11 +197,24 @@ void lw_redact(char *s)
 	if (!s)
 		return;
 	pthread_mutex_lock(&lock);
+	/* longest first: a secret that starts with another one is masked
+	 * whole, not left with its tail showing */
+	size_t order[MAX_SECRETS], lens[MAX_SECRETS];
 	for (size_t k = 0; k < nsecrets; k++) {
-		size_t l = strlen(secrets[k]);
+		size_t j = k, l = strlen(secrets[k]);
+		while (j > 0 && lens[j - 1] < l) {
+			order[j] = order[j - 1];
+			lens[j] = lens[j - 1];
+			j--;
+		}
+		order[j] = k;
+		lens[j] = l;
+	}
+	for (size_t k = 0; k < nsecrets; k++) {
+		const char *sec = secrets[order[k]];
 		char *p;
-		while ((p = strstr(s, secrets[k])) != NULL)
-			mask(s, (size_t)(p - s), (size_t)(p - s) + l);
+		while ((p = strstr(s, sec)) != NULL)
+			mask(s, (size_t)(p - s), (size_t)(p - s) + lens[k]);
 	}
 	pthread_mutex_unlock(&lock);
 	static const char url[] = "&; \t\r\n\"'<>";
@@ -170,4 +254,27 @@ char *lw_redact_dup(const char *s)
 	char *d = lw_xstrdup(s ? s : "");
 	lw_redact(d);
 	return d;
+}
+
+/* Format, redact the whole text, and only then cut it to n bytes: a
+ * secret across the cut would otherwise leave its start behind. */
+void lw_redact_vfmt(char *dst, size_t n, const char *fmt, va_list ap)
+{
+	char *full = NULL;
+	assert(dst && n > 0);
+	if (vasprintf(&full, fmt, ap) < 0 || !full) {
+		dst[0] = '\0';
+		return;
+	}
+	lw_redact(full);
+	snprintf(dst, n, "%s", full);
+	lw_secret_free(full);
+}
+
+void lw_redact_fmt(char *dst, size_t n, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	lw_redact_vfmt(dst, n, fmt, ap);
+	va_end(ap);
 }

@@ -7,6 +7,7 @@
 #include <time.h>
 #include "lakewatch/engine.h"
 #include "lakewatch/engine_incidents.h"
+#include "lakewatch/lake.h"
 #include "lakewatch/probe.h"
 #include "lakewatch/check.h"
 #include "lakewatch/util.h"
@@ -215,7 +216,12 @@ struct lw_run *lw_engine_poll(const struct lw_config *cfg,
 		note_history_error(run, &err);
 		hist = NULL;
 	}
-	/* observe */
+	/* observe; each remote lake's deadline is for the whole poll */
+	for (size_t i = 0; i < cfg->nlakes; i++) {
+		struct lw_lake *l = cfg->lakes[i].lake;
+		if (l && lw_lake_base(l)->kind->begin_poll)
+			lw_lake_base(l)->kind->begin_poll(l);
+	}
 	for (size_t i = 0; i < run->n; i++) {
 		struct lw_ds_run *dr = &run->ds[i];
 		lw_obs_init(&dr->obs);

@@ -16,17 +16,48 @@
 #include <errno.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "lakewatch/log.h"
 #include "lakewatch/util.h"
 #include "lakewatch/secret.h"
 #include "lakewatch/history_incidents.h"
 #include "history_int.h"
 
 /* See history_int.h. */
+static int dberr(struct lw_history *h, int rc, const char *what,
+		 struct lw_err *err);
+
+/* See history_int.h; every history problem goes to the log too. */
 int lw_hist_dberr(struct lw_history *h, int rc, const char *what,
 		  struct lw_err *err)
 {
-	const char *msg = h->db ? sqlite3_errmsg(h->db) : sqlite3_errstr(rc);
+	struct lw_err e;
+	int code = dberr(h, rc, what, &e);
+	lw_log(LW_LOG_ERROR, "history: %s", e.msg);
+	if (err)
+		*err = e;
+	return code;
+}
 
+static int dberr(struct lw_history *h, int rc, const char *what,
+		 struct lw_err *err)
+{
+	const char *msg = h->db ? sqlite3_errmsg(h->db) : sqlite3_errstr(rc);
+	int en = h->db ? sqlite3_system_errno(h->db) : 0;
+
+	/* "disk I/O error" says nothing an operator can act on: name the
+	 * cause the system gave, and the files it may be in */
+	if ((rc & 0xff) == SQLITE_FULL || en == ENOSPC || en == EDQUOT)
+		return lw_err_set(err, LW_EIO, "%s: %s: the disk is full (%s "
+				  "or its -wal/-journal file could not grow)",
+				  h->path, what, en == EDQUOT ? "disk quota "
+				  "exceeded" : "no space left on device");
+	if (en == EROFS)
+		return lw_err_set(err, LW_EPERM, "%s: %s: read-only file "
+				  "system", h->path, what);
+	if ((en == EACCES || en == EPERM) && (rc & 0xff) != SQLITE_BUSY)
+		return lw_err_set(err, LW_EPERM, "%s: %s: permission denied "
+				  "(the file, its -wal/-shm files or their "
+				  "folder)", h->path, what);
 	switch (rc & 0xff) {
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED:
@@ -93,7 +124,9 @@ static int64_t mono_ms(void);
  * creation and migration run under an exclusive flock(). */
 static int lock_for_open(struct lw_history *h, struct lw_err *err)
 {
-	h->lockfd = open(h->path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	/* 0600: the history holds the lake's names, sizes and messages;
+	 * SQLite gives its -wal and -shm files the database's mode */
+	h->lockfd = open(h->path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (h->lockfd < 0)
 		return lw_err_set(err, errno == EACCES ? LW_EPERM : LW_EIO,
 				  "%s: cannot open: %s", h->path,

@@ -22,6 +22,7 @@ struct az_opts {
 	const char *account, *container, *endpoint, *prefix, *desc;
 	char *ca;		/* owned: "ca_bundle" */
 	int64_t parallel, retries, tmo, ptmo;
+	bool insecure;		/* "allow_insecure_http" */
 };
 
 static bool valid_container(const char *s)
@@ -99,7 +100,7 @@ static int read_opts(const char *name, const cJSON *cfg,
 	static const char *const keys[] = {
 		"kind", "account", "container", "endpoint", "prefix", "auth",
 		"ca_bundle", "parallel", "timeout", "poll_timeout", "retries",
-		"description", NULL};
+		"description", "allow_insecure_http", NULL};
 	int before = cc->nerrors;
 
 	if (lw_cfg_keys(cc, cfg, name, keys) ||
@@ -112,7 +113,8 @@ static int read_opts(const char *name, const cJSON *cfg,
 	    lw_cfg_int(cc, cfg, "parallel", false, &o->parallel) ||
 	    lw_cfg_int(cc, cfg, "retries", false, &o->retries) ||
 	    cfg_ms(cc, cfg, "timeout", &o->tmo) ||
-	    cfg_ms(cc, cfg, "poll_timeout", &o->ptmo))
+	    cfg_ms(cc, cfg, "poll_timeout", &o->ptmo) ||
+	    lw_cfg_bool(cc, cfg, "allow_insecure_http", false, &o->insecure))
 		return LW_ECONFIG;
 	if (o->parallel < 1 || o->parallel > 256)
 		lw_cfg_error(cc, cJSON_GetObjectItem(cfg, "parallel"),
@@ -161,7 +163,8 @@ static int set_endpoint(struct lw_lake *l, const char *name,
 static struct lw_lake *az_open(const char *name, const cJSON *cfg,
 			       struct lw_cfgctx *cc)
 {
-	struct az_opts o = {.parallel = 16, .retries = 4, .tmo = 30000};
+	struct az_opts o = {.parallel = 16, .retries = 4, .tmo = 30000,
+			    .ptmo = 600000};
 	char *conn_ep = NULL;
 	struct lw_http_opts ho = {0};
 	struct lw_lake *l;
@@ -181,6 +184,16 @@ static struct lw_lake *az_open(const char *name, const cJSON *cfg,
 	rc = lw_az_open_auth(l, cfg, cc, o.ca, &conn_ep);
 	if (rc == LW_OK)
 		rc = set_endpoint(l, name, cfg, cc, o.endpoint, conn_ep);
+	if (rc == LW_OK && l->auth != A_ANON) {
+		/* a signature, a SAS or a bearer token goes with each request */
+		const cJSON *ep = cJSON_GetObjectItemCaseSensitive(cfg,
+								   "endpoint");
+		char what[400];
+		snprintf(what, sizeof(what), "%s: \"endpoint\" %s", name,
+			 l->endpoint);
+		rc = lw_http_cfg_secure(cc, ep ? ep : cfg, what, l->endpoint,
+					o.insecure);
+	}
 	free(conn_ep);
 	if (rc != LW_OK) {
 		free(o.ca);
@@ -218,5 +231,7 @@ const struct lw_lake_kind lw_lake_azure = {
 	.read = lw_az_op_read,
 	.stream = lw_az_op_stream,
 	.prefetch_tails = lw_az_op_prefetch,
+	.begin_poll = lw_az_begin_poll,
+	.gone = lw_az_gone,
 	.stats = az_stats,
 };

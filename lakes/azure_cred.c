@@ -3,6 +3,7 @@
  * the config or, without "auth", from the environment as Azure tools
  * read it. Signing itself is in azure_auth.c and azure_req.c.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -169,7 +170,7 @@ static int auth_entra(struct lw_lake *l, const cJSON *cfg, const cJSON *a,
 	struct lw_entra_opts eo = {0};
 	const char *tenant = NULL, *client = NULL, *authority = NULL,
 		   *ie = NULL;
-	bool mi = !strcmp(method, "managed_identity");
+	bool mi = !strcmp(method, "managed_identity"), insecure = false;
 	struct lw_err err;
 
 	lw_err_clear(&err);
@@ -177,6 +178,19 @@ static int auth_entra(struct lw_lake *l, const cJSON *cfg, const cJSON *a,
 		  lw_cfg_str(cc, a, "client_id", false, &client) ||
 		  lw_cfg_str(cc, a, "authority_host", false, &authority) ||
 		  lw_cfg_str(cc, a, "identity_endpoint", false, &ie)))
+		return LW_ECONFIG;
+	char aw[400], iw[400];
+	snprintf(aw, sizeof(aw), "%s: \"authority_host\" (the client secret "
+		 "goes there)", l->base.name);
+	snprintf(iw, sizeof(iw), "%s: \"identity_endpoint\" (tokens come "
+		 "from there)", l->base.name);
+	if (lw_cfg_bool(cc, cfg, "allow_insecure_http", false, &insecure) ||
+	    (!mi && authority && lw_http_cfg_secure(cc,
+		cJSON_GetObjectItemCaseSensitive(a, "authority_host"), aw,
+		authority, insecure)) ||
+	    (ie && lw_http_cfg_secure(cc,
+		cJSON_GetObjectItemCaseSensitive(a, "identity_endpoint"), iw,
+		ie, insecure)))
 		return LW_ECONFIG;
 	if (mi) {
 		bool on = false;

@@ -26,6 +26,8 @@ struct tail {
 	int64_t off;		/* where data starts in the blob */
 	struct lw_buf data;
 	int rc;			/* LW_OK: data valid */
+	struct lw_err err;	/* rc != LW_OK: why (read() says so again
+				 * rather than paying a second schedule) */
 };
 
 /* Remembered blob sizes (from listings), so a suffix read becomes an
@@ -43,7 +45,9 @@ struct lw_lake {
 	char *key, *sas;
 	struct lw_entra *entra;
 	struct lw_http *http;
-	int64_t poll_timeout_ms;
+	int64_t poll_timeout_ms;	/* the whole poll's; > 0 */
+	int64_t poll_deadline;	/* lw_http_now_ms() when it ends; 0 = none
+				 * started (lw_az_deadline starts one) */
 	struct tail *tails;	/* sorted by path */
 	size_t ntails;
 	struct size_map sizes;
@@ -60,6 +64,9 @@ struct azreq {
 	void *cbud;
 	int64_t delivered, attempt_start;
 	bool checked;		/* this attempt's status checked */
+	bool own_err;		/* stream_err is the lake's, not the reader's */
+	int64_t listed;		/* the blob's size by the listing, -1 */
+	int64_t page_bytes;	/* this attempt's List Blobs page so far */
 	char etag[160];
 	struct lw_err stream_err;
 	struct tail *t;		/* prefetch_tails() */
@@ -102,8 +109,14 @@ char *lw_az_blob_name(const struct lw_lake *l, const char *path);
  * NULL) goes first, then the SAS. Caller frees. */
 char *lw_az_url(const struct lw_lake *l, const char *name,
 		const char *query);
-/* When the poll must be over (lw_http_now_ms), or 0 for no limit. */
-int64_t lw_az_deadline(const struct lw_lake *l);
+/* When the poll must be over (lw_http_now_ms). */
+int64_t lw_az_deadline(struct lw_lake *l);
+/* The lake's begin_poll and gone ops. */
+void lw_az_begin_poll(struct lw_lake *l);
+bool lw_az_gone(struct lw_lake *l, char *msg, size_t n);
+/* Put what gone() says into err when the lake is gone (returns true):
+ * a request that failed because of it names the cause. */
+bool lw_az_gone_err(struct lw_lake *l, struct lw_err *err);
 /* Start q for l on url, which q then owns; signed per attempt.
  * lw_az_req_free frees what q owns (not q itself). */
 void lw_az_req_init(struct azreq *q, struct lw_lake *l, char *url);

@@ -48,6 +48,7 @@ static void tail_start(struct lw_lake *l, struct tail *t, struct azreq *q,
 	t->off = e->size > tail ? e->size - tail : 0;
 	lw_buf_init(&t->data, (size_t)tail + 1);
 	t->rc = LW_OK;
+	lw_err_clear(&t->err);
 	lw_az_sizes_put(&l->sizes, name, e->size);
 	lw_az_req_init(q, l, lw_az_url(l, name, NULL));
 	free(name);
@@ -80,6 +81,18 @@ int lw_az_op_prefetch(struct lw_lake *l, const struct lw_entry *e, size_t n,
 		struct tail *t = qs[i].t;
 		if (e[i].size > 0) {
 			t->rc = qs[i].r.rc;
+			if (t->rc != LW_OK && t->rc != LW_ETOOBIG &&
+			    qs[i].r.status != 416)
+				t->rc = lw_az_explain(l, &qs[i], "Get Blob",
+						      &t->err);
+			if (t->rc == LW_OK && (int64_t)qs[i].r.resp.len !=
+			    t->size - t->off)
+				t->rc = lw_err_set(&t->err, LW_EIO, "%s: Get "
+					"Blob gave %zu bytes for %s, where the "
+					"listing's %lld-byte blob holds %lld",
+					t->path, qs[i].r.resp.len, qs[i].range,
+					(long long)t->size,
+					(long long)(t->size - t->off));
 			if (t->rc == LW_OK) {
 				/* hand the body over without a copy */
 				lw_buf_free(&t->data);

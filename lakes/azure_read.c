@@ -18,6 +18,14 @@ static bool from_tail(struct lw_lake *l, const char *path, int64_t off,
 {
 	struct tail *t = lw_az_tail_find(l, path);
 	int64_t end;
+	if (t && t->rc != LW_OK && t->err.code != LW_OK) {
+		/* the tail's request paid its retry schedule already: one
+		 * schedule per file, not a second one for the same bytes */
+		*rc = t->rc;
+		if (err)
+			*err = t->err;
+		return true;
+	}
 	if (!t || t->rc != LW_OK)
 		return false;
 	if (off < 0)
@@ -67,10 +75,29 @@ static bool read_range(struct lw_lake *l, const char *name, int64_t *off,
 	return true;
 }
 
+/* Whether the body of q's answer for [off, off+len) holds as many bytes
+ * as the listed size (size, -1 = not known) leaves there. */
+static bool answer_fits(const struct azreq *q, const char *path, int64_t off,
+			int64_t len, int64_t size, struct lw_err *err)
+{
+	int64_t end, got = (int64_t)q->r.resp.len;
+	if (size < 0 || off > size)
+		return true;
+	end = len < 0 || off + len > size ? size : off + len;
+	if (got == end - off)
+		return true;
+	lw_err_set(err, LW_EIO, "%s: Get Blob gave %lld bytes for %s, where "
+		   "the listing's %lld-byte blob holds %lld", path,
+		   (long long)got, q->range[0] ? q->range : "the whole blob",
+		   (long long)size, (long long)(end - off));
+	return false;
+}
+
 /* Take the answer to q (lw_http_do gave rc) into out. */
 static int read_answer(struct lw_lake *l, struct azreq *q, int rc,
-		       const char *path, int64_t off, int64_t want,
-		       struct lw_buf *out, struct lw_err *err)
+		       const char *path, int64_t off, int64_t len,
+		       int64_t size, int64_t want, struct lw_buf *out,
+		       struct lw_err *err)
 {
 	if (rc == LW_OK && off > 0 && q->r.status != 206) {
 		/* a whole blob for a range from the middle: its first bytes
@@ -78,6 +105,9 @@ static int read_answer(struct lw_lake *l, struct azreq *q, int rc,
 		rc = lw_err_set(err, LW_EIO, "%s: Get Blob answered %ld, not "
 				"206, to x-ms-range %s", path, q->r.status,
 				q->range);
+	} else if (rc == LW_OK && want < 0 &&
+		   !answer_fits(q, path, off, len, size, err)) {
+		rc = err->code;
 	} else if (rc == LW_OK) {
 		const char *d = q->r.resp.data ? q->r.resp.data : "";
 		size_t n = q->r.resp.len;
@@ -107,7 +137,7 @@ int lw_az_op_read(struct lw_lake *l, const char *path, int64_t off,
 {
 	struct azreq q;
 	char *name;
-	int64_t want = -1;
+	int64_t want = -1, size;
 	int rc;
 
 	if (from_tail(l, path, off, len, out, &rc, err))
@@ -124,9 +154,10 @@ int lw_az_op_read(struct lw_lake *l, const char *path, int64_t off,
 	}
 	if (want < 0)
 		q.r.max_body = out->max > out->len ? out->max - out->len : 1;
+	size = lw_az_sizes_get(&l->sizes, name);
 	free(name);
 	rc = lw_http_do(l->http, &q.r, lw_az_deadline(l), err);
-	rc = read_answer(l, &q, rc, path, off, want, out, err);
+	rc = read_answer(l, &q, rc, path, off, len, size, want, out, err);
 	lw_az_req_free(&q);
 	return rc;
 }
@@ -151,6 +182,7 @@ static int on_stream_chunk(void *ud, const char *data, size_t len)
 		char et[160];
 		q->checked = true;
 		if (q->attempt_start > 0 && !strstr(h, " 206")) {
+			q->own_err = true;
 			lw_err_set(&q->stream_err, LW_EIO, "the blob changed "
 				   "while it was being read");
 			return LW_EIO;
@@ -161,6 +193,15 @@ static int on_stream_chunk(void *ud, const char *data, size_t len)
 						       sizeof(et)) &&
 		    printable(et))
 			snprintf(q->etag, sizeof(q->etag), "%s", et);
+	}
+	if (q->listed >= 0 && q->delivered + (int64_t)len > q->listed) {
+		/* stop at the listed size: what is past it is not this blob */
+		q->own_err = true;
+		lw_err_set(&q->stream_err, LW_EIO, "the answer is longer than "
+			   "the %lld bytes the listing gave (%lld bytes so "
+			   "far): not read further", (long long)q->listed,
+			   (long long)(q->delivered + (int64_t)len));
+		return LW_EIO;
 	}
 	rc = q->cb(q->cbud, data, len);
 	q->delivered += (int64_t)len;
@@ -179,6 +220,7 @@ int lw_az_op_stream(struct lw_lake *l, const char *path, lw_chunk_cb cb,
 	int rc;
 
 	lw_az_req_init(&q, l, lw_az_url(l, name, NULL));
+	q.listed = lw_az_sizes_get(&l->sizes, name);
 	free(name);
 	q.cb = cb;
 	q.cbud = ud;
@@ -190,14 +232,19 @@ int lw_az_op_stream(struct lw_lake *l, const char *path, lw_chunk_cb cb,
 	} else if (rc != LW_OK && q.stream_err.code != LW_OK &&
 		   q.r.status >= 200 && q.r.status < 300) {
 		/* the reader's own error: it filled err already, unless
-		 * this was our check of a resumed attempt */
-		if (q.stream_err.code == LW_EIO && q.attempt_start > 0)
-			lw_err_set(err, LW_EIO, "%s: %s", path,
+		 * this was the lake's check (a resumed attempt, the size) */
+		if (q.own_err)
+			lw_err_set(err, q.stream_err.code, "%s: %s", path,
 				   q.stream_err.msg);
 	} else if (q.r.status == 416 && rc != LW_OK) {
 		rc = LW_OK;	/* empty blob */
 	} else if (rc != LW_OK) {
 		rc = lw_az_explain(l, &q, "Get Blob", err);
+	} else if (q.listed >= 0 && q.delivered != q.listed) {
+		/* a 200 with a short (or empty) body is not an empty file */
+		rc = lw_err_set(err, LW_EIO, "%s: the answer had %lld bytes, "
+				"the listing gave %lld", path,
+				(long long)q.delivered, (long long)q.listed);
 	}
 	lw_az_req_free(&q);
 	return rc;

@@ -79,11 +79,53 @@ char *lw_az_url(const struct lw_lake *l, const char *name, const char *query)
 	return u;
 }
 
-/* The poll's deadline for l's requests, 0 for none. */
-int64_t lw_az_deadline(const struct lw_lake *l)
+/* The poll's deadline for l's requests: one for the whole poll, begun by
+ * begin_poll (or by the first request of a caller that has no polls). */
+int64_t lw_az_deadline(struct lw_lake *l)
 {
-	return l->poll_timeout_ms > 0 ? lw_http_now_ms() + l->poll_timeout_ms
-				      : 0;
+	if (!l->poll_deadline)
+		l->poll_deadline = lw_http_now_ms() + l->poll_timeout_ms;
+	return l->poll_deadline;
+}
+
+void lw_az_begin_poll(struct lw_lake *l)
+{
+	l->poll_deadline = lw_http_now_ms() + l->poll_timeout_ms;
+	lw_http_revive(l->http);
+	lw_entra_revive(l->entra);
+}
+
+bool lw_az_gone(struct lw_lake *l, char *msg, size_t n)
+{
+	char why[200], d[32];
+	if (lw_http_down(l->http, why, sizeof(why))) {
+		snprintf(msg, n, "lake '%s' is unreachable: %s", l->base.name,
+			 why);
+		return true;
+	}
+	if (lw_entra_down(l->entra, why, sizeof(why))) {
+		snprintf(msg, n, "lake '%s': %s", l->base.name, why);
+		return true;
+	}
+	if (l->poll_deadline && lw_http_now_ms() >= l->poll_deadline) {
+		snprintf(msg, n, "not observed: the poll of lake '%s' ran past "
+			 "its %s deadline", l->base.name,
+			 lw_duration_fmt((l->poll_timeout_ms + 999) / 1000, d,
+					 sizeof(d)));
+		return true;
+	}
+	return false;
+}
+
+bool lw_az_gone_err(struct lw_lake *l, struct lw_err *err)
+{
+	char msg[400];
+	if (!lw_az_gone(l, msg, sizeof(msg)))
+		return false;
+	lw_err_set(err, lw_http_down(l->http, NULL, 0) ||
+		   lw_entra_down(l->entra, NULL, 0) ? LW_ENET : LW_ETIMEOUT,
+		   "%s", msg);
+	return true;
 }
 
 /* --- signing, per attempt --- */
@@ -148,6 +190,7 @@ static int prepare(void *ud, struct lw_http_req *r, int attempt,
 
 	if (q->parser)
 		lw_az_list_reset(q->parser);	/* a retry starts the page over */
+	q->page_bytes = 0;
 	if (q->cb && q->delivered > 0) {
 		/* resume the stream where it broke, on the same version */
 		snprintf(q->range, sizeof(q->range), "bytes=%lld-",
@@ -179,6 +222,7 @@ void lw_az_req_init(struct azreq *q, struct lw_lake *l, char *url)
 	q->r.url = url;
 	q->r.prepare = prepare;
 	q->r.ud = q;
+	q->listed = -1;
 }
 
 /* Free what q owns (its request and page parser), not q. */
@@ -248,14 +292,17 @@ int lw_az_explain(struct lw_lake *l, struct azreq *q, const char *what,
 		  struct lw_err *err)
 {
 	struct lw_http_req *r = &q->r;
-	char code[128] = "", msg[300] = "", hv[128];
+	char code[128] = "", msg[300] = "", full[LW_ERR_MSG] = "", hv[128];
 	char *where;
 	int rc = r->rc;
 
+	if (r->status == 0 && r->rc != LW_OK && lw_az_gone_err(l, err))
+		return err->code;	/* down or out of time: say that */
 	if (r->status == 0 || r->rc == LW_ETOOBIG)	/* transport */
 		return lw_err_set(err, r->rc, "%s", r->err.msg);
 	lw_az_error_parse(r->resp.data, r->resp.len, code, sizeof(code),
-			  msg, sizeof(msg));
+			  full, sizeof(full));
+	lw_redact_fmt(msg, sizeof(msg), "%s", full);	/* redact, then cut */
 	if (lw_http_resp_header(r, "x-ms-error-code", hv, sizeof(hv)))
 		snprintf(code, sizeof(code), "%s", hv);
 	where = lw_http_url_where(r->url);

@@ -31,11 +31,22 @@ struct walk {
 	int64_t total, pages, dl;
 };
 
+/* A page of 5,000 names is well under 2 MiB: a larger one is hostile. */
+#define LIST_PAGE_MAX ((int64_t)8 * (int64_t)LW_BUF_1M)
+
 static int on_list_chunk(void *ud, const char *data, size_t len)
 {
 	struct azreq *q = ud;
 	struct lw_err e;
-	int rc = lw_az_list_feed(q->parser, data, len, false, &e);
+	int rc;
+	q->page_bytes += (int64_t)len;
+	if (q->page_bytes > LIST_PAGE_MAX) {
+		lw_err_set(&q->stream_err, LW_ETOOBIG, "a List Blobs page of "
+			   "more than %d MiB (5,000 names take far less): "
+			   "not read further", (int)(LIST_PAGE_MAX / LW_BUF_1M));
+		return LW_ETOOBIG;
+	}
+	rc = lw_az_list_feed(q->parser, data, len, false, &e);
 	return rc == LW_OK ? LW_OK : LW_EPARSE;
 }
 
@@ -58,7 +69,15 @@ static int list_page(struct lw_lake *l, struct azreq *q, const char *bprefix,
 	free(query);
 	q->parser = lw_az_list_new();
 	q->r.on_chunk = on_list_chunk;
+	lw_err_clear(&q->stream_err);
 	rc = lw_http_do(l->http, &q->r, dl, err);
+	if (q->stream_err.code == LW_ETOOBIG) {
+		char *where = lw_http_url_where(q->r.url);
+		rc = lw_err_set(err, LW_ETOOBIG, "GET %s: %s", where,
+				q->stream_err.msg);
+		free(where);
+		return rc;
+	}
 	/* LW_EPARSE from the page parser comes with a 2xx; before any answer
 	 * (status 0) it is prepare()'s, such as a token that did not parse,
 	 * and its own message must not turn into "answer is empty" */

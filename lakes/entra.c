@@ -10,6 +10,7 @@
 #include "lakewatch/entra.h"
 #include "lakewatch/http.h"
 #include "lakewatch/secret.h"
+#include "lakewatch/log.h"
 #include "lakewatch/util.h"
 
 #define DEFAULT_AUTHORITY "https://login.microsoftonline.com"
@@ -126,6 +127,29 @@ struct lw_entra *lw_entra_new(const struct lw_entra_opts *o,
 	ho.parallel = 1;
 	e->http = lw_http_new(&ho);
 	return e;
+}
+
+bool lw_entra_down(struct lw_entra *e, char *msg, size_t n)
+{
+	char why[160];
+	bool down;
+	if (!e)
+		return false;
+	pthread_mutex_lock(&e->lock);
+	down = lw_http_down(e->http, why, sizeof(why));
+	pthread_mutex_unlock(&e->lock);
+	if (down && msg && n)
+		snprintf(msg, n, "the token endpoint is unreachable: %s", why);
+	return down;
+}
+
+void lw_entra_revive(struct lw_entra *e)
+{
+	if (!e)
+		return;
+	pthread_mutex_lock(&e->lock);
+	lw_http_revive(e->http);
+	pthread_mutex_unlock(&e->lock);
 }
 
 void lw_entra_free(struct lw_entra *e)
@@ -245,7 +269,8 @@ static void token_error(struct lw_entra *e, struct lw_http_req *r,
 		code = cJSON_GetObjectItemCaseSensitive(code, "code");
 	}
 	if (cJSON_IsString(desc)) {
-		snprintf(d, sizeof(d), "%s", desc->valuestring);
+		/* redact the whole description, then cut it */
+		lw_redact_fmt(d, sizeof(d), "%s", desc->valuestring);
 		d[strcspn(d, "\r\n")] = '\0';
 	}
 	if (cJSON_IsString(code))
@@ -305,10 +330,12 @@ static int fetch(struct lw_entra *e, struct lw_err *err)
 	lw_http_req_init(&r);
 	build_request(e, &r);
 	e->fetches++;
+	lw_log(LW_LOG_INFO, "Entra ID token (%s): fetching", e->describe);
 	rc = lw_http_do(e->http, &r, 0, err);
 	if (rc != LW_OK) {
 		token_error(e, &r, err);
 		rc = err ? err->code : rc;
+		lw_log(LW_LOG_ERROR, "%s", err ? err->msg : "token refused");
 		lw_http_req_free(&r);
 		return rc ? rc : LW_EAUTH;
 	}
@@ -323,6 +350,8 @@ static int fetch(struct lw_entra *e, struct lw_err *err)
 	/* refresh 5 minutes early, or halfway for short-lived tokens */
 	e->refresh_ms = now_ms + (life - (life / 2 < 300 ? life / 2 : 300))
 			* 1000;
+	lw_log(LW_LOG_INFO, "Entra ID token (%s): got one, valid for %lld s",
+	       e->describe, (long long)life);
 	return LW_OK;
 }
 

@@ -55,6 +55,8 @@ struct lw_http *lw_http_new(const struct lw_http_opts *opts)
 		h->o.backoff_ms = 200;
 	if (h->o.backoff_max_ms <= 0)
 		h->o.backoff_max_ms = 30000;
+	if (h->o.down_after == 0)
+		h->o.down_after = 5;
 	h->ca_bundle = lw_xstrdup(h->o.ca_bundle);
 	h->o.ca_bundle = h->ca_bundle;
 	h->rng = (uint64_t)lw_http_now_ms() * 6364136223846793005ULL ^
@@ -88,6 +90,45 @@ void lw_http_stats(const struct lw_http *h, int64_t *requests,
 		*requests = h ? h->requests : 0;
 	if (bytes_in)
 		*bytes_in = h ? h->bytes_in : 0;
+}
+
+void lw_http_note(struct lw_http *h, const char *msg, bool transport)
+{
+	if (!transport) {
+		h->fails_in_row = 0;
+		return;
+	}
+	snprintf(h->fail_msg, sizeof(h->fail_msg), "%s", msg);
+	if (h->fails_in_row++ == 0)
+		h->fails_since = (int64_t)time(NULL);
+	if (h->o.down_after > 0 && h->fails_in_row >= h->o.down_after)
+		h->down = true;
+}
+
+bool lw_http_down(const struct lw_http *h, char *msg, size_t n)
+{
+	char hms[16];
+	struct tm tm;
+	time_t t;
+	if (!h || !h->down)
+		return false;
+	if (msg && n) {
+		t = (time_t)h->fails_since;
+		localtime_r(&t, &tm);
+		strftime(hms, sizeof(hms), "%H:%M:%S", &tm);
+		snprintf(msg, n, "%d connection failure%s in a row since %s "
+			 "(the last: %s)", h->fails_in_row, h->fails_in_row ==
+			 1 ? "" : "s", hms, h->fail_msg);
+	}
+	return true;
+}
+
+void lw_http_revive(struct lw_http *h)
+{
+	if (!h)
+		return;
+	h->down = false;
+	h->fails_in_row = 0;
 }
 
 void lw_http_add(struct lw_http *h, struct lw_http_req *r)

@@ -11,6 +11,7 @@
 #include <curl/curl.h>
 
 #include "lakewatch/secret.h"
+#include "lakewatch/log.h"
 #include "lakewatch/util.h"
 #include "http_int.h"
 
@@ -59,7 +60,8 @@ static size_t on_body(char *data, size_t size, size_t n, void *ud)
 		}
 		return len;
 	}
-	/* an error answer: keep its start for the message */
+	/* an error answer: keep its start for the message, and stop reading
+	 * there (a 500 with a 2 GB body is still a 500) */
 	size_t keep = r->resp.max < ERRBODY_MAX ? r->resp.max : ERRBODY_MAX;
 	if (!lw_buf_failed(&r->resp) && r->resp.len < keep) {
 		size_t room = keep - r->resp.len;
@@ -67,8 +69,11 @@ static size_t on_body(char *data, size_t size, size_t n, void *ud)
 		int rc = lw_buf_add(&r->resp, data, len < room ? len : room);
 		assert(rc == LW_OK);
 		(void)rc;
+		if (len <= room)
+			return len;
 	}
-	return len;
+	a->err_cut = true;
+	return 0;
 }
 
 void lw_http_finish(struct lw_http *h, struct lw_http_req *r)
@@ -98,6 +103,7 @@ void lw_http_fail(struct lw_http *h, struct lw_http_req *r, int code,
 			   r->method ? r->method : "GET", where, msg);
 	r->rc = code;
 	free(where);
+	lw_log(LW_LOG_ERROR, "request failed: %s", r->err.msg);
 	lw_http_finish(h, r);
 }
 
@@ -173,7 +179,20 @@ int lw_http_start(struct lw_http *h, struct lw_http_req *r, int64_t deadline)
 	lw_buf_reset(&r->resp);
 	lw_buf_reset(&r->hdrs);
 	r->status = 0;
+	if (h->down) {
+		/* the server is down: no attempt pays the whole schedule */
+		char why[160];
+		lw_http_down(h, why, sizeof(why));
+		lw_http_fail(h, r, LW_ENET, "server unreachable: %s", why);
+		return LW_ENET;
+	}
 	r->attempts++;
+	if (lw_log_enabled(LW_LOG_DEBUG)) {
+		char *w = lw_http_url_where(r->url);
+		lw_log(LW_LOG_DEBUG, "%s %s (attempt %d)", r->method ?
+		       r->method : "GET", w, r->attempts);
+		free(w);
+	}
 	if (r->prepare) {
 		struct lw_err err;
 		int rc;

@@ -8,6 +8,7 @@
 #ifndef LAKEWATCH_HTTP_INT_H
 #define LAKEWATCH_HTTP_INT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <curl/curl.h>
 
@@ -29,6 +30,11 @@ struct lw_http {
 	int running;
 	int64_t requests, bytes_in;
 	uint64_t rng;
+	/* the dead-server breaker: failures in a row, since when (wall) */
+	int fails_in_row;
+	int64_t fails_since;
+	bool down;
+	char fail_msg[256];	/* the last failure ("cannot connect to ..") */
 };
 
 /* Per-attempt callback state lives in the request's private fields; the
@@ -37,6 +43,8 @@ struct attempt {
 	struct lw_http *h;
 	struct lw_http_req *r;
 	int cb_rc;			/* set when a callback stopped it */
+	bool err_cut;			/* an error answer's body was cut at
+					 * ERRBODY_MAX: its status stands */
 	struct lw_err cb_err;
 };
 
@@ -52,6 +60,9 @@ void lw_http_fail(struct lw_http *h, struct lw_http_req *r, int code,
 		  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 /* http_retry.c: a transfer curl says is done: finish, fail or retry. */
 void lw_http_complete(struct lw_http *h, CURLMsg *m, int64_t deadline);
+/* http.c: count a transport failure (transport) or an answer toward
+ * the dead-server breaker. */
+void lw_http_note(struct lw_http *h, const char *msg, bool transport);
 /* http.c: take r off h's in-flight list. */
 void lw_http_unlink_running(struct lw_http *h, struct lw_http_req *r);
 /* http_errors.c: LW_* codes for curl results and HTTP statuses, and a

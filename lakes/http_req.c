@@ -12,6 +12,8 @@
 
 #include "lakewatch/secret.h"
 #include "lakewatch/util.h"
+#include "lakewatch/cfgctx.h"
+#include "lakewatch/jsonc.h"
 #include "http_int.h"
 
 void lw_http_req_init(struct lw_http_req *r)
@@ -152,6 +154,54 @@ char *lw_http_url_where(const char *url)
 	s = lw_xstrndup(p, (size_t)(end - p));
 	lw_redact(s);
 	return s;
+}
+
+bool lw_http_url_private(const char *url)
+{
+	char host[256];
+	const char *p, *end, *at;
+	size_t n;
+	if (!url || !strncasecmp(url, "https://", 8))
+		return true;
+	if (strncasecmp(url, "http://", 7) != 0)
+		return false;
+	p = url + 7;
+	end = p + strcspn(p, "/?#");
+	at = memchr(p, '@', (size_t)(end - p));
+	if (at)
+		p = at + 1;
+	if (*p == '[') {
+		const char *rb = memchr(p, ']', (size_t)(end - p));
+		n = rb ? (size_t)(rb - p + 1) : (size_t)(end - p);
+	} else {
+		n = strcspn(p, ":/?#");
+	}
+	if (n == 0 || n >= sizeof(host))
+		return false;
+	memcpy(host, p, n);
+	host[n] = '\0';
+	return !strcasecmp(host, "localhost") || !strcmp(host, "[::1]") ||
+	       !strncmp(host, "127.", 4) || !strncmp(host, "169.254.", 8);
+}
+
+/* Returns LW_OK, or LW_ECONFIG (reported to cc). */
+int lw_http_cfg_secure(struct lw_cfgctx *cc, const cJSON *node,
+		       const char *what, const char *url, bool allow)
+{
+	int line = 0, col = 0;
+	if (lw_http_url_private(url))
+		return LW_OK;
+	if (!allow)
+		return lw_cfg_error(cc, node, "%s: plain http:// would send a "
+				    "secret in clear text to a host that is "
+				    "not loopback: use https:// (or set "
+				    "\"allow_insecure_http\": true)", what);
+	if (cc->doc)
+		lw_jsonc_pos(cc->doc, node, &line, &col);
+	fprintf(stderr, "%s:%d:%d: warning: %s: plain http:// sends secrets "
+		"in clear text (\"allow_insecure_http\" is true)\n",
+		cc->file ? cc->file : "config", line, col, what);
+	return LW_OK;
 }
 
 /* Owner: caller frees. */

@@ -11,6 +11,7 @@
 #include <curl/curl.h>
 
 #include "lakewatch/secret.h"
+#include "lakewatch/log.h"
 #include "lakewatch/util.h"
 #include "http_int.h"
 
@@ -61,6 +62,23 @@ static bool retry_curl(CURLcode c)
 	case CURLE_HTTP2:
 	case CURLE_HTTP2_STREAM:
 	case CURLE_COULDNT_RESOLVE_HOST:	/* DNS hiccups pass */
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* A failure that says the server is not there (refused, reset, hung up
+ * before answering, timed out), as against a bad answer. */
+static bool connection_failure(CURLcode c)
+{
+	switch (c) {
+	case CURLE_COULDNT_CONNECT:
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_OPERATION_TIMEDOUT:
+	case CURLE_GOT_NOTHING:
+	case CURLE_SEND_ERROR:
+	case CURLE_RECV_ERROR:
 		return true;
 	default:
 		return false;
@@ -134,16 +152,30 @@ void lw_http_complete(struct lw_http *h, CURLMsg *m, int64_t deadline)
 			lw_http_fail(h, r, cbrc, "stopped while reading the answer");
 		return;
 	}
+	if (a->err_cut && r->status >= 300)
+		c = CURLE_OK;	/* its status and the body's start stand */
 	free(a);
 	if (c != CURLE_OK) {
 		lw_http_curl_msg(r, c, msg, sizeof(msg));
 		rc = lw_http_curl_rc(c);
 		retry = retry_curl(c);
+		bool was_down = h->down;
+		lw_http_note(h, msg, r->status == 0 && connection_failure(c));
+		if (h->down && !was_down) {
+			char why[200];
+			lw_http_down(h, why, sizeof(why));
+			lw_log(LW_LOG_ERROR, "server taken as down: %s; the "
+			       "requests left fail at once", why);
+		}
+		if (h->down)
+			retry = false;
 	} else if (r->status >= 200 && r->status < 300) {
+		lw_http_note(h, "", false);
 		r->rc = LW_OK;
 		lw_http_finish(h, r);
 		return;
 	} else {
+		lw_http_note(h, "", false);
 		snprintf(msg, sizeof(msg), "HTTP %ld", r->status);
 		rc = lw_http_status_rc(r->status);
 		retry = retry_status(r->status);
@@ -151,6 +183,11 @@ void lw_http_complete(struct lw_http *h, CURLMsg *m, int64_t deadline)
 	if (retry && !r->no_retry && r->attempts <= h->o.retries) {
 		int64_t d = backoff(h, r);
 		if (!deadline || lw_http_now_ms() + d < deadline) {
+			char *w = lw_http_url_where(r->url);
+			lw_log(LW_LOG_WARN, "%s %s: %s; attempt %d of %d in "
+			       "%lld ms", r->method ? r->method : "GET", w, msg,
+			       r->attempts + 1, h->o.retries + 1, (long long)d);
+			free(w);
 			schedule_retry(h, r, d);
 			return;
 		}

@@ -17,7 +17,7 @@
 /* ---- configuration ---- */
 
 static int open_auth(struct lw_lake *l, const cJSON *auth, const char *what,
-		     struct lw_cfgctx *cc)
+		     bool insecure, struct lw_cfgctx *cc)
 {
 	static const char *const keys[] = {"method", "tenant_id", "client_id",
 		"client_secret", "authority_host", "token", "token_file",
@@ -35,6 +35,18 @@ static int open_auth(struct lw_lake *l, const cJSON *auth, const char *what,
 		return LW_ECONFIG;
 	if (!method)
 		method = "client_secret";
+	char aw[400], iw[400];
+	snprintf(aw, sizeof aw, "%s: \"authority_host\" (the client secret "
+		 "goes there)", what);
+	snprintf(iw, sizeof iw, "%s: \"identity_endpoint\" (tokens come "
+		 "from there)", what);
+	if ((authority && lw_http_cfg_secure(cc,
+		cJSON_GetObjectItemCaseSensitive(auth, "authority_host"), aw,
+		authority, insecure)) ||
+	    (ident && lw_http_cfg_secure(cc,
+		cJSON_GetObjectItemCaseSensitive(auth, "identity_endpoint"), iw,
+		ident, insecure)))
+		return LW_ECONFIG;
 	if (strcmp(method, "token") == 0) {
 		if (lw_cfg_secret(cc, auth, "token", false, &l->token) ||
 		    lw_cfg_path(cc, auth, "token_file", false, &l->token_file))
@@ -99,12 +111,13 @@ static struct lw_lake *pbi_open(const char *what, const cJSON *cfg,
 {
 	static const char *const keys[] = {"kind", "workspace", "base_url",
 		"auth", "timeout", "poll_timeout", "retries", "queries_per_minute",
-		"ca_bundle", "description", NULL};
+		"ca_bundle", "description", "allow_insecure_http", NULL};
 	struct lw_lake *l = lw_xcalloc(1, sizeof *l);
 	l->base.kind = &lw_lake_powerbi;
 	l->base.name = lw_xstrdup(what);
 	const char *ws = NULL;
 	int64_t timeout = 30, poll_timeout = 600, retries = 4, per_min = 120;
+	bool insecure = false;
 	char *ca = NULL;
 	int before = cc->nerrors;
 	if (lw_cfg_keys(cc, cfg, what, keys) ||
@@ -114,7 +127,15 @@ static struct lw_lake *pbi_open(const char *what, const cJSON *cfg,
 	    lw_cfg_int(cc, cfg, "retries", false, &retries) ||
 	    lw_cfg_int(cc, cfg, "queries_per_minute", false, &per_min) ||
 	    lw_cfg_path(cc, cfg, "ca_bundle", false, &ca) ||
+	    lw_cfg_bool(cc, cfg, "allow_insecure_http", false, &insecure) ||
 	    open_base(l, cfg, cc))
+		goto bad;
+	/* every request carries a bearer token */
+	char bw[400];
+	snprintf(bw, sizeof bw, "%s: \"base_url\" (tokens go there)", what);
+	if (lw_http_cfg_secure(cc, cJSON_GetObjectItemCaseSensitive(cfg,
+			       "base_url") ? cJSON_GetObjectItemCaseSensitive(
+			       cfg, "base_url") : cfg, bw, l->base_url, insecure))
 		goto bad;
 	if (per_min < 1 || per_min > 120)
 		lw_cfg_error(cc, cJSON_GetObjectItemCaseSensitive(cfg,
@@ -127,7 +148,8 @@ static struct lw_lake *pbi_open(const char *what, const cJSON *cfg,
 	l->poll_timeout_ms = poll_timeout * 1000;
 	l->per_minute = (int)per_min;
 	l->query_ms = lw_xcalloc((size_t)per_min, sizeof *l->query_ms);
-	if (open_auth(l, cJSON_GetObjectItemCaseSensitive(cfg, "auth"), what, cc))
+	if (open_auth(l, cJSON_GetObjectItemCaseSensitive(cfg, "auth"), what,
+		      insecure, cc))
 		goto bad;
 	if (cc->nerrors != before)
 		goto bad;
@@ -168,10 +190,41 @@ static void pbi_stats(struct lw_lake *l, int64_t *requests, int64_t *bytes_in)
 	lw_http_stats(l->http, requests, bytes_in);
 }
 
+static void pbi_begin_poll(struct lw_lake *l)
+{
+	l->poll_deadline = lw_http_now_ms() + l->poll_timeout_ms;
+	lw_http_revive(l->http);
+	lw_entra_revive(l->entra);
+}
+
+/* The service (or its token endpoint) is down, or the poll's deadline
+ * passed: the datasets left are not observed, one message each. */
+static bool pbi_gone(struct lw_lake *l, char *msg, size_t n)
+{
+	char d[32], why[300];
+	if (lw_http_down(l->http, why, sizeof why)) {
+		snprintf(msg, n, "lake '%s' is unreachable: %s", l->base.name,
+			 why);
+		return true;
+	}
+	if (lw_entra_down(l->entra, why, sizeof why)) {
+		snprintf(msg, n, "lake '%s': %s", l->base.name, why);
+		return true;
+	}
+	if (!l->poll_deadline || lw_http_now_ms() < l->poll_deadline)
+		return false;
+	snprintf(msg, n, "not observed: the poll of lake '%s' ran past its %s "
+		 "deadline", l->base.name, lw_duration_fmt(
+		 (l->poll_timeout_ms + 999) / 1000, d, sizeof d));
+	return true;
+}
+
 const struct lw_lake_kind lw_lake_powerbi = {
 	.name = "powerbi",
 	.open = pbi_open,
 	.close = pbi_close,
 	.observe = lw_pbi_observe,
+	.begin_poll = pbi_begin_poll,
+	.gone = pbi_gone,
 	.stats = pbi_stats,
 };

@@ -30,6 +30,9 @@ struct lw_lake {
 	char *token;			/* owned: a given bearer token */
 	char *token_file;		/* owned: re-read on 401 */
 	int64_t timeout_ms, poll_timeout_ms;
+	int64_t poll_deadline;		/* lw_http_now_ms() the poll ends; 0 =
+					 * none begun (the first request
+					 * begins one) */
 	int per_minute;			/* query rate limit */
 	int64_t *query_ms;		/* ring of recent query times */
 	size_t qhead;

@@ -148,8 +148,10 @@ int lw_pbi_call(struct lw_lake *l, const char *method, const char *path,
 			r.body_len = strlen(json);
 			lw_http_req_header(&r, "Content-Type: application/json");
 		}
-		lw_http_do(l->http, &r, lw_http_now_ms() + l->poll_timeout_ms,
-			   NULL);
+		/* one deadline for the whole poll, as for the azure kind */
+		if (!l->poll_deadline)
+			l->poll_deadline = lw_http_now_ms() + l->poll_timeout_ms;
+		lw_http_do(l->http, &r, l->poll_deadline, NULL);
 		lw_secret_free(c.token);
 		*status = r.status;
 		if (r.rc == LW_OK) {

@@ -337,6 +337,18 @@ static void note_skipped(struct lw_lake *lake, struct lw_obs *obs)
 	cJSON_AddStringToObject(sk, "kind", what ? what : "special file");
 }
 
+/* A lake whose server is down or whose poll deadline passed: the dataset
+ * fails with that one message, not an error per file (true then). */
+static bool lake_gone(struct lw_lake *lake, struct lw_obs *obs)
+{
+	const struct lw_lake_kind *k = lw_lake_base(lake)->kind;
+	char msg[512];
+	if (!k->gone || !k->gone(lake, msg, sizeof msg))
+		return false;
+	lw_obs_fail(obs, "%s", msg);
+	return true;
+}
+
 static void probe_files(const struct lw_config *cfg,
 			const struct lw_dataset *ds, struct lw_obs *obs)
 {
@@ -350,7 +362,9 @@ static void probe_files(const struct lw_config *cfg,
 		 lw_err_set(&err, LW_EUNSUPPORTED, "lake kind %s cannot list "
 			    "files", k->name);
 	if (rc) {
-		lw_obs_fail(obs, "%s", err.msg[0] ? err.msg : lw_rc_name(rc));
+		if (!lake_gone(lake, obs))
+			lw_obs_fail(obs, "%s", err.msg[0] ? err.msg :
+				    lw_rc_name(rc));
 		pcre2_match_data_free(li.md);
 		return;
 	}
@@ -360,6 +374,8 @@ static void probe_files(const struct lw_config *cfg,
 	int64_t newest_schema = -1;
 	int variants = 0;
 	for (size_t i = 0; i < obs->nentries; i++) {
+		if (lake_gone(lake, obs))
+			break;
 		/* Remote tails arrive concurrently, a batch at a time, so
 		 * memory stays bounded however many files a dataset has. */
 		if (i % PREFETCH_BATCH == 0 && k->prefetch_tails &&
@@ -391,6 +407,8 @@ void lw_probe_dataset(const struct lw_config *cfg, const struct lw_dataset *ds,
 	}
 	struct lw_lake *lake = cfg->lakes[ds->lake].lake;
 	const struct lw_lake_kind *k = lw_lake_base(lake)->kind;
+	if (lake_gone(lake, obs))
+		return;
 	if (k->observe) {
 		if (k->observe(lake, ds, obs) != LW_OK && obs->ok)
 			lw_obs_fail(obs, "%s: could not observe %s",

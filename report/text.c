@@ -316,6 +316,11 @@ static void checks(struct tw *t, const struct lw_run *run)
 		addf(t, "%s%zu muted problem%s not shown (-v shows %s)\n",
 		     head ? "" : "\n", muted, muted == 1 ? "" : "s",
 		     muted == 1 ? "it" : "them");
+	else if (!head && run->history_error)
+		/* the run is ERROR: it was judged but not recorded */
+		add(t, "\nEvery check passed, but the run could not be "
+		    "recorded (see the history error above): the next run "
+		    "compares with an older one.\n");
 	else if (!head)
 		add(t, "\nAll checks passed.\n");
 }

@@ -63,6 +63,12 @@ int lw_entra_parse_token(const char *json, size_t len, int64_t now,
 void lw_entra_invalidate(struct lw_entra *e);
 /* Token requests sent so far (tests check the cache with it). */
 int64_t lw_entra_fetches(struct lw_entra *e);
+/* Whether the token endpoint is taken as down (see lw_http_down): msg
+ * gets "the token endpoint is unreachable: 6 connection failures in a row
+ * since 03:12:05". */
+bool lw_entra_down(struct lw_entra *e, char *msg, size_t n);
+/* A new poll: try the token endpoint again. */
+void lw_entra_revive(struct lw_entra *e);
 /* Where tokens come from, for messages ("client credentials of app X in
  * tenant T", "managed identity"). Owned by e. */
 const char *lw_entra_describe(const struct lw_entra *e);

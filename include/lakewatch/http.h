@@ -30,6 +30,9 @@ struct lw_http_opts {
 	int64_t backoff_ms;	/* first backoff; 0 = 200 ms (doubles) */
 	int64_t backoff_max_ms;	/* cap, also for Retry-After; 0 = 30 s */
 	const char *ca_bundle;	/* PEM file of extra trusted CAs, or NULL */
+	int down_after;		/* transport failures in a row after which the
+				 * server is taken as down and every request
+				 * fails at once; 0 = 5, < 0 = never */
 };
 
 /* Called before every attempt (first and retries): add the headers that
@@ -110,6 +113,13 @@ int lw_http_do(struct lw_http *h, struct lw_http_req *r, int64_t deadline_ms,
 	       struct lw_err *err);
 
 int64_t lw_http_now_ms(void);	/* monotonic milliseconds */
+/* Whether h took its server as down (a run of down_after connection
+ * failures or timeouts without an answer between them); when it did and
+ * msg is not NULL, msg gets "12 connection failures in a row since
+ * 03:12:05". */
+bool lw_http_down(const struct lw_http *h, char *msg, size_t n);
+/* Forget the run of failures: the next poll tries the server again. */
+void lw_http_revive(struct lw_http *h);
 /* Requests sent (attempts) and body bytes received since lw_http_new. */
 void lw_http_stats(const struct lw_http *h, int64_t *requests,
 		   int64_t *bytes_in);
@@ -117,6 +127,18 @@ void lw_http_stats(const struct lw_http *h, int64_t *requests,
 /* "host/path" of url: no scheme, user, query or fragment, so it can go in
  * messages (queries carry SAS signatures). Caller frees. */
 char *lw_http_url_where(const char *url);
+/* Whether url may be sent a secret: https://, or http:// to a loopback
+ * host (localhost, 127.x, [::1]: Azurite, stand-ins) or to a link-local
+ * one (169.254.x: the IMDS endpoint, plain HTTP by design). */
+bool lw_http_url_private(const char *url);
+/* Config check for a URL that secrets go to (node: where it was given,
+ * what: "lake \"adls\": \"endpoint\""): plain http:// elsewhere is a
+ * config error, unless allow ("allow_insecure_http": true), then a
+ * warning on stderr. Returns LW_OK or LW_ECONFIG. */
+struct lw_cfgctx;
+struct cJSON;
+int lw_http_cfg_secure(struct lw_cfgctx *cc, const struct cJSON *node,
+		       const char *what, const char *url, bool allow);
 /* Percent-encode s for a URL path (keep_slash) or a query value. Caller
  * frees. Unreserved characters stay as they are. */
 char *lw_http_escape(const char *s, bool keep_slash);

@@ -9,6 +9,7 @@
 #ifndef LAKEWATCH_LAKE_H
 #define LAKEWATCH_LAKE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stddef.h>
 #include <cJSON.h>
@@ -79,6 +80,15 @@ struct lw_lake_kind {
 	 * until the next list(), NULL when nothing was skipped. */
 	void (*skipped)(struct lw_lake *lake, int64_t *count,
 			const char **first, const char **what);
+	/* Optional: a poll starts. A remote kind starts its deadline for
+	 * the whole poll (its "poll_timeout") and tries a server it took
+	 * as down again. */
+	void (*begin_poll)(struct lw_lake *lake);
+	/* Optional: why nothing more can be observed on this lake in this
+	 * poll (its server is down, its deadline passed), into msg; false
+	 * while it can. Probes stop a dataset with this one message instead
+	 * of an error per file. */
+	bool (*gone)(struct lw_lake *lake, char *msg, size_t n);
 	/* Optional: counters since open, for benchmarks and `--stats`. */
 	void (*stats)(struct lw_lake *lake, int64_t *requests,
 		      int64_t *bytes_in);

@@ -10,6 +10,7 @@
 #ifndef LAKEWATCH_SECRET_H
 #define LAKEWATCH_SECRET_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 /* Remember s (copied) as a secret. Short strings (< 8 chars) are ignored so
@@ -19,6 +20,11 @@ void lw_secret_register(const char *s);
 void lw_redact(char *s);
 /* Redacted copy; caller frees. */
 char *lw_redact_dup(const char *s);
+/* printf into dst (n bytes): the whole text is redacted first, then cut,
+ * so no part of a secret survives a cut. */
+void lw_redact_vfmt(char *dst, size_t n, const char *fmt, va_list ap);
+void lw_redact_fmt(char *dst, size_t n, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 void lw_secret_clear_all(void);	/* tests */
 
 /* Scrub secret material before its memory goes back: OPENSSL_cleanse,

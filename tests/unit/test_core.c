@@ -128,6 +128,46 @@ static void redaction(void **st)
 	lw_secret_clear_all();
 }
 
+/* issue 11: a secret in every form it can leave in, the longest first,
+ * and messages redacted before they are cut. */
+static void redaction_forms(void **st)
+{
+	(void)st;
+	const char *sec = "s3cr/t+v@l ue&=x";
+	lw_secret_register(sec);
+	lw_secret_register("s3cr/t+v@l ue&=x-longer-tail");
+	char url[] = "client_secret=&x=s3cr%2Ft%2Bv%40l%20ue%26%3Dx!";
+	lw_redact(url);
+	assert_null(strstr(url, "s3cr"));
+	char low[] = "echo s3cr%2ft%2bv%40l%20ue%26%3dx end";
+	lw_redact(low);
+	assert_null(strstr(low, "s3cr"));
+	char form[] = "body s3cr%2Ft%2Bv%40l+ue%26%3Dx end";
+	lw_redact(form);
+	assert_null(strstr(form, "s3cr"));
+	char b64[] = "basic czNjci90K3ZAbCB1ZSY9eA== end";
+	lw_redact(b64);
+	assert_null(strstr(b64, "czNjci90K3ZAbCB1ZSY9eA"));
+	char json[] = "{\"d\": \"s3cr\\/t+v@l ue&=x\"}";
+	lw_redact(json);
+	assert_null(strstr(json, "s3cr"));
+	char pre[] = "got s3cr/t+v@l ue&=x-longer-tail here";
+	lw_redact(pre);
+	assert_null(strstr(pre, "longer-tail"));
+	assert_string_equal(pre, "got *** here");
+	/* a secret across the cut leaves nothing of itself */
+	char cut[24];
+	lw_redact_fmt(cut, sizeof cut, "%s%s", "0123456789abcdef", sec);
+	assert_null(strstr(cut, "s3c"));
+	struct lw_err e;
+	char pad[1100];
+	memset(pad, 'p', sizeof pad);
+	pad[LW_ERR_MSG - 8] = '\0';
+	lw_err_set(&e, LW_EIO, "%s%s", pad, sec);
+	assert_null(strstr(e.msg, "s3c"));
+	lw_secret_clear_all();
+}
+
 /* SAS shapes: sig= is the secret, the other fields (se=, sp=, sv=) say
  * what the token allows and stay readable. */
 static void redaction_sas_shapes(void **st)
@@ -308,6 +348,7 @@ int main(void)
 		cmocka_unit_test(durations),
 		cmocka_unit_test(times),
 		cmocka_unit_test(redaction),
+		cmocka_unit_test(redaction_forms),
 		cmocka_unit_test(redaction_sas_shapes),
 		cmocka_unit_test(redaction_keeps_config_secrets),
 		cmocka_unit_test(jsonc_positions),

@@ -728,11 +728,39 @@ static void test_readonly(void **state)
 	free(p);
 }
 
+/* issue 11: the history and its WAL and SHM files are the owner's only,
+ * whatever the umask: they hold the lake's names, sizes and messages. */
+static void test_files_0600(void **st)
+{
+	(void)st;
+	char *p = path_of("h.db"), *wal = lw_xasprintf("%s-wal", p),
+	     *shm = lw_xasprintf("%s-shm", p);
+	struct lw_history *h = NULL;
+	struct lw_err err;
+	struct stat sb;
+	int64_t id = 0;
+	mode_t old = umask(022);
+	assert_int_equal(lw_history_open(p, false, &h, &err), LW_OK);
+	assert_int_equal(lw_history_begin_run(h, 1000, "t", &id, &err), LW_OK);
+	umask(old);
+	assert_int_equal(stat(p, &sb), 0);
+	assert_int_equal(sb.st_mode & 077, 0);
+	assert_int_equal(stat(wal, &sb), 0);
+	assert_int_equal(sb.st_mode & 077, 0);
+	assert_int_equal(stat(shm, &sb), 0);
+	assert_int_equal(sb.st_mode & 077, 0);
+	lw_history_close(h);
+	free(p);
+	free(wal);
+	free(shm);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 		T(test_create_wal_version),
+		T(test_files_0600),
 		T(test_round_trip),
 		T(test_events),
 		T(test_refreshes_once),

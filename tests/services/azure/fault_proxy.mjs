@@ -12,6 +12,12 @@
 //   always503   every answer is 503
 //   loopmarker  every List Blobs page is empty and says NextMarker lw-loop
 //               (a service that would page for ever)
+//   emptybody   every blob read answers 200 with an empty body
+//   longbody    every blob read answers its body and 1,000 bytes more
+//               (Content-Length saying so)
+//   read503     every blob read is 503 (listings pass)
+//   bigerror    every answer is a 500 whose body is N MiB (streamed)
+//   biglist     every List Blobs page is N MiB (a start, then padding)
 // Stats: {"requests", "faults", "times": [ms since mode set, ...]}.
 import http from "node:http";
 import fs from "node:fs";
@@ -58,12 +64,34 @@ const srv = http.createServer((req, res) => {
 		res.end(body);
 		return;
 	}
+	if (mode === "read503" && req.method === "GET" && !u.searchParams.has("comp")) {
+		stats.faults++;
+		return azError(res, 503, "ServerBusy");
+	}
 	if (mode === "429" && left > 0) {
 		left--;
 		stats.faults++;
 		return azError(res, 429, "TooManyRequests", { "Retry-After": "1" });
 	}
 	const isRead = req.method === "GET" && !u.searchParams.has("comp");
+	if (mode === "bigerror" || (mode === "biglist" && u.searchParams.get("comp") === "list")) {
+		stats.faults++;
+		const big = mode === "bigerror";
+		const mib = Buffer.alloc(1 << 20, big ? "x" : " ");
+		res.writeHead(big ? 500 : 200, { "Content-Type": "application/xml", "Content-Length": String(left * (1 << 20) + (big ? 0 : 60)) });
+		if (!big) res.write('<?xml version="1.0" encoding="utf-8"?><EnumerationResults>');
+		let sent = 0;
+		const more = () => {
+			while (sent < left) {
+				sent++;
+				if (!res.write(mib)) return res.once("drain", more);
+			}
+			res.end(big ? "" : "</EnumerationResults>");
+		};
+		res.on("error", () => {});
+		more();
+		return;
+	}
 	const up = http.request({
 		host: target.hostname, port: target.port, method: req.method,
 		path: req.url, headers: { ...req.headers, host: target.host },
@@ -80,6 +108,13 @@ const srv = http.createServer((req, res) => {
 					res.writeHead(ur.statusCode, h);
 					res.write(body.subarray(0, body.length >> 1));
 					setTimeout(() => res.socket.destroy(), 20);
+					return;
+				}
+				if ((mode === "emptybody" || mode === "longbody") && isRead && ur.statusCode < 300) {
+					stats.faults++;
+					const b = mode === "emptybody" ? Buffer.alloc(0) : Buffer.concat([body, Buffer.alloc(1000, "9\n")]);
+					res.writeHead(ur.statusCode, { ...ur.headers, "content-length": String(b.length) });
+					res.end(b);
 					return;
 				}
 				res.writeHead(ur.statusCode, ur.headers);

@@ -8,6 +8,10 @@
 //   GET  /metadata/identity/oauth2/token?resource=..   IMDS (Metadata: true)
 //   GET  /msi/token?resource=..   App Service (X-IDENTITY-HEADER)
 //   GET  /stats   {"client_credentials": n, "imds": n, "appservice": n}
+// Tenant "echo" answers every token request 400 with the form body it
+// was sent, the client secret decoded (so that it crosses the 300th
+// character of error_description), base64 and JSON-escaped, as some
+// endpoints echo what they were sent.
 // IMDS with client_id=hostile answers a token holding CR LF and an
 // expires_in of 1e300, as a broken or hostile endpoint might.
 // Tokens are JWT-shaped (unsigned) with the claims Azurite's basic OAuth
@@ -52,6 +56,14 @@ const srv = http.createServer((req, res) => {
 			}
 			stats.client_credentials++;
 			return send(res, 200, { token_type: "Bearer", expires_in: Number(opt.lifetime), ext_expires_in: Number(opt.lifetime), access_token: jwt(audOf(f.get("scope")), opt.client) });
+		}
+		if (req.method === "POST" && u.pathname === "/echo/oauth2/v2.0/token") {
+			const sec = new URLSearchParams(body).get("client_secret") || "";
+			const lead = "AADSTS7000215: Invalid client secret provided: ";
+			const d = lead + "x".repeat(290 - lead.length) + sec + " form body: " + body +
+				" base64: " + Buffer.from(sec).toString("base64") +
+				" json: " + JSON.stringify(sec).replace(/\//g, "\\/");
+			return send(res, 400, { error: "invalid_client", error_description: d, echo: body });
 		}
 		if (req.method === "POST" && /\/oauth2\/v2\.0\/token$/.test(u.pathname))
 			return send(res, 400, { error: "invalid_request", error_description: "AADSTS90002: Tenant not found." });

@@ -1,0 +1,264 @@
+#!/bin/sh
+# tests/services/azure_faults/run.sh - issue 11: a lake that is down or slow
+# ends its poll in seconds, whatever the number of files.
+#
+# A real Azurite (npm) behind tests/services/azure/fault_proxy.mjs holds a
+# 1,500-file CSV dataset. Cases: the poll_timeout is a deadline for the
+# whole poll of a lake; Azurite killed in mid-poll is recognised as down
+# (one ERROR per dataset, not 1,500 retry schedules), in under 60 s with
+# the default settings; a token endpoint that is not there likewise; a
+# Parquet file whose reads fail pays one retry schedule, not two.
+# Appends PASS/FAIL/SKIP services/azure_faults/<name> to $LW_BUILD/results.txt.
+set -u
+B=${LW_BUILD:-build}
+LW_BIN=${LW_BIN:-$PWD/build/test/lakewatch}
+res="$B/results.txt"
+az=tests/services/azure
+status=0
+mkdir -p "$B"
+
+pass() { echo "PASS services/azure_faults/$1" >> "$res"; echo "  PASS $1"; }
+fail() { echo "FAIL services/azure_faults/$1" >> "$res"; echo "  FAIL $1: $2"; status=1; }
+skip() { echo "SKIP services/azure_faults/$1${3:+ [needs $3]}" >> "$res"; echo "  SKIP $1: $2"; }
+
+if [ ! -x node_modules/.bin/azurite-blob ] || ! command -v node >/dev/null ||
+   [ ! -x "$LW_BIN" ]; then
+	skip all "needs node, node_modules (azurite) and $LW_BIN" \
+		"node node_modules/.bin/azurite-blob $LW_BIN"
+	exit 0
+fi
+
+T=$(mktemp -d /tmp/lw-azf.XXXXXX)
+pids=""
+cleanup() {
+	for p in $pids; do kill -9 "$p" 2>/dev/null; done
+	wait 2>/dev/null
+	if [ -n "${KEEP:-}" ]; then echo "kept $T"; else rm -rf "$T"; fi
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+KEY="Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
+ACCT=devstoreaccount1
+export AZ_KEY="$KEY"
+unset AZURE_STORAGE_CONNECTION_STRING AZURE_CLIENT_SECRET AZURE_TENANT_ID \
+	AZURE_CLIENT_ID IDENTITY_ENDPOINT IDENTITY_HEADER 2>/dev/null
+
+free_port() {
+	node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
+}
+wait_http() {
+	i=0
+	while [ $i -lt 100 ]; do
+		c=$(curl -s -o /dev/null -w '%{http_code}' "$1" 2>/dev/null)
+		[ -n "$c" ] && [ "$c" != 000 ] && return 0
+		sleep 0.1; i=$((i + 1))
+	done
+	return 1
+}
+wait_file() {
+	i=0
+	while [ ! -s "$1" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	[ -s "$1" ]
+}
+
+AP=$(free_port)
+node_modules/.bin/azurite-blob --inMemoryPersistence --skipApiVersionCheck \
+	--blobHost 127.0.0.1 --blobPort "$AP" --silent > "$T/azurite.log" 2>&1 &
+AZ_PID=$!
+pids="$pids $AZ_PID"
+if ! wait_http "http://127.0.0.1:$AP/$ACCT?comp=list"; then
+	fail azurite_start "Azurite did not answer on port $AP"
+	exit 1
+fi
+CS="DefaultEndpointsProtocol=http;AccountName=$ACCT;AccountKey=$KEY;BlobEndpoint=http://127.0.0.1:$AP/$ACCT;"
+if ! node $az/upload.mjs --conn "$CS" --container many --create --tiny 1500 \
+	--prefix d --parallel 16 > "$T/upload.log" 2>&1; then
+	fail upload "$(tail -3 "$T/upload.log")"
+	exit 1
+fi
+node $az/fault_proxy.mjs --target "http://127.0.0.1:$AP" \
+	--port-file "$T/proxy.port" > "$T/proxy.log" 2>&1 &
+pids="$pids $!"
+wait_file "$T/proxy.port" || { fail proxy_start "fault proxy did not start"; exit 1; }
+PX="http://127.0.0.1:$(cat "$T/proxy.port")"
+mode() { curl -s "$PX/__mode/$1" >/dev/null; }
+stat() { curl -s "$PX/__stats"; }
+
+# the datasets: 1,500 tiny CSV files (row-counted) and ten of them
+TINY='{
+    "bronze.tiny": {"source": "s", "layer": "bronze", "lake": "adls", "path": "d",
+                    "format": "csv", "count_rows": true,
+                    "checks": {"row_count": {"min": 1}}},
+    "bronze.tiny2": {"source": "s", "layer": "bronze", "lake": "adls", "path": "d",
+                     "format": "csv", "include": "f0000[0-9]\\.csv$"}}'
+# cfg NAME LAKE-EXTRA [AUTH]: $DS (default $TINY) on lake "adls"
+cfg() {
+	auth=${3:-'{"account_key": {"env": "AZ_KEY"}}'}
+	cat > "$T/$1.json" <<EOC
+{
+  "name": "faults",
+  "lakes": {"adls": {"kind": "azure", "account": "$ACCT", "container": "many",
+                     "endpoint": "$PX/$ACCT", "auth": $auth${2:+, $2}}},
+  "sources": {"s": {"title": "S"}},
+  "datasets": ${DS:-$TINY}
+}
+EOC
+}
+# run NAME CFG [ARGS]: check (at most $LW_CAP s); $T/NAME.{out,err,rc,secs}
+run() {
+	n=$1; c=$2; shift 2
+	t0=$(date +%s.%N)
+	timeout "${LW_CAP:-100}" "$LW_BIN" check --no-history --format json \
+		--config "$T/$c.json" "$@" > "$T/$n.out" 2> "$T/$n.err"
+	echo $? > "$T/$n.rc"
+	t1=$(date +%s.%N)
+	echo "$t0 $t1" | awk '{printf "%.1f\n", $2 - $1}' > "$T/$n.secs"
+}
+has() { grep -q -- "$2" "$T/$1.out"; }
+count() { grep -c -- "$2" "$T/$1.out"; }
+why() { echo "exit $(cat "$T/$1.rc") after $(cat "$T/$1.secs")s: $(grep -o '"message":[^,]*' "$T/$1.out" | head -2 | tr '\n' ' ')"; }
+
+# --- the poll_timeout bounds the whole poll, not each request ---------------
+# 1,500 answers at 150 ms each is 225 s; a 4 s deadline must end it in ~4 s
+cfg deadline '"poll_timeout": 4'
+mode "slow?n=150"
+run deadline deadline
+s=$(cat "$T/deadline.secs")
+if [ "$(cat "$T/deadline.rc")" = 3 ] &&
+   has deadline "not observed: the poll of lake 'adls' ran past its 4s deadline" &&
+   awk "BEGIN{exit !($s < 10)}"; then
+	pass poll_timeout_is_a_deadline
+else
+	fail poll_timeout_is_a_deadline "$(why deadline)"
+fi
+echo "    poll_timeout 4 s, 1,500 slow files: ${s}s"
+
+# --- answers checked against what was listed ---------------------------------
+SMALL='^bronze\.tiny2$'
+cfg small ''
+mode emptybody
+run empty small --dataset "$SMALL"
+if [ "$(cat "$T/empty.rc")" = 3 ] &&
+   has empty "f00000.csv: the answer had 0 bytes, the listing gave 4"; then
+	pass empty_body_is_file_error
+else
+	fail empty_body_is_file_error "$(why empty)"
+fi
+mode longbody
+run long small --dataset "$SMALL"
+if [ "$(cat "$T/long.rc")" = 3 ] &&
+   has long "longer than the 4 bytes the listing gave"; then
+	pass long_body_stops_at_listed_size
+else
+	fail long_body_stops_at_listed_size "$(why long)"
+fi
+mode "biglist?n=40"
+run biglist small --dataset "$SMALL"
+if [ "$(cat "$T/biglist.rc")" = 3 ] &&
+   has biglist "a List Blobs page of more than 8 MiB"; then
+	pass list_page_capped
+else
+	fail list_page_capped "$(why biglist)"
+fi
+mode "bigerror?n=2000"
+run bigerr small --dataset "$SMALL"
+s=$(cat "$T/bigerr.secs")
+if [ "$(cat "$T/bigerr.rc")" = 3 ] && has bigerr "HTTP 500" &&
+   awk "BEGIN{exit !($s < 15)}"; then
+	pass error_body_cut_at_64k
+else
+	fail error_body_cut_at_64k "$(why bigerr)"
+fi
+
+# --- a Parquet read that keeps failing pays one retry schedule -----------------
+mkdir -p "$T/pq/p"
+head -c 100 /dev/urandom > "$T/pq/p/x.parquet"
+node $az/upload.mjs --conn "$CS" --container many --dir "$T/pq" > "$T/up2.log" 2>&1
+DS='{"silver.pq": {"source": "s", "layer": "silver", "lake": "adls", "path": "p", "format": "parquet"}}' \
+	cfg pq '"retries": 2'
+mode read503
+run pq pq
+n=$(stat | sed 's/.*"requests":\([0-9]*\).*/\1/')
+if [ "$(cat "$T/pq.rc")" = 3 ] && has pq "HTTP 503" && [ "$n" = 4 ]; then
+	pass parquet_read_one_retry_schedule
+else
+	fail parquet_read_one_retry_schedule "$n requests (1 listing + 3 attempts expected); $(why pq)"
+fi
+
+# --- a token endpoint that is not there ---------------------------------------
+DEAD="http://127.0.0.1:$(free_port)"
+cfg notok '' "{\"client_secret\": {\"env\": \"AZ_CS\"}, \"tenant_id\": \"t-0001\", \"client_id\": \"c-0001\", \"authority_host\": \"$DEAD\"}"
+mode pass
+AZ_CS=s3cret-for-faults run notok notok
+s=$(cat "$T/notok.secs")
+if [ "$(cat "$T/notok.rc")" = 3 ] &&
+   has notok "lake 'adls': the token endpoint is unreachable: [0-9]* connection failures in a row since" &&
+   awk "BEGIN{exit !($s < 20)}"; then
+	pass token_endpoint_down_fails_fast
+else
+	fail token_endpoint_down_fails_fast "$(why notok)"
+fi
+echo "    token endpoint down, 2 datasets: ${s}s"
+
+# --- secrets in every form, through an echoing token endpoint -----------------
+node $az/token_server.mjs --port-file "$T/tok.port" > "$T/tok.log" 2>&1 &
+pids="$pids $!"
+if wait_file "$T/tok.port"; then
+	TK="http://127.0.0.1:$(cat "$T/tok.port")"
+	SEC='s3cr/t+v@l ue&=x-faults'
+	cfg echo '' "{\"client_secret\": {\"env\": \"AZ_CS\"}, \"tenant_id\": \"echo\", \"client_id\": \"c-0001\", \"authority_host\": \"$TK\"}"
+	for f in text json junit; do
+		AZ_CS="$SEC" timeout 60 "$LW_BIN" check --config "$T/echo.json" \
+			--history "$T/echo.db" --format $f --log "$T/echo-$f.log" \
+			--verbose --dataset "$SMALL" > "$T/echo-out.$f" 2> "$T/echo-$f.err"
+	done
+	# every form the secret can leave in, and its first 8 characters
+	node -e '
+		const s = process.argv[1];
+		const pct = (x, low) => [...Buffer.from(x)].map(b => /[A-Za-z0-9._~-]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : "%" + (low ? b.toString(16).padStart(2, "0") : b.toString(16).toUpperCase().padStart(2, "0"))).join("");
+		for (const f of [s, s.slice(0, 8), encodeURIComponent(s), pct(s, false), pct(s, true),
+			new URLSearchParams({ a: s }).toString().slice(2), Buffer.from(s).toString("base64"),
+			JSON.stringify(s).slice(1, -1).replace(/\//g, "\\/")]) console.log(f);' "$SEC" | sort -u > "$T/forms"
+	sqlite3 "$T/echo.db" .dump > "$T/echo.dump" 2>&1
+	leaks=$(grep -F -l -f "$T/forms" "$T"/echo-out.* \
+		"$T"/echo-*.log "$T"/echo-*.err "$T/echo.dump" 2>/dev/null | tr '\n' ' ')
+	if [ -z "$leaks" ] && grep -q "AADSTS7000215" "$T/echo-out.json" &&
+	   [ -s "$T/echo.dump" ] && grep -q "AADSTS7000215" "$T/echo.dump"; then
+		pass echoed_secret_hidden_everywhere
+	else
+		fail echoed_secret_hidden_everywhere "found in: ${leaks:-nothing, but no AADSTS7000215 in the report or history}"
+	fi
+	# --log logs: token fetches (never the token), failed requests and
+	# why, and with --verbose the request lines
+	if grep -q "Entra ID token (client credentials of app c-0001 in tenant echo): fetching" "$T/echo-json.log" &&
+	   grep -q "request failed: POST 127.0.0.1:[0-9]*/echo/oauth2/v2.0/token: HTTP 400" "$T/echo-json.log" &&
+	   grep -q "debug POST 127.0.0.1:[0-9]*/echo/oauth2/v2.0/token (attempt 1)" "$T/echo-json.log"; then
+		pass log_has_tokens_failures_requests
+	else
+		fail log_has_tokens_failures_requests "$(head -5 "$T/echo-json.log" | cut -c1-160)"
+	fi
+else
+	fail echoed_secret_hidden_everywhere "token server did not start"
+fi
+
+# --- Azurite killed in mid-poll, default settings (last: Azurite is gone) -----
+cfg stop ''
+mode "slow?n=20"
+run stop stop --log "$T/stop.log" &
+bg=$!
+sleep 3
+kill -9 "$AZ_PID" 2>/dev/null	# abruptly, as a crash or network loss
+wait $bg
+s=$(cat "$T/stop.secs")
+if [ "$(cat "$T/stop.rc")" = 3 ] &&
+   has stop "lake 'adls' is unreachable: [0-9]* connection failures in a row since [0-9:]* (the last: .*127.0.0.1:[0-9]*" &&
+   [ "$(count stop '"error":.*is unreachable')" = 2 ] &&
+   awk "BEGIN{exit !($s < 60)}" &&
+   grep -q "server taken as down: 5 connection failures in a row" "$T/stop.log"; then
+	pass dead_lake_ends_in_seconds
+else
+	fail dead_lake_ends_in_seconds "$(why stop)"
+fi
+echo "    Azurite killed mid-poll, 1,500 files, defaults: ${s}s, $(stat | sed 's/,"times.*//')"
+exit $status
