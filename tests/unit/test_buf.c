@@ -2,6 +2,7 @@
  * fails and fails the buffer for good, so a truncated text can never pass
  * as whole; steal of a failed buffer gives NULL; reset starts over. */
 #include "unit.h"
+#include "lakewatch/engine.h"
 #include <stdio.h>
 #include "lakewatch/buf.h"
 #include "lakewatch/err.h"

@@ -17,7 +17,7 @@ static int live;	/* handles and configs handed out, not yet freed */
 static struct lw_lake *rec_open(const char *name, const cJSON *node,
 				struct lw_cfgctx *cc)
 {
-	lw_buf_addf(&calls, "open %s;", name);
+	UNIT_OK(lw_buf_addf(&calls, "open %s;", name));
 	if (strcmp(name, "broken") == 0) {
 		lw_cfg_error(cc, node, "lake \"%s\": refused", name);
 		return NULL;
@@ -28,7 +28,7 @@ static struct lw_lake *rec_open(const char *name, const cJSON *node,
 
 static void rec_close(struct lw_lake *l)
 {
-	lw_buf_addf(&calls, "close %s;", (char *)l);
+	UNIT_OK(lw_buf_addf(&calls, "close %s;", (char *)l));
 	live--;
 	free(l);
 }
@@ -38,9 +38,9 @@ static const char *rec_format(struct lw_dataset *ds, struct lw_lake *lake,
 {
 	(void)cc;
 	const cJSON *f = cJSON_GetObjectItemCaseSensitive(node, "format");
-	lw_buf_addf(&calls, "format %s %s %s;", ds->name,
+	UNIT_OK(lw_buf_addf(&calls, "format %s %s %s;", ds->name,
 		    lake ? (char *)lake : "-",
-		    cJSON_IsString(f) ? f->valuestring : "-");
+		    cJSON_IsString(f) ? f->valuestring : "-"));
 	ds->format_opts = lw_xstrdup("opts");
 	live++;
 	return "\\.csv$";
@@ -48,7 +48,7 @@ static const char *rec_format(struct lw_dataset *ds, struct lw_lake *lake,
 
 static void rec_free_format(struct lw_dataset *ds)
 {
-	lw_buf_addf(&calls, "free_format %s;", ds->name);
+	UNIT_OK(lw_buf_addf(&calls, "free_format %s;", ds->name));
 	free(ds->format_opts);
 	live--;
 }
@@ -56,7 +56,7 @@ static void rec_free_format(struct lw_dataset *ds)
 static bool rec_check(struct lw_check_inst *ci, const struct lw_dataset *ds,
 		      const cJSON *node, struct lw_cfgctx *cc)
 {
-	lw_buf_addf(&calls, "check %s %s;", ds->name, node->string);
+	UNIT_OK(lw_buf_addf(&calls, "check %s %s;", ds->name, node->string));
 	if (strcmp(node->string, "bogus") == 0) {
 		lw_cfg_error(cc, node, "no such check");
 		return false;

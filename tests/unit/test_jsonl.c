@@ -314,7 +314,7 @@ static void test_plugin(void **state)
 	/* invalid UTF-8: the rows count, the file gets a warning naming the
 	 * byte and the line */
 	lw_buf_reset(&b);
-	lw_buf_adds(&b, "{\"id\":1}\n{\"id\":2,\"n\":\"M\xFCller\"}\n{\"id\":3}\n");
+	UNIT_OK(lw_buf_adds(&b, "{\"id\":1}\n{\"id\":2,\"n\":\"M\xFCller\"}\n{\"id\":3}\n"));
 	size = t_write(&l, "e.jsonl", b.data, b.len);
 	assert_int_equal(probe(&l, "e.jsonl", size, true, &fo, &err), LW_OK);
 	assert_int_equal(fo.rows, 3);

@@ -26,8 +26,8 @@
 static void w_varint(struct lw_buf *b, uint64_t v)
 {
 	for (; v > 0x7f; v >>= 7)
-		lw_buf_addc(b, (char)(0x80 | (v & 0x7f)));
-	lw_buf_addc(b, (char)v);
+		UNIT_OK(lw_buf_addc(b, (char)(0x80 | (v & 0x7f))));
+	UNIT_OK(lw_buf_addc(b, (char)v));
 }
 
 static void w_zz(struct lw_buf *b, int64_t v)
@@ -39,9 +39,9 @@ static void w_zz(struct lw_buf *b, int64_t v)
 static void w_field(struct lw_buf *b, int *last, int id, int type)
 {
 	if (id > *last && id - *last <= 15) {
-		lw_buf_addc(b, (char)((id - *last) << 4 | type));
+		UNIT_OK(lw_buf_addc(b, (char)((id - *last) << 4 | type)));
 	} else {
-		lw_buf_addc(b, (char)type);
+		UNIT_OK(lw_buf_addc(b, (char)type));
 		w_zz(b, id);
 	}
 	*last = id;
@@ -65,13 +65,13 @@ static void w_str(struct lw_buf *b, int *last, int id, const char *s)
 {
 	w_field(b, last, id, LW_TT_BINARY);
 	w_varint(b, strlen(s));
-	lw_buf_adds(b, s);
+	UNIT_OK(lw_buf_adds(b, s));
 }
 
 static void w_list(struct lw_buf *b, int *last, int id, int elem, unsigned n)
 {
 	w_field(b, last, id, LW_TT_LIST);
-	lw_buf_addc(b, (char)(n << 4 | elem));	/* n < 15 here */
+	UNIT_OK(lw_buf_addc(b, (char)(n << 4 | elem)));	/* n < 15 here */
 }
 
 /* ---- the footer ------------------------------------------------------- */
@@ -101,15 +101,15 @@ static void w_member(struct lw_buf *b, int *last, int id,
 		if (s->unit_id != ABSENT) {
 			w_field(b, &in, 2, LW_TT_STRUCT);	/* unit */
 			w_field(b, &u, s->unit_id, LW_TT_STRUCT);
-			lw_buf_addc(b, 0);		/* the empty member */
-			lw_buf_addc(b, 0);		/* end of TimeUnit */
+			UNIT_OK(lw_buf_addc(b, 0));		/* the empty member */
+			UNIT_OK(lw_buf_addc(b, 0));		/* end of TimeUnit */
 		}
 	} else if (id == LW_PQ_LT_INTEGER) {
 		w_field(b, &in, 1, LW_TT_BYTE);
-		lw_buf_addc(b, (char)s->bit_width);
+		UNIT_OK(lw_buf_addc(b, (char)s->bit_width));
 		w_field(b, &in, 2, LW_TT_TRUE);
 	}
-	lw_buf_addc(b, 0);
+	UNIT_OK(lw_buf_addc(b, 0));
 }
 
 static void w_leaf(struct lw_buf *b, const struct spec *s)
@@ -123,9 +123,9 @@ static void w_leaf(struct lw_buf *b, const struct spec *s)
 		int in = 0;
 		w_field(b, &last, 10, LW_TT_STRUCT);
 		w_member(b, &in, s->lt_id, s);
-		lw_buf_addc(b, 0);
+		UNIT_OK(lw_buf_addc(b, 0));
 	}
-	lw_buf_addc(b, 0);
+	UNIT_OK(lw_buf_addc(b, 0));
 }
 
 static void w_chunk(struct lw_buf *b, const struct spec *s)
@@ -138,13 +138,13 @@ static void w_chunk(struct lw_buf *b, const struct spec *s)
 	w_zz(b, s->encoding);
 	w_list(b, &m, 3, LW_TT_BINARY, 1);
 	w_varint(b, 6);
-	lw_buf_adds(b, "Handle");
+	UNIT_OK(lw_buf_adds(b, "Handle"));
 	w_int(b, &m, 4, s->codec);
 	for (int id = 5; id <= 7; id++)			/* counts and sizes */
 		w_i64(b, &m, id, 0);
 	w_i64(b, &m, 9, 4);				/* data_page_offset */
-	lw_buf_addc(b, 0);
-	lw_buf_addc(b, 0);
+	UNIT_OK(lw_buf_addc(b, 0));
+	UNIT_OK(lw_buf_addc(b, 0));
 }
 
 /* FileMetaData bytes for s into b. */
@@ -155,7 +155,7 @@ static void w_footer(struct lw_buf *b, const struct spec *s)
 	w_list(b, &last, 2, LW_TT_STRUCT, 2);		/* schema */
 	w_str(b, &r, 4, "schema");
 	w_int(b, &r, 5, 1);				/* num_children */
-	lw_buf_addc(b, 0);
+	UNIT_OK(lw_buf_addc(b, 0));
 	w_leaf(b, s);
 	w_i64(b, &last, 3, 0);				/* num_rows */
 	w_list(b, &last, 4, LW_TT_STRUCT, 1);		/* row_groups */
@@ -163,8 +163,8 @@ static void w_footer(struct lw_buf *b, const struct spec *s)
 	w_chunk(b, s);
 	w_i64(b, &g, 2, 0);				/* total_byte_size */
 	w_i64(b, &g, 3, 0);				/* num_rows */
-	lw_buf_addc(b, 0);
-	lw_buf_addc(b, 0);
+	UNIT_OK(lw_buf_addc(b, 0));
+	UNIT_OK(lw_buf_addc(b, 0));
 }
 
 /* Parse s's footer: LW_OK, or the error with its message in msg. */
@@ -285,14 +285,14 @@ static void error_names_the_file(void **st)
 	assert_non_null(dir);
 	struct lw_buf b;
 	lw_buf_init(&b, LW_BUF_1K);
-	lw_buf_add(&b, "PAR1", 4);
+	UNIT_OK(lw_buf_add(&b, "PAR1", 4));
 	struct spec s = good;
 	s.type = -7;
 	w_footer(&b, &s);
 	uint32_t flen = (uint32_t)(b.len - 4);
 	uint8_t le[4] = { flen, flen >> 8, flen >> 16, flen >> 24 };
-	lw_buf_add(&b, le, 4);
-	lw_buf_add(&b, "PAR1", 4);
+	UNIT_OK(lw_buf_add(&b, le, 4));
+	UNIT_OK(lw_buf_add(&b, "PAR1", 4));
 	char *path = lw_xasprintf("%s/bad.parquet", dir);
 	FILE *f = fopen(path, "wb");
 	assert_non_null(f);

@@ -1,6 +1,7 @@
 /* test_probe.c - the partition list the probe and the Delta format build:
  * files in any order, sums that cannot overflow. */
 #include "unit.h"
+#include "lakewatch/engine.h"
 #include <stdio.h>
 #include "lakewatch/probe.h"
 #include "lakewatch/model.h"

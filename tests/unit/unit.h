@@ -31,4 +31,8 @@ static inline void lw_needs(const char *tools)
 
 /* lw_needs(), then cmocka's skip(): the test ends here. */
 #define lw_skip_needs(tools) do { lw_needs(tools); skip(); } while (0)
+/* Tests append to buffers sized for what they build: an append that
+ * fails (warn_unused_result, buf.h) fails the test where it happened. */
+#define UNIT_OK(...) assert_int_equal((__VA_ARGS__), 0)
+
 #endif
