@@ -12,6 +12,7 @@
 #include <time.h>
 #include <sys/resource.h>
 #include "app.h"
+#include "lakewatch/engine.h"
 #include "lakewatch/util.h"
 #include "lakewatch/buf.h"
 

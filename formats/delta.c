@@ -240,8 +240,10 @@ static cJSON *copy_or_empty_array(const cJSON *a)
 				: cJSON_CreateArray();
 }
 
-int lw_delta_fill_obs(const struct lw_delta_snapshot *s, const char *table,
-		      struct lw_obs *o, struct lw_err *err)
+/* The table's schema from its metaData (partition columns the schema
+ * lost added as strings) into o. */
+static int fill_schema(const struct lw_delta_snapshot *s, const char *table,
+		       struct lw_obs *o, struct lw_err *err)
 {
 	const cJSON *md = s->metadata;
 	const cJSON *ss = cJSON_GetObjectItemCaseSensitive(md, "schemaString");
@@ -272,7 +274,20 @@ int lw_delta_fill_obs(const struct lw_delta_snapshot *s, const char *table,
 		o->schema = sch;
 		o->has_schema = true;
 	}
+	return LW_OK;
+}
 
+/* Files, sizes, rows (stats, else footers; unknown when any file has
+ * neither), times, entries and partitions of the live files into o.
+ * *from_footers counts the rows the footers gave. */
+static int fill_files(const struct lw_delta_snapshot *s, const char *table,
+		      struct lw_obs *o, int64_t *from_footers,
+		      struct lw_err *err)
+{
+	const cJSON *md = s->metadata;
+	const cJSON *ss = cJSON_GetObjectItemCaseSensitive(md, "schemaString");
+	const cJSON *pcols = cJSON_GetObjectItemCaseSensitive(md,
+							      "partitionColumns");
 	cJSON *schema_json = cJSON_IsString(ss) ? cJSON_Parse(ss->valuestring)
 						: NULL;
 	bool partitioned = cJSON_GetArraySize(pcols) > 0;
@@ -284,7 +299,7 @@ int lw_delta_fill_obs(const struct lw_delta_snapshot *s, const char *table,
 	o->min_file_size = o->max_file_size = -1;
 	o->oldest_mtime = -1;
 	bool rows_known = true;
-	int64_t from_footers = 0;
+	*from_footers = 0;
 	size_t it = 0;
 	const struct lw_delta_file *f;
 	while ((f = lw_delta_next(s, &it))) {
@@ -299,7 +314,7 @@ int lw_delta_fill_obs(const struct lw_delta_snapshot *s, const char *table,
 			o->max_file_size = f->size;
 		int64_t rows = -1;
 		if (f->num_records >= 0) {
-			from_footers += f->rows_from_footer;
+			*from_footers += f->rows_from_footer;
 			rows = f->num_records - f->dv_cardinality;
 			if (rows < 0)
 				rows = 0;
@@ -336,7 +351,16 @@ int lw_delta_fill_obs(const struct lw_delta_snapshot *s, const char *table,
 	cJSON_Delete(schema_json);
 	o->newest_mtime = s->commit_ms >= 0 ? s->commit_ms / 1000 : -1;
 	o->bytes_read += s->bytes_read;
+	return LW_OK;
+}
 
+/* The detail JSON ("delta": version, last commit and operation,
+ * protocol, checkpoint, partition columns) and the typed facts. */
+static void fill_detail(const struct lw_delta_snapshot *s, struct lw_obs *o,
+			int64_t from_footers)
+{
+	const cJSON *pcols = cJSON_GetObjectItemCaseSensitive(s->metadata,
+							      "partitionColumns");
 	cJSON *d = cJSON_CreateObject();
 	cJSON_AddNumberToObject(d, "version", (double)s->version);
 	if (s->commit_ms >= 0)
@@ -390,7 +414,20 @@ int lw_delta_fill_obs(const struct lw_delta_snapshot *s, const char *table,
 	delta_facts(s, cJSON_IsString(op) ? op->valuestring : NULL, lr, o);
 	o->delta.rows_from = rows_from(o, from_footers);
 	rows_from_detail(o, d);
-	return LW_OK;
+}
+
+
+/* See delta.h. Fills o from the snapshot; o's strings are its own. */
+int lw_delta_fill_obs(const struct lw_delta_snapshot *s, const char *table,
+		      struct lw_obs *o, struct lw_err *err)
+{
+	int64_t from_footers = 0;
+	int rc = fill_schema(s, table, o, err);
+	if (rc == LW_OK)
+		rc = fill_files(s, table, o, &from_footers, err);
+	if (rc == LW_OK)
+		fill_detail(s, o, from_footers);
+	return rc;
 }
 
 static int probe_table(struct lw_lake *lake, const char *path,
