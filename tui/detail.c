@@ -574,10 +574,11 @@ static void select_check(struct lw_app *a, struct det_state *s, int to)
 
 	if (!dr || !dr->nresults)
 		return;
+	/* n past the last check comes round to the first, N the other way */
 	if (to < 0)
-		to = 0;
-	if (to >= (int)dr->nresults)
 		to = (int)dr->nresults - 1;
+	if (to >= (int)dr->nresults)
+		to = 0;
 	free(s->check);
 	s->check = dr->results[to].check ?
 		   lw_xstrdup(dr->results[to].check) : NULL;

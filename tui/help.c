@@ -104,6 +104,10 @@ static void help_draw(struct lw_app *a, void *st, int y0, int h)
 	 * count is the last draw's: a first draw that learns it redraws) */
 	if (s->lines > full)
 		h--;
+	/* keys move top against the last draw's count: clamp to this one's
+	 * (G asks for the end whatever the count was then) */
+	if (s->lines > h && s->top > s->lines - h)
+		s->top = s->lines - h;
 
 	for (int i = 0; i < n; i++) {
 		char line[40], keys[32], what[256], part[512];
@@ -156,7 +160,10 @@ static bool help_key(struct lw_app *a, void *st, int ch)
 	(void)a;
 	if (max < 0)
 		max = 0;
-	if (!lw_keys_move(ch, &top, max + 1, s->page - 1))
+	/* End goes to the last line; the draw clamps it to the last page */
+	if (!lw_keys_move(ch, &top, ch == 'G' || ch == KEY_END ?
+			  (s->lines > 0 ? s->lines : 1) : max + 1,
+			  s->page - 1))
 		return false;
 	s->top = top;
 	return true;
