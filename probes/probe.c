@@ -144,27 +144,6 @@ static int64_t add_sat(int64_t a, int64_t b)
 	return b > INT64_MAX - a ? INT64_MAX : a + b;
 }
 
-/* "a, b" when s is not yet among cur's comma-separated values; a few
- * values at most, so a lake of many writers stays one short line. An
- * empty string is a file that lacks the value (a footer without
- * created_by), not a value: it adds nothing, and an empty cur takes s as
- * it is. Returns an owned string to replace cur with, or NULL to keep cur. */
-static char *join_distinct(const char *cur, const char *s)
-{
-	size_t n = strlen(s);
-	if (n == 0)
-		return NULL;	/* also: strstr(p, "") would never advance */
-	if (cur[0] == '\0')
-		return lw_xstrdup(s);
-	for (const char *p = cur; (p = strstr(p, s)) != NULL; p += n)
-		if ((p == cur || (p >= cur + 2 && p[-2] == ',' && p[-1] == ' ')) &&
-		    (p[n] == '\0' || p[n] == ','))
-			return NULL;
-	if (strlen(cur) > 200)
-		return NULL;
-	return lw_xasprintf("%s, %s", cur, s);
-}
-
 /* Numbers add up across files; strings keep each distinct value, so a
  * dataset whose files differ (codecs, writers) says so. */
 static void merge_detail(struct lw_obs *obs, const cJSON *fd, const char *fmt)
@@ -176,16 +155,17 @@ static void merge_detail(struct lw_obs *obs, const cJSON *fd, const char *fmt)
 	const cJSON *m;
 	cJSON_ArrayForEach(m, fd) {
 		cJSON *cur = cJSON_GetObjectItemCaseSensitive(dst, m->string);
-		char *joined;
 		if (cJSON_IsNumber(m) && cJSON_IsNumber(cur))
 			cJSON_SetNumberValue(cur, cur->valuedouble + m->valuedouble);
 		else if (cJSON_IsString(m) && cJSON_IsString(cur)) {
-			if ((joined = join_distinct(cur->valuestring,
-						    m->valuestring))) {
+			/* the typed facts' join (lw_fact_join), so the detail and
+			 * the facts restored from it agree */
+			char *list = lw_xstrdup(cur->valuestring);
+			lw_fact_join(&list, m->valuestring);
+			if (strcmp(list, cur->valuestring) != 0)
 				cJSON_ReplaceItemInObjectCaseSensitive(dst,
-					m->string, cJSON_CreateString(joined));
-				free(joined);
-			}
+					m->string, cJSON_CreateString(list));
+			free(list);
 		} else if (cur)
 			cJSON_ReplaceItemInObjectCaseSensitive(dst, m->string,
 				cJSON_Duplicate(m, 1));
