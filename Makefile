@@ -120,7 +120,7 @@ $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
-$(B)/tests/%: tests/unit/%.c $(LIBS) tests/unit/unit.h
+$(B)/tests/%: tests/unit/%.c $(LIBS) tests/unit/unit.h tests/unit/dirlake.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(LIBS) $(LDFLAGS) $(LDLIBS) -lcmocka
 
