@@ -35,7 +35,7 @@ DATADIR  ?= $(PREFIX)/share/lakewatch
 MANDIR   ?= $(PREFIX)/share/man
 CC       ?= cc
 PKGS     := ncursesw libcurl libcjson libpcre2-8 sqlite3 expat libcrypto zlib libzstd \
-            liblz4 libbrotlidec
+            liblz4 libbrotlidec libmicrohttpd
 VERSION  := $(shell cat VERSION 2>/dev/null || echo 0.1.0)
 FUZZ_SECONDS ?= 60
 
@@ -50,7 +50,7 @@ OPT      ?= -O2 -g
 endif
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -lsnappy -lbz2 -lpthread -lm
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -lsnappy -lbz2 -lcrypt -lpthread -lm
 CFLAGS   ?= $(OPT)
 CFLAGS   += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wno-missing-field-initializers \
             -Iinclude $(PKG_CFLAGS) $(SANFLAGS) \
@@ -63,10 +63,12 @@ LDLIBS   += $(PKG_LIBS)
 # needs symbols from the ones after it (tests/layers/run.sh checks the
 # includes follow the same order). The registries name every plug-in, so
 # no --whole-archive is needed.
+# serve/ and notify/ join once they hold sources.
+NEWDIRS  := $(foreach d,serve notify,$(if $(wildcard $(d)/*.c),$(d)))
 ifneq ($(NO_TUI),1)
-SHOWDIRS := tui report
+SHOWDIRS := $(NEWDIRS) tui report
 else
-SHOWDIRS := report
+SHOWDIRS := $(NEWDIRS) report
 B        := $(B)-notui
 CFLAGS   += -DLW_NO_TUI
 endif

@@ -9,11 +9,13 @@ cd "$(dirname "$0")/.."
 
 pkgs="gcc make pkg-config libncurses-dev libcurl4-openssl-dev libcjson-dev
 libpcre2-dev libsqlite3-dev libexpat1-dev libssl-dev zlib1g-dev libzstd-dev
-libsnappy-dev libbz2-dev liblz4-dev libbrotli-dev tzdata"
+libsnappy-dev libbz2-dev liblz4-dev libbrotli-dev libmicrohttpd-dev
+libcrypt-dev tzdata"
 case "$what" in
 demo) pkgs="$pkgs nodejs npm" ;;
 test) pkgs="$pkgs nodejs npm libcmocka-dev tmux clang libclang-rt-14-dev
-python3 sqlite3 time procps jq bc util-linux gzip bzip2 lz4 zstd" ;;
+python3 sqlite3 time procps jq bc util-linux gzip bzip2 lz4 zstd
+prometheus prometheus-alertmanager apache2-utils" ;;
 build) ;;
 *) echo "usage: $0 build|demo|test" >&2; exit 2 ;;
 esac

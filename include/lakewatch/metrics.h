@@ -1,9 +1,6 @@
 /* metrics.h - the show stage for Prometheus: the exposition of one poll
- * (report/metrics.c) and the HTTP listener that serves it (serve/).
- *
- * The listener never renders on a scrape: the poll thread renders both
- * formats once per poll (lw_serve_publish) and a scrape copies the last
- * published text under a lock, so a scrape never waits for a poll.
+ * (report/metrics.c), served by the listener in serve.h and written to a
+ * file by `lakewatch check --format openmetrics`.
  * Series are documented in docs/metrics.md (names, types, labels).
  */
 #ifndef LAKEWATCH_METRICS_H
@@ -57,31 +54,5 @@ struct lw_metrics_in {
  * escaped; no message or path is ever a label. */
 int lw_metrics_render(const struct lw_metrics_in *in, enum lw_metrics_fmt fmt,
 		      struct lw_buf *out) __attribute__((warn_unused_result));
-
-/* --- the listener (serve/) --- */
-struct lw_listen_opts {
-	const char *addr;	/* "127.0.0.1:9464", "[::1]:9464", ":9464" */
-	const char *tls_cert;	/* PEM files; both or neither */
-	const char *tls_key;
-	const char *auth_file;	/* "user:bcrypt-hash" lines (htpasswd -B) */
-	bool insecure;		/* --insecure-listen: allow a non-loopback
-				 * address without TLS or auth */
-};
-struct lw_serve;
-
-/* Start listening (own threads). LW_ECONFIG with a message naming the
- * address when it is refused or cannot be bound. *out is the caller's
- * (lw_serve_stop). */
-int lw_serve_start(const struct lw_listen_opts *o, struct lw_serve **out,
-		   struct lw_err *err);
-/* Render in both formats and make them what /metrics answers from now on.
- * Called by the poll loop after each poll; in is not kept. */
-int lw_serve_publish(struct lw_serve *s, const struct lw_metrics_in *in,
-		     struct lw_err *err);
-/* /readyz answers 200 once set (a first poll completed), 503 before. */
-void lw_serve_set_ready(struct lw_serve *s, bool ready);
-/* The port actually bound (":0" asks for any). */
-int lw_serve_port(const struct lw_serve *s);
-void lw_serve_stop(struct lw_serve *s);	/* NULL is fine */
 
 #endif

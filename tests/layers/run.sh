@@ -27,8 +27,9 @@ set -u
 
 # Stage folders in flow order; equal numbers are siblings.
 declare -A RANK=([core]=0 [lakes]=1 [formats]=2 [probes]=3 [checks]=4
-		 [history]=5 [report]=6 [tui]=6 [engine]=7 [cli]=8)
-FOLDERS="core lakes formats probes checks history report tui engine cli"
+		 [history]=5 [report]=6 [tui]=6 [serve]=6 [notify]=6
+		 [engine]=7 [cli]=8)
+FOLDERS="core lakes formats probes checks history report tui serve notify engine cli"
 
 # include/lakewatch/<header> -> owning folder.
 declare -A OWNER=(
@@ -45,7 +46,8 @@ declare -A OWNER=(
 	[anomaly.h]=checks [series.h]=checks
 	[incident.h]=checks
 	[history.h]=history [history_incidents.h]=history
-	[report.h]=report
+	[report.h]=report [metrics.h]=report
+	[serve.h]=serve [notify.h]=notify
 	[tui.h]=tui [tui_layout.h]=tui [theme.h]=tui
 	[engine.h]=engine [registry.h]=engine [poller.h]=engine
 	[engine_incidents.h]=engine
