@@ -18,7 +18,7 @@ LIMIT=80
 if [ "${1:-}" = -n ]; then LIMIT=${2:?-n needs a number}; shift 2; fi
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT" || exit 2
-[ $# -eq 0 ] && set -- core lakes formats probes checks history report tui engine cli
+[ $# -eq 0 ] && set -- core lakes formats probes checks history report tui serve notify engine cli
 find "$@" -name '*.c' -print | sort | while read -r f; do
 	awk -v limit="$LIMIT" -v file="$f" '
 	# remember the last few lines: the name is on the line before "{",
