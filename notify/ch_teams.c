@@ -84,17 +84,11 @@ static const char *color_of(const struct lw_notice *n)
 	return n->status == LW_WARN ? "Warning" : "Attention";
 }
 
-/* The summary, the FactSet and the message of one notice, into body. */
-static bool notice_items(cJSON *body, const struct lw_notice *n)
+/* The summary line, the FactSet and the message of one notice. */
+static bool notice_facts(cJSON *body, const struct lw_notice *n,
+			 const char *head, const char *st, const char *vt,
+			 const char *age)
 {
-	char head[TEAMS_LINE_MAX + 32], age[64], st[48], vt[2 * TEAMS_LINE_MAX];
-	snprintf(head, sizeof head, "%s: %.*s", lw_notice_kind_name(n->kind),
-		 TEAMS_LINE_MAX, n->summary ? n->summary : "");
-	snprintf(st, sizeof st, "%s (%s)", lw_status_name(n->status),
-		 lw_ch_severity(n->status));
-	snprintf(vt, sizeof vt, "%.*s%s%.*s", TEAMS_LINE_MAX / 2,
-		 n->value ? n->value : "", n->value && n->threshold ? " / " : "",
-		 TEAMS_LINE_MAX / 2, n->threshold ? n->threshold : "");
 	cJSON *tb = text_block(head, TEAMS_LINE_MAX, "Bolder", color_of(n), false);
 	if (!tb || !cJSON_AddItemToArray(body, tb))
 		return cJSON_Delete(tb), false;
@@ -107,7 +101,7 @@ static bool notice_items(cJSON *body, const struct lw_notice *n)
 		fact(facts, "Dataset", n->dataset) &&
 		fact(facts, "Check", n->check) && fact(facts, "Status", st) &&
 		fact(facts, "Value / threshold", vt) &&
-		fact(facts, "Age", lw_ch_age(n, age, sizeof age)) &&
+		fact(facts, "Age", age) &&
 		fact(facts, "Consumers", n->consumers) &&
 		fact(facts, "Root cause", n->root);
 	if (ok && n->description && *n->description) {
@@ -120,10 +114,27 @@ static bool notice_items(cJSON *body, const struct lw_notice *n)
 	return ok;
 }
 
+/* One notice into body. Pieces are clipped before they are joined, so
+ * no cut splits a character. */
+static bool notice_items(cJSON *body, const struct lw_notice *n)
+{
+	char age[64], st[48];
+	char *sum = lw_ch_clip(n->summary, TEAMS_LINE_MAX - 16, false);
+	char *head = lw_xasprintf("%s: %s", lw_notice_kind_name(n->kind), sum);
+	char *v = lw_ch_clip(n->value, TEAMS_LINE_MAX / 2, false);
+	char *t = lw_ch_clip(n->threshold, TEAMS_LINE_MAX / 2 - 4, false);
+	char *vt = lw_xasprintf("%s%s%s", v, *v && *t ? " / " : "", t);
+	snprintf(st, sizeof st, "%s (%s)", lw_status_name(n->status),
+		 lw_ch_severity(n->status));
+	bool ok = notice_facts(body, n, head, st, vt, lw_ch_age(n, age, sizeof age));
+	free(sum), free(head), free(v), free(t), free(vt);
+	return ok;
+}
+
 /* The Adaptive Card of a batch. */
 static cJSON *card_json(const struct lw_notice_batch *b)
 {
-	char title[256], more[64], foot[512];
+	char title[256], more[64], foot[512];	/* foot fits 2 x 200 */
 	cJSON *card = cJSON_CreateObject();
 	cJSON *body = card ? cJSON_AddArrayToObject(card, "body") : NULL;
 	bool ok = body &&
@@ -142,10 +153,11 @@ static cJSON *card_json(const struct lw_notice_batch *b)
 		cJSON *m = text_block(more, sizeof more, "Bolder", NULL, false);
 		ok = m && cJSON_AddItemToArray(body, m);
 	}
-	snprintf(foot, sizeof foot, "lakewatch%s%.200s%s%.200s",
-		 b->config_name ? " · config " : "",
-		 b->config_name ? b->config_name : "",
-		 b->route ? " · route " : "", b->route ? b->route : "");
+	char *cfg = lw_ch_clip(b->config_name, 200, false);
+	char *route = lw_ch_clip(b->route, 200, false);
+	snprintf(foot, sizeof foot, "lakewatch%s%s%s%s", *cfg ? " · config " : "",
+		 cfg, *route ? " · route " : "", route);
+	free(cfg), free(route);
 	cJSON *f = ok ? text_block(foot, sizeof foot, NULL, NULL, true) : NULL;
 	ok = f && cJSON_AddItemToArray(body, f);
 	if (!ok) {

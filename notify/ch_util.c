@@ -118,8 +118,9 @@ const char *lw_ch_title(const struct lw_notice_batch *b, char *out, size_t n)
 	for (size_t i = 0; i < b->n; i++)
 		if ((unsigned)b->v[i].kind <= LW_NOTICE_TEST)
 			count[b->v[i].kind]++;
-	const char *cfg = b->config_name && *b->config_name ? b->config_name : "";
+	char *cfg = lw_ch_clip(b->config_name, n / 2 > 4 ? n / 2 : 4, false);
 	int o = snprintf(out, n, "lakewatch%s%s:", *cfg ? " " : "", cfg);
+	free(cfg);
 	bool first = true;
 	for (int k = 0; k <= LW_NOTICE_TEST && o >= 0 && (size_t)o < n; k++) {
 		if (!count[k])

@@ -640,6 +640,8 @@ static void teams_render(void **st)
 	j = render(&c, "long", &r, &n);
 	teams_card(j);
 	assert_true(r[0].len < 28 * 1024);
+	assert_null(strstr(r[0].body, "\xEF\xBF\xBD"));	/* cut between characters */
+	assert_non_null(strstr(r[0].body, "é\xE2\x80\xA6"));
 	cJSON_Delete(j);
 	lw_ch_reqs_free(r, n);
 
@@ -736,6 +738,8 @@ static void slack_render(void **st)
 
 	j = render(&c, "long", &r, &n);
 	slack_contract(j);
+	assert_null(strstr(r[0].body, "\xEF\xBF\xBD"));
+	assert_non_null(strstr(r[0].body, "é\xE2\x80\xA6"));
 	assert_true(strlen(str_at(j, "blocks.1.text.text")) > 2500);
 	cJSON_Delete(j);
 	lw_ch_reqs_free(r, n);
