@@ -287,4 +287,5 @@ const struct lw_channel_kind lw_ch_alertmanager = {
 	.render = am_render,
 	.classify = am_classify,
 	.min_interval_ms = 0,
+	.repost_s = 60,		/* Prometheus' resend delay; < resolve_timeout */
 };

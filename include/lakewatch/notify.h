@@ -96,6 +96,10 @@ struct lw_channel_kind {
 	enum lw_deliver (*classify)(const void *state, long status,
 				    const char *body, size_t len);
 	int min_interval_ms;	/* between two requests (Slack: 1000) */
+	int repost_s;		/* while an incident is open, send its last
+				 * notice again every repost_s seconds
+				 * (Alertmanager: 60, it ends alerts not
+				 * re-sent); 0: news and reminders only */
 };
 
 /* The channel kind called name, or NULL (notify/channels.c). Static. */

@@ -137,6 +137,8 @@ static void registry(void **st)
 		n++;
 	assert_true(n >= 4);
 	assert_int_equal(lw_channel_kind_find("slack")->min_interval_ms, 1000);
+	assert_int_equal(lw_channel_kind_find("alertmanager")->repost_s, 60);
+	assert_int_equal(lw_channel_kind_find("pagerduty")->repost_s, 0);
 }
 
 static void clip(void **st)
