@@ -122,7 +122,7 @@ $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
-$(B)/tests/%: tests/unit/%.c $(LIBS) tests/unit/unit.h tests/unit/dirlake.h
+$(B)/tests/%: tests/unit/%.c $(LIBS) tests/unit/unit.h tests/unit/dirlake.h tests/unit/notices.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(LIBS) $(LDFLAGS) $(LDLIBS) -lcmocka
 
