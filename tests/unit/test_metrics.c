@@ -415,6 +415,74 @@ static void test_buffer_full(void **state)
 	fixture_free(f);
 }
 
+/* The families docs/metrics.md's table lists, "name type" per line, in
+ * table order; NULL when the doc cannot be read. Caller frees. */
+static char *doc_families(void)
+{
+	FILE *f = fopen("docs/metrics.md", "r");
+	char line[2048];
+	struct lw_buf b;
+	bool bad = false;
+
+	if (!f)
+		return NULL;
+	lw_buf_init(&b, LW_BUF_1M);
+	while (fgets(line, sizeof line, f)) {
+		char name[128], type[32];
+		if (sscanf(line, "| `%127[a-z_]` | %31[a-z] |", name, type) == 2)
+			bad |= lw_buf_addf(&b, "%s %s\n", name, type) != LW_OK;
+	}
+	fclose(f);
+	assert_false(bad);
+	return lw_buf_steal(&b);
+}
+
+/* Every family, with everything a run can have: its "# TYPE" lines. */
+static char *rendered_families(void)
+{
+	struct fixture *f = fixture();
+	with_incidents(f);
+	struct lw_metrics_hist h;
+	memset(&h, 0, sizeof h);
+	lw_metrics_hist_observe(&h, 2);
+	struct lw_metrics_channel ch = {"ops", 3, 1, 2};
+	struct lw_metrics_in in = {.cfg = &f->cfg, .run = &f->run,
+		.lakes = lakes, .nlakes = 2, .polls = &h, .channels = &ch,
+		.nchannels = 1, .now = T0};
+	struct lw_buf b, out;
+	lw_buf_init(&b, LW_BUF_1M);
+	lw_buf_init(&out, LW_BUF_1M);
+	assert_int_equal(lw_metrics_render(&in, LW_METRICS_PROMETHEUS, &b),
+			 LW_OK);
+	for (char *p = b.data, *nl; *p; p = nl + 1) {
+		nl = strchr(p, '\n');
+		if (strncmp(p, "# TYPE ", 7) == 0)
+			UNIT_OK(lw_buf_add(&out, p + 7, (size_t)(nl - p) - 6));
+	}
+	lw_buf_free(&b);
+	fixture_free(f);
+	return lw_buf_steal(&out);
+}
+
+/* docs/metrics.md is the reference for the names: the table lists exactly
+ * the families the renderer has, with their types, in output order. */
+static void test_docs_both_ways(void **state)
+{
+	(void)state;
+	char *doc = doc_families();
+	if (!doc) {
+		lw_needs("docs/metrics.md");
+		skip();
+	}
+	char *got = rendered_families();
+	assert_true(strlen(got) > 100);
+	if (strcmp(doc, got) != 0)
+		fail_msg("docs/metrics.md's family table:\n%s\nrendered:\n%s",
+			 doc, got);
+	free(doc);
+	free(got);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -425,6 +493,7 @@ int main(void)
 		cmocka_unit_test(test_formats),
 		cmocka_unit_test(test_no_run),
 		cmocka_unit_test(test_buffer_full),
+		cmocka_unit_test(test_docs_both_ways),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
