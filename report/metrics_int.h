@@ -49,7 +49,10 @@ struct lw_mx {
 	int nlab;		/* labels of the sample being written */
 	char **ds;		/* per run dataset: its name */
 	char ***checks;		/* per run dataset, per result: the check,
-				 * NULL for a repeated name (one series) */
+				 * NULL for a repeated name (one series);
+				 * borrowed from owned */
+	char **owned;		/* the distinct check strings */
+	size_t nowned, capowned;
 	char **sources, **consumers;	/* per config entry: its id */
 };
 

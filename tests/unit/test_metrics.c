@@ -123,14 +123,16 @@ static void fixture_free(struct fixture *f)
 
 static const struct lw_metrics_lake lakes[] = {
 	{"adls", 12, 3400, 2, 1}, {"local", 5, 100, -1, -1},
+	{"big", INT64_MAX, 0, 0, 0},
 };
+#define NLAKES (sizeof lakes / sizeof *lakes)
 
 /* The exposition as a string; caller frees. */
 static char *render(const struct fixture *f, enum lw_metrics_fmt fmt,
 		    const struct lw_metrics_hist *h)
 {
 	struct lw_metrics_in in = {.cfg = &f->cfg, .run = &f->run,
-		.lakes = lakes, .nlakes = 2, .polls = h, .now = T0};
+		.lakes = lakes, .nlakes = NLAKES, .polls = h, .now = T0};
 	struct lw_buf b;
 	lw_buf_init(&b, LW_BUF_1M);
 	assert_int_equal(lw_metrics_render(&in, fmt, &b), LW_OK);
@@ -231,6 +233,9 @@ static void test_left_out(void **state)
 	assert_line(t, "lakewatch_lake_retries_total{lake=\"adls\"} 2");
 	assert_no(t, "lakewatch_lake_retries_total{lake=\"local\"}");
 	assert_line(t, "lakewatch_lake_requests_total{lake=\"local\"} 5");
+	assert_line(t, "lakewatch_lake_requests_total{lake=\"big\"} "
+		    "9223372036854775807");
+	assert_line(t, "lakewatch_lake_errors_total{lake=\"big\"} 0");
 	/* no histogram without poll durations, no channels without notify */
 	assert_no(t, "lakewatch_poll_duration_seconds");
 	assert_no(t, "lakewatch_notify");
@@ -390,7 +395,7 @@ static void test_buffer_full(void **state)
 	char *whole = render(f, LW_METRICS_OPENMETRICS, &h);
 	size_t n = strlen(whole);
 	struct lw_metrics_in in = {.cfg = &f->cfg, .run = &f->run,
-		.lakes = lakes, .nlakes = 2, .polls = &h, .now = T0};
+		.lakes = lakes, .nlakes = NLAKES, .polls = &h, .now = T0};
 
 	/* sparse over the whole, then every size near the end ("# EOF") */
 	assert_true(n > 64);
@@ -447,7 +452,7 @@ static char *rendered_families(void)
 	lw_metrics_hist_observe(&h, 2);
 	struct lw_metrics_channel ch = {"ops", 3, 1, 2};
 	struct lw_metrics_in in = {.cfg = &f->cfg, .run = &f->run,
-		.lakes = lakes, .nlakes = 2, .polls = &h, .channels = &ch,
+		.lakes = lakes, .nlakes = NLAKES, .polls = &h, .channels = &ch,
 		.nchannels = 1, .now = T0};
 	struct lw_buf b, out;
 	lw_buf_init(&b, LW_BUF_1M);
