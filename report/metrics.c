@@ -123,6 +123,8 @@ static int family_header(struct lw_mx *m, enum mx_fam f)
 	size_t len = strlen(fa->name);
 	int rc;
 
+	/* HELP is written unescaped: it must need no escape in either */
+	assert(!strpbrk(fa->help, "\\\"\n"));
 	if (m->fmt == LW_METRICS_OPENMETRICS && fa->type == MX_COUNTER) {
 		assert(len > 6 && strcmp(fa->name + len - 6, "_total") == 0);
 		len -= 6;

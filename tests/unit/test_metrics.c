@@ -4,6 +4,7 @@
  * failed buffer append reported as an error. */
 #include "unit.h"
 #include "lakewatch/metrics.h"
+#include "lakewatch/report.h"
 #include "lakewatch/incident.h"
 #include "lakewatch/secret.h"
 #include "lakewatch/util.h"
@@ -488,6 +489,40 @@ static void test_docs_both_ways(void **state)
 	free(got);
 }
 
+/* lw_report_write knows the metrics formats too (without lake counters):
+ * the same text as lw_metrics_render with nothing but the run. */
+static void test_report_write(void **state)
+{
+	(void)state;
+	struct fixture *f = fixture();
+	enum lw_report_format fmt;
+	assert_int_equal(lw_report_format_parse("openmetrics", &fmt), LW_OK);
+	assert_int_equal(fmt, LW_REPORT_OPENMETRICS);
+	assert_int_equal(lw_report_format_parse("Prometheus", &fmt), LW_OK);
+	assert_int_equal(fmt, LW_REPORT_PROMETHEUS);
+	for (int k = 0; k < 2; k++) {
+		char *text = NULL;
+		size_t len = 0;
+		FILE *mf = open_memstream(&text, &len);
+		struct lw_err err;
+		assert_non_null(mf);
+		assert_int_equal(lw_report_write(mf, k ? LW_REPORT_PROMETHEUS :
+						 LW_REPORT_OPENMETRICS, &f->cfg,
+						 &f->run, NULL, &err), LW_OK);
+		fclose(mf);
+		struct lw_metrics_in in = {.cfg = &f->cfg, .run = &f->run,
+					   .now = f->run.finished};
+		struct lw_buf b;
+		lw_buf_init(&b, LW_BUF_1M);
+		assert_int_equal(lw_metrics_render(&in, k ? LW_METRICS_PROMETHEUS
+				: LW_METRICS_OPENMETRICS, &b), LW_OK);
+		assert_string_equal(text, b.data);
+		lw_buf_free(&b);
+		free(text);
+	}
+	fixture_free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -499,6 +534,7 @@ int main(void)
 		cmocka_unit_test(test_no_run),
 		cmocka_unit_test(test_buffer_full),
 		cmocka_unit_test(test_docs_both_ways),
+		cmocka_unit_test(test_report_write),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
