@@ -236,26 +236,6 @@ static bool metrics_format(enum lw_report_format f)
 	return f == LW_REPORT_OPENMETRICS || f == LW_REPORT_PROMETHEUS;
 }
 
-/* The counters --stats prints (the lake kind's stats hook), for the
- * exposition. What no lake counts yet (retries, errors; a kind without the
- * hook) is -1, which the exposition leaves out. Caller frees the array;
- * the names borrow from cfg. */
-static struct lw_metrics_lake *lake_counters(const struct lw_config *cfg)
-{
-	struct lw_metrics_lake *v = lw_xcalloc(cfg->nlakes ? cfg->nlakes : 1,
-					       sizeof *v);
-	for (size_t i = 0; i < cfg->nlakes; i++) {
-		struct lw_lake *l = cfg->lakes[i].lake;
-		const struct lw_lake_kind *k = lw_lake_base(l)->kind;
-		v[i] = (struct lw_metrics_lake){.lake = cfg->lakes[i].name,
-			.requests = -1, .bytes = -1, .retries = -1,
-			.errors = -1};
-		if (k->stats)
-			k->stats(l, &v[i].requests, &v[i].bytes);
-	}
-	return v;
-}
-
 /* A temporary file next to path (path.XXXXXX: not *.prom, so a textfile
  * collector skips it), open for writing, with the mode a plain create
  * would give. Returns the fd and sets *tmp (caller frees), or -1. */
@@ -328,7 +308,7 @@ static int write_atomic(const char *path, const char *data, size_t len)
 static int write_metrics(const struct lw_config *cfg, const struct lw_run *run,
 			 const struct check_opts *o, double poll_seconds)
 {
-	struct lw_metrics_lake *lakes = lake_counters(cfg);
+	struct lw_metrics_lake *lakes = lw_engine_lake_counters(cfg);
 	struct lw_metrics_hist h;
 	memset(&h, 0, sizeof h);
 	lw_metrics_hist_observe(&h, poll_seconds);
