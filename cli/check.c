@@ -244,7 +244,7 @@ static int temp_beside(const char *path, char **tmp)
 	mode_t um = umask(0);
 	umask(um);
 	*tmp = lw_xasprintf("%s.XXXXXX", path);
-	int fd = mkstemp(*tmp);
+	int fd = mkostemp(*tmp, O_CLOEXEC);
 	if (fd < 0 || fchmod(fd, 0666 & ~um) != 0) {
 		int e = errno;
 		if (fd >= 0) {
@@ -361,7 +361,9 @@ static int check_selection(const struct lw_config *cfg,
 /* The report file must be writable before a poll that can take minutes:
  * opened without truncating (an old report stays until the new one). A
  * pipe or device is left alone: opening it twice would end its reader's
- * input, or wait for a reader. */
+ * input, or wait for a reader. With atomic (the metrics formats, written
+ * by rename) the file is not touched: a temporary one beside it is made
+ * and removed. */
 static int check_output(const char *path, bool atomic)
 {
 	struct stat st;
