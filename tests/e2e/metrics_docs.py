@@ -12,8 +12,10 @@ Each EXPOSITION is a real `lakewatch check --format openmetrics` or
 every family rendered is documented, with the documented type, unit (the
 OpenMetrics # UNIT line; in either format the name's suffix) and exactly the
 documented label names on every sample; every documented family not marked
-"present only when" is rendered by every EXPOSITION. Prints each mismatch;
-exits 1 if any, 2 on a DOC the parser cannot read.
+"present only when" is rendered by every EXPOSITION. Every lakewatch_ name
+elsewhere on the page (the example scrape, the PromQL) must be a documented
+series too. Prints each mismatch; exits 1 if any, 2 on a DOC the parser
+cannot read.
 """
 import re
 import sys
@@ -48,6 +50,18 @@ def doc_families(text):
     if not fams:
         raise ValueError("no family table (first header cell \"family\")")
     return fams
+
+
+def mentions(text, doc):
+    """Names on the page (examples, PromQL) that are no documented series."""
+    allowed = set(doc)
+    for name, (t, _, _, _) in doc.items():
+        if t == "histogram":
+            allowed |= {name + s for s in ("_bucket", "_sum", "_count")}
+        if t == "counter":
+            allowed.add(name[:-len("_total")])  # the OpenMetrics family
+    return sorted({m for m in re.findall(r"\blakewatch_[a-z_]+\b", text)
+                   if m not in allowed})
 
 
 def rendered(text):
@@ -114,7 +128,9 @@ def main():
     except ValueError as e:
         print(f"{sys.argv[1]}: {e}")
         sys.exit(2)
-    problems = []
+    with open(sys.argv[1], encoding="utf-8") as fh:
+        problems = [f"{sys.argv[1]}: {m} is named but is no documented "
+                    "series" for m in mentions(fh.read(), doc)]
     for path in sys.argv[2:]:
         with open(path, encoding="utf-8") as fh:
             problems += compare(doc, fh.read(), path)
