@@ -11,10 +11,12 @@
 #include <strings.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <time.h>
 #include "lakewatch/cli.h"
 #include "lakewatch/engine.h"
 #include "lakewatch/lake.h"
 #include "lakewatch/log.h"
+#include "lakewatch/metrics.h"
 #include "lakewatch/report.h"
 #include "lakewatch/util.h"
 
@@ -25,8 +27,10 @@ static void check_usage(FILE *f)
 "Poll every dataset once, judge it, record it, print a report.\n"
 "\n"
 "  -c, --config FILE      config file\n"
-"  -f, --format FMT       text (default), json or junit\n"
-"  -o, --output FILE      write the report to FILE instead of stdout\n"
+"  -f, --format FMT       text (default), json, junit, or the metrics:\n"
+"                         openmetrics or prometheus (docs/metrics.md)\n"
+"  -o, --output FILE      write the report to FILE instead of stdout (the\n"
+"                         metrics atomically, for a textfile collector)\n"
 "      --fail-on LEVEL    warn (default), fail or error: statuses below it\n"
 "                         exit 0\n"
 "      --source ID        only datasets of this data source\n"
@@ -92,7 +96,8 @@ static int parse_args(int argc, char **argv, struct check_opts *o)
 		case 'f':
 			if (lw_report_format_parse(optarg, &o->format)) {
 				fprintf(stderr, "lakewatch check: unknown format "
-					"'%s' (text, json, junit)\n", optarg);
+					"'%s' (text, json, junit, openmetrics, "
+					"prometheus)\n", optarg);
 				return LW_EXIT_USAGE;
 			}
 			break;
@@ -226,6 +231,112 @@ static int write_report(const struct lw_config *cfg, const struct lw_run *run,
 	return rc;
 }
 
+static bool metrics_format(enum lw_report_format f)
+{
+	return f == LW_REPORT_OPENMETRICS || f == LW_REPORT_PROMETHEUS;
+}
+
+/* A temporary file next to path (path.XXXXXX: not *.prom, so a textfile
+ * collector skips it), open for writing, with the mode a plain create
+ * would give. Returns the fd and sets *tmp (caller frees), or -1. */
+static int temp_beside(const char *path, char **tmp)
+{
+	mode_t um = umask(0);
+	umask(um);
+	*tmp = lw_xasprintf("%s.XXXXXX", path);
+	int fd = mkostemp(*tmp, O_CLOEXEC);
+	if (fd < 0 || fchmod(fd, 0666 & ~um) != 0) {
+		int e = errno;
+		if (fd >= 0) {
+			close(fd);
+			unlink(*tmp);
+		}
+		free(*tmp);
+		*tmp = NULL;
+		errno = e;
+		return -1;
+	}
+	return fd;
+}
+
+/* Write data to path whole or not at all: a temporary file beside it,
+ * synced, then renamed over it, so node_exporter's textfile collector
+ * never reads half an exposition and a failed write keeps the old one. A
+ * symlink is followed (the file it names is replaced, not the link); a
+ * path that is not a regular file (a pipe, /dev/stdout) is written in
+ * place. */
+static int write_atomic(const char *path, const char *data, size_t len)
+{
+	struct stat st;
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		FILE *f = fopen(path, "w");
+		int bad = !f || (len && fwrite(data, 1, len, f) != len);
+		if (f && fclose(f) != 0)
+			bad = 1;
+		if (bad)
+			perror(path);
+		return bad ? LW_EIO : LW_OK;
+	}
+	char *real = realpath(path, NULL), *tmp = NULL;
+	const char *target = real ? real : path;
+	int fd = temp_beside(target, &tmp), rc = LW_OK;
+	size_t off = 0;
+	while (fd >= 0 && off < len) {
+		ssize_t k = write(fd, data + off, len - off);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			break;
+		off += (size_t)k;
+	}
+	if (fd < 0 || off < len || fsync(fd) != 0 || close(fd) != 0 ||
+	    rename(tmp, target) != 0) {
+		fprintf(stderr, "lakewatch check: --output: cannot write %s: "
+			"%s\n", path, strerror(errno));
+		if (tmp)
+			unlink(tmp);	/* after a failed close too: fd is gone */
+		rc = LW_EIO;
+	}
+	free(tmp);
+	free(real);
+	return rc;
+}
+
+/* --format openmetrics|prometheus: the exposition of this poll, with the
+ * lakes' request counters and its duration, to stdout or atomically to
+ * --output. */
+static int write_metrics(const struct lw_config *cfg, const struct lw_run *run,
+			 const struct check_opts *o, double poll_seconds)
+{
+	struct lw_metrics_lake *lakes = lw_engine_lake_counters(cfg);
+	struct lw_metrics_hist h;
+	memset(&h, 0, sizeof h);
+	lw_metrics_hist_observe(&h, poll_seconds);
+	struct lw_metrics_in in = {.cfg = cfg, .run = run, .lakes = lakes,
+		.nlakes = cfg->nlakes, .polls = &h, .now = run->finished};
+	struct lw_buf b;
+	lw_buf_init(&b, (size_t)256 * LW_BUF_1M);
+	int rc = lw_metrics_render(&in, o->format == LW_REPORT_PROMETHEUS ?
+				   LW_METRICS_PROMETHEUS :
+				   LW_METRICS_OPENMETRICS, &b);
+	if (rc == LW_ETOOBIG)
+		fprintf(stderr, "lakewatch check: report: larger than %zu "
+			"MiB\n", b.max / LW_BUF_1M);
+	else if (rc)
+		fprintf(stderr, "lakewatch check: report: %s\n",
+			lw_rc_name(rc));
+	else if (o->output)
+		rc = write_atomic(o->output, b.data ? b.data : "", b.len);
+	else if ((b.len && fwrite(b.data, 1, b.len, stdout) != b.len) ||
+		 fflush(stdout) != 0) {
+		perror("lakewatch check: writing the report");
+		rc = LW_EIO;
+	}
+	lw_buf_free(&b);
+	free(lakes);
+	return rc;
+}
+
 /* A filter that selects no dataset would check nothing and pass: a usage
  * error naming the filters given. */
 static int check_selection(const struct lw_config *cfg,
@@ -250,12 +361,28 @@ static int check_selection(const struct lw_config *cfg,
 /* The report file must be writable before a poll that can take minutes:
  * opened without truncating (an old report stays until the new one). A
  * pipe or device is left alone: opening it twice would end its reader's
- * input, or wait for a reader. */
-static int check_output(const char *path)
+ * input, or wait for a reader. With atomic (the metrics formats, written
+ * by rename) the file is not touched: a temporary one beside it is made
+ * and removed. */
+static int check_output(const char *path, bool atomic)
 {
 	struct stat st;
 	if (!path || (stat(path, &st) == 0 && !S_ISREG(st.st_mode)))
 		return 0;
+	if (atomic) {	/* the temporary file must be possible beside it */
+		char *real = realpath(path, NULL), *tmp = NULL;
+		int fd = temp_beside(real ? real : path, &tmp);
+		free(real);
+		if (fd >= 0) {
+			close(fd);
+			unlink(tmp);
+			free(tmp);
+			return 0;
+		}
+		fprintf(stderr, "lakewatch check: --output: cannot write the "
+			"report file %s: %s\n", path, strerror(errno));
+		return LW_EXIT_USAGE;
+	}
 	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
 	if (fd < 0) {
 		fprintf(stderr, "lakewatch check: --output: cannot write the "
@@ -281,7 +408,8 @@ static int prepare(struct check_opts *o, struct lw_config **cfg)
 		return rc;
 	if ((rc = resolve_filter(*cfg, o)) != 0 ||
 	    (rc = check_selection(*cfg, o)) != 0 ||
-	    (rc = check_output(o->output)) != 0) {
+	    (rc = check_output(o->output,
+				       metrics_format(o->format))) != 0) {
 		lw_config_free(*cfg);
 		*cfg = NULL;
 	}
@@ -308,8 +436,11 @@ int lw_cmd_check(int argc, char **argv)
 		if (lw_history_open(hp, false, &hist, &err))
 			hist_error = lw_xasprintf("history: %s", err.msg);
 	}
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	struct lw_run *run = lw_engine_poll(cfg, hist, &o.filter, NULL, NULL,
 					    NULL);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (hist_error && !run->history_error) {
 		run->history_error = hist_error;
 		run->status = LW_ERROR;
@@ -319,7 +450,12 @@ int lw_cmd_check(int argc, char **argv)
 	lw_history_close(hist);
 	if (o.stats)
 		print_stats(cfg, run);
-	rc = write_report(cfg, run, &o) ? 3 : lw_exit_code(run, o.fail_on);
+	if (metrics_format(o.format))
+		rc = write_metrics(cfg, run, &o, (double)(t1.tv_sec - t0.tv_sec)
+				   + (t1.tv_nsec - t0.tv_nsec) / 1e9);
+	else
+		rc = write_report(cfg, run, &o);
+	rc = rc ? 3 : lw_exit_code(run, o.fail_on);
 	lw_run_free(run);
 	pcre2_code_free(o.filter.dataset);
 	lw_config_free(cfg);

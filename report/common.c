@@ -8,6 +8,7 @@
 #include <strings.h>
 #include <errno.h>
 #include "lakewatch/util.h"
+#include "lakewatch/metrics.h"
 #include "lakewatch/secret.h"
 #include "report_int.h"
 
@@ -21,6 +22,10 @@ int lw_report_format_parse(const char *s, enum lw_report_format *out)
 		*out = LW_REPORT_JSON;
 	else if (strcasecmp(s, "junit") == 0)	/* not "xml": say which */
 		*out = LW_REPORT_JUNIT;
+	else if (strcasecmp(s, "openmetrics") == 0)
+		*out = LW_REPORT_OPENMETRICS;
+	else if (strcasecmp(s, "prometheus") == 0)
+		*out = LW_REPORT_PROMETHEUS;
 	else
 		return LW_EPARSE;
 	return LW_OK;
@@ -182,6 +187,17 @@ int lw_report_write(FILE *f, enum lw_report_format fmt,
 	case LW_REPORT_TEXT: rc = lw_rep_text(&b, cfg, run, o); break;
 	case LW_REPORT_JSON: rc = lw_rep_json(&b, cfg, run); break;
 	case LW_REPORT_JUNIT: rc = lw_rep_junit(&b, cfg, run); break;
+	case LW_REPORT_OPENMETRICS:
+	case LW_REPORT_PROMETHEUS: {
+		/* without lake counters or poll times: the caller that has
+		 * them renders with lw_metrics_render itself */
+		struct lw_metrics_in in = {.cfg = cfg, .run = run,
+					   .now = run->finished};
+		rc = lw_metrics_render(&in, fmt == LW_REPORT_PROMETHEUS ?
+				       LW_METRICS_PROMETHEUS :
+				       LW_METRICS_OPENMETRICS, &b);
+		break;
+	}
 	default:
 		lw_buf_free(&b);
 		return lw_err_set(err, LW_ECONFIG, "report: unknown format %d",

@@ -41,6 +41,14 @@ struct lw_run *lw_engine_poll(const struct lw_config *cfg,
 bool lw_filter_match(const struct lw_config *cfg, const struct lw_filter *f,
 		     const struct lw_dataset *ds);
 
+/* The request counters of each of cfg's lakes since they were opened, as
+ * the lake kinds keep them (lake.h's stats hook, what `check --stats`
+ * prints), for the exposition (metrics.h): element i is cfg->lakes[i];
+ * what a kind does not count is -1 (left out). Caller frees the array;
+ * the names borrow from cfg. (engine/lake_counters.c) */
+struct lw_metrics_lake;
+struct lw_metrics_lake *lw_engine_lake_counters(const struct lw_config *cfg);
+
 /* Load and validate a configuration, opening its lakes and binding its
  * formats and check kinds through the registries (config_bind.c). On
  * failure returns LW_ECONFIG and errors holds every problem found, one

@@ -16,7 +16,8 @@
 enum lw_metrics_fmt { LW_METRICS_PROMETHEUS = 0,	/* text 0.0.4 */
 		      LW_METRICS_OPENMETRICS };		/* 1.0.0, # EOF */
 
-/* Cumulative request counters of one lake since the process started. */
+/* Cumulative request counters of one lake since the process started.
+ * A negative counter is one the lake does not keep: it is left out. */
 struct lw_metrics_lake {
 	const char *lake;		/* borrowed: the lake's config name */
 	int64_t requests, bytes, retries, errors;
@@ -32,7 +33,8 @@ struct lw_metrics_hist {
 extern const double lw_metrics_bounds[LW_METRICS_NBUCKETS];
 void lw_metrics_hist_observe(struct lw_metrics_hist *h, double seconds);
 
-/* Delivery counters of one notification channel (notify/). */
+/* Delivery counters of one notification channel (notify/); negative:
+ * not kept, left out. */
 struct lw_metrics_channel {
 	const char *channel;		/* borrowed: the channel's config name */
 	int64_t sent, failed, pending;

@@ -10,7 +10,9 @@
 #include <stdbool.h>
 #include "lakewatch/run.h"
 
-enum lw_report_format { LW_REPORT_TEXT = 0, LW_REPORT_JSON, LW_REPORT_JUNIT };
+enum lw_report_format { LW_REPORT_TEXT = 0, LW_REPORT_JSON, LW_REPORT_JUNIT,
+			 LW_REPORT_OPENMETRICS,	/* metrics.h, docs/metrics.md */
+			 LW_REPORT_PROMETHEUS };	/* the same, text 0.0.4 */
 
 struct lw_report_opts {
 	bool color;		/* ANSI colour (only on a terminal, no NO_COLOR) */
