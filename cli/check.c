@@ -300,8 +300,8 @@ static void notify_after(const struct lw_config *cfg, struct lw_history *h)
 	if (!cfg->notify || !h)
 		return;
 	struct lw_notify_sender *s = lw_notify_sender_new(cfg, h);
-	if (lw_notify_deliver(s, lw_http_now_ms() + NOTIFY_DEADLINE_MS))
-		lw_notify_say_pending(s, stderr);
+	lw_notify_deliver(s, lw_http_now_ms() + NOTIFY_DEADLINE_MS);
+	lw_notify_say_pending(s, stderr);
 	lw_notify_sender_free(s);
 }
 

@@ -114,7 +114,7 @@ static void parse_match(struct lw_cfgctx *cc, const cJSON *match,
 }
 
 static void parse_route_channels(struct lw_cfgctx *cc, const cJSON *arr,
-				 struct lw_notify_cfg *nc,
+				 const cJSON *chs, struct lw_notify_cfg *nc,
 				 struct lw_notify_route *r)
 {
 	if (!cJSON_IsArray(arr) || !cJSON_GetArraySize(arr)) {
@@ -128,6 +128,9 @@ static void parse_route_channels(struct lw_cfgctx *cc, const cJSON *arr,
 	cJSON_ArrayForEach(c, arr) {
 		int i = cJSON_IsString(c) ?
 			lw_notify_channel_index(nc, c->valuestring) : -1;
+		if (i < 0 && cJSON_IsString(c) && chs &&
+		    cJSON_GetObjectItemCaseSensitive(chs, c->valuestring))
+			continue;	/* declared, but invalid: said there */
 		if (i < 0)
 			lw_cfg_error(cc, c, "route \"%s\": unknown channel "
 				     "%s%s%s", r->name, cJSON_IsString(c) ?
@@ -140,7 +143,8 @@ static void parse_route_channels(struct lw_cfgctx *cc, const cJSON *arr,
 }
 
 static void parse_route(struct lw_notify_cfg *nc, const struct lw_config *cfg,
-			const cJSON *m, size_t idx, struct lw_cfgctx *cc)
+			const cJSON *m, const cJSON *declared, size_t idx,
+			struct lw_cfgctx *cc)
 {
 	static const char *const keys[] = {"name", "match", "channels",
 					   "repeat", NULL};
@@ -165,7 +169,7 @@ static void parse_route(struct lw_notify_cfg *nc, const struct lw_config *cfg,
 		lw_cfg_error(cc, m, "route \"%s\": missing \"channels\"",
 			     r->name);
 	else
-		parse_route_channels(cc, chs, nc, r);
+		parse_route_channels(cc, chs, declared, nc, r);
 	lw_cfg_duration(cc, m, "repeat", false, &r->repeat);
 	if (r->repeat < 0)
 		lw_cfg_error(cc, cJSON_GetObjectItemCaseSensitive(m, "repeat"),
@@ -206,7 +210,8 @@ struct lw_notify_cfg *lw_notify_cfg_parse(const struct lw_config *cfg,
 		const cJSON *m;
 		size_t i = 0;
 		cJSON_ArrayForEach(m, routes)
-			parse_route(nc, cfg, m, i++, cc);
+			parse_route(nc, cfg, m, cJSON_IsObject(chs) ? chs : NULL,
+				    i++, cc);
 	}
 	lw_cfg_duration(cc, node, "max_age", false, &nc->max_age);
 	if (nc->max_age < 60)

@@ -40,6 +40,10 @@ struct lw_notify_sender {
 	struct chan_stats *st;	/* one per cfg->notify channel */
 	size_t nst;
 	char last_error[256];
+	/* messages given up on since the sender started (rejected or
+	 * expired), for lw_notify_say_pending; the first few in words */
+	char gaveup[4][320];
+	size_t ngaveup;
 };
 
 /* Owned by the caller (lw_notify_sender_free). */
@@ -182,9 +186,12 @@ static int64_t backoff(int attempts, int64_t retry_after)
 }
 
 static void note(struct lw_notify_sender *s, size_t ci, bool ok,
-		 const char *what)
+		 const char *what, bool gaveup)
 {
 	pthread_mutex_lock(&s->lock);
+	if (gaveup && s->ngaveup++ < sizeof s->gaveup / sizeof *s->gaveup)
+		snprintf(s->gaveup[s->ngaveup - 1], sizeof *s->gaveup, "%s",
+			 what);
 	if (ok) {
 		s->st[ci].sent++;
 		s->st[ci].failing = false;
@@ -220,7 +227,7 @@ static bool deliver_one(struct lw_notify_sender *s, size_t ci,
 		      m->n, r == LW_DELIVERED ? "delivered" : r == LW_REJECTED ?
 		      "rejected, not retried" : "failed, will retry", answer);
 	lw_log(r == LW_DELIVERED ? LW_LOG_INFO : LW_LOG_WARN, "%s", line);
-	note(s, ci, r == LW_DELIVERED, line);
+	note(s, ci, r == LW_DELIVERED, line, r == LW_REJECTED);
 	if (lw_history_outbox_mark(s->h, m->id, st, attempts, next,
 				   r == LW_DELIVERED ? NULL : answer, now,
 				   &err) != LW_OK)
@@ -244,7 +251,7 @@ static bool expire(struct lw_notify_sender *s, const struct lw_outbox_msg *m,
 		 m->error ? m->error : "never sent");
 	int ci = lw_notify_channel_index(s->cfg->notify, m->channel);
 	if (ci >= 0)
-		note(s, (size_t)ci, false, what);
+		note(s, (size_t)ci, false, what, true);
 	if (lw_history_outbox_mark(s->h, m->id, LW_OUTBOX_EXPIRED, m->attempts,
 				   m->next_at, m->error, now, &err) != LW_OK)
 		lw_log(LW_LOG_ERROR, "notify: %s", err.msg);
@@ -320,6 +327,13 @@ void lw_notify_say_pending(struct lw_notify_sender *s, FILE *f)
 	struct lw_err err;
 	if (!s->cfg->notify)
 		return;
+	size_t shown = s->ngaveup < sizeof s->gaveup / sizeof *s->gaveup ?
+		s->ngaveup : sizeof s->gaveup / sizeof *s->gaveup;
+	for (size_t i = 0; i < shown; i++)
+		fprintf(f, "lakewatch: %s\n", s->gaveup[i]);
+	if (s->ngaveup > shown)
+		fprintf(f, "lakewatch: notify: %zu more messages given up on "
+			"(see the log)\n", s->ngaveup - shown);
 	count_pending(s);
 	if (lw_history_outbox_heads(s->h, lw_now() + 1, &m, &n, &err) ==
 	    LW_OK)

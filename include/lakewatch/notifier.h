@@ -97,8 +97,9 @@ void lw_notify_sender_free(struct lw_notify_sender *s);
  * none is due or deadline_ms (lw_http_now_ms()) passes. Returns the
  * number of messages still pending after it (due or waiting). */
 size_t lw_notify_deliver(struct lw_notify_sender *s, int64_t deadline_ms);
-/* Say on f what is still undelivered, one line per channel with the
- * last error ("notify: channel \"hook\": 2 messages not delivered yet
+/* Say on f what this sender gave up on (rejected, expired) and what is
+ * still undelivered, one line per channel with the last error
+ * ("lakewatch: notify: channel \"hook\": 2 message(s) not delivered yet
  * (last: 503 ...)"). Nothing when all went. */
 void lw_notify_say_pending(struct lw_notify_sender *s, FILE *f);
 /* Copy the counters (s's lock held briefly: any thread). out->v is the

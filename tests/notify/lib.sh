@@ -38,7 +38,8 @@ nt_rows() {
 }
 
 nt_config() {
-	local port repeat=${2:-0}
+	local port repeat=0
+	[ -n "${2:-}" ] && repeat="\"$2\""
 	port=$(cat "$1/port")
 	printf '%s\n' "$NT_KEY" > "$1/key"
 	for d in a b c; do nt_rows "$1" "$d" 3; done
@@ -67,7 +68,7 @@ nt_config() {
                "secret": {"env": "NT_HMAC"}}
     },
     "routes": [{"name": "all", "match": {"severity": "fail"},
-                "channels": ["hook"], "repeat": "$repeat"}]
+                "channels": ["hook"], "repeat": $repeat}]
   }
 }
 JSON
