@@ -66,7 +66,7 @@ static void parse_channel(struct lw_notify_cfg *nc, const cJSON *m,
 /* One "match" key naming an id in a list (source, consumer). */
 static void match_named(struct lw_cfgctx *cc, const cJSON *match,
 			const char *key, const struct lw_config *cfg,
-			bool consumer, int *out)
+			bool consumer, const char *route, int *out)
 {
 	const char *s = NULL;
 	*out = -1;
@@ -76,7 +76,7 @@ static void match_named(struct lw_cfgctx *cc, const cJSON *match,
 		lw_config_source_index(cfg, s);
 	if (*out < 0)
 		lw_cfg_error(cc, cJSON_GetObjectItemCaseSensitive(match, key),
-			     "route: unknown %s \"%s\"", key, s);
+			     "route \"%s\": unknown %s \"%s\"", route, key, s);
 }
 
 static void parse_match(struct lw_cfgctx *cc, const cJSON *match,
@@ -87,17 +87,23 @@ static void parse_match(struct lw_cfgctx *cc, const cJSON *match,
 	const char *s = NULL;
 	r->source = r->consumer = r->layer = -1;
 	r->severity = LW_WARN;
-	if (!match || lw_cfg_keys(cc, match, "route match", keys))
+	if (!match)
 		return;
-	match_named(cc, match, "consumer", cfg, true, &r->consumer);
-	match_named(cc, match, "source", cfg, false, &r->source);
+	if (!cJSON_IsObject(match)) {
+		lw_cfg_error(cc, match, "route \"%s\": \"match\" must be an "
+			     "object", r->name);
+		return;
+	}
+	lw_cfg_keys(cc, match, "route match", keys);
+	match_named(cc, match, "consumer", cfg, true, r->name, &r->consumer);
+	match_named(cc, match, "source", cfg, false, r->name, &r->source);
 	if (lw_cfg_str(cc, match, "layer", false, &s) == LW_OK && s) {
 		enum lw_layer l;
 		if (lw_layer_parse(s, &l) != LW_OK)
 			lw_cfg_error(cc, cJSON_GetObjectItemCaseSensitive(match,
-				     "layer"), "route: unknown layer \"%s\" "
-				     "(known: bronze, silver, gold, powerbi)",
-				     s);
+				     "layer"), "route \"%s\": unknown layer "
+				     "\"%s\" (known: bronze, silver, gold, "
+				     "powerbi)", r->name, s);
 		else
 			r->layer = (int)l;
 	}
@@ -106,8 +112,9 @@ static void parse_match(struct lw_cfgctx *cc, const cJSON *match,
 		enum lw_status st;
 		if (lw_status_parse(s, &st) != LW_OK || st == LW_PASS)
 			lw_cfg_error(cc, cJSON_GetObjectItemCaseSensitive(match,
-				     "severity"), "route: severity must be "
-				     "warn, fail or error, not \"%s\"", s);
+				     "severity"), "route \"%s\": severity must "
+				     "be warn, fail or error, not \"%s\"",
+				     r->name, s);
 		else
 			r->severity = st;
 	}
@@ -153,8 +160,7 @@ static void parse_route(struct lw_notify_cfg *nc, const struct lw_config *cfg,
 			     "\"channels\"");
 		return;
 	}
-	if (lw_cfg_keys(cc, m, "route", keys))
-		return;
+	lw_cfg_keys(cc, m, "route", keys);
 	struct lw_notify_route *r = &nc->routes[nc->nroutes++];
 	const char *name = NULL;
 	lw_cfg_str(cc, m, "name", false, &name);
@@ -184,9 +190,8 @@ struct lw_notify_cfg *lw_notify_cfg_parse(const struct lw_config *cfg,
 {
 	static const char *const keys[] = {"channels", "routes", "max_age",
 					   NULL};
-	if (lw_cfg_keys(cc, node, "notify", keys))
-		return NULL;
 	int before = cc->nerrors;
+	lw_cfg_keys(cc, node, "notify", keys);	/* and read on: every error */
 	struct lw_notify_cfg *nc = lw_xcalloc(1, sizeof *nc);
 	nc->max_age = DEFAULT_MAX_AGE;
 	const cJSON *chs = cJSON_GetObjectItemCaseSensitive(node, "channels");
