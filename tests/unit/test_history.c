@@ -115,7 +115,7 @@ static void test_create_wal_version(void **state)
 
 	assert_int_equal(lw_history_open(p, false, &h, &err), LW_OK);
 	lw_history_close(h);
-	assert_int_equal(sql_int(p, "PRAGMA user_version"), 4);
+	assert_int_equal(sql_int(p, "PRAGMA user_version"), 5);
 	assert_int_equal(sql_int(p, "PRAGMA application_id"), 0x4C6B5774);
 	{
 		sqlite3 *db;
