@@ -336,7 +336,7 @@ static void test_newer_version(void **state)
 	assert_int_not_equal(lw_history_open(p, false, &h, &err), LW_OK);
 	assert_null(h);
 	snprintf(want, sizeof want, "%s: schema version 7 is newer than "
-		 "this lakewatch (4)", p);
+		 "this lakewatch (5)", p);
 	assert_string_equal(err.msg, want);
 	assert_int_equal(sql_int(p, "PRAGMA user_version"), 7);
 	free(p);

@@ -10,8 +10,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <sqlite3.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <openssl/hmac.h>
+#include "lakewatch/cfgref.h"
 #include "lakewatch/engine.h"
+#include "lakewatch/http.h"
 #include "lakewatch/history_incidents.h"
 #include "lakewatch/history_outbox.h"
 #include "lakewatch/notifier.h"
@@ -104,13 +109,17 @@ static const char *config_text =
 	"   {\"name\": \"sales\", \"match\": {\"consumer\": \"sales\"},"
 	" \"channels\": [\"sales\"]}]}}\n";
 
-static struct lw_config *load(void)
+/* The config, its channel "all" at port (0: the discard port). */
+static struct lw_config *load_port(int port)
 {
 	char p[300];
 	snprintf(p, sizeof p, "%s/c.json", dir);
 	FILE *f = fopen(p, "w");
 	assert_non_null(f);
-	fputs(config_text, f);
+	const char *cut = strstr(config_text, ":9/x");
+	assert_non_null(cut);
+	fprintf(f, "%.*s:%d/x%s", (int)(cut - config_text), config_text,
+		port ? port : 9, cut + 4);
 	fclose(f);
 	struct lw_config *cfg = NULL;
 	struct lw_buf errs;
@@ -120,6 +129,11 @@ static struct lw_config *load(void)
 		fail_msg("config: %s", errs.data ? errs.data : "?");
 	lw_buf_free(&errs);
 	return cfg;
+}
+
+static struct lw_config *load(void)
+{
+	return load_port(0);
 }
 
 /* One poll at time `at` (LAKEWATCH_NOW), recorded. */
@@ -433,6 +447,66 @@ static void test_webhook_render(void **state)
 	lw_cfgctx_free(&cc);
 }
 
+/* A port that takes connections and never answers. */
+static int blackhole(int *port)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a = {.sin_family = AF_INET,
+				.sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	socklen_t len = sizeof a;
+	assert_true(fd >= 0);
+	assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
+	assert_int_equal(listen(fd, 16), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+	*port = ntohs(a.sin_port);
+	return fd;
+}
+
+/* The watch thread: a dead endpoint neither blocks the caller nor keeps
+ * stop waiting long; the message stays pending and the failure shows in
+ * the stats and the failing line. */
+static void test_thread_dead_endpoint(void **state)
+{
+	(void)state;
+	int port, fd = blackhole(&port);
+	rows("a", 0); rows("b", 3); rows("c", 3);
+	struct lw_config *cfg = load_port(port);
+	poll_at(cfg, "2026-11-20T10:00:00Z");
+	assert_int_equal(sql_int("SELECT count(*) FROM outbox WHERE state=0"),
+			 1);
+	struct lw_cfgref *ref = lw_cfgref_new(cfg);
+	struct lw_err err;
+	int64_t t0 = lw_http_now_ms();
+	struct lw_notify_thread *t = lw_notify_thread_start(ref,
+		cfg->history_path, &err);
+	assert_non_null(t);
+	lw_notify_thread_kick(t);
+	assert_true(lw_http_now_ms() - t0 < 500);	/* never waits */
+	char msg[300];
+	bool failing = false;
+	for (int i = 0; i < 100 && !failing; i++) {
+		usleep(100 * 1000);
+		failing = lw_notify_thread_failing(t, msg, sizeof msg);
+	}
+	assert_true(failing);
+	assert_non_null(strstr(msg, "notify: 1 channel failing"));
+	assert_null(strstr(msg, "127.0.0.1"));	/* the URL is a secret */
+	struct lw_notify_stats st;
+	lw_notify_thread_stats(t, &st);
+	assert_int_equal(st.n, 2);
+	assert_string_equal(st.v[0].channel, "all");
+	assert_int_equal(st.v[0].failed, 1);
+	assert_int_equal(st.v[0].pending, 1);
+	free(st.v);
+	int64_t t1 = lw_http_now_ms();
+	lw_notify_thread_stop(t);
+	assert_true(lw_http_now_ms() - t1 < 6000);
+	assert_int_equal(sql_int("SELECT count(*) FROM outbox WHERE state=0 "
+				 "AND attempts=1"), 1);
+	lw_cfgref_put(ref);
+	close(fd);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 int main(void)
 {
@@ -444,6 +518,7 @@ int main(void)
 		T(test_migrate_v4),
 		T(test_config_errors),
 		T(test_webhook_render),
+		T(test_thread_dead_endpoint),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
