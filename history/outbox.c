@@ -5,6 +5,7 @@
  * (lw_hist_put_outbox); the sender's marks are transactions of their own.
  */
 #include <assert.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "lakewatch/history_outbox.h"
@@ -343,6 +344,34 @@ int lw_history_outbox_pending(struct lw_history *h, char ***names,
 	}
 	sqlite3_finalize(st);
 	if (s != SQLITE_DONE)
+		return lw_hist_dberr(h, s, "reading the outbox", err);
+	return LW_OK;
+}
+
+/* See history_outbox.h. */
+int lw_history_outbox_failing(struct lw_history *h, char *msg, size_t n,
+			      bool *failing, struct lw_err *err)
+{
+	sqlite3_stmt *st;
+	*failing = false;
+	int rc = prep(h, "SELECT o.channel, o.last_error, (SELECT count(*) "
+		      "FROM outbox WHERE state=0 AND channel=o.channel) FROM "
+		      "outbox o WHERE o.state=0 AND o.attempts>0 ORDER BY o.id "
+		      "LIMIT 1", &st, err);
+	if (rc != LW_OK)
+		return rc;
+	int s = sqlite3_step(st);
+	if (s == SQLITE_ROW) {
+		const unsigned char *ch = sqlite3_column_text(st, 0);
+		const unsigned char *e = sqlite3_column_text(st, 1);
+		snprintf(msg, n, "notify: channel \"%s\": %lld message(s) "
+			 "waiting, last: %s", ch ? (const char *)ch : "?",
+			 (long long)sqlite3_column_int64(st, 2),
+			 e ? (const char *)e : "?");
+		*failing = true;
+	}
+	sqlite3_finalize(st);
+	if (s != SQLITE_ROW && s != SQLITE_DONE)
 		return lw_hist_dberr(h, s, "reading the outbox", err);
 	return LW_OK;
 }

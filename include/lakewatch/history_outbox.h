@@ -94,5 +94,11 @@ int lw_history_outbox_mark(struct lw_history *h, int64_t id,
  * with counts[i] (owned array). */
 int lw_history_outbox_pending(struct lw_history *h, char ***names,
 			      int64_t **counts, size_t *n, struct lw_err *err);
+/* Whether deliveries are failing: the oldest pending message that has
+ * been tried (attempts > 0) says so in msg ("notify: channel \"hook\":
+ * 3 message(s) waiting, last: 503 ..."); false when none. For a
+ * dashboard over a history another process (watch, check) sends from. */
+int lw_history_outbox_failing(struct lw_history *h, char *msg, size_t n,
+			      bool *failing, struct lw_err *err);
 
 #endif
