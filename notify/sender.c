@@ -23,6 +23,7 @@
 
 #define BACKOFF_FIRST 10	/* seconds; doubles per attempt */
 #define BACKOFF_MAX 3600
+#define RETRY_AFTER_MAX (6 * 3600)	/* a service's own wait, honoured */
 #define STALE_RUN 600		/* a run unfinished this long was killed */
 #define REQ_TIMEOUT_MS 10000
 
@@ -180,9 +181,12 @@ static int64_t backoff(int attempts, int64_t retry_after)
 	int64_t b = BACKOFF_FIRST;
 	for (int i = 1; i < attempts && b < BACKOFF_MAX; i++)
 		b *= 2;
+	if (b > BACKOFF_MAX)
+		b = BACKOFF_MAX;
 	if (retry_after > b)
-		b = retry_after;
-	return b < BACKOFF_MAX ? b : BACKOFF_MAX;
+		b = retry_after < RETRY_AFTER_MAX ? retry_after :
+			RETRY_AFTER_MAX;
+	return b;
 }
 
 static void note(struct lw_notify_sender *s, size_t ci, bool ok,
