@@ -43,6 +43,8 @@ static int wh_parse(const cJSON *obj, struct lw_cfgctx *cc, void **state)
 	struct webhook *w = lw_xcalloc(1, sizeof *w);
 	int rc = lw_cfg_secret(cc, obj, "url", true, &w->url);
 	if (rc == LW_OK)
+		lw_notify_secret_url(w->url);
+	if (rc == LW_OK)
 		rc = lw_cfg_secret(cc, obj, "secret", false, &w->key);
 	if (rc == LW_OK)
 		rc = lw_cfg_bool(cc, obj, "allow_insecure_http", false,

@@ -98,6 +98,11 @@ struct lw_channel_kind {
 	int min_interval_ms;	/* between two requests (Slack: 1000) */
 };
 
+/* A URL that is a secret (a webhook's path is its key): registers it and
+ * the "host/path" form that HTTP messages and logs name (notice.c). Call
+ * from parse for every secret URL. */
+void lw_notify_secret_url(const char *url);
+
 /* The channel kind called name, or NULL (notify/channels.c). Static. */
 const struct lw_channel_kind *lw_channel_kind_find(const char *name);
 /* Every kind, NULL-terminated, for messages ("known: ..."). Static. */
