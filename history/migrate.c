@@ -27,8 +27,8 @@
 	"  attempts INTEGER NOT NULL DEFAULT 0,"		\
 	"  next_at INTEGER NOT NULL,"				\
 	"  last_error TEXT,"					\
-	"  done_at INTEGER,"					\
-	"  UNIQUE (run, route, channel));"			\
+	"  done_at INTEGER);"					\
+	"CREATE INDEX outbox_run ON outbox(run, route, channel);"	\
 	"CREATE INDEX outbox_pending ON outbox(state, channel, id);"	\
 	"CREATE TABLE outbox_notices ("				\
 	"  id INTEGER PRIMARY KEY,"				\

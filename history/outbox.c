@@ -51,25 +51,18 @@ const char *lw_outbox_state_name(enum lw_outbox_state s)
 
 /* --- writing (inside store.c's transaction) ------------------------- */
 
-/* The message of (run, route, channel), created when missing. */
+/* The message of (run, route, channel) that notices may still join: not
+ * tried yet (a run taken as killed may have been sent while it went on);
+ * created when there is none. */
 static int msg_id(struct lw_history *h, int64_t run, const char *route,
 		  const char *channel, int64_t now, int64_t *id,
 		  struct lw_err *err)
 {
 	sqlite3_stmt *st;
-	int rc = prep(h, "INSERT INTO outbox(run, route, channel, created, "
-		      "next_at) VALUES (?1,?2,?3,?4,?4) ON CONFLICT(run, "
-		      "route, channel) DO NOTHING", &st, err);
+	int rc = prep(h, "SELECT id FROM outbox WHERE run=?1 AND route=?2 AND "
+		      "channel=?3 AND state=0 AND attempts=0 ORDER BY id DESC "
+		      "LIMIT 1", &st, err);
 	if (rc != LW_OK)
-		return rc;
-	sqlite3_bind_int64(st, 1, run);
-	lw_hist_bind_text(st, 2, route);
-	lw_hist_bind_text(st, 3, channel);
-	sqlite3_bind_int64(st, 4, now);
-	if ((rc = step_done(h, st, err)) != LW_OK)
-		return rc;
-	if ((rc = prep(h, "SELECT id FROM outbox WHERE run=?1 AND route=?2 "
-		       "AND channel=?3", &st, err)) != LW_OK)
 		return rc;
 	sqlite3_bind_int64(st, 1, run);
 	lw_hist_bind_text(st, 2, route);
@@ -78,8 +71,20 @@ static int msg_id(struct lw_history *h, int64_t run, const char *route,
 	if (s == SQLITE_ROW)
 		*id = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
-	if (s != SQLITE_ROW)
+	if (s == SQLITE_ROW)
+		return LW_OK;
+	if (s != SQLITE_DONE)
 		return lw_hist_dberr(h, s, "finding the outbox message", err);
+	if ((rc = prep(h, "INSERT INTO outbox(run, route, channel, created, "
+		       "next_at) VALUES (?1,?2,?3,?4,?4)", &st, err)) != LW_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, run);
+	lw_hist_bind_text(st, 2, route);
+	lw_hist_bind_text(st, 3, channel);
+	sqlite3_bind_int64(st, 4, now);
+	if ((rc = step_done(h, st, err)) != LW_OK)
+		return rc;
+	*id = sqlite3_last_insert_rowid(h->db);
 	return LW_OK;
 }
 

@@ -24,7 +24,7 @@
 #define BACKOFF_FIRST 10	/* seconds; doubles per attempt */
 #define BACKOFF_MAX 3600
 #define RETRY_AFTER_MAX (6 * 3600)	/* a service's own wait, honoured */
-#define STALE_RUN 600		/* a run unfinished this long was killed */
+#define STALE_RUN 3600		/* a run unfinished this long was killed */
 #define REQ_TIMEOUT_MS 10000
 
 struct chan_stats {

@@ -325,6 +325,14 @@ static void test_record_outbox(void **state)
 	assert_int_equal(nm, 1);
 	assert_string_equal(m[0].channel, "c2");
 	lw_outbox_msgs_free(m, nm);
+	/* a notice for a message already tried (a run taken as killed, sent
+	 * while it went on) starts a new message rather than join it */
+	UNIT_OK(lw_history_record_outbox(h, run, "ds", &obs, &r, 1, LW_FAIL,
+					 &inc, &ev, 1, &id, it, 1, 1003, &err));
+	assert_int_equal(sql_int("SELECT count(*) FROM outbox WHERE "
+				 "channel='c1'"), 2);
+	assert_int_equal(sql_int("SELECT count(*) FROM outbox WHERE "
+				 "channel='c2'"), 1);
 	lw_history_close(h);
 	lw_incident_free(&inc);
 	lw_result_free(&r);
