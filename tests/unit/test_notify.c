@@ -5,6 +5,7 @@
  * payload and signature. Delivery itself is tested end to end
  * (tests/e2e/notify_*.test, against tests/notify/standin.py). */
 #include "unit.h"
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -515,6 +516,97 @@ static void test_thread_dead_endpoint(void **state)
 	close(fd);
 }
 
+/* --- min_interval_ms: a kind that makes three requests per batch ----- */
+
+struct tiny_srv {
+	int fd, n;
+	int64_t at[8];
+};
+
+/* Answer up to 3 requests with 202, noting when each arrived. */
+static void *tiny_serve(void *ud)
+{
+	struct tiny_srv *s = ud;
+	for (s->n = 0; s->n < 3; s->n++) {
+		int c = accept(s->fd, NULL, NULL);
+		if (c < 0)
+			break;
+		s->at[s->n] = lw_http_now_ms();
+		char buf[4096];
+		size_t got = 0;
+		ssize_t r;
+		while (got < sizeof buf - 1 &&
+		       (r = read(c, buf + got, sizeof buf - 1 - got)) > 0) {
+			got += (size_t)r;
+			buf[got] = 0;
+			char *e = strstr(buf, "\r\n\r\n"), *cl =
+				strcasestr(buf, "content-length:");
+			if (e && (!cl || got >= (size_t)(e + 4 - buf) +
+				  (size_t)atoi(cl + 15)))
+				break;
+		}
+		const char *ans = "HTTP/1.1 202 Accepted\r\nContent-Length: 0"
+				  "\r\nConnection: close\r\n\r\n";
+		assert_true(write(c, ans, strlen(ans)) > 0);
+		close(c);
+	}
+	return NULL;
+}
+
+static char tiny_url[64];
+
+static int three_render(const void *state, const struct lw_notice_batch *b,
+			struct lw_notify_req **reqs, size_t *nreqs,
+			struct lw_err *err)
+{
+	(void)state; (void)b; (void)err;
+	*reqs = lw_xcalloc(3, sizeof **reqs);
+	for (int i = 0; i < 3; i++) {
+		(*reqs)[i].url = lw_xstrdup(tiny_url);
+		(*reqs)[i].body = lw_xstrdup("{}");
+		(*reqs)[i].len = 2;
+	}
+	*nreqs = 3;
+	return LW_OK;
+}
+
+static enum lw_deliver three_classify(const void *state, long status,
+				      const char *body, size_t len)
+{
+	(void)state; (void)body; (void)len;
+	return status == 202 ? LW_DELIVERED : LW_REJECTED;
+}
+
+/* The sender waits the kind's min_interval_ms between two requests. */
+static void test_min_interval(void **state)
+{
+	(void)state;
+	static struct lw_channel_kind three;
+	struct tiny_srv srv;
+	int port;
+	srv.fd = blackhole(&port);
+	snprintf(tiny_url, sizeof tiny_url, "http://127.0.0.1:%d/t", port);
+	const struct lw_channel_kind *wh = lw_channel_kind_find("webhook");
+	three = *wh;
+	three.render = three_render;
+	three.classify = three_classify;
+	three.min_interval_ms = 300;
+	struct lw_config *cfg = load();
+	cfg->notify->channels[0].kind = &three;	/* its state stays a
+						 * webhook's: free is wh's */
+	pthread_t th;
+	assert_int_equal(pthread_create(&th, NULL, tiny_serve, &srv), 0);
+	char answer[200];
+	assert_int_equal(lw_notify_send_test(cfg, 0, answer, sizeof answer),
+			 LW_DELIVERED);
+	pthread_join(th, NULL);
+	assert_int_equal(srv.n, 3);
+	assert_true(srv.at[1] - srv.at[0] >= 290);
+	assert_true(srv.at[2] - srv.at[1] >= 290);
+	close(srv.fd);
+	lw_config_free(cfg);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 int main(void)
 {
@@ -527,6 +619,7 @@ int main(void)
 		T(test_config_errors),
 		T(test_webhook_render),
 		T(test_thread_dead_endpoint),
+		T(test_min_interval),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
