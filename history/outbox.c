@@ -348,8 +348,16 @@ int lw_history_outbox_pending(struct lw_history *h, char ***names,
 		(*n)++;
 	}
 	sqlite3_finalize(st);
-	if (s != SQLITE_DONE)
+	if (s != SQLITE_DONE) {
+		for (size_t i = 0; i < *n; i++)
+			free((*names)[i]);
+		free(*names);
+		free(*counts);
+		*names = NULL;
+		*counts = NULL;
+		*n = 0;
 		return lw_hist_dberr(h, s, "reading the outbox", err);
+	}
 	return LW_OK;
 }
 
