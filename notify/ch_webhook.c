@@ -34,7 +34,7 @@ static void wh_free(void *p)
 /* *state is the channel's (wh_free). */
 static int wh_parse(const cJSON *obj, struct lw_cfgctx *cc, void **state)
 {
-	static const char *const keys[] = {"type", "url", "secret",
+	static const char *const keys[] = {"url", "secret",
 					   "allow_insecure_http", NULL};
 	char what[200];
 	bool insecure = false;

@@ -47,9 +47,15 @@ static void parse_channel(struct lw_notify_cfg *nc, const cJSON *m,
 			     m->string, type, kind_names(names, sizeof names));
 		return;
 	}
+	/* "type" is ours: the kind sees only its own keys (and rejects any
+	 * other), so it is taken out while the kind looks */
+	cJSON *obj = (cJSON *)m;
+	cJSON *t = cJSON_DetachItemFromObjectCaseSensitive(obj, "type");
 	void *state = NULL;
 	int before = cc->nerrors;
-	if (k->parse(m, cc, &state) != LW_OK || cc->nerrors != before) {
+	int rc = k->parse(m, cc, &state);
+	cJSON_AddItemToObject(obj, "type", t);
+	if (rc != LW_OK || cc->nerrors != before) {
 		if (cc->nerrors == before)
 			lw_cfg_error(cc, m, "channel \"%s\" is not valid",
 				     m->string);

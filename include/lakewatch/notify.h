@@ -81,9 +81,11 @@ enum lw_deliver {
  * "webhook". State is what parse made of the channel's config object. */
 struct lw_channel_kind {
 	const char *name;
-	/* Read the channel's object (keys other than "type"); secrets
-	 * (URLs, routing keys) through lw_cfg_secret. *state is owned by the
-	 * channel until free. */
+	/* Read the channel's object ("type" is taken out while parse
+	 * runs, so reject every key not yours); secrets (URLs, routing
+	 * keys) through lw_cfg_secret, secret URLs also through
+	 * lw_notify_secret_url. *state is owned by the channel until
+	 * free. */
 	int (*parse)(const cJSON *obj, struct lw_cfgctx *cc, void **state);
 	void (*free)(void *state);
 	/* One batch into requests: *reqs (caller frees each with

@@ -402,7 +402,7 @@ static void test_webhook_render(void **state)
 	(void)state;
 	struct lw_cfgctx cc;
 	lw_cfgctx_init(&cc, "t.json", NULL);
-	cJSON *o = cJSON_Parse("{\"type\": \"webhook\", \"url\": "
+	cJSON *o = cJSON_Parse("{\"url\": "
 		"\"https://h.example/x\", \"secret\": \"0123456789abcdef\"}");
 	const struct lw_channel_kind *k = lw_channel_kind_find("webhook");
 	assert_non_null(k);
