@@ -92,7 +92,9 @@ static char *notice_json(const struct lw_config *cfg,
 	cJSON_AddStringToObject(o, "kind", lw_notice_kind_name(kind));
 	cJSON_AddStringToObject(o, "dataset", inc->dataset);
 	cJSON_AddStringToObject(o, "check", inc->check);
-	cJSON_AddStringToObject(o, "source", cfg->sources[ds->source].id);
+	if (ds->source >= 0 && (size_t)ds->source < cfg->nsources)
+		cJSON_AddStringToObject(o, "source",
+					cfg->sources[ds->source].id);
 	cJSON_AddStringToObject(o, "layer", lw_layer_name(ds->layer));
 	char *cons = consumers_of(cfg, ds);
 	cJSON_AddStringToObject(o, "consumers", cons);
