@@ -691,6 +691,8 @@ static int prune_fn(struct lw_history *h, void *ud, struct lw_err *err)
 		"(SELECT id FROM incidents WHERE resolved < ?1)",
 		"DELETE FROM acks WHERE incident IN "
 		"(SELECT id FROM incidents WHERE resolved < ?1)",
+		"DELETE FROM notify_sent WHERE incident IN "
+		"(SELECT id FROM incidents WHERE resolved < ?1)",
 		"DELETE FROM incidents WHERE resolved < ?1",
 		"DELETE FROM mutes WHERE until < ?1",
 		/* the anomaly rule's kept series (series.c): a snapshot that
@@ -701,8 +703,6 @@ static int prune_fn(struct lw_history *h, void *ud, struct lw_err *err)
 		"DELETE FROM outbox_notices WHERE msg IN "
 		"(SELECT id FROM outbox WHERE state != 0 AND created < ?1)",
 		"DELETE FROM outbox WHERE state != 0 AND created < ?1",
-		"DELETE FROM notify_sent WHERE incident NOT IN "
-		"(SELECT id FROM incidents)",
 	};
 	int64_t before = *(int64_t *)ud;
 

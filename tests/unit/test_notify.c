@@ -334,6 +334,12 @@ static void test_record_outbox(void **state)
 				 "channel='c1'"), 2);
 	assert_int_equal(sql_int("SELECT count(*) FROM outbox WHERE "
 				 "channel='c2'"), 1);
+	/* retention drops what is done with, never what is pending */
+	UNIT_OK(lw_history_prune(h, 5000, &err));
+	assert_int_equal(sql_int("SELECT count(*) FROM outbox"), 2);
+	assert_int_equal(sql_int("SELECT count(*) FROM outbox WHERE state=2"),
+			 0);
+	assert_int_equal(sql_int("SELECT count(*) FROM outbox_notices"), 2);
 	lw_history_close(h);
 	lw_incident_free(&inc);
 	lw_result_free(&r);
