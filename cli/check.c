@@ -15,10 +15,14 @@
 #include "lakewatch/cli.h"
 #include "lakewatch/engine.h"
 #include "lakewatch/lake.h"
+#include "lakewatch/http.h"
 #include "lakewatch/log.h"
 #include "lakewatch/metrics.h"
+#include "lakewatch/notifier.h"
 #include "lakewatch/report.h"
 #include "lakewatch/util.h"
+
+#define NOTIFY_DEADLINE_MS 5000	/* delivering after the report */
 
 static void check_usage(FILE *f)
 {
@@ -416,6 +420,19 @@ static int prepare(struct check_opts *o, struct lw_config **cfg)
 	return rc;
 }
 
+/* Deliver what this run (and earlier ones) left in the outbox, a few
+ * seconds at most, after the report: never the exit code's business, but
+ * what could not go is said on stderr (it stays in the outbox). */
+static void notify_after(const struct lw_config *cfg, struct lw_history *h)
+{
+	if (!cfg->notify || !h)
+		return;
+	struct lw_notify_sender *s = lw_notify_sender_new(cfg, h);
+	lw_notify_deliver(s, lw_http_now_ms() + NOTIFY_DEADLINE_MS);
+	lw_notify_say_pending(s, stderr);
+	lw_notify_sender_free(s);
+}
+
 int lw_cmd_check(int argc, char **argv)
 {
 	struct check_opts o;
@@ -447,7 +464,6 @@ int lw_cmd_check(int argc, char **argv)
 	} else {
 		free(hist_error);
 	}
-	lw_history_close(hist);
 	if (o.stats)
 		print_stats(cfg, run);
 	if (metrics_format(o.format))
@@ -456,6 +472,8 @@ int lw_cmd_check(int argc, char **argv)
 	else
 		rc = write_report(cfg, run, &o);
 	rc = rc ? 3 : lw_exit_code(run, o.fail_on);
+	notify_after(cfg, hist);
+	lw_history_close(hist);
 	lw_run_free(run);
 	pcre2_code_free(o.filter.dataset);
 	lw_config_free(cfg);

@@ -26,6 +26,8 @@ static void usage(FILE *f)
 "             hide incidents from the default views until then\n"
 "  accept [--undo] DATASET [CHECK]\n"
 "             accept the last observed schema/row count as the baseline\n"
+"  notify test [--channel NAME]\n"
+"             send a test notice to the notify channels now\n"
 "\n"
 "Common options:\n"
 "  -c, --config FILE   config (else $LAKEWATCH_CONFIG, ./lakewatch.json,\n"
@@ -64,6 +66,8 @@ int main(int argc, char **argv)
 		if (strcmp(cmd, "ack") == 0 || strcmp(cmd, "mute") == 0 ||
 		    strcmp(cmd, "accept") == 0)
 			return lw_cmd_act(argc - 1, argv + 1);
+		if (strcmp(cmd, "notify") == 0)
+			return lw_cmd_notify(argc - 1, argv + 1);
 		if (strcmp(cmd, "tui") == 0)
 			return lw_cmd_tui(argc - 1, argv + 1);
 		fprintf(stderr, "lakewatch: unknown command '%s'\n\n", cmd);

@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include "lakewatch/cli.h"
 #include "lakewatch/engine.h"
+#include "lakewatch/history_outbox.h"
 #include "lakewatch/log.h"
 #include "lakewatch/poller.h"
 #include "lakewatch/tui.h"
@@ -54,9 +55,29 @@ static void src_set_interval(void *ud, int64_t secs)
 	lw_poller_set_interval(*(struct lw_poller **)ud, secs);
 }
 
+/* The dashboard's own state beside the poller; the poller comes first,
+ * so ud is also a struct lw_poller ** for the functions above. */
+struct dash_src {
+	struct lw_poller *poller;
+	struct lw_history *h;	/* borrowed: the dashboard's, or NULL */
+};
+
 static void src_set_history(void *ud, struct lw_history *h)
 {
+	((struct dash_src *)ud)->h = h;
 	lw_poller_set_history(*(struct lw_poller **)ud, h);
+}
+
+/* The dashboard sends nothing (watch or check do, from the same
+ * history); it shows when what they send is failing. */
+static bool src_notify_failing(void *ud, char *msg, size_t n)
+{
+	struct lw_history *h = ((struct dash_src *)ud)->h;
+	struct lw_err err;
+	bool failing = false;
+	if (h && lw_history_outbox_failing(h, msg, n, &failing, &err))
+		return false;
+	return failing;
 }
 
 static bool src_take(void *ud, struct lw_run **run, struct lw_cfgref **cfg)
@@ -78,15 +99,16 @@ static void src_progress(void *ud, struct lw_tui_progress *out)
 
 static int run_dashboard(const struct lw_tui_opts *o)
 {
-	struct lw_poller *poller = NULL;
+	struct dash_src ds = {NULL, NULL};
 	const struct lw_tui_source src = {
-		.ud = &poller,
+		.ud = &ds,
 		.start = src_start, .quit = src_quit, .reload = src_reload,
 		.poll_now = src_poll_now, .pause = src_pause,
 		.set_interval = src_set_interval,
 		.set_history = src_set_history, .take = src_take,
 		.progress = src_progress,
 		.load_config = lw_config_load,
+		.notify_failing = src_notify_failing,
 	};
 
 	return lw_tui_main(o, &src);

@@ -26,7 +26,8 @@
 
 static const char *const root_keys[] = {
 	"name", "description", "history", "poll", "theme", "lakes", "sources",
-	"consumers", "defaults", "datasets", "resolve_after", "timezone", NULL
+	"consumers", "defaults", "datasets", "resolve_after", "timezone",
+	"notify", NULL
 };
 
 /* Sources and consumers; a source may name its "timezone" (with_tz). */
@@ -164,6 +165,22 @@ static void load_top(struct lw_cfgctx *cc, struct lw_config *cfg,
 	lw_config_timezone(cc, cfg, root, &cfg->tz);
 }
 
+/* The binder reads the section: channel kinds are plug-ins. */
+static void load_notify(struct lw_cfgctx *cc, struct lw_config *cfg,
+			const cJSON *root)
+{
+	const cJSON *n = cJSON_GetObjectItemCaseSensitive(root, "notify");
+	if (!n)
+		return;
+	if (!cJSON_IsObject(n))
+		lw_cfg_error(cc, n, "\"notify\" must be an object of "
+			     "\"channels\" and \"routes\"");
+	else if (!cfg->binder->parse_notify)
+		lw_cfg_error(cc, n, "\"notify\" is not supported here");
+	else
+		cfg->notify = cfg->binder->parse_notify(cfg, n, cc);
+}
+
 static void load(struct lw_cfgctx *cc, struct lw_config *cfg,
 		 const cJSON *root)
 {
@@ -182,6 +199,7 @@ static void load(struct lw_cfgctx *cc, struct lw_config *cfg,
 		   "consumers"), "consumers", false, &cfg->consumers,
 		   &cfg->nconsumers);
 	lw_config_load_datasets(cc, cfg, root);
+	load_notify(cc, cfg, root);
 }
 
 /* Position of an error line "file:L:C: ..." for sorting; 0 when none. */
@@ -371,6 +389,8 @@ void lw_config_free(struct lw_config *cfg)
 {
 	if (!cfg)
 		return;
+	if (cfg->notify && cfg->binder->free_notify)
+		cfg->binder->free_notify(cfg->notify);
 	for (size_t i = 0; i < cfg->ndatasets; i++)
 		free_dataset(cfg->binder, &cfg->datasets[i]);
 	free(cfg->datasets);

@@ -14,6 +14,7 @@
 #include "lakewatch/registry.h"
 #include "lakewatch/check.h"
 #include "lakewatch/util.h"
+#include "lakewatch/notifier.h"
 
 /* The handle is the config's (close_lake); NULL after reporting why. */
 static struct lw_lake *open_lake(const char *name, const cJSON *m,
@@ -119,6 +120,20 @@ static const char *const *check_refs(const struct lw_check_inst *ci)
 	return ci->kind->refs ? ci->kind->refs(ci->cfg) : NULL;
 }
 
+/* The notify section is notify/'s to read (its channel kinds are
+ * plug-ins); owned by the config (free_notify). */
+static struct lw_notify_cfg *parse_notify(const struct lw_config *cfg,
+					  const cJSON *node,
+					  struct lw_cfgctx *cc)
+{
+	return lw_notify_cfg_parse(cfg, node, cc);
+}
+
+static void free_notify(struct lw_notify_cfg *n)
+{
+	lw_notify_cfg_free(n);
+}
+
 static const struct lw_config_binder binder = {
 	.open_lake = open_lake,
 	.close_lake = close_lake,
@@ -127,6 +142,8 @@ static const struct lw_config_binder binder = {
 	.bind_check = bind_check,
 	.free_check = free_check,
 	.check_refs = check_refs,
+	.parse_notify = parse_notify,
+	.free_notify = free_notify,
 };
 
 /* *out is the caller's (lw_config_free). */

@@ -184,12 +184,13 @@ static void note_history_error(struct lw_run *run, const struct lw_err *err)
 		run->history_error = lw_xasprintf("history: %s", err->msg);
 }
 
-static void record(struct lw_history *hist, struct lw_run *run)
+static void record(const struct lw_config *cfg, struct lw_history *hist,
+		   struct lw_run *run, int64_t now)
 {
 	struct lw_err err;
 	for (size_t i = 0; i < run->n && !run->history_error; i++) {
 		struct lw_ds_run *dr = &run->ds[i];
-		if (lw_engine_record_ds(hist, run->id, dr, &err))
+		if (lw_engine_record_notify(cfg, hist, run->id, dr, now, &err))
 			note_history_error(run, &err);
 	}
 	if (!run->history_error &&
@@ -266,7 +267,7 @@ struct lw_run *lw_engine_poll(const struct lw_config *cfg,
 	run->finished = lw_now();
 	/* record */
 	if (hist) {
-		record(hist, run);
+		record(cfg, hist, run, now);
 		if (!run->history_error && cfg->retention > 0 &&
 		    lw_history_prune(hist, now - cfg->retention, &err))
 			note_history_error(run, &err);

@@ -10,7 +10,7 @@
 #include "lakewatch/history.h"
 
 /* The schema this lakewatch writes; PRAGMA user_version holds it. */
-#define LW_HISTORY_VERSION 4
+#define LW_HISTORY_VERSION 5
 /* PRAGMA application_id: "LkWt", so a file is known to be ours even before
  * its version is looked at. */
 #define LW_HISTORY_APPID 0x4C6B5774
@@ -88,6 +88,14 @@ int lw_hist_snap_load(struct lw_history *h, const char *dataset, int m,
 int lw_hist_snap_store(struct lw_history *h, const char *dataset, int m,
 		       const struct lw_hist_snap *sn, struct lw_err *err);
 void lw_hist_snap_free(struct lw_hist_snap *sn);
+
+/* Store outbox items inside the caller's transaction (outbox.c); ids
+ * are the rows of the incidents recorded with them. */
+struct lw_outbox_item;
+int lw_hist_put_outbox(struct lw_history *h, int64_t run,
+		       const struct lw_incident *inc, const int64_t *ids,
+		       size_t ninc, const struct lw_outbox_item *items,
+		       size_t nitems, int64_t now, struct lw_err *err);
 
 /* Bind text after secret redaction (a copy; the statement frees it). */
 int lw_hist_bind_text(sqlite3_stmt *st, int idx, const char *s);

@@ -11,6 +11,42 @@
 #include "lakewatch/util.h"
 #include "history_int.h"
 
+/* The notification outbox (history/outbox.c): one message per run, route
+ * and channel, its notices in the order enqueued, what the sender did
+ * (state 0 pending, 1 delivered, 2 rejected, 3 expired), and what was
+ * announced per incident, route and channel (reminders and the resolve
+ * that is always sent for it). Self-contained, so it can be renumbered. */
+#define STEP_OUTBOX \
+	"CREATE TABLE outbox ("					\
+	"  id INTEGER PRIMARY KEY,"				\
+	"  run INTEGER NOT NULL,"				\
+	"  route TEXT NOT NULL,"				\
+	"  channel TEXT NOT NULL,"				\
+	"  created INTEGER NOT NULL,"				\
+	"  state INTEGER NOT NULL DEFAULT 0,"			\
+	"  attempts INTEGER NOT NULL DEFAULT 0,"		\
+	"  next_at INTEGER NOT NULL,"				\
+	"  last_error TEXT,"					\
+	"  done_at INTEGER);"					\
+	"CREATE INDEX outbox_run ON outbox(run, route, channel);"	\
+	"CREATE INDEX outbox_pending ON outbox(state, channel, id);"	\
+	"CREATE TABLE outbox_notices ("				\
+	"  id INTEGER PRIMARY KEY,"				\
+	"  msg INTEGER NOT NULL,"				\
+	"  incident INTEGER NOT NULL,"				\
+	"  dataset TEXT NOT NULL,"				\
+	"  check_name TEXT NOT NULL,"				\
+	"  kind TEXT NOT NULL,"					\
+	"  notice TEXT NOT NULL);"				\
+	"CREATE INDEX outbox_notices_msg ON outbox_notices(msg, id);"	\
+	"CREATE TABLE notify_sent ("				\
+	"  incident INTEGER NOT NULL,"				\
+	"  route TEXT NOT NULL,"				\
+	"  channel TEXT NOT NULL,"				\
+	"  first_at INTEGER NOT NULL,"				\
+	"  last_at INTEGER NOT NULL,"				\
+	"  PRIMARY KEY (incident, route, channel));"
+
 /* steps[i] takes the schema from version i to i+1. Append only: a released
  * step never changes, so any old file can be walked forward. */
 static const char *const steps[LW_HISTORY_VERSION] = {
@@ -168,6 +204,8 @@ static const char *const steps[LW_HISTORY_VERSION] = {
 	"  picked INTEGER NOT NULL,"
 	"  pts BLOB NOT NULL,"
 	"  PRIMARY KEY (dataset, metric));",
+	/* 4 -> 5 */
+	STEP_OUTBOX,
 };
 
 static int pragma_int(struct lw_history *h, const char *sql, int *out,

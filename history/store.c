@@ -20,6 +20,7 @@
 #include "lakewatch/util.h"
 #include "lakewatch/secret.h"
 #include "lakewatch/history_incidents.h"
+#include "lakewatch/history_outbox.h"
 #include "history_int.h"
 
 /* See history_int.h. */
@@ -383,6 +384,9 @@ struct rec_ud {
 	const int *inc_ev;
 	size_t ninc;
 	int64_t *inc_ids;
+	const struct lw_outbox_item *items;	/* outbox.c writes these */
+	size_t nitems;
+	int64_t now;
 };
 
 /* Seconds since the newest data. The freshness check knows best where the
@@ -609,6 +613,9 @@ static int record_fn(struct lw_history *h, void *ud, struct lw_err *err)
 	if (rc == LW_OK && r->ninc)
 		rc = lw_hist_put_incidents(h, r->run, r->inc, r->inc_ev,
 					   r->ninc, r->inc_ids, err);
+	if (rc == LW_OK && r->nitems)
+		rc = lw_hist_put_outbox(h, r->run, r->inc, r->inc_ids, r->ninc,
+					r->items, r->nitems, r->now, err);
 	return rc;
 }
 
@@ -629,12 +636,27 @@ int lw_history_record_incidents(struct lw_history *h, int64_t run_id,
 				const struct lw_incident *inc, const int *ev,
 				size_t ninc, int64_t *ids, struct lw_err *err)
 {
+	return lw_history_record_outbox(h, run_id, dataset, obs, res, nres,
+					status, inc, ev, ninc, ids, NULL, 0, 0,
+					err);
+}
+
+/* See history_outbox.h. */
+int lw_history_record_outbox(struct lw_history *h, int64_t run_id,
+			     const char *dataset, const struct lw_obs *obs,
+			     const struct lw_result *res, size_t nres,
+			     enum lw_status status,
+			     const struct lw_incident *inc, const int *ev,
+			     size_t ninc, int64_t *ids,
+			     const struct lw_outbox_item *items, size_t nitems,
+			     int64_t now, struct lw_err *err)
+{
 	struct rec_ud r = {run_id, dataset, obs, res, nres, status, NULL,
-			   inc, ev, ninc, ids};
+			   inc, ev, ninc, ids, items, nitems, now};
 	cJSON *j;
 	int rc;
 
-	if (!dataset || !obs || (nres && !res))
+	if (!dataset || !obs || (nres && !res) || (nitems && !ids))
 		return lw_err_set(err, LW_ECONFIG, "%s: record: nothing to "
 				  "record", h->path);
 	j = lw_obs_to_json(obs);
@@ -669,11 +691,18 @@ static int prune_fn(struct lw_history *h, void *ud, struct lw_err *err)
 		"(SELECT id FROM incidents WHERE resolved < ?1)",
 		"DELETE FROM acks WHERE incident IN "
 		"(SELECT id FROM incidents WHERE resolved < ?1)",
+		"DELETE FROM notify_sent WHERE incident IN "
+		"(SELECT id FROM incidents WHERE resolved < ?1)",
 		"DELETE FROM incidents WHERE resolved < ?1",
 		"DELETE FROM mutes WHERE until < ?1",
 		/* the anomaly rule's kept series (series.c): a snapshot that
 		 * still holds pruned points is rebuilt from what is left */
 		"DELETE FROM series_snap WHERE since < ?1",
+		/* the outbox: what is done with, and what was announced
+		 * about incidents that are gone */
+		"DELETE FROM outbox_notices WHERE msg IN "
+		"(SELECT id FROM outbox WHERE state != 0 AND created < ?1)",
+		"DELETE FROM outbox WHERE state != 0 AND created < ?1",
 	};
 	int64_t before = *(int64_t *)ud;
 

@@ -166,6 +166,7 @@ int lw_ch_cfg_url(struct lw_cfgctx *cc, const cJSON *obj, const char *key,
 		lw_secret_free(url);
 		return LW_ECONFIG;
 	}
+	lw_notify_secret_url(url);	/* and the host/path form logs use */
 	*out = url;
 	return LW_OK;
 }

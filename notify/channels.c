@@ -11,12 +11,14 @@ extern const struct lw_channel_kind lw_ch_alertmanager;
 extern const struct lw_channel_kind lw_ch_pagerduty;
 extern const struct lw_channel_kind lw_ch_slack;
 extern const struct lw_channel_kind lw_ch_teams;
+extern const struct lw_channel_kind lw_ch_webhook;
 
 static const struct lw_channel_kind *const kinds[] = {
 	&lw_ch_alertmanager,
 	&lw_ch_pagerduty,
 	&lw_ch_slack,
 	&lw_ch_teams,
+	&lw_ch_webhook,
 	NULL,
 };
 

@@ -1,6 +1,8 @@
 /* notice.c - the words and the request type shared by every channel. */
 #include <stdlib.h>
 #include "lakewatch/notify.h"
+#include "lakewatch/http.h"
+#include "lakewatch/secret.h"
 
 /* Static storage. */
 const char *lw_notice_kind_name(enum lw_notice_kind k)
@@ -25,4 +27,16 @@ void lw_notify_req_free(struct lw_notify_req *r)
 		free(r->headers[i]);
 	free(r->body);
 	*r = (struct lw_notify_req){0};
+}
+
+/* See notify.h. */
+void lw_notify_secret_url(const char *url)
+{
+	if (!url)
+		return;
+	lw_secret_register(url);
+	char *where = lw_http_url_where(url);
+	if (where)
+		lw_secret_register(where);
+	lw_secret_free(where);
 }

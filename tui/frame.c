@@ -122,6 +122,9 @@ static int draw_notices(struct lw_app *a, int y)
 		snprintf(t, sizeof t, "history: %s", a->run->history_error);
 		lw_draw_text(a, y++, 0, a->W, LW_R_WARN, t);
 	}
+	if (a->src && a->src->notify_failing &&
+	    a->src->notify_failing(a->src->ud, t, sizeof t))
+		lw_draw_text(a, y++, 0, a->W, LW_R_WARN, t);
 	return y;
 }
 

@@ -12,6 +12,8 @@ int lw_cmd_validate(int argc, char **argv);
 int lw_cmd_tui(int argc, char **argv);
 /* ack, mute, accept (cli/act.c): argv[0] says which. */
 int lw_cmd_act(int argc, char **argv);
+/* `notify test` (cli/notify.c). */
+int lw_cmd_notify(int argc, char **argv);
 
 /* The options `lakewatch --help` lists as common, taken by every command
  * from this one table so that help and parsing cannot drift apart. */

@@ -29,6 +29,7 @@ struct lw_lake;
 struct lw_format;
 struct lw_check_kind;
 struct lw_config_binder;
+struct lw_notify_cfg;	/* notify/ (notifier.h) */
 
 struct lw_tz;
 
@@ -106,6 +107,8 @@ struct lw_config {
 						 * anywhere, loaded once */
 	const struct lw_config_binder *binder;	/* borrowed: frees the
 						 * plug-in parts */
+	struct lw_notify_cfg *notify;	/* owned (binder->free_notify): the
+					 * "notify" section, NULL when none */
 };
 
 /* The plug-in half of loading, called by core while it walks the file, at
@@ -134,6 +137,14 @@ struct lw_config_binder {
 	/* The datasets ci reads (reconcile): NULL-terminated, owned by ci;
 	 * NULL when none. */
 	const char *const *(*check_refs)(const struct lw_check_inst *ci);
+	/* The "notify" section (node, an object), read after sources,
+	 * consumers and datasets (routes name them). Returns what
+	 * cfg->notify keeps, or NULL after reporting why. NULL callback: the
+	 * section is refused. */
+	struct lw_notify_cfg *(*parse_notify)(const struct lw_config *cfg,
+					      const cJSON *node,
+					      struct lw_cfgctx *cc);
+	void (*free_notify)(struct lw_notify_cfg *n);
 };
 
 /* Which file to load: cli (may be NULL), then the environment and the usual

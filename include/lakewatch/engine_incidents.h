@@ -26,5 +26,12 @@ int lw_engine_incidents(const struct lw_config *cfg, struct lw_history *h,
  * incidents get their ids. */
 int lw_engine_record_ds(struct lw_history *h, int64_t run_id,
 			struct lw_ds_run *dr, struct lw_err *err);
+/* The same, with the notices cfg's notify routes make of dr's incident
+ * changes written to the outbox in that transaction (engine_notify.c).
+ * Without a notify section it is lw_engine_record_ds. */
+int lw_engine_record_notify(const struct lw_config *cfg,
+			    struct lw_history *h, int64_t run_id,
+			    struct lw_ds_run *dr, int64_t now,
+			    struct lw_err *err);
 
 #endif

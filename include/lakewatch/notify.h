@@ -81,9 +81,11 @@ enum lw_deliver {
  * "webhook". State is what parse made of the channel's config object. */
 struct lw_channel_kind {
 	const char *name;
-	/* Read the channel's object (keys other than "type"); secrets
-	 * (URLs, routing keys) through lw_cfg_secret. *state is owned by the
-	 * channel until free. */
+	/* Read the channel's object ("type" is taken out while parse
+	 * runs, so reject every key not yours); secrets (URLs, routing
+	 * keys) through lw_cfg_secret, secret URLs also through
+	 * lw_notify_secret_url. *state is owned by the channel until
+	 * free. */
 	int (*parse)(const cJSON *obj, struct lw_cfgctx *cc, void **state);
 	void (*free)(void *state);
 	/* One batch into requests: *reqs (caller frees each with
@@ -101,6 +103,11 @@ struct lw_channel_kind {
 				 * (Alertmanager: 60, it ends alerts not
 				 * re-sent); 0: news and reminders only */
 };
+
+/* A URL that is a secret (a webhook's path is its key): registers it and
+ * the "host/path" form that HTTP messages and logs name (notice.c). Call
+ * from parse for every secret URL. */
+void lw_notify_secret_url(const char *url);
 
 /* The channel kind called name, or NULL (notify/channels.c). Static. */
 const struct lw_channel_kind *lw_channel_kind_find(const char *name);

@@ -65,6 +65,9 @@ struct lw_tui_source {
 	 * (the caller's), or an error with every problem in errors. */
 	int (*load_config)(const char *path, struct lw_config **out,
 			   struct lw_buf *errors);
+	/* Whether notifications are failing to go out: true and one line
+	 * in msg (redacted) for the header. May be NULL (nothing sends). */
+	bool (*notify_failing)(void *ud, char *msg, size_t n);
 };
 
 /* Run the dashboard until the user quits (q, Ctrl-C, SIGTERM). Always

@@ -46,8 +46,10 @@ declare -A OWNER=(
 	[anomaly.h]=checks [series.h]=checks
 	[incident.h]=checks
 	[history.h]=history [history_incidents.h]=history
+	[history_outbox.h]=history
 	[report.h]=report [metrics.h]=report
 	[serve.h]=serve [notify.h]=notify
+	[notifier.h]=notify
 	[tui.h]=tui [tui_layout.h]=tui [theme.h]=tui
 	[engine.h]=engine [registry.h]=engine [poller.h]=engine
 	[engine_incidents.h]=engine

@@ -627,8 +627,22 @@ t_more60() {
 	quit_ok
 }
 
+# Deliveries failing (a message another process tried and could not send,
+# in the shared history): one line in the header says so, then goes.
+t_notify_failing() {
+	start 100 30 && ready || return 1
+	hasnt "notify:" || return 1
+	sqlite3 "$FX/history.db" "INSERT INTO outbox(run, route, channel,
+		created, next_at, attempts, last_error) VALUES (1, 'all',
+		'hook', 0, 0, 2, '503: down')" || return 1
+	keys r && wait_for 'notify: channel "hook": 1 message(s) waiting, last: 503: down' || return 1
+	sqlite3 "$FX/history.db" "UPDATE outbox SET state = 1" || return 1
+	keys r && sleep 1 && wait_for "last poll" && hasnt "notify:" || return 1
+	quit_ok
+}
+
 # --- run -------------------------------------------------------------------
-cases=${*:-"overview detail filter sort matrix_enter resize no_color ascii theme reload slow_poll sigterm help idle history_error bad_config interval mouse diag80 detail_full80 events80 help80 slash_everywhere mono80 xterm_dim more60 incidents_80 incidents_120 accept_80 accept_120 events_80 events_120 resolved_80"}
+cases=${*:-"overview detail filter sort matrix_enter resize no_color ascii theme reload slow_poll sigterm help idle history_error bad_config interval mouse diag80 detail_full80 events80 help80 slash_everywhere mono80 xterm_dim more60 incidents_80 incidents_120 accept_80 accept_120 events_80 events_120 resolved_80 notify_failing"}
 pass=0 fail=0
 for c in $cases; do
 	NAME=$c
