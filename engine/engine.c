@@ -243,6 +243,8 @@ struct lw_run *lw_engine_poll(const struct lw_config *cfg,
 	/* observe; each remote lake's deadline is for the whole poll */
 	for (size_t i = 0; i < cfg->nlakes; i++) {
 		struct lw_lake *l = cfg->lakes[i].lake;
+		if (l)	/* a dataset in flight stops on cancel too */
+			lw_lake_base(l)->cancel = cancel;
 		if (l && lw_lake_base(l)->kind->begin_poll)
 			lw_lake_base(l)->kind->begin_poll(l);
 	}
@@ -274,6 +276,9 @@ struct lw_run *lw_engine_poll(const struct lw_config *cfg,
 					 &run->aux[i].obs);
 		else
 			lw_obs_fail(&run->aux[i].obs, "poll cancelled");
+	for (size_t i = 0; i < cfg->nlakes; i++)
+		if (cfg->lakes[i].lake)
+			lw_lake_base(cfg->lakes[i].lake)->cancel = NULL;
 	/* judge */
 	struct lookup lk = {run};
 	int64_t now = lw_now();
