@@ -11,7 +11,8 @@
 #   count_log ERE             how many lines match
 #   http [CURL ARGS] PATH     prints "CODE" of $URL/PATH (-o $TMP/body)
 #   fail MESSAGE              end the case as failed
-#   stop_watch [SECS]         SIGTERM, wait SECS (10); sets $STOPPED_IN (ms)
+#   stop_watch [SECS [SIG...]]  send SIG (TERM; several: one after the
+#                             other), wait SECS (10); sets $STOPPED_IN (ms)
 #                             and $RC
 set -u
 SCRIPT=$1; shift
@@ -48,9 +49,10 @@ http() {
 }
 
 stop_watch() {
-	local secs=${1:-10} t0 i=0
+	local secs=${1:-10} t0 i=0 sig
+	shift
 	t0=$(date +%s%N)
-	kill -TERM $PID
+	for sig in "${@:-TERM}"; do kill -"$sig" $PID; sleep 0.1; done
 	while kill -0 $PID 2>/dev/null; do
 		i=$((i + 1))
 		[ $i -gt $((secs * 20)) ] && fail "still running ${secs}s after SIGTERM"
@@ -72,5 +74,5 @@ URL=${URL:-}
 
 # shellcheck disable=SC1090
 . "$SCRIPT"
-[ -z "$RC" ] && stop_watch
+[ -z "$RC" ] && stop_watch 10
 exit "$RC"
