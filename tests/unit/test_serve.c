@@ -200,6 +200,28 @@ static void request_size_limit(void **state)
 	lw_serve_stop(s);
 }
 
+/* [::1] is loopback too, served over IPv6. */
+static void ipv6_loopback(void **state)
+{
+	(void)state;
+	struct lw_listen_opts o = {.addr = "[::1]:0"};
+	struct lw_serve *s = start(&o);
+	char url[128];
+	long code = 0;
+	snprintf(url, sizeof url, "http://[::1]:%d/healthz", lw_serve_port(s));
+	CURL *c = curl_easy_init();
+	struct reply r = {0};
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &r);
+	if (curl_easy_perform(c) == CURLE_OK)
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+	curl_easy_cleanup(c);
+	assert_int_equal(code, 200);
+	assert_string_equal(r.body, "ok\n");
+	lw_serve_stop(s);
+}
+
 static void loopback_rule(void **state)
 {
 	(void)state;
@@ -309,6 +331,7 @@ int main(void)
 		cmocka_unit_test(addresses),
 		cmocka_unit_test(paths_methods_negotiation),
 		cmocka_unit_test(request_size_limit),
+		cmocka_unit_test(ipv6_loopback),
 		cmocka_unit_test(loopback_rule),
 		cmocka_unit_test(basic_auth),
 		cmocka_unit_test(auth_file_errors),
