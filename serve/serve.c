@@ -98,14 +98,25 @@ static enum MHD_Result metrics(struct lw_serve *s, struct MHD_Connection *c)
 }
 
 /* MHD's access handler: auth, then the path, then the method. A request
- * body (none is expected) is never read: the answer is queued at once. */
+ * body (none is expected) is never read: anything but GET or HEAD is
+ * answered at the first call, and its connection closed. */
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 				  const char *url, const char *method,
 				  const char *version, const char *upload,
 				  size_t *upload_size, void **con_cls)
 {
 	struct lw_serve *s = cls;
-	(void)version; (void)upload; (void)upload_size; (void)con_cls;
+	static int seen;
+	(void)version; (void)upload; (void)upload_size;
+	bool get = strcmp(method, MHD_HTTP_METHOD_GET) == 0 ||
+		   strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
+	/* A GET is answered on the second call, once MHD has the whole
+	 * request: an answer on the first (headers only) makes MHD close
+	 * the connection, and a scraper would reconnect every time. */
+	if (get && !*con_cls) {
+		*con_cls = &seen;
+		return MHD_YES;
+	}
 	if (!authorised(s, c)) {
 		struct MHD_Response *r = MHD_create_response_from_buffer(
 			13, (void *)"unauthorised\n", MHD_RESPMEM_PERSISTENT);
@@ -122,8 +133,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 	if (!is_metrics && !is_health && !is_ready)
 		return answer(c, MHD_HTTP_NOT_FOUND,
 			      "not found: try /metrics, /healthz or /readyz\n");
-	if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
-	    strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
+	if (!get)
 		return answer(c, MHD_HTTP_METHOD_NOT_ALLOWED,
 			      "method not allowed: GET or HEAD\n");
 	if (is_health)

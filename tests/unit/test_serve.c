@@ -200,6 +200,32 @@ static void request_size_limit(void **state)
 	lw_serve_stop(s);
 }
 
+/* A scraper's connection is kept between requests (Prometheus reuses
+ * it): the second GET on one handle opens no new connection. */
+static void keep_alive(void **state)
+{
+	(void)state;
+	struct lw_listen_opts o = {.addr = "127.0.0.1:0"};
+	struct lw_serve *s = start(&o);
+	char url[128];
+	snprintf(url, sizeof url, "http://127.0.0.1:%d/healthz", lw_serve_port(s));
+	CURL *c = curl_easy_init();
+	struct reply r = {0};
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &r);
+	long code = 0, connects = -1;
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(curl_easy_perform(c), CURLE_OK);
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+		assert_int_equal(code, 200);
+		curl_easy_getinfo(c, CURLINFO_NUM_CONNECTS, &connects);
+		assert_int_equal(connects, i == 0 ? 1 : 0);
+	}
+	curl_easy_cleanup(c);
+	lw_serve_stop(s);
+}
+
 /* [::1] is loopback too, served over IPv6. */
 static void ipv6_loopback(void **state)
 {
@@ -331,6 +357,7 @@ int main(void)
 		cmocka_unit_test(addresses),
 		cmocka_unit_test(paths_methods_negotiation),
 		cmocka_unit_test(request_size_limit),
+		cmocka_unit_test(keep_alive),
 		cmocka_unit_test(ipv6_loopback),
 		cmocka_unit_test(loopback_rule),
 		cmocka_unit_test(basic_auth),
