@@ -33,6 +33,7 @@ PREFIX   ?= /usr/local
 BINDIR   ?= $(PREFIX)/bin
 DATADIR  ?= $(PREFIX)/share/lakewatch
 MANDIR   ?= $(PREFIX)/share/man
+UNITDIR  ?= $(PREFIX)/lib/systemd/system
 CC       ?= cc
 PKGS     := ncursesw libcurl libcjson libpcre2-8 sqlite3 expat libcrypto zlib libzstd \
             liblz4 libbrotlidec libmicrohttpd
@@ -238,6 +239,9 @@ install: lakewatch
 	install -m 755 lakewatch $(DESTDIR)$(BINDIR)/lakewatch
 	install -m 644 themes/*.theme $(DESTDIR)$(DATADIR)/themes/
 	install -m 644 man/lakewatch.1 $(DESTDIR)$(MANDIR)/man1/lakewatch.1
+	install -d $(DESTDIR)$(UNITDIR)
+	sed 's|@BINDIR@|$(BINDIR)|g' contrib/lakewatch.service > $(DESTDIR)$(UNITDIR)/lakewatch.service
+	chmod 644 $(DESTDIR)$(UNITDIR)/lakewatch.service
 
 clean:
 	rm -rf build build-san build-fuzz build-notui build-san-notui lakewatch

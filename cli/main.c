@@ -19,6 +19,7 @@ static void usage(FILE *f)
 "Commands:\n"
 "  tui        the on-call dashboard (default)\n"
 "  check      poll once, print a report, exit with its status (for CI)\n"
+"  watch      poll on the interval, record history, serve /metrics (headless)\n"
 "  validate   check a config without polling\n"
 "  ack DATASET [CHECK] [--note TEXT]\n"
 "             acknowledge open incidents (they stay visible, marked)\n"
@@ -70,6 +71,8 @@ int main(int argc, char **argv)
 			return lw_cmd_notify(argc - 1, argv + 1);
 		if (strcmp(cmd, "tui") == 0)
 			return lw_cmd_tui(argc - 1, argv + 1);
+		if (strcmp(cmd, "watch") == 0)
+			return lw_cmd_watch(argc - 1, argv + 1);
 		fprintf(stderr, "lakewatch: unknown command '%s'\n\n", cmd);
 		usage(stderr);
 		return LW_EXIT_USAGE;

@@ -15,7 +15,7 @@
 static const char *const dataset_keys[] = {
 	"description", "source", "layer", "lake", "path", "format",
 	"format_options", "include", "exclude", "partitions", "count_rows",
-	"consumers", "checks", "timezone", NULL
+	"consumers", "checks", "timezone", "interval", NULL
 };
 
 /* Compile a PCRE2 pattern; reports errors at node. Caller owns the code. */
@@ -304,6 +304,12 @@ static void load_dataset(struct lw_cfgctx *cc, struct lw_config *cfg,
 					 "exclude"), "exclude", s);
 	load_partitions(cc, ds, cJSON_GetObjectItemCaseSensitive(m, "partitions"));
 	lw_cfg_bool(cc, m, "count_rows", false, &ds->count_rows);
+	/* `watch` polls this dataset this often; 0: poll.interval */
+	if (lw_cfg_duration(cc, m, "interval", false, &ds->interval) == LW_OK &&
+	    cJSON_GetObjectItemCaseSensitive(m, "interval") && ds->interval < 1)
+		lw_cfg_error(cc, cJSON_GetObjectItemCaseSensitive(m, "interval"),
+			     "dataset \"%s\": interval must be at least 1s",
+			     ds->name);
 	/* the dataset's own zone, else its source's, else the top level's */
 	ds->tz = ds->source >= 0 && cfg->sources[ds->source].tz ?
 		 cfg->sources[ds->source].tz : cfg->tz;

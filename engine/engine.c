@@ -17,6 +17,8 @@ bool lw_filter_match(const struct lw_config *cfg, const struct lw_filter *f,
 {
 	if (!f)
 		return true;
+	if (f->due && !f->due[ds - cfg->datasets])
+		return false;
 	if (f->source && (ds->source < 0 ||
 			  strcmp(cfg->sources[ds->source].id, f->source) != 0))
 		return false;
@@ -198,6 +200,28 @@ static void record(const struct lw_config *cfg, struct lw_history *hist,
 		note_history_error(run, &err);
 }
 
+/* A cancelled poll judges and records only the datasets it observed: the
+ * rest were never looked at, and an ERROR "poll cancelled" for each would
+ * open incidents whenever `watch` is stopped or restarted mid-poll. They
+ * are the tail of run->ds (observed in order). */
+static void drop_cancelled(struct lw_run *run, atomic_bool *cancel)
+{
+	if (!cancelled(cancel))
+		return;
+	size_t keep = run->n;
+	while (keep > 0 && !run->ds[keep - 1].obs.ok &&
+	       run->ds[keep - 1].obs.error &&
+	       strcmp(run->ds[keep - 1].obs.error, "poll cancelled") == 0)
+		keep--;
+	for (size_t i = keep; i < run->n; i++) {
+		lw_obs_free(&run->ds[i].obs);
+		lw_obs_free(&run->ds[i].prev);
+		lw_ds_run_free_incidents(&run->ds[i]);
+		memset(&run->ds[i], 0, sizeof run->ds[i]);
+	}
+	run->n = keep;
+}
+
 /* Owned by the caller (lw_run_free); never NULL. */
 struct lw_run *lw_engine_poll(const struct lw_config *cfg,
 			      struct lw_history *hist,
@@ -220,6 +244,8 @@ struct lw_run *lw_engine_poll(const struct lw_config *cfg,
 	/* observe; each remote lake's deadline is for the whole poll */
 	for (size_t i = 0; i < cfg->nlakes; i++) {
 		struct lw_lake *l = cfg->lakes[i].lake;
+		if (l)	/* a dataset in flight stops on cancel too */
+			lw_lake_base(l)->cancel = cancel;
 		if (l && lw_lake_base(l)->kind->begin_poll)
 			lw_lake_base(l)->kind->begin_poll(l);
 	}
@@ -243,6 +269,7 @@ struct lw_run *lw_engine_poll(const struct lw_config *cfg,
 		if (progress)
 			progress(ud, i + 1, run->n, dr);
 	}
+	drop_cancelled(run, cancel);
 	select_aux(cfg, run);
 	for (size_t i = 0; i < run->naux; i++)
 		if (!cancelled(cancel))
@@ -250,6 +277,9 @@ struct lw_run *lw_engine_poll(const struct lw_config *cfg,
 					 &run->aux[i].obs);
 		else
 			lw_obs_fail(&run->aux[i].obs, "poll cancelled");
+	for (size_t i = 0; i < cfg->nlakes; i++)
+		if (cfg->lakes[i].lake)
+			lw_lake_base(cfg->lakes[i].lake)->cancel = NULL;
 	/* judge */
 	struct lookup lk = {run};
 	int64_t now = lw_now();

@@ -18,6 +18,7 @@ struct listing {
 	struct lw_obs *obs;
 	size_t prefix_len;	/* strlen(ds->path) + 1, or 0 */
 	pcre2_match_data *md;
+	atomic_bool *cancel;	/* the lake's (lake.h), may be NULL */
 };
 
 /* Spark's rule: a path component starting with '_' or '.' is not data,
@@ -49,6 +50,8 @@ static int on_entry(void *ud, const struct lw_entry *e)
 	struct listing *li = ud;
 	const struct lw_dataset *ds = li->ds;
 	const char *rel = e->path;
+	if (li->cancel && atomic_load(li->cancel))
+		return LW_ESTOP;	/* a long listing stops too */
 	if (li->prefix_len && strlen(rel) >= li->prefix_len)
 		rel += li->prefix_len;
 	if (hidden(rel))
@@ -323,6 +326,11 @@ static bool lake_gone(struct lw_lake *lake, struct lw_obs *obs)
 {
 	const struct lw_lake_kind *k = lw_lake_base(lake)->kind;
 	char msg[512];
+	atomic_bool *cancel = lw_lake_base(lake)->cancel;
+	if (cancel && atomic_load(cancel)) {	/* `watch` stopping */
+		lw_obs_fail(obs, "poll cancelled");
+		return true;
+	}
 	if (!k->gone || !k->gone(lake, msg, sizeof msg))
 		return false;
 	lw_obs_fail(obs, "%s", msg);
@@ -335,7 +343,8 @@ static void probe_files(const struct lw_config *cfg,
 	struct lw_lake *lake = cfg->lakes[ds->lake].lake;
 	const struct lw_lake_kind *k = lw_lake_base(lake)->kind;
 	struct listing li = {ds, obs, *ds->path ? strlen(ds->path) + 1 : 0,
-			     pcre2_match_data_create(64, NULL)};
+			     pcre2_match_data_create(64, NULL),
+			     lw_lake_base(lake)->cancel};
 	struct lw_err err;
 	lw_err_clear(&err);
 	int rc = k->list ? k->list(lake, ds->path, on_entry, &li, &err) :

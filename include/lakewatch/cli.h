@@ -10,6 +10,7 @@
 int lw_cmd_check(int argc, char **argv);
 int lw_cmd_validate(int argc, char **argv);
 int lw_cmd_tui(int argc, char **argv);
+int lw_cmd_watch(int argc, char **argv);	/* cli/watch.c */
 /* ack, mute, accept (cli/act.c): argv[0] says which. */
 int lw_cmd_act(int argc, char **argv);
 /* `notify test` (cli/notify.c). */

@@ -83,6 +83,8 @@ struct lw_dataset {
 	/* borrowed from config->zones: the dataset's "timezone", else its
 	 * source's, else the top level's; NULL is UTC */
 	const struct lw_tz *tz;
+	int64_t interval;	/* "interval": `watch` polls it this often
+				 * (seconds); 0: the config's poll.interval */
 };
 
 /* The most passing polls "resolve_after" may ask for. */

@@ -20,6 +20,8 @@ struct lw_filter {
 	const char *consumer;		/* id, or NULL */
 	int layer;			/* enum lw_layer, or -1 */
 	pcre2_code *dataset;		/* borrowed, or NULL */
+	const bool *due;		/* borrowed: due[i] selects
+					 * cfg->datasets[i] (`watch`), or NULL */
 };
 
 /* Called from the polling thread after each dataset. */
@@ -28,7 +30,8 @@ typedef void (*lw_progress_cb)(void *ud, size_t done, size_t total,
 
 /* Poll once. hist may be NULL (no change/drift baseline, nothing stored).
  * cancel, when non-NULL and set (by another thread), stops between
- * datasets (the rest are ERROR "poll cancelled"). Never fails and never
+ * datasets: the rest are left out of the run (neither judged nor
+ * recorded), so run->n may be less than selected. Never fails and never
  * returns NULL: a dataset that cannot be observed, or history that cannot
  * be written, is an ERROR inside the run. The caller owns the run
  * (lw_run_free). */

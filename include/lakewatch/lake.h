@@ -10,6 +10,7 @@
 #define LAKEWATCH_LAKE_H
 
 #include <stdbool.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stddef.h>
 #include <cJSON.h>
@@ -27,6 +28,9 @@ struct lw_lake_base {
 	char *name;		/* owned: the config's name for this lake */
 	char *display;		/* owned: where it is, secrets left out
 				 * ("fs:/srv/lake", "azure:acct/container") */
+	atomic_bool *cancel;	/* borrowed, set by the engine during a
+				 * poll: when true, probes stop the dataset
+				 * in flight ("poll cancelled") */
 };
 
 /* Called for each listed file. Return LW_OK to go on, anything else stops

@@ -4,6 +4,8 @@
 # installed (release) binary has no test hooks while the testing build
 # ($LW_BIN, default build/test/lakewatch) has them:
 #   install/prefix            files in place, --version runs
+#   install/systemd_unit      contrib/lakewatch.service installed, sandboxed,
+#                             its ExecStart the installed binary
 #   install/no_test_hooks     installed binary: LAKEWATCH_NOW does not pin
 #                             the report's time, LAKEWATCH_FS_DELAY_MS does
 #                             not slow it, neither name is in the binary
@@ -35,6 +37,27 @@ for t in dark light high-contrast colour-blind monochrome; do
 	[ -f "$tmp/prefix/share/lakewatch/themes/$t.theme" ] || ok=1
 done
 result prefix $ok "$(cat "$tmp/log")"
+
+# The systemd unit: installed with the binary's path filled in, sandboxed,
+# reloading with SIGHUP; systemd-analyze verify accepts it where present.
+unit="$tmp/prefix/lib/systemd/system/lakewatch.service"
+ok=0; why=
+if [ ! -f "$unit" ]; then ok=1; why="no $unit"
+else
+	grep -qx "ExecStart=$tmp/prefix/bin/lakewatch watch .*" "$unit" || { ok=1; why="ExecStart: $(grep ExecStart= "$unit")"; }
+	for k in DynamicUser=yes StateDirectory=lakewatch ProtectSystem=strict \
+		 ProtectHome=yes NoNewPrivileges=yes PrivateTmp=yes \
+		 'ExecReload=/bin/kill -HUP $MAINPID' \
+		 'RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX'; do
+		grep -qxF "$k" "$unit" || { ok=1; why="$why missing $k;"; }
+	done
+	! grep -q @BINDIR@ "$unit" || { ok=1; why="$why @BINDIR@ left;"; }
+	if command -v systemd-analyze >/dev/null &&
+	   ! systemd-analyze verify --man=no "$unit" > "$tmp/verify" 2>&1; then
+		ok=1; why="$why systemd-analyze: $(head -3 "$tmp/verify")"
+	fi
+fi
+result systemd_unit $ok "$why"
 
 # One CSV dataset: a report with a "started" time, two fs reads.
 mkdir -p "$tmp/lake/d"

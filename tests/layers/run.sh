@@ -52,7 +52,7 @@ declare -A OWNER=(
 	[notifier.h]=notify
 	[tui.h]=tui [tui_layout.h]=tui [theme.h]=tui
 	[engine.h]=engine [registry.h]=engine [poller.h]=engine
-	[engine_incidents.h]=engine
+	[engine_incidents.h]=engine [watch.h]=engine
 	[cli.h]=cli
 )
 

@@ -1,0 +1,1 @@
+wait_log '"poll finished in'

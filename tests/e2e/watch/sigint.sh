@@ -1,0 +1,2 @@
+wait_log 'poll finished in'
+stop_watch 5 INT
