@@ -22,6 +22,7 @@
 #include "lakewatch/engine.h"
 #include "lakewatch/serve.h"
 #include "lakewatch/util.h"
+#include "lakewatch/notifier.h"
 #include "lakewatch/watch.h"
 #include "watch_cli.h"
 
@@ -148,6 +149,8 @@ static int take_lock(const char *hist_path)
 
 struct sig_ctx {
 	struct lw_watch *w;
+	struct lw_notify_thread *notify;	/* NULL without a notify section
+					 * or history */
 	const char *config;		/* the path loaded at start */
 	struct lw_watch_logger *logger;
 	sigset_t set;
@@ -182,7 +185,13 @@ static void reload(struct sig_ctx *s)
 				       s->config, cfg->ndatasets);
 		log_msg(s, LW_LOG_INFO, m);
 		free(m);
-		lw_watch_set_config(s->w, lw_cfgref_new(cfg));
+		if (cfg->notify && !s->notify)
+			log_msg(s, LW_LOG_WARN, "the notify section takes "
+				"effect after a restart (no sender was running)");
+		struct lw_cfgref *ref = lw_cfgref_new(cfg);
+		if (s->notify)
+			lw_notify_thread_reload(s->notify, ref);
+		lw_watch_set_config(s->w, ref);	/* takes ref over */
 	}
 	lw_buf_free(&errors);
 }
@@ -255,6 +264,33 @@ static int open_history(const struct watch_opts *o,
 	return 0;
 }
 
+/* The sender thread, when the config has a notify section and history is
+ * kept (the outbox is in it); NULL otherwise, or after logging why not.
+ * It opens its own handle on the history, so a slow endpoint never holds
+ * the poll's. */
+static struct lw_notify_thread *start_notify(struct watch_opts *o,
+					     struct lw_cfgref *ref,
+					     struct lw_history *hist)
+{
+	const struct lw_config *cfg = ref->cfg;
+	if (!cfg->notify || !hist) {
+		if (cfg->notify)
+			lw_watch_log_event(&o->logger,
+					   LW_LOG_WARN, NULL, NULL, "notify: "
+					   "nothing is sent without history "
+					   "(the outbox is kept in it)");
+		return NULL;
+	}
+	struct lw_err err;
+	lw_err_clear(&err);
+	const char *hp = o->co.history ? o->co.history : cfg->history_path;
+	struct lw_notify_thread *t = lw_notify_thread_start(ref, hp, &err);
+	if (!t)
+		lw_watch_log_event(&o->logger,
+				   LW_LOG_ERROR, NULL, NULL, err.msg);
+	return t;
+}
+
 static void log_start(struct lw_watch_logger *lg, const struct watch_opts *o,
 		      const struct lw_config *cfg, struct lw_serve *srv)
 {
@@ -305,8 +341,11 @@ int lw_cmd_watch(int argc, char **argv)
 		return rc;
 	}
 	log_start(&o.logger, &o, cfg, srv);
-	struct lw_watch *w = lw_watch_new(lw_cfgref_new(cfg), hist, srv,
-					  lw_watch_log_event, &o.logger);
+	struct lw_cfgref *ref = lw_cfgref_new(cfg);
+	s.notify = start_notify(&o, ref, hist);
+	struct lw_watch *w = lw_watch_new(ref, hist, srv, lw_watch_log_event,
+					  &o.logger);
+	lw_watch_set_notifier(w, s.notify);
 	s.w = w;
 	s.config = path;
 	pthread_t th;
@@ -319,6 +358,7 @@ int lw_cmd_watch(int argc, char **argv)
 		lw_watch_log_event(&o.logger, LW_LOG_INFO, NULL, NULL, "stopped");
 	}
 	lw_serve_stop(srv);	/* before the state it serves goes */
+	lw_notify_thread_stop(s.notify);	/* what is in flight stays pending */
 	lw_watch_free(w);
 	lw_history_close(hist);
 	if (lock_fd >= 0)

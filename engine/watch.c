@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "lakewatch/engine.h"
+#include "lakewatch/notifier.h"
 #include "lakewatch/util.h"
 #include "watch_int.h"
 
@@ -98,6 +99,8 @@ static void poll_due(struct lw_watch *w, size_t ndue)
 	bool complete = run->n == ndue;
 	lw_metrics_hist_observe(&w->polls, secs);
 	lw_watch_take_run(w, run);	/* its events first; run is still held */
+	if (w->notify)
+		lw_notify_thread_kick(w->notify);	/* the outbox is committed */
 	lw_watch_logf(w, run->history_error ? LW_LOG_ERROR : LW_LOG_INFO,
 		      NULL, NULL, "poll finished%s in %.2fs: %zu datasets, "
 		      "%d pass, %d warn, %d fail, %d error",
@@ -139,6 +142,12 @@ int lw_watch_run(struct lw_watch *w)
 	}
 	pthread_mutex_unlock(&w->mu);
 	return 0;
+}
+
+/* See watch.h. */
+void lw_watch_set_notifier(struct lw_watch *w, struct lw_notify_thread *t)
+{
+	w->notify = t;
 }
 
 /* The caller owns the result (lw_watch_free). */

@@ -32,6 +32,7 @@ struct lw_watch {
 	struct lw_cfgref *ref;		/* polled now */
 	struct lw_history *hist;	/* borrowed */
 	struct lw_serve *srv;		/* borrowed */
+	struct lw_notify_thread *notify;	/* borrowed, may be NULL */
 	lw_watch_log_cb log;
 	void *ud;
 	double *next_due;		/* monotonic seconds, per dataset */

@@ -10,6 +10,7 @@
 #include "lakewatch/incident.h"
 #include "lakewatch/lake.h"
 #include "lakewatch/util.h"
+#include "lakewatch/notifier.h"
 #include "watch_int.h"
 
 #define EXPOSITION_MAX ((size_t)256 * 1024 * 1024)
@@ -201,6 +202,26 @@ static int render(const struct lw_metrics_in *in, enum lw_metrics_fmt fmt,
 	return rc;
 }
 
+/* The sender's per-channel counters into *out (the caller frees each
+ * channel name, then the array; the names are the stats' copies). */
+static size_t notify_counters(struct lw_watch *w,
+			      struct lw_metrics_channel **out)
+{
+	struct lw_notify_stats st = {0};
+	*out = NULL;
+	if (!w->notify)
+		return 0;
+	lw_notify_thread_stats(w->notify, &st);
+	*out = lw_xcalloc(st.n + 1, sizeof **out);
+	for (size_t i = 0; i < st.n; i++)
+		(*out)[i] = (struct lw_metrics_channel){
+			.channel = st.v[i].channel,	/* taken over */
+			.sent = st.v[i].sent, .failed = st.v[i].failed,
+			.pending = st.v[i].pending};
+	free(st.v);
+	return st.n;
+}
+
 /* See watch_int.h. */
 void lw_watch_publish(struct lw_watch *w)
 {
@@ -218,10 +239,12 @@ void lw_watch_publish(struct lw_watch *w)
 		lakes[i].requests += a->requests;
 		lakes[i].bytes += a->bytes;
 	}
+	struct lw_metrics_channel *chans = NULL;
+	size_t nchans = notify_counters(w, &chans);
 	struct lw_metrics_in in = {
 		.cfg = cfg, .run = any ? &comp : NULL,
 		.lakes = lakes, .nlakes = cfg->nlakes, .polls = &w->polls,
-		.channels = NULL, .nchannels = 0, .now = lw_now(),
+		.channels = chans, .nchannels = nchans, .now = lw_now(),
 	};
 	struct lw_buf prom, om;
 	struct lw_err err;
@@ -241,6 +264,9 @@ void lw_watch_publish(struct lw_watch *w)
 	lw_buf_free(&prom);
 	lw_buf_free(&om);
 	free(lakes);
+	for (size_t i = 0; i < nchans; i++)
+		free((char *)chans[i].channel);
+	free(chans);
 	free(comp.ds);
 }
 

@@ -153,9 +153,20 @@ void lw_notify_thread_stats(struct lw_notify_thread *t,
 	pthread_mutex_lock(&t->mu);
 	*out = t->stats;
 	out->v = lw_xcalloc(t->stats.n + 1, sizeof *out->v);
-	if (t->stats.n)
-		memcpy(out->v, t->stats.v, t->stats.n * sizeof *out->v);
+	for (size_t i = 0; i < t->stats.n; i++) {
+		out->v[i] = t->stats.v[i];
+		out->v[i].channel = lw_xstrdup(t->stats.v[i].channel);
+	}
 	pthread_mutex_unlock(&t->mu);
+}
+
+/* Frees what lw_notify_thread_stats copied; st itself is the caller's. */
+void lw_notify_stats_free(struct lw_notify_stats *st)
+{
+	for (size_t i = 0; st && i < st->n; i++)
+		free((char *)st->v[i].channel);
+	if (st)
+		free(st->v);
 }
 
 bool lw_notify_thread_failing(struct lw_notify_thread *t, char *msg,

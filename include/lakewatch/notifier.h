@@ -124,8 +124,12 @@ void lw_notify_thread_reload(struct lw_notify_thread *t,
 /* Stop within a few seconds (a request in flight is given up; its
  * message stays pending and is sent again next time) and free t. */
 void lw_notify_thread_stop(struct lw_notify_thread *t);
+/* A copy of the counters; channel names are copied too (the thread may
+ * swap its config, and the names with it, at any time): free out with
+ * lw_notify_stats_free. */
 void lw_notify_thread_stats(struct lw_notify_thread *t,
 			    struct lw_notify_stats *out);
+void lw_notify_stats_free(struct lw_notify_stats *st);
 /* One line for a dashboard header when deliveries are failing
  * ("notify: hook failing: 503 ..."); false when all is well. */
 bool lw_notify_thread_failing(struct lw_notify_thread *t, char *msg,

@@ -43,4 +43,9 @@ void lw_watch_set_config(struct lw_watch *w, struct lw_cfgref *cfg);
 void lw_watch_stop(struct lw_watch *w);
 void lw_watch_free(struct lw_watch *w);	/* NULL is fine */
 
+struct lw_notify_thread;
+/* Kick t (notifier.h, borrowed; outlives w) after each poll commits, and
+ * publish its per-channel counters with the metrics. Before lw_watch_run. */
+void lw_watch_set_notifier(struct lw_watch *w, struct lw_notify_thread *t);
+
 #endif

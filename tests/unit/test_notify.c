@@ -512,7 +512,7 @@ static void test_thread_dead_endpoint(void **state)
 	assert_string_equal(st.v[0].channel, "all");
 	assert_int_equal(st.v[0].failed, 1);
 	assert_int_equal(st.v[0].pending, 1);
-	free(st.v);
+	lw_notify_stats_free(&st);
 	int64_t t1 = lw_http_now_ms();
 	lw_notify_thread_stop(t);
 	assert_true(lw_http_now_ms() - t1 < 6000);
