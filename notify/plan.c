@@ -11,7 +11,11 @@
  *     reminder;
  *   - still open, matching, never announced, not acknowledged (a mute
  *     ended, the route is new, the status rose into the route's
- *     severity): announced as opened.
+ *     severity): announced as opened;
+ *   - still open and announced on a channel whose kind has repost_s
+ *     (Alertmanager: an alert not re-posted lapses after its
+ *     resolve_timeout), acknowledged or not: sent again once repost_s has
+ *     passed since the last, at the next poll.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -161,6 +165,9 @@ static void decide(struct planner *p, size_t i,
 		add(p, r, c, i, LW_NOTICE_REMINDER, 1);
 	else if (!ann && match && !inc->acked_by)
 		add(p, r, c, i, LW_NOTICE_OPENED, 1);
+	else if (ann && c->kind->repost_s > 0 &&
+		 p->now - ann->last_at >= c->kind->repost_s)
+		add(p, r, c, i, LW_NOTICE_REMINDER, 1);	/* keep it firing */
 }
 
 /* out->v is the caller's (lw_notify_plan_free). */

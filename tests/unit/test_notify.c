@@ -250,6 +250,60 @@ static void test_reminders_ack_mute_resolve(void **state)
 	lw_config_free(cfg);
 }
 
+/* An Alertmanager channel keeps an announced incident firing: it is sent
+ * again once the kind's repost_s has passed, acknowledged or not (an
+ * alert Alertmanager does not hear of again lapses after its
+ * resolve_timeout), while a webhook route without repeat stays quiet. */
+static void test_alertmanager_repost(void **state)
+{
+	(void)state;
+	struct lw_err err;
+	char p[300];
+	rows("a", 0); rows("b", 3); rows("c", 3);
+	snprintf(p, sizeof p, "%s/c.json", dir);
+	FILE *f = fopen(p, "w");
+	assert_non_null(f);
+	const char *cut = strstr(config_text, " \"notify\"");
+	assert_non_null(cut);
+	fprintf(f, "%.*s \"notify\": {\"channels\": {\n"
+		"  \"am\": {\"type\": \"alertmanager\","
+		" \"url\": \"http://127.0.0.1:9\"},\n"
+		"  \"hook\": {\"type\": \"webhook\","
+		" \"url\": \"http://127.0.0.1:9/x\"}},\n"
+		" \"routes\": [{\"name\": \"am\", \"channels\": [\"am\"]},\n"
+		"  {\"name\": \"hook\", \"channels\": [\"hook\"]}]}}\n",
+		(int)(cut - config_text), config_text);
+	fclose(f);
+	struct lw_config *cfg = NULL;
+	struct lw_buf errs;
+	lw_buf_init(&errs, 1 << 16);
+	if (lw_config_load(p, &cfg, &errs))
+		fail_msg("config: %s", errs.data ? errs.data : "?");
+	lw_buf_free(&errs);
+	poll_at(cfg, "2026-11-20T10:00:00Z");
+	expect_msg("am", 1, "opened bronze.a");
+	expect_msg("hook", 1, "opened bronze.a");
+	poll_at(cfg, "2026-11-20T10:00:30Z");	/* under 60 s: nothing */
+	assert_int_equal(sql_int("SELECT count(*) FROM outbox WHERE run=2"), 0);
+	struct lw_history *h;
+	assert_int_equal(lw_history_open(cfg->history_path, false, &h, &err),
+			 LW_OK);
+	struct lw_incident *acked = NULL;
+	size_t n = 0;
+	UNIT_OK(lw_history_ack(h, "bronze.a", NULL, "ann", NULL, lw_now(),
+			       &acked, &n, &err));
+	lw_incidents_free(acked, n);
+	lw_history_close(h);
+	poll_at(cfg, "2026-11-20T10:01:05Z");
+	expect_msg("am", 3, "reminder bronze.a");
+	assert_int_equal(msg_of("hook", 3), -1);
+	rows("a", 3);
+	poll_at(cfg, "2026-11-20T10:02:00Z");
+	expect_msg("am", 4, "resolved bronze.a");
+	expect_msg("hook", 4, "resolved bronze.a");
+	lw_config_free(cfg);
+}
+
 /* The outbox rows are part of the incidents' transaction: when writing
  * them fails, the incident is not stored either. */
 static void test_outbox_same_transaction(void **state)
@@ -619,6 +673,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_grouping),
 		T(test_reminders_ack_mute_resolve),
+		T(test_alertmanager_repost),
 		T(test_outbox_same_transaction),
 		T(test_record_outbox),
 		T(test_migrate_v4),
