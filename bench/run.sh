@@ -1,5 +1,5 @@
 #!/bin/sh
-# Run the benchmarks (not tests): bench/run.sh [parquet|delta|azure|tui|anomaly|scrape ...]
+# Run the benchmarks (not tests): bench/run.sh [parquet|delta|azure|tui|anomaly|scrape|soak ...]
 # Each prints its figures; README.md "Speed" holds the last ones measured.
 set -u
 cd "$(dirname "$0")/.."
@@ -14,7 +14,8 @@ for b in $which; do
 	tui) make -s build/bench/tui_frame && build/bench/tui_frame || status=1 ;;
 	anomaly) make -s build/bench/anomaly && build/bench/anomaly || status=1 ;;
 	scrape) make -s build/bench/scrape && build/bench/scrape || status=1 ;;
-	*) echo "unknown benchmark $b (parquet, delta, azure, tui, anomaly, scrape)"; status=2 ;;
+	soak) bash bench/soak.sh || status=1 ;;
+	*) echo "unknown benchmark $b (parquet, delta, azure, tui, anomaly, scrape, soak)"; status=2 ;;
 	esac
 done
 exit $status
