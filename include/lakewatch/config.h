@@ -75,6 +75,10 @@ struct lw_dataset {
 	enum lw_part_mode part_mode;
 	pcre2_code *part_re;	/* owned; LW_PART_REGEX: named groups */
 	bool count_rows;	/* default true */
+	/* What changes a file's observation, hashed: format and options,
+	 * include/exclude, count_rows, the lakewatch version. The per-file
+	 * cache trusts an entry only under the same one. 16 hex digits. */
+	char fingerprint[17];
 	int *consumers;		/* owned: indexes into config->consumers */
 	size_t nconsumers;
 	struct lw_check_inst *checks;	/* owned: after defaults were merged */

@@ -44,6 +44,13 @@ struct lw_file_obs {
 
 void lw_file_obs_init(struct lw_file_obs *fo);
 void lw_file_obs_free(struct lw_file_obs *fo);
+/* The stored form, for the per-file observation cache: everything but
+ * bytes_read (what reading cost). Owned by the caller (cJSON_Delete). */
+cJSON *lw_file_obs_to_json(const struct lw_file_obs *fo);
+/* Back from text. A row that does not parse (a corrupt cache) is
+ * LW_EPARSE with err saying what; *fo is then empty (still freeable). */
+int lw_file_obs_from_json(const char *text, struct lw_file_obs *fo,
+			  struct lw_err *err);
 
 struct lw_format {
 	const char *name;	/* "csv", "jsonl", "parquet", "avro", "delta" */
