@@ -11,6 +11,30 @@
 #include "lakewatch/util.h"
 #include "history_int.h"
 
+/* 4 -> 5: the per-file observation cache (fcache.c, history_cache.h): a
+ * scope per lake, dataset path and fingerprint, and per file its key and
+ * what its format saw. Ids grow with each write (INSERT OR REPLACE), so
+ * the oldest written go first past the entry cap. */
+static const char step_file_cache[] =
+	"CREATE TABLE file_cache_scope ("
+	"  id INTEGER PRIMARY KEY,"
+	"  lake TEXT NOT NULL,"
+	"  path TEXT NOT NULL,"
+	"  fp TEXT NOT NULL,"
+	"  seen INTEGER NOT NULL,"
+	"  UNIQUE (lake, path, fp));"
+	"CREATE INDEX file_cache_scope_seen ON file_cache_scope(seen);"
+	"CREATE TABLE file_cache ("
+	"  id INTEGER PRIMARY KEY,"
+	"  scope INTEGER NOT NULL,"
+	"  path TEXT NOT NULL,"
+	"  size INTEGER NOT NULL,"
+	"  mtime INTEGER NOT NULL,"
+	"  mtime_nsec INTEGER NOT NULL,"
+	"  tag INTEGER NOT NULL,"
+	"  obs TEXT NOT NULL,"
+	"  UNIQUE (scope, path));";
+
 /* steps[i] takes the schema from version i to i+1. Append only: a released
  * step never changes, so any old file can be walked forward. */
 static const char *const steps[LW_HISTORY_VERSION] = {
@@ -168,6 +192,7 @@ static const char *const steps[LW_HISTORY_VERSION] = {
 	"  picked INTEGER NOT NULL,"
 	"  pts BLOB NOT NULL,"
 	"  PRIMARY KEY (dataset, metric));",
+	step_file_cache,
 };
 
 static int pragma_int(struct lw_history *h, const char *sql, int *out,

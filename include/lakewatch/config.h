@@ -88,6 +88,9 @@ struct lw_dataset {
 	const struct lw_tz *tz;
 };
 
+/* The per-file observation cache's default bound (entries). */
+#define LW_CACHE_ENTRIES 1000000
+
 /* The most passing polls "resolve_after" may ask for. */
 #define LW_RESOLVE_AFTER_MAX 1000
 
@@ -100,6 +103,8 @@ struct lw_config {
 	struct lw_dataset *datasets;	size_t ndatasets;
 	char *history_path;	/* owned: absolute; default next to config */
 	int64_t retention;	/* seconds of history kept; default 30 days */
+	int64_t cache_entries;	/* "history.cache_entries": files the per-file
+				 * observation cache keeps at most; 0 = none */
 	int64_t interval;	/* dashboard poll interval; default 300 s */
 	char *theme;		/* owned, may be NULL */
 	int parallel;		/* requests in flight per remote lake; 16 */

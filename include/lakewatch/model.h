@@ -211,6 +211,9 @@ struct lw_obs {
 	/* What this poll cost in files (not stored, not reported: --stats
 	 * says them): taken from the per-file cache, and read. */
 	int64_t files_cached, files_read;
+	int64_t cache_bad;	/* stored entries unusable (read again) */
+	char *cache_note;	/* owned, may be NULL: the first such problem,
+				 * or why the cache could not be written */
 };
 
 void lw_obs_init(struct lw_obs *o);

@@ -46,6 +46,7 @@ declare -A OWNER=(
 	[anomaly.h]=checks [series.h]=checks
 	[incident.h]=checks
 	[history.h]=history [history_incidents.h]=history
+	[history_cache.h]=history
 	[report.h]=report [metrics.h]=report
 	[serve.h]=serve [notify.h]=notify
 	[tui.h]=tui [tui_layout.h]=tui [theme.h]=tui
