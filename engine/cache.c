@@ -61,6 +61,13 @@ static bool b_get(void *ud, const struct lw_entry *e, struct lw_file_obs *fo)
 	return false;
 }
 
+static void b_batch(void *ud, bool start)
+{
+	struct bind *b = ud;
+	if (!b->no_read)
+		lw_fcache_hold(b->fc, start);
+}
+
 static void b_put(void *ud, const struct lw_entry *e,
 		  const struct lw_file_obs *fo)
 {
@@ -95,7 +102,7 @@ void lw_engine_observe(const struct lw_config *cfg, struct lw_history *hist,
 		return;
 	}
 	struct bind b = {cfg, hist, now, no_read, obs, NULL};
-	struct lw_probe_cache pc = {b_begin, b_get, b_put, b_end, &b};
+	struct lw_probe_cache pc = {b_begin, b_get, b_batch, b_put, b_end, &b};
 	lw_probe_dataset_cached(cfg, ds, now, obs, &pc);
 	lw_fcache_close(b.fc, false, NULL);	/* never left open */
 }

@@ -37,6 +37,7 @@ struct lw_fcache {
 	char *text;		/* owned: the last observation got */
 	struct pending *pend;	/* owned */
 	size_t npend, cappend, pend_bytes;
+	bool held;		/* lw_fcache_hold: a read transaction open */
 	int rc;			/* the first write error, sticky */
 	struct lw_err err;
 };
@@ -177,6 +178,25 @@ const char *lw_fcache_get(struct lw_fcache *fc, const struct lw_entry *e)
 	return fc->text;
 }
 
+/* See history_cache.h. Outside a transaction every lookup takes and drops
+ * SQLite's file locks (two fcntl calls): a third of an unchanged poll. */
+void lw_fcache_hold(struct lw_fcache *fc, bool start)
+{
+	if (start == fc->held)
+		return;
+	if (start) {
+		pthread_mutex_lock(&fc->h->tx_lock);
+		fc->held = sqlite3_exec(fc->h->db, "BEGIN", NULL, NULL,
+					NULL) == SQLITE_OK;
+		if (!fc->held)
+			pthread_mutex_unlock(&fc->h->tx_lock);
+		return;
+	}
+	sqlite3_exec(fc->h->db, "COMMIT", NULL, NULL, NULL);
+	fc->held = false;
+	pthread_mutex_unlock(&fc->h->tx_lock);
+}
+
 /* See history_cache.h. */
 void lw_fcache_forget(struct lw_fcache *fc, const struct lw_entry *e)
 {
@@ -280,6 +300,7 @@ int lw_fcache_close(struct lw_fcache *fc, bool complete, struct lw_err *err)
 {
 	if (!fc)
 		return LW_OK;
+	lw_fcache_hold(fc, false);
 	flush(fc);
 	if (complete && fc->rc == LW_OK && fc->get && any_gone(fc))
 		fc->rc = lw_hist_tx(fc->h, gone_fn, fc, &fc->err);

@@ -373,6 +373,8 @@ static void batch_lookup(struct batch *b, const struct lw_entry *e, size_t n,
 {
 	assert(n <= PREFETCH_BATCH);
 	b->nmiss = 0;
+	if (cache && cache->batch)
+		cache->batch(cache->ud, true);
 	for (size_t j = 0; j < n; j++) {
 		lw_file_obs_init(&b->got[j]);
 		b->hit[j] = cache && e[j].size > 0 &&
@@ -380,6 +382,8 @@ static void batch_lookup(struct batch *b, const struct lw_entry *e, size_t n,
 		if (!b->hit[j] && e[j].size > 0)
 			b->miss[b->nmiss++] = e[j];
 	}
+	if (cache && cache->batch)
+		cache->batch(cache->ud, false);
 }
 
 static void batch_clear(struct batch *b, size_t n)

@@ -31,6 +31,10 @@ int lw_fcache_open(struct lw_history *h, const char *lake, const char *path,
 /* The stored observation of e when e's key is the stored one, else NULL.
  * Owned by fc, valid until the next call on fc. */
 const char *lw_fcache_get(struct lw_fcache *fc, const struct lw_entry *e);
+/* A run of lw_fcache_get starts (true: one read transaction, other
+ * writers on this handle wait) or ends (false). Nothing else is called
+ * on the handle in between. */
+void lw_fcache_hold(struct lw_fcache *fc, bool start);
 /* The entry just got was unusable (corrupt): it is rewritten when e is
  * put again, deleted at close otherwise. */
 void lw_fcache_forget(struct lw_fcache *fc, const struct lw_entry *e);

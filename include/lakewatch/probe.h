@@ -28,6 +28,9 @@ struct lw_probe_cache {
 	/* e was seen before with the same key: fill *fo (initialised by
 	 * the caller, who frees it) and return true. */
 	bool (*get)(void *ud, const struct lw_entry *e, struct lw_file_obs *fo);
+	/* Optional: a run of get() calls starts (true) or ends (false), so
+	 * the store can do them as one read. */
+	void (*batch)(void *ud, bool start);
 	/* e was read and gave *fo (borrowed): keep it. */
 	void (*put)(void *ud, const struct lw_entry *e,
 		    const struct lw_file_obs *fo);
