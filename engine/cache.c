@@ -92,6 +92,32 @@ static void b_end(void *ud, bool complete)
 	b->fc = NULL;
 }
 
+static char *b_state_get(void *ud, const struct lw_dataset *ds)
+{
+	struct bind *b = ud;
+	char *st = NULL;
+	struct lw_err err;
+	lw_err_clear(&err);
+	if (b->no_read)
+		return NULL;
+	if (lw_fcache_state_get(b->h, b->cfg->lakes[ds->lake].name, ds->path,
+				ds->fingerprint, &st, &err) != LW_OK)
+		note(b, "file cache of %s not used: %s", ds->name, err.msg);
+	return st;
+}
+
+static void b_state_put(void *ud, const struct lw_dataset *ds,
+			const char *state)
+{
+	struct bind *b = ud;
+	struct lw_err err;
+	lw_err_clear(&err);
+	if (lw_fcache_state_put(b->h, b->cfg->lakes[ds->lake].name, ds->path,
+				ds->fingerprint, b->now, state, &err) != LW_OK &&
+	    err.code != LW_EPERM)
+		note(b, "file cache of %s not written: %s", ds->name, err.msg);
+}
+
 /* See cache_int.h. */
 void lw_engine_observe(const struct lw_config *cfg, struct lw_history *hist,
 		       const struct lw_dataset *ds, int64_t now,
@@ -102,7 +128,8 @@ void lw_engine_observe(const struct lw_config *cfg, struct lw_history *hist,
 		return;
 	}
 	struct bind b = {cfg, hist, now, no_read, obs, NULL};
-	struct lw_probe_cache pc = {b_begin, b_get, b_batch, b_put, b_end, &b};
+	struct lw_probe_cache pc = {b_begin, b_get, b_batch, b_put, b_end,
+				   b_state_get, b_state_put, &b};
 	lw_probe_dataset_cached(cfg, ds, now, obs, &pc);
 	lw_fcache_close(b.fc, false, NULL);	/* never left open */
 }

@@ -367,3 +367,61 @@ int lw_fcache_count(struct lw_history *h, int64_t *n, struct lw_err *err)
 	sqlite3_finalize(st);
 	return rc == SQLITE_ROW ? LW_OK : lw_hist_dberr(h, rc, "reading", err);
 }
+
+/* See history_cache.h. */
+int lw_fcache_state_get(struct lw_history *h, const char *lake,
+			const char *path, const char *fp, char **out,
+			struct lw_err *err)
+{
+	sqlite3_stmt *st;
+	*out = NULL;
+	int rc = sqlite3_prepare_v2(h->db, "SELECT state FROM file_cache_scope "
+				    "WHERE lake = ?1 AND path = ?2 AND fp = ?3",
+				    -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return lw_hist_dberr(h, rc, "preparing", err);
+	sqlite3_bind_text(st, 1, lake, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, path, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, fp, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && sqlite3_column_text(st, 0))
+		*out = lw_xstrdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? LW_OK :
+	       lw_hist_dberr(h, rc, "reading the file cache", err);
+}
+
+struct state_put {
+	const char *lake, *path, *fp, *state;
+	int64_t now;
+};
+
+static int state_fn(struct lw_history *h, void *ud, struct lw_err *err)
+{
+	const struct state_put *a = ud;
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(h->db, "INSERT INTO file_cache_scope"
+		"(lake, path, fp, seen, state) VALUES (?1, ?2, ?3, ?4, ?5) "
+		"ON CONFLICT(lake, path, fp) DO UPDATE SET seen = "
+		"excluded.seen, state = excluded.state", -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return lw_hist_dberr(h, rc, "preparing", err);
+	sqlite3_bind_text(st, 1, a->lake, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, a->path, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, a->fp, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, a->now);
+	if (a->state)
+		sqlite3_bind_text(st, 5, a->state, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? LW_OK : lw_hist_dberr(h, rc, "writing", err);
+}
+
+/* See history_cache.h. */
+int lw_fcache_state_put(struct lw_history *h, const char *lake,
+			const char *path, const char *fp, int64_t now,
+			const char *state, struct lw_err *err)
+{
+	struct state_put a = {lake, path, fp, state, now};
+	return lw_hist_tx(h, state_fn, &a, err);
+}

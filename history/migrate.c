@@ -12,8 +12,9 @@
 #include "history_int.h"
 
 /* 4 -> 5: the per-file observation cache (fcache.c, history_cache.h): a
- * scope per lake, dataset path and fingerprint, and per file its key and
- * what its format saw. Ids grow with each write (INSERT OR REPLACE), so
+ * scope per lake, dataset path and fingerprint (with the state a table
+ * format kept: a Delta snapshot), and per file its key and what its
+ * format saw. Ids grow with each write (INSERT OR REPLACE), so
  * the oldest written go first past the entry cap. */
 static const char step_file_cache[] =
 	"CREATE TABLE file_cache_scope ("
@@ -22,6 +23,7 @@ static const char step_file_cache[] =
 	"  path TEXT NOT NULL,"
 	"  fp TEXT NOT NULL,"
 	"  seen INTEGER NOT NULL,"
+	"  state TEXT,"
 	"  UNIQUE (lake, path, fp));"
 	"CREATE INDEX file_cache_scope_seen ON file_cache_scope(seen);"
 	"CREATE TABLE file_cache ("

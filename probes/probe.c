@@ -455,6 +455,29 @@ static void probe_files(const struct lw_config *cfg,
 	pcre2_match_data_free(li.md);
 }
 
+/* A table format reads its own log; from what it kept last time when it
+ * can (a Delta snapshot advanced by the commits after it). */
+static void probe_table(struct lw_lake *lake, const struct lw_dataset *ds,
+			struct lw_obs *obs, const struct lw_probe_cache *cache)
+{
+	const struct lw_format *f = ds->format;
+	struct lw_err err;
+	lw_err_clear(&err);
+	bool kept = cache && f->probe_table_kept && cache->state_get;
+	char *state = kept ? cache->state_get(cache->ud, ds) : NULL;
+	char *keep = NULL;
+	int rc = kept ? f->probe_table_kept(lake, ds->path, ds->format_opts,
+					    state, &keep, obs, &err) :
+		 f->probe_table(lake, ds->path, ds->format_opts, obs, &err);
+	if (rc != LW_OK)
+		lw_obs_fail(obs, "%s", err.msg[0] ? err.msg :
+			    "could not read the table");
+	if (kept && (rc == LW_OK || state))
+		cache->state_put(cache->ud, ds, rc == LW_OK ? keep : NULL);
+	free(state);
+	free(keep);
+}
+
 void lw_probe_dataset(const struct lw_config *cfg, const struct lw_dataset *ds,
 		      int64_t now, struct lw_obs *obs)
 {
@@ -490,12 +513,7 @@ void lw_probe_dataset_cached(const struct lw_config *cfg,
 		return;
 	}
 	if (ds->format->probe_table) {
-		struct lw_err err;
-		lw_err_clear(&err);
-		if (ds->format->probe_table(lake, ds->path, ds->format_opts, obs,
-					    &err) != LW_OK)
-			lw_obs_fail(obs, "%s", err.msg[0] ? err.msg :
-				    "could not read the table");
+		probe_table(lake, ds, obs, cache);
 		return;
 	}
 	probe_files(cfg, ds, obs, cache);

@@ -68,6 +68,15 @@ struct lw_format {
 	int (*probe_table)(struct lw_lake *lake, const char *path,
 			   const void *opts, struct lw_obs *obs,
 			   struct lw_err *err);
+	/* Optional, table formats: probe_table from what the last poll kept
+	 * (state: NULL when nothing; the caller's), setting *keep to what to
+	 * keep for the next (the caller frees it; NULL: nothing). A state
+	 * that does not load is counted in obs->cache_bad, said in
+	 * obs->cache_note, and the table read in full. */
+	int (*probe_table_kept)(struct lw_lake *lake, const char *path,
+				const void *opts, const char *state,
+				char **keep, struct lw_obs *obs,
+				struct lw_err *err);
 	/* Files to skip when listing (besides _*, .*, *.crc). NULL = none. */
 	const char *default_include;	/* PCRE2, e.g. "\\.parquet$" */
 	/* Bytes of the tail worth prefetching (parquet: 65536), 0 = none. */

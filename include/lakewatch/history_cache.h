@@ -45,6 +45,16 @@ int lw_fcache_put(struct lw_fcache *fc, const struct lw_entry *e,
  * delete the entries neither got nor put: deleted files. Frees fc (NULL is
  * fine); returns the first write error. */
 int lw_fcache_close(struct lw_fcache *fc, bool complete, struct lw_err *err);
+/* What a table format kept in the scope (lake, path, fp) after its last
+ * poll (a Delta snapshot, format.h probe_table_kept): *out is NULL when
+ * nothing; the caller frees it. */
+int lw_fcache_state_get(struct lw_history *h, const char *lake,
+			const char *path, const char *fp, char **out,
+			struct lw_err *err);
+/* Keep state (NULL: forget it) in the scope, marked seen at now. */
+int lw_fcache_state_put(struct lw_history *h, const char *lake,
+			const char *path, const char *fp, int64_t now,
+			const char *state, struct lw_err *err);
 /* Bound the whole cache: scopes not seen since `before` go, then the
  * oldest written entries past max_entries. */
 int lw_fcache_prune(struct lw_history *h, int64_t before, int64_t max_entries,

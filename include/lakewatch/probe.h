@@ -37,6 +37,12 @@ struct lw_probe_cache {
 	/* ds is done. complete: it was listed in full, so the entries
 	 * neither got nor put are deleted files. */
 	void (*end)(void *ud, bool complete);
+	/* Table formats (probe_table_kept): what the last poll of ds kept
+	 * (NULL: nothing; the caller frees it), and what to keep now
+	 * (NULL: forget it). */
+	char *(*state_get)(void *ud, const struct lw_dataset *ds);
+	void (*state_put)(void *ud, const struct lw_dataset *ds,
+			  const char *state);
 	void *ud;
 };
 
