@@ -11,6 +11,7 @@
 # peak RSS (with /usr/bin/time), as ratios to the first poll of the same
 # run. Exits 1 when the polls disagree on files or rows they should share,
 # or the cache was not used. Not a timed test: figures go to README.md.
+# LW_BIN: the binary (default ./lakewatch, the release build).
 set -eu
 cd "$(dirname "$0")/.."
 N=100000 KEEP=0
@@ -25,7 +26,8 @@ TD=../shared/testdata/parquet
 for s in alltypes_plain alltypes_plain.snappy alltypes_dictionary; do
 	[ -f "$TD/$s.parquet" ] || { echo "bench/cache: needs $TD/$s.parquet" >&2; exit 1; }
 done
-[ -x ./lakewatch ] || make -s -j2 lakewatch
+BIN=${LW_BIN:-./lakewatch}
+[ -x "$BIN" ] || make -s -j2 lakewatch
 D=$(mktemp -d "${BENCH_DIR:-/tmp}/lw-bench-cache.XXXXXX")
 [ $KEEP = 1 ] && echo "bench/cache: kept $D" >&2 || trap 'rm -rf "$D"' EXIT
 command -v bc > /dev/null && command -v jq > /dev/null && [ -x /usr/bin/time ] ||
@@ -59,7 +61,7 @@ JSON
 
 poll() {	# name: report in $D/name.json, --stats in $D/name.err, and
 	# "wall user sys maxrss_kb" in $D/name.time
-	/usr/bin/time -f "%e %U %S %M" -o "$D/$1.time" ./lakewatch check \
+	/usr/bin/time -f "%e %U %S %M" -o "$D/$1.time" "$BIN" check \
 		--config "$D/c.json" --stats -f json > "$D/$1.json" 2> "$D/$1.err" || true
 }
 tm() { awk -v f="$2" '{ print f == "cpu" ? $2 + $3 : f == "wall" ? $1 : int($4 / 1024) }' "$D/$1.time"; }
