@@ -1,5 +1,5 @@
 #!/bin/sh
-# Run the benchmarks (not tests): bench/run.sh [parquet|delta|azure|tui|anomaly ...]
+# Run the benchmarks (not tests): bench/run.sh [parquet|delta|azure|tui|anomaly|cache ...]
 # Each prints its figures; README.md "Speed" holds the last ones measured.
 set -u
 cd "$(dirname "$0")/.."
@@ -13,7 +13,8 @@ for b in $which; do
 	azure) sh bench/azure.sh || status=1 ;;
 	tui) make -s build/bench/tui_frame && build/bench/tui_frame || status=1 ;;
 	anomaly) make -s build/bench/anomaly && build/bench/anomaly || status=1 ;;
-	*) echo "unknown benchmark $b (parquet, delta, azure, tui, anomaly)"; status=2 ;;
+	cache) sh bench/cache.sh || status=1 ;;
+	*) echo "unknown benchmark $b (parquet, delta, azure, tui, anomaly, cache)"; status=2 ;;
 	esac
 done
 exit $status
