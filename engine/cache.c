@@ -7,6 +7,7 @@
 #include <string.h>
 #include "lakewatch/format.h"
 #include "lakewatch/history_cache.h"
+#include "lakewatch/lake.h"
 #include "lakewatch/log.h"
 #include "lakewatch/probe.h"
 #include "lakewatch/util.h"
@@ -29,13 +30,24 @@ static void note(struct bind *b, const char *fmt, const char *a,
 		b->obs->cache_note = lw_xasprintf(fmt, a, m);
 }
 
+/* The lake of a scope: its name and where it is (secrets left out), so a
+ * lake pointed at another root or container starts afresh. Caller frees. */
+static char *lake_key(const struct bind *b, const struct lw_dataset *ds)
+{
+	const struct lw_lake_ref *l = &b->cfg->lakes[ds->lake];
+	return lw_xasprintf("%s %s", l->name, lw_lake_base(l->lake)->display);
+}
+
 static bool b_begin(void *ud, const struct lw_dataset *ds)
 {
 	struct bind *b = ud;
 	struct lw_err err;
 	lw_err_clear(&err);
-	if (lw_fcache_open(b->h, b->cfg->lakes[ds->lake].name, ds->path,
-			   ds->fingerprint, b->now, &b->fc, &err) != LW_OK) {
+	char *lk = lake_key(b, ds);
+	int rc = lw_fcache_open(b->h, lk, ds->path, ds->fingerprint, b->now,
+				&b->fc, &err);
+	free(lk);
+	if (rc != LW_OK) {
 		if (err.code != LW_EPERM)	/* a read-only history */
 			note(b, "file cache of %s not used: %s", ds->name, err.msg);
 		return false;
@@ -100,9 +112,11 @@ static char *b_state_get(void *ud, const struct lw_dataset *ds)
 	lw_err_clear(&err);
 	if (b->no_read)
 		return NULL;
-	if (lw_fcache_state_get(b->h, b->cfg->lakes[ds->lake].name, ds->path,
-				ds->fingerprint, &st, &err) != LW_OK)
+	char *lk = lake_key(b, ds);
+	if (lw_fcache_state_get(b->h, lk, ds->path, ds->fingerprint, &st,
+				&err) != LW_OK)
 		note(b, "file cache of %s not used: %s", ds->name, err.msg);
+	free(lk);
 	return st;
 }
 
@@ -112,10 +126,11 @@ static void b_state_put(void *ud, const struct lw_dataset *ds,
 	struct bind *b = ud;
 	struct lw_err err;
 	lw_err_clear(&err);
-	if (lw_fcache_state_put(b->h, b->cfg->lakes[ds->lake].name, ds->path,
-				ds->fingerprint, b->now, state, &err) != LW_OK &&
-	    err.code != LW_EPERM)
+	char *lk = lake_key(b, ds);
+	if (lw_fcache_state_put(b->h, lk, ds->path, ds->fingerprint, b->now,
+				state, &err) != LW_OK && err.code != LW_EPERM)
 		note(b, "file cache of %s not written: %s", ds->name, err.msg);
+	free(lk);
 }
 
 /* See cache_int.h. */
