@@ -13,7 +13,7 @@ for b in $which; do
 	azure) sh bench/azure.sh || status=1 ;;
 	tui) make -s build/bench/tui_frame && build/bench/tui_frame || status=1 ;;
 	anomaly) make -s build/bench/anomaly && build/bench/anomaly || status=1 ;;
-	cache) sh bench/cache.sh || status=1 ;;
+	cache) sh bench/cache.sh && sh bench/cache_azure.sh || status=1 ;;
 	*) echo "unknown benchmark $b (parquet, delta, azure, tui, anomaly, cache)"; status=2 ;;
 	esac
 done
