@@ -191,11 +191,18 @@ static void print_stats(const struct lw_config *cfg, const struct lw_run *run)
 	for (size_t i = 0; i < cfg->nlakes; i++) {
 		struct lw_lake *l = cfg->lakes[i].lake;
 		const struct lw_lake_kind *k = lw_lake_base(l)->kind;
-		int64_t req = 0, in = 0;
+		int64_t req = 0, in = 0, files_in = 0;
 		if (k->stats)
 			k->stats(l, &req, &in);
-		fprintf(stderr, "stats: lake=%s requests=%lld bytes_in=%lld\n",
-			cfg->lakes[i].name, (long long)req, (long long)in);
+		for (size_t j = 0; j < run->n; j++)
+			if (run->ds[j].ds->lake == (int)i)
+				files_in += run->ds[j].obs.bytes_read;
+		/* what did not come from files is the listing (and protocol):
+		 * when nothing changed, it is the whole cost */
+		fprintf(stderr, "stats: lake=%s requests=%lld bytes_in=%lld "
+			"listing_bytes=%lld\n", cfg->lakes[i].name,
+			(long long)req, (long long)in,
+			(long long)(in > files_in ? in - files_in : 0));
 	}
 }
 
