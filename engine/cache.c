@@ -20,6 +20,7 @@ struct bind {
 	bool no_read;
 	struct lw_obs *obs;
 	struct lw_fcache *fc;	/* owned while a dataset is read */
+	struct lw_file_obs_memo memo;	/* owned: the last schema got */
 };
 
 static void note(struct bind *b, const char *fmt, const char *a,
@@ -65,7 +66,7 @@ static bool b_get(void *ud, const struct lw_entry *e, struct lw_file_obs *fo)
 		return false;
 	struct lw_err err;
 	lw_err_clear(&err);
-	if (lw_file_obs_from_json(text, fo, &err) == LW_OK)
+	if (lw_file_obs_from_memo(text, &b->memo, fo, &err) == LW_OK)
 		return true;
 	b->obs->cache_bad++;
 	lw_fcache_forget(b->fc, e);
@@ -142,11 +143,13 @@ void lw_engine_observe(const struct lw_config *cfg, struct lw_history *hist,
 		lw_probe_dataset(cfg, ds, now, obs);
 		return;
 	}
-	struct bind b = {cfg, hist, now, no_read, obs, NULL};
+	struct bind b = {cfg, hist, now, no_read, obs, NULL, {NULL, {0}}};
+	lw_schema_init(&b.memo.schema);
 	struct lw_probe_cache pc = {b_begin, b_get, b_batch, b_put, b_end,
 				   b_state_get, b_state_put, &b};
 	lw_probe_dataset_cached(cfg, ds, now, obs, &pc);
 	lw_fcache_close(b.fc, false, NULL);	/* never left open */
+	lw_file_obs_memo_free(&b.memo);
 }
 
 /* See cache_int.h. */

@@ -34,8 +34,6 @@ cJSON *lw_file_obs_to_json(const struct lw_file_obs *fo)
 {
 	cJSON *j = cJSON_CreateObject();
 	add_i64(j, "rows", fo->rows);
-	if (fo->has_schema)
-		cJSON_AddItemToObject(j, "schema", lw_schema_to_json(&fo->schema));
 	if (fo->bytes_decompressed)
 		add_i64(j, "inflated", fo->bytes_decompressed);
 	if (fo->detail)
@@ -59,6 +57,9 @@ cJSON *lw_file_obs_to_json(const struct lw_file_obs *fo)
 	}
 	if (fo->warning)
 		cJSON_AddStringToObject(j, "warning", fo->warning);
+	/* last, so lw_file_obs_from_memo can tell it apart unparsed */
+	if (fo->has_schema)
+		cJSON_AddItemToObject(j, "schema", lw_schema_to_json(&fo->schema));
 	return j;
 }
 
@@ -149,4 +150,49 @@ int lw_file_obs_from_json(const char *text, struct lw_file_obs *fo,
 		return lw_err_set(err, LW_EPARSE, "stored observation: %s", why);
 	}
 	return LW_OK;
+}
+
+#define SCHEMA_KEY ",\"schema\":["
+
+/* Where the schema, written last, starts in text (at its ','), or NULL.
+ * Inside a JSON string every '"' is escaped, so the key's spelling with
+ * bare quotes is only ever a key; no other member is named "schema". */
+static const char *schema_at(const char *text)
+{
+	const char *p = NULL, *q = text;
+	while ((q = strstr(q, SCHEMA_KEY)) != NULL)
+		p = q++;
+	return p;
+}
+
+/* See format.h. */
+int lw_file_obs_from_memo(const char *text, struct lw_file_obs_memo *m,
+			  struct lw_file_obs *fo, struct lw_err *err)
+{
+	const char *sch = text ? schema_at(text) : NULL;
+	if (sch && m->schema_text && strcmp(sch, m->schema_text) == 0) {
+		/* the same columns as the last file: parse the rest only */
+		char *rest = lw_xasprintf("%.*s}", (int)(sch - text), text);
+		int rc = lw_file_obs_from_json(rest, fo, err);
+		free(rest);
+		if (rc == LW_OK) {
+			fo->has_schema = true;
+			lw_schema_copy(&fo->schema, &m->schema);
+		}
+		return rc;
+	}
+	int rc = lw_file_obs_from_json(text, fo, err);
+	if (rc == LW_OK && sch && fo->has_schema) {
+		lw_file_obs_memo_free(m);
+		m->schema_text = lw_xstrdup(sch);
+		lw_schema_copy(&m->schema, &fo->schema);
+	}
+	return rc;
+}
+
+void lw_file_obs_memo_free(struct lw_file_obs_memo *m)
+{
+	free(m->schema_text);
+	lw_schema_free(&m->schema);
+	m->schema_text = NULL;
 }

@@ -51,6 +51,17 @@ cJSON *lw_file_obs_to_json(const struct lw_file_obs *fo);
  * LW_EPARSE with err saying what; *fo is then empty (still freeable). */
 int lw_file_obs_from_json(const char *text, struct lw_file_obs *fo,
 			  struct lw_err *err);
+/* The same, remembering the last schema seen in m: the files of a dataset
+ * mostly share their columns, and the schema is most of the text, so one
+ * equal to the last is copied rather than parsed. m starts zeroed (with
+ * lw_schema_init) and is freed with lw_file_obs_memo_free. */
+struct lw_file_obs_memo {
+	char *schema_text;	/* owned: the schema's text, NULL: none yet */
+	struct lw_schema schema;
+};
+int lw_file_obs_from_memo(const char *text, struct lw_file_obs_memo *m,
+			  struct lw_file_obs *fo, struct lw_err *err);
+void lw_file_obs_memo_free(struct lw_file_obs_memo *m);
 
 struct lw_format {
 	const char *name;	/* "csv", "jsonl", "parquet", "avro", "delta" */

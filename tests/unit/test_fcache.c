@@ -128,6 +128,67 @@ static void test_obs_corrupt(void **state)
 	}
 }
 
+static char *stored(int64_t rows, const char *col)
+{
+	struct lw_file_obs fo;
+	lw_file_obs_init(&fo);
+	fo.rows = rows;
+	fo.has_schema = true;
+	lw_schema_add(&fo.schema, col, LW_T_STRING, "BYTE_ARRAY");
+	lw_schema_add(&fo.schema, "n", LW_T_INT64, NULL);
+	cJSON *j = lw_file_obs_to_json(&fo);
+	char *t = cJSON_PrintUnformatted(j);
+	cJSON_Delete(j);
+	lw_file_obs_free(&fo);
+	return t;
+}
+
+/* The files of a dataset share their columns: the memo copies a schema
+ * equal to the last one instead of parsing it, and gives what a parse
+ * gives; a broken rest is still refused; another schema replaces it. */
+static void test_obs_memo(void **state)
+{
+	(void)state;
+	struct lw_file_obs_memo m = {NULL, {0}};
+	struct lw_file_obs fo;
+	struct lw_err err;
+	lw_schema_init(&m.schema);
+	/* a name that spells the key: escaped in JSON, never taken for it */
+	const char *odd = "x\",\"schema\":[";
+	char *a = stored(5, odd), *b = stored(7, odd), *c = stored(9, "y");
+	UNIT_OK(lw_file_obs_from_memo(a, &m, &fo, &err));
+	assert_non_null(m.schema_text);
+	const char *kept = m.schema_text;	/* a parse would replace it */
+	lw_file_obs_free(&fo);
+	for (int pass = 0; pass < 2; pass++) {	/* from the memo, twice */
+		UNIT_OK(lw_file_obs_from_memo(b, &m, &fo, &err));
+		assert_int_equal(fo.rows, 7);
+		assert_true(fo.has_schema);
+		assert_int_equal(fo.schema.n, 2);
+		assert_string_equal(fo.schema.cols[0].name, odd);
+		assert_string_equal(fo.schema.cols[0].physical, "BYTE_ARRAY");
+		assert_int_equal(fo.schema.cols[1].type, LW_T_INT64);
+		assert_ptr_equal(m.schema_text, kept);
+		lw_file_obs_free(&fo);
+	}
+	/* the rest broken, the schema the remembered one: refused */
+	char *bad = lw_xasprintf("{\"rows\":\"7\"%s", strstr(b, ",\"schema\":["));
+	lw_err_clear(&err);
+	assert_int_equal(lw_file_obs_from_memo(bad, &m, &fo, &err), LW_EPARSE);
+	assert_string_equal(err.msg, "stored observation: no row count");
+	assert_false(fo.has_schema);
+	lw_file_obs_free(&fo);
+	UNIT_OK(lw_file_obs_from_memo(c, &m, &fo, &err));
+	assert_string_equal(fo.schema.cols[0].name, "y");
+	assert_non_null(strstr(m.schema_text, "\"y\""));
+	lw_file_obs_free(&fo);
+	lw_file_obs_memo_free(&m);
+	cJSON_free(a);
+	cJSON_free(b);
+	cJSON_free(c);
+	free(bad);
+}
+
 static struct lw_history *open_hist(void)
 {
 	char *p = lw_xasprintf("%s/h.db", dir);
@@ -344,6 +405,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_obs_round_trip),
 		cmocka_unit_test(test_obs_corrupt),
+		cmocka_unit_test(test_obs_memo),
 		cmocka_unit_test_setup_teardown(test_key, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_deleted, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_prune, setup, teardown),
