@@ -1,5 +1,5 @@
 #!/bin/sh
-# Run the benchmarks (not tests): bench/run.sh [parquet|delta|azure|tui|anomaly|scrape|soak ...]
+# Run the benchmarks (not tests): bench/run.sh [parquet|delta|azure|tui|anomaly|scrape|soak|cache ...]
 # Each prints its figures; README.md "Speed" holds the last ones measured.
 set -u
 cd "$(dirname "$0")/.."
@@ -15,7 +15,8 @@ for b in $which; do
 	anomaly) make -s build/bench/anomaly && build/bench/anomaly || status=1 ;;
 	scrape) make -s build/bench/scrape && build/bench/scrape || status=1 ;;
 	soak) bash bench/soak.sh || status=1 ;;
-	*) echo "unknown benchmark $b (parquet, delta, azure, tui, anomaly, scrape, soak)"; status=2 ;;
+	cache) sh bench/cache.sh && sh bench/cache_azure.sh || status=1 ;;
+	*) echo "unknown benchmark $b (parquet, delta, azure, tui, anomaly, scrape, soak, cache)"; status=2 ;;
 	esac
 done
 exit $status

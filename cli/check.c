@@ -47,6 +47,7 @@ static void check_usage(FILE *f)
 "      --history FILE     history database (default: the config's)\n"
 "      --no-history       neither read nor write history\n"
 "      --stats            print lake requests and bytes read to stderr\n"
+"      --no-cache         read every file again, not the per-file cache\n"
 "      --log FILE         diagnostic log (secrets redacted)\n"
 "  -V, --version          print the version\n"
 "\n"
@@ -61,13 +62,13 @@ struct check_opts {
 	enum lw_status fail_on;
 	struct lw_filter filter;
 	const char *layer, *dataset_re;
-	bool verbose, no_color, ascii, stats;
+	bool verbose, no_color, ascii, stats, no_cache;
 };
 
 static int parse_args(int argc, char **argv, struct check_opts *o)
 {
 	enum { O_FAIL_ON = 256, O_SOURCE, O_LAYER, O_CONSUMER, O_DATASET,
-	       O_NO_COLOR, O_ASCII, O_STATS };
+	       O_NO_COLOR, O_ASCII, O_STATS, O_NO_CACHE };
 	static const struct option opts[] = {
 		LW_CLI_COMMON_OPTIONS,
 		{"format", required_argument, NULL, 'f'},
@@ -83,6 +84,7 @@ static int parse_args(int argc, char **argv, struct check_opts *o)
 		{"no-colour", no_argument, NULL, O_NO_COLOR},
 		{"ascii", no_argument, NULL, O_ASCII},
 		{"stats", no_argument, NULL, O_STATS},
+		{"no-cache", no_argument, NULL, O_NO_CACHE},
 		{NULL, 0, NULL, 0},
 	};
 	memset(o, 0, sizeof *o);
@@ -123,6 +125,7 @@ static int parse_args(int argc, char **argv, struct check_opts *o)
 		case O_NO_COLOR: o->no_color = true; break;
 		case O_ASCII: o->ascii = true; break;
 		case O_STATS: o->stats = true; break;
+		case O_NO_CACHE: o->no_cache = true; break;
 		default: check_usage(stderr); return LW_EXIT_USAGE;
 		}
 	}
@@ -176,8 +179,10 @@ static int resolve_filter(const struct lw_config *cfg, struct check_opts *o)
 
 static void print_stats(const struct lw_config *cfg, const struct lw_run *run)
 {
-	int64_t bytes_read = 0, files = 0, inflated = 0;
+	int64_t bytes_read = 0, files = 0, inflated = 0, cached = 0, read = 0;
 	for (size_t i = 0; i < run->n; i++) {
+		cached += run->ds[i].obs.files_cached;
+		read += run->ds[i].obs.files_read;
 		bytes_read += run->ds[i].obs.bytes_read;
 		inflated += run->ds[i].obs.bytes_decompressed;
 		files += run->ds[i].obs.files;
@@ -189,15 +194,35 @@ static void print_stats(const struct lw_config *cfg, const struct lw_run *run)
 		"bytes_decompressed=%lld observe_seconds=%.3f\n", run->n,
 		(long long)files, (long long)bytes_read, (long long)inflated,
 		secs);
+	/* what the per-file cache saved: files taken from it, files read */
+	fprintf(stderr, "stats: files_cached=%lld files_read=%lld\n",
+		(long long)cached, (long long)read);
 	for (size_t i = 0; i < cfg->nlakes; i++) {
 		struct lw_lake *l = cfg->lakes[i].lake;
 		const struct lw_lake_kind *k = lw_lake_base(l)->kind;
-		int64_t req = 0, in = 0;
+		int64_t req = 0, in = 0, files_in = 0;
 		if (k->stats)
 			k->stats(l, &req, &in);
-		fprintf(stderr, "stats: lake=%s requests=%lld bytes_in=%lld\n",
-			cfg->lakes[i].name, (long long)req, (long long)in);
+		for (size_t j = 0; j < run->n; j++)
+			if (run->ds[j].ds->lake == (int)i)
+				files_in += run->ds[j].obs.bytes_read;
+		/* what did not come from files is the listing (and protocol):
+		 * when nothing changed, it is the whole cost */
+		fprintf(stderr, "stats: lake=%s requests=%lld bytes_in=%lld "
+			"listing_bytes=%lld\n", cfg->lakes[i].name,
+			(long long)req, (long long)in,
+			(long long)(in > files_in ? in - files_in : 0));
 	}
+}
+
+/* A cache entry that could not be used or written never changes a result
+ * (the file was read), but it is said, once per dataset. */
+static void cache_notes(const struct lw_run *run)
+{
+	for (size_t i = 0; i < run->n; i++)
+		if (run->ds[i].obs.cache_note)
+			fprintf(stderr, "lakewatch check: %s: %s\n",
+				run->ds[i].ds->name, run->ds[i].obs.cache_note);
 }
 
 /* UTF-8 glyphs only where the locale says the terminal takes them. */
@@ -454,10 +479,12 @@ int lw_cmd_check(int argc, char **argv)
 			hist_error = lw_xasprintf("history: %s", err.msg);
 	}
 	struct timespec t0, t1;
+	struct lw_poll_opts po = {o.no_cache};
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	struct lw_run *run = lw_engine_poll(cfg, hist, &o.filter, NULL, NULL,
-					    NULL);
+	struct lw_run *run = lw_engine_poll_opts(cfg, hist, &o.filter, &po,
+						 NULL, NULL, NULL);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
+	cache_notes(run);
 	if (hist_error && !run->history_error) {
 		run->history_error = hist_error;
 		run->status = LW_ERROR;

@@ -16,6 +16,9 @@
 
 #ifndef LW_NO_TUI	/* make NO_TUI=1 leaves tui/ out of the build */
 
+/* --no-cache: every poll of this dashboard reads every file */
+static bool no_cache;
+
 /* --- the run source: ud is a struct lw_poller ** (NULL until started) */
 static int src_start(void *ud, int wake_fd, struct lw_history *hist,
 		     int64_t interval)
@@ -23,6 +26,8 @@ static int src_start(void *ud, int wake_fd, struct lw_history *hist,
 	struct lw_poller **pp = ud;
 
 	*pp = lw_poller_start(wake_fd, hist, interval);
+	if (*pp && no_cache)
+		lw_poller_set_no_cache(*pp, true);
 	return *pp ? 0 : -1;
 }
 
@@ -117,7 +122,7 @@ static int run_dashboard(const struct lw_tui_opts *o)
 
 int lw_cmd_tui(int argc, char **argv)
 {
-	enum { O_THEME = 256, O_NO_COLOR, O_ASCII, O_INTERVAL };
+	enum { O_THEME = 256, O_NO_COLOR, O_ASCII, O_INTERVAL, O_NO_CACHE };
 	static const struct option opts[] = {
 		LW_CLI_COMMON_OPTIONS,
 		{"help", no_argument, NULL, 'h'},
@@ -126,6 +131,7 @@ int lw_cmd_tui(int argc, char **argv)
 		{"no-colour", no_argument, NULL, O_NO_COLOR},
 		{"ascii", no_argument, NULL, O_ASCII},
 		{"interval", required_argument, NULL, O_INTERVAL},
+		{"no-cache", no_argument, NULL, O_NO_CACHE},
 		{NULL, 0, NULL, 0},
 	};
 	struct lw_tui_opts o;
@@ -144,6 +150,7 @@ int lw_cmd_tui(int argc, char **argv)
 		case O_THEME: o.theme = optarg; break;
 		case O_NO_COLOR: o.no_color = true; break;
 		case O_ASCII: o.ascii = true; break;
+		case O_NO_CACHE: no_cache = true; break;
 		case O_INTERVAL:
 			if (lw_duration_parse(optarg, &secs) || secs < 1) {
 				fprintf(stderr, "lakewatch: --interval: '%s' is not "
@@ -156,7 +163,7 @@ int lw_cmd_tui(int argc, char **argv)
 			puts("usage: lakewatch [tui] [--config FILE] [--theme NAME] "
 			     "[--interval DUR]\n"
 			     "                 [--no-color] [--ascii] "
-			     "[--history FILE | --no-history]\n"
+			     "[--history FILE | --no-history] [--no-cache]\n"
 			     "                 [--log FILE] [--version]\n"
 			     "The on-call dashboard. Press ? inside for the keys.");
 			return 0;

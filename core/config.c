@@ -127,16 +127,24 @@ const struct lw_dataset *lw_config_dataset(const struct lw_config *cfg,
 static void load_top(struct lw_cfgctx *cc, struct lw_config *cfg,
 		     const cJSON *root)
 {
-	static const char *const hist_keys[] = {"path", "retention", NULL};
+	static const char *const hist_keys[] = {"path", "retention",
+						"cache_entries", NULL};
 	static const char *const poll_keys[] = {"interval", "parallel", NULL};
 	const char *s = NULL;
 	if (lw_cfg_str(cc, root, "name", false, &s) == LW_OK && s)
 		cfg->name = lw_xstrdup(s);
 	const cJSON *h = cJSON_GetObjectItemCaseSensitive(root, "history");
 	cfg->retention = 30 * 86400;
+	cfg->cache_entries = LW_CACHE_ENTRIES;
 	if (h && !lw_cfg_keys(cc, h, "history", hist_keys)) {
 		lw_cfg_path(cc, h, "path", false, &cfg->history_path);
 		lw_cfg_duration(cc, h, "retention", false, &cfg->retention);
+		if (lw_cfg_int(cc, h, "cache_entries", false,
+			       &cfg->cache_entries) == LW_OK &&
+		    cfg->cache_entries < 0)
+			lw_cfg_error(cc, cJSON_GetObjectItemCaseSensitive(h,
+				     "cache_entries"), "history.cache_entries "
+				     "must be 0 (no cache) or more");
 	}
 	if (!cfg->history_path)
 		cfg->history_path = cc->dir ? lw_xasprintf("%s/lakewatch-history.db",

@@ -254,6 +254,32 @@ static void load_consumers(struct lw_cfgctx *cc, struct lw_config *cfg,
 	}
 }
 
+/* ds->fingerprint: everything of the dataset's config that changes what a
+ * format makes of one file, and the version of the code that read it (a
+ * fixed reader must not be hidden by what the old one cached). */
+static void fingerprint(struct lw_dataset *ds, const cJSON *m,
+			const char *def_include)
+{
+	static const char *const keys[] = {"format", "format_options",
+					   "include", "exclude"};
+	cJSON *f = cJSON_CreateObject();
+	cJSON_AddStringToObject(f, "version", LW_VERSION);
+	for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(m, keys[i]);
+		if (v)
+			cJSON_AddItemToObject(f, keys[i], cJSON_Duplicate(v, 1));
+	}
+	if (def_include && !cJSON_HasObjectItem(m, "include"))
+		cJSON_AddStringToObject(f, "default_include", def_include);
+	cJSON_AddBoolToObject(f, "count_rows", ds->count_rows);
+	char *txt = cJSON_PrintUnformatted(f);
+	uint64_t h = txt ? lw_hash64(txt, strlen(txt)) : 0;
+	snprintf(ds->fingerprint, sizeof ds->fingerprint, "%016llx",
+		 (unsigned long long)h);
+	cJSON_free(txt);
+	cJSON_Delete(f);
+}
+
 /* One dataset's fields, in the order they are checked. */
 static void load_dataset(struct lw_cfgctx *cc, struct lw_config *cfg,
 			 const cJSON *m, const cJSON *defaults,
@@ -310,6 +336,7 @@ static void load_dataset(struct lw_cfgctx *cc, struct lw_config *cfg,
 		lw_cfg_error(cc, cJSON_GetObjectItemCaseSensitive(m, "interval"),
 			     "dataset \"%s\": interval must be at least 1s",
 			     ds->name);
+	fingerprint(ds, m, def_include);
 	/* the dataset's own zone, else its source's, else the top level's */
 	ds->tz = ds->source >= 0 && cfg->sources[ds->source].tz ?
 		 cfg->sources[ds->source].tz : cfg->tz;

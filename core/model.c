@@ -271,6 +271,7 @@ void lw_obs_free(struct lw_obs *o)
 	}
 	free(o->fwarns);
 	cJSON_Delete(o->detail);
+	free(o->cache_note);
 	lw_obs_facts_free(o);
 	lw_obs_init(o);
 }

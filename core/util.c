@@ -112,6 +112,17 @@ bool lw_str_starts(const char *s, const char *prefix)
 	return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
+uint64_t lw_hash64(const void *p, size_t n)
+{
+	const unsigned char *c = p;
+	uint64_t h = 1469598103934665603ULL;
+	for (size_t i = 0; i < n; i++) {
+		h ^= c[i];
+		h *= 1099511628211ULL;
+	}
+	return h ? h : 1;
+}
+
 bool lw_str_ends(const char *s, const char *suffix)
 {
 	size_t a = strlen(s), b = strlen(suffix);

@@ -11,6 +11,7 @@
 #include "lakewatch/probe.h"
 #include "lakewatch/check.h"
 #include "lakewatch/util.h"
+#include "cache_int.h"
 
 bool lw_filter_match(const struct lw_config *cfg, const struct lw_filter *f,
 		     const struct lw_dataset *ds)
@@ -229,6 +230,19 @@ struct lw_run *lw_engine_poll(const struct lw_config *cfg,
 			      lw_progress_cb progress, void *ud,
 			      atomic_bool *cancel)
 {
+	return lw_engine_poll_opts(cfg, hist, filter, NULL, progress, ud,
+				   cancel);
+}
+
+/* Owned by the caller (lw_run_free); never NULL. */
+struct lw_run *lw_engine_poll_opts(const struct lw_config *cfg,
+				   struct lw_history *hist,
+				   const struct lw_filter *filter,
+				   const struct lw_poll_opts *opts,
+				   lw_progress_cb progress, void *ud,
+				   atomic_bool *cancel)
+{
+	bool no_cache = opts && opts->no_cache;
 	struct lw_run *run = lw_xcalloc(1, sizeof *run);
 	run->started = lw_now();
 	run->ds = lw_xcalloc(cfg->ndatasets + 1, sizeof *run->ds);
@@ -257,7 +271,8 @@ struct lw_run *lw_engine_poll(const struct lw_config *cfg,
 		if (cancelled(cancel))
 			lw_obs_fail(&dr->obs, "poll cancelled");
 		else
-			lw_probe_dataset(cfg, dr->ds, lw_now(), &dr->obs);
+			lw_engine_observe(cfg, hist, dr->ds, lw_now(),
+					  &dr->obs, no_cache);
 		dr->seconds = mono() - t0;
 		bool found = false;
 		if (hist && lw_history_prev_obs(hist, dr->ds->name, run->id,
@@ -273,8 +288,8 @@ struct lw_run *lw_engine_poll(const struct lw_config *cfg,
 	select_aux(cfg, run);
 	for (size_t i = 0; i < run->naux; i++)
 		if (!cancelled(cancel))
-			lw_probe_dataset(cfg, run->aux[i].ds, lw_now(),
-					 &run->aux[i].obs);
+			lw_engine_observe(cfg, hist, run->aux[i].ds, lw_now(),
+					  &run->aux[i].obs, no_cache);
 		else
 			lw_obs_fail(&run->aux[i].obs, "poll cancelled");
 	for (size_t i = 0; i < cfg->nlakes; i++)
@@ -301,6 +316,7 @@ struct lw_run *lw_engine_poll(const struct lw_config *cfg,
 		if (!run->history_error && cfg->retention > 0 &&
 		    lw_history_prune(hist, now - cfg->retention, &err))
 			note_history_error(run, &err);
+		lw_engine_cache_prune(cfg, hist, now);
 	}
 	if (run->history_error)
 		run->status = LW_ERROR;

@@ -29,6 +29,7 @@ struct lw_poller {
 	struct lw_cfgref *cfg;	/* polled next; a reference */
 	int64_t interval;
 	bool paused, quit, now_req, running;
+	bool no_cache;			/* lw_poller_set_no_cache */
 	size_t done, total;
 	int64_t next_at, started_at;	/* time(NULL) seconds */
 	struct lw_run *result;		/* finished, not yet taken */
@@ -73,10 +74,12 @@ static void poll_once(struct lw_poller *p, int64_t now)
 	p->total = ref->cfg->ndatasets;
 	p->started_at = now;
 	atomic_store(&p->cancel, false);
+	struct lw_poll_opts po = {p->no_cache};	/* read under mu */
 	pthread_mutex_unlock(&p->mu);
 	wake(p);
 
-	run = lw_engine_poll(ref->cfg, hist, NULL, progress, p, &p->cancel);
+	run = lw_engine_poll_opts(ref->cfg, hist, NULL, &po, progress, p,
+				  &p->cancel);
 
 	pthread_mutex_lock(&p->mu);
 	p->running = false;
@@ -200,6 +203,13 @@ void lw_poller_pause(struct lw_poller *p, bool paused)
 	if (!paused && p->next_at < (int64_t)time(NULL))
 		p->next_at = time(NULL);
 	pthread_cond_signal(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+}
+
+void lw_poller_set_no_cache(struct lw_poller *p, bool no_cache)
+{
+	pthread_mutex_lock(&p->mu);
+	p->no_cache = no_cache;
 	pthread_mutex_unlock(&p->mu);
 }
 

@@ -430,24 +430,66 @@ int lw_delta_fill_obs(const struct lw_delta_snapshot *s, const char *table,
 	return rc;
 }
 
-static int probe_table(struct lw_lake *lake, const char *path,
-		       const void *opts, struct lw_obs *obs,
-		       struct lw_err *err)
+/* The snapshot s (loaded) into obs: footers counted, observation filled. */
+static int observe(struct lw_lake *lake, const char *path, const void *opts,
+		   struct lw_delta_snapshot *s, struct lw_obs *obs,
+		   struct lw_err *err)
 {
 	const struct lw_delta_opts *o = opts;
 	int64_t bound = o ? o->footer_rows_max_files
 			  : LW_DELTA_FOOTERS_DEFAULT;
+	int rc = lw_delta_count_footers(lake, path, s, bound, obs, err);
+	if (rc == LW_OK)
+		rc = lw_delta_fill_obs(s, path, obs, err);
+	if (rc == LW_OK && s->warn_path)
+		lw_obs_add_fwarn(obs, s->warn_path, "%s", s->warn_msg);
+	return rc;
+}
+
+static int probe_table(struct lw_lake *lake, const char *path,
+		       const void *opts, struct lw_obs *obs,
+		       struct lw_err *err)
+{
 	struct lw_delta_snapshot s;
 	lw_delta_snapshot_init(&s);
 	int rc = lw_delta_snapshot_load(lake, path, &s, err);
 	if (rc == LW_OK)
-		rc = lw_delta_count_footers(lake, path, &s, bound, obs, err);
-	if (rc == LW_OK)
-		rc = lw_delta_fill_obs(&s, path, obs, err);
-	if (rc == LW_OK && s.warn_path)
-		lw_obs_add_fwarn(obs, s.warn_path, "%s", s.warn_msg);
-	else if (rc != LW_OK)
+		rc = observe(lake, path, opts, &s, obs, err);
+	if (rc != LW_OK)
 		obs->bytes_read += s.bytes_read;
+	lw_delta_snapshot_free(&s);
+	return rc;
+}
+
+/* From the snapshot kept by the last poll: only the commits after it are
+ * read (lw_delta_snapshot_advance), or the whole log when that cannot
+ * give the same answer. */
+static int probe_table_kept(struct lw_lake *lake, const char *path,
+			    const void *opts, const char *state, char **keep,
+			    struct lw_obs *obs, struct lw_err *err)
+{
+	struct lw_delta_snapshot s;
+	struct lw_err e2;
+	bool full = true;
+	int rc = LW_OK;
+	*keep = NULL;
+	lw_delta_snapshot_init(&s);
+	lw_err_clear(&e2);
+	if (state && lw_delta_state_load(state, &s, &e2) != LW_OK) {
+		obs->cache_bad++;
+		if (!obs->cache_note)
+			obs->cache_note = lw_xasprintf("%s: %s; read in full",
+						       path, e2.msg);
+	} else if (state)
+		rc = lw_delta_snapshot_advance(lake, path, &s, &full, err);
+	if (rc == LW_OK && full)
+		rc = lw_delta_snapshot_load(lake, path, &s, err);
+	if (rc == LW_OK)
+		rc = observe(lake, path, opts, &s, obs, err);
+	if (rc != LW_OK)
+		obs->bytes_read += s.bytes_read;
+	else
+		*keep = lw_delta_state_save(&s);
 	lw_delta_snapshot_free(&s);
 	return rc;
 }
@@ -488,4 +530,5 @@ const struct lw_format lw_format_delta = {
 	.options = delta_options,
 	.free_options = delta_free_options,
 	.probe_table = probe_table,
+	.probe_table_kept = probe_table_kept,
 };

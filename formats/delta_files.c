@@ -3,6 +3,7 @@
  * deletion vector's id), so that a remove finds the add it cancels
  * however the path was spelt.
  */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 #include <ctype.h>
@@ -44,6 +45,7 @@ void lw_delta_snapshot_free(struct lw_delta_snapshot *s)
 	cJSON_Delete(s->metadata);
 	cJSON_Delete(s->commit_info);
 	free(s->checkpoint_kind);
+	free(s->checkpoint_name);
 	free(s->warn_path);
 	free(s->warn_msg);
 	lw_delta_snapshot_init(s);
@@ -164,16 +166,6 @@ int lw_delta_add_file(struct lw_delta_snapshot *s,
 				  "numRecords %lld (corrupt log)", a->path,
 				  (long long)a->dv_cardinality,
 				  (long long)a->num_records);
-	if ((s->nused + 1) * 4 >= s->nslots * 3) {
-		if (s->nlive >= LW_DELTA_MAX_FILES)
-			return lw_err_set(err, LW_ETOOBIG,
-					  "more than %zu live files",
-					  LW_DELTA_MAX_FILES);
-		size_t n = s->nslots ? s->nslots : 64;
-		while ((s->nlive + 1) * 2 >= n)
-			n *= 2;
-		rehash(s, n);
-	}
 	struct lw_delta_file *f = lw_xcalloc(1, sizeof *f);
 	f->path = lw_xstrdup(a->path);
 	f->key = lw_delta_file_key(a->path, a->dv_storage, a->dv_path,
@@ -185,6 +177,26 @@ int lw_delta_add_file(struct lw_delta_snapshot *s,
 	if (a->pvals && a->pvals_len > 1) {
 		f->pvals = lw_xmalloc(a->pvals_len);
 		memcpy(f->pvals, a->pvals, a->pvals_len);
+	}
+	return lw_delta_restore_file(s, f, err);
+}
+
+/* See delta.h: s takes f (and frees it on failure). */
+int lw_delta_restore_file(struct lw_delta_snapshot *s, struct lw_delta_file *f,
+			  struct lw_err *err)
+{
+	assert(f && f->path && f->key);
+	if ((s->nused + 1) * 4 >= s->nslots * 3) {
+		if (s->nlive >= LW_DELTA_MAX_FILES) {
+			file_free(f);
+			return lw_err_set(err, LW_ETOOBIG,
+					  "more than %zu live files",
+					  LW_DELTA_MAX_FILES);
+		}
+		size_t n = s->nslots ? s->nslots : 64;
+		while ((s->nlive + 1) * 2 >= n)
+			n *= 2;
+		rehash(s, n);
 	}
 	bool found;
 	size_t i = find_slot(s, f->key, &found);

@@ -106,14 +106,22 @@ int lw_delta_count_footers(struct lw_lake *lake, const char *table,
 	size_t it = 0, n = 0;
 	struct lw_delta_file *f;
 	s->files_without_stats = 0;
+	s->footer_bound_hit = false;
+	/* a kept snapshot (delta_state.c) has the footers counted before:
+	 * they lack stats all the same, and are not read again */
 	while ((f = lw_delta_next_rw(s, &it)))
-		if (f->num_records < 0)
+		if (f->num_records < 0 || f->rows_from_footer)
 			s->files_without_stats++;
 	if (!s->files_without_stats)
 		return LW_OK;
 	s->footer_bound = max_files;
 	if (s->files_without_stats > max_files) {
 		s->footer_bound_hit = true;	/* the count stays unknown */
+		for (it = 0; (f = lw_delta_next_rw(s, &it)); )
+			if (f->rows_from_footer) {	/* as a full load */
+				f->num_records = -1;
+				f->rows_from_footer = false;
+			}
 		return LW_OK;
 	}
 	struct lw_delta_file **files = lw_xcalloc(FOOTER_BATCH, sizeof *files);

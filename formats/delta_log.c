@@ -246,6 +246,9 @@ static int apply_cp(struct lw_lake *lake, const char *table,
 		return rc;
 	s->checkpoint_version = c->ln.version;
 	s->checkpoint_time = c->mtime;
+	free(s->checkpoint_name);
+	s->checkpoint_name = lw_xstrdup(c->name);
+	s->checkpoint_size = c->size;
 	s->version = c->ln.version;
 	s->commit_ms = c->mtime * 1000;
 	/* Parquet reads are not counted by read_all; the lake's stats
@@ -480,4 +483,71 @@ int lw_delta_snapshot_load(struct lw_lake *lake, const char *table,
 			s->bytes_read = in1 - in0;
 	}
 	return rc;
+}
+
+/* The checkpoint s was built on, in the sorted l: its index when it is
+ * still there as it was (same base name, size and time), else -1. */
+static ssize_t same_cp(const struct listing *l,
+		       const struct lw_delta_snapshot *s)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (strcmp(l->v[i].name, s->checkpoint_name) == 0)
+			return l->v[i].size == s->checkpoint_size &&
+			       l->v[i].mtime == s->checkpoint_time &&
+			       cp_complete(l, i) ? (ssize_t)i : -1;
+	return -1;
+}
+
+/* Whether the kept s can be advanced over l (listed from its checkpoint
+ * or version on): no newer complete checkpoint, and its own unchanged. */
+static bool can_advance(const struct listing *l,
+			const struct lw_delta_snapshot *s)
+{
+	ssize_t cp = newest_cp(l, NULL);
+	if (s->checkpoint_version < 0)
+		return cp < 0;	/* a full load would start from it */
+	if (!s->checkpoint_name || same_cp(l, s) < 0)
+		return false;	/* gone or replaced: read it again */
+	return cp < 0 || l->v[cp].ln.version <= s->checkpoint_version;
+}
+
+/* See delta.h. */
+int lw_delta_snapshot_advance(struct lw_lake *lake, const char *table,
+			      struct lw_delta_snapshot *s, bool *full,
+			      struct lw_err *err)
+{
+	const struct lw_lake_kind *kind = lw_lake_base(lake)->kind;
+	*full = true;
+	if (!kind->list_from || s->version < 0)
+		goto restart;
+	char *logdir = join(table, "_delta_log");
+	struct listing l = {.logdir = logdir, .logdir_len = strlen(logdir)};
+	char after[32];
+	int64_t from = s->checkpoint_version >= 0 ? s->checkpoint_version :
+		       s->version;
+	snprintf(after, sizeof after, "%020lld", (long long)from);
+	struct lw_err e2;
+	int rc = kind->list_from(lake, logdir, after, list_cb, &l, &e2);
+	if (rc == LW_OK) {
+		lw_sort(l.v, l.n, sizeof *l.v, ent_cmp);
+		if (can_advance(&l, s)) {
+			*full = false;
+			struct lw_buf b;
+			lw_buf_init(&b, LW_DELTA_MAX_COMMIT);
+			s->bytes_read = 0;
+			rc = replay(lake, logdir, &l, s->version + 1, s, &b, err);
+			if (rc == LW_OK)
+				rc = check_snapshot(logdir, s, err);
+			lw_buf_free(&b);
+		}
+	}
+	for (size_t i = 0; i < l.n; i++)
+		free(l.v[i].name);
+	free(l.v);
+	free(logdir);
+	if (!*full)
+		return rc;
+restart:
+	lw_delta_snapshot_free(s);
+	return LW_OK;
 }

@@ -47,6 +47,32 @@
 	"  last_at INTEGER NOT NULL,"				\
 	"  PRIMARY KEY (incident, route, channel));"
 
+/* 5 -> 6: the per-file observation cache (fcache.c, history_cache.h): a
+ * scope per lake, dataset path and fingerprint (with the state a table
+ * format kept: a Delta snapshot), and per file its key and what its
+ * format saw. Ids grow with each write (INSERT OR REPLACE), so
+ * the oldest written go first past the entry cap. */
+static const char step_file_cache[] =
+	"CREATE TABLE file_cache_scope ("
+	"  id INTEGER PRIMARY KEY,"
+	"  lake TEXT NOT NULL,"
+	"  path TEXT NOT NULL,"
+	"  fp TEXT NOT NULL,"
+	"  seen INTEGER NOT NULL,"
+	"  state TEXT,"
+	"  UNIQUE (lake, path, fp));"
+	"CREATE INDEX file_cache_scope_seen ON file_cache_scope(seen);"
+	"CREATE TABLE file_cache ("
+	"  id INTEGER PRIMARY KEY,"
+	"  scope INTEGER NOT NULL,"
+	"  path TEXT NOT NULL,"
+	"  size INTEGER NOT NULL,"
+	"  mtime INTEGER NOT NULL,"
+	"  mtime_nsec INTEGER NOT NULL,"
+	"  tag INTEGER NOT NULL,"
+	"  obs TEXT NOT NULL,"
+	"  UNIQUE (scope, path));";
+
 /* steps[i] takes the schema from version i to i+1. Append only: a released
  * step never changes, so any old file can be walked forward. */
 static const char *const steps[LW_HISTORY_VERSION] = {
@@ -206,6 +232,8 @@ static const char *const steps[LW_HISTORY_VERSION] = {
 	"  PRIMARY KEY (dataset, metric));",
 	/* 4 -> 5 */
 	STEP_OUTBOX,
+	/* 5 -> 6 */
+	step_file_cache,
 };
 
 static int pragma_int(struct lw_history *h, const char *sql, int *out,

@@ -21,7 +21,7 @@
 /* Where in the document we are: only these paths matter. */
 enum where {
 	W_OTHER = 0, W_ROOT, W_BLOBS, W_BLOB, W_NAME, W_PROPS, W_LEN,
-	W_MTIME, W_RTYPE, W_META, W_ISFOLDER, W_NEXT,
+	W_MTIME, W_RTYPE, W_META, W_ISFOLDER, W_NEXT, W_ETAG,
 };
 
 struct lw_az_list {
@@ -81,6 +81,7 @@ static enum where child(enum where parent, const char *name)
 	case W_PROPS:
 		if (!strcmp(name, "Content-Length")) return W_LEN;
 		if (!strcmp(name, "Last-Modified")) return W_MTIME;
+		if (!strcmp(name, "Etag")) return W_ETAG;
 		if (!strcmp(name, "ResourceType")) return W_RTYPE;
 		break;
 	case W_META:
@@ -210,6 +211,9 @@ static void XMLCALL on_end(void *ud, const XML_Char *name)
 			return;
 		}
 		break;
+	case W_ETAG:	/* changes with every write: the cache's key */
+		p->cur.etag = lw_hash64(t, strlen(t));
+		break;
 	case W_RTYPE:
 		if (!strcmp(t, "directory"))
 			p->cur.is_dir = true;
@@ -250,7 +254,7 @@ static void XMLCALL on_text(void *ud, const XML_Char *s, int len)
 		return;
 	w = p->stack[p->depth - 1];
 	if (w != W_NAME && w != W_LEN && w != W_MTIME && w != W_RTYPE &&
-	    w != W_ISFOLDER && w != W_NEXT)
+	    w != W_ISFOLDER && w != W_NEXT && w != W_ETAG)
 		return;
 	if (lw_buf_add(&p->text, s, (size_t)len) != LW_OK)
 		stop(p, LW_ETOOBIG, "a text value is longer than %zu bytes",

@@ -119,6 +119,8 @@ static int walk_page(struct walk *w, const struct azreq *q)
 		}
 		e.size = b[i].size;
 		e.mtime = b[i].mtime;
+		e.mtime_nsec = 0;
+		e.tag = b[i].etag;
 		lw_az_sizes_put(&w->l->sizes, b[i].name, b[i].size);
 		rc = w->cb(w->ud, &e);
 	}
@@ -181,7 +183,7 @@ static int walk_single(struct walk *w, struct lw_err *err)
 		b = lw_az_list_blobs(q.parser, &n);
 		if (n == 1 && !strcmp(b[0].name, w->full) && !b[0].is_dir) {
 			struct lw_entry e = {(char *)w->prefix, b[0].size,
-					     b[0].mtime};
+					     b[0].mtime, 0, b[0].etag};
 			lw_az_sizes_put(&l->sizes, w->full, b[0].size);
 			rc = w->cb(w->ud, &e);
 		} else {

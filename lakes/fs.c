@@ -174,7 +174,8 @@ static int walk(struct lw_lake *l, const char *rel, int depth,
 			rc = walk(l, child, depth + 1, &me, cb, ud, err);
 		} else if (S_ISREG(st.st_mode)) {
 			struct lw_entry e = {child, (int64_t)st.st_size,
-					     (int64_t)st.st_mtime};
+					     (int64_t)st.st_mtime,
+					     (int32_t)st.st_mtim.tv_nsec, 0};
 			nap(l);
 			rc = cb(ud, &e);
 		} else {
@@ -210,7 +211,8 @@ static int fs_list(struct lw_lake *l, const char *prefix, lw_entry_cb cb,
 	if (!S_ISDIR(st.st_mode)) {
 		/* A single file named as the dataset path. */
 		struct lw_entry e = {(char *)prefix, (int64_t)st.st_size,
-				     (int64_t)st.st_mtime};
+				     (int64_t)st.st_mtime,
+				     (int32_t)st.st_mtim.tv_nsec, 0};
 		return cb(ud, &e);
 	}
 	return walk(l, prefix, 0, NULL, cb, ud, err);
@@ -241,7 +243,8 @@ static int fs_list_from(struct lw_lake *l, const char *dir, const char *after,
 		char *child = *dir ? lw_xasprintf("%s/%s", dir, de->d_name) :
 				     lw_xstrdup(de->d_name);
 		struct lw_entry e = {child, (int64_t)st.st_size,
-				     (int64_t)st.st_mtime};
+				     (int64_t)st.st_mtime,
+				     (int32_t)st.st_mtim.tv_nsec, 0};
 		rc = cb(ud, &e);
 		free(child);
 	}

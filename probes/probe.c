@@ -1,5 +1,6 @@
 /* probe.c - the observe stage for one dataset: list, filter, partition,
  * and hand each file to its format. */
+#include <assert.h>
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,6 +68,8 @@ static int on_entry(void *ud, const struct lw_entry *e)
 	c->path = lw_xstrdup(e->path);
 	c->size = e->size;
 	c->mtime = e->mtime;
+	c->mtime_nsec = e->mtime_nsec;
+	c->tag = e->tag;
 	return LW_OK;
 }
 
@@ -234,9 +237,55 @@ static void tally(struct lw_obs *o, const struct lw_entry *e)
 		o->oldest_mtime = e->mtime;
 }
 
-/* Read one file through its format and add it to the observation. */
+/* Read e through its format into *fo (initialised); 0 or the error, once
+ * recorded against the file. */
+static int read_file(struct lw_lake *lake, const struct lw_dataset *ds,
+		     const struct lw_entry *e, struct lw_file_obs *fo,
+		     struct lw_obs *obs)
+{
+	struct lw_file f = {lake, e, ds->count_rows};
+	struct lw_err err;
+	lw_err_clear(&err);
+	obs->files_read++;
+	if (ds->format->probe_file(&f, ds->format_opts, fo, &err) == LW_OK)
+		return LW_OK;
+	/* the file is named once, by the error record */
+	const char *m = err.msg;
+	size_t pl = strlen(e->path);
+	if (strncmp(m, e->path, pl) == 0 && m[pl] == ':' && m[pl + 1] == ' ')
+		m += pl + 2;
+	lw_obs_add_ferr(obs, e->path, "%s", *m ? m : lw_rc_name(err.code));
+	return err.code ? err.code : LW_EIO;
+}
+
+/* What one file saw, added to the observation. */
+static void add_file(struct lw_obs *obs, const struct lw_dataset *ds,
+		     const struct lw_entry *e, const struct lw_file_obs *fo,
+		     int64_t *newest_schema_mtime, int *variants)
+{
+	if (fo->has_schema) {
+		if (obs->has_schema && !same_columns(&obs->schema, &fo->schema))
+			(*variants)++;
+		if (!obs->has_schema || e->mtime >= *newest_schema_mtime) {
+			lw_schema_free(&obs->schema);
+			lw_schema_copy(&obs->schema, &fo->schema);
+			obs->has_schema = true;
+			*newest_schema_mtime = e->mtime;
+		}
+	}
+	if (fo->detail)
+		merge_detail(obs, fo->detail, ds->format->name);
+	merge_facts(obs, fo);
+	if (fo->warning)
+		lw_obs_add_fwarn(obs, e->path, "%s", fo->warning);
+}
+
+/* Add one file to the observation: *cached when the cache had it (NULL:
+ * read it now, and keep what it gave in the cache). */
 static void probe_file(struct lw_lake *lake, const struct lw_dataset *ds,
 		       struct listing *li, const struct lw_entry *e,
+		       struct lw_file_obs *cached,
+		       const struct lw_probe_cache *cache,
 		       int64_t *newest_schema_mtime, int *variants)
 {
 	struct lw_obs *obs = li->obs;
@@ -250,45 +299,27 @@ static void probe_file(struct lw_lake *lake, const struct lw_dataset *ds,
 		     lw_partition_capture(rel) : NULL;
 	int64_t rows = 0;
 	if (e->size > 0) {
-		struct lw_file f = {lake, e, ds->count_rows};
-		struct lw_file_obs fo;
-		struct lw_err err;
-		lw_file_obs_init(&fo);
-		lw_err_clear(&err);
-		if (ds->format->probe_file(&f, ds->format_opts, &fo, &err)) {
-			/* the file is named once, by the error record */
-			const char *m = err.msg;
-			size_t pl = strlen(e->path);
-			if (strncmp(m, e->path, pl) == 0 && m[pl] == ':' &&
-			    m[pl + 1] == ' ')
-				m += pl + 2;
-			lw_obs_add_ferr(obs, e->path, "%s", *m ? m :
-					lw_rc_name(err.code));
-			rows = -1;
-		} else {
-			rows = fo.rows;
-			if (fo.has_schema) {
-				if (obs->has_schema && !same_columns(&obs->schema,
-								     &fo.schema))
-					(*variants)++;
-				if (!obs->has_schema || e->mtime >= *newest_schema_mtime) {
-					lw_schema_free(&obs->schema);
-					lw_schema_copy(&obs->schema, &fo.schema);
-					obs->has_schema = true;
-					*newest_schema_mtime = e->mtime;
-				}
-			}
-			if (fo.detail)
-				merge_detail(obs, fo.detail, ds->format->name);
-			merge_facts(obs, &fo);
-			if (fo.warning)
-				lw_obs_add_fwarn(obs, e->path, "%s",
-						 fo.warning);
-		}
-		obs->bytes_read += fo.bytes_read;
-		obs->bytes_decompressed = add_sat(obs->bytes_decompressed,
-						  fo.bytes_decompressed);
-		lw_file_obs_free(&fo);
+		struct lw_file_obs fo, *use = cached;
+		if (!use) {
+			use = &fo;
+			lw_file_obs_init(&fo);
+			if (read_file(lake, ds, e, &fo, obs) != LW_OK)
+				use = NULL;
+			else if (cache)
+				cache->put(cache->ud, e, &fo);
+		} else
+			obs->files_cached++;
+		rows = use ? use->rows : -1;
+		if (use)
+			add_file(obs, ds, e, use, newest_schema_mtime, variants);
+		if (!cached) {
+			obs->bytes_read += fo.bytes_read;
+			obs->bytes_decompressed = add_sat(obs->bytes_decompressed,
+							  fo.bytes_decompressed);
+			lw_file_obs_free(&fo);
+		} else
+			obs->bytes_decompressed = add_sat(obs->bytes_decompressed,
+							  cached->bytes_decompressed);
 	}
 	if (rows < 0 || obs->rows < 0)
 		obs->rows = -1;
@@ -337,8 +368,41 @@ static bool lake_gone(struct lw_lake *lake, struct lw_obs *obs)
 	return true;
 }
 
+/* One batch of files: what the cache had of each, and the rest. */
+struct batch {
+	struct lw_file_obs got[PREFETCH_BATCH];
+	bool hit[PREFETCH_BATCH];
+	struct lw_entry miss[PREFETCH_BATCH];	/* shallow copies */
+	size_t nmiss;
+};
+
+static void batch_lookup(struct batch *b, const struct lw_entry *e, size_t n,
+			 const struct lw_probe_cache *cache)
+{
+	assert(n <= PREFETCH_BATCH);
+	b->nmiss = 0;
+	if (cache && cache->batch)
+		cache->batch(cache->ud, true);
+	for (size_t j = 0; j < n; j++) {
+		lw_file_obs_init(&b->got[j]);
+		b->hit[j] = cache && e[j].size > 0 &&
+			    cache->get(cache->ud, &e[j], &b->got[j]);
+		if (!b->hit[j] && e[j].size > 0)
+			b->miss[b->nmiss++] = e[j];
+	}
+	if (cache && cache->batch)
+		cache->batch(cache->ud, false);
+}
+
+static void batch_clear(struct batch *b, size_t n)
+{
+	for (size_t j = 0; j < n; j++)
+		lw_file_obs_free(&b->got[j]);
+}
+
 static void probe_files(const struct lw_config *cfg,
-			const struct lw_dataset *ds, struct lw_obs *obs)
+			const struct lw_dataset *ds, struct lw_obs *obs,
+			const struct lw_probe_cache *cache)
 {
 	struct lw_lake *lake = cfg->lakes[ds->lake].lake;
 	const struct lw_lake_kind *k = lw_lake_base(lake)->kind;
@@ -347,10 +411,14 @@ static void probe_files(const struct lw_config *cfg,
 			     lw_lake_base(lake)->cancel};
 	struct lw_err err;
 	lw_err_clear(&err);
+	if (cache && !cache->begin(cache->ud, ds))
+		cache = NULL;
 	int rc = k->list ? k->list(lake, ds->path, on_entry, &li, &err) :
 		 lw_err_set(&err, LW_EUNSUPPORTED, "lake kind %s cannot list "
 			    "files", k->name);
 	if (rc) {
+		if (cache)
+			cache->end(cache->ud, false);
 		if (!lake_gone(lake, obs))
 			lw_obs_fail(obs, "%s", err.msg[0] ? err.msg :
 				    lw_rc_name(rc));
@@ -362,21 +430,31 @@ static void probe_files(const struct lw_config *cfg,
 	obs->rows = 0;
 	int64_t newest_schema = -1;
 	int variants = 0;
-	for (size_t i = 0; i < obs->nentries; i++) {
+	struct batch *b = lw_xcalloc(1, sizeof *b);
+	for (size_t i = 0; i < obs->nentries; i += PREFETCH_BATCH) {
+		size_t n = obs->nentries - i < PREFETCH_BATCH ?
+			   obs->nentries - i : PREFETCH_BATCH;
 		if (lake_gone(lake, obs))
 			break;
+		batch_lookup(b, obs->entries + i, n, cache);
 		/* Remote tails arrive concurrently, a batch at a time, so
-		 * memory stays bounded however many files a dataset has. */
-		if (i % PREFETCH_BATCH == 0 && k->prefetch_tails &&
-		    ds->format->tail_hint > 0) {
-			size_t n = obs->nentries - i < PREFETCH_BATCH ?
-				   obs->nentries - i : PREFETCH_BATCH;
-			k->prefetch_tails(lake, obs->entries + i, n,
+		 * memory stays bounded however many files a dataset has;
+		 * cached files are not fetched at all. */
+		if (b->nmiss && k->prefetch_tails && ds->format->tail_hint > 0)
+			k->prefetch_tails(lake, b->miss, b->nmiss,
 					  ds->format->tail_hint, &err);
-		}
-		probe_file(lake, ds, &li, &obs->entries[i], &newest_schema,
-			   &variants);
+		size_t j = 0;
+		for (; j < n && (j == 0 || !lake_gone(lake, obs)); j++)
+			probe_file(lake, ds, &li, &obs->entries[i + j],
+				   b->hit[j] ? &b->got[j] : NULL, cache,
+				   &newest_schema, &variants);
+		batch_clear(b, n);
+		if (j < n)
+			break;
 	}
+	free(b);
+	if (cache)
+		cache->end(cache->ud, obs->ok);
 	if (variants)
 		cJSON_AddNumberToObject(lw_obs_detail(obs), "schema_variants",
 					variants);
@@ -386,8 +464,39 @@ static void probe_files(const struct lw_config *cfg,
 	pcre2_match_data_free(li.md);
 }
 
+/* A table format reads its own log; from what it kept last time when it
+ * can (a Delta snapshot advanced by the commits after it). */
+static void probe_table(struct lw_lake *lake, const struct lw_dataset *ds,
+			struct lw_obs *obs, const struct lw_probe_cache *cache)
+{
+	const struct lw_format *f = ds->format;
+	struct lw_err err;
+	lw_err_clear(&err);
+	bool kept = cache && f->probe_table_kept && cache->state_get;
+	char *state = kept ? cache->state_get(cache->ud, ds) : NULL;
+	char *keep = NULL;
+	int rc = kept ? f->probe_table_kept(lake, ds->path, ds->format_opts,
+					    state, &keep, obs, &err) :
+		 f->probe_table(lake, ds->path, ds->format_opts, obs, &err);
+	if (rc != LW_OK)
+		lw_obs_fail(obs, "%s", err.msg[0] ? err.msg :
+			    "could not read the table");
+	if (kept && (rc == LW_OK || state))
+		cache->state_put(cache->ud, ds, rc == LW_OK ? keep : NULL);
+	free(state);
+	free(keep);
+}
+
 void lw_probe_dataset(const struct lw_config *cfg, const struct lw_dataset *ds,
 		      int64_t now, struct lw_obs *obs)
+{
+	lw_probe_dataset_cached(cfg, ds, now, obs, NULL);
+}
+
+void lw_probe_dataset_cached(const struct lw_config *cfg,
+			     const struct lw_dataset *ds, int64_t now,
+			     struct lw_obs *obs,
+			     const struct lw_probe_cache *cache)
 {
 	obs->at = now;
 	if (ds->lake < 0 || (size_t)ds->lake >= cfg->nlakes) {
@@ -413,13 +522,8 @@ void lw_probe_dataset(const struct lw_config *cfg, const struct lw_dataset *ds,
 		return;
 	}
 	if (ds->format->probe_table) {
-		struct lw_err err;
-		lw_err_clear(&err);
-		if (ds->format->probe_table(lake, ds->path, ds->format_opts, obs,
-					    &err) != LW_OK)
-			lw_obs_fail(obs, "%s", err.msg[0] ? err.msg :
-				    "could not read the table");
+		probe_table(lake, ds, obs, cache);
 		return;
 	}
-	probe_files(cfg, ds, obs);
+	probe_files(cfg, ds, obs, cache);
 }

@@ -75,6 +75,7 @@ struct lw_az_blob {
 	char *name;		/* owned: full blob name */
 	int64_t size;
 	int64_t mtime;		/* epoch seconds */
+	uint64_t etag;		/* lw_hash64 of <Etag>, 0 when absent */
 	bool is_dir;		/* ADLS Gen2 directory marker (hdi_isfolder,
 				 * ResourceType directory): not a file */
 };

@@ -76,6 +76,10 @@ struct lw_dataset {
 	enum lw_part_mode part_mode;
 	pcre2_code *part_re;	/* owned; LW_PART_REGEX: named groups */
 	bool count_rows;	/* default true */
+	/* What changes a file's observation, hashed: format and options,
+	 * include/exclude, count_rows, the lakewatch version. The per-file
+	 * cache trusts an entry only under the same one. 16 hex digits. */
+	char fingerprint[17];
 	int *consumers;		/* owned: indexes into config->consumers */
 	size_t nconsumers;
 	struct lw_check_inst *checks;	/* owned: after defaults were merged */
@@ -86,6 +90,9 @@ struct lw_dataset {
 	int64_t interval;	/* "interval": `watch` polls it this often
 				 * (seconds); 0: the config's poll.interval */
 };
+
+/* The per-file observation cache's default bound (entries). */
+#define LW_CACHE_ENTRIES 1000000
 
 /* The most passing polls "resolve_after" may ask for. */
 #define LW_RESOLVE_AFTER_MAX 1000
@@ -99,6 +106,8 @@ struct lw_config {
 	struct lw_dataset *datasets;	size_t ndatasets;
 	char *history_path;	/* owned: absolute; default next to config */
 	int64_t retention;	/* seconds of history kept; default 30 days */
+	int64_t cache_entries;	/* "history.cache_entries": files the per-file
+				 * observation cache keeps at most; 0 = none */
 	int64_t interval;	/* dashboard poll interval; default 300 s */
 	char *theme;		/* owned, may be NULL */
 	int parallel;		/* requests in flight per remote lake; 16 */

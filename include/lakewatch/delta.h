@@ -52,6 +52,10 @@ struct lw_delta_snapshot {
 	int64_t checkpoint_time;	/* epoch s (checkpoint file mtime), -1 */
 	char *checkpoint_kind;	/* owned: "classic", "multi-part",
 				 * "v2-json", "v2-parquet", NULL */
+	/* The checkpoint read (its first part): base name and size, so a
+	 * kept snapshot sees it replaced (delta_state.c). */
+	char *checkpoint_name;	/* owned, NULL: none */
+	int64_t checkpoint_size;
 	int64_t commits_replayed;	/* JSON commits applied */
 	int64_t bytes_read;	/* what the log cost to read */
 	/* A problem the load worked around (an unreadable checkpoint
@@ -106,6 +110,10 @@ int lw_delta_add_file(struct lw_delta_snapshot *s,
 void lw_delta_remove_file(struct lw_delta_snapshot *s, const char *path,
 			  const char *dv_storage, const char *dv_path,
 			  int64_t dv_offset);
+/* Insert f (allocated, path and key set; s takes it, and frees it on
+ * failure), replacing a file of the same key: a kept snapshot's files. */
+int lw_delta_restore_file(struct lw_delta_snapshot *s, struct lw_delta_file *f,
+			  struct lw_err *err);
 /* Iterate live files: start with *it = 0; NULL at the end. */
 const struct lw_delta_file *lw_delta_next(const struct lw_delta_snapshot *s,
 					  size_t *it);
@@ -193,6 +201,25 @@ struct lw_delta_opts {
 int lw_delta_count_footers(struct lw_lake *lake, const char *table,
 			   struct lw_delta_snapshot *s, int64_t max_files,
 			   struct lw_obs *obs, struct lw_err *err);
+
+/* A snapshot kept between polls (delta_state.c): its stored form, NULL
+ * when it has more live files than LW_DELTA_STATE_MAX_FILES (the cache
+ * stays bounded; such a table is read from its log each poll). Caller
+ * frees. */
+#define LW_DELTA_STATE_MAX_FILES ((size_t)500 * 1000)
+char *lw_delta_state_save(const struct lw_delta_snapshot *s);
+/* Back from text into s (initialised); LW_EPARSE naming what is wrong
+ * (s is then empty again). */
+int lw_delta_state_load(const char *text, struct lw_delta_snapshot *s,
+			struct lw_err *err);
+/* Bring the kept snapshot s forward: list the log from its checkpoint (or
+ * version) on and replay only the commits after s->version. *full is set
+ * (s emptied) when that cannot give what a full load gives: the lake
+ * cannot list from a point, a newer checkpoint appeared, or the one s
+ * was built on is gone or replaced; the caller then loads in full. */
+int lw_delta_snapshot_advance(struct lw_lake *lake, const char *table,
+			      struct lw_delta_snapshot *s, bool *full,
+			      struct lw_err *err);
 
 /* Rows written by the last load from operationMetrics, -1 when the
  * operation reports none. */

@@ -41,6 +41,19 @@ struct lw_run *lw_engine_poll(const struct lw_config *cfg,
 			      lw_progress_cb progress, void *ud,
 			      atomic_bool *cancel);
 
+/* How one poll reads (NULL: the defaults). */
+struct lw_poll_opts {
+	bool no_cache;	/* read every file, not the per-file cache's copy
+			 * (what is read still refreshes the cache) */
+};
+/* lw_engine_poll with opts. */
+struct lw_run *lw_engine_poll_opts(const struct lw_config *cfg,
+				   struct lw_history *hist,
+				   const struct lw_filter *filter,
+				   const struct lw_poll_opts *opts,
+				   lw_progress_cb progress, void *ud,
+				   atomic_bool *cancel);
+
 bool lw_filter_match(const struct lw_config *cfg, const struct lw_filter *f,
 		     const struct lw_dataset *ds);
 

@@ -44,6 +44,24 @@ struct lw_file_obs {
 
 void lw_file_obs_init(struct lw_file_obs *fo);
 void lw_file_obs_free(struct lw_file_obs *fo);
+/* The stored form, for the per-file observation cache: everything but
+ * bytes_read (what reading cost). Owned by the caller (cJSON_Delete). */
+cJSON *lw_file_obs_to_json(const struct lw_file_obs *fo);
+/* Back from text. A row that does not parse (a corrupt cache) is
+ * LW_EPARSE with err saying what; *fo is then empty (still freeable). */
+int lw_file_obs_from_json(const char *text, struct lw_file_obs *fo,
+			  struct lw_err *err);
+/* The same, remembering the last schema seen in m: the files of a dataset
+ * mostly share their columns, and the schema is most of the text, so one
+ * equal to the last is copied rather than parsed. m starts zeroed (with
+ * lw_schema_init) and is freed with lw_file_obs_memo_free. */
+struct lw_file_obs_memo {
+	char *schema_text;	/* owned: the schema's text, NULL: none yet */
+	struct lw_schema schema;
+};
+int lw_file_obs_from_memo(const char *text, struct lw_file_obs_memo *m,
+			  struct lw_file_obs *fo, struct lw_err *err);
+void lw_file_obs_memo_free(struct lw_file_obs_memo *m);
 
 struct lw_format {
 	const char *name;	/* "csv", "jsonl", "parquet", "avro", "delta" */
@@ -61,6 +79,15 @@ struct lw_format {
 	int (*probe_table)(struct lw_lake *lake, const char *path,
 			   const void *opts, struct lw_obs *obs,
 			   struct lw_err *err);
+	/* Optional, table formats: probe_table from what the last poll kept
+	 * (state: NULL when nothing; the caller's), setting *keep to what to
+	 * keep for the next (the caller frees it; NULL: nothing). A state
+	 * that does not load is counted in obs->cache_bad, said in
+	 * obs->cache_note, and the table read in full. */
+	int (*probe_table_kept)(struct lw_lake *lake, const char *path,
+				const void *opts, const char *state,
+				char **keep, struct lw_obs *obs,
+				struct lw_err *err);
 	/* Files to skip when listing (besides _*, .*, *.crc). NULL = none. */
 	const char *default_include;	/* PCRE2, e.g. "\\.parquet$" */
 	/* Bytes of the tail worth prefetching (parquet: 65536), 0 = none. */

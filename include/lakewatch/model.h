@@ -80,6 +80,11 @@ struct lw_entry {
 	char *path;		/* owned; relative to the lake root, '/'-separated */
 	int64_t size;		/* bytes */
 	int64_t mtime;		/* epoch seconds, UTC */
+	int32_t mtime_nsec;	/* the sub-second part, 0 where the lake has
+				 * none (fs has it) */
+	uint64_t tag;		/* a hash of the lake's version tag (Azure's
+				 * ETag), 0 where it has none: with path, size
+				 * and mtime, the per-file cache's key */
 };
 
 /* A partition seen in a dataset: "date=2026-11-20/hour=03" or the named
@@ -203,6 +208,12 @@ struct lw_obs {
 	struct lw_powerbi_facts powerbi;
 	struct lw_parquet_facts parquet;
 	struct lw_avro_facts avro;
+	/* What this poll cost in files (not stored, not reported: --stats
+	 * says them): taken from the per-file cache, and read. */
+	int64_t files_cached, files_read;
+	int64_t cache_bad;	/* stored entries unusable (read again) */
+	char *cache_note;	/* owned, may be NULL: the first such problem,
+				 * or why the cache could not be written */
 };
 
 void lw_obs_init(struct lw_obs *o);

@@ -39,6 +39,9 @@ void lw_poller_set_config(struct lw_poller *p, struct lw_cfgref *r);
 void lw_poller_now(struct lw_poller *p);
 void lw_poller_pause(struct lw_poller *p, bool paused);
 void lw_poller_set_interval(struct lw_poller *p, int64_t secs);
+/* Read every file in every poll, not the per-file cache's copy
+ * (lw_poll_opts.no_cache; `lakewatch tui --no-cache`). */
+void lw_poller_set_no_cache(struct lw_poller *p, bool no_cache);
 /* Give the poll thread a history handle (used from the next poll on). */
 void lw_poller_set_history(struct lw_poller *p, struct lw_history *h);
 /* Hand over a finished run (false when none): the caller owns *run and the

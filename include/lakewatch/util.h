@@ -28,6 +28,9 @@ void lw_sort(void *base, size_t n, size_t size,
 
 bool lw_str_starts(const char *s, const char *prefix);
 bool lw_str_ends(const char *s, const char *suffix);
+/* FNV-1a over n bytes of p, never 0 (0 means "none" to its users): a
+ * fingerprint, not a defence against a chosen collision. */
+uint64_t lw_hash64(const void *p, size_t n);
 
 /* Seconds since the epoch, UTC. In test builds only (see the Makefile)
  * LAKEWATCH_NOW (an ISO time or epoch seconds) overrides the clock so the

@@ -47,6 +47,7 @@ declare -A OWNER=(
 	[incident.h]=checks
 	[history.h]=history [history_incidents.h]=history
 	[history_outbox.h]=history
+	[history_cache.h]=history
 	[report.h]=report [metrics.h]=report
 	[serve.h]=serve [notify.h]=notify
 	[notifier.h]=notify

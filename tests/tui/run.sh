@@ -641,8 +641,29 @@ t_notify_failing() {
 	quit_ok
 }
 
+# --no-cache (issue 13): every poll reads every file again, so the per-file
+# cache's rows are written anew (their ids grow); without it a second poll
+# takes every file from the cache and leaves them.
+cache_ids() { sqlite3 "$FX/history.db" 'SELECT max(id) FROM file_cache'; }
+repoll() {	# poll again; wait until it is done (the ids settle)
+	keys r && wait_for "polling now" && ready || return 1
+	sleep 1
+}
+t_no_cache() {
+	start 100 30 && ready || return 1
+	a=$(cache_ids)
+	repoll && b=$(cache_ids) && quit_ok || return 1
+	[ -n "$a" ] && [ "$a" = "$b" ] ||
+		{ echo "  $NAME: a cached poll rewrote the cache ($a then $b)"; return 1; }
+	start 100 30 -- --no-cache && ready || return 1
+	a=$(cache_ids)
+	repoll && b=$(cache_ids) && quit_ok || return 1
+	[ -n "$a" ] && [ -n "$b" ] && [ "$b" -gt "$a" ] ||
+		{ echo "  $NAME: --no-cache took files from the cache ($a then $b)"; return 1; }
+}
+
 # --- run -------------------------------------------------------------------
-cases=${*:-"overview detail filter sort matrix_enter resize no_color ascii theme reload slow_poll sigterm help idle history_error bad_config interval mouse diag80 detail_full80 events80 help80 slash_everywhere mono80 xterm_dim more60 incidents_80 incidents_120 accept_80 accept_120 events_80 events_120 resolved_80 notify_failing"}
+cases=${*:-"overview detail filter sort matrix_enter resize no_color ascii theme reload slow_poll sigterm help idle history_error bad_config interval mouse diag80 detail_full80 events80 help80 slash_everywhere mono80 xterm_dim more60 incidents_80 incidents_120 accept_80 accept_120 events_80 events_120 resolved_80 notify_failing no_cache"}
 pass=0 fail=0
 for c in $cases; do
 	NAME=$c
