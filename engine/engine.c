@@ -1,6 +1,7 @@
 /* engine.c - one poll: observe every selected dataset, then judge each, then
  * record the lot. Judging waits for all observations because a check may
  * compare two datasets (reconcile). */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -184,6 +185,23 @@ static void note_history_error(struct lw_run *run, const struct lw_err *err)
 		run->history_error = lw_xasprintf("history: %s", err->msg);
 }
 
+#ifdef LW_TESTING
+/* Test builds only: LAKEWATCH_CRASH_AFTER_RECORD=N kills this process
+ * (SIGKILL, as kill -9 or a crash would) once N datasets are recorded, so
+ * a test can leave a run with partial results behind. */
+static void crash_after(size_t recorded)
+{
+	const char *e = getenv("LAKEWATCH_CRASH_AFTER_RECORD");
+	if (e && *e && strtoul(e, NULL, 10) == recorded)
+		raise(SIGKILL);
+}
+#else
+static void crash_after(size_t recorded)
+{
+	(void)recorded;
+}
+#endif
+
 static void record(struct lw_history *hist, struct lw_run *run)
 {
 	struct lw_err err;
@@ -191,6 +209,7 @@ static void record(struct lw_history *hist, struct lw_run *run)
 		struct lw_ds_run *dr = &run->ds[i];
 		if (lw_engine_record_ds(hist, run->id, dr, &err))
 			note_history_error(run, &err);
+		crash_after(i + 1);
 	}
 	if (!run->history_error &&
 	    lw_history_end_run(hist, run->id, run->finished, run->counts, &err))
