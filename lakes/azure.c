@@ -218,6 +218,11 @@ static struct lw_lake *az_open(const char *name, const cJSON *cfg,
 	return l;
 }
 
+static int64_t az_connects(struct lw_lake *l)
+{
+	return lw_http_connects(l->http);
+}
+
 static void az_stats(struct lw_lake *l, int64_t *requests, int64_t *bytes_in)
 {
 	lw_http_stats(l->http, requests, bytes_in);
@@ -234,4 +239,5 @@ const struct lw_lake_kind lw_lake_azure = {
 	.begin_poll = lw_az_begin_poll,
 	.gone = lw_az_gone,
 	.stats = az_stats,
+	.connects = az_connects,
 };

@@ -92,6 +92,9 @@ struct lw_lake_kind {
 	/* Optional: counters since open, for benchmarks and `--stats`. */
 	void (*stats)(struct lw_lake *lake, int64_t *requests,
 		      int64_t *bytes_in);
+	/* Optional: connections opened since open, reconnects included
+	 * (`--stats`); a kind without it opens none (fs). */
+	int64_t (*connects)(struct lw_lake *lake);
 };
 
 

@@ -186,6 +186,28 @@ else
 	fail parquet_read_one_retry_schedule "$n requests (1 listing + 3 attempts expected); $(why pq)"
 fi
 
+# --- --stats counts every connection curl opens, its reconnects included -------
+# A server that closes each connection after its answer without saying so:
+# curl finds the kept connection dead and opens another, which --stats
+# counts like the proxy does; with connections kept, far fewer.
+conns() { sed -n 's/^stats: lake=adls .*connections=\([0-9]*\).*/\1/p' "$T/$1.err"; }
+pconns() { stat | sed 's/.*"connections":\([0-9]*\).*/\1/'; }
+cfg conns ''
+mode pass
+run keep conns --dataset "$SMALL" --stats
+k=$(conns keep) pk=$(pconns)
+mode dropconn
+run drop conns --dataset "$SMALL" --stats
+d=$(conns drop) pd=$(pconns) dr=$(stat | sed 's/.*"requests":\([0-9]*\).*/\1/')
+if [ -n "$k" ] && [ -n "$d" ] && [ "$k" = "$pk" ] && [ "$d" = "$pd" ] &&
+   [ "$d" -gt "$k" ] && [ "$d" -ge "$((dr - 1))" ] &&
+   [ "$(cat "$T/drop.rc")" = "$(cat "$T/keep.rc")" ]; then
+	pass stats_count_reconnects
+else
+	fail stats_count_reconnects "kept: $k (proxy $pk); dropped: $d (proxy $pd, $dr requests); exit $(cat "$T/keep.rc")/$(cat "$T/drop.rc")"
+fi
+echo "    connections: $k kept, $d when the server drops them ($dr requests)"
+
 # --- a token endpoint that is not there ---------------------------------------
 DEAD="http://127.0.0.1:$(free_port)"
 cfg notok '' "{\"client_secret\": {\"env\": \"AZ_CS\"}, \"tenant_id\": \"t-0001\", \"client_id\": \"c-0001\", \"authority_host\": \"$DEAD\"}"
