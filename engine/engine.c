@@ -8,6 +8,7 @@
 #include <time.h>
 #include "lakewatch/engine.h"
 #include "lakewatch/engine_incidents.h"
+#include "lakewatch/format.h"
 #include "lakewatch/lake.h"
 #include "lakewatch/probe.h"
 #include "lakewatch/check.h"
@@ -202,6 +203,46 @@ static void crash_after(size_t recorded)
 }
 #endif
 
+#ifdef LW_TESTING
+/* Test builds only: LAKEWATCH_LIST_PREFETCH=0 lists one dataset after
+ * another, as before, so a test can time both ways in one run. */
+static bool list_ahead(void)
+{
+	const char *e = getenv("LAKEWATCH_LIST_PREFETCH");
+	return !e || strcmp(e, "0") != 0;
+}
+#else
+static bool list_ahead(void)
+{
+	return true;
+}
+#endif
+
+/* The file datasets of each lake that can list ahead are listed side by
+ * side now (prefetch_lists) and observed one by one after, in config
+ * order, from those listings. */
+static void prefetch_lists(const struct lw_config *cfg, struct lw_run *run)
+{
+	const char **prefixes = lw_xcalloc(run->n + 1, sizeof *prefixes);
+	for (size_t i = 0; i < cfg->nlakes && list_ahead(); i++) {
+		struct lw_lake *l = cfg->lakes[i].lake;
+		const struct lw_lake_kind *k = l ? lw_lake_base(l)->kind : NULL;
+		size_t n = 0;
+		if (!k || !k->prefetch_lists || k->observe)
+			continue;
+		for (size_t j = 0; j < run->n; j++) {
+			const struct lw_dataset *ds = run->ds[j].ds;
+			if (ds->lake == (int)i && ds->format &&
+			    ds->format->probe_file)
+				prefixes[n++] = ds->path;
+		}
+		struct lw_err err;
+		if (n > 1)	/* errors: each list() meets its own */
+			(void)k->prefetch_lists(l, prefixes, n, &err);
+	}
+	free(prefixes);
+}
+
 static void record(struct lw_history *hist, struct lw_run *run)
 {
 	struct lw_err err;
@@ -241,6 +282,8 @@ struct lw_run *lw_engine_poll(const struct lw_config *cfg,
 		if (l && lw_lake_base(l)->kind->begin_poll)
 			lw_lake_base(l)->kind->begin_poll(l);
 	}
+	if (!cancelled(cancel))
+		prefetch_lists(cfg, run);
 	for (size_t i = 0; i < run->n; i++) {
 		struct lw_ds_run *dr = &run->ds[i];
 		lw_obs_init(&dr->obs);

@@ -78,6 +78,7 @@ static void az_close(struct lw_lake *l)
 	if (!l)
 		return;
 	lw_az_tails_clear(l);
+	lw_az_lists_clear(l);
 	lw_az_sizes_clear(&l->sizes);
 	lw_http_free(l->http);
 	lw_entra_free(l->entra);
@@ -236,6 +237,7 @@ const struct lw_lake_kind lw_lake_azure = {
 	.read = lw_az_op_read,
 	.stream = lw_az_op_stream,
 	.prefetch_tails = lw_az_op_prefetch,
+	.prefetch_lists = lw_az_op_prefetch_lists,
 	.begin_poll = lw_az_begin_poll,
 	.gone = lw_az_gone,
 	.stats = az_stats,

@@ -12,6 +12,10 @@
 #include "lakewatch/util.h"
 
 #define PREFETCH_BATCH 512	/* files whose tails are fetched together */
+/* Files a stream format (CSV, JSON Lines, Avro) reads whole that are
+ * fetched together, whole, ahead of their streams: up to this size (so
+ * a batch holds at most 32 MiB). */
+#define SMALL_FILE 65536
 
 struct listing {
 	const struct lw_dataset *ds;
@@ -329,6 +333,30 @@ static bool lake_gone(struct lw_lake *lake, struct lw_obs *obs)
 	return true;
 }
 
+/* Prefetch the next batch from e[0..n): a tail format's tails, or the
+ * small files a stream format reads whole (remote lakes fetch them side
+ * by side; the reads and streams after are served from memory). */
+static void prefetch_batch(struct lw_lake *lake, const struct lw_dataset *ds,
+			   const struct lw_entry *e, size_t n)
+{
+	const struct lw_lake_kind *k = lw_lake_base(lake)->kind;
+	struct lw_err err;
+	if (!k->prefetch_tails)
+		return;
+	if (ds->format->tail_hint > 0) {
+		k->prefetch_tails(lake, e, n, ds->format->tail_hint, &err);
+		return;
+	}
+	struct lw_entry *small = lw_xmalloc((n + 1) * sizeof *small);
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++)
+		if (e[i].size > 0 && e[i].size <= SMALL_FILE)
+			small[m++] = e[i];	/* paths borrowed */
+	if (m > 1)
+		k->prefetch_tails(lake, small, m, SMALL_FILE, &err);
+	free(small);
+}
+
 static void probe_files(const struct lw_config *cfg,
 			const struct lw_dataset *ds, struct lw_obs *obs)
 {
@@ -358,12 +386,10 @@ static void probe_files(const struct lw_config *cfg,
 			break;
 		/* Remote tails arrive concurrently, a batch at a time, so
 		 * memory stays bounded however many files a dataset has. */
-		if (i % PREFETCH_BATCH == 0 && k->prefetch_tails &&
-		    ds->format->tail_hint > 0) {
+		if (i % PREFETCH_BATCH == 0) {
 			size_t n = obs->nentries - i < PREFETCH_BATCH ?
 				   obs->nentries - i : PREFETCH_BATCH;
-			k->prefetch_tails(lake, obs->entries + i, n,
-					  ds->format->tail_hint, &err);
+			prefetch_batch(lake, ds, obs->entries + i, n);
 		}
 		probe_file(lake, ds, &li, &obs->entries[i], &newest_schema,
 			   &variants);
