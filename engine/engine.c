@@ -276,6 +276,7 @@ struct lw_run *lw_engine_poll(const struct lw_config *cfg,
 		note_history_error(run, &err);
 		hist = NULL;
 	}
+	run->naborted = lw_history_found_aborted(hist, &run->aborted);
 	/* observe; each remote lake's deadline is for the whole poll */
 	for (size_t i = 0; i < cfg->nlakes; i++) {
 		struct lw_lake *l = cfg->lakes[i].lake;

@@ -125,5 +125,22 @@ int lw_hist_mark_aborted(struct lw_history *h, struct lw_err *err)
 	int rc = gone_runs(h, &me, ids, sizeof ids / sizeof *ids, &n, err);
 	for (size_t i = 0; i < n && rc == LW_OK; i++)
 		rc = mark_one(h, ids[i], lw_now(), err);
+	for (size_t i = 0; i < n && rc == LW_OK; i++) {
+		lw_xgrow((void **)&h->marked, &h->capmarked, h->nmarked,
+			 sizeof *h->marked);
+		h->marked[h->nmarked++] = ids[i];
+	}
 	return rc;
+}
+
+/* See history.h. *ids is the caller's (free()). */
+size_t lw_history_found_aborted(struct lw_history *h, int64_t **ids)
+{
+	size_t n = h ? h->nmarked : 0;
+	*ids = n ? h->marked : NULL;
+	if (h) {
+		h->marked = NULL;
+		h->nmarked = h->capmarked = 0;
+	}
+	return n;
 }

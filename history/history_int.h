@@ -37,6 +37,10 @@ struct lw_history {
 	 * (lw_hist_stmt): a poll reads a few rows per dataset, and preparing
 	 * cost more than stepping. Used by the judge stage only (one thread). */
 	sqlite3_stmt *stmts[LW_HIST_NSTMT];
+	/* Runs this handle marked aborted (lw_hist_mark_aborted), for the
+	 * report of the run that found them (lw_history_found_aborted). */
+	int64_t *marked;
+	size_t nmarked, capmarked;
 };
 /* Slots of struct lw_history's stmts. */
 enum {

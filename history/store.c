@@ -213,6 +213,7 @@ void lw_history_close(struct lw_history *h)
 	if (h->lockfd >= 0)
 		close(h->lockfd);
 	pthread_mutex_destroy(&h->tx_lock);
+	free(h->marked);
 	free(h->path);
 	free(h);
 }

@@ -28,6 +28,10 @@ void lw_history_close(struct lw_history *h);
 int lw_history_begin_run(struct lw_history *h, int64_t started,
 			 const char *config_name, int64_t *run_id,
 			 struct lw_err *err);
+/* The ids of the runs h marked aborted since it was opened (or since
+ * the last call), oldest mark first, taken from h: *ids is the caller's
+ * (free()), NULL when none. */
+size_t lw_history_found_aborted(struct lw_history *h, int64_t **ids);
 /* Store one dataset's observation and results in the run, and a status
  * change event when its status differs from its last recorded one.
  * Power BI refreshes found in obs->detail["refreshes"] (objects with
