@@ -49,5 +49,6 @@ void lw_run_free(struct lw_run *run)
 	}
 	free(run->ds);
 	free(run->history_error);
+	free(run->aborted);
 	free(run);
 }

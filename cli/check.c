@@ -46,7 +46,8 @@ static void check_usage(FILE *f)
 "      --ascii            no UTF-8 glyphs\n"
 "      --history FILE     history database (default: the config's)\n"
 "      --no-history       neither read nor write history\n"
-"      --stats            print lake requests and bytes read to stderr\n"
+"      --stats            print lake requests, bytes read and connections\n"
+"                         opened (curl's own reconnects included) to stderr\n"
 "      --no-cache         read every file again, not the per-file cache\n"
 "      --log FILE         diagnostic log (secrets redacted)\n"
 "  -V, --version          print the version\n"
@@ -200,18 +201,23 @@ static void print_stats(const struct lw_config *cfg, const struct lw_run *run)
 	for (size_t i = 0; i < cfg->nlakes; i++) {
 		struct lw_lake *l = cfg->lakes[i].lake;
 		const struct lw_lake_kind *k = lw_lake_base(l)->kind;
-		int64_t req = 0, in = 0, files_in = 0;
+		int64_t req = 0, in = 0, files_in = 0, conn = 0;
 		if (k->stats)
 			k->stats(l, &req, &in);
+		if (k->connects)
+			conn = k->connects(l);
 		for (size_t j = 0; j < run->n; j++)
 			if (run->ds[j].ds->lake == (int)i)
 				files_in += run->ds[j].obs.bytes_read;
 		/* what did not come from files is the listing (and protocol):
-		 * when nothing changed, it is the whole cost */
+		 * when nothing changed, it is the whole cost; connections:
+		 * every one curl opened, its own reconnects included, so a
+		 * server that drops kept connections shows */
 		fprintf(stderr, "stats: lake=%s requests=%lld bytes_in=%lld "
-			"listing_bytes=%lld\n", cfg->lakes[i].name,
-			(long long)req, (long long)in,
-			(long long)(in > files_in ? in - files_in : 0));
+			"listing_bytes=%lld connections=%lld\n",
+			cfg->lakes[i].name, (long long)req, (long long)in,
+			(long long)(in > files_in ? in - files_in : 0),
+			(long long)conn);
 	}
 }
 

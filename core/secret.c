@@ -11,7 +11,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
-#define MAX_SECRETS 256	/* each secret takes up to 6 slots (its forms) */
+#define MAX_SECRETS 512	/* each secret takes up to 9 slots (its forms) */
 #define MIN_SECRET 8
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -77,6 +77,26 @@ static char *b64(const char *s)
 	return d;
 }
 
+/* The base64 of s inside a longer text: encoded at an offset of k bytes
+ * (0-2) from a 3-byte group, the characters that depend on s alone (the
+ * groups wholly inside it). An echo of "Bearer TOKEN" in base64 holds
+ * TOKEN's k = 1 form, not its own base64. NULL when s is too short to
+ * fill a group. Caller frees. */
+static char *b64_mid(const char *s, size_t k)
+{
+	size_t n = strlen(s), total = k + n;
+	unsigned char *in = lw_xcalloc(1, total + 1);
+	memcpy(in + k, s, n);
+	char *e = lw_xmalloc(4 * ((total + 2) / 3) + 1);
+	EVP_EncodeBlock((unsigned char *)e, in, (int)total);
+	lw_secret_wipe(in, total);
+	free(in);
+	size_t from = k ? 4 : 0, to = 4 * (total / 3);
+	char *mid = to > from ? lw_xstrndup(e + from, to - from) : NULL;
+	lw_secret_free(e);
+	return mid;
+}
+
 /* s as it stands inside a JSON string ('"' and '\\' escaped, '/' too as
  * some writers do). Caller frees. */
 static char *json_esc(const char *s)
@@ -92,11 +112,13 @@ static char *json_esc(const char *s)
 }
 
 /* A secret and every form it can leave in: as it is, URL-encoded (both
- * hex cases), form-encoded, base64 and JSON-escaped. An echoing endpoint
- * sends the form body back; a log may hold the Basic header. */
+ * hex cases), form-encoded, base64 (alone, and inside a longer encoded
+ * text at each of the three alignments) and JSON-escaped. An echoing
+ * endpoint sends the form body or the Authorization header back; a log
+ * may hold the Basic header. */
 void lw_secret_register(const char *s)
 {
-	char *forms[5];
+	char *forms[8];
 	if (!s || strlen(s) < MIN_SECRET)
 		return;
 	register_one(s);
@@ -105,8 +127,10 @@ void lw_secret_register(const char *s)
 	forms[2] = pct(s, false, true);
 	forms[3] = b64(s);
 	forms[4] = json_esc(s);
-	for (size_t i = 0; i < 5; i++) {
-		if (strcmp(forms[i], s) != 0)
+	for (size_t k = 0; k < 3; k++)
+		forms[5 + k] = b64_mid(s, k);
+	for (size_t i = 0; i < 8; i++) {
+		if (forms[i] && strcmp(forms[i], s) != 0)
 			register_one(forms[i]);
 		lw_secret_free(forms[i]);
 	}

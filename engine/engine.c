@@ -1,12 +1,14 @@
 /* engine.c - one poll: observe every selected dataset, then judge each, then
  * record the lot. Judging waits for all observations because a check may
  * compare two datasets (reconcile). */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include "lakewatch/engine.h"
 #include "lakewatch/engine_incidents.h"
+#include "lakewatch/format.h"
 #include "lakewatch/lake.h"
 #include "lakewatch/probe.h"
 #include "lakewatch/check.h"
@@ -187,6 +189,63 @@ static void note_history_error(struct lw_run *run, const struct lw_err *err)
 		run->history_error = lw_xasprintf("history: %s", err->msg);
 }
 
+#ifdef LW_TESTING
+/* Test builds only: LAKEWATCH_CRASH_AFTER_RECORD=N kills this process
+ * (SIGKILL, as kill -9 or a crash would) once N datasets are recorded, so
+ * a test can leave a run with partial results behind. */
+static void crash_after(size_t recorded)
+{
+	const char *e = getenv("LAKEWATCH_CRASH_AFTER_RECORD");
+	if (e && *e && strtoul(e, NULL, 10) == recorded)
+		raise(SIGKILL);
+}
+#else
+static void crash_after(size_t recorded)
+{
+	(void)recorded;
+}
+#endif
+
+#ifdef LW_TESTING
+/* Test builds only: LAKEWATCH_LIST_PREFETCH=0 lists one dataset after
+ * another, as before, so a test can time both ways in one run. */
+static bool list_ahead(void)
+{
+	const char *e = getenv("LAKEWATCH_LIST_PREFETCH");
+	return !e || strcmp(e, "0") != 0;
+}
+#else
+static bool list_ahead(void)
+{
+	return true;
+}
+#endif
+
+/* The file datasets of each lake that can list ahead are listed side by
+ * side now (prefetch_lists) and observed one by one after, in config
+ * order, from those listings. */
+static void prefetch_lists(const struct lw_config *cfg, struct lw_run *run)
+{
+	const char **prefixes = lw_xcalloc(run->n + 1, sizeof *prefixes);
+	for (size_t i = 0; i < cfg->nlakes && list_ahead(); i++) {
+		struct lw_lake *l = cfg->lakes[i].lake;
+		const struct lw_lake_kind *k = l ? lw_lake_base(l)->kind : NULL;
+		size_t n = 0;
+		if (!k || !k->prefetch_lists || k->observe)
+			continue;
+		for (size_t j = 0; j < run->n; j++) {
+			const struct lw_dataset *ds = run->ds[j].ds;
+			if (ds->lake == (int)i && ds->format &&
+			    ds->format->probe_file)
+				prefixes[n++] = ds->path;
+		}
+		struct lw_err err;
+		if (n > 1)	/* errors: each list() meets its own */
+			(void)k->prefetch_lists(l, prefixes, n, &err);
+	}
+	free(prefixes);
+}
+
 static void record(const struct lw_config *cfg, struct lw_history *hist,
 		   struct lw_run *run, int64_t now)
 {
@@ -195,6 +254,7 @@ static void record(const struct lw_config *cfg, struct lw_history *hist,
 		struct lw_ds_run *dr = &run->ds[i];
 		if (lw_engine_record_notify(cfg, hist, run->id, dr, now, &err))
 			note_history_error(run, &err);
+		crash_after(i + 1);
 	}
 	if (!run->history_error &&
 	    lw_history_end_run(hist, run->id, run->finished, run->counts, &err))
@@ -255,6 +315,7 @@ struct lw_run *lw_engine_poll_opts(const struct lw_config *cfg,
 		note_history_error(run, &err);
 		hist = NULL;
 	}
+	run->naborted = lw_history_found_aborted(hist, &run->aborted);
 	/* observe; each remote lake's deadline is for the whole poll */
 	for (size_t i = 0; i < cfg->nlakes; i++) {
 		struct lw_lake *l = cfg->lakes[i].lake;
@@ -263,6 +324,8 @@ struct lw_run *lw_engine_poll_opts(const struct lw_config *cfg,
 		if (l && lw_lake_base(l)->kind->begin_poll)
 			lw_lake_base(l)->kind->begin_poll(l);
 	}
+	if (!cancelled(cancel))
+		prefetch_lists(cfg, run);
 	for (size_t i = 0; i < run->n; i++) {
 		struct lw_ds_run *dr = &run->ds[i];
 		lw_obs_init(&dr->obs);

@@ -72,7 +72,9 @@ static int first_schema(struct lw_history *h, const char *dataset,
 	int rc = prep(h, "SELECT at, s FROM (SELECT at, run, id, CASE WHEN "
 		      "json_valid(obs) THEN json_extract(obs, '$.schema') END "
 		      "AS s FROM observations WHERE dataset = ?1 AND ok = 1 "
-		      "AND (?2 = 0 OR run < ?2)) WHERE s IS NOT NULL "
+		      "AND (?2 = 0 OR run < ?2) AND "
+		      LW_HIST_NOT_ABORTED("observations") ") WHERE s IS "
+		      "NOT NULL "
 		      "ORDER BY run, id LIMIT 1", &st, err);
 	if (rc != LW_OK)
 		return rc;
@@ -112,7 +114,8 @@ static int median_rows(struct lw_history *h, const char *dataset,
 		      "r.run = o.run AND r.dataset = o.dataset AND "
 		      "r.check_name = 'change' AND r.status = 0 WHERE "
 		      "o.dataset = ?1 AND o.ok = 1 AND o.rows IS NOT NULL AND "
-		      "(?2 = 0 OR o.run < ?2) AND o.at >= ?3 "
+		      "(?2 = 0 OR o.run < ?2) AND o.at >= ?3 AND "
+		      LW_HIST_NOT_ABORTED("o") " "
 		      "ORDER BY o.run DESC, o.id DESC LIMIT ?4", &st, err);
 	if (rc != LW_OK)
 		return rc;

@@ -10,7 +10,7 @@
 #include "lakewatch/history.h"
 
 /* The schema this lakewatch writes; PRAGMA user_version holds it. */
-#define LW_HISTORY_VERSION 6
+#define LW_HISTORY_VERSION 7
 /* PRAGMA application_id: "LkWt", so a file is known to be ours even before
  * its version is looked at. */
 #define LW_HISTORY_APPID 0x4C6B5774
@@ -37,6 +37,10 @@ struct lw_history {
 	 * (lw_hist_stmt): a poll reads a few rows per dataset, and preparing
 	 * cost more than stepping. Used by the judge stage only (one thread). */
 	sqlite3_stmt *stmts[LW_HIST_NSTMT];
+	/* Runs this handle marked aborted (lw_hist_mark_aborted), for the
+	 * report of the run that found them (lw_history_found_aborted). */
+	int64_t *marked;
+	size_t nmarked, capmarked;
 };
 /* Slots of struct lw_history's stmts. */
 enum {
@@ -55,6 +59,23 @@ int lw_hist_dberr(struct lw_history *h, int rc, const char *what,
 		  struct lw_err *err);
 /* Run sql (no results) and map failures through lw_hist_dberr. */
 int lw_hist_exec(struct lw_history *h, const char *sql, struct lw_err *err);
+/* Who writes a run (aborted.c): this process, its start time in clock
+ * ticks since boot (-1 unknown) and the host name. */
+struct lw_hist_owner {
+	int64_t pid, start;
+	char host[256];
+};
+void lw_hist_owner_self(struct lw_hist_owner *o);
+/* Mark aborted every run without an end whose process, on this host, is
+ * gone (aborted.c); inside the caller's write transaction. Runs of other
+ * hosts are left alone: their processes cannot be seen from here. The
+ * kept series of the datasets such a run recorded are dropped, so they
+ * are rebuilt without its points. */
+int lw_hist_mark_aborted(struct lw_history *h, struct lw_err *err);
+/* SQL that is true when the observation (table or alias o) is not from an
+ * aborted run: baselines and the anomaly rule read only those. */
+#define LW_HIST_NOT_ABORTED(o) \
+	o ".run NOT IN (SELECT id FROM runs WHERE aborted IS NOT NULL)"
 /* Bring the schema to LW_HISTORY_VERSION (migrate.c). */
 int lw_hist_migrate(struct lw_history *h, struct lw_err *err);
 /* Run fn in one IMMEDIATE transaction, retried on locks (store.c). */

@@ -73,6 +73,21 @@ static const char step_file_cache[] =
 	"  obs TEXT NOT NULL,"
 	"  UNIQUE (scope, path));";
 
+/* 6 -> 7: which process on which host wrote a run (pid, its start time in
+ * clock ticks since boot from /proc, host name), so a run left without an
+ * end by a process that is gone can be told from one still going, and
+ * marked aborted (store.c, mark_aborted): its partial observations stay
+ * visible but never feed baselines or the anomaly rule. runs_aborted keeps
+ * the few aborted run ids in an index the series queries exclude. */
+#define STEP_RUN_OWNER \
+	"ALTER TABLE runs ADD COLUMN pid INTEGER;" \
+	"ALTER TABLE runs ADD COLUMN pid_start INTEGER;" \
+	"ALTER TABLE runs ADD COLUMN host TEXT;" \
+	"ALTER TABLE runs ADD COLUMN aborted INTEGER;" \
+	"CREATE INDEX runs_aborted ON runs(id) WHERE aborted IS NOT NULL;" \
+	"CREATE INDEX runs_open ON runs(id) WHERE finished IS NULL AND " \
+	"  aborted IS NULL;"
+
 /* steps[i] takes the schema from version i to i+1. Append only: a released
  * step never changes, so any old file can be walked forward. */
 static const char *const steps[LW_HISTORY_VERSION] = {
@@ -234,6 +249,8 @@ static const char *const steps[LW_HISTORY_VERSION] = {
 	STEP_OUTBOX,
 	/* 5 -> 6 */
 	step_file_cache,
+	/* 6 -> 7 */
+	STEP_RUN_OWNER,
 };
 
 static int pragma_int(struct lw_history *h, const char *sql, int *out,

@@ -56,7 +56,8 @@ int lw_history_prev_obs(struct lw_history *h, const char *dataset,
 
 	*found = false;
 	rc = prep(h, "SELECT obs FROM observations WHERE dataset = ?1 AND "
-		  "ok = 1 AND obs IS NOT NULL AND (?2 = 0 OR run < ?2) "
+		  "ok = 1 AND obs IS NOT NULL AND (?2 = 0 OR run < ?2) AND "
+		  LW_HIST_NOT_ABORTED("observations") " "
 		  "ORDER BY run DESC, id DESC LIMIT 1", &st, err);
 	if (rc != LW_OK)
 		return rc;
@@ -101,9 +102,9 @@ int lw_history_series(struct lw_history *h, const char *dataset, size_t max,
 
 	*out = NULL;
 	*n = 0;
-	rc = prep(h, "SELECT at, rows, age, status, run FROM observations "
-		  "WHERE dataset = ? ORDER BY at DESC, id DESC LIMIT ?", &st,
-		  err);
+	rc = prep(h, "SELECT at, rows, age, status, run, " LW_HIST_NOT_ABORTED(
+		  "observations") " FROM observations WHERE dataset = ? "
+		  "ORDER BY at DESC, id DESC LIMIT ?", &st, err);
 	if (rc != LW_OK)
 		return rc;
 	sqlite3_bind_text(st, 1, dataset, -1, SQLITE_TRANSIENT);
@@ -115,6 +116,7 @@ int lw_history_series(struct lw_history *h, const char *dataset, size_t max,
 		p[k].age = col_opt(st, 2);
 		p[k].status = col_status(st, 3);
 		p[k].run_id = sqlite3_column_int64(st, 4);
+		p[k].aborted = sqlite3_column_int(st, 5) == 0;
 		k++;
 	}
 	sqlite3_finalize(st);
@@ -198,7 +200,7 @@ void lw_hevents_free(struct lw_hevent *ev, size_t n)
 }
 
 /* Newest first; *out is the caller's (free()). A run still going (or one
- * that died) has finished 0. */
+ * that died) has finished 0; one known to have died has aborted set. */
 int lw_history_runs(struct lw_history *h, size_t max, struct lw_hrun **out,
 		    size_t *n, struct lw_err *err)
 {
@@ -210,8 +212,8 @@ int lw_history_runs(struct lw_history *h, size_t max, struct lw_hrun **out,
 	*out = NULL;
 	*n = 0;
 	rc = prep(h, "SELECT id, started, finished, n_pass, n_warn, n_fail, "
-		  "n_error FROM runs ORDER BY started DESC, id DESC LIMIT ?",
-		  &st, err);
+		  "n_error, aborted, pid FROM runs ORDER BY started DESC, "
+		  "id DESC LIMIT ?", &st, err);
 	if (rc != LW_OK)
 		return rc;
 	sqlite3_bind_int64(st, 1, lim(max));
@@ -222,6 +224,8 @@ int lw_history_runs(struct lw_history *h, size_t max, struct lw_hrun **out,
 		r[k].finished = sqlite3_column_int64(st, 2);
 		for (int i = 0; i < LW_NSTATUS; i++)
 			r[k].counts[i] = sqlite3_column_int(st, 3 + i);
+		r[k].aborted = sqlite3_column_int64(st, 7);
+		r[k].pid = sqlite3_column_int64(st, 8);
 		k++;
 	}
 	sqlite3_finalize(st);

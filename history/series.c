@@ -30,11 +30,11 @@ static const char *const metric_sql[LW_NMETRICS] = {
 static int prepare(struct lw_history *h, enum lw_metric m, sqlite3_stmt **st,
 		   struct lw_err *err)
 {
-	char sql[400];
+	char sql[512];
 	snprintf(sql, sizeof sql, "SELECT o.at, %s, o.run FROM observations o "
 		 "WHERE o.dataset = ?1 AND o.at >= ?2 AND o.ok = 1 AND "
-		 "(?3 = 0 OR o.run < ?3) AND (o.at > ?2 OR o.run > ?4) "
-		 "ORDER BY o.at", metric_sql[m]);
+		 "(?3 = 0 OR o.run < ?3) AND (o.at > ?2 OR o.run > ?4) AND "
+		 LW_HIST_NOT_ABORTED("o") " ORDER BY o.at", metric_sql[m]);
 	return lw_hist_stmt(h, LW_ST_SERIES + (int)m, sql, st, err);
 }
 

@@ -144,6 +144,15 @@ static int lock_for_open(struct lw_history *h, struct lw_err *err)
 	return LW_OK;
 }
 
+static int in_tx(struct lw_history *h, lw_hist_tx_fn fn, void *ud,
+		 struct lw_err *err);
+
+static int mark_fn(struct lw_history *h, void *ud, struct lw_err *err)
+{
+	(void)ud;
+	return lw_hist_mark_aborted(h, err);
+}
+
 int lw_history_open(const char *path, bool readonly, struct lw_history **out,
 		    struct lw_err *err)
 {
@@ -185,6 +194,8 @@ int lw_history_open(const char *path, bool readonly, struct lw_history **out,
 	rc = lw_hist_migrate(h, err);
 	if (h->lockfd >= 0)
 		flock(h->lockfd, LOCK_UN);
+	if (rc == LW_OK && !readonly)
+		rc = in_tx(h, mark_fn, NULL, err);
 	if (rc != LW_OK) {
 		lw_history_close(h);
 		return rc;
@@ -203,6 +214,7 @@ void lw_history_close(struct lw_history *h)
 	if (h->lockfd >= 0)
 		close(h->lockfd);
 	pthread_mutex_destroy(&h->tx_lock);
+	free(h->marked);
 	free(h->path);
 	free(h);
 }
@@ -233,11 +245,9 @@ static int64_t mono_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-typedef int (*tx_fn)(struct lw_history *h, void *ud, struct lw_err *err);
-
 /* Run fn inside BEGIN IMMEDIATE ... COMMIT; roll back when it fails and
  * retry the whole of it while the failure is a lock and time is left. */
-static int in_tx(struct lw_history *h, tx_fn fn, void *ud,
+static int in_tx(struct lw_history *h, lw_hist_tx_fn fn, void *ud,
 		 struct lw_err *err)
 {
 	int64_t deadline = mono_ms() + h->busy_ms;
@@ -315,13 +325,22 @@ struct begin_ud {
 static int begin_fn(struct lw_history *h, void *ud, struct lw_err *err)
 {
 	struct begin_ud *b = ud;
+	struct lw_hist_owner me;
 	sqlite3_stmt *st;
-	int rc = prep(h, "INSERT INTO runs(started, config) VALUES (?, ?)",
-		      &st, err);
+	/* a run that died since the last one is marked before this one
+	 * starts, so this run's baselines already leave it out */
+	int rc = lw_hist_mark_aborted(h, err);
+	if (rc == LW_OK)
+		rc = prep(h, "INSERT INTO runs(started, config, pid, pid_start, "
+			  "host) VALUES (?, ?, ?, ?, ?)", &st, err);
 	if (rc != LW_OK)
 		return rc;
+	lw_hist_owner_self(&me);
 	sqlite3_bind_int64(st, 1, b->started);
 	lw_hist_bind_text(st, 2, b->config);
+	sqlite3_bind_int64(st, 3, me.pid);
+	bind_opt(st, 4, me.start);
+	sqlite3_bind_text(st, 5, me.host, -1, SQLITE_TRANSIENT);
 	rc = step_done(h, st, err);
 	b->id = sqlite3_last_insert_rowid(h->db);
 	return rc;

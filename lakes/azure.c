@@ -78,6 +78,7 @@ static void az_close(struct lw_lake *l)
 	if (!l)
 		return;
 	lw_az_tails_clear(l);
+	lw_az_lists_clear(l);
 	lw_az_sizes_clear(&l->sizes);
 	lw_http_free(l->http);
 	lw_entra_free(l->entra);
@@ -218,6 +219,11 @@ static struct lw_lake *az_open(const char *name, const cJSON *cfg,
 	return l;
 }
 
+static int64_t az_connects(struct lw_lake *l)
+{
+	return lw_http_connects(l->http);
+}
+
 static void az_stats(struct lw_lake *l, int64_t *requests, int64_t *bytes_in)
 {
 	lw_http_stats(l->http, requests, bytes_in);
@@ -231,7 +237,9 @@ const struct lw_lake_kind lw_lake_azure = {
 	.read = lw_az_op_read,
 	.stream = lw_az_op_stream,
 	.prefetch_tails = lw_az_op_prefetch,
+	.prefetch_lists = lw_az_op_prefetch_lists,
 	.begin_poll = lw_az_begin_poll,
 	.gone = lw_az_gone,
 	.stats = az_stats,
+	.connects = az_connects,
 };

@@ -50,6 +50,8 @@ struct lw_lake {
 				 * started (lw_az_deadline starts one) */
 	struct tail *tails;	/* sorted by path */
 	size_t ntails;
+	struct lw_az_listed *lists;	/* listings made ahead, not yet taken */
+	size_t nlists;
 	struct size_map sizes;
 };
 
@@ -132,6 +134,40 @@ void lw_az_sizes_clear(struct size_map *m);
 void lw_az_sizes_put(struct size_map *m, const char *k, int64_t v);
 /* The size of blob k, or -1 when not known. */
 int64_t lw_az_sizes_get(const struct size_map *m, const char *k);
+
+/* --- listings (azure_walk.c, azure_lists.c) --- */
+
+/* Set up q for one List Blobs page of blobs under bprefix (from marker,
+ * NULL first; at most max), ready for lw_http_do or lw_http_add. */
+void lw_az_page_start(struct lw_lake *l, struct azreq *q, const char *bprefix,
+		      const char *marker, int max);
+/* What q's page came to, given the request's rc: LW_OK with the blobs in
+ * q->parser, or the error, named as a listing's (err). */
+int lw_az_page_end(struct lw_lake *l, struct azreq *q, int rc,
+		   struct lw_err *err);
+/* The blob-name prefix a listing of blob name full walks ("" or
+ * full + "/"). Caller frees. */
+char *lw_az_list_prefix(const char *full);
+
+/* A listing made ahead (prefetch_lists): every blob of every page, in
+ * order, and how many; or the error the listing ended with. */
+struct lw_az_listed {
+	char *prefix;		/* owned: the lake path as given */
+	struct lw_az_blob *b;	/* owned, names too */
+	size_t n, cap;
+	int64_t total;
+	int rc;
+	struct lw_err err;
+};
+/* The lake's prefetch_lists op. */
+int lw_az_op_prefetch_lists(struct lw_lake *l, const char *const *prefixes,
+			    size_t n, struct lw_err *err);
+/* The listing of prefix made ahead, taken from l (the caller frees it
+ * with lw_az_listed_free), or NULL. */
+struct lw_az_listed *lw_az_lists_take(struct lw_lake *l, const char *prefix);
+void lw_az_listed_free(struct lw_az_listed *c);
+/* Drop every listing made ahead. */
+void lw_az_lists_clear(struct lw_lake *l);
 
 /* --- prefetched tails (azure_prefetch.c) --- */
 

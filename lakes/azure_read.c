@@ -210,14 +210,46 @@ static int on_stream_chunk(void *ud, const char *data, size_t len)
 	return rc;
 }
 
+/* A whole small file fetched ahead (prefetch_tails with the file inside
+ * its tail): to cb from memory, 64 KiB at a time, or its Get Blob error,
+ * as the request below would have had them. *done false: nothing usable
+ * ahead (none, or an answer of the wrong size: the request below says
+ * so in its own words). */
+static int stream_ahead(struct lw_lake *l, const char *path, lw_chunk_cb cb,
+			void *ud, bool *done, struct lw_err *err)
+{
+	struct tail *t = lw_az_tail_find(l, path);
+	char *name = lw_az_blob_name(l, path);
+	int64_t listed = lw_az_sizes_get(&l->sizes, name);
+	free(name);
+	*done = false;
+	if (!t || t->off != 0 || t->size != listed || t->size <= 0 ||
+	    t->rc == LW_ETOOBIG ||
+	    (t->rc == LW_OK && (int64_t)t->data.len != t->size) ||
+	    (t->rc != LW_OK && lw_str_starts(t->err.msg, t->path)))
+		return LW_OK;
+	*done = true;
+	if (t->rc != LW_OK)
+		return lw_err_set(err, t->rc, "%s", t->err.msg);
+	int rc = LW_OK;
+	for (size_t at = 0; at < t->data.len && rc == LW_OK; at += 65536) {
+		size_t k = t->data.len - at < 65536 ? t->data.len - at : 65536;
+		rc = cb(ud, t->data.data + at, k);
+	}
+	return rc;
+}
+
 /* The lake's stream: path's bytes to cb in chunks (each owned by the
  * callee, valid during cb only). */
 int lw_az_op_stream(struct lw_lake *l, const char *path, lw_chunk_cb cb,
 		    void *ud, struct lw_err *err)
 {
 	struct azreq q;
+	bool done;
+	int rc = stream_ahead(l, path, cb, ud, &done, err);
+	if (done)
+		return rc;
 	char *name = lw_az_blob_name(l, path);
-	int rc;
 
 	lw_az_req_init(&q, l, lw_az_url(l, name, NULL));
 	q.listed = lw_az_sizes_get(&l->sizes, name);

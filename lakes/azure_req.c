@@ -91,6 +91,7 @@ int64_t lw_az_deadline(struct lw_lake *l)
 void lw_az_begin_poll(struct lw_lake *l)
 {
 	l->poll_deadline = lw_http_now_ms() + l->poll_timeout_ms;
+	lw_az_lists_clear(l);	/* a cancelled poll's, never used */
 	lw_http_revive(l->http);
 	lw_entra_revive(l->entra);
 }

@@ -50,19 +50,15 @@ static int on_list_chunk(void *ud, const char *data, size_t len)
 	return rc == LW_OK ? LW_OK : LW_EPARSE;
 }
 
-/* One List Blobs page; blobs stay in q->parser. */
-static int list_page(struct lw_lake *l, struct azreq *q, const char *bprefix,
-		     const char *marker, int max, int64_t dl,
-		     struct lw_err *err)
+/* See azure_int.h. */
+void lw_az_page_start(struct lw_lake *l, struct azreq *q, const char *bprefix,
+		      const char *marker, int max)
 {
 	char *p = lw_http_escape(bprefix, false);
 	char *m = marker ? lw_http_escape(marker, false) : NULL;
 	char *query = lw_xasprintf("restype=container&comp=list&include="
 				   "metadata&maxresults=%d&prefix=%s%s%s", max,
 				   p, m ? "&marker=" : "", m ? m : "");
-	struct lw_err perr;
-	int rc;
-
 	lw_az_req_init(q, l, lw_az_url(l, NULL, query));
 	free(p);
 	free(m);
@@ -70,7 +66,22 @@ static int list_page(struct lw_lake *l, struct azreq *q, const char *bprefix,
 	q->parser = lw_az_list_new();
 	q->r.on_chunk = on_list_chunk;
 	lw_err_clear(&q->stream_err);
-	rc = lw_http_do(l->http, &q->r, dl, err);
+}
+
+/* One List Blobs page; blobs stay in q->parser. */
+static int list_page(struct lw_lake *l, struct azreq *q, const char *bprefix,
+		     const char *marker, int max, int64_t dl,
+		     struct lw_err *err)
+{
+	lw_az_page_start(l, q, bprefix, marker, max);
+	return lw_az_page_end(l, q, lw_http_do(l->http, &q->r, dl, err), err);
+}
+
+/* See azure_int.h. */
+int lw_az_page_end(struct lw_lake *l, struct azreq *q, int rc,
+		   struct lw_err *err)
+{
+	struct lw_err perr;
 	if (q->stream_err.code == LW_ETOOBIG) {
 		char *where = lw_http_url_where(q->r.url);
 		rc = lw_err_set(err, LW_ETOOBIG, "GET %s: %s", where,
@@ -95,11 +106,10 @@ static int list_page(struct lw_lake *l, struct azreq *q, const char *bprefix,
 	return lw_az_explain(l, q, "List Blobs", err);
 }
 
-/* Hand the files of a page to the caller; returns what it returns. */
-static int walk_page(struct walk *w, const struct azreq *q)
+/* Hand the files among blobs b[0..n) (a page, or a prefetched listing)
+ * to the caller; returns what it returns. */
+static int walk_blobs(struct walk *w, const struct lw_az_blob *b, size_t n)
 {
-	size_t n;
-	const struct lw_az_blob *b = lw_az_list_blobs(q->parser, &n);
 	size_t blen = strlen(w->bprefix);
 	int rc = LW_OK;
 
@@ -146,7 +156,9 @@ static int walk_pages(struct walk *w, struct lw_err *err)
 			lw_az_req_free(&q);
 			break;
 		}
-		rc = walk_page(w, &q);
+		size_t n;
+		const struct lw_az_blob *b = lw_az_list_blobs(q.parser, &n);
+		rc = walk_blobs(w, b, n);
 		next = lw_az_list_next_marker(q.parser);
 		if (next && *next)
 			marker = lw_xstrdup(next);
@@ -168,6 +180,12 @@ static int walk_pages(struct walk *w, struct lw_err *err)
 	free(marker);
 	free(prev);
 	return rc;
+}
+
+/* See azure_int.h. */
+char *lw_az_list_prefix(const char *full)
+{
+	return *full ? lw_xasprintf("%s/", full) : lw_xstrdup("");
 }
 
 /* No directory of that name: maybe a single blob. */
@@ -207,7 +225,7 @@ int lw_az_op_list(struct lw_lake *l, const char *prefix, lw_entry_cb cb,
 	int rc;
 
 	w.full = lw_az_blob_name(l, prefix);
-	w.bprefix = *w.full ? lw_xasprintf("%s/", w.full) : lw_xstrdup("");
+	w.bprefix = lw_az_list_prefix(w.full);
 	w.rootlen = *l->root ? strlen(l->root) + 1 : 0;
 	/* entries start with prefix as the caller spelt it (the probe cuts
 	 * strlen(prefix) + 1 bytes off them), even when the blob names do
@@ -220,7 +238,18 @@ int lw_az_op_list(struct lw_lake *l, const char *prefix, lw_entry_cb cb,
 	/* a new observation starts with a listing: tails fetched for the
 	 * previous one may be stale by now, and they cost memory */
 	lw_az_tails_clear(l);
-	rc = walk_pages(&w, err);
+	/* listed already, side by side with the poll's other datasets
+	 * (azure_lists.c): the same blobs, or the same error */
+	struct lw_az_listed *c = lw_az_lists_take(l, prefix);
+	if (c && c->rc != LW_OK) {
+		rc = lw_err_set(err, c->rc, "%s", c->err.msg);
+	} else if (c) {		/* total 0: maybe a single blob, below */
+		rc = walk_blobs(&w, c->b, c->n);
+		w.total = c->total;
+	} else {
+		rc = walk_pages(&w, err);
+	}
+	lw_az_listed_free(c);
 	if (rc == LW_OK && w.total == 0 && *w.full)
 		rc = walk_single(&w, err);
 	free(w.full);

@@ -92,6 +92,21 @@ void lw_http_stats(const struct lw_http *h, int64_t *requests,
 		*bytes_in = h ? h->bytes_in : 0;
 }
 
+/* See http.h. */
+int64_t lw_http_connects(const struct lw_http *h)
+{
+	return h ? h->connects : 0;
+}
+
+/* See http_int.h. */
+void lw_http_count(struct lw_http *h, CURL *e)
+{
+	long n = 0;
+	if (curl_easy_getinfo(e, CURLINFO_NUM_CONNECTS, &n) == CURLE_OK &&
+	    n > 0)
+		h->connects += n;
+}
+
 void lw_http_note(struct lw_http *h, const char *msg, bool transport)
 {
 	if (!transport) {
@@ -180,6 +195,7 @@ static void expire_all(struct lw_http *h)
 		h->runq = r->priv_next;
 		r->priv_next = NULL;
 		curl_easy_getinfo(e, CURLINFO_PRIVATE, (char **)&a);
+		lw_http_count(h, e);
 		curl_multi_remove_handle(h->multi, e);
 		curl_easy_cleanup(e);
 		r->priv_easy = NULL;

@@ -29,6 +29,8 @@ struct lw_http {
 	struct lw_http_req *runq;	/* in flight */
 	int running;
 	int64_t requests, bytes_in;
+	int64_t connects;	/* connections curl opened, its own
+				 * reconnects included (lw_http_count) */
 	uint64_t rng;
 	/* the dead-server breaker: failures in a row, since when (wall) */
 	int fails_in_row;
@@ -63,6 +65,10 @@ void lw_http_complete(struct lw_http *h, CURLMsg *m, int64_t deadline);
 /* http.c: count a transport failure (transport) or an answer toward
  * the dead-server breaker. */
 void lw_http_note(struct lw_http *h, const char *msg, bool transport);
+/* http.c: add the connections attempt e opened to h's count
+ * (CURLINFO_NUM_CONNECTS: a transfer that lost its reused connection and
+ * reconnected counts both); call before the easy handle is cleaned up. */
+void lw_http_count(struct lw_http *h, CURL *e);
 /* http.c: take r off h's in-flight list. */
 void lw_http_unlink_running(struct lw_http *h, struct lw_http_req *r);
 /* http_errors.c: LW_* codes for curl results and HTTP statuses, and a

@@ -132,6 +132,7 @@ void lw_http_complete(struct lw_http *h, CURLMsg *m, int64_t deadline)
 	curl_easy_getinfo(e, CURLINFO_PRIVATE, (char **)&a);
 	r = a->r;
 	curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &r->status);
+	lw_http_count(h, e);
 	curl_multi_remove_handle(h->multi, e);
 	curl_easy_cleanup(e);
 	r->priv_easy = NULL;

@@ -185,6 +185,11 @@ static void pbi_close(struct lw_lake *l)
 	free(l);
 }
 
+static int64_t pbi_connects(struct lw_lake *l)
+{
+	return lw_http_connects(l->http);
+}
+
 static void pbi_stats(struct lw_lake *l, int64_t *requests, int64_t *bytes_in)
 {
 	lw_http_stats(l->http, requests, bytes_in);
@@ -227,4 +232,5 @@ const struct lw_lake_kind lw_lake_powerbi = {
 	.begin_poll = pbi_begin_poll,
 	.gone = pbi_gone,
 	.stats = pbi_stats,
+	.connects = pbi_connects,
 };

@@ -8,6 +8,7 @@
 #include <strings.h>
 #include "lakewatch/powerbi.h"
 #include "lakewatch/buf.h"
+#include "lakewatch/secret.h"
 #include "lakewatch/util.h"
 
 /* Parse json; on failure err says where the JSON broke. Caller owns it. */
@@ -200,8 +201,11 @@ static void error_text(const cJSON *e, char *buf, size_t n)
 		if (str(dd, "value"))
 			detail = str(dd, "value");
 	}
-	snprintf(buf, n, "%s%s%s", code ? code : "error",
-		 detail || msg ? ": " : "", detail ? detail : msg ? msg : "");
+	/* redact, then cut: a service that echoes the request's token
+	 * (encoded, so no "Bearer " gives it away) across the cut would
+	 * otherwise leave its start behind */
+	lw_redact_fmt(buf, n, "%s%s%s", code ? code : "error",
+		      detail || msg ? ": " : "", detail ? detail : msg ? msg : "");
 }
 
 int lw_pbi_parse_query(const char *json, size_t len, cJSON **rows,

@@ -13,6 +13,10 @@
 #include "lakewatch/util.h"
 
 #define PREFETCH_BATCH 512	/* files whose tails are fetched together */
+/* Files a stream format (CSV, JSON Lines, Avro) reads whole that are
+ * fetched together, whole, ahead of their streams: up to this size (so
+ * a batch holds at most 32 MiB). */
+#define SMALL_FILE 65536
 
 struct listing {
 	const struct lw_dataset *ds;
@@ -400,6 +404,30 @@ static void batch_clear(struct batch *b, size_t n)
 		lw_file_obs_free(&b->got[j]);
 }
 
+/* Prefetch the next batch from e[0..n): a tail format's tails, or the
+ * small files a stream format reads whole (remote lakes fetch them side
+ * by side; the reads and streams after are served from memory). */
+static void prefetch_batch(struct lw_lake *lake, const struct lw_dataset *ds,
+			   const struct lw_entry *e, size_t n)
+{
+	const struct lw_lake_kind *k = lw_lake_base(lake)->kind;
+	struct lw_err err;
+	if (!k->prefetch_tails)
+		return;
+	if (ds->format->tail_hint > 0) {
+		k->prefetch_tails(lake, e, n, ds->format->tail_hint, &err);
+		return;
+	}
+	struct lw_entry *small = lw_xmalloc((n + 1) * sizeof *small);
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++)
+		if (e[i].size > 0 && e[i].size <= SMALL_FILE)
+			small[m++] = e[i];	/* paths borrowed */
+	if (m > 1)
+		k->prefetch_tails(lake, small, m, SMALL_FILE, &err);
+	free(small);
+}
+
 static void probe_files(const struct lw_config *cfg,
 			const struct lw_dataset *ds, struct lw_obs *obs,
 			const struct lw_probe_cache *cache)
@@ -440,9 +468,8 @@ static void probe_files(const struct lw_config *cfg,
 		/* Remote tails arrive concurrently, a batch at a time, so
 		 * memory stays bounded however many files a dataset has;
 		 * cached files are not fetched at all. */
-		if (b->nmiss && k->prefetch_tails && ds->format->tail_hint > 0)
-			k->prefetch_tails(lake, b->miss, b->nmiss,
-					  ds->format->tail_hint, &err);
+		if (b->nmiss)
+			prefetch_batch(lake, ds, b->miss, b->nmiss);
 		size_t j = 0;
 		for (; j < n && (j == 0 || !lake_gone(lake, obs)); j++)
 			probe_file(lake, ds, &li, &obs->entries[i + j],

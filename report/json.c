@@ -274,6 +274,12 @@ int lw_rep_json(struct lw_buf *b, const struct lw_config *cfg,
 	cJSON_AddItemToObject(root, "counts", counts_json(run->counts,
 							  total));
 	put_str(root, "history_error", run->history_error);
+	if (run->naborted) {
+		cJSON *ab = cJSON_AddArrayToObject(root, "aborted_runs");
+		for (size_t i = 0; i < run->naborted; i++)
+			cJSON_AddItemToArray(ab, cJSON_CreateNumber(
+				(double)run->aborted[i]));
+	}
 	groups_json(root, cfg, run);
 	arr = cJSON_AddArrayToObject(root, "datasets");
 	for (size_t i = 0; i < run->n; i++)

@@ -325,6 +325,23 @@ static void checks(struct tw *t, const struct lw_run *run)
 		add(t, "\nAll checks passed.\n");
 }
 
+/* Runs this one found aborted: a dead CI job or dashboard is news, and
+ * why its partial results are not in the baselines. */
+static void aborted_note(struct tw *t, const struct lw_run *run)
+{
+	char ids[200] = "";
+	size_t k = 0;
+	if (!run->naborted)
+		return;
+	for (size_t i = 0; i < run->naborted && k + 24 < sizeof ids; i++)
+		k += (size_t)snprintf(ids + k, sizeof ids - k, "%s%lld",
+				      i ? ", " : "", (long long)run->aborted[i]);
+	addf(t, "  Found aborted: run%s %s%s (its process is gone: killed or "
+	     "crashed); its partial results are left out of baselines\n",
+	     run->naborted == 1 ? "" : "s", ids,
+	     k + 24 >= sizeof ids ? ", ..." : "");
+}
+
 /* See report_int.h. */
 int lw_rep_text(struct lw_buf *b, const struct lw_config *cfg,
 		const struct lw_run *run, const struct lw_report_opts *o)
@@ -351,6 +368,7 @@ int lw_rep_text(struct lw_buf *b, const struct lw_config *cfg,
 		/* The engine's message already starts "history: ". */
 		wrap(&t, col, col, run->history_error);
 	}
+	aborted_note(&t, run);
 	groups(&t, cfg, run);
 	checks(&t, run);
 	return t.rc;

@@ -489,11 +489,12 @@ static void draw_history(struct doc *d)
 		const struct lw_hpoint *p = &s->series[s->nseries - 1 - k];
 
 		text(d, lw_status_role(p->status), "  %s  %s %-5s  rows %-8s "
-		     "age %s", when(p->at, b1, sizeof b1, true),
+		     "age %s%s", when(p->at, b1, sizeof b1, true),
 		     lw_tui_glyph(p->status, a->ascii),
 		     lw_status_name(p->status), p->rows < 0 ? "-" :
 		     lw_count_fmt(p->rows, b2, sizeof b2), p->age < 0 ? "-" :
-		     lw_duration_fmt(p->age, sp, sizeof sp));
+		     lw_duration_fmt(p->age, sp, sizeof sp),
+		     p->aborted ? "  (aborted run)" : "");
 	}
 }
 

@@ -22,9 +22,16 @@ int lw_history_open(const char *path, bool readonly, struct lw_history **out,
 		    struct lw_err *err);
 void lw_history_close(struct lw_history *h);
 
+/* Begin a run (recording this process and host as its owner). Runs
+ * without an end whose process on this host is gone are marked aborted
+ * first, here and when a history is opened read-write. */
 int lw_history_begin_run(struct lw_history *h, int64_t started,
 			 const char *config_name, int64_t *run_id,
 			 struct lw_err *err);
+/* The ids of the runs h marked aborted since it was opened (or since
+ * the last call), oldest mark first, taken from h: *ids is the caller's
+ * (free()), NULL when none. */
+size_t lw_history_found_aborted(struct lw_history *h, int64_t **ids);
 /* Store one dataset's observation and results in the run, and a status
  * change event when its status differs from its last recorded one.
  * Power BI refreshes found in obs->detail["refreshes"] (objects with
@@ -36,7 +43,8 @@ int lw_history_record(struct lw_history *h, int64_t run_id,
 int lw_history_end_run(struct lw_history *h, int64_t run_id,
 		       int64_t finished, const int counts[LW_NSTATUS],
 		       struct lw_err *err);
-/* The newest ok observation of dataset recorded before run_id (0 = any).
+/* The newest ok observation of dataset recorded before run_id (0 = any),
+ * not in an aborted run.
  * *found false when there is none; o is then untouched. o is the caller's
  * to lw_obs_free(). */
 int lw_history_prev_obs(struct lw_history *h, const char *dataset,
@@ -52,6 +60,8 @@ struct lw_hpoint {
 	int64_t age;		/* seconds since newest data, -1 unknown */
 	enum lw_status status;
 	int64_t run_id;
+	bool aborted;		/* the run died before its end (left out of
+				 * baselines and the anomaly rule) */
 };
 /* The last `max` points of dataset, oldest first. Free with free(). */
 int lw_history_series(struct lw_history *h, const char *dataset, size_t max,
@@ -80,6 +90,10 @@ const char *lw_hevent_from_name(const struct lw_hevent *e);
 struct lw_hrun {
 	int64_t id, started, finished;
 	int counts[LW_NSTATUS];
+	/* when the run was found dead (its process gone: kill -9, a crash),
+	 * 0 when not; such a run has no finish and feeds no baseline */
+	int64_t aborted;
+	int64_t pid;		/* the process that ran it, 0 unknown */
 };
 int lw_history_runs(struct lw_history *h, size_t max, struct lw_hrun **out,
 		    size_t *n, struct lw_err *err);

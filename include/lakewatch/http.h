@@ -123,6 +123,10 @@ void lw_http_revive(struct lw_http *h);
 /* Requests sent (attempts) and body bytes received since lw_http_new. */
 void lw_http_stats(const struct lw_http *h, int64_t *requests,
 		   int64_t *bytes_in);
+/* Connections opened since lw_http_new: every new one curl made, its own
+ * reconnects (a reused connection the server had closed) included; a
+ * request over a kept connection adds none. */
+int64_t lw_http_connects(const struct lw_http *h);
 
 /* "host/path" of url: no scheme, user, query or fragment, so it can go in
  * messages (queries carry SAS signatures). Caller frees. */

@@ -73,6 +73,12 @@ struct lw_lake_kind {
 	 * the later read() calls from memory. */
 	int (*prefetch_tails)(struct lw_lake *lake, const struct lw_entry *e,
 			      size_t n, int64_t tail, struct lw_err *err);
+	/* Optional: the probe is about to list each of these prefixes, one
+	 * after another, in this poll; a remote kind lists them side by side
+	 * now (within its "parallel") and serves the later list() calls from
+	 * memory, with the same entries or the same error. */
+	int (*prefetch_lists)(struct lw_lake *lake, const char *const *prefixes,
+			      size_t n, struct lw_err *err);
 	/* Optional: observe a dataset wholesale instead of listing files
 	 * (Power BI). When set, list/read are not used for its datasets. */
 	int (*observe)(struct lw_lake *lake, const struct lw_dataset *ds,
@@ -96,6 +102,9 @@ struct lw_lake_kind {
 	/* Optional: counters since open, for benchmarks and `--stats`. */
 	void (*stats)(struct lw_lake *lake, int64_t *requests,
 		      int64_t *bytes_in);
+	/* Optional: connections opened since open, reconnects included
+	 * (`--stats`); a kind without it opens none (fs). */
+	int64_t (*connects)(struct lw_lake *lake);
 };
 
 

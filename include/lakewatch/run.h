@@ -51,6 +51,10 @@ struct lw_run {
 	enum lw_status status;		/* worst dataset */
 	char *history_error;		/* owned: recording failed (the run is
 					 * still reported, and is ERROR) */
+	/* Earlier runs found aborted as this one began (their process
+	 * gone: kill -9, a crash): their results feed no baseline. */
+	int64_t *aborted;		/* owned: run ids */
+	size_t naborted;
 };
 
 /* dr's incident of result i, or NULL when that check has none open (or it

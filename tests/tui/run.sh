@@ -32,7 +32,8 @@ start() {
 	while [ $# -gt 0 ] && [ "$1" != "--" ]; do envs="$envs $1"; shift; done
 	[ "$1" = "--" ] && shift
 	FX="$WORK/$NAME"
-	"$HERE/fixture/make.sh" "$FX" || return 1
+	# FX_KEEP=1: the case made the fixture itself (and ran things in it)
+	[ -n "${FX_KEEP:-}" ] || "$HERE/fixture/make.sh" "$FX" || return 1
 	# a new server (own socket) per start: a server being killed must
 	# never be reused
 	$T kill-server 2>/dev/null
@@ -410,6 +411,22 @@ incidents_case() {
 }
 # acting on an incident that resolved meanwhile (another process polled)
 # says so; the help lists the keys
+# issue 11: a `check` killed (SIGKILL) after recording every dataset but
+# before its end; the dashboard finds it aborted, and its recent runs say so.
+t_aborted_run() {
+	FX="$WORK/$NAME"
+	"$HERE/fixture/make.sh" "$FX" || return 1
+	# "; true": the subshell waits (and says "Killed" into /dev/null)
+	(cd "$FX" && LAKEWATCH_CRASH_AFTER_RECORD=6 "$BIN" check \
+		--config lakewatch.json; true) > /dev/null 2>&1
+	FX_KEEP=1 start 120 40 && ready || return 1
+	keys 2 && wait_for "6 of 6 datasets" || return 1
+	keys / s a l e s _ d Enter && wait_for "1 of 6 datasets" || return 1
+	keys Enter && wait_for "Recent runs" || return 1
+	has "(aborted run)" || { screen | sed 's/^/    | /'; return 1; }
+	quit_ok
+}
+
 t_resolved_80() {
 	start 80 24 LAKEWATCH_NOW=$NOW USER=tester && ready || return 1
 	keys 5 && wait_for "open incidents, worst first" && keys j || return 1
@@ -663,7 +680,7 @@ t_no_cache() {
 }
 
 # --- run -------------------------------------------------------------------
-cases=${*:-"overview detail filter sort matrix_enter resize no_color ascii theme reload slow_poll sigterm help idle history_error bad_config interval mouse diag80 detail_full80 events80 help80 slash_everywhere mono80 xterm_dim more60 incidents_80 incidents_120 accept_80 accept_120 events_80 events_120 resolved_80 notify_failing no_cache"}
+cases=${*:-"overview detail filter sort matrix_enter resize no_color ascii theme reload slow_poll sigterm help idle history_error bad_config interval mouse diag80 detail_full80 events80 help80 slash_everywhere mono80 xterm_dim more60 incidents_80 incidents_120 accept_80 accept_120 events_80 events_120 resolved_80 notify_failing no_cache aborted_run"}
 pass=0 fail=0
 for c in $cases; do
 	NAME=$c

@@ -148,6 +148,18 @@ static void redaction_forms(void **st)
 	char b64[] = "basic czNjci90K3ZAbCB1ZSY9eA== end";
 	lw_redact(b64);
 	assert_null(strstr(b64, "czNjci90K3ZAbCB1ZSY9eA"));
+	/* base64 of a longer text holding it ("Bearer " + secret, or the
+	 * secret after 1 or 2 other bytes): the characters that come from
+	 * the secret alone are masked, at each alignment */
+	char al1[] = "echo QmVhcmVyIHMzY3IvdCt2QGwgdWUmPXg= end";
+	lw_redact(al1);
+	assert_null(strstr(al1, "HMzY3IvdCt2QGwgdWUmPX"));
+	char al2[] = "echo eHhzM2NyL3QrdkBsIHVlJj14 end";	/* "xx" + secret */
+	lw_redact(al2);
+	assert_null(strstr(al2, "M2NyL3QrdkBsIHVlJj14"));
+	char al0[] = "echo czNjci90K3ZAbCB1ZSY9eHl6 end";	/* secret + "yz" */
+	lw_redact(al0);
+	assert_null(strstr(al0, "czNjci90K3ZAbCB1ZSY9"));
 	char json[] = "{\"d\": \"s3cr\\/t+v@l ue&=x\"}";
 	lw_redact(json);
 	assert_null(strstr(json, "s3cr"));

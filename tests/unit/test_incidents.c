@@ -442,7 +442,11 @@ static void make_v1(const char *p)
 		 "DROP TABLE series_snap; DROP TABLE outbox; "
 		 "DROP TABLE outbox_notices; DROP TABLE notify_sent; "
 		 "DROP TABLE file_cache; DROP TABLE file_cache_scope; "
-		 "PRAGMA user_version=1");
+		 /* schema 7: the runs' owner */
+		 "DROP INDEX runs_aborted; DROP INDEX runs_open; ALTER TABLE runs "
+		 "DROP COLUMN pid; ALTER TABLE runs DROP COLUMN pid_start; "
+		 "ALTER TABLE runs DROP COLUMN host; ALTER TABLE runs DROP "
+		 "COLUMN aborted; PRAGMA user_version=1");
 }
 
 static void test_migrate_from_v1(void **state)
@@ -457,7 +461,7 @@ static void test_migrate_from_v1(void **state)
 				 "WHERE name = 'incidents'"), 0);
 	assert_int_equal(lw_history_open(p, false, &h, &err), LW_OK);
 	lw_history_close(h);
-	assert_int_equal(sql_int(p, "PRAGMA user_version"), 6);
+	assert_int_equal(sql_int(p, "PRAGMA user_version"), 7);
 	/* every run kept */
 	assert_int_equal(sql_int(p, "SELECT count(*) FROM runs"), 2);
 	assert_int_equal(sql_int(p, "SELECT count(*) FROM observations"), 2);

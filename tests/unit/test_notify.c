@@ -414,10 +414,14 @@ static void test_migrate_v4(void **state)
 	lw_history_close(h);
 	sql_exec("DROP TABLE outbox; DROP TABLE outbox_notices; "
 		 "DROP TABLE notify_sent; DROP TABLE file_cache; "
-		 "DROP TABLE file_cache_scope; PRAGMA user_version=4");
+		 "DROP TABLE file_cache_scope; "
+		 "DROP INDEX runs_aborted; DROP INDEX runs_open; "
+		 "ALTER TABLE runs DROP COLUMN pid; ALTER TABLE runs DROP COLUMN "
+		 "pid_start; ALTER TABLE runs DROP COLUMN host; ALTER TABLE runs "
+		 "DROP COLUMN aborted; PRAGMA user_version=4");
 	assert_int_equal(lw_history_open(p, false, &h, &err), LW_OK);
 	lw_history_close(h);
-	assert_int_equal(sql_int("PRAGMA user_version"), 6);
+	assert_int_equal(sql_int("PRAGMA user_version"), 7);
 	assert_int_equal(sql_int("SELECT count(*) FROM sqlite_master WHERE "
 				 "name IN ('outbox', 'outbox_notices', "
 				 "'notify_sent')"), 3);

@@ -307,12 +307,17 @@ static void test_migrate_v2(void **state)
 				      "outbox_notices; DROP TABLE notify_sent; "
 				      "DROP TABLE file_cache; DROP TABLE "
 				      "file_cache_scope; "
-				      "PRAGMA user_version=2",
+				      "DROP INDEX runs_aborted; DROP INDEX "
+				      "runs_open; ALTER TABLE runs DROP COLUMN "
+				      "pid; ALTER TABLE runs DROP COLUMN "
+				      "pid_start; ALTER TABLE runs DROP COLUMN "
+				      "host; ALTER TABLE runs DROP COLUMN "
+				      "aborted; PRAGMA user_version=2",
 				      NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
 	assert_int_equal(lw_history_open(p, false, &h, &err), LW_OK);
 	lw_history_close(h);
-	assert_int_equal(sql_int(p, "PRAGMA user_version"), 6);
+	assert_int_equal(sql_int(p, "PRAGMA user_version"), 7);
 	assert_int_equal(sql_int(p, "SELECT count(*) FROM sqlite_master WHERE "
 				 "name IN ('obs_metric', 'results_verdict', "
 				 "'series_snap')"), 3);

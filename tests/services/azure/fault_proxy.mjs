@@ -18,7 +18,11 @@
 //   read503     every blob read is 503 (listings pass)
 //   bigerror    every answer is a 500 whose body is N MiB (streamed)
 //   biglist     every List Blobs page is N MiB (a start, then padding)
-// Stats: {"requests", "faults", "times": [ms since mode set, ...]}.
+//   dropconn    answer, then close the connection without saying so (no
+//               "Connection: close"): a client that keeps connections finds
+//               each one dead and has to open another
+// Stats: {"requests", "faults", "connections" (TCP connections that carried
+// a request since the mode was set), "times": [ms since mode set, ...]}.
 import http from "node:http";
 import fs from "node:fs";
 
@@ -27,7 +31,8 @@ const opt = {};
 for (let i = 0; i < a.length; i++) opt[a[i].replace(/^--/, "")] = a[++i];
 const target = new URL(opt.target);
 let mode = "pass", left = 0, since = Date.now();
-let stats = { requests: 0, faults: 0, times: [] };
+let stats = { requests: 0, faults: 0, connections: 0, times: [] };
+let epoch = 0;	// a connection is counted once per mode
 
 function azError(res, code, name, extra = {}) {
 	const body = `<?xml version="1.0" encoding="utf-8"?><Error><Code>${name}</Code><Message>injected by fault_proxy</Message></Error>`;
@@ -41,7 +46,8 @@ const srv = http.createServer((req, res) => {
 		mode = u.pathname.slice(8);
 		left = Number(u.searchParams.get("n") || 1);
 		since = Date.now();
-		stats = { requests: 0, faults: 0, times: [] };
+		stats = { requests: 0, faults: 0, connections: 0, times: [] };
+		epoch++;
 		res.end("ok");
 		return;
 	}
@@ -52,6 +58,10 @@ const srv = http.createServer((req, res) => {
 	}
 	stats.requests++;
 	stats.times.push(Date.now() - since);
+	if (req.socket.lwEpoch !== epoch) {
+		req.socket.lwEpoch = epoch;
+		stats.connections++;
+	}
 	if (mode === "always503" || (mode === "503" && left > 0)) {
 		left--;
 		stats.faults++;
@@ -117,8 +127,13 @@ const srv = http.createServer((req, res) => {
 					res.end(b);
 					return;
 				}
+				const sock = res.socket;	// detached at "finish"
 				res.writeHead(ur.statusCode, ur.headers);
 				res.end(body);
+				if (mode === "dropconn") {
+					stats.faults++;
+					res.once("finish", () => sock && sock.destroy());
+				}
 			};
 			if (mode === "slow") {
 				stats.faults++;

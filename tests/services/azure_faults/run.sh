@@ -186,6 +186,64 @@ else
 	fail parquet_read_one_retry_schedule "$n requests (1 listing + 3 attempts expected); $(why pq)"
 fi
 
+# --- the datasets of one lake are listed side by side ----------------------------
+# 20 datasets, each its own folder of 3 tiny CSV files, behind answers held
+# 200 ms: listed one after another (LAKEWATCH_LIST_PREFETCH=0, the test
+# hook) that is 20 listing round trips (4 s) besides their reads; side by
+# side about one. The same requests, and the same reports but for times.
+mkdir -p "$T/m"
+M=
+for i in $(seq -w 0 19); do
+	mkdir -p "$T/m/m$i"
+	for f in 0 1 2; do printf 'a,b\n%s,%s\n' "$i" "$f" > "$T/m/m$i/f$f.csv"; done
+	M="$M${M:+, }\"bronze.m$i\": {\"source\": \"s\", \"layer\": \"bronze\", \"lake\": \"adls\", \"path\": \"m$i\", \"format\": \"csv\", \"count_rows\": true}"
+done
+node $az/upload.mjs --conn "$CS" --container many --dir "$T/m" > "$T/up3.log" 2>&1
+DS="{$M}" cfg many ''
+unset DS	# sh keeps an assignment before a function call
+mode "slow?n=200"
+LAKEWATCH_LIST_PREFETCH=0 run lseq many
+lr=$(stat | sed 's/.*"requests":\([0-9]*\).*/\1/')
+mode "slow?n=200"
+run lpar many
+pr=$(stat | sed 's/.*"requests":\([0-9]*\).*/\1/')
+mode pass
+ts=$(cat "$T/lseq.secs") tp=$(cat "$T/lpar.secs")
+norm() { jq -S 'del(.started, .finished, .datasets[].seconds, .datasets[].observation.at)' "$T/$1.out"; }
+if [ "$(cat "$T/lseq.rc")" = 0 ] && [ "$(cat "$T/lpar.rc")" = 0 ] &&
+   [ "$(norm lseq)" = "$(norm lpar)" ] &&
+   [ "$(jq '[.datasets[].observation.rows] | add' "$T/lpar.out")" = 60 ] &&
+   [ "$(jq -r '[.datasets[].name] | join(" ")' "$T/lpar.out")" = "$(seq -w 0 19 | sed 's/^/bronze.m/' | tr '\n' ' ' | sed 's/ $//')" ] &&
+   [ "$lr" = "$pr" ] && awk "BEGIN{exit !($ts - $tp > 2.4)}"; then
+	pass datasets_listed_side_by_side
+else
+	fail datasets_listed_side_by_side "one by one ${ts}s ($(why lseq)), side by side ${tp}s ($(why lpar)); same report: $([ "$(norm lseq)" = "$(norm lpar)" ] && echo yes || echo no)"
+fi
+echo "    20 datasets x 3 files, answers held 200 ms: listed one by one ${ts}s ($lr requests), side by side ${tp}s ($pr requests)"
+
+# --- --stats counts every connection curl opens, its reconnects included -------
+# A server that closes each connection after its answer without saying so:
+# curl finds the kept connection dead and opens another, which --stats
+# counts like the proxy does; with connections kept, far fewer (at most
+# "parallel", 2 here, for the 11 requests).
+conns() { sed -n 's/^stats: lake=adls .*connections=\([0-9]*\).*/\1/p' "$T/$1.err"; }
+pconns() { stat | sed 's/.*"connections":\([0-9]*\).*/\1/'; }
+cfg conns '"parallel": 2'
+mode pass
+run keep conns --dataset "$SMALL" --stats
+k=$(conns keep) pk=$(pconns)
+mode dropconn
+run drop conns --dataset "$SMALL" --stats
+d=$(conns drop) pd=$(pconns) dr=$(stat | sed 's/.*"requests":\([0-9]*\).*/\1/')
+if [ -n "$k" ] && [ -n "$d" ] && [ "$k" = "$pk" ] && [ "$d" = "$pd" ] &&
+   [ "$d" -gt "$k" ] && [ "$d" -ge "$((dr - 1))" ] &&
+   [ "$(cat "$T/drop.rc")" = "$(cat "$T/keep.rc")" ]; then
+	pass stats_count_reconnects
+else
+	fail stats_count_reconnects "kept: $k (proxy $pk); dropped: $d (proxy $pd, $dr requests); exit $(cat "$T/keep.rc")/$(cat "$T/drop.rc")"
+fi
+echo "    connections: $k kept, $d when the server drops them ($dr requests)"
+
 # --- a token endpoint that is not there ---------------------------------------
 DEAD="http://127.0.0.1:$(free_port)"
 cfg notok '' "{\"client_secret\": {\"env\": \"AZ_CS\"}, \"tenant_id\": \"t-0001\", \"client_id\": \"c-0001\", \"authority_host\": \"$DEAD\"}"
