@@ -83,7 +83,9 @@ struct lw_tui_row {
 	const char *name, *source;	/* borrowed */
 	int layer;
 	bool polled;		/* false: no run result yet */
-	enum lw_status status;
+	enum lw_status status;	/* as shown: muted checks may be left out */
+	enum lw_status status_all;	/* every check's, muted or not */
+	int nmuted;		/* problems left out of status: muted */
 	int64_t age;		/* seconds since newest data, -1 unknown */
 	int64_t rows, files;	/* -1 unknown */
 	double change;		/* percent */
