@@ -292,6 +292,12 @@ static void say_range(const struct anom_cfg *c, const struct lw_verdict *vd,
 		 out_of && vd->status == LW_PASS ? (v > vd->hi ?
 		 " (spikes not watched)" : " (drops not watched)") : "");
 	lw_check_result(out, "anomaly", vd->status, meas, thr, true, v, msg);
+	if (!cold) {	/* a range of the metric as the history keeps it */
+		out->has_range = true;
+		out->range_lo = vd->lo;
+		out->range_hi = vd->hi;
+		out->range_metric = lw_metric_name(c->metric);
+	}
 }
 
 static bool has_accepted(const struct lw_series *s)

@@ -268,6 +268,12 @@ struct lw_result {
 	char *message;		/* owned: one line a person can act on */
 	double value;		/* measured number when has_value */
 	bool has_value;
+	/* The range the anomaly rule expected for value (has_range), and of
+	 * which metric ("rows", "load", ...; static): the dashboard draws it
+	 * behind a sparkline. Not stored in history. */
+	bool has_range;
+	double range_lo, range_hi;
+	const char *range_metric;
 };
 
 void lw_result_set(struct lw_result *r, const char *check,

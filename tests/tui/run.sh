@@ -33,6 +33,8 @@ start() {
 	[ "$1" = "--" ] && shift
 	FX="$WORK/$NAME"
 	"$HERE/fixture/make.sh" "$FX" || return 1
+	# PREP (a shell function's name, optional): more fixture, in $FX
+	if [ -n "$PREP" ]; then (cd "$FX" && "$PREP") || return 1; fi
 	# a new server (own socket) per start: a server being killed must
 	# never be reused
 	$T kill-server 2>/dev/null
@@ -453,6 +455,53 @@ t_muted_datasets_80() {
 		{ echo "  unmuted dataset not back"; screen; return 1; }
 	quit_ok
 }
+# the rows sparkline shows the anomaly rule's expected band behind the
+# values: silver.orders learns its row count from five earlier polls
+# (48 to 52 rows), then has 80: the bar stands above the shaded band
+orders_rows() {	# orders_rows N: silver.orders gets N rows
+	{ echo "order_id,customer_id,amount"; seq 1 "$1" | sed 's/.*/&,c&,1.25/'; } \
+		> lake/silver/orders/orders.csv
+}
+band_prep() {
+	sed -i 's|"schema": {"required": {"order_id": "any", "amount": "any"}}}|"schema": {"required": {"order_id": "any", "amount": "any"}}, "anomaly": {"metric": "rows", "seasonality": "none", "min_points": 4}}|' lakewatch.json
+	grep -q '"anomaly"' lakewatch.json || return 1
+	h=5
+	for n in 50 48 52 49 51; do
+		orders_rows $n
+		LAKEWATCH_NOW=$(date -u -d "$NOW - $h hours" +%Y-%m-%dT%H:%M:%SZ) \
+			"$BIN" check --config lakewatch.json > /dev/null
+		h=$((h - 1))
+	done
+	orders_rows 80
+}
+band_case() {	# band_case W H [start options]: the band, UTF-8 or ASCII
+	w=$1 h=$2; shift 2
+	PREP=band_prep start "$w" "$h" LAKEWATCH_NOW=$NOW "$@" && ready || return 1
+	keys 2 && wait_for "of 6 datasets" || return 1
+	keys / && keys -l "silver.orders" && keys Enter && wait_for "1 of 6 datasets" || return 1
+	keys Enter && wait_for "silver.orders  Onsite store" || return 1
+	keys G && wait_for "(anomaly)" || return 1
+	screen | grep -qE "expected [0-9]+.[0-9]+ \(anomaly\)" ||
+		{ echo "  no expected range under the sparkline"; screen; return 1; }
+}
+t_band_80() {
+	band_case 80 24 || return 1
+	# the new count's mark stands on the top row, clear of the band,
+	# which is shaded behind it on the row below, where the earlier
+	# counts sit inside it
+	has "░ expected" && screen | grep -qE "rows 80 +[▁▂▃▄▅▆▇█]$" ||
+		{ echo "  no band or no mark"; screen; return 1; }
+	screen | grep -qE "^ +[▁▂▃▄▅▆▇█]{5}░$" ||
+		{ echo "  no shaded band cell under the outlier"; screen; return 1; }
+	quit_ok
+}
+t_band_ascii() {
+	band_case 80 24 LANG=C LC_ALL=C || return 1
+	has "| expected" && screen | grep -qE "^ +[_.:=*#+-]{5}\|$" &&
+		! screen | grep -q "░" ||
+		{ echo "  ASCII band missing or UTF-8 used"; screen; return 1; }
+	quit_ok
+}
 t_incidents_80() { incidents_case 80 24; }
 t_incidents_120() { incidents_case 120 40; }
 
@@ -653,7 +702,7 @@ t_more60() {
 }
 
 # --- run -------------------------------------------------------------------
-cases=${*:-"overview detail filter sort matrix_enter resize no_color ascii theme reload slow_poll sigterm help idle history_error bad_config interval mouse diag80 detail_full80 events80 help80 slash_everywhere mono80 xterm_dim more60 incidents_80 incidents_120 accept_80 accept_120 events_80 events_120 resolved_80 muted_datasets_80"}
+cases=${*:-"overview detail filter sort matrix_enter resize no_color ascii theme reload slow_poll sigterm help idle history_error bad_config interval mouse diag80 detail_full80 events80 help80 slash_everywhere mono80 xterm_dim more60 incidents_80 incidents_120 accept_80 accept_120 events_80 events_120 resolved_80 muted_datasets_80 band_80 band_ascii"}
 pass=0 fail=0
 for c in $cases; do
 	NAME=$c
