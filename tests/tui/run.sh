@@ -164,7 +164,7 @@ t_matrix_enter() {
 	keys Escape 1 Tab && wait_for "Consumers *" || return 1
 	# d lists a consumer's datasets (Enter opens the culprit's detail)
 	keys j d && wait_for "consumer: Sales & accounting" &&
-		has "2 of 6 datasets" || return 1
+		has "3 of 6 datasets" || return 1
 	quit_ok
 }
 
