@@ -212,28 +212,52 @@ static void learned_fmt(const struct lw_verdict *vd, const char *source,
 	char b[40], span[40];
 	lw_season_bucket_fmt(vd->season, vd->bucket, b, sizeof b);
 	lw_span_fmt(vd->span, span, sizeof span);
-	snprintf(buf, n, "%s%s%sfrom %s%s%s", b[0] ? "for " : "", b,
-		 b[0] ? ", " : "", span, source && strcmp(source, "history")
-		 ? " of " : "", source && strcmp(source, "history") ? source
-		 : "");
+	/* "from 40 Delta commits over 6 weeks": a counted source */
+	if (source && source[0] >= '0' && source[0] <= '9')
+		snprintf(buf, n, "%s%s%sfrom %s over %s", b[0] ? "for " : "",
+			 b, b[0] ? ", " : "", source, span);
+	else
+		snprintf(buf, n, "%s%s%sfrom %s%s%s", b[0] ? "for " : "", b,
+			 b[0] ? ", " : "", span, source &&
+			 strcmp(source, "history") ? " of " : "", source &&
+			 strcmp(source, "history") ? source : "");
 }
 
+/* Where a cold start learned from: "partitions" or "40 Delta commits",
+ * and what its judged value is ("newest complete partition: "). */
+struct cold_src {
+	char what[48];
+	const char *prefix;
+};
+
 /* Too little history: learn from the partitions instead (the first poll
- * of a partitioned dataset). On success *vd and *v are replaced. */
+ * of a partitioned dataset), else from a Delta table's commits. On
+ * success *vd, *v and *src are filled. */
 static bool cold_start(const struct anom_cfg *c,
 		       const struct lw_judge_ctx *ctx, struct lw_verdict *vd,
-		       double *v)
+		       double *v, struct cold_src *src)
 {
 	struct lw_point *pts;
 	size_t n;
 	int64_t at;
 	double cv;
-	/* partition keys are read on the zone's wall clock */
-	if (!lw_anomaly_cold(ctx->obs, c->metric, lw_tz_wall(ctx->tz,
-			     ctx->now), &pts, &n, &at, &cv))
-		return false;
 	struct lw_verdict cvd;
-	lw_anomaly_judge(&c->p, pts, n, at, cv, &cvd);
+	/* partition keys are read on the zone's wall clock */
+	if (lw_anomaly_cold(ctx->obs, c->metric, lw_tz_wall(ctx->tz,
+			    ctx->now), &pts, &n, &at, &cv)) {
+		snprintf(src->what, sizeof src->what, "partitions");
+		src->prefix = c->metric != LW_M_ROWS ?
+			      "newest complete partition: " : "";
+		lw_anomaly_judge(&c->p, pts, n, at, cv, &cvd);
+	} else if (lw_anomaly_cold_delta(ctx->obs, c->metric, ctx->now, &pts,
+					 &n, &at, &cv)) {
+		/* commit times are instants: buckets on the zone's clock */
+		snprintf(src->what, sizeof src->what, "%zu Delta commits",
+			 n + (c->metric != LW_M_ROWS));
+		src->prefix = c->metric != LW_M_ROWS ? "last load: " : "";
+		lw_anomaly_judge_tz(&c->p, ctx->tz, pts, n, at, cv, &cvd);
+	} else
+		return false;
 	free(pts);
 	if (cvd.learning)
 		return false;
@@ -246,7 +270,7 @@ static bool cold_start(const struct anom_cfg *c,
  * saying what was learned from what. */
 static void say_range(const struct anom_cfg *c, const struct lw_verdict *vd,
 		      double v, const char *meas, const char *source,
-		      bool cold, struct lw_result *out)
+		      const char *prefix, bool cold, struct lw_result *out)
 {
 	char lo[48], hi[48], thr[128], from[128], msg[LW_CHECK_MSG_MAX];
 	enum lw_metric m = c->metric == LW_M_LOAD && cold ? LW_M_ROWS
@@ -264,11 +288,16 @@ static void say_range(const struct anom_cfg *c, const struct lw_verdict *vd,
 	learned_fmt(vd, source, from, sizeof from);
 	bool out_of = v < vd->lo || v > vd->hi;
 	snprintf(msg, sizeof msg, "%s%s %s expected %s\xe2\x80\x93%s %s%s",
-		 cold && c->metric != LW_M_ROWS ? "newest complete partition: "
-		 : "", meas, out_of ? "outside" : "within", lo, hi, from,
+		 cold && prefix ? prefix : "", meas, out_of ? "outside" : "within", lo, hi, from,
 		 out_of && vd->status == LW_PASS ? (v > vd->hi ?
 		 " (spikes not watched)" : " (drops not watched)") : "");
 	lw_check_result(out, "anomaly", vd->status, meas, thr, true, v, msg);
+	if (!cold) {	/* a range of the metric as the history keeps it */
+		out->has_range = true;
+		out->range_lo = vd->lo;
+		out->range_hi = vd->hi;
+		out->range_metric = lw_metric_name(c->metric);
+	}
 }
 
 static bool has_accepted(const struct lw_series *s)
@@ -277,6 +306,34 @@ static bool has_accepted(const struct lw_series *s)
 		if (s->pts[i].flags & LW_PT_ACCEPTED)
 			return true;
 	return false;
+}
+
+/* Arrival; with too little history, a Delta table's commits before it
+ * are the landings it learns from ("from 40 Delta commits over 6 weeks"). */
+static void arrival(const struct anom_cfg *c, const struct lw_series *s,
+		    const struct lw_judge_ctx *ctx, struct lw_result *out)
+{
+	struct lw_point *cp = NULL;
+	size_t k = 0;
+	if (!s || s->n < c->p.min_points)
+		k = lw_anomaly_cold_landings(ctx->obs, s && s->n ? s->pts[0].t
+					     : ctx->now + 1, &cp);
+	if (k < 3) {
+		free(cp);
+		lw_anomaly_arrival_run(&c->p, s, ctx, out);
+		return;
+	}
+	size_t n = k + (s ? s->n : 0);
+	struct lw_point *all = lw_xmalloc(n * sizeof *all);
+	memcpy(all, cp, k * sizeof *all);
+	if (s && s->n)
+		memcpy(all + k, s->pts, s->n * sizeof *all);
+	char what[48];
+	snprintf(what, sizeof what, "%zu Delta commits", k);
+	struct lw_series m = {.pts = all, .n = n, .source = what};
+	lw_anomaly_arrival_run(&c->p, &m, ctx, out);
+	free(all);
+	free(cp);
 }
 
 static void anom_run(const void *cfgp, const struct lw_judge_ctx *ctx,
@@ -293,7 +350,7 @@ static void anom_run(const void *cfgp, const struct lw_judge_ctx *ctx,
 		return;
 	}
 	if (c->metric == LW_M_ARRIVAL) {
-		lw_anomaly_arrival_run(&c->p, s, ctx, out);
+		arrival(c, s, ctx, out);
 		return;
 	}
 	char meas[64], msg[LW_CHECK_MSG_MAX];
@@ -317,9 +374,10 @@ static void anom_run(const void *cfgp, const struct lw_judge_ctx *ctx,
 		lw_anomaly_judge_tz(&p, ctx->tz, s ? s->pts : NULL,
 				    s ? s->n : 0, ctx->now, v, &vd);
 	const char *source = s ? s->source : NULL;
-	bool cold = vd.learning && cold_start(c, ctx, &vd, &v);
+	struct cold_src src = {"", NULL};
+	bool cold = vd.learning && cold_start(c, ctx, &vd, &v, &src);
 	if (cold)
-		source = "partitions";
+		source = src.what;
 	if (!have && !cold) {
 		lw_check_result(out, "anomaly", LW_PASS, "learning",
 				"learning", false, 0, "learning: no previous "
@@ -335,7 +393,7 @@ static void anom_run(const void *cfgp, const struct lw_judge_ctx *ctx,
 				true, v, msg);
 		return;
 	}
-	say_range(c, &vd, v, meas, source, cold, out);
+	say_range(c, &vd, v, meas, source, src.prefix, cold, out);
 }
 
 const struct lw_check_kind lw_check_anomaly = {

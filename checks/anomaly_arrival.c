@@ -103,8 +103,12 @@ void lw_anomaly_arrival_run(const struct lw_anomaly_params *p,
 	snprintf(thr, sizeof thr, "by %s \xc2\xb1%s", exp_s, pm);
 	lw_season_bucket_fmt(vd.season, vd.bucket, b, sizeof b);
 	lw_span_fmt(vd.span, span, sizeof span);
-	snprintf(from, sizeof from, "%s%s%sfrom %s", b[0] ? "for " : "", b,
-		 b[0] ? ", " : "", span);
+	if (s && s->source && s->source[0] >= '0' && s->source[0] <= '9')
+		snprintf(from, sizeof from, "%s%s%sfrom %s over %s", b[0] ?
+			 "for " : "", b, b[0] ? ", " : "", s->source, span);
+	else
+		snprintf(from, sizeof from, "%s%s%sfrom %s", b[0] ? "for " :
+			 "", b, b[0] ? ", " : "", span);
 	enum lw_status st = vd.status;
 	if (!landed && v <= vd.hi)
 		st = LW_PASS;	/* not yet, and not late yet */

@@ -1,5 +1,5 @@
-/* act.c - what a person does about a problem: `lakewatch ack`, `mute` and
- * `accept`. Each is recorded in the history with the user's name and the
+/* act.c - what a person does about a problem: `lakewatch ack`, `mute`,
+ * `unmute` and `accept`. Each is recorded in the history with the user's name and the
  * time; none changes a check's status or an exit code. */
 #include <getopt.h>
 #include <pwd.h>
@@ -16,7 +16,7 @@
 #define EXIT_HISTORY 3	/* the history could not be read or written */
 
 struct act_opts {
-	const char *cmd;		/* "ack", "mute", "accept" */
+	const char *cmd;		/* "ack", "mute", "unmute", "accept" */
 	const char *config, *history, *note, *until_s, *for_s;
 	bool undo;
 	const char *dataset, *check;
@@ -34,6 +34,11 @@ static void act_usage(FILE *f, const char *cmd)
 		      "--until TIME)\nHide DATASET's incidents (or one "
 		      "check's) from the default views until\nthe mute ends. "
 		      "Statuses and exit codes do not change.\n", f);
+	else if (strcmp(cmd, "unmute") == 0)
+		fputs("usage: lakewatch unmute DATASET [CHECK]\n"
+		      "End DATASET's mutes now (or CHECK's own mute), recorded "
+		      "with your name\nand the time: its incidents are back in "
+		      "the default views.\n", f);
 	else
 		fputs("usage: lakewatch accept [--undo] DATASET [CHECK]\n"
 		      "Accept DATASET's last observed schema and row count as "
@@ -196,6 +201,37 @@ static int do_mute(struct lw_history *h, const struct act_opts *o,
 	return 0;
 }
 
+/* A check's own mute ends; a mute of every check of the dataset still
+ * covers it, and the message says so and how to end that one. */
+static int do_unmute(struct lw_history *h, const struct act_opts *o,
+		     const char *user, int64_t now)
+{
+	struct lw_err err, err2;
+	int ended = 0;
+	int64_t still = 0;
+	char when[32];
+	int rc = lw_history_unmute(h, o->dataset, o->check, user, now, &ended,
+				   &err);
+	if (rc != LW_OK && rc != LW_ENOTFOUND)
+		return exit_for(o->cmd, &err);
+	if (o->check && lw_history_muted_until(h, o->dataset, o->check, now,
+					       &still, &err2) != LW_OK)
+		return exit_for(o->cmd, &err2);
+	if (rc == LW_OK)
+		printf("unmuted %s %s as %s (%d mute%s ended)\n", o->dataset,
+		       o->check ? o->check : "(every check)", user, ended,
+		       ended == 1 ? "" : "s");
+	if (still) {
+		fprintf(stderr, "lakewatch unmute: %s %s is still muted until "
+			"%s by the mute of every check of %s; 'lakewatch "
+			"unmute %s' ends that one\n", o->dataset, o->check,
+			lw_time_fmt(still, when, sizeof when), o->dataset,
+			o->dataset);
+		return EXIT_NOTHING;
+	}
+	return rc == LW_OK ? 0 : exit_for(o->cmd, &err);
+}
+
 static int do_accept(struct lw_history *h, const struct act_opts *o,
 		     const char *user, int64_t now)
 {
@@ -254,6 +290,8 @@ int lw_cmd_act(int argc, char **argv)
 		rc = do_ack(h, &o, user, now);
 	else if (strcmp(o.cmd, "mute") == 0)
 		rc = do_mute(h, &o, user, now);
+	else if (strcmp(o.cmd, "unmute") == 0)
+		rc = do_unmute(h, &o, user, now);
 	else
 		rc = do_accept(h, &o, user, now);
 	lw_history_close(h);

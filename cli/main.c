@@ -25,6 +25,8 @@ static void usage(FILE *f)
 "             acknowledge open incidents (they stay visible, marked)\n"
 "  mute DATASET [CHECK] --for 2h|--until TIME\n"
 "             hide incidents from the default views until then\n"
+"  unmute DATASET [CHECK]\n"
+"             end a mute now\n"
 "  accept [--undo] DATASET [CHECK]\n"
 "             accept the last observed schema/row count as the baseline\n"
 "  notify test [--channel NAME]\n"
@@ -65,7 +67,7 @@ int main(int argc, char **argv)
 		if (strcmp(cmd, "validate") == 0)
 			return lw_cmd_validate(argc - 1, argv + 1);
 		if (strcmp(cmd, "ack") == 0 || strcmp(cmd, "mute") == 0 ||
-		    strcmp(cmd, "accept") == 0)
+		    strcmp(cmd, "unmute") == 0 || strcmp(cmd, "accept") == 0)
 			return lw_cmd_act(argc - 1, argv + 1);
 		if (strcmp(cmd, "notify") == 0)
 			return lw_cmd_notify(argc - 1, argv + 1);

@@ -145,6 +145,7 @@ void lw_obs_facts_from_detail(struct lw_obs *o)
 void lw_obs_facts_free(struct lw_obs *o)
 {
 	free(o->delta.last_operation);
+	free(o->delta.commits);
 	free(o->powerbi.refresh.status);
 	free(o->powerbi.refresh.type);
 	free(o->powerbi.refresh.error_code);

@@ -11,6 +11,7 @@
 #include "lakewatch/engine.h"
 #include "lakewatch/lake.h"
 #include "lakewatch/format.h"
+#include "lakewatch/delta.h"
 #include "lakewatch/registry.h"
 #include "lakewatch/check.h"
 #include "lakewatch/util.h"
@@ -105,6 +106,11 @@ static bool bind_check(struct lw_check_inst *ci, const struct lw_dataset *ds,
 	}
 	ci->kind = k;
 	ci->cfg = c;
+	/* a Delta table the anomaly rule judges reads commits to train
+	 * from on its first polls (formats/delta_commits.c) */
+	if (ds->format == &lw_format_delta && ds->format_opts &&
+	    !strcmp(k->name, "anomaly"))
+		((struct lw_delta_opts *)ds->format_opts)->for_anomaly = true;
 	return true;
 }
 

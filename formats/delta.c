@@ -178,7 +178,13 @@ static void delta_facts(const struct lw_delta_snapshot *s, const char *op,
 {
 	struct lw_delta_facts *f = &o->delta;
 	free(f->last_operation);
+	free(f->commits);
 	memset(f, 0, sizeof *f);
+	if (s->ncommits) {
+		f->commits = lw_xmalloc(s->ncommits * sizeof *f->commits);
+		memcpy(f->commits, s->commits, s->ncommits * sizeof *f->commits);
+		f->ncommits = s->ncommits;
+	}
 	f->present = true;
 	f->has_version = true;
 	f->version = s->version;
@@ -446,12 +452,26 @@ static int observe(struct lw_lake *lake, const char *path, const void *opts,
 	return rc;
 }
 
+/* Commits older than the checkpoint to read for the anomaly rule's cold
+ * start: format_options.training_commits, else a default when the dataset
+ * has an anomaly check, else none. */
+static int train_commits(const void *opts)
+{
+	const struct lw_delta_opts *o = opts;
+	if (!o)
+		return 0;
+	return o->training_commits >= 0 ? (int)o->training_commits :
+	       o->for_anomaly ? LW_DELTA_TRAIN_DEFAULT : 0;
+}
+
 static int probe_table(struct lw_lake *lake, const char *path,
 		       const void *opts, struct lw_obs *obs,
 		       struct lw_err *err)
 {
 	struct lw_delta_snapshot s;
 	lw_delta_snapshot_init(&s);
+	if (opts)	/* else the snapshot's default */
+		s.train_commits = train_commits(opts);
 	int rc = lw_delta_snapshot_load(lake, path, &s, err);
 	if (rc == LW_OK)
 		rc = observe(lake, path, opts, &s, obs, err);
@@ -463,11 +483,18 @@ static int probe_table(struct lw_lake *lake, const char *path,
 
 /* From the snapshot kept by the last poll: only the commits after it are
  * read (lw_delta_snapshot_advance), or the whole log when that cannot
- * give the same answer. */
+ * give the same answer. A table that trains the anomaly rule from its
+ * commits is read in full: advancing replays only the new commits, and
+ * the cold start needs the older ones every poll until history holds
+ * enough points. */
 static int probe_table_kept(struct lw_lake *lake, const char *path,
 			    const void *opts, const char *state, char **keep,
 			    struct lw_obs *obs, struct lw_err *err)
 {
+	if (train_commits(opts) > 0) {
+		*keep = NULL;
+		return probe_table(lake, path, opts, obs, err);
+	}
 	struct lw_delta_snapshot s;
 	struct lw_err e2;
 	bool full = true;
@@ -494,14 +521,16 @@ static int probe_table_kept(struct lw_lake *lake, const char *path,
 	return rc;
 }
 
-/* format_options: {"footer_rows_max_files": N}; *opts is the dataset's
- * (delta_free_options). */
+/* format_options: {"footer_rows_max_files": N, "training_commits": N};
+ * *opts is the dataset's (delta_free_options). */
 static int delta_options(const cJSON *node, void **opts,
 			 struct lw_cfgctx *cc)
 {
-	static const char *const keys[] = {"footer_rows_max_files", NULL};
-	struct lw_delta_opts *o = lw_xmalloc(sizeof *o);
+	static const char *const keys[] = {"footer_rows_max_files",
+					   "training_commits", NULL};
+	struct lw_delta_opts *o = lw_xcalloc(1, sizeof *o);
 	o->footer_rows_max_files = LW_DELTA_FOOTERS_DEFAULT;
+	o->training_commits = -1;
 	*opts = o;
 	if (!node || cJSON_IsNull(node))
 		return LW_OK;
@@ -509,6 +538,18 @@ static int delta_options(const cJSON *node, void **opts,
 	if (rc == LW_OK)
 		rc = lw_cfg_int(cc, node, "footer_rows_max_files", false,
 				&o->footer_rows_max_files);
+	if (rc == LW_OK &&
+	    cJSON_GetObjectItemCaseSensitive(node, "training_commits")) {
+		rc = lw_cfg_int(cc, node, "training_commits", false,
+				&o->training_commits);
+		if (rc == LW_OK && (o->training_commits < 0 ||
+				    o->training_commits > LW_DELTA_TRAIN_MAX))
+			rc = lw_cfg_error(cc, cJSON_GetObjectItemCaseSensitive(
+				node, "training_commits"), "format_options."
+				"training_commits must be 0 to %lld (commits "
+				"read for the anomaly rule's cold start)",
+				(long long)LW_DELTA_TRAIN_MAX);
+	}
 	if (rc == LW_OK && (o->footer_rows_max_files < 0 ||
 			    o->footer_rows_max_files >
 			    (int64_t)LW_DELTA_MAX_FILES))

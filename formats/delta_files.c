@@ -23,6 +23,7 @@ void lw_delta_snapshot_init(struct lw_delta_snapshot *s)
 	s->checkpoint_version = -1;
 	s->checkpoint_time = -1;
 	s->footer_bound = -1;
+	s->train_commits = LW_DELTA_TRAIN_DEFAULT;
 }
 
 static void file_free(struct lw_delta_file *f)
@@ -48,6 +49,7 @@ void lw_delta_snapshot_free(struct lw_delta_snapshot *s)
 	free(s->checkpoint_name);
 	free(s->warn_path);
 	free(s->warn_msg);
+	free(s->commits);
 	lw_delta_snapshot_init(s);
 }
 

@@ -313,6 +313,7 @@ static int replay(struct lw_lake *lake, const char *logdir,
 		free(p);
 		s->version = c->ln.version;
 		s->commits_replayed++;
+		lw_delta_note_commit(s, c->ln.version);
 		want++;
 	}
 	return LW_OK;
@@ -333,8 +334,55 @@ static void cp_commit_info(struct lw_lake *lake, const char *logdir,
 		if (read_all(lake, p, b, s, &e2) == LW_OK) {
 			s->commit_ms = c->mtime * 1000;
 			commit_info_only(s, b->data ? b->data : "", b->len);
+			lw_delta_note_commit(s, s->version);
 		}
 		free(p);
+	}
+}
+
+/* The first bytes of each commit before the checkpoint that the commits
+ * read lack, newest first, up to s->train_commits more: a commit's
+ * commitInfo comes first, and 64 KiB holds it (a commit of 10,000 adds
+ * need not be read whole for it). Those the log no longer has end it; a
+ * problem here is no problem of the table, so it only stops. */
+#define COMMIT_HEAD (64 * 1024)
+static void older_commits(struct lw_lake *lake, const char *logdir,
+			  struct lw_delta_snapshot *s, struct lw_buf *b)
+{
+	const struct lw_lake_kind *kind = lw_lake_base(lake)->kind;
+	int64_t v = s->ncommits ? s->commits[0].version :
+		    s->checkpoint_version + 1;
+	struct lw_delta_commit c;
+	struct lw_err e2;
+	for (int64_t n = 0; --v >= 0 && n < s->train_commits &&
+	     s->ncommits < LW_DELTA_COMMITS_MAX; n++) {
+		char name[40];
+		snprintf(name, sizeof name, "%020lld.json", (long long)v);
+		char *p = join(logdir, name);
+		lw_buf_reset(b);
+		int rc = kind->read(lake, p, 0, COMMIT_HEAD, b, &e2);
+		free(p);
+		if (rc != LW_OK)
+			break;
+		s->bytes_read += (int64_t)b->len;
+		size_t len = b->len;
+		if (len >= COMMIT_HEAD)	/* cut: whole lines only */
+			while (len && b->data[len - 1] != '\n')
+				len--;
+		struct lw_delta_snapshot tmp;
+		lw_delta_snapshot_init(&tmp);
+		if (lw_delta_apply_json(&tmp, b->data ? b->data : "", len, v,
+					false, NULL, NULL, &e2) == LW_OK &&
+		    lw_delta_commit_point(tmp.commit_info, tmp.commit_ms, v,
+					  &c)) {
+			lw_xgrow((void **)&s->commits, &s->capcommits,
+				 s->ncommits, sizeof *s->commits);
+			memmove(s->commits + 1, s->commits,
+				s->ncommits * sizeof *s->commits);
+			s->commits[0] = c;
+			s->ncommits++;
+		}
+		lw_delta_snapshot_free(&tmp);
 	}
 }
 
@@ -406,9 +454,10 @@ static int start_at_cp(struct lw_lake *lake, const char *table,
 	char *msg = lw_xasprintf("checkpoint of version %lld unreadable, read "
 				 "from commits 0 to %lld instead: %s",
 				 (long long)v, (long long)v, why);
-	int64_t cost = s->bytes_read;
+	int64_t cost = s->bytes_read, train = s->train_commits;
 	lw_delta_snapshot_free(s);
 	s->bytes_read = cost;
+	s->train_commits = train;
 	s->warn_path = cp_path;
 	s->warn_msg = msg;
 	lw_err_clear(err);
@@ -448,6 +497,8 @@ static int load(struct lw_lake *lake, const char *table, const char *logdir,
 	if (cp >= 0 && s->checkpoint_version >= 0 &&
 	    s->version == s->checkpoint_version)
 		cp_commit_info(lake, logdir, l, s, b);
+	if (s->checkpoint_version >= 0 && s->train_commits > 0)
+		older_commits(lake, logdir, s, b);
 	rc = check_snapshot(logdir, s, err);
 out:
 	lw_delta_last_cp_free(&last);

@@ -10,7 +10,7 @@
 #include "lakewatch/history.h"
 
 /* The schema this lakewatch writes; PRAGMA user_version holds it. */
-#define LW_HISTORY_VERSION 7
+#define LW_HISTORY_VERSION 8
 /* PRAGMA application_id: "LkWt", so a file is known to be ours even before
  * its version is looked at. */
 #define LW_HISTORY_APPID 0x4C6B5774

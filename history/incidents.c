@@ -497,6 +497,50 @@ int lw_history_mute(struct lw_history *h, const char *dataset,
 	return lw_hist_tx(h, mute_fn, &m, err);
 }
 
+struct unmute_ud {
+	const char *dataset, *check, *user;
+	int64_t at;
+	int ended;	/* mutes ended, filled inside */
+};
+
+/* End now the mutes of dataset in force at `at`: every one (check NULL) or
+ * those of that check alone (a mute of every check is not one of them). */
+static int unmute_fn(struct lw_history *h, void *ud, struct lw_err *err)
+{
+	struct unmute_ud *m = ud;
+	sqlite3_stmt *st;
+	int rc = prep(h, "UPDATE mutes SET until = ?1, ended_by = ?2, "
+		      "ended_at = ?1 WHERE dataset = ?3 AND until > ?1 AND "
+		      "(?4 IS NULL OR check_name = ?4)", &st, err);
+	if (rc != LW_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, m->at);
+	lw_hist_bind_text(st, 2, m->user);
+	lw_hist_bind_text(st, 3, m->dataset);
+	lw_hist_bind_text(st, 4, m->check);
+	rc = sqlite3_step(st);
+	m->ended = rc == SQLITE_DONE ? sqlite3_changes(h->db) : 0;
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return lw_hist_dberr(h, rc, "writing", err);
+	return LW_OK;
+}
+
+/* See history_incidents.h. */
+int lw_history_unmute(struct lw_history *h, const char *dataset,
+		      const char *check, const char *user, int64_t at,
+		      int *ended, struct lw_err *err)
+{
+	struct unmute_ud m = {dataset, check, user, at, 0};
+	assert(dataset && user);
+	int rc = lw_hist_tx(h, unmute_fn, &m, err);
+	*ended = rc == LW_OK ? m.ended : 0;
+	if (rc == LW_OK && !m.ended)
+		rc = lw_err_set(err, LW_ENOTFOUND, "%s%s%s is not muted",
+				dataset, check ? " " : "", check ? check : "");
+	return rc;
+}
+
 /* See history_incidents.h. *out is the caller's (lw_hevents_free). */
 int lw_history_timeline(struct lw_history *h, const char *dataset,
 			size_t max, struct lw_hevent **out, size_t *n,

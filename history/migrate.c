@@ -251,6 +251,11 @@ static const char *const steps[LW_HISTORY_VERSION] = {
 	step_file_cache,
 	/* 6 -> 7 */
 	STEP_RUN_OWNER,
+	/* 7 -> 8 (mutes_ended): `lakewatch unmute` ends a mute early and
+	 * says who did and when; until is set to that time, so every reader
+	 * of mutes already sees it ended. */
+	"ALTER TABLE mutes ADD COLUMN ended_by TEXT;"
+	"ALTER TABLE mutes ADD COLUMN ended_at INTEGER;",
 };
 
 static int pragma_int(struct lw_history *h, const char *sql, int *out,

@@ -1,6 +1,9 @@
 /* datasets.c - screen 2: every dataset in a table, sortable by any column,
  * with a live PCRE2 filter (/), a problems-only toggle (x) and the
- * source/layer/consumer filters the overview sets. Enter opens one. */
+ * source/layer/consumer filters the overview sets. Enter opens one. A
+ * muted incident is hidden until its mute ends: a dataset's status leaves
+ * its muted checks out (a dataset whose every problem is muted says
+ * "muted" and is no problem for x), until M shows them. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +34,9 @@ struct ds_state {
 	int sel, top;
 	enum lw_tui_sort sort;
 	bool sort_rev, problems;
+	bool show_muted;	/* M: statuses with muted checks in them */
+	int nmuted;		/* rows with a muted problem */
+	int64_t next_unmute;	/* the first mute to end, 0: none */
 	char filter[256];
 	pcre2_code *filter_re;	/* owned */
 	char filter_err[160];
@@ -109,11 +115,58 @@ static void refilter_keep(struct lw_app *a, struct ds_state *s)
 	refilter(a, s, sel_name(s));
 }
 
+/* One row's shown status: the worst of its checks that are not muted
+ * (show_muted: of every check). Returns when its first mute ends, or 0. */
+static int64_t row_mutes(const struct lw_app *a, struct lw_tui_row *r,
+			 bool show_muted, int64_t now)
+{
+	const struct lw_ds_run *dr = lw_app_dsrun(a, r->ds);
+	enum lw_status worst = LW_PASS;
+	int64_t first = 0;
+
+	r->status = r->status_all;
+	r->nmuted = 0;
+	if (!r->polled || !dr || r->status_all == LW_PASS)
+		return 0;
+	for (size_t i = 0; i < dr->nresults; i++) {
+		const struct lw_result *res = &dr->results[i];
+		int64_t until = res->status == LW_PASS ? 0 :
+				lw_incidents_muted(a, r->name, res->check, now);
+
+		if (until) {
+			r->nmuted++;
+			if (!first || until < first)
+				first = until;
+		} else if (res->status > worst)
+			worst = res->status;
+	}
+	if (r->nmuted && !show_muted)
+		r->status = worst;
+	return first;
+}
+
+/* Every row's shown status, and when the first mute ends. */
+static void apply_mutes(struct lw_app *a, struct ds_state *s)
+{
+	int64_t now = lw_app_now();
+
+	s->nmuted = 0;
+	s->next_unmute = 0;
+	for (size_t i = 0; i < s->nrows; i++) {
+		int64_t t = row_mutes(a, &s->rows[i], s->show_muted, now);
+
+		s->nmuted += s->rows[i].nmuted > 0;
+		if (t && (!s->next_unmute || t < s->next_unmute))
+			s->next_unmute = t;
+	}
+}
+
 /* Sort, then list the rows that pass every filter; frees keep. */
 static void refilter(struct lw_app *a, struct ds_state *s, char *keep)
 {
 	pcre2_match_data *md = NULL;
 
+	apply_mutes(a, s);
 	lw_tui_rows_sort(s->rows, s->nrows, s->sort, s->sort_rev);
 	free(s->vis);
 	s->vis = s->nrows ? lw_xcalloc(s->nrows, sizeof *s->vis) : NULL;
@@ -144,6 +197,9 @@ static void fmt_cell(const struct lw_app *a, const struct lw_tui_row *r,
 	case C_STATUS:
 		if (!r->polled)
 			snprintf(b, n, "%s", "-");
+		else if (r->nmuted && r->status == LW_PASS &&
+			 r->status_all != LW_PASS)
+			snprintf(b, n, "%s", "muted");
 		else
 			snprintf(b, n, "%s %s", lw_tui_glyph(r->status,
 				 a->ascii), lw_status_name(r->status));
@@ -182,6 +238,9 @@ static int cell_role(const struct lw_tui_row *r, int c)
 {
 	if (!r->polled)
 		return LW_R_DIM;
+	if (c == C_STATUS && r->nmuted && r->status == LW_PASS &&
+	    r->status_all != LW_PASS)
+		return LW_R_DIM;
 	if (c == C_STATUS)
 		return lw_status_role(r->status);
 	if (c == C_SCHEMA)
@@ -213,6 +272,10 @@ static void draw_chips(struct lw_app *a, const struct ds_state *s, int y)
 			      cfg->consumers[s->f_consumer].title);
 	if (s->problems)
 		n += snprintf(t + n, sizeof t - n, "problems only  ");
+	if (s->nmuted)
+		n += snprintf(t + n, sizeof t - n, "%d muted %s (M %s)  ",
+			      s->nmuted, s->show_muted ? "shown" : "hidden",
+			      s->show_muted ? "hides" : "shows");
 	snprintf(t + n, sizeof t - n, "%zu of %zu datasets%s", s->nvis,
 		 s->nrows, n ? "  (c clears)" : "");
 	lw_draw_text(a, y, 0, a->W, LW_R_ACCENT, t);
@@ -224,6 +287,9 @@ static void ds_draw(struct lw_app *a, void *st, int y0, int h)
 	struct lw_tui_col col[C_N];
 	int vis;
 
+	/* a mute that ended since the rows were made is over: show it */
+	if (s->next_unmute && lw_app_now() >= s->next_unmute)
+		refilter_keep(a, s);
 	memcpy(col, col_tmpl, sizeof col);
 	lw_tui_columns(col, C_N, a->W - 1, C_NAME);
 	draw_chips(a, s, y0);
@@ -318,6 +384,10 @@ static bool ds_key(struct lw_app *a, void *st, int ch)
 		return true;
 	case 'x':
 		s->problems = !s->problems;
+		refilter_keep(a, s);
+		return true;
+	case 'M':
+		s->show_muted = !s->show_muted;
 		refilter_keep(a, s);
 		return true;
 	case 's':
@@ -476,6 +546,16 @@ static const char *ds_selected(const struct lw_app *a, const void *st)
 	return NULL;
 }
 
+/* See view.h. */
+void lw_datasets_mutes_changed(struct lw_app *a)
+{
+	struct ds_state *s = a->vst ? lw_app_state(a, &lw_view_datasets) :
+			     NULL;
+
+	if (s)
+		refilter_keep(a, s);
+}
+
 void lw_datasets_show(struct lw_app *a, int source, int layer, int consumer)
 {
 	struct ds_state *s = lw_app_state(a, &lw_view_datasets);
@@ -529,8 +609,8 @@ const struct lw_view_ops lw_view_datasets = {
 	.name = "Datasets",
 	.key = '2',
 	.summary = "datasets",
-	.footer = " / filter  x problems  s/S sort  c clear  Enter open  "
-		  "Esc back  r poll  ? help  q quit",
+	.footer = " / filter  x problems  M muted  s/S sort  c clear  "
+		  "Enter open  Esc back  r poll  ? help  q quit",
 	.init = ds_init,
 	.free = ds_free,
 	.draw = ds_draw,

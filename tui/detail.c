@@ -3,6 +3,7 @@
  * the schema with added, removed and retyped columns marked; row-count and
  * age sparklines and the recent runs from history. It scrolls as one
  * document; Tab jumps to the next section. */
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -448,10 +449,45 @@ static void draw_accepted(struct doc *d, const struct lw_ds_run *dr)
 	free(df);
 }
 
-static void draw_history(struct doc *d)
+/* The anomaly rule's expected range for the row count in this run, or
+ * NULL (borrowed from dr). */
+static const struct lw_result *rows_range(const struct lw_ds_run *dr)
+{
+	for (size_t i = 0; dr && i < dr->nresults; i++) {
+		const struct lw_result *r = &dr->results[i];
+
+		if (r->has_range && r->range_metric &&
+		    !strcmp(r->range_metric, "rows"))
+			return r;
+	}
+	return NULL;
+}
+
+/* The rows sparkline two rows high with the anomaly rule's expected range
+ * behind it: a count outside the band stands clear of the shade. */
+static void draw_rows_band(struct doc *d, const int64_t *rows, size_t n,
+			   int w, const struct lw_result *r)
+{
+	char top[1024], bot[1024], b1[32], lo[32], hi[32];
+	int role = r->status == LW_PASS ? LW_R_SPARK : lw_status_role(r->status);
+
+	lw_tui_spark_band(top, bot, sizeof top, rows, n, w, r->range_lo,
+			  r->range_hi, d->a->ascii);
+	lw_count_fmt(r->range_lo < 0 ? 0 : (int64_t)llround(r->range_lo), lo,
+		     sizeof lo);
+	lw_count_fmt((int64_t)llround(r->range_hi), hi, sizeof hi);
+	text(d, LW_R_SPARK, "  rows %-8s %s", rows[n - 1] < 0 ? "-" :
+	     lw_count_fmt(rows[n - 1], b1, sizeof b1), top);
+	text(d, role, "  %-13s %s", "", bot);
+	text(d, LW_R_DIM, "  %-13s %s expected %s\xe2\x80\x93%s (anomaly)", "",
+	     d->a->ascii ? "|" : "\xe2\x96\x91", lo, hi);
+}
+
+static void draw_history(struct doc *d, const struct lw_ds_run *dr)
 {
 	struct lw_app *a = d->a;
 	const struct det_state *s = d->s;
+	const struct lw_result *band = rows_range(dr);
 	int64_t *rows, *age;
 	char sp[1024], b1[32], b2[32];
 	int w = a->W - 22;
@@ -473,10 +509,14 @@ static void draw_history(struct doc *d)
 	}
 	if (w > 200)
 		w = 200;
-	lw_tui_spark(sp, sizeof sp, rows, s->nseries, w, a->ascii);
-	text(d, LW_R_SPARK, "  rows %-8s %s",
-	     rows[s->nseries - 1] < 0 ? "-" :
-	     lw_count_fmt(rows[s->nseries - 1], b1, sizeof b1), sp);
+	if (band) {
+		draw_rows_band(d, rows, s->nseries, w, band);
+	} else {
+		lw_tui_spark(sp, sizeof sp, rows, s->nseries, w, a->ascii);
+		text(d, LW_R_SPARK, "  rows %-8s %s",
+		     rows[s->nseries - 1] < 0 ? "-" :
+		     lw_count_fmt(rows[s->nseries - 1], b1, sizeof b1), sp);
+	}
 	lw_tui_spark(sp, sizeof sp, age, s->nseries, w, a->ascii);
 	text(d, LW_R_SPARK, "  age  %-8s %s",
 	     age[s->nseries - 1] < 0 ? "-" :
@@ -659,7 +699,7 @@ static void det_draw(struct lw_app *a, void *st, int y0, int h)
 	} else {
 		text(&d, LW_R_DIM, "not polled yet");
 	}
-	draw_history(&d);
+	draw_history(&d, dr);
 	s->lines = d.n;
 	follow(a, s, d.h);
 	if (s->top > 0 && s->top > d.n - d.h) {

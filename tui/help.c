@@ -30,7 +30,9 @@ static const char *const help[][2] = {
 	{ NULL, "Datasets" },
 	{ "/", "filter by name (PCRE2, case-insensitive), live; Enter keeps, "
 	       "Esc clears; on every screen (opens the datasets table)" },
-	{ "x", "problems only (not passing)" },
+	{ "x", "problems only (not passing; muted ones are hidden)" },
+	{ "M", "datasets: muted checks count in the status again (a "
+	       "dataset whose every problem is muted says \"muted\")" },
 	{ "s, S", "sort by the next column, reverse the order" },
 	{ "F1..F9", "sort by that column" },
 	{ "c", "clear every filter" },

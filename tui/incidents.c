@@ -75,6 +75,7 @@ static void inc_load(struct lw_app *a, void *st)
 	if (s->n)
 		qsort(s->v, s->n, sizeof *s->v, inc_cmp);
 	inc_filter(s, now);
+	lw_datasets_mutes_changed(a);
 }
 
 /* The titles of dataset's consumers, "a, b", into b ("-": none). */
@@ -234,16 +235,31 @@ static const struct lw_incident *current(const struct inc_state *s)
 	return &s->v[s->shown[s->sel]];
 }
 
-/* Is dataset's check muted now (by the incidents last read)? */
-static bool is_muted(const struct inc_state *s, const char *dataset,
-		     const char *check, int64_t now)
+/* Until when dataset's check is muted at now (by the incidents last read),
+ * 0: not muted. */
+static int64_t muted_until(const struct inc_state *s, const char *dataset,
+			   const char *check, int64_t now)
 {
-	for (size_t i = 0; check && i < s->n; i++)
+	for (size_t i = 0; s && check && i < s->n; i++)
 		if (s->v[i].muted_until > now &&
 		    !strcmp(s->v[i].dataset, dataset) &&
 		    !strcmp(s->v[i].check, check))
-			return true;
-	return false;
+			return s->v[i].muted_until;
+	return 0;
+}
+
+static bool is_muted(const struct inc_state *s, const char *dataset,
+		     const char *check, int64_t now)
+{
+	return muted_until(s, dataset, check, now) != 0;
+}
+
+/* See view.h. */
+int64_t lw_incidents_muted(const struct lw_app *a, const char *dataset,
+			   const char *check, int64_t now)
+{
+	return muted_until(lw_app_state(a, &lw_view_incidents), dataset,
+			   check, now);
 }
 
 /* See view.h. The worst result of consumer's datasets in the run whose

@@ -71,14 +71,16 @@ void lw_tui_row_fill(struct lw_tui_row *r, const struct lw_ds_run *dr,
 	size_t i;
 
 	r->polled = dr != NULL;
-	r->status = LW_PASS;
+	r->status = r->status_all = LW_PASS;
+	r->nmuted = 0;
 	r->age = r->rows = r->files = -1;
 	r->has_change = false;
 	r->change = 0;
 	r->schema = LW_SCH_NONE;
 	if (!dr)
 		return;
-	r->status = dr->status;
+	r->status = r->status_all = dr->status;
+	r->nmuted = 0;
 	if (dr->obs.ok) {
 		r->age = lw_tui_obs_age(&dr->obs, now);
 		r->rows = dr->obs.rows;

@@ -196,3 +196,64 @@ const char *lw_tui_spark(char *dst, size_t n, const int64_t *v, size_t nv,
 	dst[o] = 0;
 	return dst;
 }
+
+/* One cell of a band sparkline: the bar's eighths filled (0-8), else the
+ * band's shade when it covers the cell. Appends to dst at *o. */
+static void band_cell(char *dst, size_t *o, int fill, bool band, bool ascii)
+{
+	static const char ramp[] = " _.:-=+*#";
+	if (ascii) {
+		dst[(*o)++] = fill ? ramp[fill] : band ? '|' : ' ';
+		return;
+	}
+	if (!fill) {
+		if (band) {	/* U+2591 light shade: e2 96 91 */
+			dst[(*o)++] = (char)0xe2;
+			dst[(*o)++] = (char)0x96;
+			dst[(*o)++] = (char)0x91;
+		} else
+			dst[(*o)++] = ' ';
+		return;
+	}
+	dst[(*o)++] = (char)0xe2;	/* U+2581..U+2588 */
+	dst[(*o)++] = (char)0x96;
+	dst[(*o)++] = (char)(0x80 + fill);
+}
+
+void lw_tui_spark_band(char *top, char *bot, size_t n, const int64_t *v,
+		       size_t nv, int width, double lo, double hi, bool ascii)
+{
+	size_t first, ot = 0, ob = 0;
+	double mn = lo, mx = hi;
+
+	if (!n)
+		return;
+	top[0] = bot[0] = 0;
+	if (width <= 0 || !v || !(lo <= hi))
+		return;
+	first = nv > (size_t)width ? nv - (size_t)width : 0;
+	for (size_t i = first; i < nv; i++)
+		if (v[i] >= 0) {
+			mn = fmin(mn, (double)v[i]);
+			mx = fmax(mx, (double)v[i]);
+		}
+	/* a margin, so neither the band nor a value sits on an edge */
+	double pad = mx > mn ? (mx - mn) / 10 : fmax(1, fabs(mx) / 10);
+	mn -= pad;
+	mx += pad;
+	double span = mx - mn;
+	/* the band in sixteenths of the height; at least a sliver */
+	double b0 = (lo - mn) * 16 / span, b1 = (hi - mn) * 16 / span;
+	if (b1 - b0 < 0.5)
+		b1 = b0 + 0.5;
+	for (size_t i = first; i < nv && ot + 4 < n && ob + 4 < n; i++) {
+		/* the value as a mark at its height (1..16); the row it is
+		 * not in shows the band when the band covers it */
+		int lvl = v[i] < 0 ? 0 : 1 + (int)(((double)v[i] - mn) * 15 /
+						   span + 0.5);
+		band_cell(bot, &ob, lvl && lvl <= 8 ? lvl : 0, b0 < 8 && b1 > 0,
+			  ascii);
+		band_cell(top, &ot, lvl > 8 ? lvl - 8 : 0, b1 > 8, ascii);
+	}
+	top[ot] = bot[ob] = 0;
+}

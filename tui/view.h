@@ -31,6 +31,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct lw_app;
 struct lw_hit;
@@ -116,6 +117,13 @@ struct lw_result;
 void lw_incidents_culprit(const struct lw_app *a, int consumer,
 			  const struct lw_ds_run **dr,
 			  const struct lw_result **res);
+/* Until when dataset's check is muted by the open incidents last read from
+ * history, or 0 when it is not muted at now. (incidents.c) */
+int64_t lw_incidents_muted(const struct lw_app *a, const char *dataset,
+			   const char *check, int64_t now);
+/* The open incidents were read again: the datasets table marks its muted
+ * problems anew. (datasets.c) */
+void lw_datasets_mutes_changed(struct lw_app *a);
 /* Show the datasets table filtered to a source, layer and consumer (each
  * -1 for any); the name filter and problems toggle are kept. */
 void lw_datasets_show(struct lw_app *a, int source, int layer,

@@ -111,6 +111,18 @@ int64_t lw_arrival_period(const int64_t *landed, size_t n);
 bool lw_anomaly_cold(const struct lw_obs *o, enum lw_metric m, int64_t now,
 		     struct lw_point **pts, size_t *n, int64_t *at,
 		     double *value);
+/* The same from a Delta table's commits (o->delta.commits; rows: the row
+ * count after each commit, walked back from the count now; load, files,
+ * bytes: each load's, the newest one judged), when at least 3 serve. */
+bool lw_anomaly_cold_delta(const struct lw_obs *o, enum lw_metric m,
+			   int64_t now, struct lw_point **pts, size_t *n,
+			   int64_t *at, double *value);
+/* For arrival: the times of the Delta commits that loaded rows before
+ * `before`, as series points (t and v both the commit time, as the history
+ * keeps newest file times), oldest first. Returns how many; *pts is the
+ * caller's (NULL when none). */
+size_t lw_anomaly_cold_landings(const struct lw_obs *o, int64_t before,
+				struct lw_point **pts);
 
 /* The anomaly check's arrival part (checks/anomaly_arrival.c): judge when
  * this period's data landed, or how late it is, from s (newest file times

@@ -68,6 +68,14 @@ struct lw_delta_snapshot {
 	int64_t files_without_stats;
 	int64_t footer_bound;
 	bool footer_bound_hit;
+	/* The commits read, oldest first (lw_delta_note_commit): those
+	 * replayed, and before a checkpoint up to train_commits more of the
+	 * newest, read for their commitInfo alone (its first 64 KiB). The
+	 * caller sets train_commits after init (default
+	 * LW_DELTA_TRAIN_DEFAULT; 0: only what is replayed anyway). */
+	struct lw_delta_commit *commits;
+	size_t ncommits, capcommits;
+	int64_t train_commits;
 
 	/* live files: open-addressing hash on key (internal layout) */
 	struct lw_delta_file **slots;
@@ -187,8 +195,15 @@ int lw_delta_fill_obs(const struct lw_delta_snapshot *s, const char *table,
  * footers read per poll to count the rows of live files whose add action
  * has no stats.numRecords; 0 never reads one. */
 #define LW_DELTA_FOOTERS_DEFAULT 1000
+/* training_commits: how many commits before the checkpoint are read for
+ * the anomaly rule's cold start; -1 (the default) is LW_DELTA_TRAIN_DEFAULT
+ * when the dataset has an anomaly check (the engine sets for_anomaly when
+ * it binds one) and 0 otherwise, so tables nobody trains on cost nothing
+ * more. */
 struct lw_delta_opts {
 	int64_t footer_rows_max_files;
+	int64_t training_commits;
+	bool for_anomaly;
 };
 
 /* Count the rows of every live file without stats from its Parquet
@@ -224,5 +239,16 @@ int lw_delta_snapshot_advance(struct lw_lake *lake, const char *table,
 /* Rows written by the last load from operationMetrics, -1 when the
  * operation reports none. */
 int64_t lw_delta_load_rows(const cJSON *commit_info);
+
+/* Commits of the log kept for the anomaly rule's cold start
+ * (formats/delta_commits.c). A point from one commitInfo (false when it
+ * has no usable time); note the snapshot's current commit_info as version's
+ * (kept at most LW_DELTA_COMMITS_MAX, the newest; callers go in version
+ * order, so the list stays oldest first). */
+#define LW_DELTA_TRAIN_DEFAULT 60
+#define LW_DELTA_TRAIN_MAX ((int64_t)LW_DELTA_COMMITS_MAX)
+bool lw_delta_commit_point(const cJSON *ci, int64_t commit_ms,
+			   int64_t version, struct lw_delta_commit *out);
+void lw_delta_note_commit(struct lw_delta_snapshot *s, int64_t version);
 
 #endif

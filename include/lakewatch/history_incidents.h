@@ -69,6 +69,12 @@ int lw_history_ack(struct lw_history *h, const char *dataset,
 int lw_history_mute(struct lw_history *h, const char *dataset,
 		    const char *check, const char *user, int64_t at,
 		    int64_t until, struct lw_err *err);
+/* End dataset's mutes in force at `at` now (check NULL: every one; else
+ * that check's own, not a mute of every check), recording user and time.
+ * *ended: how many; LW_ENOTFOUND when none was in force. */
+int lw_history_unmute(struct lw_history *h, const char *dataset,
+		      const char *check, const char *user, int64_t at,
+		      int *ended, struct lw_err *err);
 /* Until when dataset/check is muted at now; 0 when it is not. A mute of the
  * whole dataset covers every check. */
 int lw_history_muted_until(struct lw_history *h, const char *dataset,

@@ -109,6 +109,21 @@ struct lw_file_error {
  * them too. Checks read only these, never obs->detail: a renamed detail key
  * then breaks the round-trip test instead of silently making a check
  * "unknown". Strings are owned by the observation. */
+/* One commit of a Delta log that loaded data, from its commitInfo: what
+ * the anomaly rule's cold start trains from (checks/anomaly_cold.c). */
+struct lw_delta_commit {
+	int64_t version;
+	int64_t at;		/* commit time, epoch seconds */
+	int64_t rows;		/* rows it wrote (lw_delta_load_rows), -1 */
+	int64_t files, bytes;	/* files and bytes it added, -1 unknown */
+	int64_t net;		/* change of the table's row count;
+				 * LW_DELTA_NET_UNKNOWN after an overwrite
+				 * or an operation that does not say */
+};
+#define LW_DELTA_NET_UNKNOWN INT64_MIN
+/* The most commits one observation keeps (the newest). */
+#define LW_DELTA_COMMITS_MAX 1000
+
 struct lw_delta_facts {		/* formats/delta*.c: detail.delta */
 	bool present;		/* a Delta log was read */
 	bool has_version, has_last_commit, has_last_load_rows, has_live_files;
@@ -130,6 +145,12 @@ struct lw_delta_facts {		/* formats/delta*.c: detail.delta */
 	bool has_footer_bound;	/* footers were needed: the bound */
 	int64_t footer_bound;
 	bool footer_bound_hit;	/* more files lacked stats than the bound */
+	/* The loads of the log read this poll, oldest first (owned, at
+	 * most LW_DELTA_COMMITS_MAX). Training material for this poll only:
+	 * not in detail, so not restored from history (the history keeps
+	 * its own series of polls). */
+	struct lw_delta_commit *commits;
+	size_t ncommits;
 };
 
 struct lw_powerbi_refresh_facts {	/* detail.powerbi.refresh */
@@ -258,6 +279,12 @@ struct lw_result {
 	char *message;		/* owned: one line a person can act on */
 	double value;		/* measured number when has_value */
 	bool has_value;
+	/* The range the anomaly rule expected for value (has_range), and of
+	 * which metric ("rows", "load", ...; static): the dashboard draws it
+	 * behind a sparkline. Not stored in history. */
+	bool has_range;
+	double range_lo, range_hi;
+	const char *range_metric;
 };
 
 void lw_result_set(struct lw_result *r, const char *check,

@@ -36,6 +36,15 @@ const char *lw_tui_glyph(enum lw_status s, bool ascii);
 
 /* Sparkline of v[0..nv) (oldest first, values < 0 unknown = blank),
  * the last `width` values, scaled from min to max. Returns dst. */
+/* A sparkline two rows high with a band behind it: v[0..nv) (the last
+ * width values; < 0 unknown) as marks at 16 levels over the rows top and
+ * bot (each n bytes), on a scale that holds both the values and [lo, hi]
+ * with a margin; in a column, the row without the mark is shaded where
+ * the band covers it (U+2591, ASCII '|'), so a value outside the band
+ * stands clear of it. ASCII marks are ramp characters and '#'. */
+void lw_tui_spark_band(char *top, char *bot, size_t n, const int64_t *v,
+		       size_t nv, int width, double lo, double hi,
+		       bool ascii);
 const char *lw_tui_spark(char *dst, size_t n, const int64_t *v, size_t nv,
 			 int width, bool ascii);
 
@@ -83,7 +92,9 @@ struct lw_tui_row {
 	const char *name, *source;	/* borrowed */
 	int layer;
 	bool polled;		/* false: no run result yet */
-	enum lw_status status;
+	enum lw_status status;	/* as shown: muted checks may be left out */
+	enum lw_status status_all;	/* every check's, muted or not */
+	int nmuted;		/* problems left out of status: muted */
 	int64_t age;		/* seconds since newest data, -1 unknown */
 	int64_t rows, files;	/* -1 unknown */
 	double change;		/* percent */

@@ -34,6 +34,8 @@ start() {
 	FX="$WORK/$NAME"
 	# FX_KEEP=1: the case made the fixture itself (and ran things in it)
 	[ -n "${FX_KEEP:-}" ] || "$HERE/fixture/make.sh" "$FX" || return 1
+	# PREP (a shell function's name, optional): more fixture, in $FX
+	if [ -n "$PREP" ]; then (cd "$FX" && "$PREP") || return 1; fi
 	# a new server (own socket) per start: a server being killed must
 	# never be reused
 	$T kill-server 2>/dev/null
@@ -445,6 +447,78 @@ t_resolved_80() {
 	$T resize-window -x 120 -y 40 && wait_for "accept the observed schema" || return 1
 	quit_ok
 }
+# the datasets table hides a muted incident: the dataset's status leaves it
+# out ("muted"), x problems only drops it, M shows it; unmute brings it back
+ds_row() { screen | grep -E ' gold\.sales_daily '; }
+t_muted_datasets_80() {
+	start 80 24 LAKEWATCH_NOW=$NOW USER=tester && ready || return 1
+	keys 2 && wait_for "of 6 datasets" || return 1
+	ds_row | grep -q "FAIL" || { echo "  not failing to begin with"; screen; return 1; }
+	cli mute gold.sales_daily --for 2h > /dev/null || return 1
+	keys r && wait_for "1 muted hidden (M shows)" || return 1
+	ds_row | grep -q "muted" && ! ds_row | grep -q FAIL ||
+		{ echo "  muted dataset still shown failing"; screen; return 1; }
+	keys x && wait_for "problems only" || return 1
+	[ -z "$(ds_row)" ] || { echo "  muted dataset listed as a problem"; screen; return 1; }
+	has "2 of 6 datasets" || return 1
+	keys M && wait_for "1 muted shown (M hides)" || return 1
+	ds_row | grep -q "FAIL" || { echo "  M did not show it"; screen; return 1; }
+	has "3 of 6 datasets" || return 1
+	keys M && wait_for "1 muted hidden" || return 1
+	keys '?' && wait_for "Screens" && keys PgDn && wait_for "muted checks count in the status" && keys Escape || return 1
+	cli unmute gold.sales_daily > /dev/null || return 1
+	keys r && wait_for "3 of 6 datasets" || return 1
+	hasnt "muted hidden" && ds_row | grep -q "FAIL" ||
+		{ echo "  unmuted dataset not back"; screen; return 1; }
+	quit_ok
+}
+# the rows sparkline shows the anomaly rule's expected band behind the
+# values: silver.orders learns its row count from five earlier polls
+# (48 to 52 rows), then has 80: the bar stands above the shaded band
+orders_rows() {	# orders_rows N: silver.orders gets N rows
+	{ echo "order_id,customer_id,amount"; seq 1 "$1" | sed 's/.*/&,c&,1.25/'; } \
+		> lake/silver/orders/orders.csv
+}
+band_prep() {
+	sed -i 's|"schema": {"required": {"order_id": "any", "amount": "any"}}}|"schema": {"required": {"order_id": "any", "amount": "any"}}, "anomaly": {"metric": "rows", "seasonality": "none", "min_points": 4}}|' lakewatch.json
+	grep -q '"anomaly"' lakewatch.json || return 1
+	h=5
+	for n in 50 48 52 49 51; do
+		orders_rows $n
+		LAKEWATCH_NOW=$(date -u -d "$NOW - $h hours" +%Y-%m-%dT%H:%M:%SZ) \
+			"$BIN" check --config lakewatch.json > /dev/null
+		h=$((h - 1))
+	done
+	orders_rows 80
+}
+band_case() {	# band_case W H [start options]: the band, UTF-8 or ASCII
+	w=$1 h=$2; shift 2
+	PREP=band_prep start "$w" "$h" LAKEWATCH_NOW=$NOW "$@" && ready || return 1
+	keys 2 && wait_for "of 6 datasets" || return 1
+	keys / && keys -l "silver.orders" && keys Enter && wait_for "1 of 6 datasets" || return 1
+	keys Enter && wait_for "silver.orders  Onsite store" || return 1
+	keys G && wait_for "(anomaly)" || return 1
+	screen | grep -qE "expected [0-9]+.[0-9]+ \(anomaly\)" ||
+		{ echo "  no expected range under the sparkline"; screen; return 1; }
+}
+t_band_80() {
+	band_case 80 24 || return 1
+	# the new count's mark stands on the top row, clear of the band,
+	# which is shaded behind it on the row below, where the earlier
+	# counts sit inside it
+	has "░ expected" && screen | grep -qE "rows 80 +[▁▂▃▄▅▆▇█]$" ||
+		{ echo "  no band or no mark"; screen; return 1; }
+	screen | grep -qE "^ +[▁▂▃▄▅▆▇█]{5}░$" ||
+		{ echo "  no shaded band cell under the outlier"; screen; return 1; }
+	quit_ok
+}
+t_band_ascii() {
+	band_case 80 24 LANG=C LC_ALL=C || return 1
+	has "| expected" && screen | grep -qE "^ +[_.:=*#+-]{5}\|$" &&
+		! screen | grep -q "░" ||
+		{ echo "  ASCII band missing or UTF-8 used"; screen; return 1; }
+	quit_ok
+}
 t_incidents_80() { incidents_case 80 24; }
 t_incidents_120() { incidents_case 120 40; }
 
@@ -680,7 +754,7 @@ t_no_cache() {
 }
 
 # --- run -------------------------------------------------------------------
-cases=${*:-"overview detail filter sort matrix_enter resize no_color ascii theme reload slow_poll sigterm help idle history_error bad_config interval mouse diag80 detail_full80 events80 help80 slash_everywhere mono80 xterm_dim more60 incidents_80 incidents_120 accept_80 accept_120 events_80 events_120 resolved_80 notify_failing no_cache aborted_run"}
+cases=${*:-"overview detail filter sort matrix_enter resize no_color ascii theme reload slow_poll sigterm help idle history_error bad_config interval mouse diag80 detail_full80 events80 help80 slash_everywhere mono80 xterm_dim more60 incidents_80 incidents_120 accept_80 accept_120 events_80 events_120 resolved_80 notify_failing no_cache aborted_run muted_datasets_80 band_80 band_ascii"}
 pass=0 fail=0
 for c in $cases; do
 	NAME=$c

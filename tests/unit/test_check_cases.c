@@ -30,6 +30,11 @@
  *              a value ending in '!' is flagged anomalous, in '+'
  *              accepted. "series: none" gives a NULL series, "series:
  *              error TEXT" one whose history could not be read.
+ *   commits:   STEP L L L ...: a Delta table's loads (obs->delta.commits),
+ *              the last one at now-STEP like series; L is ROWS (an append
+ *              of that many), ROWS/FILES/BYTES, ending in 'o' an overwrite
+ *              (the row count's change unknown), or "-" a commit that
+ *              changed no rows (an OPTIMIZE).
  *
  * In config, obs, prev, other and series, "${now}", "${now-7h}" and "${now+1d}" are
  * replaced by epoch seconds, so cases read as ages rather than dates, and
@@ -50,6 +55,7 @@ struct tcase {
 	char where[300];	/* "file.test:12" */
 	char title[512];	/* where + name: the cmocka test name */
 	char *name, *check, *config, *now, *dataset, *obs, *prev, *series;
+	char *commits;
 	char *other_name, *other, *accepted, *baseline, *timezone;
 	bool no_count_rows;
 	char *entries[MAX_LIST];
@@ -70,7 +76,7 @@ static void case_free(struct tcase *c)
 	char **one[] = {&c->name, &c->check, &c->config, &c->now, &c->dataset,
 			&c->obs, &c->prev, &c->series, &c->other_name, &c->other,
 			&c->status, &c->measured, &c->threshold, &c->bad,
-			&c->accepted, &c->baseline, &c->timezone};
+			&c->accepted, &c->baseline, &c->timezone, &c->commits};
 	for (size_t i = 0; i < sizeof one / sizeof one[0]; i++)
 		free(*one[i]);
 	for (size_t i = 0; i < c->nentries; i++)
@@ -111,6 +117,7 @@ static void case_line(struct tcase *c, const char *key, const char *v)
 	else if (!strcmp(key, "obs")) set_once(c, &c->obs, key, v);
 	else if (!strcmp(key, "prev")) set_once(c, &c->prev, key, v);
 	else if (!strcmp(key, "series")) set_once(c, &c->series, key, v);
+	else if (!strcmp(key, "commits")) set_once(c, &c->commits, key, v);
 	else if (!strcmp(key, "status")) set_once(c, &c->status, key, v);
 	else if (!strcmp(key, "accepted")) set_once(c, &c->accepted, key, v);
 	else if (!strcmp(key, "baseline")) set_once(c, &c->baseline, key, v);
@@ -286,6 +293,60 @@ static const struct lw_series *series_cb(void *ud, const char *dataset,
 	return ud ? &case_series : NULL;
 }
 
+/* One commits: token into c (see the top); false when it is not one. */
+static bool commit_tok(const char *tok, struct lw_delta_commit *c)
+{
+	long long r = -1, f = -1, b = -1;
+	size_t n = strlen(tok);
+	bool over = n && tok[n - 1] == 'o';
+	*c = (struct lw_delta_commit){.rows = -1, .files = -1, .bytes = -1};
+	if (!strcmp(tok, "-")) {
+		c->net = 0;
+		return true;
+	}
+	int k = sscanf(tok, "%lld/%lld/%lld", &r, &f, &b);
+	if (k < 1 || r < 0)
+		return false;
+	c->rows = r;
+	c->files = k >= 2 ? f : -1;
+	c->bytes = k >= 3 ? b : -1;
+	c->net = over ? LW_DELTA_NET_UNKNOWN : r;
+	return true;
+}
+
+/* "STEP L L ...": o's Delta commits, the last at now-STEP. */
+static int commits_parse(const char *text, int64_t now, struct lw_obs *o,
+			 char **err)
+{
+	char step_s[32], tok[64];
+	int used = 0;
+	int64_t step;
+	size_t cap = 0, n = 0;
+	struct lw_delta_commit *v = NULL;
+	if (sscanf(text, "%31s%n", step_s, &used) != 1 ||
+	    lw_duration_parse(step_s, &step) != LW_OK || step <= 0) {
+		*err = lw_xasprintf("commits: STEP L L ... (got '%s')", text);
+		return -1;
+	}
+	for (const char *p = text + used; sscanf(p, "%63s%n", tok, &used) ==
+	     1; p += used) {
+		lw_xgrow((void **)&v, &cap, n, sizeof *v);
+		if (!commit_tok(tok, &v[n])) {
+			*err = lw_xasprintf("commits: bad load '%s'", tok);
+			free(v);
+			return -1;
+		}
+		v[n].version = (int64_t)n;
+		n++;
+	}
+	for (size_t i = 0; i < n; i++)
+		v[i].at = now - (int64_t)(n - i) * step;
+	o->delta.present = true;
+	o->delta.commits = v;
+	o->delta.ncommits = n;
+	return 0;
+}
+
 /* "STEP V V ...": points ending at now-STEP. Caller frees *pts. */
 static int series_parse(const char *text, int64_t now, struct lw_point **pts,
 			size_t *n, char **err)
@@ -394,6 +455,8 @@ static void run_case(void **state)
 		fail_msg("%s: %s", c->where, err ? err : "obs: is required");
 	if (c->prev && obs_parse(c->prev, now, &p, &err))
 		fail_msg("%s: prev: %s", c->where, err);
+	if (c->commits && commits_parse(c->commits, now, &o, &err))
+		fail_msg("%s: %s", c->where, err);
 	if (c->other && obs_parse(c->other, now, &other, &err))
 		fail_msg("%s: other: %s", c->where, err);
 	for (size_t i = 0; i < c->nentries; i++) {

@@ -497,6 +497,80 @@ static void test_detail_and_checkpoint(void **state)
 	free(root);
 }
 
+/* The commits kept for the anomaly rule's cold start: every one of the
+ * golden tables that log operationMetrics, in version order, those before
+ * the checkpoint read for their commitInfo; training_commits 0 keeps only
+ * what is replayed. Where every commit says its change of the row count,
+ * the changes add up to the table's row count. */
+static void test_commits_kept(void **state)
+{
+	(void)state;
+	char *root = delta_dir();
+	static const char *const tables[] = {
+		"checkpoint", "basic-with-inserts-deletes-checkpoint",
+		"125-iterator-bug", "dv-with-columnmapping",
+		"data-skipping-change-stats-collected-across-versions", NULL
+	};
+	int summed = 0, loads = 0;
+	for (size_t t = 0; tables[t]; t++) {
+		struct lw_obs o;
+		struct lw_err err;
+		assert_int_equal(load_obs(root, tables[t], &o, &err), LW_OK);
+		const struct lw_delta_facts *d = &o.delta;
+		assert_true(d->ncommits >= 5);
+		assert_int_equal(d->commits[0].version, 0);
+		assert_int_equal(d->commits[d->ncommits - 1].version,
+				 d->version);
+		int64_t sum = 0;
+		bool known = true;
+		for (size_t i = 0; i < d->ncommits; i++) {
+			const struct lw_delta_commit *c = &d->commits[i];
+			assert_int_equal(c->version, (int64_t)i);
+			assert_true(c->at > 1500000000);
+			loads += c->rows >= 0;
+			if (c->net == LW_DELTA_NET_UNKNOWN)
+				known = false;
+			else
+				sum += c->net;
+		}
+		if (known && o.rows >= 0) {
+			assert_int_equal(sum, o.rows);
+			summed++;
+		}
+		lw_obs_free(&o);
+	}
+	assert_true(summed >= 3);
+	assert_true(loads >= 20);
+
+	/* only what is replayed: commits 11 to 14 after the checkpoint */
+	struct lw_lake *lake = open_fs(root);
+	struct lw_delta_opts opts = {.footer_rows_max_files = 0,
+				     .training_commits = 0};
+	struct lw_obs o;
+	struct lw_err err;
+	lw_obs_init(&o);
+	assert_int_equal(lw_format_delta.probe_table(lake, "checkpoint", &opts,
+						     &o, &err), LW_OK);
+	assert_int_equal(o.delta.ncommits, 4);
+	assert_int_equal(o.delta.commits[0].version, 11);
+	lw_obs_free(&o);
+	/* -1 (the default) reads none unless an anomaly check wants them */
+	opts.training_commits = -1;
+	lw_obs_init(&o);
+	assert_int_equal(lw_format_delta.probe_table(lake, "checkpoint", &opts,
+						     &o, &err), LW_OK);
+	assert_int_equal(o.delta.ncommits, 4);
+	lw_obs_free(&o);
+	opts.for_anomaly = true;
+	lw_obs_init(&o);
+	assert_int_equal(lw_format_delta.probe_table(lake, "checkpoint", &opts,
+						     &o, &err), LW_OK);
+	assert_int_equal(o.delta.ncommits, 15);
+	lw_obs_free(&o);
+	lw_lake_fs.close(lake);
+	free(root);
+}
+
 static void test_special_partitions(void **state)
 {
 	(void)state;
@@ -1029,6 +1103,7 @@ int main(void)
 		cmocka_unit_test(test_truncated_checkpoint),
 		cmocka_unit_test(test_schema_string_messages),
 		cmocka_unit_test(test_missing_sidecar),
+		cmocka_unit_test(test_commits_kept),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -324,6 +324,48 @@ static void test_mute(void **state)
 	free(p);
 }
 
+/* unmute ends a mute now, says who and when; a check's unmute leaves a
+ * mute of every check in force; nothing muted is LW_ENOTFOUND. */
+static void test_unmute(void **state)
+{
+	char *p = path_of("h.db");
+	struct lw_history *h;
+	struct lw_err err = {0};
+	int64_t until;
+	int ended = -1;
+	(void)state;
+
+	assert_int_equal(lw_history_open(p, false, &h, &err), LW_OK);
+	assert_int_equal(lw_history_mute(h, "ds", NULL, "ann", 100, 900, &err),
+			 LW_OK);
+	assert_int_equal(lw_history_mute(h, "ds", "schema", "ann", 100, 800,
+					 &err), LW_OK);
+	assert_int_equal(lw_history_unmute(h, "ds", "schema", "bob", 150,
+					   &ended, &err), LW_OK);
+	assert_int_equal(ended, 1);
+	assert_int_equal(lw_history_muted_until(h, "ds", "schema", 160, &until,
+						&err), LW_OK);
+	assert_int_equal(until, 900);	/* the mute of every check */
+	assert_int_equal(lw_history_unmute(h, "ds", NULL, "bob", 200, &ended,
+					   &err), LW_OK);
+	assert_int_equal(ended, 1);	/* the check's one has ended already */
+	assert_int_equal(lw_history_muted_until(h, "ds", "schema", 200, &until,
+						&err), LW_OK);
+	assert_int_equal(until, 0);
+	assert_int_equal(lw_history_unmute(h, "ds", NULL, "bob", 300, &ended,
+					   &err), LW_ENOTFOUND);
+	assert_int_equal(ended, 0);
+	assert_non_null(strstr(err.msg, "ds is not muted"));
+	lw_history_close(h);
+	assert_int_equal(sql_int(p, "SELECT count(*) FROM mutes WHERE "
+				 "ended_by = 'bob'"), 2);
+	assert_int_equal(sql_int(p, "SELECT ended_at FROM mutes WHERE "
+				 "check_name IS NULL"), 200);
+	assert_int_equal(sql_int(p, "SELECT until FROM mutes WHERE "
+				 "check_name = 'schema'"), 150);
+	free(p);
+}
+
 static void test_baselines_and_accept(void **state)
 {
 	char *p = path_of("h.db");
@@ -461,7 +503,7 @@ static void test_migrate_from_v1(void **state)
 				 "WHERE name = 'incidents'"), 0);
 	assert_int_equal(lw_history_open(p, false, &h, &err), LW_OK);
 	lw_history_close(h);
-	assert_int_equal(sql_int(p, "PRAGMA user_version"), 7);
+	assert_int_equal(sql_int(p, "PRAGMA user_version"), 8);
 	/* every run kept */
 	assert_int_equal(sql_int(p, "SELECT count(*) FROM runs"), 2);
 	assert_int_equal(sql_int(p, "SELECT count(*) FROM observations"), 2);
@@ -471,6 +513,34 @@ static void test_migrate_from_v1(void **state)
 	assert_int_equal(lw_history_open(p, false, &h, &err), LW_OK);
 	assert_true(poll(h, 300, LW_FAIL, 400, NULL) > 0);
 	lw_history_close(h);
+	free(p);
+}
+
+/* A version-4 file (mutes without ended_by/ended_at) migrates to 5 and
+ * keeps its mutes, which unmute can then end. */
+static void test_migrate_mutes_ended(void **state)
+{
+	char *p = path_of("v4.db");
+	struct lw_history *h;
+	struct lw_err err = {0};
+	int ended = 0;
+	(void)state;
+
+	assert_int_equal(lw_history_open(p, false, &h, &err), LW_OK);
+	poll(h, 100, LW_FAIL, 400, NULL);
+	assert_int_equal(lw_history_mute(h, "ds", NULL, "ann", 100, 900, &err),
+			 LW_OK);
+	lw_history_close(h);
+	sql_exec(p, "ALTER TABLE mutes DROP COLUMN ended_by; ALTER TABLE "
+		 "mutes DROP COLUMN ended_at; PRAGMA user_version=7");
+	assert_int_equal(lw_history_open(p, false, &h, &err), LW_OK);
+	assert_int_equal(lw_history_unmute(h, "ds", NULL, "bob", 200, &ended,
+					   &err), LW_OK);
+	assert_int_equal(ended, 1);
+	lw_history_close(h);
+	assert_int_equal(sql_int(p, "PRAGMA user_version"), 8);
+	assert_int_equal(sql_int(p, "SELECT count(*) FROM runs"), 1);
+	assert_int_equal(sql_int(p, "SELECT ended_at FROM mutes"), 200);
 	free(p);
 }
 
@@ -505,6 +575,8 @@ int main(void)
 		T(test_stored_across_polls),
 		T(test_ack_and_resolved_ack),
 		T(test_mute),
+		T(test_unmute),
+		T(test_migrate_mutes_ended),
 		T(test_baselines_and_accept),
 		T(test_two_ackers),
 		T(test_migrate_from_v1),

@@ -418,10 +418,11 @@ static void test_migrate_v4(void **state)
 		 "DROP INDEX runs_aborted; DROP INDEX runs_open; "
 		 "ALTER TABLE runs DROP COLUMN pid; ALTER TABLE runs DROP COLUMN "
 		 "pid_start; ALTER TABLE runs DROP COLUMN host; ALTER TABLE runs "
-		 "DROP COLUMN aborted; PRAGMA user_version=4");
+		 "DROP COLUMN aborted; ALTER TABLE mutes DROP COLUMN ended_by; "
+		 "ALTER TABLE mutes DROP COLUMN ended_at; PRAGMA user_version=4");
 	assert_int_equal(lw_history_open(p, false, &h, &err), LW_OK);
 	lw_history_close(h);
-	assert_int_equal(sql_int("PRAGMA user_version"), 7);
+	assert_int_equal(sql_int("PRAGMA user_version"), 8);
 	assert_int_equal(sql_int("SELECT count(*) FROM sqlite_master WHERE "
 				 "name IN ('outbox', 'outbox_notices', "
 				 "'notify_sent')"), 3);

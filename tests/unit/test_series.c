@@ -288,7 +288,7 @@ static int64_t sql_int(const char *path, const char *sql)
 	return v;
 }
 
-/* A version-2 file (before the series indexes) is migrated to 4, its data
+/* A version-2 file (before the series indexes) is migrated to 5, its data
  * kept, and the series query reads from the covering index. */
 static void test_migrate_v2(void **state)
 {
@@ -312,12 +312,15 @@ static void test_migrate_v2(void **state)
 				      "pid; ALTER TABLE runs DROP COLUMN "
 				      "pid_start; ALTER TABLE runs DROP COLUMN "
 				      "host; ALTER TABLE runs DROP COLUMN "
-				      "aborted; PRAGMA user_version=2",
+				      "aborted; "
+				      "ALTER TABLE mutes DROP COLUMN ended_by; "
+				      "ALTER TABLE mutes DROP COLUMN ended_at; "
+				      "PRAGMA user_version=2",
 				      NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
 	assert_int_equal(lw_history_open(p, false, &h, &err), LW_OK);
 	lw_history_close(h);
-	assert_int_equal(sql_int(p, "PRAGMA user_version"), 7);
+	assert_int_equal(sql_int(p, "PRAGMA user_version"), 8);
 	assert_int_equal(sql_int(p, "SELECT count(*) FROM sqlite_master WHERE "
 				 "name IN ('obs_metric', 'results_verdict', "
 				 "'series_snap')"), 3);

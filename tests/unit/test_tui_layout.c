@@ -105,6 +105,35 @@ static void test_wrap_part(void **st)
 	assert_string_equal(b, "\xe2\x9c\x93\xe2\x9c\x93");
 }
 
+/* The band sparkline: earlier counts inside the band sit on the lower row,
+ * an outlier on the upper one with the band shaded below it; unknown
+ * values are blank; a band far above the values shades the upper row. */
+static void test_spark_band(void **st)
+{
+	int64_t v[] = {50, 48, 52, 49, 51, 80}, u[] = {50, -1, 50};
+	char top[256], bot[256];
+	(void)st;
+	lw_tui_spark_band(top, bot, sizeof top, v, 6, 20, 43, 57, true);
+	assert_int_equal(strlen(top), 6);
+	assert_int_equal(strlen(bot), 6);
+	assert_int_equal(strspn(top, " "), 5);	/* the outlier, on top */
+	assert_non_null(strchr("_.:-=+*#", top[5]));
+	assert_int_equal(bot[5], '|');		/* the band below it */
+	for (int i = 0; i < 5; i++)
+		assert_non_null(strchr("_.:-=+*#", bot[i]));
+	lw_tui_spark_band(top, bot, sizeof top, v, 6, 20, 43, 57, false);
+	assert_non_null(strstr(bot, "\xe2\x96\x91"));	/* U+2591 */
+	assert_null(strstr(top, "\xe2\x96\x91"));
+	lw_tui_spark_band(top, bot, sizeof top, u, 3, 20, 40, 60, true);
+	assert_int_equal(bot[1], '|');	/* unknown: just the band */
+	lw_tui_spark_band(top, bot, sizeof top, u, 3, 20, 400, 600, true);
+	assert_string_equal(top, "|||");	/* far above: band on top */
+	lw_tui_spark_band(top, bot, sizeof top, v, 6, 2, 43, 57, true);
+	assert_int_equal(strlen(bot), 2);	/* the last two */
+	lw_tui_spark_band(top, bot, sizeof top, v, 6, 20, 60, 40, true);
+	assert_string_equal(bot, "");	/* no range: nothing */
+}
+
 static void test_spark(void **st)
 {
 	int64_t v[] = { 0, 10, -1, 5, 10 };
@@ -365,6 +394,7 @@ int main(void)
 		cmocka_unit_test(test_glyphs),
 		cmocka_unit_test(test_wrap_part),
 		cmocka_unit_test(test_spark),
+		cmocka_unit_test(test_spark_band),
 		cmocka_unit_test(test_cell),
 		cmocka_unit_test(test_why),
 		cmocka_unit_test(test_columns),
