@@ -2,7 +2,7 @@
  * lw_obs runs, metrics, stream): read back from the detail JSON the lakes
  * write (lakes/cp_record.c) and history stores, and freed.
  *
- * detail.runs    {"service", "pipeline", "truncated",
+ * detail.runs    {"service", "pipeline", "lake", "truncated",
  *                 "list": [{"run_id", "state", "status", "start", "end",
  *                           "duration", "message", "failing",
  *                           "error_code"}]}          newest first
@@ -80,6 +80,7 @@ static void runs_from(const cJSON *d, struct lw_runs_facts *f)
 	f->present = true;
 	f->service = str_at(d, "service");
 	f->pipeline = str_at(d, "pipeline");
+	f->lake = str_at(d, "lake");
 	f->truncated = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(d,
 							"truncated"));
 	const cJSON *list = cJSON_GetObjectItemCaseSensitive(d, "list"), *it;
@@ -193,6 +194,7 @@ void lw_facts_runs_free(struct lw_obs *o)
 	free(o->runs.runs);
 	free(o->runs.service);
 	free(o->runs.pipeline);
+	free(o->runs.lake);
 	for (size_t i = 0; i < o->metrics.n; i++) {
 		free(o->metrics.m[i].name);
 		free(o->metrics.m[i].unit);

@@ -606,6 +606,8 @@ static int record_fn(struct lw_history *h, void *ud, struct lw_err *err)
 		rc = put_event(h, r, err);
 	if (rc == LW_OK)
 		rc = put_refreshes(h, r, err);
+	if (rc == LW_OK)
+		rc = lw_hist_put_pipeline_runs(h, r->dataset, r->obs, err);
 	if (rc == LW_OK && r->ninc)
 		rc = lw_hist_put_incidents(h, r->run, r->inc, r->inc_ev,
 					   r->ninc, r->inc_ids, err);
@@ -674,6 +676,8 @@ static int prune_fn(struct lw_history *h, void *ud, struct lw_err *err)
 		/* the anomaly rule's kept series (series.c): a snapshot that
 		 * still holds pruned points is rebuilt from what is left */
 		"DELETE FROM series_snap WHERE since < ?1",
+		/* runs no longer changing age out like the rest */
+		"DELETE FROM pipeline_runs WHERE updated < ?1",
 	};
 	int64_t before = *(int64_t *)ud;
 

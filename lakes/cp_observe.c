@@ -178,7 +178,8 @@ static int observe_runs(struct lw_lake *l, const struct lw_dataset *ds,
 		qsort(p.runs, p.n, sizeof *p.runs, by_start_desc);
 		static const char *const names[] = {"datafactory", "synapse",
 						    "databricks"};
-		lw_cp_record_runs(obs, names[l->kind], ds->path, p.runs, p.n,
+		lw_cp_record_runs(obs, names[l->kind], l->base.name, ds->path,
+				  p.runs, p.n,
 				  truncated);
 	}
 	lw_cp_page_free(&p);

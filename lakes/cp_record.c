@@ -36,7 +36,8 @@ static cJSON *run_json(const struct lw_run_fact *r)
 }
 
 void lw_cp_record_runs(struct lw_obs *obs, const char *service,
-		       const char *pipeline, const struct lw_run_fact *rs,
+		       const char *lake, const char *pipeline,
+		       const struct lw_run_fact *rs,
 		       size_t n, bool truncated)
 {
 	cJSON *d = lw_obs_detail(obs);
@@ -44,6 +45,7 @@ void lw_cp_record_runs(struct lw_obs *obs, const char *service,
 	cJSON *o = cJSON_AddObjectToObject(d, "runs");
 	cJSON_AddStringToObject(o, "service", service);
 	cJSON_AddStringToObject(o, "pipeline", pipeline);
+	add_opt_str(o, "lake", lake);
 	if (truncated)
 		cJSON_AddBoolToObject(o, "truncated", true);
 	cJSON *list = cJSON_AddArrayToObject(o, "list");

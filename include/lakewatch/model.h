@@ -194,6 +194,8 @@ struct lw_runs_facts {		/* detail.runs */
 	char *service;		/* owned: "datafactory", "synapse",
 				 * "databricks" */
 	char *pipeline;		/* owned: the pipeline name or job id */
+	char *lake;		/* owned, may be NULL: the lake's config name
+				 * (history keys runs by lake and pipeline) */
 	struct lw_run_fact *runs;	/* owned: newest first */
 	size_t n;
 	bool truncated;		/* more runs than were kept */

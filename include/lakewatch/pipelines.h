@@ -82,7 +82,8 @@ bool lw_cp_parse_error(const char *json, size_t len, char **code,
  * newest successful end becomes obs->newest_mtime, so freshness judges a
  * pipeline by its last success. */
 void lw_cp_record_runs(struct lw_obs *obs, const char *service,
-		       const char *pipeline, const struct lw_run_fact *rs,
+		       const char *lake, const char *pipeline,
+		       const struct lw_run_fact *rs,
 		       size_t n, bool truncated);
 void lw_cp_record_stream(struct lw_obs *obs, const char *state,
 			 int64_t last_output);

@@ -115,7 +115,7 @@ static void test_create_wal_version(void **state)
 
 	assert_int_equal(lw_history_open(p, false, &h, &err), LW_OK);
 	lw_history_close(h);
-	assert_int_equal(sql_int(p, "PRAGMA user_version"), 4);
+	assert_int_equal(sql_int(p, "PRAGMA user_version"), 5);
 	assert_int_equal(sql_int(p, "PRAGMA application_id"), 0x4C6B5774);
 	{
 		sqlite3 *db;
@@ -336,7 +336,7 @@ static void test_newer_version(void **state)
 	assert_int_not_equal(lw_history_open(p, false, &h, &err), LW_OK);
 	assert_null(h);
 	snprintf(want, sizeof want, "%s: schema version 7 is newer than "
-		 "this lakewatch (4)", p);
+		 "this lakewatch (5)", p);
 	assert_string_equal(err.msg, want);
 	assert_int_equal(sql_int(p, "PRAGMA user_version"), 7);
 	free(p);

@@ -439,7 +439,8 @@ static void make_v1(const char *p)
 	sql_exec(p, "DROP TABLE incidents; DROP TABLE incident_events; "
 		 "DROP TABLE acks; DROP TABLE mutes; DROP TABLE accepts; "
 		 "DROP INDEX obs_metric; DROP INDEX results_verdict; "
-		 "DROP TABLE series_snap; PRAGMA user_version=1");
+		 "DROP TABLE series_snap; DROP TABLE pipeline_runs; "
+		 "PRAGMA user_version=1");
 }
 
 static void test_migrate_from_v1(void **state)
@@ -454,7 +455,7 @@ static void test_migrate_from_v1(void **state)
 				 "WHERE name = 'incidents'"), 0);
 	assert_int_equal(lw_history_open(p, false, &h, &err), LW_OK);
 	lw_history_close(h);
-	assert_int_equal(sql_int(p, "PRAGMA user_version"), 4);
+	assert_int_equal(sql_int(p, "PRAGMA user_version"), 5);
 	/* every run kept */
 	assert_int_equal(sql_int(p, "SELECT count(*) FROM runs"), 2);
 	assert_int_equal(sql_int(p, "SELECT count(*) FROM observations"), 2);

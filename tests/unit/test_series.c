@@ -303,12 +303,13 @@ static void test_migrate_v2(void **state)
 	assert_int_equal(sqlite3_open(p, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db, "DROP INDEX obs_metric; DROP INDEX "
 				      "results_verdict; DROP TABLE series_snap; "
+				      "DROP TABLE pipeline_runs; "
 				      "PRAGMA user_version=2",
 				      NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
 	assert_int_equal(lw_history_open(p, false, &h, &err), LW_OK);
 	lw_history_close(h);
-	assert_int_equal(sql_int(p, "PRAGMA user_version"), 4);
+	assert_int_equal(sql_int(p, "PRAGMA user_version"), 5);
 	assert_int_equal(sql_int(p, "SELECT count(*) FROM sqlite_master WHERE "
 				 "name IN ('obs_metric', 'results_verdict', "
 				 "'series_snap')"), 3);
