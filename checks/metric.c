@@ -207,10 +207,12 @@ static enum lw_status rule_run(const struct metric_rule *r,
 	lw_unit_fmt(r->unit, *v, meas, mn);
 	enum lw_status st = lw_limit_eval(&r->lim, r->dir, *v);
 	lw_limit_why(&r->lim, r->dir, st, r->unit, why, sizeof why);
-	snprintf(msg, n, "%.100s %s over the last %s: %.40s%s%.20s (%s)", r->name,
-		 agg_names[r->agg], w, meas, m->unit && r->unit == LW_U_COUNT ?
-		 " " : "", m->unit && r->unit == LW_U_COUNT ? m->unit : "",
-		 why);
+	/* a unit besides seconds and plain counts is said ("Bytes") */
+	bool say_unit = m->unit && r->unit == LW_U_COUNT &&
+		strcmp(m->unit, "Count") != 0;
+	snprintf(msg, n, "%.100s %s over the last %s: %.40s%s%.20s (%s)",
+		 r->name, agg_names[r->agg], w, meas, say_unit ? " " : "",
+		 say_unit ? m->unit : "", why);
 	return st;
 }
 
