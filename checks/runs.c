@@ -90,18 +90,18 @@ static void find(struct judged *j, enum lw_status st, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* "failed at 2026-12-02T03:12:00Z (run abc): Copy orders:
- * UserErrorFileNotFound: the file ... " */
+/* "failed (run abc, started 2026-12-02T03:12:00Z): Copy orders: 2200:
+ * ErrorCode=UserErrorFileNotFound ..." */
 static void say_failed(const struct lw_runs_facts *rf,
 		       const struct lw_run_fact *r, char *buf, size_t n)
 {
 	char t[32];
-	snprintf(buf, n, "last run of %s %s%s%s (run %.64s)%s%.120s%s%.80s%s"
+	snprintf(buf, n, "last run of %s %s (run %.64s%s%s)%s%.120s%s%.80s%s"
 		 "%.400s", rf->pipeline ? rf->pipeline : "the pipeline",
 		 r->state == LW_RUN_TIMEDOUT ? "timed out" : "failed",
-		 r->start >= 0 ? " started " : "",
-		 r->start >= 0 ? lw_time_fmt(r->start, t, sizeof t) : "",
 		 r->run_id ? r->run_id : "?",
+		 r->start >= 0 ? ", started " : "",
+		 r->start >= 0 ? lw_time_fmt(r->start, t, sizeof t) : "",
 		 r->failing ? ": " : "", r->failing ? r->failing : "",
 		 r->error_code ? ": " : "", r->error_code ? r->error_code : "",
 		 r->message ? ": " : "", r->message ? r->message : "");

@@ -58,10 +58,23 @@ static void service_says(const struct lw_http_req *r, char *buf, size_t n)
 	free(msg);
 }
 
-static int explain(struct lw_lake *l, const struct lw_http_req *r,
-		   const char *path, struct lw_err *err)
+/* What was asked, for messages: the path after the factory or resource
+ * group, without its query ("/queryPipelineRuns"), then the lake. */
+static void short_path(const struct lw_lake *l, const char *path, char *buf,
+		       size_t n)
 {
-	char says[700];
+	size_t pre = strlen(l->prefix);
+	const char *p = strncmp(path, l->prefix, pre) == 0 ? path + pre : path;
+	size_t len = strcspn(p, "?");
+	snprintf(buf, n, "%.*s of lake '%s'", (int)(len < 200 ? len : 200), p,
+		 l->base.name);
+}
+
+static int explain(struct lw_lake *l, const struct lw_http_req *r,
+		   const char *full, struct lw_err *err)
+{
+	char says[700], path[300];
+	short_path(l, full, path, sizeof path);
 	service_says(r, says, sizeof says);
 	const char *sep = says[0] ? ": " : "";
 	switch (r->status) {

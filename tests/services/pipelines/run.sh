@@ -64,8 +64,8 @@ no_secret() {	# the secret, the PAT and issued tokens appear nowhere lakewatch w
 start basic
 run basic
 expect basic \
-	'bronze.sales=FAIL~last run of pl_load_sales failed started' \
-	'bronze.sales=FAIL~(run 8f2c0312-aaaa-bbbb-cccc-000000000001): Copy orders: 2200: ErrorCode=UserErrorFileNotFound' \
+	'bronze.sales=FAIL~last run of pl_load_sales failed (run 8f2c0312-aaaa-bbbb-cccc-000000000001, started' \
+	'bronze.sales=FAIL~Z): Copy orders: 2200: ErrorCode=UserErrorFileNotFound' \
 	'bronze.inventory=PASS~last run of pl_inventory succeeded 1h ago (took 10m)' \
 	'bronze.stuck=FAIL~run stuck-1 stuck? in progress for 5h (fail at 4h)' \
 	'bronze.queued=PASS' \
@@ -76,7 +76,7 @@ expect basic \
 	'bronze.locked=ERROR~Data Factory Contributor' \
 	'silver.orders=FAIL~Merge orders: 6002: AnalysisException: Table or view not found: bronze.orders' \
 	'gold.daily=FAIL~last run of 123 timed out' \
-	'gold.daily=FAIL~(run 991): build_gold: Task build_gold timed out after 4h' \
+	'gold.daily=FAIL~Z): build_gold: Task build_gold timed out after 4h' \
 	'gold.hourly=PASS~last run of 124 succeeded' \
 	'gold.queued=WARN~no successful run of 125' \
 	'gold.missing=ERROR~Job 999 does not exist' \
