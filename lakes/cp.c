@@ -81,11 +81,10 @@ static int open_url(struct lw_lake *l, const cJSON *cfg, const char *what,
 
 /* The kind's own keys: where the runs are. */
 static int open_where(struct lw_lake *l, const cJSON *cfg, const char *what,
-		      const struct cp_spec *sp, const char **dflt_url,
-		      struct lw_cfgctx *cc)
+		      const struct cp_spec *sp, char *syn, size_t nsyn,
+		      const char **dflt_url, struct lw_cfgctx *cc)
 {
 	const char *sub = NULL, *rg = NULL, *fac = NULL, *ws = NULL;
-	static char syn[300];	/* only read before open returns */
 	switch (sp->kind) {
 	case CP_DATAFACTORY:
 	case CP_STREAM:
@@ -103,7 +102,7 @@ static int open_where(struct lw_lake *l, const cJSON *cfg, const char *what,
 		if (lw_cfg_str(cc, cfg, "workspace", false, &ws))
 			return LW_ECONFIG;
 		if (ws) {
-			snprintf(syn, sizeof syn, "https://%s.dev.azuresynapse."
+			snprintf(syn, nsyn, "https://%s.dev.azuresynapse."
 				 "net", ws);
 			*dflt_url = syn;
 		}
@@ -172,12 +171,13 @@ static struct lw_lake *cp_open(const struct cp_spec *sp,
 	bool insecure = false;
 	char *ca = NULL;
 	const char *dflt_url = sp->url_default;
+	char syn[300];		/* the Synapse workspace's endpoint */
 	int before = cc->nerrors;
 	if (lw_cfg_keys(cc, cfg, what, keys) ||
 	    lw_cfg_path(cc, cfg, "ca_bundle", false, &ca) ||
 	    lw_cfg_bool(cc, cfg, "allow_insecure_http", false, &insecure) ||
 	    open_numbers(l, cfg, what, &retries, cc) ||
-	    open_where(l, cfg, what, sp, &dflt_url, cc) ||
+	    open_where(l, cfg, what, sp, syn, sizeof syn, &dflt_url, cc) ||
 	    open_url(l, cfg, what, sp, dflt_url, insecure, cc) ||
 	    lw_cp_open_auth(l, cJSON_GetObjectItemCaseSensitive(cfg, "auth"),
 			    what, sp->scope, insecure, cc) ||
