@@ -173,11 +173,14 @@ static enum lw_status rule_run(const struct metric_rule *r,
 	char d[32], why[96];
 	meas[0] = '\0';
 	if (!m) {
-		snprintf(msg, n, "metric %s was not observed (the lake asks for "
-			 "the job's OutputWatermarkDelaySeconds, "
-			 "InputEventsSourcesBacklogged and Errors, a "
-			 "namespace's IncomingMessages and ThrottledRequests)",
-			 r->name);
+		size_t o = (size_t)snprintf(msg, n, "metric %s was not observed "
+			"(add it to the lake's job_metrics or namespace_metrics;"
+			" observed:", r->name);
+		for (size_t i = 0; i < f->n && o < n; i++)
+			o += (size_t)snprintf(msg + o, n - o, "%s %.60s",
+					      i ? "," : "", f->m[i].name);
+		if (o < n)
+			snprintf(msg + o, n - o, "%s)", f->n ? "" : " none");
 		return LW_ERROR;
 	}
 	if (m->error) {

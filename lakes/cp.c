@@ -30,7 +30,7 @@ static const char *const adf_keys[] = {"subscription", "resource_group",
 static const char *const syn_keys[] = {"workspace", NULL};
 static const char *const dbx_keys[] = {NULL};
 static const char *const asa_keys[] = {"subscription", "resource_group",
-	"window", "interval", NULL};
+	"window", "interval", "job_metrics", "namespace_metrics", NULL};
 
 static const struct cp_spec specs[] = {
 	{CP_DATAFACTORY, "Data Factory", CP_SCOPE_ARM, "management_url",
@@ -149,6 +149,37 @@ static int open_numbers(struct lw_lake *l, const cJSON *cfg, const char *what,
 	return LW_OK;
 }
 
+/* obj[key]: an array of metric names, comma-joined into *out (owned),
+ * else dflt. Names are letters, digits, '_' and '.': they go into a URL. */
+static int open_metric_names(const cJSON *cfg, const char *key,
+			     const char *what, const char *dflt, char **out,
+			     struct lw_cfgctx *cc)
+{
+	const cJSON *a = cJSON_GetObjectItemCaseSensitive(cfg, key), *it;
+	if (!a) {
+		*out = lw_xstrdup(dflt);
+		return LW_OK;
+	}
+	if (!cJSON_IsArray(a) || !cJSON_GetArraySize(a) ||
+	    cJSON_GetArraySize(a) > 20)
+		return lw_cfg_error(cc, a, "%s: \"%s\" must list 1 to 20 metric "
+				    "names", what, key);
+	char buf[1024] = "";
+	size_t o = 0;
+	cJSON_ArrayForEach(it, a) {
+		const char *s = cJSON_IsString(it) ? it->valuestring : "";
+		size_t n = strlen(s);
+		if (!n || n > 40 || strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghij"
+			"klmnopqrstuvwxyz0123456789_.") != n)
+			return lw_cfg_error(cc, it, "%s: \"%s\": \"%s\" is not a "
+					    "metric name", what, key, s);
+		o += (size_t)snprintf(buf + o, sizeof buf - o, "%s%s",
+				      o ? "," : "", s);
+	}
+	*out = lw_xstrdup(buf);
+	return LW_OK;
+}
+
 static void cp_close(struct lw_lake *l);
 
 static struct lw_lake *cp_open(const struct cp_spec *sp,
@@ -181,6 +212,10 @@ static struct lw_lake *cp_open(const struct cp_spec *sp,
 	    open_url(l, cfg, what, sp, dflt_url, insecure, cc) ||
 	    lw_cp_open_auth(l, cJSON_GetObjectItemCaseSensitive(cfg, "auth"),
 			    what, sp->scope, insecure, cc) ||
+	    open_metric_names(cfg, "job_metrics", what, CP_JOB_METRICS,
+			      &l->job_metrics, cc) ||
+	    open_metric_names(cfg, "namespace_metrics", what, CP_HUB_METRICS,
+			      &l->hub_metrics, cc) ||
 	    cc->nerrors != before) {
 		free(ca);
 		cp_close(l);
@@ -204,6 +239,8 @@ static void cp_close(struct lw_lake *l)
 	free(l->base.display);
 	free(l->base_url);
 	free(l->prefix);
+	free(l->job_metrics);
+	free(l->hub_metrics);
 	if (l->http)
 		lw_http_free(l->http);
 	if (l->entra)

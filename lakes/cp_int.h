@@ -20,6 +20,11 @@
 #define CP_SCOPE_SYNAPSE "https://dev.azuresynapse.net/.default"
 /* The Azure Databricks first-party application. */
 #define CP_SCOPE_DATABRICKS "2ff814a6-3304-4ab8-85cb-cd0e6f879c1d/.default"
+/* The metrics asked for by default: a streaming job's freshness and
+ * health, an Event Hubs namespace's intake. */
+#define CP_JOB_METRICS \
+	"OutputWatermarkDelaySeconds,InputEventsSourcesBacklogged,Errors"
+#define CP_HUB_METRICS "IncomingMessages,ThrottledRequests"
 #define CP_MAX_BODY (16 * LW_BUF_1M)
 #define CP_MAX_PAGES 20		/* pages of runs per dataset and poll */
 #define CP_ACTIVITY_QUERIES 5	/* failed runs explained per poll */
@@ -45,6 +50,9 @@ struct lw_lake {
 	int64_t interval;		/* metric grain, seconds */
 	int64_t max_runs;
 	int64_t activity_left;		/* queryActivityruns left this poll */
+	char *job_metrics;		/* owned: comma-joined metric names of
+					 * a streaming job */
+	char *hub_metrics;		/* owned: of an Event Hubs namespace */
 };
 
 /* cp_auth.c: the lake's "auth" object (method client_secret,

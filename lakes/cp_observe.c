@@ -14,9 +14,6 @@
 #define ASA_API "api-version=2020-03-01"
 #define MON_API "api-version=2018-01-01"
 
-static const char *const job_metrics =
-	"OutputWatermarkDelaySeconds,InputEventsSourcesBacklogged,Errors";
-static const char *const hub_metrics = "IncomingMessages,ThrottledRequests";
 
 /* The queryPipelineRuns body: the window, the pipeline, newest first, and
  * the page asked for. Caller frees. */
@@ -230,7 +227,7 @@ static int observe_stream(struct lw_lake *l, const struct lw_dataset *ds,
 	if (lw_str_starts(ds->path, "eventhubs/")) {
 		char *res = lw_xasprintf("%s/providers/Microsoft.EventHub/"
 					 "namespaces/%s", l->prefix, name);
-		int rc = observe_metrics(l, res, hub_metrics, obs, err);
+		int rc = observe_metrics(l, res, l->hub_metrics, obs, err);
 		free(res);
 		free(name);
 		return rc;
@@ -249,7 +246,7 @@ static int observe_stream(struct lw_lake *l, const struct lw_dataset *ds,
 	free(body);
 	if (rc == LW_OK) {
 		lw_cp_record_stream(obs, state, last);
-		rc = observe_metrics(l, res, job_metrics, obs, err);
+		rc = observe_metrics(l, res, l->job_metrics, obs, err);
 	}
 	free(state);
 	free(res);
