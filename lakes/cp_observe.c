@@ -172,7 +172,8 @@ static int observe_runs(struct lw_lake *l, const struct lw_dataset *ds,
 		pipeline_runs(l, ds->path, obs->at, &p, &truncated, err);
 	if (rc == LW_OK) {
 		/* newest first whatever order the pages came in */
-		qsort(p.runs, p.n, sizeof *p.runs, by_start_desc);
+		if (p.n)	/* qsort's base must not be NULL */
+			qsort(p.runs, p.n, sizeof *p.runs, by_start_desc);
 		static const char *const names[] = {"datafactory", "synapse",
 						    "databricks"};
 		lw_cp_record_runs(obs, names[l->kind], l->base.name, ds->path,
