@@ -20,6 +20,9 @@ extern const struct lw_check_kind lw_check_operations;
 extern const struct lw_check_kind lw_check_live_files;
 extern const struct lw_check_kind lw_check_checkpoint_age;
 extern const struct lw_check_kind lw_check_anomaly;
+extern const struct lw_check_kind lw_check_runs;
+extern const struct lw_check_kind lw_check_job_state;
+extern const struct lw_check_kind lw_check_metric;
 
 /* In the order the documentation lists them (and lw_check_kind_names). */
 static const struct lw_check_kind *const kinds[] = {
@@ -28,6 +31,7 @@ static const struct lw_check_kind *const kinds[] = {
 	&lw_check_refresh, &lw_check_reconcile, &lw_check_last_load,
 	&lw_check_operations, &lw_check_live_files, &lw_check_checkpoint_age,
 	&lw_check_anomaly,
+	&lw_check_runs, &lw_check_job_state, &lw_check_metric,
 };
 #define NKINDS (sizeof kinds / sizeof kinds[0])
 

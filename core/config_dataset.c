@@ -15,8 +15,52 @@
 static const char *const dataset_keys[] = {
 	"description", "source", "layer", "lake", "path", "format",
 	"format_options", "include", "exclude", "partitions", "count_rows",
-	"consumers", "checks", "timezone", "interval", NULL
+	"consumers", "checks", "timezone", "interval", "pipeline",
+	"job_id", "job", NULL
 };
+
+/* What names a dataset's place besides "path": the pipeline (Data
+ * Factory, Synapse), job id (Databricks) or streaming job it observes on
+ * a control-plane lake (lakes/cp*.c). */
+static const char *const run_keys[] = {"pipeline", "job_id", "job", NULL};
+
+/* The one of "path" and run_keys that m has, as text (a job id may be a
+ * number): into *out (owned by m or buf). Reports none or several. */
+static int place_of(struct lw_cfgctx *cc, const cJSON *m, const char *ds,
+		    char *buf, size_t n, const char **out, const cJSON **at)
+{
+	const char *seen = NULL;
+	*out = NULL;
+	*at = cJSON_GetObjectItemCaseSensitive(m, "path");
+	if (*at)
+		seen = "path";
+	for (int i = 0; run_keys[i]; i++) {
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(m, run_keys[i]);
+		if (!v)
+			continue;
+		if (seen)
+			return lw_cfg_error(cc, v, "dataset \"%s\": \"%s\" and "
+					    "\"%s\" both name its place; give "
+					    "one", ds, seen, run_keys[i]);
+		seen = run_keys[i];
+		*at = v;
+		if (cJSON_IsNumber(v) && v->valuedouble >= 0 &&
+		    v->valuedouble < 9e15 && v->valuedouble ==
+		    (double)(int64_t)v->valuedouble) {
+			snprintf(buf, n, "%lld", (long long)v->valuedouble);
+			*out = buf;
+		} else if (!cJSON_IsString(v) || !*v->valuestring) {
+			return lw_cfg_error(cc, v, "dataset \"%s\": \"%s\" must "
+					    "be a name or a job id", ds,
+					    run_keys[i]);
+		} else {
+			*out = v->valuestring;
+		}
+	}
+	if (!seen || !strcmp(seen, "path"))
+		return lw_cfg_str(cc, m, "path", true, out);
+	return LW_OK;
+}
 
 /* Compile a PCRE2 pattern; reports errors at node. Caller owns the code. */
 static pcre2_code *compile_re(struct lw_cfgctx *cc, const cJSON *node,
@@ -311,9 +355,11 @@ static void load_dataset(struct lw_cfgctx *cc, struct lw_config *cfg,
 		lw_cfg_error(cc, cJSON_GetObjectItemCaseSensitive(m, "lake"),
 			     "dataset \"%s\": unknown lake \"%s\"", ds->name, s);
 	s = NULL;
-	if (lw_cfg_str(cc, m, "path", true, &s) == LW_OK && s)
-		ds->path = clean_path(cc, cJSON_GetObjectItemCaseSensitive(m,
-					"path"), s);
+	char place[32];
+	const cJSON *at = NULL;
+	if (place_of(cc, m, ds->name, place, sizeof place, &s, &at) == LW_OK &&
+	    s)
+		ds->path = clean_path(cc, at, s);
 	if (ds->lake < 0)
 		ds->lake = -1;
 	const char *def_include = cfg->binder->bind_format(ds,

@@ -1,5 +1,6 @@
 /* facts.c - the typed plug-in results on an observation (struct lw_obs
- * delta, powerbi, parquet, avro): restoring them from the detail JSON that
+ * delta, powerbi, parquet, avro; runs, metrics and stream in
+ * facts_runs.c): restoring them from the detail JSON that
  * history stores, joining per-file strings, freeing.
  *
  * The readers here are the only place that knows the detail keys besides
@@ -12,6 +13,7 @@
 #include "lakewatch/model.h"
 #include "lakewatch/err.h"
 #include "lakewatch/util.h"
+#include "facts_int.h"
 
 /* Longest joined list of distinct values (a dataset whose files were
  * written by many writers says so without growing without bound). */
@@ -140,6 +142,7 @@ void lw_obs_facts_from_detail(struct lw_obs *o)
 	powerbi_from(get_obj(o->detail, "powerbi"), &o->powerbi);
 	parquet_from(get_obj(o->detail, "parquet"), &o->parquet);
 	avro_from(get_obj(o->detail, "avro"), &o->avro);
+	lw_facts_runs_from(o);
 }
 
 void lw_obs_facts_free(struct lw_obs *o)
@@ -155,6 +158,7 @@ void lw_obs_facts_free(struct lw_obs *o)
 	memset(&o->powerbi, 0, sizeof o->powerbi);
 	memset(&o->parquet, 0, sizeof o->parquet);
 	memset(&o->avro, 0, sizeof o->avro);
+	lw_facts_runs_free(o);
 }
 
 /* Whether s is one of the ", "-separated values of list. */

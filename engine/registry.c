@@ -13,6 +13,8 @@
 
 static const struct lw_lake_kind *const kinds[] = {
 	&lw_lake_fs, &lw_lake_azure, &lw_lake_powerbi,
+	&lw_lake_datafactory, &lw_lake_synapse, &lw_lake_databricks,
+	&lw_lake_streamanalytics,
 };
 
 static const struct lw_format *const formats[] = {

@@ -10,7 +10,7 @@
 #include "lakewatch/history.h"
 
 /* The schema this lakewatch writes; PRAGMA user_version holds it. */
-#define LW_HISTORY_VERSION 8
+#define LW_HISTORY_VERSION 9
 /* PRAGMA application_id: "LkWt", so a file is known to be ours even before
  * its version is looked at. */
 #define LW_HISTORY_APPID 0x4C6B5774
@@ -120,5 +120,9 @@ int lw_hist_put_outbox(struct lw_history *h, int64_t run,
 
 /* Bind text after secret redaction (a copy; the statement frees it). */
 int lw_hist_bind_text(sqlite3_stmt *st, int idx, const char *s);
+/* Store obs->runs (pipeline_runs.c) inside the caller's transaction: each
+ * run once, updated when its state, end or message changes. */
+int lw_hist_put_pipeline_runs(struct lw_history *h, const char *dataset,
+			      const struct lw_obs *obs, struct lw_err *err);
 
 #endif

@@ -256,6 +256,26 @@ static const char *const steps[LW_HISTORY_VERSION] = {
 	 * of mutes already sees it ended. */
 	"ALTER TABLE mutes ADD COLUMN ended_by TEXT;"
 	"ALTER TABLE mutes ADD COLUMN ended_at INTEGER;",
+	/* 8 -> 9: pipeline and job runs seen on the control-plane lakes
+	 * (pipeline_runs.c), kept past the services' 45-60 days: one row
+	 * per run, keyed by lake, pipeline and run id, written when first
+	 * seen and again only when what is known of it changes. */
+	"CREATE TABLE pipeline_runs ("
+	"  lake TEXT NOT NULL,"
+	"  pipeline TEXT NOT NULL,"
+	"  run_id TEXT NOT NULL,"
+	"  service TEXT,"
+	"  dataset TEXT NOT NULL,"
+	"  state TEXT NOT NULL,"
+	"  status TEXT,"
+	"  started INTEGER, ended INTEGER, duration INTEGER,"
+	"  message TEXT, failing TEXT, error_code TEXT,"
+	"  first_seen INTEGER NOT NULL,"
+	"  updated INTEGER NOT NULL,"
+	"  PRIMARY KEY (lake, pipeline, run_id));"
+	"CREATE INDEX pipeline_runs_started ON pipeline_runs(lake, pipeline,"
+	"  started);"
+	"CREATE INDEX pipeline_runs_updated ON pipeline_runs(updated);",
 };
 
 static int pragma_int(struct lw_history *h, const char *sql, int *out,

@@ -634,6 +634,8 @@ static int record_fn(struct lw_history *h, void *ud, struct lw_err *err)
 		rc = put_event(h, r, err);
 	if (rc == LW_OK)
 		rc = put_refreshes(h, r, err);
+	if (rc == LW_OK)
+		rc = lw_hist_put_pipeline_runs(h, r->dataset, r->obs, err);
 	if (rc == LW_OK && r->ninc)
 		rc = lw_hist_put_incidents(h, r->run, r->inc, r->inc_ev,
 					   r->ninc, r->inc_ids, err);
@@ -727,6 +729,8 @@ static int prune_fn(struct lw_history *h, void *ud, struct lw_err *err)
 		"DELETE FROM outbox_notices WHERE msg IN "
 		"(SELECT id FROM outbox WHERE state != 0 AND created < ?1)",
 		"DELETE FROM outbox WHERE state != 0 AND created < ?1",
+		/* runs no longer changing age out like the rest */
+		"DELETE FROM pipeline_runs WHERE updated < ?1",
 	};
 	int64_t before = *(int64_t *)ud;
 

@@ -117,5 +117,10 @@ static inline struct lw_lake_base *lw_lake_base(struct lw_lake *l)
 extern const struct lw_lake_kind lw_lake_fs;
 extern const struct lw_lake_kind lw_lake_azure;
 extern const struct lw_lake_kind lw_lake_powerbi;
+/* The Azure control plane (lakes/cp*.c, pipelines.h). */
+extern const struct lw_lake_kind lw_lake_datafactory;
+extern const struct lw_lake_kind lw_lake_synapse;
+extern const struct lw_lake_kind lw_lake_databricks;
+extern const struct lw_lake_kind lw_lake_streamanalytics;
 
 #endif

@@ -187,6 +187,76 @@ struct lw_avro_facts {		/* formats/avro.c, summed by the probe */
 	int64_t blocks, empty_files;
 };
 
+/* Pipeline and job runs (lakes/cp*.c: Data Factory, Synapse, Databricks):
+ * detail.runs. The service's own status is kept as it said it; `state` is
+ * the same in every service's words, what checks judge. */
+enum lw_run_state {
+	LW_RUN_UNKNOWN = 0, LW_RUN_QUEUED, LW_RUN_IN_PROGRESS,
+	LW_RUN_SUCCEEDED, LW_RUN_FAILED, LW_RUN_TIMEDOUT, LW_RUN_CANCELLED,
+	LW_RUN_SKIPPED
+};
+#define LW_NRUN_STATES 8
+/* "Queued", "InProgress", "Succeeded", "Failed", "TimedOut", "Cancelled",
+ * "Skipped", "Unknown": static. */
+const char *lw_run_state_name(enum lw_run_state s);
+/* The name back (exact spelling); LW_RUN_UNKNOWN for anything else. */
+enum lw_run_state lw_run_state_parse(const char *s);
+
+struct lw_run_fact {
+	char *run_id;		/* owned */
+	enum lw_run_state state;
+	char *status;		/* owned, may be NULL: the service's words
+				 * ("Failed", "TERMINATED/TIMEDOUT") */
+	int64_t start, end;	/* epoch seconds, -1 when absent */
+	int64_t duration;	/* seconds, -1 when unknown */
+	char *message;		/* owned, may be NULL */
+	char *failing;		/* owned, may be NULL: the failing activity or
+				 * task */
+	char *error_code;	/* owned, may be NULL */
+};
+
+struct lw_runs_facts {		/* detail.runs */
+	bool present;		/* the service was asked for this pipeline */
+	char *service;		/* owned: "datafactory", "synapse",
+				 * "databricks" */
+	char *pipeline;		/* owned: the pipeline name or job id */
+	char *lake;		/* owned, may be NULL: the lake's config name
+				 * (history keys runs by lake and pipeline) */
+	struct lw_run_fact *runs;	/* owned: newest first */
+	size_t n;
+	bool truncated;		/* more runs than were kept */
+};
+
+/* Azure Monitor metrics (lakes/cp*.c): detail.metrics. A value absent
+ * from a point is NAN. */
+struct lw_metric_point {
+	int64_t t;		/* epoch seconds: the start of the interval */
+	double average, maximum, minimum, total, count;
+};
+
+struct lw_metric_fact {
+	char *name;		/* owned: "OutputWatermarkDelaySeconds" */
+	char *unit;		/* owned, may be NULL: "Seconds", "Count" */
+	char *error;		/* owned, may be NULL: the service's error for
+				 * this metric inside its 200 answer */
+	struct lw_metric_point *pts;	/* owned, oldest first */
+	size_t n;
+};
+
+struct lw_metrics_facts {	/* detail.metrics */
+	bool present;
+	int64_t from, to;	/* the window asked for, epoch seconds */
+	struct lw_metric_fact *m;	/* owned */
+	size_t n;
+};
+
+struct lw_stream_facts {	/* detail.stream: a Stream Analytics job */
+	bool present;
+	char *job_state;	/* owned, may be NULL: Running, Degraded, ... */
+	bool has_last_output;
+	int64_t last_output;	/* lastOutputEventTime, epoch seconds */
+};
+
 /* What a probe saw of one dataset at one moment. */
 struct lw_obs {
 	bool ok;		/* false: could not observe; error says why */
@@ -235,6 +305,9 @@ struct lw_obs {
 	int64_t cache_bad;	/* stored entries unusable (read again) */
 	char *cache_note;	/* owned, may be NULL: the first such problem,
 				 * or why the cache could not be written */
+	struct lw_runs_facts runs;
+	struct lw_metrics_facts metrics;
+	struct lw_stream_facts stream;
 };
 
 void lw_obs_init(struct lw_obs *o);

@@ -37,7 +37,7 @@ declare -A OWNER=(
 	[jsonc.h]=core [cfgctx.h]=core [model.h]=core [config.h]=core
 	[cfgref.h]=core [init.h]=core [tz.h]=core
 	[lake.h]=lakes [azure.h]=lakes [entra.h]=lakes [http.h]=lakes
-	[powerbi.h]=lakes
+	[powerbi.h]=lakes [pipelines.h]=lakes
 	[format.h]=formats [decomp.h]=formats [avro.h]=formats [csv.h]=formats [jsonl.h]=formats
 	[delta.h]=formats [parquet.h]=formats [thrift.h]=formats
 	[infer.h]=formats

@@ -135,7 +135,7 @@ static void test_registry(void **state)
 		assert_non_null(k->free);
 		n++;
 	}
-	assert_int_equal(n, 13);	/* with anomaly */
+	assert_int_equal(n, 16);	/* with anomaly, runs, job_state, metric */
 	assert_null(lw_check_kind_find("frehsness"));
 	assert_null(lw_check_kind_find(""));
 	assert_null(lw_check_kind_find(NULL));
@@ -296,6 +296,8 @@ static void test_every_kind_rejects(void **state)
 		{"operations", "{\"allowed\": [\"WRITE\"]}"},
 		{"live_files", "{\"max\": 10}"},
 		{"checkpoint_age", "{\"warn\": \"1d\"}"},
+		{"runs", "{}"},
+		{"job_state", "{}"},
 	};
 	for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
 		const char *k = ok[i][0];

@@ -394,14 +394,15 @@ static void test_migrate_v5(void **state)
 				      "COLUMN host; ALTER TABLE runs DROP COLUMN "
 				      "aborted; ALTER TABLE mutes DROP COLUMN "
 				      "ended_by; ALTER TABLE mutes DROP COLUMN "
-				      "ended_at; PRAGMA user_version=5",
+				      "ended_at; DROP TABLE pipeline_runs; "
+				      "PRAGMA user_version=5",
 				      NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
 	assert_int_equal(sql_int(p, "SELECT count(*) FROM sqlite_master WHERE "
 				 "name LIKE 'file_cache%'"), 0);
 	UNIT_OK(lw_history_open(p, false, &h, &err));
 	lw_history_close(h);
-	assert_int_equal(sql_int(p, "PRAGMA user_version"), 8);
+	assert_int_equal(sql_int(p, "PRAGMA user_version"), 9);
 	assert_int_equal(sql_int(p, "SELECT count(*) FROM sqlite_master WHERE "
 				 "name IN ('file_cache', 'file_cache_scope')"), 2);
 	free(p);

@@ -488,7 +488,7 @@ static void make_v1(const char *p)
 		 "DROP INDEX runs_aborted; DROP INDEX runs_open; ALTER TABLE runs "
 		 "DROP COLUMN pid; ALTER TABLE runs DROP COLUMN pid_start; "
 		 "ALTER TABLE runs DROP COLUMN host; ALTER TABLE runs DROP "
-		 "COLUMN aborted; PRAGMA user_version=1");
+		 "COLUMN aborted; DROP TABLE pipeline_runs; PRAGMA user_version=1");
 }
 
 static void test_migrate_from_v1(void **state)
@@ -503,7 +503,7 @@ static void test_migrate_from_v1(void **state)
 				 "WHERE name = 'incidents'"), 0);
 	assert_int_equal(lw_history_open(p, false, &h, &err), LW_OK);
 	lw_history_close(h);
-	assert_int_equal(sql_int(p, "PRAGMA user_version"), 8);
+	assert_int_equal(sql_int(p, "PRAGMA user_version"), 9);
 	/* every run kept */
 	assert_int_equal(sql_int(p, "SELECT count(*) FROM runs"), 2);
 	assert_int_equal(sql_int(p, "SELECT count(*) FROM observations"), 2);
@@ -532,13 +532,14 @@ static void test_migrate_mutes_ended(void **state)
 			 LW_OK);
 	lw_history_close(h);
 	sql_exec(p, "ALTER TABLE mutes DROP COLUMN ended_by; ALTER TABLE "
-		 "mutes DROP COLUMN ended_at; PRAGMA user_version=7");
+		 "mutes DROP COLUMN ended_at; DROP TABLE pipeline_runs; "
+		 "PRAGMA user_version=7");
 	assert_int_equal(lw_history_open(p, false, &h, &err), LW_OK);
 	assert_int_equal(lw_history_unmute(h, "ds", NULL, "bob", 200, &ended,
 					   &err), LW_OK);
 	assert_int_equal(ended, 1);
 	lw_history_close(h);
-	assert_int_equal(sql_int(p, "PRAGMA user_version"), 8);
+	assert_int_equal(sql_int(p, "PRAGMA user_version"), 9);
 	assert_int_equal(sql_int(p, "SELECT count(*) FROM runs"), 1);
 	assert_int_equal(sql_int(p, "SELECT ended_at FROM mutes"), 200);
 	free(p);

@@ -419,10 +419,11 @@ static void test_migrate_v4(void **state)
 		 "ALTER TABLE runs DROP COLUMN pid; ALTER TABLE runs DROP COLUMN "
 		 "pid_start; ALTER TABLE runs DROP COLUMN host; ALTER TABLE runs "
 		 "DROP COLUMN aborted; ALTER TABLE mutes DROP COLUMN ended_by; "
-		 "ALTER TABLE mutes DROP COLUMN ended_at; PRAGMA user_version=4");
+		 "ALTER TABLE mutes DROP COLUMN ended_at; DROP TABLE pipeline_runs; "
+		 "PRAGMA user_version=4");
 	assert_int_equal(lw_history_open(p, false, &h, &err), LW_OK);
 	lw_history_close(h);
-	assert_int_equal(sql_int("PRAGMA user_version"), 8);
+	assert_int_equal(sql_int("PRAGMA user_version"), 9);
 	assert_int_equal(sql_int("SELECT count(*) FROM sqlite_master WHERE "
 				 "name IN ('outbox', 'outbox_notices', "
 				 "'notify_sent')"), 3);

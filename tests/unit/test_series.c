@@ -315,12 +315,13 @@ static void test_migrate_v2(void **state)
 				      "aborted; "
 				      "ALTER TABLE mutes DROP COLUMN ended_by; "
 				      "ALTER TABLE mutes DROP COLUMN ended_at; "
+				      "DROP TABLE pipeline_runs; "
 				      "PRAGMA user_version=2",
 				      NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
 	assert_int_equal(lw_history_open(p, false, &h, &err), LW_OK);
 	lw_history_close(h);
-	assert_int_equal(sql_int(p, "PRAGMA user_version"), 8);
+	assert_int_equal(sql_int(p, "PRAGMA user_version"), 9);
 	assert_int_equal(sql_int(p, "SELECT count(*) FROM sqlite_master WHERE "
 				 "name IN ('obs_metric', 'results_verdict', "
 				 "'series_snap')"), 3);

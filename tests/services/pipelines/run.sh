@@ -1,0 +1,148 @@
+#!/bin/sh
+# Run-source tests against the control-plane stand-in (../controlplane.mjs),
+# which follows the published REST contracts (ARM Data Factory and Stream
+# Analytics, Azure Monitor metrics, Synapse, the Databricks Jobs API, the
+# Entra v2.0 token endpoint). Each case starts its own server on a free
+# loopback port and stops it. Writes PASS/FAIL lines to results.txt.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+B=${LW_BUILD:-build}
+res="$(pwd)/$B/results.txt"
+BIN=${LW_BIN:?LW_BIN not set}
+tmp=$(mktemp -d)
+pid=""
+cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$tmp"; }
+trap cleanup EXIT INT TERM
+
+SECRET=test-secret-not-real-5678
+PAT=dapi-test-pat-not-real-0001
+export AZURE_AUTHORITY_HOST AZURE_TENANT_ID AZURE_CLIENT_ID AZURE_CLIENT_SECRET
+unset AZURE_TENANT_ID AZURE_CLIENT_ID AZURE_CLIENT_SECRET
+CLIENT='{"method": "client_secret", "tenant_id": "test-tenant", "client_id": "lakewatch-test-app", "client_secret": {"env": "LW_CP_SECRET"}}'
+PATAUTH='{"method": "token", "token": {"env": "LW_DBX_PAT"}}'
+sed -e "s|@AUTH@|$CLIENT|g" -e "s|@DBXAUTH@|$CLIENT|" "$here/config.jsonc" > "$tmp/config.jsonc"
+sed -e "s|@AUTH@|$CLIENT|g" -e "s|@DBXAUTH@|$PATAUTH|" "$here/config.jsonc" > "$tmp/pat-config.jsonc"
+
+start() {	# start SCENARIO
+	[ -n "$pid" ] && kill "$pid" 2>/dev/null
+	rm -f "$tmp/port" "$tmp/server.log"
+	node "$here/../controlplane.mjs" --scenario "$1" --port 0 --port-file "$tmp/port" \
+		--log "$tmp/server.log" &
+	pid=$!
+	i=0; while [ ! -s "$tmp/port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done
+	port=$(cat "$tmp/port")
+	export LW_ARM_URL="http://127.0.0.1:$port"
+	export LW_SYN_URL="http://127.0.0.1:$port/synapse/syn-lakehouse"
+	export LW_DBX_URL="http://127.0.0.1:$port/databricks"
+	export AZURE_AUTHORITY_HOST="http://127.0.0.1:$port"
+	export LW_CP_SECRET="$SECRET" LW_DBX_PAT="$PAT"
+}
+
+run() {	# run NAME [lakewatch args...]: the report in $tmp/NAME.json
+	name=$1; shift
+	"$BIN" check --config "${CONFIG:-$tmp/config.jsonc}" --format json \
+		--history "$tmp/$name.db" --output "$tmp/$name.json" "$@" \
+		> "$tmp/$name.out" 2> "$tmp/$name.err"
+	echo $? > "$tmp/$name.rc"
+}
+
+verdict() {	# verdict NAME ok(0/1) [why]
+	if [ "$2" -eq 0 ]; then echo "PASS services/pipelines/$1" >> "$res"; echo "  ok   $1"
+	else echo "FAIL services/pipelines/$1" >> "$res"; echo "  FAIL $1 ${3:-}"
+		sed 's/^/    /' "$tmp/$1.err" 2>/dev/null | head -20; fi
+}
+
+expect() {	# expect NAME 'ds=STATUS~text' ...
+	name=$1; shift
+	node "$here/../powerbi/expect.mjs" "$tmp/$name.json" "$@"
+}
+
+no_secret() {	# the secret, the PAT and issued tokens appear nowhere lakewatch wrote
+	! grep -rqs -e "$SECRET" -e "$PAT" -e "cp-token-" "$tmp/$1.json" "$tmp/$1.out" "$tmp/$1.err" "$tmp/$1.db"
+}
+
+start basic
+run basic
+expect basic \
+	'bronze.sales=FAIL~last run of pl_load_sales failed (run 8f2c0312-aaaa-bbbb-cccc-000000000001, started' \
+	'bronze.sales=FAIL~Z): Copy orders: 2200: ErrorCode=UserErrorFileNotFound' \
+	'bronze.inventory=PASS~last run of pl_inventory succeeded 1h ago (took 10m)' \
+	'bronze.stuck=FAIL~run stuck-1 stuck? in progress for 5h (fail at 4h)' \
+	'bronze.queued=PASS' \
+	'bronze.cancelled=WARN~last run of pl_cancelled was cancelled (run c-1)' \
+	'bronze.old=FAIL~last successful run ended 1d19h ago (fail at 1d16h)' \
+	'bronze.none=WARN~no runs of pl_never_ran' \
+	'bronze.locked=ERROR~AuthorizationFailed' \
+	'bronze.locked=ERROR~Data Factory Contributor' \
+	'silver.orders=FAIL~Merge orders: 6002: AnalysisException: Table or view not found: bronze.orders' \
+	'gold.daily=FAIL~last run of 123 timed out' \
+	'gold.daily=FAIL~Z): build_gold: Task build_gold timed out after 4h' \
+	'gold.hourly=PASS~last run of 124 succeeded' \
+	'gold.queued=WARN~no successful run of 125' \
+	'gold.missing=ERROR~Job 999 does not exist' \
+	'silver.web_events=FAIL~job is Degraded, not Running; last output 40m ago' \
+	'silver.web_events=FAIL~OutputWatermarkDelaySeconds maximum over the last 15m: 7m (fail at 5m)' \
+	'silver.orders_stream=PASS~job is Running' \
+	'silver.stopped=FAIL~job is Stopped' \
+	'bronze.hub_in=PASS~IncomingMessages total over the last 30m: 10,000' \
+	'bronze.hub_throttle=ERROR~BadRequest: Metric ThrottledRequests is not supported' \
+	&& [ "$(cat "$tmp/basic.rc")" = 3 ] && no_secret basic
+verdict basic $?
+
+# every page of runs is read: 7 runs of pl_flaky in pages of 2
+run flaky --dataset '^bronze\.flaky$'
+pages=$(grep -c '"kind":"runs"' "$tmp/server.log")
+expect flaky 'bronze.flaky=FAIL~3 failed runs in a row (fail at 3)' && [ "$pages" -ge 4 ]
+verdict continuation_token_paging $? "(pages: $pages)"
+
+# Databricks next_page_token paging: 5 runs in pages of 2
+: > "$tmp/server.log"
+run jobpages --dataset '^gold\.hourly$'
+pages=$(grep -c '"kind":"jobruns"' "$tmp/server.log")
+expect jobpages 'gold.hourly=PASS' && [ "$pages" = 3 ]
+verdict page_token_paging $? "(pages: $pages)"
+
+# each run seen is kept once across polls, and rewritten only when it changes
+run basic	# same history file, second poll
+n=$(sqlite3 "$tmp/basic.db" "select count(*) from pipeline_runs" 2>&1)
+want=$(node -e 'const p = JSON.parse(require("fs").readFileSync(process.argv[1]));
+const f = p.factories["adf-lakehouse"].pipelines, s = p.synapse["syn-lakehouse"].pipelines;
+console.log([...Object.values(f), ...Object.values(s)].flat().length +
+  ["123", "124", "125"].map((j) => p.jobs[j].runs.length).reduce((a, b) => a + b))' "$here/scenarios/basic.json")
+failing=$(sqlite3 "$tmp/basic.db" "select failing from pipeline_runs where run_id = '8f2c0312-aaaa-bbbb-cccc-000000000001'")
+[ "$n" = "$want" ] && [ "$failing" = "Copy orders" ]
+verdict runs_kept_once $? "(pipeline_runs has $n rows, want $want; failing '$failing')"
+
+# a Databricks personal access token instead of Entra ID
+CONFIG="$tmp/pat-config.jsonc" run pat --dataset '^gold\.'
+expect pat 'gold.daily=FAIL~build_gold' 'gold.hourly=PASS' && no_secret pat
+verdict databricks_pat $?
+
+# 429 with Retry-After: waited for, then answered
+start ratelimited
+t0=$(date +%s)
+run ratelimited --dataset '^bronze\.inventory$'
+t1=$(date +%s)
+expect ratelimited 'bronze.inventory=PASS' && [ $((t1 - t0)) -ge 1 ]
+verdict retry_after_429 $? "(took $((t1 - t0))s)"
+
+# tokens that expire mid-poll are fetched again once, then the call succeeds
+start expiring
+run expiring --dataset '^(bronze\.(inventory|sales)|silver\.orders|gold\.hourly)$'
+calls=$(grep -c '"kind":"token"' "$tmp/server.log")
+expect expiring 'bronze.inventory=PASS' 'bronze.sales=FAIL~Copy orders' 'silver.orders=FAIL~Merge orders' \
+	'gold.hourly=PASS' && [ "$calls" -ge 4 ] && no_secret expiring
+verdict token_refetched_on_401 $? "(token requests: $calls)"
+
+# malformed JSON is an ERROR, never data
+start malformed
+run malformed --dataset '^bronze\.inventory$'
+expect malformed 'bronze.inventory=ERROR~malformed JSON'
+verdict malformed_json $?
+
+# a wrong client secret: a clear ERROR, and the secret is not printed
+start basic
+LW_CP_SECRET=wrong-secret-value-9999 run wrongsecret --dataset '^bronze\.inventory$'
+expect wrongsecret 'bronze.inventory=ERROR~Invalid client secret' &&
+	! grep -qs wrong-secret-value-9999 "$tmp/wrongsecret.json" "$tmp/wrongsecret.err" "$tmp/wrongsecret.out"
+verdict wrong_secret $?
