@@ -15,7 +15,7 @@
 static const char *const dataset_keys[] = {
 	"description", "source", "layer", "lake", "path", "format",
 	"format_options", "include", "exclude", "partitions", "count_rows",
-	"consumers", "checks", "timezone", NULL
+	"consumers", "checks", "timezone", "upstream", "written_by", NULL
 };
 
 /* Compile a PCRE2 pattern; reports errors at node. Caller owns the code. */
@@ -352,4 +352,5 @@ void lw_config_load_datasets(struct lw_cfgctx *cc, struct lw_config *cfg,
 	cJSON_ArrayForEach(m, ds)
 		load_dataset(cc, cfg, m, defaults, lakes);
 	check_refs(cc, cfg, ds);
+	lw_config_load_lineage(cc, cfg, ds);
 }

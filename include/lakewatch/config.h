@@ -82,6 +82,18 @@ struct lw_dataset {
 	/* borrowed from config->zones: the dataset's "timezone", else its
 	 * source's, else the top level's; NULL is UTC */
 	const struct lw_tz *tz;
+	/* Lineage (config_lineage.c). upstream: indexes into
+	 * config->datasets, the dataset's "upstream" or, without it, the
+	 * same source's previous layer (upstream_default then); never a
+	 * cycle. written_by: the "written_by" names (pipelines, jobs), and
+	 * writer_ds[i] the index of the dataset of that name (or path),
+	 * -1 when the config has none. */
+	int *upstream;		/* owned */
+	size_t nupstream;
+	bool upstream_default;
+	char **written_by;	/* owned, each owned */
+	int *writer_ds;		/* owned, one per written_by */
+	size_t nwritten_by;
 };
 
 /* The most passing polls "resolve_after" may ask for. */
