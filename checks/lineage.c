@@ -3,7 +3,8 @@
  *
  * The graph is the config's (upstream and linked written_by, never a
  * cycle: config_lineage.c rejects them; the walks still keep a seen set so
- * a bad graph cannot hang them). Datasets outside a filtered run are
+ * a bad graph cannot hang them). Of several roots the worst status wins,
+ * then the most upstream. Datasets outside a filtered run are
  * walked through but count as not failing.
  */
 #include <assert.h>
@@ -50,9 +51,22 @@ struct walk {
 	bool *has_failing;	/* some ancestor fails */
 };
 
+/* Of two root candidates: the worse status (a FAIL explains more than a
+ * WARN), then the farther upstream, then the first in config order. */
+static bool better(const struct walk *w, int p, int best)
+{
+	if (best < 0)
+		return true;
+	if (w->by[p]->status != w->by[best]->status)
+		return w->by[p]->status > w->by[best]->status;
+	if (w->dist[p] != w->dist[best])
+		return w->dist[p] > w->dist[best];
+	return p < best;
+}
+
 /* Walk what cfg's dataset start is made from. Returns the failing
- * ancestor that has no failing ancestor of its own and is farthest away
- * (first in config order at equal distance), -1 when no ancestor fails.
+ * ancestor that has no failing ancestor of its own (the worst, farthest
+ * away, first in config order: better()), -1 when no ancestor fails.
  * With roots_only false, returns any failing ancestor (the first met). */
 static int walk_up(struct walk *w, int start, bool roots_only)
 {
@@ -78,9 +92,7 @@ static int walk_up(struct walk *w, int start, bool roots_only)
 				continue;
 			if (!roots_only)
 				return p;
-			if (!w->has_failing[p] && (best < 0 ||
-			    w->dist[p] > w->dist[best] ||
-			    (w->dist[p] == w->dist[best] && p < best)))
+			if (!w->has_failing[p] && better(w, p, best))
 				best = p;
 		}
 	}

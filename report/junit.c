@@ -114,13 +114,25 @@ static void body(struct jw *w, const struct lw_ds_run *d,
 	free(s);
 }
 
-/* The incident as testcase properties, for CI tools that read them. */
-static void inc_props(struct jw *w, const struct lw_incident *inc)
+/* The incident and the root cause as testcase properties, for CI tools
+ * that read them. */
+static void inc_props(struct jw *w, const struct lw_ds_run *d,
+		      const struct lw_incident *inc)
 {
 	char t[32], n[32];
-	if (!inc)
+	bool root = d->impacted && d->root;
+	if (!inc && !root)
 		return;
 	add(w, "      <properties>\n");
+	if (root) {
+		add(w, "        <property name=\"root\"");
+		attr(w, "value", d->root->ds->name);
+		add(w, "/>\n");
+	}
+	if (!inc) {
+		add(w, "      </properties>\n");
+		return;
+	}
 	snprintf(n, sizeof n, "%lld", (long long)inc->id);
 	add(w, "        <property name=\"incident\"");
 	attr(w, "value", n);
@@ -136,19 +148,6 @@ static void inc_props(struct jw *w, const struct lw_incident *inc)
 		add(w, "/>\n");
 	}
 	add(w, "      </properties>\n");
-}
-
-/* message="...", with " (root: bronze.orders)" for an impacted dataset. */
-static void fail_attr(struct jw *w, const struct lw_ds_run *d,
-		      const char *msg)
-{
-	if (!d->impacted || !d->root) {
-		attr(w, "message", msg);
-		return;
-	}
-	char *m = lw_xasprintf("%s (root: %s)", msg, d->root->ds->name);
-	attr(w, "message", m);
-	free(m);
 }
 
 static void testcase(struct jw *w, const char *classname,
@@ -169,16 +168,16 @@ static void testcase(struct jw *w, const char *classname,
 		return;
 	case LW_WARN:
 		add(w, ">\n");
-		inc_props(w, inc);
+		inc_props(w, d, inc);
 		add(w, "      <system-out>WARN: ");
 		body(w, d, x, inc);
 		add(w, "</system-out>\n");
 		break;
 	case LW_FAIL:
 		add(w, ">\n");
-		inc_props(w, inc);
+		inc_props(w, d, inc);
 		add(w, "      <failure");
-		fail_attr(w, d, x->message ? x->message : "failed");
+		attr(w, "message", x->message ? x->message : "failed");
 		attr(w, "type", "FAIL");
 		add(w, ">");
 		body(w, d, x, inc);
@@ -186,9 +185,9 @@ static void testcase(struct jw *w, const char *classname,
 		break;
 	default:
 		add(w, ">\n");
-		inc_props(w, inc);
+		inc_props(w, d, inc);
 		add(w, "      <error");
-		fail_attr(w, d, x->message ? x->message : "error");
+		attr(w, "message", x->message ? x->message : "error");
 		attr(w, "type", "ERROR");
 		add(w, ">");
 		body(w, d, x, inc);

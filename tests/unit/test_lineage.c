@@ -140,6 +140,23 @@ static void cascade_root(void **st)
 	assert_ptr_equal(run.ds[5].root, &run.ds[0]);
 	assert_false(run.ds[4].impacted);
 	assert_null(run.ds[4].root);
+	/* two roots: a FAIL next door wins over a WARN farther up */
+	struct lw_config *c2 = parse("{" LAKE "\"datasets\": {"
+		DS("b.a", "s", "bronze", "") ","
+		DS("s.c", "s", "silver", ", \"upstream\": [\"b.a\"]") ","
+		DS("s.o", "t", "silver", "") ","
+		DS("g.d", "s", "gold", ", \"upstream\": [\"s.c\", \"s.o\"]")
+		"}}");
+	struct lw_run r2;
+	enum lw_status s2[] = {LW_WARN, LW_PASS, LW_FAIL, LW_FAIL};
+	make_run(c2, &r2, s2);
+	lw_lineage_mark(c2, &r2);
+	assert_ptr_equal(r2.ds[3].root, &r2.ds[2]);
+	r2.ds[0].status = LW_FAIL;	/* equal: the farther one */
+	lw_lineage_mark(c2, &r2);
+	assert_ptr_equal(r2.ds[3].root, &r2.ds[0]);
+	free(r2.ds);
+	lw_config_free(c2);
 	free(run.ds);
 	lw_config_free(cfg);
 }
