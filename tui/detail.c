@@ -1,8 +1,9 @@
 /* detail.c - screen 3: one dataset. Every check with measured value,
  * thresholds and message; the observation; partitions with gaps marked;
  * the schema with added, removed and retyped columns marked; row-count and
- * age sparklines and the recent runs from history. It scrolls as one
- * document; Tab jumps to the next section. */
+ * age sparklines and the recent runs from history; the lineage (what it
+ * is made from and written by, the root cause when it is impacted). It
+ * scrolls as one document; Tab jumps to the next section. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -751,7 +752,10 @@ static void det_draw(struct lw_app *a, void *st, int y0, int h)
 	memset(s->sec, 0, sizeof s->sec);
 	if (dr) {
 		draw_checks(&d, dr);
-		draw_lineage(&d, dr);
+		/* an impacted dataset's root cause right below its checks;
+		 * otherwise its lineage comes last */
+		if (dr->impacted)
+			draw_lineage(&d, dr);
 		draw_obs(&d, dr);
 		draw_parts(&d, &dr->obs);
 		draw_schema(&d, dr);
@@ -760,6 +764,8 @@ static void det_draw(struct lw_app *a, void *st, int y0, int h)
 		text(&d, LW_R_DIM, "not polled yet");
 	}
 	draw_history(&d);
+	if (dr && !dr->impacted)
+		draw_lineage(&d, dr);
 	s->lines = d.n;
 	follow(a, s, d.h);
 	if (s->top > 0 && s->top > d.n - d.h) {
