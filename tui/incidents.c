@@ -87,16 +87,18 @@ static void inc_group(const struct lw_app *a, struct inc_state *s)
 	free(s->below);
 	s->under = lw_xcalloc(n + 1, sizeof *s->under);
 	s->below = lw_xcalloc(n + 1, sizeof *s->below);
+	const char **root = lw_xcalloc(n + 1, sizeof *root);
+	for (size_t i = 0; i < n; i++)
+		root[i] = root_of(a, s->v[i].dataset);
 	for (size_t i = 0; i < n; i++) {
-		const char *root = root_of(a, s->v[i].dataset);
 		parent[i] = -1;
-		for (size_t j = 0; root && j < n; j++)
-			if (!strcmp(s->v[j].dataset, root) &&
-			    !root_of(a, s->v[j].dataset)) {
+		for (size_t j = 0; root[i] && j < n; j++)
+			if (!root[j] && !strcmp(s->v[j].dataset, root[i])) {
 				parent[i] = (int)j;
 				break;
 			}
 	}
+	free(root);
 	size_t k = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (parent[i] >= 0)
@@ -112,7 +114,8 @@ static void inc_group(const struct lw_app *a, struct inc_state *s)
 			}
 	}
 	assert(k == n);
-	memcpy(s->v, v, n * sizeof *v);	/* moved, not copied: v is freed */
+	if (n)	/* moved, not copied: v is freed; s->v is NULL when empty */
+		memcpy(s->v, v, n * sizeof *v);
 	free(v);
 	free(parent);
 }
