@@ -391,6 +391,7 @@ static void free_dataset(const struct lw_config_binder *binder,
 	pcre2_code_free(ds->exclude);
 	pcre2_code_free(ds->part_re);
 	free(ds->consumers);
+	lw_config_free_lineage(ds);
 }
 
 void lw_config_free(struct lw_config *cfg)

@@ -16,7 +16,7 @@ static const char *const dataset_keys[] = {
 	"description", "source", "layer", "lake", "path", "format",
 	"format_options", "include", "exclude", "partitions", "count_rows",
 	"consumers", "checks", "timezone", "interval", "pipeline",
-	"job_id", "job", NULL
+	"job_id", "job", "upstream", "written_by", NULL
 };
 
 /* What names a dataset's place besides "path": the pipeline (Data
@@ -431,4 +431,5 @@ void lw_config_load_datasets(struct lw_cfgctx *cc, struct lw_config *cfg,
 	cJSON_ArrayForEach(m, ds)
 		load_dataset(cc, cfg, m, defaults, lakes);
 	check_refs(cc, cfg, ds);
+	lw_config_load_lineage(cc, cfg, ds);
 }

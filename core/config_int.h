@@ -9,6 +9,15 @@
 void lw_config_load_datasets(struct lw_cfgctx *cc, struct lw_config *cfg,
 			     const cJSON *root);
 
+/* Every dataset's "upstream" and "written_by" (datasets: the config's
+ * "datasets" object), once all datasets are loaded: unknown ids and cycles
+ * are errors at file:line:col; without "upstream" the same source's
+ * previous layer (config_lineage.c). */
+void lw_config_load_lineage(struct lw_cfgctx *cc, struct lw_config *cfg,
+			    const cJSON *datasets);
+/* Frees what lw_config_load_lineage gave ds. */
+void lw_config_free_lineage(struct lw_dataset *ds);
+
 /* "resolve_after" of obj into *out when present: a whole number of polls,
  * 1 to LW_RESOLVE_AFTER_MAX (config_dataset.c). LW_ECONFIG after
  * reporting a bad value. */

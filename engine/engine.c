@@ -369,6 +369,7 @@ struct lw_run *lw_engine_poll_opts(const struct lw_config *cfg,
 		if (run->ds[i].status > run->status)
 			run->status = run->ds[i].status;
 	}
+	lw_lineage_mark(cfg, run);	/* impacted and root; no status change */
 	if (hist && !run->history_error &&
 	    lw_engine_incidents(cfg, hist, run, now, &err))
 		note_history_error(run, &err);

@@ -3,6 +3,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include "lakewatch/incident.h"
 #include "lakewatch/util.h"
 #include "report_int.h"
 
@@ -93,6 +94,30 @@ static cJSON *counts_json(const int counts[LW_NSTATUS], int total)
 	return c;
 }
 
+/* {"dataset", "check", "status", "message"}: d's worst check (else why
+ * d was not observed), the shape of a culprit. Caller owns it. */
+static cJSON *cause_json(const struct lw_ds_run *d, const struct lw_result *x)
+{
+	cJSON *c = cJSON_CreateObject();
+	put_str(c, "dataset", d->ds->name);
+	if (x) {
+		put_str(c, "check", x->check);
+		cJSON_AddStringToObject(c, "status", lw_status_name(x->status));
+		put_str(c, "message", x->message);
+	} else {
+		put_str(c, "check", NULL);
+		cJSON_AddStringToObject(c, "status", lw_status_name(d->status));
+		put_str(c, "message", d->obs.ok ? NULL : d->obs.error);
+	}
+	return c;
+}
+
+static const struct lw_result *worst_of(const struct lw_ds_run *d)
+{
+	return d->worst >= 0 && (size_t)d->worst < d->nresults ?
+	       &d->results[d->worst] : NULL;
+}
+
 static cJSON *group_json(const char *id, const char *title,
 			 const struct lw_rollup *r)
 {
@@ -106,20 +131,12 @@ static cJSON *group_json(const char *id, const char *title,
 		cJSON_AddNullToObject(g, "culprit");
 		return g;
 	}
-	c = cJSON_AddObjectToObject(g, "culprit");
-	put_str(c, "dataset", r->culprit->ds->name);
-	if (r->culprit_result) {
-		put_str(c, "check", r->culprit_result->check);
-		cJSON_AddStringToObject(c, "status",
-				lw_status_name(r->culprit_result->status));
-		put_str(c, "message", r->culprit_result->message);
-	} else {
-		put_str(c, "check", NULL);
-		cJSON_AddStringToObject(c, "status",
-					lw_status_name(r->culprit->status));
-		put_str(c, "message", r->culprit->obs.ok ? NULL :
-			r->culprit->obs.error);
-	}
+	c = cause_json(r->culprit, r->culprit_result);
+	cJSON_AddItemToObject(g, "culprit", c);
+	/* the root, not the last symptom; only for an impacted culprit */
+	if (r->culprit->impacted && r->culprit->root)
+		cJSON_AddItemToObject(c, "root", cause_json(r->culprit->root,
+					worst_of(r->culprit->root)));
 	return g;
 }
 
@@ -222,6 +239,66 @@ static cJSON *result_json(const struct lw_result *x,
 	return c;
 }
 
+/* "upstream", "written_by", "impacted" and, when impacted, "root". */
+static void lineage_json(cJSON *j, const struct lw_config *cfg,
+			 const struct lw_ds_run *d)
+{
+	const struct lw_dataset *ds = d->ds;
+	cJSON *a = cJSON_AddArrayToObject(j, "upstream");
+	for (size_t i = 0; i < ds->nupstream; i++) {
+		int u = ds->upstream[i];
+		if (u >= 0 && (size_t)u < cfg->ndatasets) {
+			char *n = lw_rep_clean(cfg->datasets[u].name, 0);
+			cJSON_AddItemToArray(a, cJSON_CreateString(n));
+			free(n);
+		}
+	}
+	a = cJSON_AddArrayToObject(j, "written_by");
+	for (size_t i = 0; i < ds->nwritten_by; i++) {
+		char *n = lw_rep_clean(ds->written_by[i], 0);
+		cJSON_AddItemToArray(a, cJSON_CreateString(n));
+		free(n);
+	}
+	cJSON_AddBoolToObject(j, "impacted", d->impacted);
+	if (d->impacted && d->root)
+		put_str(j, "root", d->root->ds->name);
+}
+
+/* One entry per root of this run's impacted datasets, config order:
+ * {"root", "status", "incident", "impacted": [names]}: a cascade is one
+ * incident with the impacted datasets beneath it. */
+static void cascades_json(cJSON *top, const struct lw_run *run)
+{
+	cJSON *arr = cJSON_AddArrayToObject(top, "cascades");
+	for (size_t i = 0; i < run->n; i++) {
+		const struct lw_ds_run *r = &run->ds[i];
+		cJSON *imp = NULL;
+		for (size_t k = 0; k < run->n; k++) {
+			if (run->ds[k].root != r || !run->ds[k].impacted)
+				continue;
+			if (!imp) {
+				cJSON *e = cJSON_CreateObject();
+				put_str(e, "root", r->ds->name);
+				cJSON_AddStringToObject(e, "status",
+						lw_status_name(r->status));
+				const struct lw_incident *inc = r->worst >= 0 ?
+					lw_rep_incident(r, (size_t)r->worst) :
+					NULL;
+				if (inc)
+					cJSON_AddNumberToObject(e, "incident",
+								(double)inc->id);
+				else
+					cJSON_AddNullToObject(e, "incident");
+				imp = cJSON_AddArrayToObject(e, "impacted");
+				cJSON_AddItemToArray(arr, e);
+			}
+			char *n = lw_rep_clean(run->ds[k].ds->name, 0);
+			cJSON_AddItemToArray(imp, cJSON_CreateString(n));
+			free(n);
+		}
+	}
+}
+
 static cJSON *dataset_json(const struct lw_config *cfg,
 			   const struct lw_ds_run *d)
 {
@@ -244,12 +321,23 @@ static cJSON *dataset_json(const struct lw_config *cfg,
 		}
 	}
 	cJSON_AddStringToObject(j, "status", lw_status_name(d->status));
+	lineage_json(j, cfg, d);
 	cJSON_AddNumberToObject(j, "seconds", d->seconds);
 	cJSON_AddItemToObject(j, "observation", obs_json(&d->obs));
 	a = cJSON_AddArrayToObject(j, "checks");
-	for (size_t i = 0; i < d->nresults; i++)
-		cJSON_AddItemToArray(a, result_json(&d->results[i],
-						    lw_rep_incident(d, i)));
+	const struct lw_incident *root_inc = d->impacted && d->root &&
+		d->root->worst >= 0 ? lw_rep_incident(d->root,
+						      (size_t)d->root->worst) :
+		NULL;
+	for (size_t i = 0; i < d->nresults; i++) {
+		cJSON *c = result_json(&d->results[i], lw_rep_incident(d, i));
+		cJSON *inc = cJSON_GetObjectItemCaseSensitive(c, "incident");
+		/* grouped under the root's incident: one entry per cascade */
+		if (root_inc && cJSON_IsObject(inc))
+			cJSON_AddNumberToObject(inc, "root_incident",
+						(double)root_inc->id);
+		cJSON_AddItemToArray(a, c);
+	}
 	return j;
 }
 
@@ -284,6 +372,7 @@ int lw_rep_json(struct lw_buf *b, const struct lw_config *cfg,
 	arr = cJSON_AddArrayToObject(root, "datasets");
 	for (size_t i = 0; i < run->n; i++)
 		cJSON_AddItemToArray(arr, dataset_json(cfg, &run->ds[i]));
+	cascades_json(root, run);
 
 	text = cJSON_Print(root);
 	cJSON_Delete(root);

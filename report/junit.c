@@ -83,10 +83,14 @@ static void tally_ds(const struct lw_ds_run *d, struct tally *t)
 	t->time += d->seconds;
 }
 
-static void body(struct jw *w, const struct lw_result *x,
-		 const struct lw_incident *inc)
+/* d: the dataset, NULL for the run's own (history) case. */
+static void body(struct jw *w, const struct lw_ds_run *d,
+		 const struct lw_result *x, const struct lw_incident *inc)
 {
 	char since[32], age[32], *line = NULL;
+	/* an impacted dataset names its root cause first */
+	char *cause = d && d->impacted && d->root ?
+		lw_rep_ds_cause(d->root) : NULL;
 	if (inc)
 		line = lw_xasprintf("\nincident: #%lld, open since %s (%s, %lld "
 				    "polls)", (long long)inc->id,
@@ -95,25 +99,40 @@ static void body(struct jw *w, const struct lw_result *x,
 				    lw_duration_fmt(lw_rep_incident_age(inc),
 						    age, sizeof age),
 				    (long long)inc->polls);
-	char *s = lw_xasprintf("%s%s%s%s%s%s",
+	char *s = lw_xasprintf("%s%s%s%s%s%s%s%s",
 			       x->message ? x->message : "",
+			       cause ? "\nroot cause: " : "",
+			       cause ? cause : "",
 			       x->measured ? "\nmeasured: " : "",
 			       x->measured ? x->measured : "",
 			       x->threshold ? "\nthreshold: " : "",
 			       x->threshold ? x->threshold : "",
 			       line ? line : "");
 	free(line);
+	free(cause);
 	esc(w, s, false);
 	free(s);
 }
 
-/* The incident as testcase properties, for CI tools that read them. */
-static void inc_props(struct jw *w, const struct lw_incident *inc)
+/* The incident and the root cause as testcase properties, for CI tools
+ * that read them. */
+static void inc_props(struct jw *w, const struct lw_ds_run *d,
+		      const struct lw_incident *inc)
 {
 	char t[32], n[32];
-	if (!inc)
+	bool root = d->impacted && d->root;
+	if (!inc && !root)
 		return;
 	add(w, "      <properties>\n");
+	if (root) {
+		add(w, "        <property name=\"root\"");
+		attr(w, "value", d->root->ds->name);
+		add(w, "/>\n");
+	}
+	if (!inc) {
+		add(w, "      </properties>\n");
+		return;
+	}
 	snprintf(n, sizeof n, "%lld", (long long)inc->id);
 	add(w, "        <property name=\"incident\"");
 	attr(w, "value", n);
@@ -149,29 +168,29 @@ static void testcase(struct jw *w, const char *classname,
 		return;
 	case LW_WARN:
 		add(w, ">\n");
-		inc_props(w, inc);
+		inc_props(w, d, inc);
 		add(w, "      <system-out>WARN: ");
-		body(w, x, inc);
+		body(w, d, x, inc);
 		add(w, "</system-out>\n");
 		break;
 	case LW_FAIL:
 		add(w, ">\n");
-		inc_props(w, inc);
+		inc_props(w, d, inc);
 		add(w, "      <failure");
 		attr(w, "message", x->message ? x->message : "failed");
 		attr(w, "type", "FAIL");
 		add(w, ">");
-		body(w, x, inc);
+		body(w, d, x, inc);
 		add(w, "</failure>\n");
 		break;
 	default:
 		add(w, ">\n");
-		inc_props(w, inc);
+		inc_props(w, d, inc);
 		add(w, "      <error");
 		attr(w, "message", x->message ? x->message : "error");
 		attr(w, "type", "ERROR");
 		add(w, ">");
-		body(w, x, inc);
+		body(w, d, x, inc);
 		add(w, "</error>\n");
 		break;
 	}
@@ -276,7 +295,7 @@ int lw_rep_junit(struct lw_buf *b, const struct lw_config *cfg,
 		attr(&w, "message", x.message);
 		attr(&w, "type", "ERROR");
 		add(&w, ">");
-		body(&w, &x, NULL);
+		body(&w, NULL, &x, NULL);
 		add(&w, "</error>\n    </testcase>\n  </testsuite>\n");
 		all.tests++;
 		all.errors++;

@@ -171,6 +171,15 @@ static void group_line(struct tw *t, const char *title,
 		addf(t, "  %s ", glyph(t, s));
 	counts_text(cnt, sizeof cnt, r->counts, r->total, "");
 	what = s == LW_PASS ? NULL : culprit_text(r);
+	if (what && r->culprit->impacted && r->culprit->root) {
+		/* the root, not the last symptom */
+		char *cause = lw_rep_ds_cause(r->culprit->root);
+		char *with = lw_xasprintf("%s%s%s", what, t->o->ascii ?
+					  " <- " : " \xe2\x86\x90 ", cause);
+		free(cause);
+		free(what);
+		what = with;
+	}
 	if (!what) {
 		what = lw_xstrdup(cnt);
 	} else if (r->total - r->counts[LW_PASS] > 1) {
@@ -230,13 +239,16 @@ static void check_line(struct tw *t, const struct lw_ds_run *d,
 {
 	char *line, *note = lw_rep_incident_note(d, k);
 	int col;
+	/* an impacted dataset's problems name their root */
+	bool root = d->impacted && d->root && x->status != LW_PASS;
 
 	add(t, "  ");
 	col = 2 + badge(t, x->status);
-	line = lw_xasprintf("%s %s: %s%s%s", d->ds->name,
+	line = lw_xasprintf("%s %s: %s%s%s%s%s", d->ds->name,
 			    x->check ? x->check : "?",
 			    x->message ? x->message : "", note ? "; " : "",
-			    note ? note : "");
+			    note ? note : "", root ? "; root: " : "",
+			    root ? d->root->ds->name : "");
 	free(note);
 	wrap(t, col, col, line);
 	free(line);

@@ -1,8 +1,9 @@
 /* detail.c - screen 3: one dataset. Every check with measured value,
  * thresholds and message; the observation; partitions with gaps marked;
  * the schema with added, removed and retyped columns marked; row-count and
- * age sparklines and the recent runs from history. It scrolls as one
- * document; Tab jumps to the next section. */
+ * age sparklines and the recent runs from history; the lineage (what it
+ * is made from and written by, the root cause when it is impacted). It
+ * scrolls as one document; Tab jumps to the next section. */
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -14,7 +15,7 @@
 #include "lakewatch/history_incidents.h"
 #include "lakewatch/util.h"
 
-#define NSEC 8	/* sections Tab stops at (the accepted schema is one) */
+#define NSEC 9	/* sections Tab stops at (the accepted schema is one) */
 
 struct det_state {
 	char *name;		/* owned: the dataset shown, NULL: none yet */
@@ -257,6 +258,106 @@ static void draw_checks(struct doc *d, const struct lw_ds_run *dr)
 		draw_selected(d, &dr->results[sel]);
 		d->s->sel_line[1] = d->n - 1;
 	}
+}
+
+/* The most lineage lines drawn: the chain is cut with "..." after. */
+#define LINEAGE_LINES 10
+#define LINEAGE_DEPTH 6
+
+/* "✗ FAIL  name" for cfg's dataset i (its status in this run). */
+static void lineage_row(struct doc *d, int indent, const char *label, int i)
+{
+	struct lw_app *a = d->a;
+	const struct lw_config *cfg = lw_app_cfg(a);
+	const struct lw_ds_run *r = lw_app_dsrun(a, (size_t)i);
+	int y = line(d);
+	char t[400];
+
+	if (y < 0)
+		return;
+	lw_draw_str(a, y, 2, 12, LW_R_DIM, label);
+	snprintf(t, sizeof t, "%s %-5s %s", r ? lw_tui_glyph(r->status,
+		 a->ascii) : "-", r ? lw_status_name(r->status) : "-",
+		 cfg->datasets[i].name);
+	lw_draw_str(a, y, 14 + indent, a->W - 15 - indent, r ?
+		    lw_status_role(r->status) : LW_R_DIM, t);
+}
+
+/* The upstream chain of dataset i, depth first, indented per level;
+ * *left lines may still be drawn ("..." marks a cut); seen stops a dataset
+ * being shown twice; *first: the next row carries the label. */
+static void lineage_up(struct doc *d, int i, int depth, int *left, char *seen,
+		       bool *first)
+{
+	const struct lw_dataset *ds = &lw_app_cfg(d->a)->datasets[i];
+
+	for (size_t k = 0; k < ds->nupstream; k++) {
+		int u = ds->upstream[k];
+		if (seen[u])
+			continue;
+		if (*left <= 0 || depth >= LINEAGE_DEPTH) {
+			if (*left >= 0)
+				text(d, LW_R_DIM, "%*s...", 13 + 2 * depth, "");
+			*left = *left > 0 ? *left - 1 : -1;
+			return;
+		}
+		seen[u] = 1;
+		(*left)--;
+		lineage_row(d, 2 * depth, *first ? "upstream" : "", u);
+		*first = false;
+		lineage_up(d, u, depth + 1, left, seen, first);
+	}
+}
+
+/* What the dataset is made from and what writes it, with their statuses,
+ * and, for an impacted dataset, its root cause first. */
+static void draw_lineage(struct doc *d, const struct lw_ds_run *dr)
+{
+	struct lw_app *a = d->a;
+	const struct lw_config *cfg = lw_app_cfg(a);
+	const struct lw_dataset *ds = dr->ds;
+	char t[600], why[400];
+
+	section(d, "Lineage");
+	if (dr->impacted && dr->root) {
+		const struct lw_ds_run *r = dr->root;
+		int y = line(d);
+		const struct lw_result *res = r->worst >= 0 &&
+			(size_t)r->worst < r->nresults ?
+			&r->results[r->worst] : NULL;
+		lw_tui_why(why, sizeof why, r, res);
+		snprintf(t, sizeof t, "%s %s", lw_tui_glyph(r->status,
+			 a->ascii), why);
+		if (y >= 0) {
+			lw_draw_str(a, y, 2, 12, LW_R_DIM, "root cause");
+			lw_draw_str(a, y, 14, a->W - 15,
+				    lw_status_role(r->status), t);
+		}
+	}
+	char *seen = lw_xcalloc(cfg->ndatasets + 1, 1);
+	int left = LINEAGE_LINES;
+	seen[ds - cfg->datasets] = 1;
+	bool first = true;
+	lineage_up(d, (int)(ds - cfg->datasets), 0, &left, seen, &first);
+	free(seen);
+	if (!ds->nupstream)
+		text(d, LW_R_DIM, " upstream    none%s", ds->upstream_default ?
+		     " (nothing in the previous layer of its source)" : "");
+	for (size_t k = 0; k < ds->nwritten_by; k++) {
+		int w = ds->writer_ds[k];
+		if (w >= 0) {
+			lineage_row(d, 0, k ? "" : "written by", w);
+			continue;
+		}
+		int y = line(d);
+		if (y < 0)
+			continue;
+		lw_draw_str(a, y, 2, 12, LW_R_DIM, k ? "" : "written by");
+		snprintf(t, sizeof t, "%s  (not watched)", ds->written_by[k]);
+		lw_draw_str(a, y, 14, a->W - 15, LW_R_NORMAL, t);
+	}
+	if (!ds->nwritten_by)
+		text(d, LW_R_DIM, " written by  not declared (\"written_by\")");
 }
 
 static void draw_obs(struct doc *d, const struct lw_ds_run *dr)
@@ -692,6 +793,10 @@ static void det_draw(struct lw_app *a, void *st, int y0, int h)
 	memset(s->sec, 0, sizeof s->sec);
 	if (dr) {
 		draw_checks(&d, dr);
+		/* an impacted dataset's root cause right below its checks;
+		 * otherwise its lineage comes last */
+		if (dr->impacted)
+			draw_lineage(&d, dr);
 		draw_obs(&d, dr);
 		draw_parts(&d, &dr->obs);
 		draw_schema(&d, dr);
@@ -700,6 +805,8 @@ static void det_draw(struct lw_app *a, void *st, int y0, int h)
 		text(&d, LW_R_DIM, "not polled yet");
 	}
 	draw_history(&d, dr);
+	if (dr && !dr->impacted)
+		draw_lineage(&d, dr);
 	s->lines = d.n;
 	follow(a, s, d.h);
 	if (s->top > 0 && s->top > d.n - d.h) {

@@ -3,6 +3,7 @@
  * it (and the note) and until when it is muted. Muted incidents are hidden
  * until M shows them. Enter opens the dataset's detail on that check; a,
  * m, A and U acknowledge, mute, accept and undo (act.h). */
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,10 @@ struct inc_state {
 	struct lw_incident *v;	/* owned: open incidents, worst first */
 	size_t n;
 	int *shown;		/* owned: indexes into v of the rows shown */
+	/* cascades (lineage): per incident of v, the index in v of its
+	 * root's incident it is grouped under (-1: none), and for a root
+	 * how many are beneath it; both owned, n long */
+	int *under, *below;
 	int nshown, nmuted;
 	int sel, top;
 	bool show_muted;
@@ -55,6 +60,66 @@ static void inc_filter(struct inc_state *s, int64_t now)
 		s->sel = s->nshown ? s->nshown - 1 : 0;
 }
 
+/* The root's name of the dataset's incidents in this run (impacted),
+ * NULL when it is not impacted. Borrowed from the run. */
+static const char *root_of(const struct lw_app *a, const char *dataset)
+{
+	const struct lw_config *cfg = lw_app_cfg(a);
+	const struct lw_dataset *ds = cfg ? lw_config_dataset(cfg, dataset) :
+				      NULL;
+	const struct lw_ds_run *dr = ds ?
+		lw_app_dsrun(a, (size_t)(ds - cfg->datasets)) : NULL;
+
+	return dr && dr->impacted && dr->root ? dr->root->ds->name : NULL;
+}
+
+/* Group a cascade into one entry: each impacted dataset's incidents move
+ * beneath its root's first incident (worst first, as sorted), so the list
+ * shows the root with the impacted under it. Reorders s->v; fills
+ * s->under and s->below. */
+static void inc_group(const struct lw_app *a, struct inc_state *s)
+{
+	size_t n = s->n;
+	int *parent = lw_xcalloc(n + 1, sizeof *parent);
+	struct lw_incident *v = lw_xcalloc(n + 1, sizeof *v);
+
+	free(s->under);
+	free(s->below);
+	s->under = lw_xcalloc(n + 1, sizeof *s->under);
+	s->below = lw_xcalloc(n + 1, sizeof *s->below);
+	const char **root = lw_xcalloc(n + 1, sizeof *root);
+	for (size_t i = 0; i < n; i++)
+		root[i] = root_of(a, s->v[i].dataset);
+	for (size_t i = 0; i < n; i++) {
+		parent[i] = -1;
+		for (size_t j = 0; root[i] && j < n; j++)
+			if (!root[j] && !strcmp(s->v[j].dataset, root[i])) {
+				parent[i] = (int)j;
+				break;
+			}
+	}
+	free(root);
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (parent[i] >= 0)
+			continue;
+		size_t at = k;
+		v[k] = s->v[i];
+		s->under[k++] = -1;
+		for (size_t j = 0; j < n; j++)
+			if (parent[j] == (int)i) {
+				v[k] = s->v[j];
+				s->under[k++] = (int)at;
+				s->below[at]++;
+			}
+	}
+	assert(k == n);
+	if (n)	/* moved, not copied: v is freed; s->v is NULL when empty */
+		memcpy(s->v, v, n * sizeof *v);
+	free(v);
+	free(parent);
+}
+
 /* Read the open incidents again (shown, after each run, after an act). */
 static void inc_load(struct lw_app *a, void *st)
 {
@@ -74,6 +139,7 @@ static void inc_load(struct lw_app *a, void *st)
 	}
 	if (s->n)
 		qsort(s->v, s->n, sizeof *s->v, inc_cmp);
+	inc_group(a, s);
 	inc_filter(s, now);
 	lw_datasets_mutes_changed(a);
 }
@@ -110,8 +176,12 @@ static const char *local_time(int64_t t, char *b, size_t n)
 
 enum { C_STATUS, C_DATASET, C_CHECK, C_AGE, C_HURT, C_ACK, C_MUTE, NCOL };
 
+/* under: grouped beneath its root's incident (drawn "└ name");
+ * below: a root's count of the incidents beneath it ("+2 name": first, so
+ * a narrow column cuts the name, not the count). */
 static void inc_row(struct lw_app *a, const struct lw_tui_col *c, int y,
-		    const struct lw_incident *inc, bool sel, int64_t now)
+		    const struct lw_incident *inc, bool sel, int64_t now,
+		    bool under, int below)
 {
 	char v[NCOL][320];
 	int role;
@@ -119,7 +189,14 @@ static void inc_row(struct lw_app *a, const struct lw_tui_col *c, int y,
 	snprintf(v[C_STATUS], sizeof v[0], "%s %s",
 		 lw_tui_glyph(inc->current, a->ascii),
 		 lw_status_name(inc->current));
-	snprintf(v[C_DATASET], sizeof v[0], "%s", inc->dataset);
+	if (under)
+		snprintf(v[C_DATASET], sizeof v[0], "%s %s", a->ascii ? "`-" :
+			 "\xe2\x94\x94", inc->dataset);
+	else if (below)
+		snprintf(v[C_DATASET], sizeof v[0], "+%d %s", below,
+			 inc->dataset);
+	else
+		snprintf(v[C_DATASET], sizeof v[0], "%s", inc->dataset);
 	snprintf(v[C_CHECK], sizeof v[0], "%s", inc->check);
 	lw_incident_age_fmt(inc, now, v[C_AGE], sizeof v[0]);
 	hurt(a, inc->dataset, v[C_HURT], sizeof v[0]);
@@ -152,9 +229,10 @@ static void inc_row(struct lw_app *a, const struct lw_tui_col *c, int y,
 /* Below the table, the selected incident whole (the columns cut it at
  * 80 columns): since when, polls, worst, the message now, who
  * acknowledged it with the note, the mute. */
-static void inc_info(struct lw_app *a, const struct lw_incident *inc, int y,
-		     int64_t now)
+static void inc_info(struct lw_app *a, const struct inc_state *s, int x,
+		     int y, int64_t now)
 {
+	const struct lw_incident *inc = &s->v[x];
 	char t[900], b1[32], b2[32];
 	const char *msg = inc->now.message ? inc->now.message :
 			  inc->at_open.message;
@@ -177,6 +255,14 @@ static void inc_info(struct lw_app *a, const struct lw_incident *inc, int y,
 	if (inc->muted_until > now)
 		snprintf(t + strlen(t), sizeof t - strlen(t), "; muted until "
 			 "%s", local_time(inc->muted_until, b2, sizeof b2));
+	/* the cascade: what it is grouped under, or what is beneath it */
+	if (s->under[x] >= 0)
+		snprintf(t + strlen(t), sizeof t - strlen(t), "; impacted: "
+			 "root %s #%lld", s->v[s->under[x]].dataset,
+			 (long long)s->v[s->under[x]].id);
+	else if (s->below[x])
+		snprintf(t + strlen(t), sizeof t - strlen(t), "; root of %d "
+			 "impacted", s->below[x]);
 	lw_draw_str(a, y + 1, 1, a->W - 2, LW_R_DIM, t);
 }
 
@@ -219,12 +305,13 @@ static void inc_draw(struct lw_app *a, void *st, int y0, int h)
 	for (int i = 0; i < vis && s->top + i < s->nshown; i++) {
 		int k = s->top + i;
 
-		inc_row(a, c, y0 + 2 + i, &s->v[s->shown[k]], k == s->sel,
-			now);
+		int x = s->shown[k];
+		inc_row(a, c, y0 + 2 + i, &s->v[x], k == s->sel, now,
+			s->under[x] >= 0, s->below[x]);
 		lw_draw_hit(a, y0 + 2 + i, 0, 1, a->W, HIT_ROW, k, 0);
 	}
 	if (h >= 8)
-		inc_info(a, &s->v[s->shown[s->sel]], y0 + h - 2, now);
+		inc_info(a, s, s->shown[s->sel], y0 + h - 2, now);
 }
 
 /* The incident selected, or NULL (borrowed). */
@@ -368,6 +455,8 @@ static void inc_free(void *st)
 		return;
 	lw_incidents_free(s->v, s->n);
 	free(s->shown);
+	free(s->under);
+	free(s->below);
 	free(s);
 }
 

@@ -62,6 +62,26 @@ static int cons_order(const struct lw_app *a, int *ord, struct lw_rollup *ru)
 	return n;
 }
 
+/* The consumer's "why": the symptom, and for an impacted culprit its root
+ * after an arrow, kept short so the root fits the line at 80 columns:
+ * "gold.sales_daily ← bronze.orders stale 9h (fail at 6h)". */
+static void root_why(const struct lw_app *a, char *why, size_t n,
+		     const struct lw_ds_run *cd, const struct lw_result *cr)
+{
+	char r[300];
+	const struct lw_ds_run *root = cd->root;
+
+	if (!cd->impacted || !root) {
+		lw_tui_why(why, n, cd, cr);
+		return;
+	}
+	lw_tui_why(r, sizeof r, root, root->worst >= 0 &&
+		   (size_t)root->worst < root->nresults ?
+		   &root->results[root->worst] : NULL);
+	snprintf(why, n, "%s %s %s", cd->ds->name, a->ascii ? "<-" :
+		 "\xe2\x86\x90", r);
+}
+
 /* "+N more" in a panel's bottom border (line y) when n of its rows do not
  * fit: at the smallest sizes nothing is hidden without saying so. */
 static void more_marker(struct lw_app *a, int y, int n)
@@ -187,7 +207,7 @@ static void draw_consumers(struct lw_app *a, const struct ov_state *o,
 		cr = r->culprit_result;
 		lw_incidents_culprit(a, c, &cd, &cr);	/* muted: left out */
 		if (a->run && cd)
-			lw_tui_why(why, sizeof why, cd, cr);
+			root_why(a, why, sizeof why, cd, cr);
 		if (why[0]) {
 			snprintf(t, sizeof t, " %s %s", dash, why);
 			lw_draw_str(a, yy, x, a->W - 1 - x, sel ?

@@ -89,6 +89,18 @@ struct lw_dataset {
 	const struct lw_tz *tz;
 	int64_t interval;	/* "interval": `watch` polls it this often
 				 * (seconds); 0: the config's poll.interval */
+	/* Lineage (config_lineage.c). upstream: indexes into
+	 * config->datasets, the dataset's "upstream" or, without it, the
+	 * same source's previous layer (upstream_default then); never a
+	 * cycle. written_by: the "written_by" names (pipelines, jobs), and
+	 * writer_ds[i] the index of the dataset of that name (or path),
+	 * -1 when the config has none. */
+	int *upstream;		/* owned */
+	size_t nupstream;
+	bool upstream_default;
+	char **written_by;	/* owned, each owned */
+	int *writer_ds;		/* owned, one per written_by */
+	size_t nwritten_by;
 };
 
 /* The per-file observation cache's default bound (entries). */

@@ -35,6 +35,13 @@ struct lw_ds_run {
 	struct lw_incident *inc;	/* owned */
 	int *inc_ev;			/* owned: enum lw_inc_event each */
 	size_t ninc;
+	/* Lineage (checks/lineage.c, after the poll's datasets are judged;
+	 * it never changes a status): impacted when this dataset fails (WARN
+	 * or worse) and a dataset it is made from (upstream, transitively)
+	 * or written by fails too; root is then the most-upstream failing
+	 * one of those (borrowed from the same run), else NULL. */
+	const struct lw_ds_run *root;
+	bool impacted;
 };
 
 struct lw_run {
@@ -65,6 +72,16 @@ const struct lw_incident *lw_ds_run_incident(const struct lw_ds_run *dr,
 void lw_ds_run_free_incidents(struct lw_ds_run *dr);
 /* Frees run and everything it owns; NULL is fine. (run.c) */
 void lw_run_free(struct lw_run *run);
+
+/* Mark run's failing datasets impacted, with their root, from cfg's
+ * upstream and written_by links (datasets outside the run are passed
+ * through, not judged). Pure: reads statuses, writes root and impacted
+ * only. (lineage.c) */
+void lw_lineage_mark(const struct lw_config *cfg, struct lw_run *run);
+/* The ds_run of cfg's dataset i in run, or NULL when the run has none.
+ * Borrowed from run. (lineage.c) */
+const struct lw_ds_run *lw_run_dataset(const struct lw_config *cfg,
+				       const struct lw_run *run, size_t i);
 
 /* --- roll-ups: a group's status is its worst dataset --- */
 struct lw_rollup {

@@ -36,6 +36,8 @@ start() {
 	[ -n "${FX_KEEP:-}" ] || "$HERE/fixture/make.sh" "$FX" || return 1
 	# PREP (a shell function's name, optional): more fixture, in $FX
 	if [ -n "$PREP" ]; then (cd "$FX" && "$PREP") || return 1; fi
+	# a case's changes to the fixture (shell, run in it), if any
+	[ -z "${FIXTURE_HOOK:-}" ] || (cd "$FX" && eval "$FIXTURE_HOOK") || return 1
 	# a new server (own socket) per start: a server being killed must
 	# never be reused
 	$T kill-server 2>/dev/null
@@ -711,6 +713,53 @@ t_xterm_dim() {
 	quit_ok
 }
 
+# --- lineage ----------------------------------------------------------------
+# A cascade: bronze.pos_purchases stale (6d) makes silver.orders and
+# gold.sales_daily stale after it (silver's upstream is the default, the
+# source's bronze). Sales no longer reads bronze, so its culprit is an
+# impacted dataset: its line names the root. The detail's lineage section
+# shows the root cause, the upstream chain and the writer; the incidents
+# screen lists each cascade as its root with the impacted beneath it
+# (gold.customers, "upstream": [] in the fixture, stays on its own).
+LINEAGE_HOOK='find lake/bronze/onsite_store -type f -exec touch -d "6 days ago" {} + &&
+	touch -d "8 hours ago" lake/silver/orders/orders.csv &&
+	sed -i -e "0,/\"consumers\": \[\"sales\", \"fraud\"\]/s//\"consumers\": [\"fraud\"]/" \
+	    -e "s|\"path\": \"gold/sales_daily\", \"format\": \"csv\",|&\n      \"written_by\": [\"syn_pl_gold_sales\", \"silver.orders\"],|" lakewatch.json'
+t_lineage_80() {
+	FIXTURE_HOOK=$LINEAGE_HOOK start 80 24 LAKEWATCH_NOW=$NOW && ready || return 1
+	wait_for "Sales & accounting" || return 1
+	screen | grep -qE "Sales & accounting — silver\.orders ← bronze\.pos_purchases stale [56]d" ||
+		{ echo "  the consumer line does not name the root"; screen; return 1; }
+	keys 2 && wait_for "6 of 6 datasets" || return 1
+	keys / s a l e s _ d Enter && wait_for "1 of 6 datasets" || return 1
+	keys Enter && wait_for "Checks" || return 1
+	wait_for "Lineage" 2 || { keys Tab && wait_for "Lineage"; } || return 1
+	has "root cause" && wait_re "bronze\.pos_purchases stale [56]d" || return 1
+	screen | grep -qE "upstream +✗ FAIL  silver\.orders" &&
+	screen | grep -qE "^ +✗ FAIL  bronze\.pos_purchases" &&
+	screen | grep -qE "written by +syn_pl_gold_sales  \(not watched\)" &&
+	screen | grep -qE "^ +✗ FAIL  silver\.orders" ||
+		{ echo "  lineage section wrong"; screen; return 1; }
+	keys 5 && wait_for "open incidents, worst first" || return 1
+	# one entry per cascade: the root (+ how many), the impacted beneath
+	screen | grep -qE "FAIL +\+2 bronze\.pos_purch" &&
+	screen | grep -qE "FAIL +└ silver\.orders" &&
+	screen | grep -qE "FAIL +└ gold\.sales_daily" &&
+	screen | grep -qE "ERROR +bronze\.crm_contacts" &&
+	screen | grep -qE "WARN +gold\.customers" ||
+		{ echo "  incidents not grouped"; screen; return 1; }
+	order=$(screen | grep -oE "(└ |\+2 )?(bronze\.pos_purch|silver\.orders|gold\.sales_daily)" | tr '\n' ' ')
+	[ "$order" = "+2 bronze.pos_purch └ silver.orders └ gold.sales_daily " ] ||
+		{ echo "  cascade order: $order"; screen; return 1; }
+	keys j && wait_for "root of 2 impacted" && keys j && wait_for "impacted: root bronze.pos_purchases #" || return 1
+	keys q; dead 5 || return 1
+	# ASCII: the same, without a byte above 127
+	FIXTURE_HOOK=$LINEAGE_HOOK start 80 24 LAKEWATCH_NOW=$NOW -- --ascii && ready || return 1
+	wait_re "Sales & accounting -+ silver\.orders <- bronze\.pos_purchases" && no_high_bytes || return 1
+	keys 5 && wait_for "\`- silver.orders" && no_high_bytes || return 1
+	quit_ok
+}
+
 # The smallest size: hidden consumers and matrix rows are counted.
 t_more60() {
 	start 60 16 && wait_for "Consumers" 10 || return 1
@@ -754,7 +803,7 @@ t_no_cache() {
 }
 
 # --- run -------------------------------------------------------------------
-cases=${*:-"overview detail filter sort matrix_enter resize no_color ascii theme reload slow_poll sigterm help idle history_error bad_config interval mouse diag80 detail_full80 events80 help80 slash_everywhere mono80 xterm_dim more60 incidents_80 incidents_120 accept_80 accept_120 events_80 events_120 resolved_80 notify_failing no_cache aborted_run muted_datasets_80 band_80 band_ascii"}
+cases=${*:-"overview detail filter sort matrix_enter resize no_color ascii theme reload slow_poll sigterm help idle history_error bad_config interval mouse diag80 detail_full80 events80 help80 slash_everywhere mono80 xterm_dim more60 incidents_80 incidents_120 accept_80 accept_120 events_80 events_120 resolved_80 notify_failing no_cache aborted_run muted_datasets_80 band_80 band_ascii lineage_80"}
 pass=0 fail=0
 for c in $cases; do
 	NAME=$c

@@ -1,0 +1,196 @@
+/* test_lineage.c - upstream (explicit and the previous-layer default),
+ * written_by links, and the root cause over a cascade: one root, the
+ * datasets below it impacted, statuses untouched. */
+#include "unit.h"
+#include "lakewatch/engine.h"
+#include "lakewatch/run.h"
+#include "lakewatch/util.h"
+
+#define LAKE "\"lakes\": {\"l\": {\"kind\": \"fs\", \"root\": \"/tmp\"}}," \
+	"\"sources\": {\"s\": \"S\", \"t\": \"T\"},"
+#define DS(name, src, layer, extra) "\"" name "\": {\"source\": \"" src \
+	"\", \"layer\": \"" layer "\", \"lake\": \"l\", \"path\": \"" name \
+	"\", \"format\": \"csv\"" extra "}"
+
+/* bronze a,b (s), bronze x (t), silver c (s), gold d (s), powerbi e (s) */
+static const char *const cascade =
+	"{" LAKE "\"datasets\": {"
+	DS("b.a", "s", "bronze", ", \"written_by\": [\"pl_a\", \"job.x\"]") ","
+	DS("b.b", "s", "bronze", "") ","
+	DS("job.x", "t", "bronze", "") ","
+	DS("s.c", "s", "silver", "") ","
+	DS("g.d", "s", "gold", "") ","
+	DS("p.e", "s", "powerbi", "") "}}";
+
+static struct lw_config *parse(const char *text)
+{
+	struct lw_buf errors;
+	lw_buf_init(&errors, 1 << 16);
+	struct lw_config *cfg = NULL;
+	int rc = lw_config_parse(text, strlen(text), "t.json", &cfg, &errors);
+	if (rc)
+		fail_msg("config: %s", errors.data ? errors.data : "?");
+	lw_buf_free(&errors);
+	return cfg;
+}
+
+static void default_upstream(void **st)
+{
+	(void)st;
+	struct lw_config *cfg = parse(cascade);
+	const struct lw_dataset *a = lw_config_dataset(cfg, "b.a"),
+		*c = lw_config_dataset(cfg, "s.c"),
+		*e = lw_config_dataset(cfg, "p.e");
+	assert_int_equal(a->nupstream, 0);
+	assert_true(a->upstream_default);
+	/* silver: both bronze of source s, not t's */
+	assert_int_equal(c->nupstream, 2);
+	assert_string_equal(cfg->datasets[c->upstream[0]].name, "b.a");
+	assert_string_equal(cfg->datasets[c->upstream[1]].name, "b.b");
+	assert_int_equal(e->nupstream, 1);
+	assert_string_equal(cfg->datasets[e->upstream[0]].name, "g.d");
+	/* writers: a name kept as written; linked when it is a dataset */
+	assert_int_equal(a->nwritten_by, 2);
+	assert_string_equal(a->written_by[0], "pl_a");
+	assert_int_equal(a->writer_ds[0], -1);
+	assert_string_equal(cfg->datasets[a->writer_ds[1]].name, "job.x");
+	lw_config_free(cfg);
+}
+
+static void explicit_upstream(void **st)
+{
+	(void)st;
+	struct lw_config *cfg = parse("{" LAKE "\"datasets\": {"
+		DS("b.a", "s", "bronze", "") ","
+		DS("g.d", "s", "gold", ", \"upstream\": [\"x.t\"]") ","
+		DS("s.c", "s", "silver", ", \"upstream\": []") ","
+		DS("x.t", "t", "silver", "") "}}");
+	const struct lw_dataset *d = lw_config_dataset(cfg, "g.d"),
+		*c = lw_config_dataset(cfg, "s.c"),
+		*t = lw_config_dataset(cfg, "x.t");
+	assert_false(d->upstream_default);
+	assert_int_equal(d->nupstream, 1);
+	assert_string_equal(cfg->datasets[d->upstream[0]].name, "x.t");
+	assert_int_equal(c->nupstream, 0);	/* [] is none, not the default */
+	/* a layer with nothing below it in its source: none */
+	assert_int_equal(t->nupstream, 0);
+	lw_config_free(cfg);
+}
+
+static void cycle_named(void **st)
+{
+	(void)st;
+	const char *text = "{" LAKE "\"datasets\": {"
+		DS("b.a", "s", "bronze", ", \"upstream\": [\"g.d\"]") ","
+		DS("g.d", "s", "gold", ", \"upstream\": [\"b.a\"]") "}}";
+	struct lw_buf errors;
+	lw_buf_init(&errors, 1 << 16);
+	struct lw_config *cfg = NULL;
+	assert_int_equal(lw_config_parse(text, strlen(text), "t.json", &cfg,
+					 &errors), LW_ECONFIG);
+	assert_null(cfg);
+	assert_non_null(strstr(errors.data, "lineage cycle: b.a → g.d → b.a"));
+	assert_non_null(strstr(errors.data, "t.json:1:"));
+	lw_buf_free(&errors);
+}
+
+/* A run over cfg with the given statuses (config order). */
+static void make_run(const struct lw_config *cfg, struct lw_run *run,
+		     const enum lw_status *st)
+{
+	memset(run, 0, sizeof *run);
+	run->ds = lw_xcalloc(cfg->ndatasets, sizeof *run->ds);
+	for (size_t i = 0; i < cfg->ndatasets; i++) {
+		run->ds[run->n].ds = &cfg->datasets[i];
+		run->ds[run->n++].status = st[i];
+	}
+}
+
+static void cascade_root(void **st)
+{
+	(void)st;
+	struct lw_config *cfg = parse(cascade);
+	struct lw_run run;
+	/* b.a stale; silver, gold and Power BI fail after it; b.b, job.x ok */
+	enum lw_status s[] = {LW_FAIL, LW_PASS, LW_PASS, LW_FAIL, LW_WARN,
+			      LW_ERROR};
+	make_run(cfg, &run, s);
+	lw_lineage_mark(cfg, &run);
+	assert_false(run.ds[0].impacted);
+	assert_null(run.ds[0].root);
+	for (int i = 3; i < 6; i++) {
+		assert_true(run.ds[i].impacted);
+		assert_ptr_equal(run.ds[i].root, &run.ds[0]);
+		assert_int_equal(run.ds[i].status, s[i]);	/* untouched */
+	}
+	assert_false(run.ds[1].impacted);
+	/* the writer fails too: it is the root of all four */
+	run.ds[2].status = LW_FAIL;
+	lw_lineage_mark(cfg, &run);
+	assert_true(run.ds[0].impacted);
+	for (int i = 3; i < 6; i++)
+		assert_ptr_equal(run.ds[i].root, &run.ds[2]);
+	assert_ptr_equal(run.ds[0].root, &run.ds[2]);
+	assert_false(run.ds[2].impacted);
+	/* a passing gold between: Power BI's root is still bronze (transitive),
+	 * and a passing dataset is never impacted */
+	run.ds[2].status = LW_PASS;
+	run.ds[4].status = LW_PASS;
+	lw_lineage_mark(cfg, &run);
+	assert_ptr_equal(run.ds[5].root, &run.ds[0]);
+	assert_false(run.ds[4].impacted);
+	assert_null(run.ds[4].root);
+	/* two roots: a FAIL next door wins over a WARN farther up */
+	struct lw_config *c2 = parse("{" LAKE "\"datasets\": {"
+		DS("b.a", "s", "bronze", "") ","
+		DS("s.c", "s", "silver", ", \"upstream\": [\"b.a\"]") ","
+		DS("s.o", "t", "silver", "") ","
+		DS("g.d", "s", "gold", ", \"upstream\": [\"s.c\", \"s.o\"]")
+		"}}");
+	struct lw_run r2;
+	enum lw_status s2[] = {LW_WARN, LW_PASS, LW_FAIL, LW_FAIL};
+	make_run(c2, &r2, s2);
+	lw_lineage_mark(c2, &r2);
+	assert_ptr_equal(r2.ds[3].root, &r2.ds[2]);
+	r2.ds[0].status = LW_FAIL;	/* equal: the farther one */
+	lw_lineage_mark(c2, &r2);
+	assert_ptr_equal(r2.ds[3].root, &r2.ds[0]);
+	free(r2.ds);
+	lw_config_free(c2);
+	free(run.ds);
+	lw_config_free(cfg);
+}
+
+/* A filtered run (only gold and Power BI): nothing upstream is judged, so
+ * nothing is impacted. */
+static void filtered_run(void **st)
+{
+	(void)st;
+	struct lw_config *cfg = parse(cascade);
+	struct lw_run run = {0};
+	struct lw_ds_run dr[2] = {{0}};
+	dr[0].ds = lw_config_dataset(cfg, "g.d");
+	dr[1].ds = lw_config_dataset(cfg, "p.e");
+	dr[0].status = dr[1].status = LW_FAIL;
+	run.ds = dr;
+	run.n = 2;
+	lw_lineage_mark(cfg, &run);
+	assert_true(dr[1].impacted);
+	assert_ptr_equal(dr[1].root, &dr[0]);
+	assert_false(dr[0].impacted);
+	assert_ptr_equal(lw_run_dataset(cfg, &run, 4), &dr[0]);
+	assert_null(lw_run_dataset(cfg, &run, 0));
+	lw_config_free(cfg);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(default_upstream),
+		cmocka_unit_test(explicit_upstream),
+		cmocka_unit_test(cycle_named),
+		cmocka_unit_test(cascade_root),
+		cmocka_unit_test(filtered_run),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
