@@ -295,28 +295,14 @@ struct lw_run *lw_engine_poll(const struct lw_config *cfg,
 }
 
 /* Owned by the caller (lw_run_free); never NULL. */
-struct lw_run *lw_engine_poll_opts(const struct lw_config *cfg,
-				   struct lw_history *hist,
-				   const struct lw_filter *filter,
-				   const struct lw_poll_opts *opts,
-				   lw_progress_cb progress, void *ud,
-				   atomic_bool *cancel)
+/* Observe every selected dataset (and the aux ones a check compares
+ * with), each remote lake's deadline being for the whole poll; with its
+ * previous observation and baselines from hist. */
+static void observe_all(const struct lw_config *cfg, struct lw_history *hist,
+			struct lw_run *run, bool no_cache,
+			lw_progress_cb progress, void *ud, atomic_bool *cancel)
 {
-	bool no_cache = opts && opts->no_cache;
-	struct lw_run *run = lw_xcalloc(1, sizeof *run);
-	run->started = lw_now();
-	run->ds = lw_xcalloc(cfg->ndatasets + 1, sizeof *run->ds);
-	for (size_t i = 0; i < cfg->ndatasets; i++)
-		if (lw_filter_match(cfg, filter, &cfg->datasets[i]))
-			run->ds[run->n++].ds = &cfg->datasets[i];
 	struct lw_err err;
-	if (hist && lw_history_begin_run(hist, run->started, cfg->name, &run->id,
-					 &err)) {
-		note_history_error(run, &err);
-		hist = NULL;
-	}
-	run->naborted = lw_history_found_aborted(hist, &run->aborted);
-	/* observe; each remote lake's deadline is for the whole poll */
 	for (size_t i = 0; i < cfg->nlakes; i++) {
 		struct lw_lake *l = cfg->lakes[i].lake;
 		if (l)	/* a dataset in flight stops on cancel too */
@@ -358,9 +344,14 @@ struct lw_run *lw_engine_poll_opts(const struct lw_config *cfg,
 	for (size_t i = 0; i < cfg->nlakes; i++)
 		if (cfg->lakes[i].lake)
 			lw_lake_base(cfg->lakes[i].lake)->cancel = NULL;
-	/* judge */
+}
+
+/* Judge every dataset, mark lineage, and step the incidents. */
+static void judge_all(const struct lw_config *cfg, struct lw_history *hist,
+		      struct lw_run *run, int64_t now)
+{
+	struct lw_err err;
 	struct lookup lk = {run};
-	int64_t now = lw_now();
 	struct lw_series_cache sc;	/* the anomaly rule's past, per dataset */
 	lw_series_cache_init(&sc, hist, run->id);
 	for (size_t i = 0; i < run->n; i++) {
@@ -373,8 +364,33 @@ struct lw_run *lw_engine_poll_opts(const struct lw_config *cfg,
 	if (hist && !run->history_error &&
 	    lw_engine_incidents(cfg, hist, run, now, &err))
 		note_history_error(run, &err);
+}
+
+struct lw_run *lw_engine_poll_opts(const struct lw_config *cfg,
+				   struct lw_history *hist,
+				   const struct lw_filter *filter,
+				   const struct lw_poll_opts *opts,
+				   lw_progress_cb progress, void *ud,
+				   atomic_bool *cancel)
+{
+	struct lw_run *run = lw_xcalloc(1, sizeof *run);
+	run->started = lw_now();
+	run->ds = lw_xcalloc(cfg->ndatasets + 1, sizeof *run->ds);
+	for (size_t i = 0; i < cfg->ndatasets; i++)
+		if (lw_filter_match(cfg, filter, &cfg->datasets[i]))
+			run->ds[run->n++].ds = &cfg->datasets[i];
+	struct lw_err err;
+	if (hist && lw_history_begin_run(hist, run->started, cfg->name, &run->id,
+					 &err)) {
+		note_history_error(run, &err);
+		hist = NULL;
+	}
+	run->naborted = lw_history_found_aborted(hist, &run->aborted);
+	observe_all(cfg, hist, run, opts && opts->no_cache, progress, ud,
+		    cancel);
+	int64_t now = lw_now();
+	judge_all(cfg, hist, run, now);
 	run->finished = lw_now();
-	/* record */
 	if (hist) {
 		record(cfg, hist, run, now);
 		if (!run->history_error && cfg->retention > 0 &&
