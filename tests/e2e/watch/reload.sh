@@ -1,7 +1,8 @@
-# SIGHUP with a good config (a dataset renamed, the interval 2s), then a
+# SIGHUP with a good config (a dataset renamed, with the upstream lists
+# that name it, and the interval 2s), then a
 # broken one.
 wait_log 'poll finished in'
-sed -i -e 's/"bronze.customer_feedback":/"bronze.feedback_renamed":/' \
+sed -i -e 's/"bronze.customer_feedback"/"bronze.feedback_renamed"/g' \
 	-e 's/"interval": "1s"/"interval": "2s"/' "$CONFIG"
 grep -q feedback_renamed "$CONFIG" || fail "could not edit $CONFIG"
 kill -HUP $PID
