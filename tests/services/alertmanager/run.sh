@@ -9,7 +9,9 @@
 # labels, annotations, one alert per label set, re-posts extending endsAt,
 # an escalation and a resolve ending what they replace, 400 on a bad
 # alert and 401 on a wrong password read as rejected, a dead endpoint as
-# retry. Each case appends PASS/FAIL/SKIP services/alertmanager/<name> to
+# retry. Then lakewatch itself: `check` over a failing fs lake sends the
+# alert from its outbox, and once the data recovers the next `check` ends
+# it. Each case appends PASS/FAIL/SKIP services/alertmanager/<name> to
 # $LW_BUILD/results.txt. Run from the project root.
 set -u
 B=${LW_BUILD:-build}
@@ -22,7 +24,7 @@ pass() { echo "PASS services/alertmanager/$1" >> "$res"; echo "  PASS $1"; }
 fail() { echo "FAIL services/alertmanager/$1" >> "$res"; echo "  FAIL $1: $2"; status=1; }
 skip() { echo "SKIP services/alertmanager/$1${3:+ [needs $3]}" >> "$res"; echo "  SKIP $1: $2"; }
 
-for tool in "$AM" htpasswd node curl cc; do
+for tool in "$AM" htpasswd node curl cc sqlite3; do
 	if ! command -v "$tool" >/dev/null 2>&1; then
 		skip all "needs $tool" "$tool"
 		exit 0
@@ -206,9 +208,56 @@ sed "s|127.0.0.1:$P|127.0.0.1:$DP|" "$T/ch.json" > "$T/down.json"
 if answered down "0 retry"; then pass down_is_retried
 else fail down_is_retried "$(head -2 "$T/down.out")"; fi
 
+# --- through lakewatch itself: check polls, the outbox sends, the alert ends ---
+# A small fs lake whose dataset fails, a notify route to this Alertmanager;
+# `lakewatch check` (the testing build: LAKEWATCH_NOW pins the poll) sends
+# the alert at the end of its run; after the data recovers the next check
+# sends the resolve and Alertmanager no longer lists it.
+LW=${LW_BIN:-$PWD/build/test/lakewatch}
+mkdir -p "$T/lw/lake/a"
+printf 'id\n' > "$T/lw/lake/a/part-0.csv"
+cat > "$T/lw/c.json" <<EOF
+{"name": "amlw", "history": {"path": "h.db"},
+ "lakes": {"l": {"kind": "fs", "root": "lake"}},
+ "sources": {"shop": {}},
+ "datasets": {"bronze.a": {"source": "shop", "layer": "bronze", "lake": "l",
+   "path": "a", "format": "csv",
+   "checks": {"row_count": {"min": {"fail": 1}}}}},
+ "notify": {"channels": {"am": {"type": "alertmanager",
+   "url": "http://127.0.0.1:$P/",
+   "basic_auth": {"username": "lw", "password": {"env": "LW_AM_PASSWORD"}}}},
+  "routes": [{"name": "all", "channels": ["am"]}]}}
+EOF
+lw_alert() {	# lw_alert NAME: 0 when Alertmanager lists bronze.a's alert
+	alerts "$1"
+	node -e 'const a=JSON.parse(require("fs").readFileSync(process.argv[1]));
+process.exit(a.some((x)=>x.labels.dataset==="bronze.a"&&x.labels.check==="row_count"&&x.labels.severity==="critical")?0:1)' "$T/$1.alerts"
+}
+LAKEWATCH_NOW=2026-11-20T10:00:00Z "$LW" check -c "$T/lw/c.json" > "$T/lw1.out" 2> "$T/lw1.err"
+rc1=$?
+if [ $rc1 = 2 ] && lw_alert lw_open; then
+	pass lakewatch_check_fires_alert
+else
+	fail lakewatch_check_fires_alert "exit $rc1: $(tail -3 "$T/lw1.err")"
+fi
+printf 'id\n1\n2\n' > "$T/lw/lake/a/part-0.csv"
+LAKEWATCH_NOW=2026-11-20T10:05:00Z "$LW" check -c "$T/lw/c.json" > "$T/lw2.out" 2> "$T/lw2.err"
+rc2=$?
+listed=yes
+for _ in 1 2 3 4 5 6 7 8 9 10; do
+	lw_alert lw_resolved || { listed=no; break; }
+	sleep 0.3
+done
+if [ $rc2 = 0 ] && [ $listed = no ] &&
+   [ "$(sqlite3 "$T/lw/h.db" 'SELECT count(*), min(state), max(state) FROM outbox')" = "2|1|1" ]; then
+	pass lakewatch_resolve_ends_alert
+else
+	fail lakewatch_resolve_ends_alert "exit $rc2, still listed: $listed: $(tail -3 "$T/lw2.err")"
+fi
+
 # --- the password (and its base64) in nothing the driver or Alertmanager show --
 B64=$(printf 'lw:%s' "$PW" | base64)
-if ! grep -rqs -e "$PW" -e "$B64" "$T"/*.out "$T"/*.err "$T"/*.alerts; then
+if ! grep -rqs -e "$PW" -e "$B64" "$T"/*.out "$T"/*.err "$T"/*.alerts "$T"/lw/h.db*; then
 	pass no_secret_in_output
 else
 	fail no_secret_in_output "the password or its base64 was written"
