@@ -10,7 +10,8 @@
 #   <kind>_no_secret     the webhook URL's secret part is in no body; the
 #                        routing key only in "routing_key" (the contract's)
 # and pagerduty_dedup_keys: one key per incident, the resolve under the
-# trigger's. Appends PASS/FAIL/SKIP services/channels/<name> to
+# trigger's; then lakewatch itself: `check` pages all three from its
+# outbox and resolves after the data recovers. Appends PASS/FAIL/SKIP services/channels/<name> to
 # $LW_BUILD/results.txt. Run from the project root; LW_KEEP=1 keeps the
 # temporary directory (bodies the stand-ins recorded, answers).
 set -u
@@ -127,6 +128,56 @@ if(!ok){console.log(gold, [...casc], test);process.exit(1)}' "$T/pagerduty.log" 
 	pass pagerduty_dedup_keys
 else
 	fail pagerduty_dedup_keys "$(cat "$T/dedup.why")"
+fi
+
+# --- through lakewatch itself: check pages all three, then resolves -----------
+# One route to the three stand-ins; `lakewatch check` (testing build:
+# LAKEWATCH_NOW pins the poll) over a failing fs lake sends from its outbox:
+# a PagerDuty trigger, a Teams card and a Slack message; after the data
+# recovers the next check sends the resolve (PagerDuty under the trigger's
+# dedup key). Every request passes the stand-ins' contract checks.
+LW=${LW_BIN:-$PWD/build/test/lakewatch}
+if command -v sqlite3 >/dev/null 2>&1; then
+	mkdir -p "$T/lw/lake/a"
+	printf 'id\n' > "$T/lw/lake/a/part-0.csv"
+	cat > "$T/lw/c.json" <<EOF
+{"name": "chlw", "history": {"path": "h.db"},
+ "lakes": {"l": {"kind": "fs", "root": "lake"}},
+ "sources": {"shop": {}},
+ "datasets": {"bronze.a": {"source": "shop", "layer": "bronze", "lake": "l",
+   "path": "a", "format": "csv",
+   "checks": {"row_count": {"min": {"fail": 1}}}}},
+ "notify": {"channels": {
+   "pd": {"type": "pagerduty", "routing_key": {"env": "LW_PD_KEY"},
+          "url": "http://127.0.0.1:$PP/v2/enqueue"},
+   "teams": {"type": "teams", "url": "http://127.0.0.1:$TP/workflows/abc/triggers/manual/paths/invoke?api-version=1&sig=$SIG"},
+   "slack": {"type": "slack", "url": {"file": "$T/slack.url"}}},
+  "routes": [{"name": "all", "channels": ["pd", "teams", "slack"]}]}}
+EOF
+	for k in pagerduty teams slack; do : > "$T/$k.log"; done
+	LAKEWATCH_NOW=2026-11-20T10:00:00Z "$LW" check -c "$T/lw/c.json" > "$T/lw1.out" 2> "$T/lw1.err"
+	rc1=$?
+	printf 'id\n1\n' > "$T/lw/lake/a/part-0.csv"
+	LAKEWATCH_NOW=2026-11-20T10:05:00Z "$LW" check -c "$T/lw/c.json" > "$T/lw2.out" 2> "$T/lw2.err"
+	rc2=$?
+	if [ $rc1 = 2 ] && [ $rc2 = 0 ] &&
+	   [ "$(sqlite3 "$T/lw/h.db" 'SELECT count(*), min(state), max(state) FROM outbox')" = "6|1|1" ] &&
+	   node -e 'const rd=(k)=>require("fs").readFileSync(process.argv[1]+"/"+k+".log","utf8").trim().split("\n").filter(Boolean).map(JSON.parse);
+const pd=rd("pagerduty"), te=rd("teams"), sl=rd("slack");
+const ok=pd.length===2&&pd.every((r)=>r.status===202&&r.errors.length===0)&&pd[0].body.event_action==="trigger"&&pd[1].body.event_action==="resolve"&&pd[0].body.dedup_key===pd[1].body.dedup_key&&pd[0].body.payload.component==="bronze.a"&&
+ te.length===2&&te.every((r)=>r.status===202)&&sl.length===2&&sl.every((r)=>r.status===200);
+if(!ok){console.log(JSON.stringify([pd.map((r)=>[r.status,r.errors]),te.map((r)=>r.status),sl.map((r)=>r.status)]));process.exit(1)}' "$T" > "$T/lw.why"; then
+		pass lakewatch_pages_and_resolves
+	else
+		fail lakewatch_pages_and_resolves "exit $rc1/$rc2: $(cat "$T/lw.why") $(tail -2 "$T/lw2.err")"
+	fi
+	if ! grep -rqs -e "$KEY" -e "$SIG" -e "$HOOK" "$T/lw1.out" "$T/lw1.err" "$T/lw2.out" "$T/lw2.err" "$T"/lw/h.db*; then
+		pass lakewatch_no_secret
+	else
+		fail lakewatch_no_secret "a routing key or webhook secret in lakewatch's output or history"
+	fi
+else
+	skip lakewatch_pages_and_resolves "needs sqlite3" sqlite3
 fi
 
 # a wrong-length key is a config error that does not print it
