@@ -16,13 +16,15 @@ struct lw_metrics_lake *lw_engine_lake_counters(const struct lw_config *cfg)
 	for (size_t i = 0; i < cfg->nlakes; i++) {
 		struct lw_lake *l = cfg->lakes[i].lake;
 		const struct lw_lake_kind *k = l ? lw_lake_base(l)->kind : NULL;
-		/* what no kind counts yet (retries, errors) stays -1: the
-		 * exposition leaves it out rather than saying 0 */
+		/* what a kind does not count (fs: no retries) stays -1:
+		 * the exposition leaves it out rather than saying 0 */
 		v[i] = (struct lw_metrics_lake){.lake = cfg->lakes[i].name,
 			.requests = -1, .bytes = -1, .retries = -1,
 			.errors = -1};
 		if (k && k->stats)
 			k->stats(l, &v[i].requests, &v[i].bytes);
+		if (k && k->faults)
+			k->faults(l, &v[i].retries, &v[i].errors);
 	}
 	return v;
 }

@@ -18,7 +18,7 @@ struct watch_slot {
  * exposition's counters never go back on a reload. */
 struct watch_lake_acc {
 	char *name;			/* owned */
-	int64_t requests, bytes;
+	int64_t requests, bytes, retries, errors;
 };
 
 struct lw_watch {

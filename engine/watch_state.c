@@ -143,15 +143,26 @@ static struct watch_lake_acc *acc_of(struct lw_watch *w, const char *name)
 		if (!strcmp(w->acc[i].name, name))
 			return &w->acc[i];
 	w->acc = lw_xrealloc(w->acc, (w->nacc + 1) * sizeof *w->acc);
-	w->acc[w->nacc] = (struct watch_lake_acc){lw_xstrdup(name), 0, 0};
+	w->acc[w->nacc] = (struct watch_lake_acc){.name = lw_xstrdup(name)};
 	return &w->acc[w->nacc++];
 }
 
-static void lake_now(struct lw_lake *l, int64_t *req, int64_t *bytes)
+/* l's counters now; what its kind does not count stays -1 (left out of
+ * the exposition). */
+static void lake_now(struct lw_lake *l, struct lw_metrics_lake *m)
 {
-	*req = *bytes = 0;
-	if (l && lw_lake_base(l)->kind->stats)
-		lw_lake_base(l)->kind->stats(l, req, bytes);
+	m->requests = m->bytes = m->retries = m->errors = -1;
+	const struct lw_lake_kind *k = l ? lw_lake_base(l)->kind : NULL;
+	if (k && k->stats)
+		k->stats(l, &m->requests, &m->bytes);
+	if (k && k->faults)
+		k->faults(l, &m->retries, &m->errors);
+}
+
+/* a + b where -1 is "not counted" */
+static int64_t add_known(int64_t a, int64_t b)
+{
+	return a < 0 ? b : b < 0 ? a : a + b;
 }
 
 /* Before a config is replaced: its lakes' counters join the totals. */
@@ -159,11 +170,13 @@ void lw_watch_bank_lakes(struct lw_watch *w)
 {
 	const struct lw_config *cfg = w->ref->cfg;
 	for (size_t i = 0; i < cfg->nlakes; i++) {
-		int64_t req, bytes;
-		lake_now(cfg->lakes[i].lake, &req, &bytes);
+		struct lw_metrics_lake m;
+		lake_now(cfg->lakes[i].lake, &m);
 		struct watch_lake_acc *a = acc_of(w, cfg->lakes[i].name);
-		a->requests += req;
-		a->bytes += bytes;
+		a->requests += m.requests > 0 ? m.requests : 0;
+		a->bytes += m.bytes > 0 ? m.bytes : 0;
+		a->retries += m.retries > 0 ? m.retries : 0;
+		a->errors += m.errors > 0 ? m.errors : 0;
 	}
 }
 
@@ -234,10 +247,14 @@ void lw_watch_publish(struct lw_watch *w)
 						   sizeof *lakes);
 	for (size_t i = 0; i < cfg->nlakes; i++) {
 		const struct watch_lake_acc *a = acc_of(w, cfg->lakes[i].name);
-		lake_now(cfg->lakes[i].lake, &lakes[i].requests, &lakes[i].bytes);
+		lake_now(cfg->lakes[i].lake, &lakes[i]);
 		lakes[i].lake = cfg->lakes[i].name;
-		lakes[i].requests += a->requests;
-		lakes[i].bytes += a->bytes;
+		lakes[i].requests = add_known(lakes[i].requests, a->requests);
+		lakes[i].bytes = add_known(lakes[i].bytes, a->bytes);
+		if (lakes[i].retries >= 0)	/* a kind that counts them */
+			lakes[i].retries += a->retries;
+		if (lakes[i].errors >= 0)
+			lakes[i].errors += a->errors;
 	}
 	struct lw_metrics_channel *chans = NULL;
 	size_t nchans = notify_counters(w, &chans);

@@ -219,6 +219,11 @@ static struct lw_lake *az_open(const char *name, const cJSON *cfg,
 	return l;
 }
 
+static void az_faults(struct lw_lake *l, int64_t *retries, int64_t *errors)
+{
+	lw_http_faults(l->http, retries, errors);
+}
+
 static int64_t az_connects(struct lw_lake *l)
 {
 	return lw_http_connects(l->http);
@@ -242,4 +247,5 @@ const struct lw_lake_kind lw_lake_azure = {
 	.gone = lw_az_gone,
 	.stats = az_stats,
 	.connects = az_connects,
+	.faults = az_faults,
 };

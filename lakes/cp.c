@@ -255,6 +255,16 @@ static void cp_stats(struct lw_lake *l, int64_t *requests, int64_t *bytes_in)
 	lw_http_stats(l->http, requests, bytes_in);
 }
 
+static void cp_faults(struct lw_lake *l, int64_t *retries, int64_t *errors)
+{
+	lw_http_faults(l->http, retries, errors);
+}
+
+static int64_t cp_connects(struct lw_lake *l)
+{
+	return lw_http_connects(l->http);
+}
+
 static void cp_begin_poll(struct lw_lake *l)
 {
 	l->poll_deadline = lw_http_now_ms() + l->poll_timeout_ms;
@@ -297,6 +307,7 @@ static bool cp_gone(struct lw_lake *l, char *msg, size_t n)
 		.name = kname, .open = var##_open, .close = cp_close,	\
 		.observe = lw_cp_observe, .begin_poll = cp_begin_poll,	\
 		.gone = cp_gone, .stats = cp_stats,			\
+		.connects = cp_connects, .faults = cp_faults,		\
 	};
 
 CP_KIND(lw_lake_datafactory, "datafactory", 0)

@@ -93,6 +93,13 @@ void lw_http_stats(const struct lw_http *h, int64_t *requests,
 }
 
 /* See http.h. */
+void lw_http_faults(const struct lw_http *h, int64_t *retries,
+		    int64_t *errors)
+{
+	*retries = h ? h->retries : 0;
+	*errors = h ? h->errors : 0;
+}
+
 int64_t lw_http_connects(const struct lw_http *h)
 {
 	return h ? h->connects : 0;

@@ -91,6 +91,8 @@ void lw_http_fail(struct lw_http *h, struct lw_http_req *r, int code,
 	char msg[LW_ERR_MSG];
 	char *where = lw_http_url_where(r->url);
 	va_list ap;
+	if (r->status != 404)
+		h->errors++;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);

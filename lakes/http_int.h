@@ -31,6 +31,7 @@ struct lw_http {
 	int64_t requests, bytes_in;
 	int64_t connects;	/* connections curl opened, its own
 				 * reconnects included (lw_http_count) */
+	int64_t retries, errors;	/* lw_http_faults */
 	uint64_t rng;
 	/* the dead-server breaker: failures in a row, since when (wall) */
 	int fails_in_row;

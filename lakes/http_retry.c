@@ -88,6 +88,7 @@ static bool connection_failure(CURLcode c)
 static void schedule_retry(struct lw_http *h, struct lw_http_req *r,
 			   int64_t delay)
 {
+	h->retries++;
 	r->priv_ready_ms = lw_http_now_ms() + delay;
 	r->priv_state = ST_WAITING;
 	r->priv_next = h->waiting;

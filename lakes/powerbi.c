@@ -185,6 +185,11 @@ static void pbi_close(struct lw_lake *l)
 	free(l);
 }
 
+static void pbi_faults(struct lw_lake *l, int64_t *retries, int64_t *errors)
+{
+	lw_http_faults(l->http, retries, errors);
+}
+
 static int64_t pbi_connects(struct lw_lake *l)
 {
 	return lw_http_connects(l->http);
@@ -233,4 +238,5 @@ const struct lw_lake_kind lw_lake_powerbi = {
 	.gone = pbi_gone,
 	.stats = pbi_stats,
 	.connects = pbi_connects,
+	.faults = pbi_faults,
 };

@@ -127,6 +127,12 @@ void lw_http_stats(const struct lw_http *h, int64_t *requests,
  * reconnects (a reused connection the server had closed) included; a
  * request over a kept connection adds none. */
 int64_t lw_http_connects(const struct lw_http *h);
+/* Since lw_http_new: retries scheduled (an attempt after the first), and
+ * requests that ended in failure for good (a transport error, or an
+ * answer other than 2xx after the retries; a 404 is an answer — a blob
+ * that is not there — and is not counted). */
+void lw_http_faults(const struct lw_http *h, int64_t *retries,
+		    int64_t *errors);
 
 /* "host/path" of url: no scheme, user, query or fragment, so it can go in
  * messages (queries carry SAS signatures). Caller frees. */

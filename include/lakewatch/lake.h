@@ -105,6 +105,10 @@ struct lw_lake_kind {
 	/* Optional: connections opened since open, reconnects included
 	 * (`--stats`); a kind without it opens none (fs). */
 	int64_t (*connects)(struct lw_lake *lake);
+	/* Optional: retries scheduled and requests that failed for good
+	 * since open (/metrics); a kind without it is left out there. */
+	void (*faults)(struct lw_lake *lake, int64_t *retries,
+		       int64_t *errors);
 };
 
 

@@ -185,6 +185,14 @@ if [ "$(cat "$T/pq.rc")" = 3 ] && has pq "HTTP 503" && [ "$n" = 4 ]; then
 else
 	fail parquet_read_one_retry_schedule "$n requests (1 listing + 3 attempts expected); $(why pq)"
 fi
+# the same, as /metrics counts it: two retries, one request failed for good
+run pqm pq --format openmetrics
+if grep -qx 'lakewatch_lake_retries_total{lake="adls"} 2' "$T/pqm.out" &&
+   grep -qx 'lakewatch_lake_errors_total{lake="adls"} 1' "$T/pqm.out"; then
+	pass metrics_count_retries_and_errors
+else
+	fail metrics_count_retries_and_errors "$(grep lakewatch_lake_ "$T/pqm.out" | tr '\n' ' ')"
+fi
 
 # --- the datasets of one lake are listed side by side ----------------------------
 # 20 datasets, each its own folder of 3 tiny CSV files, behind answers held
