@@ -6,8 +6,16 @@
  * text rendered once per poll, so this is the cost per poll, not per
  * scrape. Not a timed test: it prints figures.
  *
- *   build/bench/scrape [datasets] [renders]
+ * Then the scrape itself: the exposition is published into a real listener
+ * on 127.0.0.1:0 and fetched with libcurl, plain and gzip (decompressed by
+ * libcurl, as Prometheus does), in the same run so the ratio holds; once
+ * more while another thread publishes in a loop (a scrape must not wait
+ * for a poll); and zlib levels 1 and 6 on the same text.
+ *
+ *   build/bench/scrape [datasets] [renders] [scrapes]
  */
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +27,9 @@
 #include "lakewatch/report.h"
 #include "lakewatch/util.h"
 #include "lakewatch/buf.h"
+#include "lakewatch/serve.h"
+#include <curl/curl.h>
+#include <zlib.h>
 
 #define NCHECKS 5
 static const char *const checks[NCHECKS] = {"freshness", "row_count",
@@ -199,14 +210,182 @@ static struct per_render bench(const struct lw_metrics_in *in, int fmt,
 	return r;
 }
 
+static size_t count_body(char *p, size_t sz, size_t n, void *ud)
+{
+	(void)p;
+	*(size_t *)ud += sz * n;
+	return sz * n;
+}
+
+enum mode { PLAIN, GZIP, GZIP_RAW };	/* GZIP_RAW: not decoded */
+
+/* Median and worst wall ms of n scrapes of /metrics on one connection
+ * (keep-alive, as Prometheus scrapes); *bytes is the body's size as
+ * received and *wire what was sent. */
+static void scrapes(int port, enum mode gz, int n, double *med, double *worst,
+		    size_t *bytes, double *wire)
+{
+	char url[64];
+	double *t = lw_xcalloc((size_t)n, sizeof *t);
+	CURL *c = curl_easy_init();
+	snprintf(url, sizeof url, "http://127.0.0.1:%d/metrics", port);
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, count_body);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, bytes);
+	struct curl_slist *h = curl_slist_append(NULL, "Accept-Encoding: gzip");
+	if (gz == GZIP)
+		curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "gzip");
+	else if (gz == GZIP_RAW)
+		curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+	for (int k = 0; k < n; k++) {
+		*bytes = 0;
+		double t0 = clock_ms(CLOCK_MONOTONIC);
+		if (curl_easy_perform(c) != CURLE_OK) {
+			fprintf(stderr, "scrape failed\n");
+			exit(1);
+		}
+		t[k] = clock_ms(CLOCK_MONOTONIC) - t0;
+	}
+	curl_off_t w = 0;
+	curl_easy_getinfo(c, CURLINFO_SIZE_DOWNLOAD_T, &w);
+	*wire = (double)w;
+	curl_easy_cleanup(c);
+	curl_slist_free_all(h);
+	qsort(t, (size_t)n, sizeof *t, cmp_double);
+	*med = t[n / 2];
+	*worst = t[n - 1];
+	free(t);
+}
+
+struct publisher {
+	struct lw_serve *srv;
+	const struct lw_buf *prom, *om;
+	atomic_bool stop;
+	int count;
+	double ms;		/* total wall of the publications */
+};
+
+static int publish(struct lw_serve *srv, const struct lw_buf *prom,
+		   const struct lw_buf *om)
+{
+	struct lw_err err;
+	lw_err_clear(&err);
+	int rc = lw_serve_publish(srv, prom->data, prom->len, om->data, om->len,
+				  &err);
+	if (rc)
+		fprintf(stderr, "publish: %s\n", err.msg);
+	return rc;
+}
+
+static void *publish_loop(void *arg)
+{
+	struct publisher *p = arg;
+	while (!atomic_load(&p->stop)) {
+		double t0 = clock_ms(CLOCK_MONOTONIC);
+		if (publish(p->srv, p->prom, p->om))
+			exit(1);
+		p->ms += clock_ms(CLOCK_MONOTONIC) - t0;
+		p->count++;
+	}
+	return NULL;
+}
+
+/* zlib level lv on text: wall ms and compressed size. */
+static void zlevel(const struct lw_buf *text, int lv, double *ms, size_t *out)
+{
+	uLongf cap = compressBound((uLong)text->len);
+	Bytef *z = lw_xmalloc(cap);
+	z_stream s;
+	memset(&s, 0, sizeof s);
+	double t0 = clock_ms(CLOCK_MONOTONIC);
+	deflateInit2(&s, lv, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY);
+	s.next_in = (Bytef *)text->data;
+	s.avail_in = (uInt)text->len;
+	s.next_out = z;
+	s.avail_out = (uInt)cap;
+	deflate(&s, Z_FINISH);
+	*out = s.total_out;
+	deflateEnd(&s);
+	*ms = clock_ms(CLOCK_MONOTONIC) - t0;
+	free(z);
+}
+
+/* The listener half: publish, scrape plain and gzip, scrape during
+ * publications, zlib levels. */
+static void bench_serve(const struct lw_metrics_in *in, int n)
+{
+	struct lw_buf prom, om;
+	lw_buf_init(&prom, 256 * LW_BUF_1M);
+	lw_buf_init(&om, 256 * LW_BUF_1M);
+	if (lw_metrics_render(in, LW_METRICS_PROMETHEUS, &prom) ||
+	    lw_metrics_render(in, LW_METRICS_OPENMETRICS, &om)) {
+		fprintf(stderr, "render failed\n");
+		exit(1);
+	}
+	struct lw_listen_opts o = {.addr = "127.0.0.1:0"};
+	struct lw_serve *srv = NULL;
+	struct lw_err err;
+	if (lw_serve_start(&o, &srv, &err)) {
+		fprintf(stderr, "listen: %s\n", err.msg);
+		exit(1);
+	}
+	double t0 = clock_ms(CLOCK_MONOTONIC);
+	if (publish(srv, &prom, &om))
+		exit(1);
+	double pub = clock_ms(CLOCK_MONOTONIC) - t0;
+	int port = lw_serve_port(srv);
+	double pm, pw, gm, gw, pwire, gwire, bm, bw, bwire, rm, rw, rwire;
+	size_t pb = 0, gb = 0, bb = 0, rb = 0;
+	scrapes(port, PLAIN, n, &pm, &pw, &pb, &pwire);
+	scrapes(port, GZIP, n, &gm, &gw, &gb, &gwire);
+	scrapes(port, GZIP_RAW, n, &rm, &rw, &rb, &rwire);
+	struct publisher p = {.srv = srv, .prom = &prom, .om = &om};
+	atomic_init(&p.stop, false);
+	pthread_t th;
+	pthread_create(&th, NULL, publish_loop, &p);
+	scrapes(port, GZIP, n, &bm, &bw, &bb, &bwire);
+	atomic_store(&p.stop, true);
+	pthread_join(th, NULL);
+	printf("listener: %d scrapes each on one keep-alive connection "
+	       "(median, worst)\n", n);
+	printf("  publish (copy + gzip level 1 of both formats)  %.1f ms\n",
+	       pub);
+	printf("  plain        %8.1f ms  (worst %.1f)  %5.1f MB sent\n", pm,
+	       pw, pwire / 1e6);
+	printf("  gzip         %8.1f ms  (worst %.1f)  %5.2f MB sent, "
+	       "%.1f MB decoded\n", gm, gw, gwire / 1e6, gb / 1e6);
+	printf("  gzip, not decoded %5.1f ms  (worst %.1f)  %5.2f MB\n", rm,
+	       rw, rb / 1e6);
+	printf("  gzip / plain: %.2f; not decoded / plain: %.2f\n", gm / pm,
+	       rm / pm);
+	printf("  gzip during publications %6.1f ms  (worst %.1f; %d "
+	       "publications of %.0f ms meanwhile)\n", bm, bw, p.count,
+	       p.count ? p.ms / p.count : 0.0);
+	for (int lv = 1; lv <= 6; lv += 5) {
+		double ms;
+		size_t sz;
+		zlevel(&prom, lv, &ms, &sz);
+		printf("  zlib level %d on the prometheus text: %6.1f ms, "
+		       "%.2f MB (%.1fx)\n", lv, ms, sz / 1e6,
+		       (double)prom.len / (double)sz);
+	}
+	(void)pb;
+	(void)bb;
+	lw_serve_stop(srv);
+	lw_buf_free(&prom);
+	lw_buf_free(&om);
+}
+
 int main(int argc, char **argv)
 {
 	size_t n = argc > 1 ? strtoul(argv[1], NULL, 10) : 10000;
 	int renders = argc > 2 ? atoi(argv[2]) : 15;
+	int nscrapes = argc > 3 ? atoi(argv[3]) : 20;
 	struct rusage ru;
 
-	if (!n || renders < 1) {
-		fprintf(stderr, "usage: scrape [datasets] [renders]\n");
+	if (!n || renders < 1 || nscrapes < 1) {
+		fprintf(stderr, "usage: scrape [datasets] [renders] "
+			"[scrapes]\n");
 		return 2;
 	}
 	struct lw_config *cfg = make_config(n);
@@ -235,6 +414,9 @@ int main(int argc, char **argv)
 	printf("  openmetrics / json report: %.2f (cpu %.2f)\n",
 	       om.wall / js.wall, om.cpu / js.cpu);
 	printf("  peak RSS     %8.1f MB\n", ru.ru_maxrss / 1024.0);
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	bench_serve(&in, nscrapes);
+	curl_global_cleanup();
 	lw_run_free(run);
 	lw_config_free(cfg);
 	return 0;

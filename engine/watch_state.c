@@ -275,9 +275,9 @@ void lw_watch_publish(struct lw_watch *w)
 		rc = lw_serve_publish(w->srv, prom.data, prom.len, om.data,
 				      om.len, &err);
 	if (rc)
-		lw_watch_logf(w, LW_LOG_ERROR, NULL, NULL, "metrics: %s%s",
-			      rc == LW_ETOOBIG ? "exposition larger than 256 MiB"
-			      : lw_rc_name(rc), err.msg[0] ? err.msg : "");
+		lw_watch_logf(w, LW_LOG_ERROR, NULL, NULL, "metrics: %s",
+			      err.msg[0] ? err.msg : rc == LW_ETOOBIG ?
+			      "exposition larger than 256 MiB" : lw_rc_name(rc));
 	lw_buf_free(&prom);
 	lw_buf_free(&om);
 	free(lakes);

@@ -2,16 +2,22 @@
  * /metrics (Prometheus text or OpenMetrics, by the Accept header),
  * /healthz and /readyz. See serve.h.
  *
- * A scrape never renders: it copies the text the poll loop published last,
- * under a mutex held only for that copy. Limits: connections, their memory
- * (which bounds the request line and headers), and an idle timeout.
+ * A scrape never renders nor copies: each publication builds its MHD
+ * responses once (plain text of both formats, and their gzip copies made on
+ * the poll thread), and a scrape queues one of them under a mutex held only
+ * for that (MHD counts the connections sending a response, so an old
+ * publication is freed when its last scrape is done). Limits: connections,
+ * their memory (which bounds the request line and headers), and an idle
+ * timeout.
  */
 #include <assert.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <microhttpd.h>
+#include <zlib.h>
 #include "lakewatch/serve.h"
 #include "lakewatch/util.h"
 #include "serve_int.h"
@@ -20,6 +26,10 @@
 #define CONN_MEMORY (32 * 1024)	/* per connection: request line + headers */
 #define CONN_TIMEOUT 10		/* seconds a connection may idle */
 #define PEM_MAX (1024 * 1024)
+/* zlib level of the gzip copies: 1 compresses a 16 MB exposition about as
+ * small as 6 does (it is very repetitive), in a fraction of the time; see
+ * bench/README.md "serve_gzip". */
+#define GZIP_LEVEL 1
 
 static const char CT_PROM[] = "text/plain; version=0.0.4; charset=utf-8";
 static const char CT_OM[] =
@@ -29,9 +39,10 @@ struct lw_serve {
 	struct MHD_Daemon *d;
 	struct lw_auth *auth;		/* owned, NULL: no basic auth */
 	char *cert, *key;		/* owned PEM text, NULL without TLS */
-	pthread_mutex_t mu;		/* guards prom and om */
-	char *prom, *om;		/* owned, NULL until published */
-	size_t prom_len, om_len;
+	pthread_mutex_t mu;		/* guards pub */
+	struct MHD_Response *pub[4];	/* owned refs, indexed by pub_index();
+					 * NULL until published, and the gzip
+					 * ones when compression failed */
 	atomic_bool ready;
 };
 
@@ -69,31 +80,31 @@ static bool authorised(struct lw_serve *s, struct MHD_Connection *c)
 	return ok;
 }
 
+/* pub[] slots: the format, plus 2 for the gzip copy. */
+static int pub_index(bool om, bool gz)
+{
+	return (om ? 1 : 0) + (gz ? 2 : 0);
+}
+
 static enum MHD_Result metrics(struct lw_serve *s, struct MHD_Connection *c)
 {
 	const char *accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 		MHD_HTTP_HEADER_ACCEPT);
+	const char *ae = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+		MHD_HTTP_HEADER_ACCEPT_ENCODING);
 	bool om = accept && strstr(accept, "application/openmetrics-text");
+	bool gz = lw_accepts_gzip(ae);
+	enum MHD_Result rc = MHD_NO;
 	pthread_mutex_lock(&s->mu);
-	const char *src = om ? s->om : s->prom;
-	size_t n = om ? s->om_len : s->prom_len;
-	char *copy = src ? lw_xmalloc(n + 1) : NULL;
-	if (copy)
-		memcpy(copy, src, n);
+	struct MHD_Response *r = s->pub[pub_index(om, gz)];
+	if (!r)		/* not published, or its gzip copy failed */
+		r = s->pub[pub_index(om, false)];
+	if (r)		/* MHD takes its own reference */
+		rc = MHD_queue_response(c, MHD_HTTP_OK, r);
 	pthread_mutex_unlock(&s->mu);
-	if (!copy)
+	if (!r)
 		return answer(c, MHD_HTTP_SERVICE_UNAVAILABLE,
 			      "no metrics published yet\n");
-	struct MHD_Response *r = MHD_create_response_from_buffer(n, copy,
-		MHD_RESPMEM_MUST_FREE);
-	if (!r) {
-		free(copy);
-		return MHD_NO;
-	}
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
-				om ? CT_OM : CT_PROM);
-	enum MHD_Result rc = MHD_queue_response(c, MHD_HTTP_OK, r);
-	MHD_destroy_response(r);
 	return rc;
 }
 
@@ -221,31 +232,117 @@ int lw_serve_start(const struct lw_listen_opts *o, struct lw_serve **out,
 	return LW_OK;
 }
 
-static char *dup_text(const char *p, size_t n)
+/* gzip (RFC 1952) of text[0..n) into a new buffer, the caller's (free);
+ * NULL with err set when zlib fails. */
+static char *gzip_text(const char *text, size_t n, size_t *out_len,
+		       struct lw_err *err)
 {
-	char *d = lw_xmalloc(n + 1);
-	memcpy(d, p, n);
-	d[n] = '\0';
-	return d;
+	z_stream z;
+	memset(&z, 0, sizeof z);
+	int level = GZIP_LEVEL;
+#ifdef LW_TESTING
+	/* LAKEWATCH_GZIP_FAIL: a level zlib refuses, so the tests see a
+	 * failed compression. A release build has no such knob. */
+	if (getenv("LAKEWATCH_GZIP_FAIL"))
+		level = 42;
+#endif
+	int zr = deflateInit2(&z, level, Z_DEFLATED, 31, 8,
+			      Z_DEFAULT_STRATEGY);
+	if (zr != Z_OK) {
+		lw_err_set(err, LW_ENOMEM, "gzip: deflateInit2: %s (serving "
+			   "plain text only)", zError(zr));
+		return NULL;
+	}
+	uLong cap = deflateBound(&z, (uLong)n);
+	char *out = lw_xmalloc(cap);
+	z.next_in = (Bytef *)text;
+	z.avail_in = (uInt)n;
+	z.next_out = (Bytef *)out;
+	z.avail_out = (uInt)cap;
+	zr = deflate(&z, Z_FINISH);	/* one call: out holds deflateBound */
+	*out_len = z.total_out;
+	deflateEnd(&z);
+	if (zr != Z_STREAM_END) {
+		free(out);
+		lw_err_set(err, LW_EIO, "gzip: deflate: %s (serving plain "
+			   "text only)", zError(zr));
+		return NULL;
+	}
+	return out;
 }
 
-/* Both texts are copied; the old ones freed outside the lock. */
+/* A response owning buf (freed with it); NULL when MHD cannot make one. */
+static struct MHD_Response *make_response(char *buf, size_t n,
+					  const char *ctype, bool gz)
+{
+	struct MHD_Response *r = MHD_create_response_from_buffer(n, buf,
+		MHD_RESPMEM_MUST_FREE);
+	if (!r) {
+		free(buf);
+		return NULL;
+	}
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
+	MHD_add_response_header(r, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
+	if (gz)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_ENCODING,
+					"gzip");
+	return r;
+}
+
+/* One format's plain and gzip responses into pub[]. The gzip one stays
+ * NULL when compression fails (err says why): plain is still served. */
+static int build(struct MHD_Response **pub, bool om, const char *text,
+		 size_t n, struct lw_err *err)
+{
+	const char *ct = om ? CT_OM : CT_PROM;
+	char *plain = lw_xmalloc(n + 1);
+	memcpy(plain, text, n);
+	pub[pub_index(om, false)] = make_response(plain, n, ct, false);
+	if (!pub[pub_index(om, false)])
+		return lw_err_set(err, LW_ENOMEM, "cannot make an HTTP "
+				  "response of %zu bytes", n);
+	if (n > UINT_MAX)	/* one deflate call takes a uInt */
+		return lw_err_set(err, LW_ETOOBIG, "gzip: %zu bytes is more "
+				  "than one deflate call takes (serving "
+				  "plain text only)", n);
+	size_t zn = 0;
+	char *z = gzip_text(text, n, &zn, err);
+	if (!z)
+		return err->code;
+	pub[pub_index(om, true)] = make_response(z, zn, ct, true);
+	if (!pub[pub_index(om, true)])
+		return lw_err_set(err, LW_ENOMEM, "gzip: cannot make an HTTP "
+				  "response (serving plain text only)");
+	return LW_OK;
+}
+
+/* Both texts are copied and compressed here, on the caller's (the poll)
+ * thread; the old responses are released outside the lock (MHD frees each
+ * once its last scrape is sent). An error still publishes what was built:
+ * a failed gzip copy leaves plain text only, and err says why. */
 int lw_serve_publish(struct lw_serve *s, const char *prom, size_t prom_len,
 		     const char *om, size_t om_len, struct lw_err *err)
 {
-	(void)err;
 	assert(s && prom && om);
-	char *p = dup_text(prom, prom_len), *m = dup_text(om, om_len);
+	struct MHD_Response *pub[4] = {0}, *old[4];
+	int rc = build(pub, false, prom, prom_len, err);
+	struct lw_err err2;
+	lw_err_clear(&err2);
+	int rc2 = build(pub, true, om, om_len, rc ? &err2 : err);
+	if (!pub[pub_index(false, false)] || !pub[pub_index(true, false)]) {
+		for (int i = 0; i < 4; i++)	/* keep the last whole one */
+			if (pub[i])
+				MHD_destroy_response(pub[i]);
+		return rc ? rc : rc2;
+	}
 	pthread_mutex_lock(&s->mu);
-	char *oldp = s->prom, *oldm = s->om;
-	s->prom = p;
-	s->prom_len = prom_len;
-	s->om = m;
-	s->om_len = om_len;
+	memcpy(old, s->pub, sizeof old);
+	memcpy(s->pub, pub, sizeof pub);
 	pthread_mutex_unlock(&s->mu);
-	free(oldp);
-	free(oldm);
-	return LW_OK;
+	for (int i = 0; i < 4; i++)
+		if (old[i])
+			MHD_destroy_response(old[i]);
+	return rc ? rc : rc2;
 }
 
 void lw_serve_set_ready(struct lw_serve *s, bool ready)
@@ -272,8 +369,9 @@ void lw_serve_stop(struct lw_serve *s)
 		explicit_bzero(s->key, strlen(s->key));
 		free(s->key);
 	}
-	free(s->prom);
-	free(s->om);
+	for (int i = 0; i < 4; i++)
+		if (s->pub[i])
+			MHD_destroy_response(s->pub[i]);
 	pthread_mutex_destroy(&s->mu);
 	free(s);
 }

@@ -1,5 +1,6 @@
 /* serve_int.h - serve/'s internal parts: the address parser and the basic
- * auth password file (auth.c), shared with serve.c. */
+ * auth password file (auth.c), the Accept-Encoding parser (encoding.c),
+ * shared with serve.c. */
 #ifndef LAKEWATCH_SERVE_INT_H
 #define LAKEWATCH_SERVE_INT_H
 
@@ -22,6 +23,11 @@ int lw_auth_load(const char *path, struct lw_auth **out, struct lw_err *err);
  * does not pay bcrypt's cost each time). Thread-safe. */
 bool lw_auth_check(struct lw_auth *a, const char *user, const char *pass);
 void lw_auth_free(struct lw_auth *a);	/* NULL is fine */
+
+/* Whether an Accept-Encoding value (NULL: the header is absent) allows a
+ * gzip answer: "gzip" or "x-gzip" with a weight above 0, or "*" above 0
+ * when gzip is not named. "gzip;q=0" refuses. */
+bool lw_accepts_gzip(const char *ae);
 
 /* Parse "127.0.0.1:9464", "[::1]:9464", ":9464" (every address),
  * "localhost:9464" into ss/len. *loopback tells whether only this host can

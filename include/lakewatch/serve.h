@@ -2,9 +2,9 @@
  * /metrics, /healthz and /readyz.
  *
  * The listener never renders on a scrape: the poll loop renders the
- * exposition once per poll (metrics.h) and publishes it here; a scrape
- * copies the last published text under a lock, so a scrape never waits for
- * a poll. Only GET (and HEAD) of those paths is served: anything else is
+ * exposition once per poll (metrics.h) and publishes it here, with a gzip
+ * copy made then; a scrape queues the last published answer under a lock
+ * held only for that, so a scrape never waits for a poll. Only GET (and HEAD) of those paths is served: anything else is
  * 404 or 405, with limits on request size and time. A non-loopback
  * address needs TLS or basic auth unless insecure is set.
  */
@@ -31,8 +31,11 @@ struct lw_serve;
 int lw_serve_start(const struct lw_listen_opts *o, struct lw_serve **out,
 		   struct lw_err *err);
 /* Make prom (text format 0.0.4) and om (OpenMetrics 1.0.0) what /metrics
- * answers from now on, chosen by the scrape's Accept header. Both are
- * copied; called by the poll loop after each poll. */
+ * answers from now on, chosen by the scrape's Accept header, gzip-compressed
+ * (Content-Encoding: gzip) when its Accept-Encoding allows. Both are copied
+ * and compressed here; called by the poll loop after each poll. A failed
+ * compression still publishes the plain text and returns an error saying
+ * why; any other error keeps the previous publication. */
 int lw_serve_publish(struct lw_serve *s, const char *prom, size_t prom_len,
 		     const char *om, size_t om_len, struct lw_err *err);
 /* /readyz answers 200 once set (a first poll completed), 503 before. */

@@ -6,6 +6,7 @@
 #include <netinet/in.h>
 #include <unistd.h>
 #include <curl/curl.h>
+#include <zlib.h>
 #include "unit.h"
 #include "lakewatch/serve.h"
 #include "lakewatch/util.h"
@@ -18,6 +19,8 @@ struct reply {
 	char ctype[256];
 	char allow[64];
 	char www[128];
+	char cenc[64];
+	char vary[64];
 };
 
 static size_t on_body(char *p, size_t sz, size_t n, void *ud)
@@ -48,10 +51,12 @@ static size_t on_header(char *p, size_t sz, size_t n, void *ud)
 	header_value(p, sz * n, "content-type: ", r->ctype, sizeof r->ctype);
 	header_value(p, sz * n, "allow: ", r->allow, sizeof r->allow);
 	header_value(p, sz * n, "www-authenticate: ", r->www, sizeof r->www);
+	header_value(p, sz * n, "content-encoding: ", r->cenc, sizeof r->cenc);
+	header_value(p, sz * n, "vary: ", r->vary, sizeof r->vary);
 	return sz * n;
 }
 
-/* method NULL: GET. extra: one request header, or NULL. */
+/* method NULL: GET. extra: request headers ('\n' between), or NULL. */
 static struct reply ask(int port, const char *method, const char *path,
 			const char *extra, const char *userpwd)
 {
@@ -59,7 +64,16 @@ static struct reply ask(int port, const char *method, const char *path,
 	char url[256];
 	snprintf(url, sizeof url, "http://127.0.0.1:%d%s", port, path);
 	CURL *c = curl_easy_init();
-	struct curl_slist *h = extra ? curl_slist_append(NULL, extra) : NULL;
+	struct curl_slist *h = NULL;
+	/* extra may hold several headers, one a line */
+	for (const char *e = extra; e && *e;) {
+		const char *nl = strchr(e, '\n');
+		size_t k = nl ? (size_t)(nl - e) : strlen(e);
+		char *one = lw_xasprintf("%.*s", (int)k, e);
+		h = curl_slist_append(h, one);
+		free(one);
+		e = nl ? nl + 1 : e + k;
+	}
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, &r);
@@ -350,6 +364,142 @@ static void auth_file_errors(void **state)
 	assert_non_null(strstr(err.msg, "--auth-file"));
 }
 
+/* A gzip body (raw, as the listener sent it) inflated into out; its
+ * length, or -1 when it is not one whole gzip stream. */
+static long gunzip(const struct reply *r, char *out, size_t cap)
+{
+	z_stream z;
+	memset(&z, 0, sizeof z);
+	assert_int_equal(inflateInit2(&z, 31), Z_OK);
+	z.next_in = (Bytef *)r->body;
+	z.avail_in = (uInt)r->len;
+	z.next_out = (Bytef *)out;
+	z.avail_out = (uInt)cap;
+	int zr = inflate(&z, Z_FINISH);
+	long n = zr == Z_STREAM_END ? (long)z.total_out : -1;
+	inflateEnd(&z);
+	return n;
+}
+
+/* Text of n bytes, exposition-like (compresses well); the caller's. */
+static char *fake_exposition(size_t n, const char *tail)
+{
+	size_t t = strlen(tail);
+	char *p = lw_xmalloc(n + 1);
+	for (size_t i = 0; i < n; i++)
+		p[i] = i % 40 == 39 ? '\n' :
+		       "lakewatch_dataset_status{ds=\"x\"} 1 "[i % 35];
+	memcpy(p + n - t, tail, t);
+	p[n] = '\0';
+	return p;
+}
+
+static const char CT_PROM_WANT[] = "text/plain; version=0.0.4; charset=utf-8";
+
+/* Accept-Encoding chooses gzip or plain; Accept still chooses the format;
+ * the gzip body inflates to exactly the published text. */
+static void gzip_answers(void **state)
+{
+	(void)state;
+	struct lw_listen_opts o = {.addr = "127.0.0.1:0"};
+	struct lw_serve *s = start(&o);
+	int port = lw_serve_port(s);
+	size_t n = 30000;
+	char *prom = fake_exposition(n, "a 1\n"), *om = fake_exposition(n,
+		"a 1\n# EOF\n");
+	struct lw_err err;
+	lw_err_clear(&err);
+	assert_int_equal(lw_serve_publish(s, prom, n, om, n, &err), 0);
+	static char out[65536];
+	struct reply r = ask(port, NULL, "/metrics", "Accept-Encoding: gzip",
+			     NULL);
+	assert_int_equal(r.code, 200);
+	assert_string_equal(r.cenc, "gzip");
+	assert_string_equal(r.vary, "Accept-Encoding");
+	assert_string_equal(r.ctype, CT_PROM_WANT);
+	assert_true(r.len < n / 4);	/* it is compressed */
+	assert_int_equal(gunzip(&r, out, sizeof out), (long)n);
+	assert_memory_equal(out, prom, n);
+	r = ask(port, NULL, "/metrics", "Accept: application/openmetrics-text\n"
+		"Accept-Encoding: deflate, gzip;q=0.5", NULL);
+	assert_string_equal(r.cenc, "gzip");
+	assert_int_equal(gunzip(&r, out, sizeof out), (long)n);
+	assert_memory_equal(out, om, n);
+	/* HEAD: the same headers, no body */
+	r = ask(port, "HEAD", "/metrics", "Accept-Encoding: gzip", NULL);
+	assert_int_equal(r.code, 200);
+	assert_string_equal(r.cenc, "gzip");
+	assert_string_equal(r.vary, "Accept-Encoding");
+	assert_int_equal(r.len, 0);
+	/* plain: no header, refused, or another coding only */
+	const char *plain[] = {NULL, "Accept-Encoding: gzip;q=0",
+		"Accept-Encoding: gzip; q=0.000, *", "Accept-Encoding: br",
+		"Accept-Encoding: identity"};
+	for (size_t i = 0; i < sizeof plain / sizeof *plain; i++) {
+		r = ask(port, NULL, "/metrics", plain[i], NULL);
+		assert_int_equal(r.code, 200);
+		assert_string_equal(r.cenc, "");
+		assert_string_equal(r.vary, "Accept-Encoding");
+		assert_int_equal(r.len, sizeof r.body - 1 < n ?
+				 sizeof r.body - 1 : n);
+		assert_memory_equal(r.body, prom, r.len);
+	}
+	lw_serve_stop(s);
+	free(prom);
+	free(om);
+}
+
+static void accept_encoding_parse(void **state)
+{
+	(void)state;
+	assert_false(lw_accepts_gzip(NULL));
+	assert_false(lw_accepts_gzip(""));
+	assert_true(lw_accepts_gzip("gzip"));
+	assert_true(lw_accepts_gzip("GZIP"));
+	assert_true(lw_accepts_gzip("x-gzip"));
+	assert_true(lw_accepts_gzip("deflate, gzip"));
+	assert_true(lw_accepts_gzip("gzip;q=1.0, identity; q=0.5, *;q=0"));
+	assert_true(lw_accepts_gzip(" gzip ; q=0.001"));
+	assert_true(lw_accepts_gzip("*"));
+	assert_true(lw_accepts_gzip("br;q=1, *;q=0.1"));
+	assert_false(lw_accepts_gzip("gzip;q=0"));
+	assert_false(lw_accepts_gzip("gzip;Q=0.0"));
+	assert_false(lw_accepts_gzip("gzip ; q = 0.000"));
+	assert_false(lw_accepts_gzip("gzip;q=0, *"));	/* named wins */
+	assert_false(lw_accepts_gzip("*;q=0"));
+	assert_false(lw_accepts_gzip("identity"));
+	assert_false(lw_accepts_gzip("gzipx, xgzip"));
+	assert_false(lw_accepts_gzip("deflate;q=0.5, br"));
+}
+
+/* A failed compression still publishes the plain text, and says why. */
+static void gzip_failure(void **state)
+{
+	(void)state;
+	struct lw_listen_opts o = {.addr = "127.0.0.1:0"};
+	struct lw_serve *s = start(&o);
+	int port = lw_serve_port(s);
+	struct lw_err err;
+	lw_err_clear(&err);
+	setenv("LAKEWATCH_GZIP_FAIL", "1", 1);
+	int rc = lw_serve_publish(s, "a 1\n", 4, "a 1\n# EOF\n", 10, &err);
+	unsetenv("LAKEWATCH_GZIP_FAIL");
+	assert_int_not_equal(rc, 0);
+	assert_non_null(strstr(err.msg, "gzip: deflateInit2"));
+	assert_non_null(strstr(err.msg, "serving plain text only"));
+	struct reply r = ask(port, NULL, "/metrics", "Accept-Encoding: gzip",
+			     NULL);
+	assert_int_equal(r.code, 200);
+	assert_string_equal(r.cenc, "");
+	assert_string_equal(r.body, "a 1\n");
+	/* the next publication compresses again */
+	assert_int_equal(lw_serve_publish(s, "b 2\n", 4, "b 2\n# EOF\n", 10,
+					  &err), 0);
+	r = ask(port, NULL, "/metrics", "Accept-Encoding: gzip", NULL);
+	assert_string_equal(r.cenc, "gzip");
+	lw_serve_stop(s);
+}
+
 int main(void)
 {
 	curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -362,6 +512,9 @@ int main(void)
 		cmocka_unit_test(loopback_rule),
 		cmocka_unit_test(basic_auth),
 		cmocka_unit_test(auth_file_errors),
+		cmocka_unit_test(gzip_answers),
+		cmocka_unit_test(accept_encoding_parse),
+		cmocka_unit_test(gzip_failure),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	curl_global_cleanup();
