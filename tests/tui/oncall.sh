@@ -94,7 +94,9 @@ $T -f /dev/null new-session -d -x 80 -y 24 -c "$D" \
 	fail "tmux did not start"
 $T set-option -g remain-on-exit on >/dev/null
 wait_for "last poll" 15
-screen > "$D/overview.txt"
+# the overview: the matrix cell, and the change with its cause
+wait_re 'bronze\.a +PASS → ✗ FAIL +row_count: too few rows'
+shows_re 'Shop +▸?✗ FAIL 1f' || show_fail "the Shop bronze cell is not FAIL 1f"
 $T send-keys 5
 wait_for "1 open incident, worst first"
 wait_re 'FAIL +bronze\.a +row_count'
@@ -146,5 +148,15 @@ wait_for "no open incidents" 15
 $T send-keys q
 until_ok 5 test -s "$D/tui.status" || show_fail "the dashboard did not quit"
 [ "$(cat "$D/tui.status")" = 0 ] || fail "the dashboard exited $(cat "$D/tui.status")"
+
+# 6. watch stops cleanly on SIGTERM (under ASan: no report, no leak)
+STEP="6 (watch stops)"
 kill -0 "$WPID" || fail "watch died"
+kill -TERM "$WPID"
+until_ok 15 sh -c "! kill -0 $WPID" || fail "watch still running 15 s after SIGTERM"
+wait "$WPID"; st=$?
+WPID=
+[ "$st" = 0 ] || fail "watch exited $st after SIGTERM"
+! grep -qE 'AddressSanitizer|LeakSanitizer|runtime error:' "$D/watch.err" ||
+	fail "a sanitizer report from watch"
 exit 0
