@@ -14,7 +14,7 @@ BIN=$1 D=$2 SOCK=$3
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/../notify/lib.sh"
 T="tmux -L $SOCK"
-WPID= SPID=
+WPID='' SPID=''
 
 cleanup() {
 	$T kill-server 2>/dev/null
