@@ -781,6 +781,16 @@ t_notify_failing() {
 	quit_ok
 }
 
+# The on-call loop end to end (tests/tui/oncall.sh): watch pages a webhook
+# stand-in, the dashboard over watch's history shows the cause and acks it,
+# the fixed data is resolved by watch and the resolve is heard.
+t_oncall_80() {
+	for t in python3 sqlite3; do
+		command -v $t >/dev/null 2>&1 || { echo "  $NAME: needs $t"; return 1; }
+	done
+	bash "$HERE/oncall.sh" "$BIN" "$WORK/$NAME" "${SOCK}_${NAME}_1"
+}
+
 # --no-cache (issue 13): every poll reads every file again, so the per-file
 # cache's rows are written anew (their ids grow); without it a second poll
 # takes every file from the cache and leaves them.
@@ -803,7 +813,7 @@ t_no_cache() {
 }
 
 # --- run -------------------------------------------------------------------
-cases=${*:-"overview detail filter sort matrix_enter resize no_color ascii theme reload slow_poll sigterm help idle history_error bad_config interval mouse diag80 detail_full80 events80 help80 slash_everywhere mono80 xterm_dim more60 incidents_80 incidents_120 accept_80 accept_120 events_80 events_120 resolved_80 notify_failing no_cache aborted_run muted_datasets_80 band_80 band_ascii lineage_80"}
+cases=${*:-"overview detail filter sort matrix_enter resize no_color ascii theme reload slow_poll sigterm help idle history_error bad_config interval mouse diag80 detail_full80 events80 help80 slash_everywhere mono80 xterm_dim more60 incidents_80 incidents_120 accept_80 accept_120 events_80 events_120 resolved_80 notify_failing no_cache aborted_run muted_datasets_80 band_80 band_ascii lineage_80 oncall_80"}
 pass=0 fail=0
 for c in $cases; do
 	NAME=$c
