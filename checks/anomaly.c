@@ -213,14 +213,18 @@ static void learned_fmt(const struct lw_verdict *vd, const char *source,
 	lw_season_bucket_fmt(vd->season, vd->bucket, b, sizeof b);
 	lw_span_fmt(vd->span, span, sizeof span);
 	/* "from 40 Delta commits over 6 weeks": a counted source */
+	int w;
 	if (source && source[0] >= '0' && source[0] <= '9')
-		snprintf(buf, n, "%s%s%sfrom %s over %s", b[0] ? "for " : "",
-			 b, b[0] ? ", " : "", source, span);
+		w = snprintf(buf, n, "%s%s%sfrom %s over %s",
+			     b[0] ? "for " : "", b, b[0] ? ", " : "", source,
+			     span);
 	else
-		snprintf(buf, n, "%s%s%sfrom %s%s%s", b[0] ? "for " : "", b,
-			 b[0] ? ", " : "", span, source &&
-			 strcmp(source, "history") ? " of " : "", source &&
-			 strcmp(source, "history") ? source : "");
+		w = snprintf(buf, n, "%s%s%sfrom %s%s%s", b[0] ? "for " : "",
+			     b, b[0] ? ", " : "", span, source &&
+			     strcmp(source, "history") ? " of " : "", source &&
+			     strcmp(source, "history") ? source : "");
+	if (w >= (int)n && n > 4)	/* cut: say so rather than end mid-word */
+		memcpy(buf + n - 4, "...", 4);
 }
 
 /* Where a cold start learned from: "partitions" or "40 Delta commits",

@@ -143,7 +143,9 @@ static void value_history(struct doc *d, const struct lw_result *r)
 	const struct det_state *s = d->s;
 	bool age = r->check && !strcmp(r->check, "freshness");
 	bool rows = r->check && !strcmp(r->check, "row_count");
-	char b[1100], sp[1024], last[32];
+	/* sp: a sparkline of up to 200 cells of up to 4 bytes; b: it and a
+	 * few words; strip: 40 status glyphs */
+	char b[1100], sp[1024], strip[200], last[32];
 	int64_t *v;
 	size_t n = s->nseries;
 
@@ -172,14 +174,14 @@ static void value_history(struct doc *d, const struct lw_result *r)
 		field(d, "history", LW_R_SPARK, b);
 		return;
 	}
-	b[0] = 0;
+	strip[0] = 0;
 	for (size_t i = n > 40 ? n - 40 : 0, k = 0; i < n; i++)
-		k += (size_t)snprintf(b + k, sizeof b - k, "%s",
+		k += (size_t)snprintf(strip + k, sizeof strip - k, "%s",
 				      lw_tui_glyph(s->series[i].status,
 						   d->a->ascii));
-	snprintf(sp, sizeof sp, "status %s (%zu run%s)", b, n,
+	snprintf(b, sizeof b, "status %s (%zu run%s)", strip, n,
 		 n == 1 ? "" : "s");
-	field(d, "history", LW_R_NORMAL, sp);
+	field(d, "history", LW_R_NORMAL, b);
 }
 
 /* The selected check in full, below the table. */
