@@ -10,15 +10,6 @@
 #include "lakewatch/util.h"
 #include "history_int.h"
 
-static int prep(struct lw_history *h, const char *sql, sqlite3_stmt **st,
-		struct lw_err *err)
-{
-	int rc = sqlite3_prepare_v2(h->db, sql, -1, st, NULL);
-	if (rc != SQLITE_OK)
-		return lw_hist_dberr(h, rc, "preparing", err);
-	return LW_OK;
-}
-
 /* Parse stored schema JSON text into s; false when it is not one. */
 static bool schema_text(const unsigned char *txt, int len, struct lw_schema *s)
 {
@@ -40,7 +31,7 @@ static int accepted_schema(struct lw_history *h, const char *dataset,
 {
 	sqlite3_stmt *st;
 	char when[32];
-	int rc = prep(h, ACCEPT_SQL("schema"), &st, err);
+	int rc = lw_hist_prep(h, ACCEPT_SQL("schema"), &st, err);
 	if (rc != LW_OK)
 		return rc;
 	sqlite3_bind_text(st, 1, dataset, -1, SQLITE_TRANSIENT);
@@ -69,7 +60,7 @@ static int first_schema(struct lw_history *h, const char *dataset,
 	char when[32];
 	/* json_valid first: one damaged old row must not stop every poll
 	 * (prev_obs reports damage where it matters, in the newest row). */
-	int rc = prep(h, "SELECT at, s FROM (SELECT at, run, id, CASE WHEN "
+	int rc = lw_hist_prep(h, "SELECT at, s FROM (SELECT at, run, id, CASE WHEN "
 		      "json_valid(obs) THEN json_extract(obs, '$.schema') END "
 		      "AS s FROM observations WHERE dataset = ?1 AND ok = 1 "
 		      "AND (?2 = 0 OR run < ?2) AND "
@@ -110,7 +101,7 @@ static int median_rows(struct lw_history *h, const char *dataset,
 	int64_t v[LW_BASELINE_POLLS];
 	size_t k = 0;
 	sqlite3_stmt *st;
-	int rc = prep(h, "SELECT o.rows FROM observations o JOIN results r ON "
+	int rc = lw_hist_prep(h, "SELECT o.rows FROM observations o JOIN results r ON "
 		      "r.run = o.run AND r.dataset = o.dataset AND "
 		      "r.check_name = 'change' AND r.status = 0 WHERE "
 		      "o.dataset = ?1 AND o.ok = 1 AND o.rows IS NOT NULL AND "
@@ -148,7 +139,7 @@ static int baseline_rows(struct lw_history *h, const char *dataset,
 	char when[32];
 	int64_t since = INT64_MIN, rows = -1;
 	char *from = NULL;
-	int rc = prep(h, ACCEPT_SQL("rows"), &st, err);
+	int rc = lw_hist_prep(h, ACCEPT_SQL("rows"), &st, err);
 	if (rc != LW_OK)
 		return rc;
 	sqlite3_bind_text(st, 1, dataset, -1, SQLITE_TRANSIENT);
@@ -242,7 +233,7 @@ static int accept_fn(struct lw_history *h, void *ud, struct lw_err *err)
 		a->what = lw_xasprintf("schema of %zu columns", o.schema.n);
 	else if (r)
 		a->what = lw_xasprintf("%s rows", lw_count_fmt(o.rows, n, sizeof n));
-	rc = s || r || an ? prep(h, "INSERT INTO accepts(dataset, check_name, user, "
+	rc = s || r || an ? lw_hist_prep(h, "INSERT INTO accepts(dataset, check_name, user, "
 			   "at, schema, rows) VALUES (?,?,?,?,?,?)", &st, err)
 		    : lw_err_set(err, LW_ENOTFOUND, "%s: the last observation "
 				 "has no %s to accept", a->dataset,
@@ -295,7 +286,7 @@ static int undo_fn(struct lw_history *h, void *ud, struct lw_err *err)
 {
 	struct undo_ud *u = ud;
 	sqlite3_stmt *st;
-	int rc = prep(h, "UPDATE accepts SET undone = ?3 WHERE id = (SELECT id "
+	int rc = lw_hist_prep(h, "UPDATE accepts SET undone = ?3 WHERE id = (SELECT id "
 		      "FROM accepts WHERE dataset = ?1 AND undone IS NULL AND "
 		      "(?2 IS NULL OR check_name IS NULL OR check_name = ?2) "
 		      "ORDER BY id DESC LIMIT 1)", &st, err);

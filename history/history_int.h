@@ -57,6 +57,14 @@ int lw_hist_stmt(struct lw_history *h, int slot, const char *sql,
  * become LW_ETIMEOUT, corruption LW_EPARSE, the rest LW_EIO. */
 int lw_hist_dberr(struct lw_history *h, int rc, const char *what,
 		  struct lw_err *err);
+/* stmt.c: prepare (*st the caller's to finalize), step a write to its end
+ * (st finalized whatever happens), and a text column as an owned string
+ * (NULL for SQL NULL). */
+int lw_hist_prep(struct lw_history *h, const char *sql, sqlite3_stmt **st,
+		 struct lw_err *err);
+int lw_hist_step_done(struct lw_history *h, sqlite3_stmt *st,
+		      struct lw_err *err);
+char *lw_hist_col_dup(sqlite3_stmt *st, int i);
 /* Run sql (no results) and map failures through lw_hist_dberr. */
 int lw_hist_exec(struct lw_history *h, const char *sql, struct lw_err *err);
 /* Who writes a run (aborted.c): this process, its start time in clock

@@ -12,31 +12,6 @@
 #include "lakewatch/util.h"
 #include "history_int.h"
 
-static int prep(struct lw_history *h, const char *sql, sqlite3_stmt **st,
-		struct lw_err *err)
-{
-	int rc = sqlite3_prepare_v2(h->db, sql, -1, st, NULL);
-	if (rc != SQLITE_OK)
-		return lw_hist_dberr(h, rc, "preparing", err);
-	return LW_OK;
-}
-
-static int step_done(struct lw_history *h, sqlite3_stmt *st,
-		     struct lw_err *err)
-{
-	int rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return lw_hist_dberr(h, rc, "writing", err);
-	return LW_OK;
-}
-
-static char *col_dup(sqlite3_stmt *st, int i)
-{
-	const unsigned char *s = sqlite3_column_text(st, i);
-	return s ? lw_xstrdup((const char *)s) : NULL;
-}
-
 static enum lw_status col_status(sqlite3_stmt *st, int i)
 {
 	int v = sqlite3_column_int(st, i);
@@ -66,7 +41,7 @@ static int put_one(struct lw_history *h, const struct lw_incident *inc,
 		   int64_t *id, struct lw_err *err)
 {
 	sqlite3_stmt *st;
-	int rc = prep(h, inc->id ?
+	int rc = lw_hist_prep(h, inc->id ?
 		"UPDATE incidents SET dataset=?1, check_name=?2, opened=?3, "
 		"last_seen=?4, resolved=?5, worst=?6, current=?7, last_bad=?8, "
 		"polls=?9, passes=?10, open_at=?11, open_status=?12, "
@@ -105,7 +80,7 @@ static int put_one(struct lw_history *h, const struct lw_incident *inc,
 	bind_point(st, 11 + 2 * POINT_COLS, &inc->now);
 	if (inc->id)
 		sqlite3_bind_int64(st, 29, inc->id);
-	rc = step_done(h, st, err);
+	rc = lw_hist_step_done(h, st, err);
 	*id = inc->id ? inc->id : sqlite3_last_insert_rowid(h->db);
 	return rc;
 }
@@ -115,7 +90,7 @@ static int put_event(struct lw_history *h, int64_t run, int64_t id,
 		     const struct lw_incident *inc, int ev, struct lw_err *err)
 {
 	sqlite3_stmt *st;
-	int rc = prep(h, "INSERT INTO incident_events(incident, run, at, "
+	int rc = lw_hist_prep(h, "INSERT INTO incident_events(incident, run, at, "
 		      "dataset, check_name, kind, from_status, to_status, "
 		      "message) VALUES (?,?,?,?,?,?,?,?,?)", &st, err);
 	if (rc != LW_OK)
@@ -129,7 +104,7 @@ static int put_event(struct lw_history *h, int64_t run, int64_t id,
 	sqlite3_bind_int(st, 7, inc->before);
 	sqlite3_bind_int(st, 8, inc->current);
 	lw_hist_bind_text(st, 9, inc->now.message);
-	return step_done(h, st, err);
+	return lw_hist_step_done(h, st, err);
 }
 
 /* See history_int.h. */
@@ -165,9 +140,9 @@ static void col_point(sqlite3_stmt *st, int first, struct lw_inc_point *p)
 {
 	p->at = sqlite3_column_int64(st, first);
 	p->status = col_status(st, first + 1);
-	p->measured = col_dup(st, first + 2);
-	p->threshold = col_dup(st, first + 3);
-	p->message = col_dup(st, first + 4);
+	p->measured = lw_hist_col_dup(st, first + 2);
+	p->threshold = lw_hist_col_dup(st, first + 3);
+	p->message = lw_hist_col_dup(st, first + 4);
 	p->has_value = sqlite3_column_type(st, first + 5) != SQLITE_NULL;
 	p->value = sqlite3_column_double(st, first + 5);
 }
@@ -176,8 +151,8 @@ static void col_incident(sqlite3_stmt *st, struct lw_incident *inc)
 {
 	lw_incident_init(inc);
 	inc->id = sqlite3_column_int64(st, 0);
-	inc->dataset = col_dup(st, 1);
-	inc->check = col_dup(st, 2);
+	inc->dataset = lw_hist_col_dup(st, 1);
+	inc->check = lw_hist_col_dup(st, 2);
 	if (!inc->dataset)	/* NOT NULL in the schema; never NULL here */
 		inc->dataset = lw_xstrdup("?");
 	if (!inc->check)
@@ -194,9 +169,9 @@ static void col_incident(sqlite3_stmt *st, struct lw_incident *inc)
 	col_point(st, 11, &inc->at_open);
 	col_point(st, 11 + POINT_COLS, &inc->at_worst);
 	col_point(st, 11 + 2 * POINT_COLS, &inc->now);
-	inc->acked_by = col_dup(st, 29);
+	inc->acked_by = lw_hist_col_dup(st, 29);
 	inc->acked_at = sqlite3_column_int64(st, 30);
-	inc->ack_note = col_dup(st, 31);
+	inc->ack_note = lw_hist_col_dup(st, 31);
 }
 
 void lw_incidents_free(struct lw_incident *v, size_t n)
@@ -244,7 +219,7 @@ int lw_history_open_incidents(struct lw_history *h, const char *dataset,
 			      struct lw_err *err)
 {
 	sqlite3_stmt *st;
-	int rc = prep(h, "SELECT " INC_COLS " FROM incidents WHERE "
+	int rc = lw_hist_prep(h, "SELECT " INC_COLS " FROM incidents WHERE "
 		      "resolved IS NULL AND dataset = ?1 AND (?2 IS NULL OR "
 		      "check_name = ?2) ORDER BY id", &st, err);
 
@@ -265,7 +240,7 @@ int lw_history_incidents(struct lw_history *h, const char *dataset,
 			 struct lw_err *err)
 {
 	sqlite3_stmt *st;
-	int rc = prep(h, "SELECT " INC_COLS " FROM incidents WHERE "
+	int rc = lw_hist_prep(h, "SELECT " INC_COLS " FROM incidents WHERE "
 		      "(?1 IS NULL OR dataset = ?1) AND (?2 = 0 OR resolved IS "
 		      "NULL) ORDER BY id DESC LIMIT ?3", &st, err);
 
@@ -299,7 +274,7 @@ int lw_history_incident_events(struct lw_history *h, int64_t incident,
 	struct lw_hinc_event *v = NULL;
 	size_t cap = 0, k = 0;
 	sqlite3_stmt *st;
-	int rc = prep(h, "SELECT id, incident, at, dataset, check_name, kind, "
+	int rc = lw_hist_prep(h, "SELECT id, incident, at, dataset, check_name, kind, "
 		      "from_status, to_status, message FROM incident_events "
 		      "WHERE ?1 = 0 OR incident = ?1 ORDER BY at DESC, id DESC "
 		      "LIMIT ?2", &st, err);
@@ -316,12 +291,12 @@ int lw_history_incident_events(struct lw_history *h, int64_t incident,
 		e->id = sqlite3_column_int64(st, 0);
 		e->incident = sqlite3_column_int64(st, 1);
 		e->at = sqlite3_column_int64(st, 2);
-		e->dataset = col_dup(st, 3);
-		e->check = col_dup(st, 4);
-		e->kind = col_dup(st, 5);
+		e->dataset = lw_hist_col_dup(st, 3);
+		e->check = lw_hist_col_dup(st, 4);
+		e->kind = lw_hist_col_dup(st, 5);
 		e->from = col_status(st, 6);
 		e->to = col_status(st, 7);
-		e->message = col_dup(st, 8);
+		e->message = lw_hist_col_dup(st, 8);
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
@@ -339,7 +314,7 @@ int lw_history_muted_until(struct lw_history *h, const char *dataset,
 			   struct lw_err *err)
 {
 	sqlite3_stmt *st;
-	int rc = prep(h, "SELECT max(until) FROM mutes WHERE dataset = ?1 AND "
+	int rc = lw_hist_prep(h, "SELECT max(until) FROM mutes WHERE dataset = ?1 AND "
 		      "(check_name IS NULL OR check_name = ?2) AND until > ?3",
 		      &st, err);
 
@@ -376,7 +351,7 @@ static int ack_targets(struct lw_history *h, struct ack_ud *a,
 					   &a->v, &a->n, err);
 	if (rc != LW_OK || a->n)
 		return rc;
-	rc = prep(h, "SELECT " INC_COLS " FROM incidents WHERE dataset = ?1 "
+	rc = lw_hist_prep(h, "SELECT " INC_COLS " FROM incidents WHERE dataset = ?1 "
 		  "AND (?2 IS NULL OR check_name = ?2) ORDER BY id DESC "
 		  "LIMIT 1", &st, err);
 	if (rc != LW_OK)
@@ -403,7 +378,7 @@ static int ack_fn(struct lw_history *h, void *ud, struct lw_err *err)
 	for (size_t i = 0; rc == LW_OK && i < a->n; i++) {
 		struct lw_incident *inc = &a->v[i];
 		sqlite3_stmt *st;
-		rc = prep(h, "INSERT INTO acks(incident, dataset, check_name, "
+		rc = lw_hist_prep(h, "INSERT INTO acks(incident, dataset, check_name, "
 			  "user, at, note) VALUES (?,?,?,?,?,?)", &st, err);
 		if (rc != LW_OK)
 			break;
@@ -413,8 +388,8 @@ static int ack_fn(struct lw_history *h, void *ud, struct lw_err *err)
 		lw_hist_bind_text(st, 4, a->user);
 		sqlite3_bind_int64(st, 5, a->at);
 		lw_hist_bind_text(st, 6, a->note);
-		if ((rc = step_done(h, st, err)) != LW_OK ||
-		    (rc = prep(h, "UPDATE incidents SET acked_by = ?, "
+		if ((rc = lw_hist_step_done(h, st, err)) != LW_OK ||
+		    (rc = lw_hist_prep(h, "UPDATE incidents SET acked_by = ?, "
 			       "acked_at = ?, ack_note = ? WHERE id = ?", &st,
 			       err)) != LW_OK)
 			break;
@@ -422,8 +397,8 @@ static int ack_fn(struct lw_history *h, void *ud, struct lw_err *err)
 		sqlite3_bind_int64(st, 2, a->at);
 		lw_hist_bind_text(st, 3, a->note);
 		sqlite3_bind_int64(st, 4, inc->id);
-		if ((rc = step_done(h, st, err)) != LW_OK ||
-		    (rc = prep(h, "INSERT INTO incident_events(incident, at, "
+		if ((rc = lw_hist_step_done(h, st, err)) != LW_OK ||
+		    (rc = lw_hist_prep(h, "INSERT INTO incident_events(incident, at, "
 			       "dataset, check_name, kind, from_status, "
 			       "to_status, message) VALUES (?,?,?,?,"
 			       "'acknowledged',?,?,?)", &st, err)) != LW_OK)
@@ -439,7 +414,7 @@ static int ack_fn(struct lw_history *h, void *ud, struct lw_err *err)
 					 a->note ? a->note : "");
 		lw_hist_bind_text(st, 7, msg);
 		free(msg);
-		rc = step_done(h, st, err);
+		rc = lw_hist_step_done(h, st, err);
 		free(inc->acked_by);
 		inc->acked_by = lw_xstrdup(a->user);
 		inc->acked_at = a->at;
@@ -475,7 +450,7 @@ static int mute_fn(struct lw_history *h, void *ud, struct lw_err *err)
 {
 	struct mute_ud *m = ud;
 	sqlite3_stmt *st;
-	int rc = prep(h, "INSERT INTO mutes(dataset, check_name, user, at, "
+	int rc = lw_hist_prep(h, "INSERT INTO mutes(dataset, check_name, user, at, "
 		      "until) VALUES (?,?,?,?,?)", &st, err);
 	if (rc != LW_OK)
 		return rc;
@@ -484,7 +459,7 @@ static int mute_fn(struct lw_history *h, void *ud, struct lw_err *err)
 	lw_hist_bind_text(st, 3, m->user);
 	sqlite3_bind_int64(st, 4, m->at);
 	sqlite3_bind_int64(st, 5, m->until);
-	return step_done(h, st, err);
+	return lw_hist_step_done(h, st, err);
 }
 
 /* See history_incidents.h. */
@@ -509,7 +484,7 @@ static int unmute_fn(struct lw_history *h, void *ud, struct lw_err *err)
 {
 	struct unmute_ud *m = ud;
 	sqlite3_stmt *st;
-	int rc = prep(h, "UPDATE mutes SET until = ?1, ended_by = ?2, "
+	int rc = lw_hist_prep(h, "UPDATE mutes SET until = ?1, ended_by = ?2, "
 		      "ended_at = ?1 WHERE dataset = ?3 AND until > ?1 AND "
 		      "(?4 IS NULL OR check_name = ?4)", &st, err);
 	if (rc != LW_OK)
@@ -549,7 +524,7 @@ int lw_history_timeline(struct lw_history *h, const char *dataset,
 	struct lw_hevent *v = NULL;
 	size_t cap = 0, k = 0;
 	sqlite3_stmt *st;
-	int rc = prep(h, "SELECT at, dataset, from_status, to_status, "
+	int rc = lw_hist_prep(h, "SELECT at, dataset, from_status, to_status, "
 		      "check_name, message, id, 0 AS src FROM events WHERE "
 		      "?1 IS NULL OR dataset = ?1 UNION ALL SELECT at, dataset, "
 		      "from_status, to_status, check_name, 'incident #' || "
@@ -569,12 +544,12 @@ int lw_history_timeline(struct lw_history *h, const char *dataset,
 		lw_xgrow((void **)&v, &cap, k, sizeof *v);
 		struct lw_hevent *e = &v[k++];
 		e->at = sqlite3_column_int64(st, 0);
-		e->dataset = col_dup(st, 1);
+		e->dataset = lw_hist_col_dup(st, 1);
 		e->from_new = sqlite3_column_int(st, 2) == LW_HIST_FROM_NEW;
 		e->from = e->from_new ? LW_PASS : col_status(st, 2);
 		e->to = col_status(st, 3);
-		e->check = col_dup(st, 4);
-		e->message = col_dup(st, 5);
+		e->check = lw_hist_col_dup(st, 4);
+		e->message = lw_hist_col_dup(st, 5);
 		if (!e->dataset)
 			e->dataset = lw_xstrdup("?");
 	}

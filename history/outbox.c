@@ -12,31 +12,6 @@
 #include "lakewatch/util.h"
 #include "history_int.h"
 
-static int prep(struct lw_history *h, const char *sql, sqlite3_stmt **st,
-		struct lw_err *err)
-{
-	int rc = sqlite3_prepare_v2(h->db, sql, -1, st, NULL);
-	if (rc != SQLITE_OK)
-		return lw_hist_dberr(h, rc, "preparing", err);
-	return LW_OK;
-}
-
-static int step_done(struct lw_history *h, sqlite3_stmt *st,
-		     struct lw_err *err)
-{
-	int rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return lw_hist_dberr(h, rc, "writing", err);
-	return LW_OK;
-}
-
-static char *col_dup(sqlite3_stmt *st, int i)
-{
-	const unsigned char *s = sqlite3_column_text(st, i);
-	return s ? lw_xstrdup((const char *)s) : NULL;
-}
-
 /* Static storage. */
 const char *lw_outbox_state_name(enum lw_outbox_state s)
 {
@@ -59,7 +34,7 @@ static int msg_id(struct lw_history *h, int64_t run, const char *route,
 		  struct lw_err *err)
 {
 	sqlite3_stmt *st;
-	int rc = prep(h, "SELECT id FROM outbox WHERE run=?1 AND route=?2 AND "
+	int rc = lw_hist_prep(h, "SELECT id FROM outbox WHERE run=?1 AND route=?2 AND "
 		      "channel=?3 AND state=0 AND attempts=0 ORDER BY id DESC "
 		      "LIMIT 1", &st, err);
 	if (rc != LW_OK)
@@ -75,14 +50,14 @@ static int msg_id(struct lw_history *h, int64_t run, const char *route,
 		return LW_OK;
 	if (s != SQLITE_DONE)
 		return lw_hist_dberr(h, s, "finding the outbox message", err);
-	if ((rc = prep(h, "INSERT INTO outbox(run, route, channel, created, "
+	if ((rc = lw_hist_prep(h, "INSERT INTO outbox(run, route, channel, created, "
 		       "next_at) VALUES (?1,?2,?3,?4,?4)", &st, err)) != LW_OK)
 		return rc;
 	sqlite3_bind_int64(st, 1, run);
 	lw_hist_bind_text(st, 2, route);
 	lw_hist_bind_text(st, 3, channel);
 	sqlite3_bind_int64(st, 4, now);
-	if ((rc = step_done(h, st, err)) != LW_OK)
+	if ((rc = lw_hist_step_done(h, st, err)) != LW_OK)
 		return rc;
 	*id = sqlite3_last_insert_rowid(h->db);
 	return LW_OK;
@@ -93,7 +68,7 @@ static int put_notice(struct lw_history *h, int64_t msg,
 		      const struct lw_outbox_item *it, struct lw_err *err)
 {
 	sqlite3_stmt *st;
-	int rc = prep(h, "INSERT INTO outbox_notices(msg, incident, dataset, "
+	int rc = lw_hist_prep(h, "INSERT INTO outbox_notices(msg, incident, dataset, "
 		      "check_name, kind, notice) VALUES (?,?,?,?,?,?)", &st,
 		      err);
 	if (rc != LW_OK)
@@ -104,7 +79,7 @@ static int put_notice(struct lw_history *h, int64_t msg,
 	lw_hist_bind_text(st, 4, inc->check);
 	lw_hist_bind_text(st, 5, it->kind);
 	lw_hist_bind_text(st, 6, it->notice);
-	return step_done(h, st, err);
+	return lw_hist_step_done(h, st, err);
 }
 
 static int put_announced(struct lw_history *h, int64_t inc_id,
@@ -112,7 +87,7 @@ static int put_announced(struct lw_history *h, int64_t inc_id,
 			 struct lw_err *err)
 {
 	sqlite3_stmt *st;
-	int rc = prep(h, it->announce > 0 ?
+	int rc = lw_hist_prep(h, it->announce > 0 ?
 		      "INSERT INTO notify_sent(incident, route, channel, "
 		      "first_at, last_at) VALUES (?1,?2,?3,?4,?4) ON CONFLICT "
 		      "DO UPDATE SET last_at=?4" :
@@ -125,7 +100,7 @@ static int put_announced(struct lw_history *h, int64_t inc_id,
 	lw_hist_bind_text(st, 3, it->channel);
 	if (it->announce > 0)
 		sqlite3_bind_int64(st, 4, now);
-	return step_done(h, st, err);
+	return lw_hist_step_done(h, st, err);
 }
 
 /* See history_int.h. Items are added in their order, so a message's
@@ -160,7 +135,7 @@ int lw_history_announced(struct lw_history *h, const char *dataset,
 	size_t cap = 0;
 	*out = NULL;
 	*n = 0;
-	int rc = prep(h, "SELECT s.incident, s.route, s.channel, s.last_at "
+	int rc = lw_hist_prep(h, "SELECT s.incident, s.route, s.channel, s.last_at "
 		      "FROM notify_sent s JOIN incidents i ON i.id=s.incident "
 		      "WHERE i.dataset=?1 ORDER BY s.incident", &st, err);
 	if (rc != LW_OK)
@@ -171,8 +146,8 @@ int lw_history_announced(struct lw_history *h, const char *dataset,
 		lw_xgrow((void **)out, &cap, *n, sizeof **out);
 		struct lw_announced *a = &(*out)[(*n)++];
 		a->incident = sqlite3_column_int64(st, 0);
-		a->route = col_dup(st, 1);
-		a->channel = col_dup(st, 2);
+		a->route = lw_hist_col_dup(st, 1);
+		a->channel = lw_hist_col_dup(st, 2);
 		a->last_at = sqlite3_column_int64(st, 3);
 	}
 	sqlite3_finalize(st);
@@ -217,7 +192,7 @@ static int load_notices(struct lw_history *h, struct lw_outbox_msg *m,
 {
 	sqlite3_stmt *st;
 	size_t cap = 0;
-	int rc = prep(h, "SELECT incident, dataset, check_name, kind, notice "
+	int rc = lw_hist_prep(h, "SELECT incident, dataset, check_name, kind, notice "
 		      "FROM outbox_notices WHERE msg=?1 ORDER BY id", &st, err);
 	if (rc != LW_OK)
 		return rc;
@@ -227,10 +202,10 @@ static int load_notices(struct lw_history *h, struct lw_outbox_msg *m,
 		lw_xgrow((void **)&m->v, &cap, m->n, sizeof *m->v);
 		struct lw_outbox_notice *o = &m->v[m->n++];
 		o->incident = sqlite3_column_int64(st, 0);
-		o->dataset = col_dup(st, 1);
-		o->check = col_dup(st, 2);
-		o->kind = col_dup(st, 3);
-		o->notice = col_dup(st, 4);
+		o->dataset = lw_hist_col_dup(st, 1);
+		o->check = lw_hist_col_dup(st, 2);
+		o->kind = lw_hist_col_dup(st, 3);
+		o->notice = lw_hist_col_dup(st, 4);
 	}
 	sqlite3_finalize(st);
 	if (s != SQLITE_DONE)
@@ -242,14 +217,14 @@ static void read_msg(sqlite3_stmt *st, struct lw_outbox_msg *m)
 {
 	m->id = sqlite3_column_int64(st, 0);
 	m->run = sqlite3_column_int64(st, 1);
-	m->route = col_dup(st, 2);
-	m->channel = col_dup(st, 3);
+	m->route = lw_hist_col_dup(st, 2);
+	m->channel = lw_hist_col_dup(st, 3);
 	m->created = sqlite3_column_int64(st, 4);
 	m->state = (enum lw_outbox_state)sqlite3_column_int(st, 5);
 	m->attempts = sqlite3_column_int(st, 6);
 	m->next_at = sqlite3_column_int64(st, 7);
-	m->error = col_dup(st, 8);
-	m->config = col_dup(st, 9);
+	m->error = lw_hist_col_dup(st, 8);
+	m->config = lw_hist_col_dup(st, 9);
 }
 
 /* See history_outbox.h. */
@@ -261,7 +236,7 @@ int lw_history_outbox_heads(struct lw_history *h, int64_t stale_before,
 	size_t cap = 0;
 	*out = NULL;
 	*n = 0;
-	int rc = prep(h, "SELECT o.id, o.run, o.route, o.channel, o.created, "
+	int rc = lw_hist_prep(h, "SELECT o.id, o.run, o.route, o.channel, o.created, "
 		      "o.state, o.attempts, o.next_at, o.last_error, r.config "
 		      "FROM outbox o LEFT JOIN runs r ON r.id=o.run WHERE "
 		      "o.id IN (SELECT min(id) FROM outbox WHERE state=0 GROUP "
@@ -302,7 +277,7 @@ static int mark_fn(struct lw_history *h, void *ud, struct lw_err *err)
 {
 	const struct mark_ud *m = ud;
 	sqlite3_stmt *st;
-	int rc = prep(h, "UPDATE outbox SET state=?2, attempts=?3, next_at=?4,"
+	int rc = lw_hist_prep(h, "UPDATE outbox SET state=?2, attempts=?3, next_at=?4,"
 		      " last_error=?5, done_at=CASE WHEN ?2 != 0 THEN ?6 END "
 		      "WHERE id=?1", &st, err);
 	if (rc != LW_OK)
@@ -313,7 +288,7 @@ static int mark_fn(struct lw_history *h, void *ud, struct lw_err *err)
 	sqlite3_bind_int64(st, 4, m->next_at);
 	lw_hist_bind_text(st, 5, m->error);
 	sqlite3_bind_int64(st, 6, m->at);
-	return step_done(h, st, err);
+	return lw_hist_step_done(h, st, err);
 }
 
 /* See history_outbox.h. */
@@ -335,7 +310,7 @@ int lw_history_outbox_pending(struct lw_history *h, char ***names,
 	*names = NULL;
 	*counts = NULL;
 	*n = 0;
-	int rc = prep(h, "SELECT channel, count(*) FROM outbox WHERE state=0 "
+	int rc = lw_hist_prep(h, "SELECT channel, count(*) FROM outbox WHERE state=0 "
 		      "GROUP BY channel ORDER BY channel", &st, err);
 	if (rc != LW_OK)
 		return rc;
@@ -343,7 +318,7 @@ int lw_history_outbox_pending(struct lw_history *h, char ***names,
 	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
 		lw_xgrow((void **)names, &cap, *n, sizeof **names);
 		lw_xgrow((void **)counts, &ccap, *n, sizeof **counts);
-		(*names)[*n] = col_dup(st, 0);
+		(*names)[*n] = lw_hist_col_dup(st, 0);
 		(*counts)[*n] = sqlite3_column_int64(st, 1);
 		(*n)++;
 	}
@@ -367,7 +342,7 @@ int lw_history_outbox_failing(struct lw_history *h, char *msg, size_t n,
 {
 	sqlite3_stmt *st;
 	*failing = false;
-	int rc = prep(h, "SELECT o.channel, o.last_error, (SELECT count(*) "
+	int rc = lw_hist_prep(h, "SELECT o.channel, o.last_error, (SELECT count(*) "
 		      "FROM outbox WHERE state=0 AND channel=o.channel) FROM "
 		      "outbox o WHERE o.state=0 AND o.attempts>0 ORDER BY o.id "
 		      "LIMIT 1", &st, err);

@@ -32,12 +32,6 @@ static enum lw_status col_status(sqlite3_stmt *st, int i)
 	return v >= LW_PASS && v <= LW_ERROR ? (enum lw_status)v : LW_ERROR;
 }
 
-static char *col_dup(sqlite3_stmt *st, int i)
-{
-	const unsigned char *s = sqlite3_column_text(st, i);
-	return s ? lw_xstrdup((const char *)s) : NULL;
-}
-
 /* sqlite wants an int64 LIMIT; size_t may not fit. */
 static int64_t lim(size_t max)
 {
@@ -162,14 +156,14 @@ int lw_history_events(struct lw_history *h, const char *dataset, size_t max,
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		lw_xgrow((void **)&ev, &cap, k, sizeof *ev);
 		ev[k].at = sqlite3_column_int64(st, 0);
-		ev[k].dataset = col_dup(st, 1);
+		ev[k].dataset = lw_hist_col_dup(st, 1);
 		if (!ev[k].dataset)
 			ev[k].dataset = lw_xstrdup("");
 		ev[k].from_new = sqlite3_column_int(st, 2) == LW_HIST_FROM_NEW;
 		ev[k].from = ev[k].from_new ? LW_PASS : col_status(st, 2);
 		ev[k].to = col_status(st, 3);
-		ev[k].check = col_dup(st, 4);
-		ev[k].message = col_dup(st, 5);
+		ev[k].check = lw_hist_col_dup(st, 4);
+		ev[k].message = lw_hist_col_dup(st, 5);
 		k++;
 	}
 	sqlite3_finalize(st);

@@ -291,28 +291,7 @@ int lw_hist_tx(struct lw_history *h, lw_hist_tx_fn fn, void *ud,
 }
 
 /* Prepare, or fill err. */
-static int prep(struct lw_history *h, const char *sql, sqlite3_stmt **st,
-		struct lw_err *err)
-{
-	assert(h && h->db && sql && st);
-	int rc = sqlite3_prepare_v2(h->db, sql, -1, st, NULL);
-	if (rc != SQLITE_OK)
-		return lw_hist_dberr(h, rc, "preparing", err);
-	return LW_OK;
-}
-
 /* Step a statement that returns no rows, then finalize it. */
-static int step_done(struct lw_history *h, sqlite3_stmt *st,
-		     struct lw_err *err)
-{
-	assert(st != NULL);
-	int rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return lw_hist_dberr(h, rc, "writing", err);
-	return LW_OK;
-}
-
 static void bind_opt(sqlite3_stmt *st, int idx, int64_t v)
 {
 	if (v < 0)
@@ -336,7 +315,7 @@ static int begin_fn(struct lw_history *h, void *ud, struct lw_err *err)
 	 * starts, so this run's baselines already leave it out */
 	int rc = lw_hist_mark_aborted(h, err);
 	if (rc == LW_OK)
-		rc = prep(h, "INSERT INTO runs(started, config, pid, pid_start, "
+		rc = lw_hist_prep(h, "INSERT INTO runs(started, config, pid, pid_start, "
 			  "host) VALUES (?, ?, ?, ?, ?)", &st, err);
 	if (rc != LW_OK)
 		return rc;
@@ -346,7 +325,7 @@ static int begin_fn(struct lw_history *h, void *ud, struct lw_err *err)
 	sqlite3_bind_int64(st, 3, me.pid);
 	bind_opt(st, 4, me.start);
 	sqlite3_bind_text(st, 5, me.host, -1, SQLITE_TRANSIENT);
-	rc = step_done(h, st, err);
+	rc = lw_hist_step_done(h, st, err);
 	b->id = sqlite3_last_insert_rowid(h->db);
 	return rc;
 }
@@ -370,7 +349,7 @@ static int end_fn(struct lw_history *h, void *ud, struct lw_err *err)
 {
 	struct end_ud *e = ud;
 	sqlite3_stmt *st;
-	int rc = prep(h, "UPDATE runs SET finished = ?, n_pass = ?, "
+	int rc = lw_hist_prep(h, "UPDATE runs SET finished = ?, n_pass = ?, "
 		      "n_warn = ?, n_fail = ?, n_error = ? WHERE id = ?",
 		      &st, err);
 	if (rc != LW_OK)
@@ -379,7 +358,7 @@ static int end_fn(struct lw_history *h, void *ud, struct lw_err *err)
 	for (int i = 0; i < LW_NSTATUS; i++)
 		sqlite3_bind_int(st, 2 + i, e->counts ? e->counts[i] : 0);
 	sqlite3_bind_int64(st, 6, e->id);
-	rc = step_done(h, st, err);
+	rc = lw_hist_step_done(h, st, err);
 	if (rc == LW_OK && sqlite3_changes(h->db) == 0)
 		rc = lw_err_set(err, LW_ENOTFOUND, "%s: no run %lld", h->path,
 				(long long)e->id);
@@ -434,7 +413,7 @@ static int put_obs(struct lw_history *h, const struct rec_ud *r,
 {
 	const struct lw_obs *o = r->obs;
 	sqlite3_stmt *st;
-	int rc = prep(h, "INSERT INTO observations(run, dataset, at, ok, "
+	int rc = lw_hist_prep(h, "INSERT INTO observations(run, dataset, at, ok, "
 		      "error, files, bytes, rows, newest, age, status, obs) "
 		      "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", &st, err);
 	if (rc != LW_OK)
@@ -451,7 +430,7 @@ static int put_obs(struct lw_history *h, const struct rec_ud *r,
 	bind_opt(st, 10, obs_age(r));
 	sqlite3_bind_int(st, 11, r->status);
 	lw_hist_bind_text(st, 12, r->obs_json);
-	return step_done(h, st, err);
+	return lw_hist_step_done(h, st, err);
 }
 
 static int put_results(struct lw_history *h, const struct rec_ud *r,
@@ -460,7 +439,7 @@ static int put_results(struct lw_history *h, const struct rec_ud *r,
 	for (size_t i = 0; i < r->nres; i++) {
 		const struct lw_result *x = &r->res[i];
 		sqlite3_stmt *st;
-		int rc = prep(h, "INSERT INTO results(run, dataset, "
+		int rc = lw_hist_prep(h, "INSERT INTO results(run, dataset, "
 			      "check_name, status, measured, threshold, "
 			      "message, value) VALUES (?,?,?,?,?,?,?,?)",
 			      &st, err);
@@ -477,7 +456,7 @@ static int put_results(struct lw_history *h, const struct rec_ud *r,
 			sqlite3_bind_double(st, 8, x->value);
 		else
 			sqlite3_bind_null(st, 8);
-		rc = step_done(h, st, err);
+		rc = lw_hist_step_done(h, st, err);
 		if (rc != LW_OK)
 			return rc;
 	}
@@ -489,7 +468,7 @@ static int last_status(struct lw_history *h, const char *dataset, int *out,
 		       bool *have, struct lw_err *err)
 {
 	sqlite3_stmt *st;
-	int rc = prep(h, "SELECT status FROM state WHERE dataset = ?", &st,
+	int rc = lw_hist_prep(h, "SELECT status FROM state WHERE dataset = ?", &st,
 		      err);
 	if (rc != LW_OK)
 		return rc;
@@ -528,7 +507,7 @@ static int put_event(struct lw_history *h, const struct rec_ud *r,
 	for (size_t i = 0; i < r->nres; i++)
 		if (!worst || r->res[i].status > worst->status)
 			worst = &r->res[i];
-	rc = prep(h, "INSERT INTO events(run, at, dataset, from_status, "
+	rc = lw_hist_prep(h, "INSERT INTO events(run, at, dataset, from_status, "
 		  "to_status, check_name, message) VALUES (?,?,?,?,?,?,?)",
 		  &st, err);
 	if (rc != LW_OK)
@@ -545,11 +524,11 @@ static int put_event(struct lw_history *h, const struct rec_ud *r,
 		lw_hist_bind_text(st, 6, "observe");
 		lw_hist_bind_text(st, 7, r->obs->error);
 	}
-	rc = step_done(h, st, err);
+	rc = lw_hist_step_done(h, st, err);
 	if (rc != LW_OK)
 		return rc;
 state:
-	rc = prep(h, "INSERT INTO state(dataset, status, at) VALUES (?,?,?) "
+	rc = lw_hist_prep(h, "INSERT INTO state(dataset, status, at) VALUES (?,?,?) "
 		  "ON CONFLICT(dataset) DO UPDATE SET status = excluded.status,"
 		  " at = excluded.at", &st, err);
 	if (rc != LW_OK)
@@ -557,7 +536,7 @@ state:
 	lw_hist_bind_text(st, 1, r->dataset);
 	sqlite3_bind_int(st, 2, r->status);
 	sqlite3_bind_int64(st, 3, r->obs->at);
-	return step_done(h, st, err);
+	return lw_hist_step_done(h, st, err);
 }
 
 /* A refresh time: epoch number, or an ISO string as the REST API gives. */
@@ -601,7 +580,7 @@ static int put_refreshes(struct lw_history *h, const struct rec_ud *r,
 		if (!text)
 			return lw_err_set(err, LW_ENOMEM, "%s: out of memory",
 					  h->path);
-		rc = prep(h, "INSERT OR IGNORE INTO refreshes(request_id, "
+		rc = lw_hist_prep(h, "INSERT OR IGNORE INTO refreshes(request_id, "
 			  "run, dataset, status, started, ended, refresh) "
 			  "VALUES (?,?,?,?,?,?,?)", &st, err);
 		if (rc != LW_OK) {
@@ -617,7 +596,7 @@ static int put_refreshes(struct lw_history *h, const struct rec_ud *r,
 		bind_opt(st, 6, refresh_time(it, "ended", "endTime"));
 		lw_hist_bind_text(st, 7, text);
 		cJSON_free(text);
-		rc = step_done(h, st, err);
+		rc = lw_hist_step_done(h, st, err);
 		if (rc != LW_OK)
 			return rc;
 	}
@@ -736,11 +715,11 @@ static int prune_fn(struct lw_history *h, void *ud, struct lw_err *err)
 
 	for (size_t i = 0; i < sizeof sql / sizeof *sql; i++) {
 		sqlite3_stmt *st;
-		int rc = prep(h, sql[i], &st, err);
+		int rc = lw_hist_prep(h, sql[i], &st, err);
 		if (rc != LW_OK)
 			return rc;
 		sqlite3_bind_int64(st, 1, before);
-		rc = step_done(h, st, err);
+		rc = lw_hist_step_done(h, st, err);
 		if (rc != LW_OK)
 			return rc;
 	}
