@@ -13,10 +13,14 @@
 #include "lakewatch/util.h"
 
 #define PREFETCH_BATCH 512	/* files whose tails are fetched together */
-/* Files a stream format (CSV, JSON Lines, Avro) reads whole that are
- * fetched together, whole, ahead of their streams: up to this size (so
- * a batch holds at most 32 MiB). */
-#define SMALL_FILE 65536
+/* Files a stream format (CSV, JSON Lines, Avro) reads whole are fetched
+ * side by side, whole, ahead of their streams (within the lake's
+ * `parallel`): each up to WHOLE_FILE_MAX, together up to WHOLE_BATCH_MAX
+ * per batch, which bounds the memory they hold. Bigger files, and those
+ * past the budget, stream one at a time: their cost is bandwidth, not
+ * round trips. */
+#define WHOLE_FILE_MAX (8 << 20)
+#define WHOLE_BATCH_MAX (64 << 20)
 
 struct listing {
 	const struct lw_dataset *ds;
@@ -404,6 +408,21 @@ static void batch_clear(struct batch *b, size_t n)
 		lw_file_obs_free(&b->got[j]);
 }
 
+#ifdef LW_TESTING
+/* Test builds only: LAKEWATCH_WHOLE_PREFETCH=0 streams every file of a
+ * stream format one at a time, as before, so a test can time both ways. */
+static bool whole_ahead(void)
+{
+	const char *v = getenv("LAKEWATCH_WHOLE_PREFETCH");
+	return !v || strcmp(v, "0") != 0;
+}
+#else
+static bool whole_ahead(void)
+{
+	return true;
+}
+#endif
+
 /* Prefetch the next batch from e[0..n): a tail format's tails, or the
  * small files a stream format reads whole (remote lakes fetch them side
  * by side; the reads and streams after are served from memory). */
@@ -418,14 +437,24 @@ static void prefetch_batch(struct lw_lake *lake, const struct lw_dataset *ds,
 		k->prefetch_tails(lake, e, n, ds->format->tail_hint, &err);
 		return;
 	}
-	struct lw_entry *small = lw_xmalloc((n + 1) * sizeof *small);
+	if (!whole_ahead())
+		return;
+	struct lw_entry *whole = lw_xmalloc((n + 1) * sizeof *whole);
 	size_t m = 0;
-	for (size_t i = 0; i < n; i++)
-		if (e[i].size > 0 && e[i].size <= SMALL_FILE)
-			small[m++] = e[i];	/* paths borrowed */
+	int64_t total = 0, largest = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (e[i].size <= 0 || e[i].size > WHOLE_FILE_MAX ||
+		    total + e[i].size > WHOLE_BATCH_MAX)
+			continue;
+		whole[m++] = e[i];	/* paths borrowed */
+		total += e[i].size;
+		if (e[i].size > largest)
+			largest = e[i].size;
+	}
+	/* the tail asked for is the largest file, so each comes whole */
 	if (m > 1)
-		k->prefetch_tails(lake, small, m, SMALL_FILE, &err);
-	free(small);
+		k->prefetch_tails(lake, whole, m, largest, &err);
+	free(whole);
 }
 
 static void probe_files(const struct lw_config *cfg,

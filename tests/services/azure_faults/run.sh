@@ -229,6 +229,35 @@ else
 fi
 echo "    20 datasets x 3 files, answers held 200 ms: listed one by one ${ts}s ($lr requests), side by side ${tp}s ($pr requests)"
 
+# --- bigger CSV files of one dataset are fetched side by side too -------------
+# 12 CSV files of about 300 KiB in one folder, behind answers held 200 ms:
+# streamed one at a time (LAKEWATCH_WHOLE_PREFETCH=0, the test hook) that
+# is 12 round trips after the listing; fetched whole side by side (each
+# up to 8 MiB, 64 MiB a batch) about one. The same rows and report.
+mkdir -p "$T/big/b"
+for f in $(seq -w 0 11); do
+	awk -v f="$f" 'BEGIN { print "a,b"; for (i = 0; i < 30000; i++) printf "%d,%s\n", i, f }' > "$T/big/b/f$f.csv"
+done
+node $az/upload.mjs --conn "$CS" --container many --dir "$T/big" > "$T/up4.log" 2>&1
+DS='{"bronze.big": {"source": "s", "layer": "bronze", "lake": "adls", "path": "b", "format": "csv", "count_rows": true}}' \
+	cfg big ''
+unset DS
+mode "slow?n=200"
+LAKEWATCH_WHOLE_PREFETCH=0 run bseq big
+mode "slow?n=200"
+run bpar big
+mode pass
+ts=$(cat "$T/bseq.secs") tp=$(cat "$T/bpar.secs")
+if [ "$(cat "$T/bseq.rc")" = 0 ] && [ "$(cat "$T/bpar.rc")" = 0 ] &&
+   [ "$(norm bseq)" = "$(norm bpar)" ] &&
+   [ "$(jq '.datasets[0].observation.rows' "$T/bpar.out")" = 360000 ] &&
+   awk "BEGIN{exit !($ts - $tp > 1.2)}"; then
+	pass csv_files_fetched_side_by_side
+	echo "    12 CSV files of 300 KiB, answers held 200 ms: streamed one by one ${ts}s, side by side ${tp}s"
+else
+	fail csv_files_fetched_side_by_side "one by one ${ts}s ($(why bseq)), side by side ${tp}s ($(why bpar)); same report: $([ "$(norm bseq)" = "$(norm bpar)" ] && echo yes || echo no)"
+fi
+
 # --- --stats counts every connection curl opens, its reconnects included -------
 # A server that closes each connection after its answer without saying so:
 # curl finds the kept connection dead and opens another, which --stats
