@@ -27,14 +27,17 @@ static int dataset_index(const struct lw_config *cfg, const char *name)
 	return -1;
 }
 
-/* The writer's dataset: one named like it, else one whose path is it. */
+/* The writer's dataset: one named like it, else a run dataset whose path
+ * (pipeline, job) is it, else any dataset whose path is it. */
 static int writer_index(const struct lw_config *cfg, const char *w)
 {
 	int i = dataset_index(cfg, w);
-	for (size_t k = 0; i < 0 && k < cfg->ndatasets; k++)
-		if (cfg->datasets[k].path &&
-		    strcmp(cfg->datasets[k].path, w) == 0)
-			i = (int)k;
+	for (int runs = 1; runs >= 0 && i < 0; runs--)
+		for (size_t k = 0; i < 0 && k < cfg->ndatasets; k++)
+			if (cfg->datasets[k].runs == runs &&
+			    cfg->datasets[k].path &&
+			    strcmp(cfg->datasets[k].path, w) == 0)
+				i = (int)k;
 	return i;
 }
 

@@ -198,6 +198,10 @@ static void run_root(void **st)
 		"\"sources\": {\"s\": \"S\"}, \"datasets\": {"
 		DS("b.sales", "s", "bronze",
 		   ", \"written_by\": [\"pl_load_sales\"]") ","
+		/* data whose path is the pipeline's name: the run wins */
+		"\"x.copy\": {\"source\": \"s\", \"layer\": \"bronze\","
+		" \"lake\": \"l\", \"path\": \"pl_load_sales\","
+		" \"format\": \"csv\"},"
 		"\"adf.load\": {\"source\": \"s\", \"layer\": \"silver\","
 		" \"lake\": \"adf\", \"pipeline\": \"pl_load_sales\"},"
 		DS("g.d", "s", "gold", "") "}}");
@@ -213,22 +217,22 @@ static void run_root(void **st)
 	assert_int_equal(b->nwritten_by, 1);
 	assert_ptr_equal(&cfg->datasets[b->writer_ds[0]], r);
 	/* gold skips the run's "layer" for bronze's data */
-	assert_int_equal(g->nupstream, 1);
+	assert_int_equal(g->nupstream, 2);
 	assert_ptr_equal(&cfg->datasets[g->upstream[0]], b);
 	struct lw_run run;
-	enum lw_status s[] = {LW_FAIL, LW_FAIL, LW_FAIL};
+	enum lw_status s[] = {LW_FAIL, LW_PASS, LW_FAIL, LW_FAIL};
 	make_run(cfg, &run, s);
 	lw_lineage_mark(cfg, &run);
-	assert_false(run.ds[1].impacted);
+	assert_false(run.ds[2].impacted);
 	assert_true(run.ds[0].impacted);
-	assert_ptr_equal(run.ds[0].root, &run.ds[1]);
-	assert_true(run.ds[2].impacted);
-	assert_ptr_equal(run.ds[2].root, &run.ds[1]);
+	assert_ptr_equal(run.ds[0].root, &run.ds[2]);
+	assert_true(run.ds[3].impacted);
+	assert_ptr_equal(run.ds[3].root, &run.ds[2]);
 	/* the run succeeded: bronze is its own root again */
-	run.ds[1].status = LW_PASS;
+	run.ds[2].status = LW_PASS;
 	lw_lineage_mark(cfg, &run);
 	assert_false(run.ds[0].impacted);
-	assert_ptr_equal(run.ds[2].root, &run.ds[0]);
+	assert_ptr_equal(run.ds[3].root, &run.ds[0]);
 	free(run.ds);
 	lw_config_free(cfg);
 }
