@@ -27,27 +27,33 @@ static int dataset_index(const struct lw_config *cfg, const char *name)
 	return -1;
 }
 
-/* The writer's dataset: one named like it, else one whose path is it. */
+/* The writer's dataset: one named like it, else a run dataset whose path
+ * (pipeline, job) is it, else any dataset whose path is it. */
 static int writer_index(const struct lw_config *cfg, const char *w)
 {
 	int i = dataset_index(cfg, w);
-	for (size_t k = 0; i < 0 && k < cfg->ndatasets; k++)
-		if (cfg->datasets[k].path &&
-		    strcmp(cfg->datasets[k].path, w) == 0)
-			i = (int)k;
+	for (int runs = 1; runs >= 0 && i < 0; runs--)
+		for (size_t k = 0; i < 0 && k < cfg->ndatasets; k++)
+			if (cfg->datasets[k].runs == runs &&
+			    cfg->datasets[k].path &&
+			    strcmp(cfg->datasets[k].path, w) == 0)
+				i = (int)k;
 	return i;
 }
 
-/* The same source's nearest lower layer that has datasets, all of them. */
+/* The same source's nearest lower layer that has datasets, all of them.
+ * Run datasets (pipelines, jobs) have no layer: none for them, and none
+ * of them for others (a writer is linked through "written_by"). */
 static void default_upstream(struct lw_config *cfg, struct lw_dataset *ds)
 {
-	ds->upstream_default = true;
-	if (ds->source < 0)
+	ds->upstream_default = !ds->runs;
+	if (ds->source < 0 || ds->runs)
 		return;
 	for (int l = (int)ds->layer - 1; l >= 0 && !ds->nupstream; l--)
 		for (size_t k = 0; k < cfg->ndatasets; k++) {
 			const struct lw_dataset *o = &cfg->datasets[k];
-			if (o->source == ds->source && (int)o->layer == l)
+			if (o->source == ds->source && (int)o->layer == l &&
+			    !o->runs)
 				ds->upstream[ds->nupstream++] = (int)k;
 		}
 }

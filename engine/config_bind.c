@@ -56,6 +56,7 @@ static const char *bind_format(struct lw_dataset *ds, struct lw_lake *lake,
 	const struct lw_lake_kind *kind = lake ? lw_lake_base(lake)->kind :
 		NULL;
 	bool need_format = !(kind && kind->observe);
+	ds->runs = kind && kind->runs;	/* core's lineage reads it */
 	const char *s = NULL;
 	if (lw_cfg_str(cc, m, "format", need_format, &s) == LW_OK && s &&
 	    !(ds->format = lw_format_find(s)))

@@ -306,7 +306,7 @@ static bool cp_gone(struct lw_lake *l, char *msg, size_t n)
 	const struct lw_lake_kind var = {				\
 		.name = kname, .open = var##_open, .close = cp_close,	\
 		.observe = lw_cp_observe, .begin_poll = cp_begin_poll,	\
-		.gone = cp_gone, .stats = cp_stats,			\
+		.gone = cp_gone, .stats = cp_stats, .runs = true,	\
 		.connects = cp_connects, .faults = cp_faults,		\
 	};
 

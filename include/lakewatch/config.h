@@ -101,6 +101,9 @@ struct lw_dataset {
 	char **written_by;	/* owned, each owned */
 	int *writer_ds;		/* owned, one per written_by */
 	size_t nwritten_by;
+	bool runs;		/* set by the binder: its lake kind's datasets
+				 * are pipeline or job runs (no layer: no
+				 * default upstream, no one's default one) */
 };
 
 /* The per-file observation cache's default bound (entries). */

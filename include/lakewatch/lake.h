@@ -41,6 +41,10 @@ typedef int (*lw_chunk_cb)(void *ud, const char *data, size_t len);
 
 struct lw_lake_kind {
 	const char *name;	/* "fs", "azure", "powerbi" */
+	/* The kind's datasets are pipeline or job runs (the control plane),
+	 * not data in a layer: they get no previous-layer upstream and are
+	 * no one's; lineage reaches them through "written_by". */
+	bool runs;
 	/* Validate cfg (the lake's JSON object, "kind" included) and make a
 	 * handle. No network here: validate must work offline. Errors go to
 	 * cc; returns NULL then. The caller owns the handle (close()). */

@@ -183,6 +183,60 @@ static void filtered_run(void **st)
 	lw_config_free(cfg);
 }
 
+/* A run dataset (a Data Factory pipeline, here declared above bronze) has
+ * no layer: no default upstream (which would loop through the bronze
+ * table it writes), none for the others either; a failed run is the root
+ * of the data it writes and what is made from it. */
+static void run_root(void **st)
+{
+	(void)st;
+	struct lw_config *cfg = parse("{\"lakes\": {"
+		"\"l\": {\"kind\": \"fs\", \"root\": \"/tmp\"},"
+		"\"adf\": {\"kind\": \"datafactory\", \"subscription\": \"s\","
+		" \"resource_group\": \"rg\", \"factory\": \"f\","
+		" \"auth\": {\"method\": \"managed_identity\"}}},"
+		"\"sources\": {\"s\": \"S\"}, \"datasets\": {"
+		DS("b.sales", "s", "bronze",
+		   ", \"written_by\": [\"pl_load_sales\"]") ","
+		/* data whose path is the pipeline's name: the run wins */
+		"\"x.copy\": {\"source\": \"s\", \"layer\": \"bronze\","
+		" \"lake\": \"l\", \"path\": \"pl_load_sales\","
+		" \"format\": \"csv\"},"
+		"\"adf.load\": {\"source\": \"s\", \"layer\": \"silver\","
+		" \"lake\": \"adf\", \"pipeline\": \"pl_load_sales\"},"
+		DS("g.d", "s", "gold", "") "}}");
+	assert_non_null(cfg);
+	const struct lw_dataset *b = lw_config_dataset(cfg, "b.sales"),
+		*r = lw_config_dataset(cfg, "adf.load"),
+		*g = lw_config_dataset(cfg, "g.d");
+	assert_true(r->runs);
+	assert_false(b->runs);
+	assert_int_equal(r->nupstream, 0);
+	assert_false(r->upstream_default);
+	/* linked by the pipeline (its path) */
+	assert_int_equal(b->nwritten_by, 1);
+	assert_ptr_equal(&cfg->datasets[b->writer_ds[0]], r);
+	/* gold skips the run's "layer" for bronze's data */
+	assert_int_equal(g->nupstream, 2);
+	assert_ptr_equal(&cfg->datasets[g->upstream[0]], b);
+	struct lw_run run;
+	enum lw_status s[] = {LW_FAIL, LW_PASS, LW_FAIL, LW_FAIL};
+	make_run(cfg, &run, s);
+	lw_lineage_mark(cfg, &run);
+	assert_false(run.ds[2].impacted);
+	assert_true(run.ds[0].impacted);
+	assert_ptr_equal(run.ds[0].root, &run.ds[2]);
+	assert_true(run.ds[3].impacted);
+	assert_ptr_equal(run.ds[3].root, &run.ds[2]);
+	/* the run succeeded: bronze is its own root again */
+	run.ds[2].status = LW_PASS;
+	lw_lineage_mark(cfg, &run);
+	assert_false(run.ds[0].impacted);
+	assert_ptr_equal(run.ds[3].root, &run.ds[0]);
+	free(run.ds);
+	lw_config_free(cfg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -191,6 +245,7 @@ int main(void)
 		cmocka_unit_test(cycle_named),
 		cmocka_unit_test(cascade_root),
 		cmocka_unit_test(filtered_run),
+		cmocka_unit_test(run_root),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

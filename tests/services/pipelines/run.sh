@@ -146,3 +146,38 @@ LW_CP_SECRET=wrong-secret-value-9999 run wrongsecret --dataset '^bronze\.invento
 expect wrongsecret 'bronze.inventory=ERROR~Invalid client secret' &&
 	! grep -qs wrong-secret-value-9999 "$tmp/wrongsecret.json" "$tmp/wrongsecret.err" "$tmp/wrongsecret.out"
 verdict wrong_secret $?
+
+# the root cause: pl_load_sales failed, so the bronze table it writes (an fs
+# lake, linked by "written_by") went stale and silver after it; both name
+# the run as their root, and the text report says the pipeline and its
+# error. The run dataset sits above bronze: it gets no previous-layer
+# upstream (which would loop through the table it writes).
+start basic
+mkdir -p "$tmp/lake/orders" "$tmp/lake/orders_clean"
+echo 'id,amount' > "$tmp/lake/orders/part-0.csv"
+echo 'id,amount' > "$tmp/lake/orders_clean/part-0.csv"
+touch -d '7 hours ago' "$tmp/lake/orders/part-0.csv" "$tmp/lake/orders_clean/part-0.csv"
+cat > "$tmp/root.jsonc" <<JSON
+{"lakes": {
+  "adf": {"kind": "datafactory", "subscription": "00000000-1111-2222-3333-444444444444",
+          "resource_group": "rg-lakehouse", "factory": "adf-lakehouse",
+          "management_url": {"env": "LW_ARM_URL"}, "timeout": "3s", "retries": 2, "auth": $CLIENT},
+  "files": {"kind": "fs", "root": "$tmp/lake"}},
+ "sources": {"online": "Online store"}, "consumers": {"sales": "Sales & accounting"},
+ "datasets": {
+  "adf.load_sales": {"source": "online", "layer": "silver", "lake": "adf", "pipeline": "pl_load_sales",
+    "checks": {"runs": {}}},
+  "bronze.orders": {"source": "online", "layer": "bronze", "lake": "files", "path": "orders", "format": "csv",
+    "written_by": ["pl_load_sales"], "checks": {"freshness": {"warn": "1h", "fail": "6h"}}},
+  "gold.orders": {"source": "online", "layer": "gold", "lake": "files", "path": "orders_clean", "format": "csv",
+    "consumers": ["sales"], "checks": {"freshness": {"warn": "1h", "fail": "6h"}}}}}
+JSON
+CONFIG="$tmp/root.jsonc" run root
+"$BIN" check --config "$tmp/root.jsonc" --format text --ascii --no-history > "$tmp/root.txt" 2>> "$tmp/root.err"
+roots=$(node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1]));
+console.log(r.datasets.map((d) => `${d.name}:${d.impacted ? "impacted" : "-"}:${d.root || "-"}`).join(" "))' "$tmp/root.json")
+expect root 'adf.load_sales=FAIL~Copy orders' 'bronze.orders=FAIL' 'gold.orders=FAIL' &&
+	[ "$roots" = "adf.load_sales:-:- bronze.orders:impacted:adf.load_sales gold.orders:impacted:adf.load_sales" ] &&
+	tr -s ' \n' ' ' < "$tmp/root.txt" | grep -q 'Sales & accounting - FAIL - gold.orders freshness: stale: newest file 7h old (fail at 6h) <- pl_load_sales: last run of pl_load_sales failed (run 8f2c0312-[^)]*): Copy orders: 2200: ErrorCode=UserErrorFileNotFound' &&
+	no_secret root
+verdict failed_run_is_root $? "(roots: $roots)"
