@@ -84,35 +84,6 @@ int lw_cp_open_auth(struct lw_lake *l, const cJSON *auth, const char *what,
 	return LW_OK;
 }
 
-/* A token file holds the token, or `az account get-access-token` JSON
- * with accessToken. Caller frees *out. */
-static int read_token_file(const char *path, char **out, struct lw_err *err)
-{
-	char *text = NULL;
-	size_t len;
-	if (lw_read_file(path, 256 * 1024, &text, &len, err))
-		return err->code;
-	cJSON *j = cJSON_ParseWithLength(text, len);
-	const cJSON *at = cJSON_GetObjectItemCaseSensitive(j, "accessToken");
-	if (cJSON_IsString(at)) {
-		*out = lw_xstrdup(at->valuestring);
-		lw_secret_wipe(at->valuestring, strlen(at->valuestring));
-	} else {
-		while (len && (text[len - 1] == '\n' || text[len - 1] == '\r' ||
-			       text[len - 1] == ' '))
-			text[--len] = '\0';
-		*out = lw_xstrdup(text);
-	}
-	cJSON_Delete(j);
-	lw_secret_wipe(text, len);
-	free(text);
-	lw_secret_register(*out);
-	if (!**out)
-		return lw_err_set(err, LW_EAUTH, "%s: the token file is empty",
-				  path);
-	return LW_OK;
-}
-
 int lw_cp_token(struct lw_lake *l, bool fresh, char **tok, struct lw_err *err)
 {
 	if (l->entra) {
@@ -123,7 +94,7 @@ int lw_cp_token(struct lw_lake *l, bool fresh, char **tok, struct lw_err *err)
 	if (l->token_file && (fresh || !l->token)) {
 		lw_secret_free(l->token);
 		l->token = NULL;
-		if (read_token_file(l->token_file, &l->token, err))
+		if (lw_entra_read_token_file(l->token_file, &l->token, err))
 			return err->code;
 	}
 	*tok = lw_xstrdup(l->token);

@@ -377,3 +377,32 @@ void lw_entra_invalidate(struct lw_entra *e)
 	e->refresh_ms = 0;
 	pthread_mutex_unlock(&e->lock);
 }
+
+/* See entra.h. The text read is wiped before it is freed. */
+int lw_entra_read_token_file(const char *path, char **out,
+			     struct lw_err *err)
+{
+	char *text = NULL;
+	size_t len;
+	if (lw_read_file(path, 256 * 1024, &text, &len, err))
+		return err->code;
+	cJSON *j = cJSON_ParseWithLength(text, len);
+	const cJSON *at = cJSON_GetObjectItemCaseSensitive(j, "accessToken");
+	if (cJSON_IsString(at)) {
+		*out = lw_xstrdup(at->valuestring);
+		lw_secret_wipe(at->valuestring, strlen(at->valuestring));
+	} else {
+		while (len && (text[len - 1] == '\n' || text[len - 1] == '\r' ||
+			       text[len - 1] == ' '))
+			text[--len] = '\0';
+		*out = lw_xstrdup(text);
+	}
+	cJSON_Delete(j);
+	lw_secret_wipe(text, len);
+	free(text);
+	lw_secret_register(*out);
+	if (!**out)
+		return lw_err_set(err, LW_EAUTH, "%s: the token file is empty",
+				  path);
+	return LW_OK;
+}

@@ -72,7 +72,7 @@ static int open_auth(struct lw_lake *l, const cJSON *auth, const char *what,
 		.retries = -1};
 	struct lw_err err;
 	l->entra = lw_entra_new(&eo, &err);
-	free(secret);
+	lw_secret_free(secret);	/* wiped, as cp_auth.c does */
 	if (!l->entra)
 		return lw_cfg_error(cc, auth, "%s: %s", what, err.msg);
 	return LW_OK;

@@ -73,4 +73,11 @@ void lw_entra_revive(struct lw_entra *e);
  * tenant T", "managed identity"). Owned by e. */
 const char *lw_entra_describe(const struct lw_entra *e);
 
+/* A token given in a file (method "token", "token_file"): the token
+ * itself, or the JSON `az account get-access-token` prints (its
+ * accessToken). *out is the caller's (lw_secret_free), registered as a
+ * secret; LW_EAUTH when the file holds no token. */
+int lw_entra_read_token_file(const char *path, char **out,
+			     struct lw_err *err);
+
 #endif
