@@ -53,7 +53,7 @@ wait_for() { until_ok "${2:-10}" shows "$1" || show_fail "timed out waiting for:
 wait_re() { until_ok "${2:-10}" shows_re "$1" || show_fail "timed out waiting for /$1/"; }
 polls() { grep -c 'poll finished in' "$D/watch.err"; }
 polls_at_least() { [ "$(polls)" -ge "$1" ]; }
-q() { sqlite3 "$D/h.db" "$1"; }
+q() { sqlite3 -cmd ".timeout 10000" "$D/h.db" "$1"; }	# watch writes it too
 reminders_after() {	# reminder notices in messages after outbox id $1
 	q "SELECT count(*) FROM outbox_notices WHERE kind = 'reminder' AND msg > $1"
 }

@@ -767,16 +767,20 @@ t_more60() {
 	quit_ok
 }
 
+# The dashboard polls and writes the history while a case edits it: wait
+# for its lock (10 s) instead of failing with "database is locked".
+sq() { sqlite3 -cmd ".timeout 10000" "$@"; }
+
 # Deliveries failing (a message another process tried and could not send,
 # in the shared history): one line in the header says so, then goes.
 t_notify_failing() {
 	start 100 30 && ready || return 1
 	hasnt "notify:" || return 1
-	sqlite3 "$FX/history.db" "INSERT INTO outbox(run, route, channel,
+	sq "$FX/history.db" "INSERT INTO outbox(run, route, channel,
 		created, next_at, attempts, last_error) VALUES (1, 'all',
 		'hook', 0, 0, 2, '503: down')" || return 1
 	keys r && wait_for 'notify: channel "hook": 1 message(s) waiting, last: 503: down' || return 1
-	sqlite3 "$FX/history.db" "UPDATE outbox SET state = 1" || return 1
+	sq "$FX/history.db" "UPDATE outbox SET state = 1" || return 1
 	keys r && sleep 1 && wait_for "last poll" && hasnt "notify:" || return 1
 	quit_ok
 }
@@ -794,7 +798,7 @@ t_oncall_80() {
 # --no-cache (issue 13): every poll reads every file again, so the per-file
 # cache's rows are written anew (their ids grow); without it a second poll
 # takes every file from the cache and leaves them.
-cache_ids() { sqlite3 "$FX/history.db" 'SELECT max(id) FROM file_cache'; }
+cache_ids() { sq "$FX/history.db" 'SELECT max(id) FROM file_cache'; }
 repoll() {	# poll again; wait until it is done (the ids settle)
 	keys r && wait_for "polling now" && ready || return 1
 	sleep 1
