@@ -91,7 +91,7 @@ static bool change_measure(const struct lw_judge_ctx *ctx, const char *thr,
 	snprintf(m->meas, sizeof m->meas, "%s%s", pct < 0 ? "-" :
 		 pct > 0 ? "+" : "", pct_s);
 	const char *since = base ? "from the baseline" : "since last poll";
-	char note[160];
+	char note[104];	/* what[160] holds since, now and this in full */
 	baseline_note(ctx, note, sizeof note);
 	if (cur == old)
 		snprintf(m->what, sizeof m->what, "%s (%s%s)", since, now, note);
