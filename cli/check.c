@@ -41,6 +41,8 @@ static void check_usage(FILE *f)
 "      --layer LAYER      only this layer (bronze, silver, gold, powerbi)\n"
 "      --consumer ID      only datasets this consumer uses\n"
 "      --dataset REGEX    only datasets whose name matches (PCRE2)\n"
+"      --shard K/N        only shard K of N (a stable hash of each\n"
+"                         dataset's name): N CI jobs split one config\n"
 "  -v, --verbose          text: list passing checks too\n"
 "      --no-color         no ANSI colour (also NO_COLOR=1)\n"
 "      --ascii            no UTF-8 glyphs\n"
@@ -69,7 +71,7 @@ struct check_opts {
 static int parse_args(int argc, char **argv, struct check_opts *o)
 {
 	enum { O_FAIL_ON = 256, O_SOURCE, O_LAYER, O_CONSUMER, O_DATASET,
-	       O_NO_COLOR, O_ASCII, O_STATS, O_NO_CACHE };
+	       O_NO_COLOR, O_ASCII, O_STATS, O_NO_CACHE, O_SHARD };
 	static const struct option opts[] = {
 		LW_CLI_COMMON_OPTIONS,
 		{"format", required_argument, NULL, 'f'},
@@ -86,6 +88,7 @@ static int parse_args(int argc, char **argv, struct check_opts *o)
 		{"ascii", no_argument, NULL, O_ASCII},
 		{"stats", no_argument, NULL, O_STATS},
 		{"no-cache", no_argument, NULL, O_NO_CACHE},
+		{"shard", required_argument, NULL, O_SHARD},
 		{NULL, 0, NULL, 0},
 	};
 	memset(o, 0, sizeof *o);
@@ -127,6 +130,16 @@ static int parse_args(int argc, char **argv, struct check_opts *o)
 		case O_ASCII: o->ascii = true; break;
 		case O_STATS: o->stats = true; break;
 		case O_NO_CACHE: o->no_cache = true; break;
+		case O_SHARD: {
+			const char *why;
+			if (lw_shard_parse(optarg, &o->filter.shard,
+					   &o->filter.nshards, &why)) {
+				fprintf(stderr, "lakewatch check: --shard %s: "
+					"%s\n", optarg, why);
+				return LW_EXIT_USAGE;
+			}
+			break;
+		}
 		default: check_usage(stderr); return LW_EXIT_USAGE;
 		}
 	}
@@ -389,6 +402,9 @@ static int check_selection(const struct lw_config *cfg,
 		fprintf(stderr, " --consumer %s", o->filter.consumer);
 	if (o->dataset_re)
 		fprintf(stderr, " --dataset '%s'", o->dataset_re);
+	if (o->filter.nshards > 1)
+		fprintf(stderr, " --shard %u/%u", o->filter.shard + 1,
+			o->filter.nshards);
 	fputs(": nothing to check\n", stderr);
 	return LW_EXIT_USAGE;
 }

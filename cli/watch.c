@@ -49,6 +49,8 @@ static void watch_usage(FILE *f)
 "      --tls-key FILE     ... and its key\n"
 "      --auth-file FILE   basic auth: user:bcrypt lines (htpasswd -B)\n"
 "      --insecure-listen  allow a non-loopback address without TLS or auth\n"
+"      --shard K/N        poll only shard K of N (a stable hash of each\n"
+"                         dataset's name): N agents split one config\n"
 "      --log FILE         diagnostic log (secrets redacted)\n"
 "  -V, --version          print the version\n", f);
 }
@@ -58,12 +60,13 @@ struct watch_opts {
 	struct lw_listen_opts listen;
 	bool no_listen;
 	struct lw_watch_logger logger;
+	unsigned shard, nshards;	/* --shard K/N, 0-based; 0 of 0: all */
 };
 
 static int parse_args(int argc, char **argv, struct watch_opts *o)
 {
 	enum { O_LOG_FORMAT = 256, O_LISTEN, O_NO_LISTEN, O_TLS_CERT,
-	       O_TLS_KEY, O_AUTH_FILE, O_INSECURE };
+	       O_TLS_KEY, O_AUTH_FILE, O_INSECURE, O_SHARD };
 	static const struct option opts[] = {
 		LW_CLI_COMMON_OPTIONS,
 		{"help", no_argument, NULL, 'h'},
@@ -74,6 +77,7 @@ static int parse_args(int argc, char **argv, struct watch_opts *o)
 		{"tls-key", required_argument, NULL, O_TLS_KEY},
 		{"auth-file", required_argument, NULL, O_AUTH_FILE},
 		{"insecure-listen", no_argument, NULL, O_INSECURE},
+		{"shard", required_argument, NULL, O_SHARD},
 		{NULL, 0, NULL, 0},
 	};
 	memset(o, 0, sizeof *o);
@@ -102,6 +106,16 @@ static int parse_args(int argc, char **argv, struct watch_opts *o)
 		case O_TLS_KEY: o->listen.tls_key = optarg; break;
 		case O_AUTH_FILE: o->listen.auth_file = optarg; break;
 		case O_INSECURE: o->listen.insecure = true; break;
+		case O_SHARD: {
+			const char *why;
+			if (lw_shard_parse(optarg, &o->shard, &o->nshards,
+					   &why)) {
+				fprintf(stderr, "lakewatch watch: --shard %s: "
+					"%s\n", optarg, why);
+				return LW_EXIT_USAGE;
+			}
+			break;
+		}
 		default: watch_usage(stderr); return LW_EXIT_USAGE;
 		}
 	}
@@ -291,12 +305,39 @@ static struct lw_notify_thread *start_notify(struct watch_opts *o,
 	return t;
 }
 
+/* How many of cfg's datasets o's shard holds (all without --shard). */
+static size_t shard_size(const struct watch_opts *o,
+			 const struct lw_config *cfg)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < cfg->ndatasets; i++)
+		n += lw_shard_has(cfg->datasets[i].name, o->shard, o->nshards);
+	return n;
+}
+
+/* A shard that holds no dataset would watch nothing and look healthy: a
+ * usage error, like check's filters that select nothing. */
+static int check_shard(const struct watch_opts *o, const struct lw_config *cfg)
+{
+	if (o->nshards <= 1 || shard_size(o, cfg) > 0)
+		return 0;
+	fprintf(stderr, "lakewatch watch: --shard %u/%u: no dataset of %s "
+		"falls in that shard (%zu datasets in %u shards): nothing to "
+		"watch\n", o->shard + 1, o->nshards, cfg->file, cfg->ndatasets,
+		o->nshards);
+	return LW_EXIT_USAGE;
+}
+
 static void log_start(struct lw_watch_logger *lg, const struct watch_opts *o,
 		      const struct lw_config *cfg, struct lw_serve *srv)
 {
-	char *m = lw_xasprintf("lakewatch %s watching %s: %zu datasets, every "
-			       "%llds", LW_VERSION, cfg->file, cfg->ndatasets,
-			       (long long)cfg->interval);
+	char sh[64] = "";
+	if (o->nshards > 1)
+		snprintf(sh, sizeof sh, " of %zu in shard %u/%u", cfg->ndatasets,
+			 o->shard + 1, o->nshards);
+	char *m = lw_xasprintf("lakewatch %s watching %s: %zu datasets%s, "
+			       "every %llds", LW_VERSION, cfg->file,
+			       shard_size(o, cfg), sh, (long long)cfg->interval);
 	lw_watch_log_event(lg, LW_LOG_INFO, NULL, NULL, m);
 	free(m);
 	if (srv) {
@@ -331,6 +372,7 @@ int lw_cmd_watch(int argc, char **argv)
 	int lock_fd = -1;
 	if ((rc = lw_cli_open_log("watch", &o.co)) != 0 ||
 	    (rc = lw_cli_load_config(o.co.config, &cfg, &path)) != 0 ||
+	    (rc = check_shard(&o, cfg)) != 0 ||
 	    (rc = open_history(&o, cfg, &lock_fd, &hist)) != 0 ||
 	    (rc = start_listener(&o, &srv)) != 0) {
 		lw_history_close(hist);
@@ -346,6 +388,7 @@ int lw_cmd_watch(int argc, char **argv)
 	struct lw_watch *w = lw_watch_new(ref, hist, srv, lw_watch_log_event,
 					  &o.logger);
 	lw_watch_set_notifier(w, s.notify);
+	lw_watch_set_shard(w, o.shard, o.nshards);
 	s.w = w;
 	s.config = path;
 	pthread_t th;

@@ -1,6 +1,7 @@
 /* engine.c - one poll: observe every selected dataset, then judge each, then
  * record the lot. Judging waits for all observations because a check may
  * compare two datasets (reconcile). */
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,11 +16,59 @@
 #include "lakewatch/util.h"
 #include "cache_int.h"
 
+/* The published FNV-1a 64 (offset basis 14695981039346656037), so anyone
+ * can compute a dataset's shard in any language. Not lw_hash64: that
+ * fingerprint's basis is its own, and the cache keys stored with it must
+ * not move. */
+static uint64_t fnv1a64(const char *s)
+{
+	uint64_t h = 14695981039346656037ULL;
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+bool lw_shard_has(const char *name, unsigned shard, unsigned nshards)
+{
+	if (nshards <= 1)
+		return true;
+	return fnv1a64(name) % nshards == shard;
+}
+
+int lw_shard_parse(const char *s, unsigned *shard, unsigned *nshards,
+		   const char **why)
+{
+	char *end;
+	errno = 0;
+	unsigned long k = strtoul(s, &end, 10);
+	if (end == s || *end != '/' || *s == '-' || errno) {
+		*why = "takes K/N, like 2/3 (the second of three shards)";
+		return LW_EPARSE;
+	}
+	const char *t = end + 1;
+	unsigned long n = strtoul(t, &end, 10);
+	if (end == t || *end || *t == '-' || errno) {
+		*why = "takes K/N, like 2/3 (the second of three shards)";
+		return LW_EPARSE;
+	}
+	if (n < 1 || n > 1024 || k < 1 || k > n) {
+		*why = "needs 1 <= K <= N <= 1024";
+		return LW_EPARSE;
+	}
+	*shard = (unsigned)(k - 1);
+	*nshards = (unsigned)n;
+	return LW_OK;
+}
+
 bool lw_filter_match(const struct lw_config *cfg, const struct lw_filter *f,
 		     const struct lw_dataset *ds)
 {
 	if (!f)
 		return true;
+	if (!lw_shard_has(ds->name, f->shard, f->nshards))
+		return false;
 	if (f->due && !f->due[ds - cfg->datasets])
 		return false;
 	if (f->source && (ds->source < 0 ||

@@ -6,6 +6,7 @@
  * Scheduling uses the monotonic clock: a test build's pinned LAKEWATCH_NOW
  * judges ages, it must not stop the loop from waking.
  */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -41,18 +42,31 @@ static double jitter(struct lw_watch *w, double shortest)
 	return max * ((double)rand_r(&w->seed) / RAND_MAX);
 }
 
-/* The monotonic time of the next poll. */
+/* Whether this watch polls the dataset at all (its shard). */
+static bool mine(const struct lw_watch *w, const struct lw_dataset *ds)
+{
+	return lw_shard_has(ds->name, w->shard, w->nshards);
+}
+
+/* The monotonic time of the next poll: an hour on when no dataset is in
+ * this watch's shard (a reload may bring some), so the loop never spins. */
 static double next_wake(struct lw_watch *w)
 {
 	const struct lw_config *cfg = w->ref->cfg;
 	double first = -1, shortest = -1;
+	bool any = false;
 	for (size_t i = 0; i < cfg->ndatasets; i++) {
+		if (!mine(w, &cfg->datasets[i]))
+			continue;
+		any = true;
 		double iv = (double)interval_of(cfg, &cfg->datasets[i]);
 		if (first < 0 || w->next_due[i] < first)
 			first = w->next_due[i];
 		if (shortest < 0 || iv < shortest)
 			shortest = iv;
 	}
+	if (!any)
+		return mono() + 3600;
 	if (first <= 0)
 		return 0;	/* never polled: now */
 	return first + jitter(w, shortest);
@@ -64,7 +78,8 @@ static size_t mark_due(struct lw_watch *w, double t)
 	const struct lw_config *cfg = w->ref->cfg;
 	size_t n = 0;
 	for (size_t i = 0; i < cfg->ndatasets; i++)
-		n += (w->due[i] = w->next_due[i] <= t + DUE_SLACK);
+		n += (w->due[i] = mine(w, &cfg->datasets[i]) &&
+			w->next_due[i] <= t + DUE_SLACK);
 	return n;
 }
 
@@ -85,9 +100,17 @@ static void take_config(struct lw_watch *w)
 static void poll_due(struct lw_watch *w, size_t ndue)
 {
 	const struct lw_config *cfg = w->ref->cfg;
-	struct lw_filter f = {.layer = -1, .due = w->due};
+	struct lw_filter f = {.layer = -1, .due = w->due, .shard = w->shard,
+			      .nshards = w->nshards};
+	size_t nmine = 0;
+	for (size_t i = 0; i < cfg->ndatasets; i++)
+		nmine += mine(w, &cfg->datasets[i]);
+	char sh[48] = "";
+	if (w->nshards > 1)
+		snprintf(sh, sizeof sh, " in shard %u/%u", w->shard + 1,
+			 w->nshards);
 	lw_watch_logf(w, LW_LOG_INFO, NULL, NULL, "poll started: %zu of %zu "
-		      "datasets due", ndue, cfg->ndatasets);
+		      "datasets due%s", ndue, nmine, sh);
 	double t0 = mono();
 	struct lw_run *run = lw_engine_poll(cfg, w->hist, &f, NULL, NULL,
 					    &w->cancel);
@@ -142,6 +165,14 @@ int lw_watch_run(struct lw_watch *w)
 	}
 	pthread_mutex_unlock(&w->mu);
 	return 0;
+}
+
+/* See watch.h. */
+void lw_watch_set_shard(struct lw_watch *w, unsigned shard, unsigned nshards)
+{
+	assert(nshards == 0 || shard < nshards);
+	w->shard = shard;
+	w->nshards = nshards;
 }
 
 /* See watch.h. */

@@ -45,6 +45,7 @@ struct lw_watch {
 	struct lw_metrics_hist polls;
 	bool ready;
 	unsigned seed;			/* jitter */
+	unsigned shard, nshards;	/* --shard: 0 of 0 is every dataset */
 };
 
 /* printf into the event callback. */

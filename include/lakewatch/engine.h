@@ -22,7 +22,19 @@ struct lw_filter {
 	pcre2_code *dataset;		/* borrowed, or NULL */
 	const bool *due;		/* borrowed: due[i] selects
 					 * cfg->datasets[i] (`watch`), or NULL */
+	unsigned shard, nshards;	/* --shard K/N: shard K-1 of N; 0 of 0
+					 * is every dataset */
 };
+
+/* Whether the dataset named name falls in shard (0-based) of nshards:
+ * FNV-1a 64 of the name's bytes, modulo nshards. The same on every machine
+ * and in every release, and unmoved by datasets added or removed elsewhere
+ * in the config. nshards 0 or 1: always. */
+bool lw_shard_has(const char *name, unsigned shard, unsigned nshards);
+/* "K/N" (1 <= K <= N <= 1024) into the 0-based shard and N: LW_OK, or
+ * LW_EPARSE with *why set to a static reason. */
+int lw_shard_parse(const char *s, unsigned *shard, unsigned *nshards,
+		   const char **why);
 
 /* Called from the polling thread after each dataset. */
 typedef void (*lw_progress_cb)(void *ud, size_t done, size_t total,

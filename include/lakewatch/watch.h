@@ -43,6 +43,10 @@ void lw_watch_set_config(struct lw_watch *w, struct lw_cfgref *cfg);
 void lw_watch_stop(struct lw_watch *w);
 void lw_watch_free(struct lw_watch *w);	/* NULL is fine */
 
+/* Poll only the datasets of shard (0-based) of nshards (lw_shard_has in
+ * engine.h); 0 of 0, the default, is every dataset. Before lw_watch_run. */
+void lw_watch_set_shard(struct lw_watch *w, unsigned shard, unsigned nshards);
+
 struct lw_notify_thread;
 /* Kick t (notifier.h, borrowed; outlives w) after each poll commits, and
  * publish its per-channel counters with the metrics. Before lw_watch_run. */
