@@ -156,11 +156,43 @@ static void intervals_events_metrics_reload(void **state)
 	free(cmd);
 }
 
+/* --shard: the parse's bounds, and the split: every name in exactly one
+ * shard, the published FNV-1a 64 (its test vectors: "a" is
+ * 0xaf63dc4c8601ec8c, "foobar" 0x85944171f73967e8). */
+static void shard_parse_and_split(void **state)
+{
+	(void)state;
+	unsigned k = 9, n = 9;
+	const char *why = NULL;
+	assert_int_equal(lw_shard_parse("2/3", &k, &n, &why), LW_OK);
+	assert_int_equal(k, 1);
+	assert_int_equal(n, 3);
+	static const char *const bad[] = {"0/3", "4/3", "1/0", "1/1025", "-1/3",
+		"1/-3", "2", "2/", "/3", "a/b", "1/3x", "", "99999999999999999999/2"};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		why = NULL;
+		assert_int_equal(lw_shard_parse(bad[i], &k, &n, &why), LW_EPARSE);
+		assert_non_null(why);
+	}
+	assert_true(lw_shard_has("x", 0, 0) && lw_shard_has("x", 0, 1));
+	assert_true(lw_shard_has("a", 0xaf63dc4c8601ec8cULL % 7, 7));
+	assert_true(lw_shard_has("foobar", 0x85944171f73967e8ULL % 5, 5));
+	for (int i = 0; i < 200; i++) {
+		char name[32];
+		snprintf(name, sizeof name, "gold.table_%d", i);
+		int in = 0;
+		for (unsigned s = 0; s < 4; s++)
+			in += lw_shard_has(name, s, 4);
+		assert_int_equal(in, 1);
+	}
+}
+
 int main(void)
 {
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(intervals_events_metrics_reload),
+		cmocka_unit_test(shard_parse_and_split),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	curl_global_cleanup();
