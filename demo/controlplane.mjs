@@ -132,11 +132,12 @@ export function controlPlane(NOW) {
 			4105: { name: 'gold_online', runs: dbxRuns(4105, every(NOW - 35 * MIN, HOUR, 24), [4, 5, 4, 6, 5]) },
 			// 4199 (vendor_scorecard) was never deployed: not here
 		},
-		// Event Hubs Capture writes bronze's web events
-		namespaces: { 'contoso-web': { metrics: {
+		// Event Hubs Capture writes bronze's web events; the namespace
+		// lives in the ingestion team's resource group
+		resource_groups: { 'rg-contoso-ingest': { namespaces: { 'contoso-web': { metrics: {
 			IncomingMessages: { unit: 'Count', points: every(NOW - 5 * MIN, 5 * MIN, 12)
 				.map((t, k) => [iso(t), { total: 900 + 37 * (k % 5), count: 1 }]) },
-			ThrottledRequests: { unit: 'Count', points: [[iso(NOW - 5 * MIN), { total: 0, count: 1 }]] } } } },
+			ThrottledRequests: { unit: 'Count', points: [[iso(NOW - 5 * MIN), { total: 0, count: 1 }]] } } } } } },
 		stream_jobs: {
 			// Degraded since this morning's gap in silver.web_events
 			'asa-web-sessionise': { jobState: 'Degraded', lastOutputEventTime: iso(NOW - 4 * MIN),
