@@ -1,7 +1,8 @@
 /* cp_ns.c - where a streamanalytics lake's Event Hubs namespaces live:
  * its "namespaces" entries, each
  *   "ehns-web"                                   the lake's resource group
- *   "/subscriptions/S/resourceGroups/RG/providers/Microsoft.EventHub/namespaces/N"
+ *   "/subscriptions/S/resourceGroups/RG/providers/Microsoft.EventHub/
+ *    namespaces/N"                               (one string)
  *   {"resource_group": "rg-ingest", "name": "ehns-web"}   (and optionally
  *                                                "subscription")
  * A dataset names one by its name ("path": "eventhubs/ehns-web"); a name
@@ -87,6 +88,9 @@ static int one_entry(struct lw_lake *l, const cJSON *e, const char *what,
 	} else if (cJSON_IsString(e) || cJSON_IsObject(e)) {
 		if (cJSON_IsString(e))
 			name = e->valuestring;
+		else if (!cJSON_HasObjectItem(e, "name"))
+			return lw_cfg_error(cc, e, "%s: \"name\" is required (the "
+					    "namespace's name)", where);
 		else if (lw_cfg_keys(cc, e, where, keys) ||
 			 lw_cfg_str(cc, e, "name", true, &name) ||
 			 lw_cfg_str(cc, e, "resource_group", false, &g) ||
