@@ -13,7 +13,10 @@ polls=${1:-1000}
 bin=${LW_BIN:-./lakewatch}
 [ -x "$bin" ] || make -s lakewatch
 tmp=$(mktemp -d /tmp/lw-soak-XXXXXX)
-trap 'kill $wpid 2>/dev/null; touch "$tmp/stop"; rm -rf "$tmp"' EXIT
+# the pipelines and jobs of the config: their stand-in (else a dead port)
+. demo/controlplane.sh
+cp_start "$PWD/demo-lake" || true
+trap 'kill $wpid 2>/dev/null; cp_stop; touch "$tmp/stop"; rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/hook"
 setsid python3 tests/notify/standin.py "$tmp/hook" --ttl $((polls * 3 + 60)) \
 	</dev/null >"$tmp/standin.log" 2>&1 &

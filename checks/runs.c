@@ -4,15 +4,18 @@
  *   "runs": {"failed": "fail", "cancelled": "warn",
  *            "consecutive_failures": {"warn": 2, "fail": 3},
  *            "max_age": {"warn": "26h", "fail": "2d"},
- *            "max_duration": {"warn": "2h", "fail": "4h"}}
+ *            "max_duration": {"warn": "2h", "fail": "4h"},
+ *            "duration": {"min_points": 5, "sensitivity": 3}}
  *
  * The newest finished run failing (or timing out) gives "failed" (default
  * fail) naming the run, when it started, the failing activity or task and
  * its message; cancelled gives "cancelled" (default warn). Failures in a
  * row are held against consecutive_failures; the time since the last
  * successful run's end against max_age; a run in progress (or queued)
- * longer than max_duration is stuck. The verdict is the worst; the
- * message leads with it.
+ * longer than max_duration is stuck; a run that takes unusually long
+ * for its pipeline (learned from the successful runs seen, on by default:
+ * runs_duration.c) warns, or fails when far out. The verdict is the
+ * worst; the message leads with it.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -20,16 +23,19 @@
 #include <string.h>
 #include "lakewatch/limits.h"
 #include "lakewatch/util.h"
+#include "runs_int.h"
 
 struct runs_cfg {
 	enum lw_status failed, cancelled;	/* LW_PASS = ignore */
 	struct lw_limit consecutive, max_age, max_duration;
+	struct runs_duration duration;
 };
 
 static void *runs_parse(const cJSON *node, struct lw_cfgctx *cc)
 {
 	static const char *const keys[] = {"failed", "cancelled",
-		"consecutive_failures", "max_age", "max_duration", NULL};
+		"consecutive_failures", "max_age", "max_duration", "duration",
+		NULL};
 	struct runs_cfg c = {.failed = LW_FAIL, .cancelled = LW_WARN};
 	if (lw_cfg_object(cc, node, "runs") != LW_OK ||
 	    lw_cfg_keys(cc, node, "runs", keys) != LW_OK)
@@ -43,6 +49,7 @@ static void *runs_parse(const cJSON *node, struct lw_cfgctx *cc)
 			  LW_DIR_MAX, &c.max_age);
 	e |= lw_limit_get(cc, node, "max_duration", "runs", LW_U_DURATION,
 			  LW_DIR_MAX, &c.max_duration);
+	e |= lw_runs_duration_parse(cc, node, &c.duration);
 	if (e != LW_OK)
 		return NULL;
 	struct runs_cfg *p = lw_xmalloc(sizeof *p);
@@ -68,7 +75,7 @@ struct finding {
 };
 
 struct judged {
-	struct finding f[4];
+	struct finding f[5];
 	int n;
 	char meas[64];
 	double value;
@@ -81,7 +88,7 @@ static void find(struct judged *j, enum lw_status st, const char *fmt, ...)
 static void find(struct judged *j, enum lw_status st, const char *fmt, ...)
 {
 	va_list ap;
-	if (j->n == 4)
+	if (j->n == 5)
 		return;
 	struct finding *f = &j->f[j->n++];
 	f->st = st;
@@ -221,7 +228,7 @@ static void say_pass(const struct lw_runs_facts *rf, int64_t now, char *msg,
 			 LW_RUN_CANCELLED ? "was cancelled" : "succeeded",
 			 lw_duration_fmt(at >= 0 && now > at ? now - at : 0, a,
 					 sizeof a), r->duration >= 0 ?
-			 " (took " : "", r->duration >= 0 ? lw_duration_fmt(
+			 " (took " : "", r->duration >= 0 ? lw_runs_dur_fmt(
 			 r->duration, b, sizeof b) : "", r->duration >= 0 ?
 			 ")" : "");
 		return;
@@ -286,6 +293,12 @@ static void runs_run(const void *cfgp, const struct lw_judge_ctx *ctx,
 	judge_last(c, rf, &j);
 	judge_age(c, rf, ctx->now, &j);
 	judge_running(c, rf, ctx->now, &j);
+	enum lw_status dst;
+	char dmsg[LW_CHECK_MSG_MAX];
+	lw_runs_duration_judge(&c->duration, rf, ctx->now, &dst, dmsg,
+			       sizeof dmsg);
+	if (dst != LW_PASS)
+		find(&j, dst, "%s", dmsg);
 	enum lw_status st = join(&j, msg, sizeof msg);
 	if (st == LW_PASS)
 		say_pass(rf, ctx->now, msg, sizeof msg);

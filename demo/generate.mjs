@@ -19,9 +19,10 @@
 // Hubs Capture Avro, capture.mjs); Delta logs by delta.mjs; never by
 // lakewatch, so the demo and the tests check lakewatch against independent
 // writers. At the end powerbi.mjs derives the Power BI stand-in's workspace
-// from the lake (DIR/.powerbi/). The lake is deliberately broken in a few
-// places so every status shows; see demo/README.md for which dataset shows
-// what.
+// from the lake (DIR/.powerbi/), and controlplane.mjs the runs of the
+// pipelines and jobs that wrote it (DIR/.controlplane/). The lake is
+// deliberately broken in a few places so every status shows; see
+// demo/README.md for which dataset shows what.
 
 import zlib from 'node:zlib';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -30,6 +31,7 @@ import path from 'node:path';
 import { DeltaTable } from './delta.mjs';
 import { writeHub } from './capture.mjs';
 import { writeWorkspace } from './powerbi.mjs';
+import { writeControlPlane } from './controlplane.mjs';
 
 // ---- arguments ------------------------------------------------------------
 function usage(msg) {
@@ -696,6 +698,9 @@ async function main() {
 	// The Power BI workspace the local stand-in serves, read back from
 	// the lake just written (powerbi.mjs).
 	await writeWorkspace(con, root, NOW);
+	// The pipelines and jobs behind it, for the control-plane stand-in
+	// (controlplane.mjs).
+	writeControlPlane(root, NOW);
 	con.closeSync?.();
 	if (!opt.quiet)
 		console.log(`demo lake: ${root} (now ${iso(NOW)}): ${stats.datasets} ` +

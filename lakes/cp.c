@@ -30,7 +30,8 @@ static const char *const adf_keys[] = {"subscription", "resource_group",
 static const char *const syn_keys[] = {"workspace", NULL};
 static const char *const dbx_keys[] = {NULL};
 static const char *const asa_keys[] = {"subscription", "resource_group",
-	"window", "interval", "job_metrics", "namespace_metrics", NULL};
+	"window", "interval", "job_metrics", "namespace_metrics", "namespaces",
+	NULL};
 
 static const struct cp_spec specs[] = {
 	{CP_DATAFACTORY, "Data Factory", CP_SCOPE_ARM, "management_url",
@@ -97,7 +98,8 @@ static int open_where(struct lw_lake *l, const cJSON *cfg, const char *what,
 			"/%s/providers/Microsoft.DataFactory/factories/%s", sub,
 			rg, fac) : lw_xasprintf("/subscriptions/%s/resourceGroups"
 			"/%s", sub, rg);
-		return LW_OK;
+		return sp->kind == CP_STREAM ? lw_cp_open_namespaces(l, cfg,
+			what, sub, rg, cc) : LW_OK;
 	case CP_SYNAPSE:
 		if (lw_cfg_str(cc, cfg, "workspace", false, &ws))
 			return LW_ECONFIG;
@@ -241,6 +243,7 @@ static void cp_close(struct lw_lake *l)
 	free(l->prefix);
 	free(l->job_metrics);
 	free(l->hub_metrics);
+	lw_cp_free_namespaces(l);
 	if (l->http)
 		lw_http_free(l->http);
 	if (l->entra)

@@ -1,7 +1,8 @@
 /* cp_int.h - the control-plane lake kinds' internals, shared by their
  * files only: cp.c (config, open, close, the four ops tables), cp_auth.c
  * (the "auth" object and tokens), cp_rest.c (one call with its errors
- * explained), cp_observe.c (runs, stream jobs, metrics) and the pure
+ * explained), cp_observe.c (runs, stream jobs, metrics), cp_ns.c (where
+ * Event Hubs namespaces are) and the pure
  * cp_parse.c, cp_metrics.c and cp_record.c (pipelines.h).
  */
 #ifndef LAKEWATCH_CP_INT_H
@@ -53,6 +54,11 @@ struct lw_lake {
 	char *job_metrics;		/* owned: comma-joined metric names of
 					 * a streaming job */
 	char *hub_metrics;		/* owned: of an Event Hubs namespace */
+	struct cp_ns {			/* "namespaces" entries (cp_ns.c) */
+		char *name;		/* owned: what datasets call it */
+		char *resource;		/* owned: its ARM path */
+	} *ns;				/* owned, nns of them */
+	size_t nns;
 };
 
 /* cp_auth.c: the lake's "auth" object (method client_secret,
@@ -70,6 +76,17 @@ int lw_cp_token(struct lw_lake *l, bool fresh, char **tok,
 int lw_cp_call(struct lw_lake *l, const char *method, const char *path,
 	       const char *json, char **body, size_t *len,
 	       struct lw_err *err);
+
+/* cp_ns.c: the streamanalytics lake's "namespaces" (names, resource ids
+ * or {"resource_group", "name"}; sub and rg are the lake's own, the
+ * default); errors name the entry. */
+int lw_cp_open_namespaces(struct lw_lake *l, const cJSON *cfg,
+			  const char *what, const char *sub, const char *rg,
+			  struct lw_cfgctx *cc);
+/* The ARM path of namespace name: its entry's, else in the lake's
+ * resource group. Caller frees. */
+char *lw_cp_namespace_resource(const struct lw_lake *l, const char *name);
+void lw_cp_free_namespaces(struct lw_lake *l);
 
 /* cp_observe.c: the kinds' observe. */
 int lw_cp_observe(struct lw_lake *l, const struct lw_dataset *ds,

@@ -223,16 +223,14 @@ static int observe_metrics(struct lw_lake *l, const char *resource,
 static int observe_stream(struct lw_lake *l, const struct lw_dataset *ds,
 			  struct lw_obs *obs, struct lw_err *err)
 {
-	char *name = lw_http_escape(lw_str_starts(ds->path, "eventhubs/") ?
-				    ds->path + 10 : ds->path, false);
 	if (lw_str_starts(ds->path, "eventhubs/")) {
-		char *res = lw_xasprintf("%s/providers/Microsoft.EventHub/"
-					 "namespaces/%s", l->prefix, name);
+		/* the lake's "namespaces" entry, else its resource group */
+		char *res = lw_cp_namespace_resource(l, ds->path + 10);
 		int rc = observe_metrics(l, res, l->hub_metrics, obs, err);
 		free(res);
-		free(name);
 		return rc;
 	}
+	char *name = lw_http_escape(ds->path, false);
 	char *res = lw_xasprintf("%s/providers/Microsoft.StreamAnalytics/"
 				 "streamingjobs/%s", l->prefix, name);
 	char *path = lw_xasprintf("%s?" ASA_API, res), *body = NULL;

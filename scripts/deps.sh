@@ -39,9 +39,13 @@ if [ -n "$missing" ]; then
 fi
 
 if [ "$what" != build ]; then
-	# npm ci when node_modules is missing or older than the lock file.
+	# npm ci when node_modules is missing or older than the lock file;
+	# never through a link (a worktree sharing another checkout's install:
+	# npm ci would empty that one).
 	stamp=node_modules/.package-lock.json
-	if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ]; then
+	if [ -L node_modules ]; then
+		[ -f "$stamp" ] || echo "node_modules links to an install without $stamp; run npm ci there"
+	elif [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ]; then
 		echo "installing Node.js test tools (npm ci)"
 		npm ci --no-audit --no-fund --loglevel=error
 	fi

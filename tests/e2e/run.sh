@@ -62,7 +62,11 @@
 # generate.mjs derived from $LAKE ($LAKE/.powerbi/workspace.json), and
 # exports LAKEWATCH_POWERBI_URL (also as $PBI_URL) for every case; it is
 # stopped on exit. A case can point the variable elsewhere with env:.
-# $PBI_DOWN is a loopback URL where nothing listens.
+# $PBI_DOWN is a loopback URL where nothing listens. The control-plane
+# stand-in (tests/services/controlplane.mjs, started by demo/controlplane.sh
+# as demo/run does) serves $LAKE/.controlplane/plane.json the same way:
+# LAKEWATCH_ARM_URL, LAKEWATCH_SYNAPSE_URL, LAKEWATCH_DATABRICKS_URL,
+# $CP_URL; $CP_DOWN listens to nothing.
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 E2E="$ROOT/tests/e2e"
@@ -158,6 +162,21 @@ PBI_URL="http://127.0.0.1:$(cat "$WORK/pbi.port")/v1.0/myorg"
 PBI_DOWN="http://127.0.0.1:$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')/v1.0/myorg"
 LAKEWATCH_POWERBI_URL=$PBI_URL
 export PBI_URL PBI_DOWN LAKEWATCH_POWERBI_URL
+
+# The control-plane stand-in, for the whole run, as demo/run starts it
+# (demo/controlplane.sh): the pipelines and jobs generate.mjs derived from
+# $LAKE. It exports LAKEWATCH_ARM_URL, LAKEWATCH_SYNAPSE_URL and
+# LAKEWATCH_DATABRICKS_URL (also $CP_URL); $CP_DOWN is where nothing listens.
+CP_ROOT=$ROOT
+. "$ROOT/demo/controlplane.sh"
+trap 'stop_pbi; cp_stop' EXIT
+if ! cp_start "$LAKE" "$WORK/cp.log"; then
+	echo "e2e: the control-plane stand-in did not start"
+	echo "FAIL e2e/controlplane-stand-in" >> "$RES"
+	exit 1
+fi
+CP_DOWN=${PBI_DOWN%/v1.0/myorg}
+export CP_DOWN
 
 # Substitute the few variables literal assertions may use.
 subst() {

@@ -202,14 +202,17 @@ function arm(req, res, url, body) {
   // subscriptions/{s}/resourceGroups/{rg}/providers/{ns}/{type}/{name}/...
   if (p[0] !== 'subscriptions' || p[1] !== plane.subscription || p[2] !== 'resourceGroups')
     return send(res, 404, armError('SubscriptionNotFound', `The subscription '${p[1]}' could not be found.`));
-  if (p[3] !== plane.resource_group)
+  // plane.resource_groups: more groups of the subscription, each with its
+  // own namespaces (Event Hubs kept apart from the lakehouse's group)
+  const group = p[3] === plane.resource_group ? plane : (plane.resource_groups || {})[p[3]];
+  if (!group)
     return send(res, 404, armError('ResourceGroupNotFound', `Resource group '${p[3]}' could not be found.`));
   const prefix = '/' + p.slice(0, 7).join('/');
   const ns = (p[5] || '').toLowerCase();
-  if (ns === 'microsoft.datafactory' && p[6] === 'factories') return factory(req, res, url, body, p.slice(7));
-  if (ns === 'microsoft.streamanalytics' && p[6] === 'streamingjobs') return streamJob(req, res, url, p.slice(7), prefix);
+  if (ns === 'microsoft.datafactory' && p[6] === 'factories' && group === plane) return factory(req, res, url, body, p.slice(7));
+  if (ns === 'microsoft.streamanalytics' && p[6] === 'streamingjobs' && group === plane) return streamJob(req, res, url, p.slice(7), prefix);
   if (ns === 'microsoft.eventhub' && p[6] === 'namespaces') {
-    const n = (plane.namespaces || {})[p[7]];
+    const n = (group.namespaces || {})[p[7]];
     if (!n) return send(res, 404, armError('ResourceNotFound', `The Resource 'Microsoft.EventHub/namespaces/${p[7]}' was not found.`));
     return metricsAnswer(res, url, `${prefix}/${p[7]}`, n.metrics || {});
   }
@@ -276,8 +279,11 @@ async function api(req, res, url, body) {
   // Tokens "expire" after a number of API calls, to test re-acquisition.
   if (fault.expire_token_after && apiCalls % fault.expire_token_after === 0) valid.delete(tok);
   const want = scopeFor(url.pathname);
+  // plane.tokens: fixed bearer tokens good for every scope (the demo's,
+  // read from a token file as `az account get-access-token` writes it)
   const okToken = valid.get(tok) === want ||
-    (want === SCOPES.databricks && plane.pat && tok === plane.pat);
+    (want === SCOPES.databricks && plane.pat && tok === plane.pat) ||
+    (tok !== '' && (plane.tokens || []).includes(tok));
   log({ kind: 'api', method: req.method, path: url.pathname, search: url.search, token_ok: okToken });
   if (!okToken) {
     if (url.pathname.startsWith('/databricks/'))

@@ -95,6 +95,10 @@ if ! node $here/upload.mjs --conn "$CS" --container lake --create \
 	exit 1
 fi
 export LAKEWATCH_NOW="$NOW"
+# The config's pipelines and jobs have no stand-in here: a loopback port
+# nothing listens on keeps them ERROR at once, and off Azure itself.
+export LAKEWATCH_ARM_URL=http://127.0.0.1:9 LAKEWATCH_SYNAPSE_URL=http://127.0.0.1:9/synapse/syn-contoso \
+	LAKEWATCH_DATABRICKS_URL=http://127.0.0.1:9/databricks
 
 # make_cfg NAME LAKE-JSON: examples/ecommerce.json with its lake replaced
 make_cfg() {

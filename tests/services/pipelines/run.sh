@@ -181,3 +181,53 @@ expect root 'adf.load_sales=FAIL~Copy orders' 'bronze.orders=FAIL' 'gold.orders=
 	tr -s ' \n' ' ' < "$tmp/root.txt" | grep -q 'Sales & accounting - FAIL - gold.orders freshness: stale: newest file 7h old (fail at 6h) <- pl_load_sales: last run of pl_load_sales failed (run 8f2c0312-[^)]*): Copy orders: 2200: ErrorCode=UserErrorFileNotFound' &&
 	no_secret root
 verdict failed_run_is_root $? "(roots: $roots)"
+
+# Event Hubs namespaces in another resource group than the lake's: by
+# {"resource_group", "name"} or a full ARM resource id; a bare name stays in
+# the lake's group; a group the subscription lacks is an ERROR naming it.
+start basic
+SUB=00000000-1111-2222-3333-444444444444
+cat > "$tmp/ns.jsonc" <<JSON
+{"lakes": {
+  "asa": {"kind": "streamanalytics", "subscription": "$SUB", "resource_group": "rg-lakehouse",
+          "management_url": {"env": "LW_ARM_URL"}, "timeout": "3s", "retries": 1, "auth": $CLIENT,
+          "namespaces": ["ehns-lakehouse", {"resource_group": "rg-ingest", "name": "ehns-ingest"},
+                         "/subscriptions/$SUB/resourceGroups/rg-ingest/providers/Microsoft.EventHub/namespaces/ehns-archive",
+                         {"resource_group": "rg-gone", "name": "ehns-gone"}]}},
+ "sources": {"web": "Website tracking"},
+ "datasets": {
+  "bronze.hub_home": {"source": "web", "layer": "bronze", "lake": "asa", "path": "eventhubs/ehns-lakehouse",
+    "checks": {"metric": {"name": "IncomingMessages", "aggregation": "total", "window": "30m", "below": true, "fail": 1}}},
+  "bronze.hub_ingest": {"source": "web", "layer": "bronze", "lake": "asa", "path": "eventhubs/ehns-ingest",
+    "checks": {"metric": {"name": "IncomingMessages", "aggregation": "total", "window": "30m", "below": true, "fail": 1}}},
+  "bronze.hub_archive": {"source": "web", "layer": "bronze", "lake": "asa", "path": "eventhubs/ehns-archive",
+    "checks": {"metric": {"name": "ThrottledRequests", "aggregation": "total", "warn": 1}}},
+  "bronze.hub_gone": {"source": "web", "layer": "bronze", "lake": "asa", "path": "eventhubs/ehns-gone",
+    "checks": {"metric": {"name": "IncomingMessages", "aggregation": "total", "fail": 1, "below": true}}}}}
+JSON
+: > "$tmp/server.log"
+CONFIG="$tmp/ns.jsonc" run namespaces
+paths=$(node -e 'for (const l of require("fs").readFileSync(process.argv[1], "utf8").split("\n").filter(Boolean)) {
+  const e = JSON.parse(l); if (e.path && e.path.includes("EventHub")) console.log(e.path.split("/")[4] + ":" + e.path.split("/")[8]); }' "$tmp/server.log" | sort -u | tr '\n' ' ')
+expect namespaces 'bronze.hub_home=PASS~IncomingMessages total over the last 30m: 10,000' \
+	'bronze.hub_ingest=PASS~IncomingMessages total over the last 30m: 750' \
+	'bronze.hub_archive=WARN~ThrottledRequests total' \
+	'bronze.hub_gone=ERROR~rg-gone' &&
+	[ "$paths" = "rg-gone:ehns-gone rg-ingest:ehns-archive rg-ingest:ehns-ingest rg-lakehouse:ehns-lakehouse " ]
+verdict namespaces_in_other_resource_groups $? "(asked: $paths)"
+
+# bad "namespaces" entries: each error names the lake, the key and the entry
+cat > "$tmp/nsbad.jsonc" <<JSON
+{"lakes": {"asa": {"kind": "streamanalytics", "subscription": "$SUB", "resource_group": "rg-lakehouse",
+  "auth": $CLIENT, "namespaces": ["/subscriptions/$SUB/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/x",
+    {"resource_group": "rg ingest", "name": "ehns"}, {"name": "ehns-a", "group": "rg"}, 42, "ehns-b", "ehns-b"]}},
+ "sources": {"web": "Web"}, "datasets": {}}
+JSON
+"$BIN" validate --config "$tmp/nsbad.jsonc" > "$tmp/nsbad.out" 2> "$tmp/nsbad.err"
+rc=$?
+grep -q 'lake "asa": "namespaces"\[0\]: "/subscriptions/.*storageAccounts/x" is not an Event Hubs namespace' "$tmp/nsbad.err" &&
+grep -q '"namespaces"\[1\]: "resource_group" "rg ingest" has characters an Azure resource group cannot have' "$tmp/nsbad.err" &&
+grep -q 'unknown key "group"' "$tmp/nsbad.err" &&
+grep -q '"namespaces"\[3\]: expected a namespace' "$tmp/nsbad.err" &&
+grep -q '"namespaces"\[5\]: namespace "ehns-b" is listed twice' "$tmp/nsbad.err" && [ $rc != 0 ]
+verdict namespaces_config_errors $? "(rc $rc: $(head -c 600 "$tmp/nsbad.err"))"
