@@ -816,6 +816,105 @@ t_no_cache() {
 		{ echo "  $NAME: --no-cache took files from the cache ($a then $b)"; return 1; }
 }
 
+# --- pipelines (issue 10) ----------------------------------------------------
+# The cascade on the real binary: the control-plane stand-in
+# (tests/services/controlplane.mjs) serves a Data Factory pl_load_sales that
+# failed 9h ago on a missing file, and the Power BI stand-in
+# (tests/services/powerbi/server.mjs) a Sales Model whose refresh failed;
+# bronze.orders (written by pl_load_sales), silver.orders and
+# gold.sales_daily are stale files. One root (the run) with the bronze,
+# silver, gold and Power BI datasets impacted beneath it.
+PLDIR="$HERE/pipelines"
+# pl_servers: both stand-ins on free loopback ports (stopped when the case's
+# subshell ends); their URLs in CP and PBI.
+pl_servers() {
+	FX="$WORK/$NAME"
+	command -v node >/dev/null 2>&1 || { echo "  $NAME: needs node"; return 1; }
+	rm -rf "$FX"; mkdir -p "$FX"
+	node "$HERE/../services/controlplane.mjs" --plane "$PLDIR/controlplane.json" \
+		--port 0 --port-file "$FX/cp.port" --log "$FX/cp.log" & cp_pid=$!
+	node "$HERE/../services/powerbi/server.mjs" --workspace "$PLDIR/powerbi.json" \
+		--port 0 --port-file "$FX/pbi.port" --log "$FX/pbi.log" & pbi_pid=$!
+	trap 'kill $cp_pid $pbi_pid 2>/dev/null' EXIT
+	i=0; while { [ ! -s "$FX/cp.port" ] || [ ! -s "$FX/pbi.port" ]; } && [ $i -lt 100 ]; do
+		sleep 0.1; i=$((i+1)); done
+	[ -s "$FX/cp.port" ] && [ -s "$FX/pbi.port" ] || { echo "  $NAME: stand-ins did not start"; return 1; }
+	CP="http://127.0.0.1:$(cat "$FX/cp.port")"
+	PBI="http://127.0.0.1:$(cat "$FX/pbi.port")"
+}
+# pl_fixture: the stand-ins, the stale files and lakewatch.json in $FX.
+pl_fixture() {
+	pl_servers || return 1
+	for d in bronze/orders silver/orders gold/sales_daily; do
+		mkdir -p "$FX/lake/$d" && printf 'id,amount\n1,9.99\n' > "$FX/lake/$d/part-0.csv"
+	done
+	touch -d '9 hours ago' "$FX/lake/bronze/orders/part-0.csv"
+	touch -d '8 hours ago' "$FX/lake/silver/orders/part-0.csv"
+	touch -d '7 hours ago' "$FX/lake/gold/sales_daily/part-0.csv"
+	auth='"auth": {"method": "client_secret", "tenant_id": "test-tenant", "client_id": "lakewatch-test-app", "client_secret": {"env": "LW_CP_SECRET"}, "authority_host": "'$CP'"}'
+	pauth='"auth": {"method": "client_secret", "tenant_id": "test-tenant", "client_id": "lakewatch-test-app", "client_secret": {"env": "LW_PBI_SECRET"}, "authority_host": "'$PBI'"}'
+	sub='"subscription": "00000000-1111-2222-3333-444444444444", "resource_group": "rg-lakehouse"'
+	cat > "$FX/lakewatch.json" <<JSON
+{
+  "name": "pipelines cascade",
+  "history": {"path": "history.db"},
+  "poll": {"interval": "5m"},
+  "lakes": {
+    "adf": {"kind": "datafactory", $sub, "factory": "adf-lakehouse",
+            "management_url": {"env": "LW_ARM_URL", "default": "$CP"}, "timeout": "3s", "retries": 1, $auth},
+    "dbx": {"kind": "databricks", "workspace_url": "$CP/databricks", "timeout": "3s", "retries": 1, $auth},
+    "asa": {"kind": "streamanalytics", $sub, "management_url": "$CP",
+            "window": "1h", "interval": "5m", "timeout": "3s", "retries": 1, $auth},
+    "pbi": {"kind": "powerbi", "workspace": "11111111-2222-3333-4444-555555555555",
+            "base_url": "$PBI/v1.0/myorg", "timeout": "3s", "retries": 1, $pauth},
+    "files": {"kind": "fs", "root": "lake"}
+  },
+  "sources": {"online": {"title": "Online store"}},
+  "consumers": {"sales": {"title": "Sales & accounting"}, "ops": {"title": "Operations"}},
+  "defaults": {"layers": {
+    "bronze": {"checks": {"freshness": {"warn": "1h", "fail": "6h"}}},
+    "silver": {"checks": {"freshness": {"warn": "1h", "fail": "6h"}}},
+    "gold":   {"checks": {"freshness": {"warn": "1h", "fail": "6h"}}}}},
+  "datasets": {
+    "adf.load_sales": {"source": "online", "layer": "bronze", "lake": "adf", "pipeline": "pl_load_sales",
+      "checks": {"freshness": null, "runs": {}}},
+    "adf.inventory": {"source": "online", "layer": "bronze", "lake": "adf", "pipeline": "pl_inventory",
+      "consumers": ["ops"], "checks": {"freshness": null, "runs": {}}},
+    "dbx.silver_hourly": {"source": "online", "layer": "silver", "lake": "dbx", "job_id": 124,
+      "checks": {"freshness": null, "runs": {}}},
+    "asa.orders": {"source": "online", "layer": "silver", "lake": "asa", "job": "asa-orders",
+      "checks": {"freshness": null, "job_state": {},
+                 "metric": {"name": "OutputWatermarkDelaySeconds", "aggregation": "maximum", "window": "15m", "warn": "1m"}}},
+    "bronze.orders": {"source": "online", "layer": "bronze", "lake": "files", "path": "bronze/orders",
+      "format": "csv", "written_by": ["pl_load_sales"]},
+    "silver.orders": {"source": "online", "layer": "silver", "lake": "files", "path": "silver/orders",
+      "format": "csv"},
+    "gold.sales_daily": {"source": "online", "layer": "gold", "lake": "files", "path": "gold/sales_daily",
+      "format": "csv"},
+    "powerbi.sales": {"source": "online", "layer": "powerbi", "lake": "pbi", "path": "Sales Model",
+      "consumers": ["sales"], "checks": {"refresh": {}}}
+  }
+}
+JSON
+}
+# pl_start W H [lakewatch args]: the dashboard on the cascade, polled.
+pl_start() {
+	w=$1 h=$2; shift 2
+	pl_fixture || return 1
+	FX_KEEP=1 start "$w" "$h" LW_CP_SECRET=test-secret-not-real-5678 \
+		LW_PBI_SECRET=test-secret-not-real-1234 \
+		LW_ARM_URL=$CP -- "$@" &&
+	# (at 80 columns the lakes leave no room for "last poll")
+	wait_re "Sales & accounting (—|-+) powerbi\.sales (←|<-) pl_load_sales failed" 15
+}
+
+t_pipelines_try() {
+	pl_start 80 24 || return 1
+	sleep 2; screen; keys 6; sleep 0.5; screen; keys Enter; sleep 0.5; screen
+	keys Escape Escape Tab Enter; sleep 0.5; screen
+	keys q; dead 5
+}
+
 # --- run -------------------------------------------------------------------
 cases=${*:-"overview detail filter sort matrix_enter resize no_color ascii theme reload slow_poll sigterm help idle history_error bad_config interval mouse diag80 detail_full80 events80 help80 slash_everywhere mono80 xterm_dim more60 incidents_80 incidents_120 accept_80 accept_120 events_80 events_120 resolved_80 notify_failing no_cache aborted_run muted_datasets_80 band_80 band_ascii lineage_80 oncall_80"}
 pass=0 fail=0
