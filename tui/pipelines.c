@@ -59,12 +59,17 @@ static int row_cmp(const void *pa, const void *pb, void *ud)
 	const struct pl_row *x = pa, *y = pb;
 	const struct lw_config *cfg = ud;
 
+	int c;
+
 	if (x->status != y->status)
 		return y->status - x->status;
-	return strcmp(cfg->datasets[x->ds].name, cfg->datasets[y->ds].name);
+	c = strcmp(cfg->datasets[x->ds].path, cfg->datasets[y->ds].path);
+	return c ? c : strcmp(cfg->datasets[x->ds].name,
+			      cfg->datasets[y->ds].name);
 }
 
-/* The rows: the config's run datasets, worst first, then by name. */
+/* The rows: the config's run datasets, worst first, then by pipeline or
+ * job name (then dataset name). */
 static void pl_build(const struct lw_app *a, struct pl_state *s)
 {
 	const struct lw_config *cfg = lw_app_cfg(a);
