@@ -6,8 +6,9 @@
  * newest first, with the failing run in full (run id, start, duration,
  * the failing activity or task and its error, wrapped); a stream job shows
  * its jobState and metrics instead. The runs are the current run's
- * observation (obs->runs: the lake's lookback, 2 days by default), so the
- * screen needs no history and never the network. */
+ * observation (obs->runs: the lake's lookback and max_runs) and those
+ * history's pipeline_runs kept over the last 24 hours that the poll no
+ * longer lists (lw_history_pipeline_runs); never the network. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,7 +36,116 @@ struct pl_state {
 				 * there, not to the list */
 	int rsel, rtop;		/* the runs pane's selected run */
 	bool pick;		/* select the failing run at the next draw */
+	/* the runs history kept of each run dataset over the strip's span
+	 * (read at start and after each poll), owned */
+	struct pl_hist *hist;
+	size_t nhist;
 };
+
+struct pl_hist {
+	char *ds;		/* owned: the dataset's name */
+	struct lw_run_fact *v;	/* owned (lw_history_pipeline_runs_free) */
+	size_t n;
+};
+
+/* A row's runs: the poll's and those only history still has, newest
+ * first. v is owned, its strings borrowed from the run and the state
+ * (valid until either changes: build, use, free within one call). */
+struct pl_runs {
+	struct lw_run_fact *v;
+	size_t n, hist;		/* hist: of n, known from history only */
+};
+
+#define HIST_MAX 5000	/* runs of one pipeline read from history */
+
+static void hist_free(struct pl_state *s)
+{
+	for (size_t i = 0; i < s->nhist; i++) {
+		free(s->hist[i].ds);
+		lw_history_pipeline_runs_free(s->hist[i].v, s->hist[i].n);
+	}
+	free(s->hist);
+	s->hist = NULL;
+	s->nhist = 0;
+}
+
+/* Read again what history kept of each run dataset's runs over the last
+ * 24 hours (more than a poll's max_runs: a pipeline every 5 minutes has
+ * 288 a day). A failure leaves that pipeline to the poll's runs. */
+static void pl_on_history(struct lw_app *a, void *st)
+{
+	struct pl_state *s = st;
+	const struct lw_config *cfg = lw_app_cfg(a);
+	int64_t since = lw_app_now() - STRIP_SPAN;
+
+	hist_free(s);
+	if (!a->hist || !cfg)
+		return;
+	s->hist = lw_xcalloc(cfg->ndatasets + 1, sizeof *s->hist);
+	for (size_t i = 0; i < cfg->ndatasets; i++) {
+		const struct lw_dataset *d = &cfg->datasets[i];
+		struct pl_hist *ph = &s->hist[s->nhist];
+		struct lw_err err = { 0 };
+
+		if (!d->runs || d->lake < 0 || (size_t)d->lake >= cfg->nlakes)
+			continue;
+		if (lw_history_pipeline_runs(a->hist, cfg->lakes[d->lake].name,
+					     d->path, since, HIST_MAX, &ph->v,
+					     &ph->n, &err) != LW_OK || !ph->n)
+			continue;
+		ph->ds = lw_xstrdup(d->name);
+		s->nhist++;
+	}
+}
+
+static int64_t run_time(const struct lw_run_fact *r)
+{
+	return r->start >= 0 ? r->start : r->end;
+}
+
+static int newest_first(const void *pa, const void *pb)
+{
+	int64_t x = run_time(pa), y = run_time(pb);
+
+	return x != y ? (x < y ? 1 : -1) : 0;
+}
+
+/* See struct pl_runs; out->v is the caller's (free()). */
+static void runs_of(const struct lw_app *a, const struct pl_state *s,
+		    size_t ds, struct pl_runs *out)
+{
+	const struct lw_config *cfg = lw_app_cfg(a);
+	const struct lw_ds_run *dr = lw_app_dsrun(a, ds);
+	const struct lw_runs_facts *rf = dr && dr->obs.runs.present ?
+					 &dr->obs.runs : NULL;
+	const struct pl_hist *ph = NULL;
+	size_t n = rf ? rf->n : 0;
+
+	memset(out, 0, sizeof *out);
+	for (size_t i = 0; cfg && i < s->nhist && !ph; i++)
+		if (!strcmp(s->hist[i].ds, cfg->datasets[ds].name))
+			ph = &s->hist[i];
+	out->v = lw_xcalloc(n + (ph ? ph->n : 0) + 1, sizeof *out->v);
+	for (size_t i = 0; i < n; i++)
+		out->v[out->n++] = rf->runs[i];
+	/* what the poll no longer returned (its max_runs, its lookback) */
+	for (size_t k = 0; ph && k < ph->n; k++) {
+		bool seen = false;
+
+		for (size_t i = 0; i < n && !seen; i++)
+			seen = rf->runs[i].run_id && ph->v[k].run_id &&
+			       !strcmp(rf->runs[i].run_id, ph->v[k].run_id);
+		if (!seen) {
+			out->v[out->n++] = ph->v[k];
+			out->hist++;
+		}
+	}
+	/* the poll's come newest first already; merged, sort again (the
+	 * poll's order is kept among equal times: qsort is not stable,
+	 * so only when history added some) */
+	if (out->hist)
+		qsort(out->v, out->n, sizeof *out->v, newest_first);
+}
 
 /* A run dataset's own verdict: its runs check, else job_state, else its
  * worst result (borrowed from dr), or NULL. */
@@ -185,7 +295,8 @@ static int letter_role(char c)
 /* The strip of dr's runs in w cells at (y, x): one cell per hour when w
  * is 24 or more, else 24h / w each. */
 static void draw_strip(struct lw_app *a, int y, int x, int w,
-		       const struct lw_ds_run *dr, int64_t now)
+		       const struct lw_ds_run *dr, const struct pl_runs *pr,
+		       int64_t now)
 {
 	char b[LW_TUI_STRIP_MAX + 1];
 	int cells = w < STRIP_CELLS ? w : STRIP_CELLS;
@@ -195,8 +306,7 @@ static void draw_strip(struct lw_app *a, int y, int x, int w,
 			    || dr->obs.metrics.present) ? "stream" : "-");
 		return;
 	}
-	lw_tui_run_strip(b, sizeof b, dr->obs.runs.runs, dr->obs.runs.n, now,
-			 STRIP_SPAN, cells);
+	lw_tui_run_strip(b, sizeof b, pr->v, pr->n, now, STRIP_SPAN, cells);
 	for (int i = 0; b[i]; i++) {
 		char c[2] = { b[i], 0 };
 
@@ -208,15 +318,15 @@ enum { C_STATUS, C_NAME, C_KIND, C_LAST, C_AGE, C_STRIP, C_DATASET, NCOL };
 
 /* The last run's state and age, or the stream job's state and the age
  * of its last output. */
-static void last_text(const struct lw_ds_run *dr, int64_t now, char *st,
-		      size_t sn, char *age, size_t an)
+static void last_text(const struct lw_ds_run *dr, const struct pl_runs *pr,
+		      int64_t now, char *st, size_t sn, char *age, size_t an)
 {
 	snprintf(st, sn, "-");
 	snprintf(age, an, "-");
 	if (!dr)
 		return;
-	if (dr->obs.runs.present && dr->obs.runs.n) {
-		const struct lw_run_fact *r = &dr->obs.runs.runs[0];
+	if (dr->obs.runs.present && pr->n) {
+		const struct lw_run_fact *r = &pr->v[0];
 
 		snprintf(st, sn, "%s", lw_run_state_name(r->state));
 		dur(run_age(r, now), age, an);
@@ -232,19 +342,24 @@ static void last_text(const struct lw_ds_run *dr, int64_t now, char *st,
 	}
 }
 
-static void pl_row_draw(struct lw_app *a, const struct lw_tui_col *c, int y,
+static void pl_row_draw(struct lw_app *a, const struct pl_state *s,
+			const struct lw_tui_col *c, int y,
 			const struct pl_row *row, bool sel, int64_t now)
 {
 	const struct lw_config *cfg = lw_app_cfg(a);
 	const struct lw_dataset *d = &cfg->datasets[row->ds];
 	const struct lw_ds_run *dr = lw_app_dsrun(a, row->ds);
 	char v[NCOL][320];
+	struct pl_runs pr;
+
+	runs_of(a, s, row->ds, &pr);
 
 	status_text(a, row->status, v[C_STATUS], sizeof v[0]);
 	snprintf(v[C_NAME], sizeof v[0], "%s", d->path);
 	snprintf(v[C_KIND], sizeof v[0], "%s", kind_of(a, d, c[C_KIND].w >=
 						     12));
-	last_text(dr, now, v[C_LAST], sizeof v[0], v[C_AGE], sizeof v[0]);
+	last_text(dr, &pr, now, v[C_LAST], sizeof v[0], v[C_AGE],
+		  sizeof v[0]);
 	snprintf(v[C_DATASET], sizeof v[0], "%s", d->name);
 	if (sel) {
 		lw_draw_fill(a, y, 0, a->W, LW_R_SELECTION);
@@ -259,13 +374,14 @@ static void pl_row_draw(struct lw_app *a, const struct lw_tui_col *c, int y,
 		if (!c[i].w)
 			continue;
 		if (i == C_STRIP)
-			draw_strip(a, y, 1 + c[i].x, c[i].w, dr, now);
+			draw_strip(a, y, 1 + c[i].x, c[i].w, dr, &pr, now);
 		else if (c[i].right)
 			lw_draw_str(a, y, 1 + c[i].x + c[i].w - lw_tui_width(
 				    v[i], a->ascii) , c[i].w, role, v[i]);
 		else
 			lw_draw_str(a, y, 1 + c[i].x, c[i].w, role, v[i]);
 	}
+	free(pr.v);
 }
 
 /* Draw text wrapped to w columns from (y, x), at most max lines; returns
@@ -345,7 +461,8 @@ static void pl_list_draw(struct lw_app *a, struct pl_state *s, int y0, int h)
 	for (int i = 0; i < vis && s->top + i < s->nrows; i++) {
 		int k = s->top + i;
 
-		pl_row_draw(a, c, y0 + 2 + i, &s->rows[k], k == s->sel, now);
+		pl_row_draw(a, s, c, y0 + 2 + i, &s->rows[k], k == s->sel,
+			    now);
 		lw_draw_hit(a, y0 + 2 + i, 0, 1, a->W, HIT_ROW, k, 0);
 	}
 	if (info) {
@@ -359,13 +476,13 @@ static void pl_list_draw(struct lw_app *a, struct pl_state *s, int y0, int h)
 	}
 }
 
-/* The run to show first: the newest failed or timed-out one, else the
- * newest. */
-static int failing_run(const struct lw_runs_facts *rf)
+/* The run to show first in a failing pipeline: the newest failed or
+ * timed-out one, else the newest. */
+static int failing_run(const struct pl_runs *pr)
 {
-	for (size_t i = 0; i < rf->n; i++)
-		if (rf->runs[i].state == LW_RUN_FAILED ||
-		    rf->runs[i].state == LW_RUN_TIMEDOUT)
+	for (size_t i = 0; i < pr->n; i++)
+		if (pr->v[i].state == LW_RUN_FAILED ||
+		    pr->v[i].state == LW_RUN_TIMEDOUT)
 			return (int)i;
 	return 0;
 }
@@ -471,10 +588,10 @@ static void tail_fit(const struct lw_app *a, char *dst, size_t n,
 enum { R_STATE, R_ID, R_START, R_TOOK, R_FAILING, R_MSG, NRCOL };
 
 static void runs_table(struct lw_app *a, struct pl_state *s, int y, int h,
-		       const struct lw_runs_facts *rf, int64_t now)
+		       const struct pl_runs *pr, int64_t now)
 {
 	struct lw_tui_col c[NRCOL] = {
-		{ "state", 11, 12, 0, false, 0, 0 },
+		{ "state", 12, 12, 0, false, 0, 0 },
 		{ "run id", 10, 38, 0, false, 0, 0 },
 		{ "started", 11, 11, 0, false, 0, 0 },
 		{ "took", 4, 6, 1, true, 0, 0 },
@@ -491,10 +608,10 @@ static void runs_table(struct lw_app *a, struct pl_state *s, int y, int h,
 		if (c[i].w)
 			lw_draw_str(a, y, 1 + c[i].x, c[i].w, LW_R_TITLE,
 				    c[i].title);
-	s->rtop = lw_tui_scroll(s->rsel, s->rtop, vis, (int)rf->n);
-	for (int i = 0; i < vis && s->rtop + i < (int)rf->n; i++) {
+	s->rtop = lw_tui_scroll(s->rsel, s->rtop, vis, (int)pr->n);
+	for (int i = 0; i < vis && s->rtop + i < (int)pr->n; i++) {
 		int k = s->rtop + i, yy = y + 1 + i;
-		const struct lw_run_fact *r = &rf->runs[k];
+		const struct lw_run_fact *r = &pr->v[k];
 		bool sel = k == s->rsel;
 		char v[NRCOL][320];
 		char l = lw_tui_run_letter(r->state);
@@ -568,25 +685,33 @@ static void pl_runs_draw(struct lw_app *a, struct pl_state *s, int y0, int h)
 		stream_draw(a, y, y0 + h - y, dr, now);
 		return;
 	}
-	const struct lw_runs_facts *rf = &dr->obs.runs;
-	if (!rf->n) {
+	struct pl_runs pr;
+	runs_of(a, s, (size_t)(d - cfg->datasets), &pr);
+	if (!pr.n) {
 		lw_draw_str(a, y, 1, a->W - 2, LW_R_DIM, "no runs in the "
 			    "lake's lookback");
+		free(pr.v);
 		return;
 	}
-	if (s->pick) {
-		s->rsel = failing_run(rf);
+	if (s->pick) {	/* a passing pipeline's old failure: not first */
+		s->rsel = res && res->status != LW_PASS ? failing_run(&pr) : 0;
 		s->pick = false;
 	}
-	if (s->rsel >= (int)rf->n)
-		s->rsel = (int)rf->n - 1;
+	if (s->rsel >= (int)pr.n)
+		s->rsel = (int)pr.n - 1;
 	/* the selected run before the table: its error is what was asked */
 	int left = y0 + h - y, max = left - 4 > 7 ? 7 : left - 4;
-	y += run_info(a, y, max > 1 ? max : 1, &rf->runs[s->rsel], now);
-	snprintf(t, sizeof t, "%zu run%s, newest first%s", rf->n, rf->n == 1 ?
-		 "" : "s", rf->truncated ? " (more not kept: max_runs)" : "");
+	y += run_info(a, y, max > 1 ? max : 1, &pr.v[s->rsel], now);
+	int k = snprintf(t, sizeof t, "%zu run%s, newest first", pr.n,
+			 pr.n == 1 ? "" : "s");
+	if (pr.hist)
+		snprintf(t + k, sizeof t - k, " (%zu from history: the last "
+			 "poll no longer lists them)", pr.hist);
+	else if (dr->obs.runs.truncated)
+		snprintf(t + k, sizeof t - k, " (the poll kept max_runs)");
 	lw_draw_str(a, y++, 0, a->W, LW_R_ACCENT, t);
-	runs_table(a, s, y, y0 + h - y, rf, now);
+	runs_table(a, s, y, y0 + h - y, &pr, now);
+	free(pr.v);
 }
 
 static void pl_draw(struct lw_app *a, void *st, int y0, int h)
@@ -619,17 +744,19 @@ void lw_pipelines_open(struct lw_app *a, const char *name)
 	lw_app_show(a, &lw_view_pipelines);
 }
 
-/* The runs shown, or NULL (borrowed from the run). */
-static const struct lw_runs_facts *open_facts(const struct lw_app *a,
-					      const struct pl_state *s)
+/* How many runs the pane lists. */
+static int open_count(const struct lw_app *a, const struct pl_state *s)
 {
 	const struct lw_config *cfg = lw_app_cfg(a);
 	const struct lw_dataset *d = s->open && cfg ?
 				     lw_config_dataset(cfg, s->open) : NULL;
-	const struct lw_ds_run *dr = d ? lw_app_dsrun(a, (size_t)(d -
-					 cfg->datasets)) : NULL;
+	struct pl_runs pr;
 
-	return dr && dr->obs.runs.present ? &dr->obs.runs : NULL;
+	if (!d)
+		return 0;
+	runs_of(a, s, (size_t)(d - cfg->datasets), &pr);
+	free(pr.v);
+	return (int)pr.n;
 }
 
 static bool pl_key(struct lw_app *a, void *st, int ch)
@@ -638,14 +765,11 @@ static bool pl_key(struct lw_app *a, void *st, int ch)
 
 	pl_build(a, s);
 	if (s->open) {
-		const struct lw_runs_facts *rf = open_facts(a, s);
-
 		if (ch == 'o' || ch == '\n' || ch == '\r' || ch == KEY_ENTER) {
 			lw_detail_open(a, s->open);
 			return true;
 		}
-		return lw_keys_move(ch, &s->rsel, rf ? (int)rf->n : 0,
-				    a->H / 2);
+		return lw_keys_move(ch, &s->rsel, open_count(a, s), a->H / 2);
 	}
 	if (ch == '\n' || ch == '\r' || ch == KEY_ENTER) {
 		if (s->nrows)
@@ -747,6 +871,7 @@ static void pl_free(void *st)
 		return;
 	free(s->rows);
 	free(s->open);
+	hist_free(s);
 	free(s);
 }
 
@@ -762,6 +887,7 @@ const struct lw_view_ops lw_view_pipelines = {
 	.handle_key = pl_key,
 	.click = pl_click,
 	.enter = pl_enter,
+	.on_history = pl_on_history,
 	.back = pl_back,
 	.selected = pl_selected,
 	.draw_footer = pl_footer,

@@ -1004,6 +1004,37 @@ t_pipelines_ascii() {
 	quit_ok
 }
 
+# Runs the poll no longer lists (beyond its max_runs or lookback) come
+# from history's pipeline_runs: a run kept from 20 hours ago, failed, is in
+# the strip and the runs pane, marked as from history.
+pl_hist_prep() {
+	(cd "$FX" && LW_CP_SECRET=test-secret-not-real-5678 \
+		LW_PBI_SECRET=test-secret-not-real-1234 "$BIN" check \
+		--config lakewatch.json > check.out 2>&1)
+	t=$(( $(date +%s) - 20 * 3600 ))
+	sq "$FX/history.db" "INSERT INTO pipeline_runs(lake, pipeline, run_id,
+		service, dataset, state, status, started, ended, duration,
+		message, failing, first_seen, updated) VALUES ('adf',
+		'pl_inventory', 'inv-0', 'datafactory', 'adf.inventory',
+		'Failed', 'Failed', $t, $t + 60, 60, 'Timeout', 'Copy stock',
+		$t, $t)"
+}
+t_pipelines_history() {
+	pl_fixture || return 1
+	pl_hist_prep || { echo "  could not pre-fill the history"; return 1; }
+	FX_KEEP=1 start 80 24 LW_CP_SECRET=test-secret-not-real-5678 \
+		LW_PBI_SECRET=test-secret-not-real-1234 &&
+		wait_re "powerbi\.sales (←|<-) pl_load_sal" 15 || return 1
+	keys 6 && wait_for "pipelines and jobs" || return 1
+	st=$(pl_strip "pl_inventory")
+	printf '%s' "$st" | grep -qE '^\.{2,4}F\.+S\.\.\.S\.\.\.S\.\.\.S\.?$' ||
+		{ echo "  strip of pl_inventory: '$st'"; screen; return 1; }
+	keys G Enter && wait_for "5 runs, newest first (1 from history" || return 1
+	screen | grep -qE "^ F Failed +inv-0 +[0-9-]+ [0-9:]+ +1m Copy stock +Timeout" &&
+	screen | grep -qE "^▸S Succeeded +inv-4 " || { echo "  kept run not listed"; screen; return 1; }
+	quit_ok
+}
+
 # The smallest size: the screen and its pane fit, nothing crashes.
 t_pipelines_60() {
 	pl_start 60 16 || return 1
@@ -1014,7 +1045,7 @@ t_pipelines_60() {
 }
 
 # --- run -------------------------------------------------------------------
-cases=${*:-"overview detail filter sort matrix_enter resize no_color ascii theme reload slow_poll sigterm help idle history_error bad_config interval mouse diag80 detail_full80 events80 help80 slash_everywhere mono80 xterm_dim more60 incidents_80 incidents_120 accept_80 accept_120 events_80 events_120 resolved_80 notify_failing no_cache aborted_run muted_datasets_80 band_80 band_ascii lineage_80 oncall_80 pipelines_80 pipelines_120 pipelines_2key pipelines_ascii pipelines_60"}
+cases=${*:-"overview detail filter sort matrix_enter resize no_color ascii theme reload slow_poll sigterm help idle history_error bad_config interval mouse diag80 detail_full80 events80 help80 slash_everywhere mono80 xterm_dim more60 incidents_80 incidents_120 accept_80 accept_120 events_80 events_120 resolved_80 notify_failing no_cache aborted_run muted_datasets_80 band_80 band_ascii lineage_80 oncall_80 pipelines_80 pipelines_120 pipelines_2key pipelines_ascii pipelines_60 pipelines_history"}
 pass=0 fail=0
 for c in $cases; do
 	NAME=$c
