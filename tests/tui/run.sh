@@ -1035,6 +1035,15 @@ t_pipelines_history() {
 	quit_ok
 }
 
+# A config without run datasets: the screen says so (and Enter is harmless).
+t_pipelines_none() {
+	start 80 24 && ready || return 1
+	keys 6 && wait_for "no pipelines or jobs in the config" || return 1
+	keys Enter j && sleep 0.3 && has "0 pipelines and jobs" || return 1
+	keys Escape && wait_for "Health by source" || return 1
+	quit_ok
+}
+
 # The smallest size: the screen and its pane fit, nothing crashes.
 t_pipelines_60() {
 	pl_start 60 16 || return 1
@@ -1045,7 +1054,7 @@ t_pipelines_60() {
 }
 
 # --- run -------------------------------------------------------------------
-cases=${*:-"overview detail filter sort matrix_enter resize no_color ascii theme reload slow_poll sigterm help idle history_error bad_config interval mouse diag80 detail_full80 events80 help80 slash_everywhere mono80 xterm_dim more60 incidents_80 incidents_120 accept_80 accept_120 events_80 events_120 resolved_80 notify_failing no_cache aborted_run muted_datasets_80 band_80 band_ascii lineage_80 oncall_80 pipelines_80 pipelines_120 pipelines_2key pipelines_ascii pipelines_60 pipelines_history"}
+cases=${*:-"overview detail filter sort matrix_enter resize no_color ascii theme reload slow_poll sigterm help idle history_error bad_config interval mouse diag80 detail_full80 events80 help80 slash_everywhere mono80 xterm_dim more60 incidents_80 incidents_120 accept_80 accept_120 events_80 events_120 resolved_80 notify_failing no_cache aborted_run muted_datasets_80 band_80 band_ascii lineage_80 oncall_80 pipelines_80 pipelines_120 pipelines_2key pipelines_ascii pipelines_60 pipelines_history pipelines_none"}
 pass=0 fail=0
 for c in $cases; do
 	NAME=$c

@@ -433,6 +433,47 @@ static void test_run_strip(void **st)
 	assert_int_equal(lw_tui_run_letter(99), '?');
 }
 
+/* A run dataset's "why" names its pipeline, the newest failed or timed-out
+ * run's age, the failing activity and the error; without such a run it is
+ * lw_tui_why's. */
+static void test_run_why(void **st)
+{
+	struct lw_dataset ds = { .name = "adf.load_sales" };
+	struct lw_run_fact runs[] = {
+		{ .run_id = "r3", .state = LW_RUN_IN_PROGRESS, .start = 9000,
+		  .end = -1 },
+		{ .run_id = "r2", .state = LW_RUN_FAILED, .start = 100,
+		  .end = 400, .failing = "Copy orders",
+		  .message = "ErrorCode=UserErrorFileNotFound" },
+	};
+	struct lw_ds_run dr = { .ds = &ds, .status = LW_FAIL };
+	struct lw_result res = { .check = "runs", .status = LW_FAIL,
+				 .message = "last run failed" };
+	char b[200];
+
+	(void)st;
+	dr.obs.runs.present = true;
+	dr.obs.runs.pipeline = "pl_load_sales";
+	dr.obs.runs.runs = runs;
+	dr.obs.runs.n = 2;
+	lw_tui_run_why(b, sizeof b, &dr, &res, 400 + 9 * 3600);
+	assert_string_equal(b, "pl_load_sales failed 9h ago: Copy orders: "
+			    "ErrorCode=UserErrorFileNotFound");
+	runs[1].state = LW_RUN_TIMEDOUT;
+	runs[1].failing = NULL;
+	runs[1].message = NULL;
+	runs[1].end = -1;
+	lw_tui_run_why(b, sizeof b, &dr, &res, 100 + 120);
+	assert_string_equal(b, "pl_load_sales timed out 2m ago: no message");
+	dr.obs.runs.n = 1;	/* no failed run: the check's words */
+	lw_tui_run_why(b, sizeof b, &dr, &res, 9100);
+	assert_string_equal(b, "adf.load_sales runs: last run failed");
+	dr.obs.runs.n = 2;
+	dr.status = LW_PASS;
+	lw_tui_run_why(b, sizeof b, &dr, &res, 9100);
+	assert_string_equal(b, "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -452,6 +493,7 @@ int main(void)
 		cmocka_unit_test(test_part_gaps),
 		cmocka_unit_test(test_schema_diff),
 		cmocka_unit_test(test_run_strip),
+		cmocka_unit_test(test_run_why),
 	};
 	/* wcwidth needs a UTF-8 locale; C.UTF-8 is always there on glibc. */
 	if (!setlocale(LC_ALL, "C.UTF-8"))
