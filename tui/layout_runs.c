@@ -76,10 +76,17 @@ const char *lw_tui_run_why(char *dst, size_t n, const struct lw_ds_run *dr,
 	const struct lw_run_fact *r = NULL;
 	char age[32];
 
-	for (size_t i = 0; rf && rf->present && i < rf->n && !r; i++)
-		if (rf->runs[i].state == LW_RUN_FAILED ||
-		    rf->runs[i].state == LW_RUN_TIMEDOUT)
+	/* the newest run that ended, when it failed: an older failure
+	 * behind a later success is not why it fails now */
+	for (size_t i = 0; rf && rf->present && i < rf->n; i++) {
+		enum lw_run_state st = rf->runs[i].state;
+
+		if (st == LW_RUN_QUEUED || st == LW_RUN_IN_PROGRESS)
+			continue;
+		if (st == LW_RUN_FAILED || st == LW_RUN_TIMEDOUT)
 			r = &rf->runs[i];
+		break;
+	}
 	if (!r || !n || dr->status == LW_PASS)
 		return lw_tui_why(dst, n, dr, res);
 	int64_t t = r->end >= 0 ? r->end : r->start;

@@ -151,9 +151,10 @@ char lw_tui_run_letter(enum lw_run_state s);
  * NUL. Returns how many runs fell in the strip. */
 int lw_tui_run_strip(char *dst, size_t n, const struct lw_run_fact *runs,
 		     size_t nruns, int64_t now, int64_t span, int cells);
-/* Why a failing run dataset fails, naming its pipeline and newest failed
- * or timed-out run: "pl_load_sales failed 9h ago: Copy orders:
- * ErrorCode=..."; lw_tui_why's text when it has no such run. Into dst. */
+/* Why a failing run dataset fails, naming its pipeline and its newest
+ * run that ended (runs queued or in progress skipped) when that failed or
+ * timed out: "pl_load_sales failed 9h ago: Copy orders: ErrorCode=...";
+ * lw_tui_why's text otherwise. Into dst. */
 const char *lw_tui_run_why(char *dst, size_t n, const struct lw_ds_run *dr,
 			   const struct lw_result *res, int64_t now);
 

@@ -465,6 +465,14 @@ static void test_run_why(void **st)
 	runs[1].end = -1;
 	lw_tui_run_why(b, sizeof b, &dr, &res, 100 + 120);
 	assert_string_equal(b, "pl_load_sales timed out 2m ago: no message");
+	runs[1].state = LW_RUN_SUCCEEDED;	/* ended well: the check's */
+	lw_tui_run_why(b, sizeof b, &dr, &res, 9100);
+	assert_string_equal(b, "adf.load_sales runs: last run failed");
+	runs[1].state = LW_RUN_FAILED;
+	runs[0].state = LW_RUN_CANCELLED;	/* a failure behind it: too */
+	lw_tui_run_why(b, sizeof b, &dr, &res, 9100);
+	assert_string_equal(b, "adf.load_sales runs: last run failed");
+	runs[0].state = LW_RUN_IN_PROGRESS;
 	dr.obs.runs.n = 1;	/* no failed run: the check's words */
 	lw_tui_run_why(b, sizeof b, &dr, &res, 9100);
 	assert_string_equal(b, "adf.load_sales runs: last run failed");
