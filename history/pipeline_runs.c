@@ -6,6 +6,8 @@
  * for its retention.
  */
 #include <assert.h>
+#include <stdlib.h>
+#include <string.h>
 #include "lakewatch/util.h"
 #include "history_int.h"
 
@@ -80,4 +82,89 @@ int lw_hist_put_pipeline_runs(struct lw_history *h, const char *dataset,
 				     err);
 	sqlite3_finalize(st);
 	return rc;
+}
+
+/* Read back for the dashboard's Pipelines screen (tui/pipelines.c): the
+ * runs kept of one pipeline over a window, newest first. A run without a
+ * start counts by its end. */
+static const char *const runs_sql =
+	"SELECT run_id, state, status, started, ended, duration, message,"
+	" failing, error_code FROM pipeline_runs"
+	" WHERE lake = ?1 AND pipeline = ?2 AND coalesce(started, ended) >= ?3"
+	" ORDER BY coalesce(started, ended) DESC, run_id DESC LIMIT ?4";
+
+static int64_t col_opt(sqlite3_stmt *st, int i)
+{
+	return sqlite3_column_type(st, i) == SQLITE_NULL ? -1 :
+	       sqlite3_column_int64(st, i);
+}
+
+/* One row into r (its strings owned by r). */
+static void read_run(sqlite3_stmt *st, struct lw_run_fact *r)
+{
+	char *state = lw_hist_col_dup(st, 1);
+
+	r->run_id = lw_hist_col_dup(st, 0);
+	r->state = state ? lw_run_state_parse(state) : LW_RUN_UNKNOWN;
+	free(state);
+	r->status = lw_hist_col_dup(st, 2);
+	r->start = col_opt(st, 3);
+	r->end = col_opt(st, 4);
+	r->duration = col_opt(st, 5);
+	r->message = lw_hist_col_dup(st, 6);
+	r->failing = lw_hist_col_dup(st, 7);
+	r->error_code = lw_hist_col_dup(st, 8);
+}
+
+/* See history.h. *out is the caller's (lw_history_pipeline_runs_free). */
+int lw_history_pipeline_runs(struct lw_history *h, const char *lake,
+			     const char *pipeline, int64_t since, size_t max,
+			     struct lw_run_fact **out, size_t *n,
+			     struct lw_err *err)
+{
+	sqlite3_stmt *st;
+	size_t cap = 0;
+	int rc;
+
+	assert(h && lake && pipeline && out && n);
+	*out = NULL;
+	*n = 0;
+	if (!max)
+		return LW_OK;
+	rc = lw_hist_prep(h, runs_sql, &st, err);
+	if (rc != LW_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, lake, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, pipeline, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 3, since);
+	sqlite3_bind_int64(st, 4, max > (size_t)INT32_MAX ? INT32_MAX :
+			   (int64_t)max);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 16;
+			*out = lw_xrealloc(*out, cap * sizeof **out);
+		}
+		memset(&(*out)[*n], 0, sizeof **out);
+		read_run(st, &(*out)[(*n)++]);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		lw_history_pipeline_runs_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+		return lw_hist_dberr(h, rc, "reading", err);
+	}
+	return LW_OK;
+}
+
+void lw_history_pipeline_runs_free(struct lw_run_fact *r, size_t n)
+{
+	for (size_t i = 0; r && i < n; i++) {
+		free(r[i].run_id);
+		free(r[i].status);
+		free(r[i].message);
+		free(r[i].failing);
+		free(r[i].error_code);
+	}
+	free(r);
 }

@@ -60,11 +60,17 @@ static void draw_header(struct lw_app *a)
 		lw_draw_str(a, 0, a->W - n, n, LW_R_HEADER, t);
 }
 
-/* Second line: a tab per view (from the registry), then the counts. */
+/* Second line: a tab per view (from the registry), then the counts.
+ * When the named tabs would leave less than the counts' short form (80
+ * columns, with six screens), the others show their key only. */
 static void draw_tabs(struct lw_app *a)
 {
 	char t[512];
-	int x = 0;
+	int x = 0, full = 0;
+
+	for (size_t i = 0; i < lw_nviews; i++)
+		full += 4 + lw_tui_width(lw_views[i]->name, a->ascii);
+	bool keys_only = full + 14 > a->W;
 
 	lw_draw_fill(a, 1, 0, a->W, LW_R_NORMAL);
 	for (size_t i = 0; i < lw_nviews; i++) {
@@ -73,11 +79,13 @@ static void draw_tabs(struct lw_app *a)
 		bool active = a->cur == i;
 
 		snprintf(b, sizeof b, " %c %s ", lw_views[i]->key,
-			 lw_views[i]->name);
+			 keys_only && !active ? "" : lw_views[i]->name);
+		if (keys_only && !active)
+			b[3] = 0;
 		w = lw_draw_str(a, 1, x, a->W - x, active ? LW_R_TAB_ACTIVE :
 				LW_R_TAB, b);
 		lw_draw_hit(a, 1, x, 1, w, HIT_TAB, (int)i, 0);
-		x += w + 1;
+		x += w + !(keys_only && !active);
 		if (x >= a->W)
 			break;
 	}

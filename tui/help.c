@@ -20,8 +20,9 @@ static const char *const help[][2] = {
 	{ "Tab, Shift-Tab", "next panel (overview), next section (detail)" },
 	{ "Enter", "open: a matrix cell lists its datasets; a hurt consumer "
 		   "opens the detail of the dataset that pulls it down, its "
-		   "failing check selected; a dataset or change opens its "
-		   "detail" },
+		   "failing check selected (or, when a failed pipeline run is "
+		   "the root, that run and its error); a dataset or change "
+		   "opens its detail" },
 	{ "mouse", "click selects, click again (or double-click) opens; "
 		   "click a column title to sort" },
 	{ "d", "overview consumers: list the consumer's datasets" },
@@ -49,6 +50,17 @@ static const char *const help[][2] = {
 		  "(asks first); undo the last accept" },
 	{ "M, n N", "incidents: show muted ones too; detail: next / previous "
 		    "check" },
+	{ NULL, "Pipelines (6)" },
+	{ "rows", "each pipeline or job a run dataset watches, worst first: "
+		  "its runs check, last run and age, and its runs over the "
+		  "last 24 hours, one cell per hour, oldest left" },
+	{ "strip", "S succeeded, F failed, T timed out, C cancelled, R "
+		   "running, Q queued, K skipped, ? unknown, . no run; a cell "
+		   "shows its worst run" },
+	{ "Enter, o", "the pipeline's runs, newest first, the failing run in "
+		      "full (id, start, duration, activity, error); a stream "
+		      "job's state and metrics; o: its dataset's detail" },
+	{ "j k, Esc", "runs pane: select a run; close the pane" },
 	{ NULL, "Statuses" },
 	{ "PASS WARN FAIL ERROR", "always a glyph and a word, never colour "
 				  "alone; ERROR = could not observe" },

@@ -159,6 +159,9 @@ void lw_keys_handle(struct lw_app *a, int ch)
 			break;
 		if (ch == KEY_BACKSPACE && home)
 			return;
+		/* a view with a pane of its own closes that first */
+		if (v->back && v->back(a, a->vst[a->cur]))
+			return;
 		back(a);
 		return;
 	}

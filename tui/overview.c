@@ -64,7 +64,8 @@ static int cons_order(const struct lw_app *a, int *ord, struct lw_rollup *ru)
 
 /* The consumer's "why": the symptom, and for an impacted culprit its root
  * after an arrow, kept short so the root fits the line at 80 columns:
- * "gold.sales_daily ← bronze.orders stale 9h (fail at 6h)". */
+ * "gold.sales_daily ← bronze.orders stale 9h (fail at 6h)", or for a
+ * failed run "powerbi.sales ← pl_load_sales failed 9h ago: Copy ...". */
 static void root_why(const struct lw_app *a, char *why, size_t n,
 		     const struct lw_ds_run *cd, const struct lw_result *cr)
 {
@@ -72,12 +73,13 @@ static void root_why(const struct lw_app *a, char *why, size_t n,
 	const struct lw_ds_run *root = cd->root;
 
 	if (!cd->impacted || !root) {
-		lw_tui_why(why, n, cd, cr);
+		lw_tui_run_why(why, n, cd, cr, lw_app_now());
 		return;
 	}
-	lw_tui_why(r, sizeof r, root, root->worst >= 0 &&
-		   (size_t)root->worst < root->nresults ?
-		   &root->results[root->worst] : NULL);
+	/* a failed run names its pipeline, the run's age and its error */
+	lw_tui_run_why(r, sizeof r, root, root->worst >= 0 &&
+		       (size_t)root->worst < root->nresults ?
+		       &root->results[root->worst] : NULL, lw_app_now());
 	snprintf(why, n, "%s %s %s", cd->ds->name, a->ascii ? "<-" :
 		 "\xe2\x86\x90", r);
 }
@@ -327,10 +329,24 @@ static void ov_draw(struct lw_app *a, void *st, int y0, int h)
 		draw_changes(a, o, y0 + mh + chh, rest, o->panel == 2);
 }
 
+/* The run dataset behind a culprit: the culprit itself when it watches a
+ * pipeline or job, else its root when that does (an impacted dataset
+ * whose cascade starts at a failed run); NULL otherwise. Borrowed. */
+static const struct lw_ds_run *run_cause(const struct lw_ds_run *cd)
+{
+	if (cd && cd->ds && cd->ds->runs)
+		return cd;
+	if (cd && cd->impacted && cd->root && cd->root->ds &&
+	    cd->root->ds->runs)
+		return cd->root;
+	return NULL;
+}
+
 /* Enter on a consumer: a hurt one opens the detail of the dataset that
  * pulls it down with that check selected and expanded (the diagnosis in
- * two keys from opening: Tab, Enter); a passing one, or `d` (list), its
- * datasets. */
+ * two keys from opening: Tab, Enter) or, when a failed run is the root of
+ * it, that pipeline's runs with the failing run and its error (the
+ * Pipelines screen); a passing one, or `d` (list), its datasets. */
 static void enter_consumer(struct lw_app *a, const struct ov_state *o,
 			   bool list)
 {
@@ -338,10 +354,18 @@ static void enter_consumer(struct lw_app *a, const struct ov_state *o,
 	int *ord = lw_xcalloc(cfg->nconsumers, sizeof *ord);
 	struct lw_rollup *ru = lw_xcalloc(cfg->nconsumers, sizeof *ru);
 	const struct lw_rollup *r;
+	const struct lw_ds_run *cd, *cause;
+	const struct lw_result *cr;
 
 	cons_order(a, ord, ru);
 	r = &ru[ord[o->cons]];
-	if (!list && a->run && r->culprit && r->culprit->ds)
+	cd = r->culprit;
+	cr = r->culprit_result;
+	lw_incidents_culprit(a, ord[o->cons], &cd, &cr);  /* as drawn */
+	cause = a->run ? run_cause(cd) : NULL;
+	if (!list && cause)
+		lw_pipelines_open(a, cause->ds->name);
+	else if (!list && a->run && r->culprit && r->culprit->ds)
 		lw_detail_open_check(a, r->culprit->ds->name,
 				     r->culprit_result ?
 				     r->culprit_result->check : NULL);

@@ -77,6 +77,10 @@ struct lw_view_ops {
 	const char *(*selected)(const struct lw_app *a, const void *st);
 	/* true while the view takes every key itself (typing a filter). */
 	bool (*captures)(const struct lw_app *a, const void *st);
+	/* Esc (Backspace, Left) was pressed: true when the view took it
+	 * itself (closed a pane of its own); false: back to the view it
+	 * was opened from, as for every view. */
+	bool (*back)(struct lw_app *a, void *st);
 	/* Draw the footer line y itself; false: the usual footer. */
 	bool (*draw_footer)(struct lw_app *a, void *st, int y);
 };
@@ -90,6 +94,7 @@ extern const struct lw_view_ops lw_view_datasets;
 extern const struct lw_view_ops lw_view_detail;
 extern const struct lw_view_ops lw_view_events;
 extern const struct lw_view_ops lw_view_incidents;
+extern const struct lw_view_ops lw_view_pipelines;
 extern const struct lw_view_ops lw_view_help;
 
 /* Index of v in lw_views (asserts it is there). */
@@ -105,6 +110,10 @@ void lw_detail_open(struct lw_app *a, const char *name);
  * a, m, A, U keys act on the selected check. */
 void lw_detail_open_check(struct lw_app *a, const char *name,
 			  const char *check);
+/* Show the Pipelines screen with the runs of run dataset name (copied),
+ * the failing run selected and in full; Esc returns to the view shown
+ * until now. (pipelines.c) */
+void lw_pipelines_open(struct lw_app *a, const char *name);
 /* Show the whole datasets table with its name filter being typed (the
  * `/` key on every screen). */
 void lw_datasets_search(struct lw_app *a);

@@ -12,6 +12,7 @@ const struct lw_view_ops *const lw_views[] = {
 	&lw_view_detail,
 	&lw_view_events,
 	&lw_view_incidents,
+	&lw_view_pipelines,
 	&lw_view_help,
 };
 const size_t lw_nviews = sizeof lw_views / sizeof lw_views[0];

@@ -98,6 +98,19 @@ struct lw_hrun {
 int lw_history_runs(struct lw_history *h, size_t max, struct lw_hrun **out,
 		    size_t *n, struct lw_err *err);
 
+/* --- pipeline and job runs kept (history/pipeline_runs.c) --- */
+/* The runs kept of a control-plane lake's pipeline or job (lake: the
+ * lake's config name; pipeline: the dataset's pipeline, job id or job, as
+ * obs->runs names it) that started at or after since (a run without a
+ * start: that ended), newest first, at most max. For the dashboard, which
+ * reads more than one poll's max_runs this way. *out is the caller's, to
+ * lw_history_pipeline_runs_free(); NULL when none. */
+int lw_history_pipeline_runs(struct lw_history *h, const char *lake,
+			     const char *pipeline, int64_t since, size_t max,
+			     struct lw_run_fact **out, size_t *n,
+			     struct lw_err *err);
+void lw_history_pipeline_runs_free(struct lw_run_fact *r, size_t n);
+
 /* --- metric series for the anomaly rule (history/series.c) --- */
 /* Values of metric m for dataset from ok observations at or after `since`
  * and recorded before run before_run (0 = any), oldest first. A point is

@@ -135,4 +135,27 @@ size_t lw_tui_schema_diff(const struct lw_schema *now,
 			  const struct lw_schema *prev,
 			  struct lw_tui_coldiff *out, size_t max);
 
+/* --- pipeline runs (layout_runs.c): the Pipelines screen's strip --- */
+/* A run state's letter: S succeeded, F failed, T timed out, C cancelled,
+ * R running (in progress), Q queued, K skipped, ? unknown. */
+char lw_tui_run_letter(enum lw_run_state s);
+#define LW_TUI_STRIP_MAX 96	/* cells a strip may have */
+/* The status strip of runs[0..nruns) (any order) over the span seconds
+ * up to now, in `cells` cells, oldest left: cell i covers [now - span +
+ * i*span/cells, now - span + (i+1)*span/cells), the last one up to and
+ * including now. A run falls in the cell of its start (its end when the
+ * start is unknown; a time after now in the last cell); runs before the
+ * span or without a time are left out. A cell shows the letter of its
+ * worst run (F T C R Q ? S K, worst first) and '.' when it has none.
+ * dst (n bytes) gets min(cells, n - 1, LW_TUI_STRIP_MAX) letters and a
+ * NUL. Returns how many runs fell in the strip. */
+int lw_tui_run_strip(char *dst, size_t n, const struct lw_run_fact *runs,
+		     size_t nruns, int64_t now, int64_t span, int cells);
+/* Why a failing run dataset fails, naming its pipeline and its newest
+ * run that ended (runs queued or in progress skipped) when that failed or
+ * timed out: "pl_load_sales failed 9h ago: Copy orders: ErrorCode=...";
+ * lw_tui_why's text otherwise. Into dst. */
+const char *lw_tui_run_why(char *dst, size_t n, const struct lw_ds_run *dr,
+			   const struct lw_result *res, int64_t now);
+
 #endif

@@ -816,8 +816,245 @@ t_no_cache() {
 		{ echo "  $NAME: --no-cache took files from the cache ($a then $b)"; return 1; }
 }
 
+# --- pipelines (issue 10) ----------------------------------------------------
+# The cascade on the real binary: the control-plane stand-in
+# (tests/services/controlplane.mjs) serves a Data Factory pl_load_sales that
+# failed 9h ago on a missing file, and the Power BI stand-in
+# (tests/services/powerbi/server.mjs) a Sales Model whose refresh failed;
+# bronze.orders (written by pl_load_sales), silver.orders and
+# gold.sales_daily are stale files. One root (the run) with the bronze,
+# silver, gold and Power BI datasets impacted beneath it.
+PLDIR="$HERE/pipelines"
+# pl_servers: both stand-ins on free loopback ports (stopped when the case's
+# subshell ends); their URLs in CP and PBI.
+pl_servers() {
+	FX="$WORK/$NAME"
+	command -v node >/dev/null 2>&1 || { echo "  $NAME: needs node"; return 1; }
+	# a case that starts twice stops the first pair first
+	[ -z "${cp_pid:-}" ] || kill $cp_pid $pbi_pid 2>/dev/null
+	rm -rf "$FX"; mkdir -p "$FX"
+	# (their output in files: a pipe they held would outlive the case)
+	node "$HERE/../services/controlplane.mjs" --plane "$PLDIR/controlplane.json" \
+		--port 0 --port-file "$FX/cp.port" --log "$FX/cp.log" \
+		> "$FX/cp.out" 2>&1 & cp_pid=$!
+	node "$HERE/../services/powerbi/server.mjs" --workspace "$PLDIR/powerbi.json" \
+		--port 0 --port-file "$FX/pbi.port" --log "$FX/pbi.log" \
+		> "$FX/pbi.out" 2>&1 & pbi_pid=$!
+	trap 'kill $cp_pid $pbi_pid 2>/dev/null' EXIT
+	i=0; while { [ ! -s "$FX/cp.port" ] || [ ! -s "$FX/pbi.port" ]; } && [ $i -lt 100 ]; do
+		sleep 0.1; i=$((i+1)); done
+	[ -s "$FX/cp.port" ] && [ -s "$FX/pbi.port" ] || { echo "  $NAME: stand-ins did not start"; return 1; }
+	CP="http://127.0.0.1:$(cat "$FX/cp.port")"
+	PBI="http://127.0.0.1:$(cat "$FX/pbi.port")"
+}
+# pl_fixture: the stand-ins, the stale files and lakewatch.json in $FX.
+pl_fixture() {
+	pl_servers || return 1
+	for d in bronze/orders silver/orders gold/sales_daily; do
+		mkdir -p "$FX/lake/$d" && printf 'id,amount\n1,9.99\n' > "$FX/lake/$d/part-0.csv"
+	done
+	touch -d '9 hours ago' "$FX/lake/bronze/orders/part-0.csv"
+	touch -d '8 hours ago' "$FX/lake/silver/orders/part-0.csv"
+	touch -d '7 hours ago' "$FX/lake/gold/sales_daily/part-0.csv"
+	auth='"auth": {"method": "client_secret", "tenant_id": "test-tenant", "client_id": "lakewatch-test-app", "client_secret": {"env": "LW_CP_SECRET"}, "authority_host": "'$CP'"}'
+	pauth='"auth": {"method": "client_secret", "tenant_id": "test-tenant", "client_id": "lakewatch-test-app", "client_secret": {"env": "LW_PBI_SECRET"}, "authority_host": "'$PBI'"}'
+	sub='"subscription": "00000000-1111-2222-3333-444444444444", "resource_group": "rg-lakehouse"'
+	cat > "$FX/lakewatch.json" <<JSON
+{
+  "name": "pipelines cascade",
+  "history": {"path": "history.db"},
+  "poll": {"interval": "5m"},
+  "lakes": {
+    "adf": {"kind": "datafactory", $sub, "factory": "adf-lakehouse",
+            "management_url": {"env": "LW_ARM_URL", "default": "$CP"}, "timeout": "3s", "retries": 1, $auth},
+    "dbx": {"kind": "databricks", "workspace_url": "$CP/databricks", "timeout": "3s", "retries": 1, $auth},
+    "asa": {"kind": "streamanalytics", $sub, "management_url": "$CP",
+            "window": "1h", "interval": "5m", "timeout": "3s", "retries": 1, $auth},
+    "pbi": {"kind": "powerbi", "workspace": "11111111-2222-3333-4444-555555555555",
+            "base_url": "$PBI/v1.0/myorg", "timeout": "3s", "retries": 1, $pauth},
+    "files": {"kind": "fs", "root": "lake"}
+  },
+  "sources": {"online": {"title": "Online store"}},
+  "consumers": {"sales": {"title": "Sales & accounting"}, "ops": {"title": "Operations"}},
+  "defaults": {"layers": {
+    "bronze": {"checks": {"freshness": {"warn": "1h", "fail": "6h"}}},
+    "silver": {"checks": {"freshness": {"warn": "1h", "fail": "6h"}}},
+    "gold":   {"checks": {"freshness": {"warn": "1h", "fail": "6h"}}}}},
+  "datasets": {
+    "adf.load_sales": {"source": "online", "layer": "bronze", "lake": "adf", "pipeline": "pl_load_sales",
+      "checks": {"freshness": null, "runs": {}}},
+    "adf.inventory": {"source": "online", "layer": "bronze", "lake": "adf", "pipeline": "pl_inventory",
+      "consumers": ["ops"], "checks": {"freshness": null, "runs": {}}},
+    "dbx.silver_hourly": {"source": "online", "layer": "silver", "lake": "dbx", "job_id": 124,
+      "checks": {"freshness": null, "runs": {}}},
+    "asa.orders": {"source": "online", "layer": "silver", "lake": "asa", "job": "asa-orders",
+      "checks": {"freshness": null, "job_state": {},
+                 "metric": {"name": "OutputWatermarkDelaySeconds", "aggregation": "maximum", "window": "15m", "warn": "1m"}}},
+    "bronze.orders": {"source": "online", "layer": "bronze", "lake": "files", "path": "bronze/orders",
+      "format": "csv", "written_by": ["pl_load_sales"]},
+    "silver.orders": {"source": "online", "layer": "silver", "lake": "files", "path": "silver/orders",
+      "format": "csv"},
+    "gold.sales_daily": {"source": "online", "layer": "gold", "lake": "files", "path": "gold/sales_daily",
+      "format": "csv"},
+    "powerbi.sales": {"source": "online", "layer": "powerbi", "lake": "pbi", "path": "Sales Model",
+      "consumers": ["sales"], "checks": {"refresh": {}}}
+  }
+}
+JSON
+}
+# pl_start W H [lakewatch args]: the dashboard on the cascade, polled.
+pl_start() {
+	w=$1 h=$2; shift 2
+	pl_fixture || return 1
+	FX_KEEP=1 start "$w" "$h" LW_CP_SECRET=test-secret-not-real-5678 \
+		LW_PBI_SECRET=test-secret-not-real-1234 \
+		LW_ARM_URL=$CP -- "$@" &&
+	# (at 80 columns the lakes leave no room for "last poll")
+	wait_re "Sales & accounting (—|-+) powerbi\.sales (←|<-) pl_load_sal" 15
+}
+
+# The run's error, as the runs pane shows it (wrapped at 80 columns).
+pl_error_shown() {
+	screen | grep -qE "run 8f2c0312-aaaa-bbbb-cccc-000000000009 +Failed +started" &&
+	screen | grep -qE "failing Copy orders +code 2200" &&
+	screen | sed -n '/ error ErrorCode=/,$p' | tr -s ' \n' '  ' |
+		grep -qF "error ErrorCode=UserErrorFileNotFound,'The file orders/2026-12-02.csv was not found in container landing.'"
+}
+# the strip of a row: its 24 cells
+pl_strip() { screen | grep -E "$1" | grep -oE '[.SFTCRQK?]{24}' | head -1; }
+
+# pipelines_case W H: the overview names the failed run as the root; the
+# incidents screen lists the cascade as one root with four beneath it; the
+# Pipelines screen puts the failed pipeline first with its 24h strip, Enter
+# shows its runs newest first and the failing run in full; a stream job
+# shows its state and metrics; Esc closes the pane, then the screen.
+pipelines_case() {
+	pl_start "$1" "$2" || return 1
+	keys 5 && wait_for "open incidents, worst first" || return 1
+	screen | grep -qE "FAIL +\+4 adf\.load_sales" &&
+	for d in bronze.orders silver.orders gold.sales_daily powerbi.sales; do
+		screen | grep -qE "FAIL +└ $d" || { echo "  $d not beneath the root"; false; } || break
+	done || { echo "  cascade not grouped"; screen; return 1; }
+	keys 6 && wait_for "pipelines and jobs, worst first" || return 1
+	# worst first: the failed pipeline, then the passing ones by name
+	order=$(screen | awk '$2 ~ /^(FAIL|PASS|WARN|ERROR)$/ {printf "%s ", $3}')
+	[ "$order" = "pl_load_sales 124 asa-orders pl_inventory " ] ||
+		{ echo "  order: $order"; screen; return 1; }
+	screen | grep -qE "^▸✗ FAIL +pl_load_sales +(ADF|Data Factory) +Failed +8h " ||
+		{ echo "  first row"; screen; return 1; }
+	# the strip: 13h..9h ago S C S S F, one cell per hour, nothing since
+	st=$(pl_strip "pl_load_sales")
+	printf '%s' "$st" | grep -qE '^\.{9,11}SCSSF\.{8,10}$' ||
+		{ echo "  strip of pl_load_sales: '$st'"; screen; return 1; }
+	printf '%s' "$(pl_strip "124 ")" | grep -qE '^\.+SSR$' ||
+		{ echo "  strip of job 124: '$(pl_strip "124 ")'"; screen; return 1; }
+	screen | grep -qE "asa-orders +(ASA|Stream job) +Running" || { echo "  stream row"; screen; return 1; }
+	if [ "$1" -ge 120 ]; then
+		screen | grep -qE "pl_inventory +Data Factory +Succeeded +50m .* adf\.inventory" &&
+		has "S ok F failed R running C cancelled . none" ||
+			{ echo "  wide columns"; screen; return 1; }
+	fi
+	keys Enter && wait_for "runs, newest first" || return 1
+	pl_error_shown || { echo "  the run's error not in full"; screen; return 1; }
+	ids=$(screen | grep -oE "[0-9] +[0-9]{2}-[0-9]{2} [0-9]{2}:" | cut -c1 | tr -d '\n')
+	[ "$ids" = "98765" ] || { echo "  runs not newest first: $ids"; screen; return 1; }
+	screen | grep -qE "^▸F Failed" || { echo "  failing run not selected"; screen; return 1; }
+	keys j && wait_re "run 8f2c0312-aaaa-bbbb-cccc-000000000008 +Succeeded" || return 1
+	keys Escape && wait_for "pipelines and jobs, worst first" || return 1
+	keys j j Enter && wait_for "job state Running" || return 1
+	has "OutputWatermarkDelaySeconds" && has "avg 4 max 9 min 1 Seconds" || return 1
+	keys Escape Escape && wait_for "Health by source" || return 1
+	quit_ok
+}
+t_pipelines_80() { pipelines_case 80 24; }
+t_pipelines_120() { pipelines_case 120 40; }
+
+# The 2-key path (issue 10): from opening, exactly two keys put the root
+# cause of the hurt consumer on screen, the failed run with its error:
+# Tab (the consumers) and Enter; or 6 and Enter on the first row.
+t_pipelines_2key() {
+	for size in "80 24" "120 40"; do
+		pl_start $size || return 1
+		! pl_error_shown || { echo "  error shown before any key"; return 1; }
+		keys Tab && wait_for "Consumers *" && keys Enter &&
+			wait_for "runs, newest first" || return 1
+		pl_error_shown || { echo "  Tab Enter ($size): no error"; screen; return 1; }
+		keys Escape && wait_for "Health by source" || return 1
+		keys q; dead 5 || return 1
+		pl_start $size || return 1
+		keys 6 && wait_for "pipelines and jobs" && keys Enter &&
+			wait_for "runs, newest first" || return 1
+		pl_error_shown || { echo "  6 Enter ($size): no error"; screen; return 1; }
+		keys q; dead 5 || return 1
+	done
+}
+
+# --ascii: the same screens without a byte above 127; the strip's letters
+# and the selection's '>' carry it all.
+t_pipelines_ascii() {
+	pl_start 80 24 --ascii || return 1
+	no_high_bytes || return 1
+	keys 6 && wait_for "pipelines and jobs" && no_high_bytes || return 1
+	screen | grep -qE "^>X FAIL +pl_load_sales" || { echo "  row"; screen; return 1; }
+	printf '%s' "$(pl_strip "pl_load_sales")" | grep -qE '^\.+SCSSF\.+$' || return 1
+	keys Enter && wait_for "runs, newest first" && no_high_bytes || return 1
+	pl_error_shown && screen | grep -qE "^>F Failed +~" ||
+		{ echo "  pane"; screen; return 1; }
+	keys 5 && wait_for "\`- bronze.orders" && no_high_bytes || return 1
+	quit_ok
+}
+
+# Runs the poll no longer lists (beyond its max_runs or lookback) come
+# from history's pipeline_runs: a run kept from 20 hours ago, failed, is in
+# the strip and the runs pane, marked as from history.
+pl_hist_prep() {
+	(cd "$FX" && LW_CP_SECRET=test-secret-not-real-5678 \
+		LW_PBI_SECRET=test-secret-not-real-1234 "$BIN" check \
+		--config lakewatch.json > check.out 2>&1)
+	t=$(( $(date +%s) - 20 * 3600 ))
+	sq "$FX/history.db" "INSERT INTO pipeline_runs(lake, pipeline, run_id,
+		service, dataset, state, status, started, ended, duration,
+		message, failing, first_seen, updated) VALUES ('adf',
+		'pl_inventory', 'inv-0', 'datafactory', 'adf.inventory',
+		'Failed', 'Failed', $t, $t + 60, 60, 'Timeout', 'Copy stock',
+		$t, $t)"
+}
+t_pipelines_history() {
+	pl_fixture || return 1
+	pl_hist_prep || { echo "  could not pre-fill the history"; return 1; }
+	FX_KEEP=1 start 80 24 LW_CP_SECRET=test-secret-not-real-5678 \
+		LW_PBI_SECRET=test-secret-not-real-1234 &&
+		wait_re "powerbi\.sales (←|<-) pl_load_sal" 15 || return 1
+	keys 6 && wait_for "pipelines and jobs" || return 1
+	st=$(pl_strip "pl_inventory")
+	printf '%s' "$st" | grep -qE '^\.{2,4}F\.+S\.\.\.S\.\.\.S\.\.\.S\.?$' ||
+		{ echo "  strip of pl_inventory: '$st'"; screen; return 1; }
+	keys G Enter && wait_for "5 runs, newest first (1 from history" || return 1
+	screen | grep -qE "^ F Failed +inv-0 +[0-9-]+ [0-9:]+ +1m Copy stock +Timeout" &&
+	screen | grep -qE "^▸S Succeeded +inv-4 " || { echo "  kept run not listed"; screen; return 1; }
+	quit_ok
+}
+
+# A config without run datasets: the screen says so (and Enter is harmless).
+t_pipelines_none() {
+	start 80 24 && ready || return 1
+	keys 6 && wait_for "no pipelines or jobs in the config" || return 1
+	keys Enter j && sleep 0.3 && has "0 pipelines and jobs" || return 1
+	keys Escape && wait_for "Health by source" || return 1
+	quit_ok
+}
+
+# The smallest size: the screen and its pane fit, nothing crashes.
+t_pipelines_60() {
+	pl_start 60 16 || return 1
+	keys 6 && wait_for "pipelines and jobs" && has "last 24h" || return 1
+	keys Enter && wait_for "failing Copy orders" || return 1
+	keys G && keys Escape && keys j j Enter && wait_for "job state" || return 1
+	quit_ok
+}
+
 # --- run -------------------------------------------------------------------
-cases=${*:-"overview detail filter sort matrix_enter resize no_color ascii theme reload slow_poll sigterm help idle history_error bad_config interval mouse diag80 detail_full80 events80 help80 slash_everywhere mono80 xterm_dim more60 incidents_80 incidents_120 accept_80 accept_120 events_80 events_120 resolved_80 notify_failing no_cache aborted_run muted_datasets_80 band_80 band_ascii lineage_80 oncall_80"}
+cases=${*:-"overview detail filter sort matrix_enter resize no_color ascii theme reload slow_poll sigterm help idle history_error bad_config interval mouse diag80 detail_full80 events80 help80 slash_everywhere mono80 xterm_dim more60 incidents_80 incidents_120 accept_80 accept_120 events_80 events_120 resolved_80 notify_failing no_cache aborted_run muted_datasets_80 band_80 band_ascii lineage_80 oncall_80 pipelines_80 pipelines_120 pipelines_2key pipelines_ascii pipelines_60 pipelines_history pipelines_none"}
 pass=0 fail=0
 for c in $cases; do
 	NAME=$c

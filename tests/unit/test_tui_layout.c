@@ -386,6 +386,102 @@ static void test_schema_diff(void **st)
 	assert_int_equal(lw_tui_schema_diff(&now, &prev, d, 2), 2);
 }
 
+/* The Pipelines screen's strip: one cell per hour over 24 hours, oldest
+ * left; a cell's worst run wins; runs before the span or without a time
+ * are left out; a start after now is the last hour's. */
+static void test_run_strip(void **st)
+{
+	const int64_t now = 1000000, H = 3600;
+	struct lw_run_fact r[] = {
+		{ .state = LW_RUN_SUCCEEDED, .start = now - 30 * 60, .end = -1 },
+		{ .state = LW_RUN_FAILED, .start = now - 9 * H + 5, .end = -1 },
+		{ .state = LW_RUN_SUCCEEDED, .start = now - 9 * H + 60,
+		  .end = -1 },
+		{ .state = LW_RUN_IN_PROGRESS, .start = now - 5 * H + 1,
+		  .end = -1 },
+		{ .state = LW_RUN_SUCCEEDED, .start = now - 25 * H, .end = -1 },
+		{ .state = LW_RUN_CANCELLED, .start = -1, .end = now - 24 * H },
+		{ .state = LW_RUN_QUEUED, .start = -1, .end = -1 },
+		{ .state = LW_RUN_TIMEDOUT, .start = now + 50, .end = -1 },
+	};
+	char b[128];
+
+	(void)st;
+	assert_int_equal(lw_tui_run_strip(b, sizeof b, r, 8, now, 24 * H, 24),
+			 6);
+	/* cell 0: [now-24h, now-23h) holds the cancelled run's end; cell
+	 * 15 the failure that beat a success; 19 the running one; 23 the
+	 * last hour: a success and the time-out from a clock ahead */
+	assert_string_equal(b, "C..............F...R...T");
+	assert_int_equal(lw_tui_run_strip(b, sizeof b, r, 1, now, 24 * H, 24),
+			 1);
+	assert_string_equal(b, ".......................S");
+	/* nothing: every cell '.' */
+	assert_int_equal(lw_tui_run_strip(b, sizeof b, NULL, 0, now, 24 * H,
+					  6), 0);
+	assert_string_equal(b, "......");
+	/* the buffer bounds the cells, never overflows */
+	assert_int_equal(lw_tui_run_strip(b, 5, r, 1, now, 24 * H, 24), 1);
+	assert_string_equal(b, "...S");
+	assert_int_equal(lw_tui_run_strip(b, sizeof b, r, 1, now, 24 * H, 0),
+			 0);
+	assert_string_equal(b, "");
+	/* letters distinguish every state without colour */
+	const char *want = "?QRSFTCK";
+	for (int s = 0; s < LW_NRUN_STATES; s++)
+		assert_int_equal(lw_tui_run_letter(s), want[s]);
+	assert_int_equal(lw_tui_run_letter(99), '?');
+}
+
+/* A run dataset's "why" names its pipeline, the newest failed or timed-out
+ * run's age, the failing activity and the error; without such a run it is
+ * lw_tui_why's. */
+static void test_run_why(void **st)
+{
+	struct lw_dataset ds = { .name = "adf.load_sales" };
+	struct lw_run_fact runs[] = {
+		{ .run_id = "r3", .state = LW_RUN_IN_PROGRESS, .start = 9000,
+		  .end = -1 },
+		{ .run_id = "r2", .state = LW_RUN_FAILED, .start = 100,
+		  .end = 400, .failing = "Copy orders",
+		  .message = "ErrorCode=UserErrorFileNotFound" },
+	};
+	struct lw_ds_run dr = { .ds = &ds, .status = LW_FAIL };
+	struct lw_result res = { .check = "runs", .status = LW_FAIL,
+				 .message = "last run failed" };
+	char b[200];
+
+	(void)st;
+	dr.obs.runs.present = true;
+	dr.obs.runs.pipeline = "pl_load_sales";
+	dr.obs.runs.runs = runs;
+	dr.obs.runs.n = 2;
+	lw_tui_run_why(b, sizeof b, &dr, &res, 400 + 9 * 3600);
+	assert_string_equal(b, "pl_load_sales failed 9h ago: Copy orders: "
+			    "ErrorCode=UserErrorFileNotFound");
+	runs[1].state = LW_RUN_TIMEDOUT;
+	runs[1].failing = NULL;
+	runs[1].message = NULL;
+	runs[1].end = -1;
+	lw_tui_run_why(b, sizeof b, &dr, &res, 100 + 120);
+	assert_string_equal(b, "pl_load_sales timed out 2m ago: no message");
+	runs[1].state = LW_RUN_SUCCEEDED;	/* ended well: the check's */
+	lw_tui_run_why(b, sizeof b, &dr, &res, 9100);
+	assert_string_equal(b, "adf.load_sales runs: last run failed");
+	runs[1].state = LW_RUN_FAILED;
+	runs[0].state = LW_RUN_CANCELLED;	/* a failure behind it: too */
+	lw_tui_run_why(b, sizeof b, &dr, &res, 9100);
+	assert_string_equal(b, "adf.load_sales runs: last run failed");
+	runs[0].state = LW_RUN_IN_PROGRESS;
+	dr.obs.runs.n = 1;	/* no failed run: the check's words */
+	lw_tui_run_why(b, sizeof b, &dr, &res, 9100);
+	assert_string_equal(b, "adf.load_sales runs: last run failed");
+	dr.obs.runs.n = 2;
+	dr.status = LW_PASS;
+	lw_tui_run_why(b, sizeof b, &dr, &res, 9100);
+	assert_string_equal(b, "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -404,6 +500,8 @@ int main(void)
 		cmocka_unit_test(test_row_fill),
 		cmocka_unit_test(test_part_gaps),
 		cmocka_unit_test(test_schema_diff),
+		cmocka_unit_test(test_run_strip),
+		cmocka_unit_test(test_run_why),
 	};
 	/* wcwidth needs a UTF-8 locale; C.UTF-8 is always there on glibc. */
 	if (!setlocale(LC_ALL, "C.UTF-8"))
