@@ -130,16 +130,11 @@ static int parse_args(int argc, char **argv, struct check_opts *o)
 		case O_ASCII: o->ascii = true; break;
 		case O_STATS: o->stats = true; break;
 		case O_NO_CACHE: o->no_cache = true; break;
-		case O_SHARD: {
-			const char *why;
-			if (lw_shard_parse(optarg, &o->filter.shard,
-					   &o->filter.nshards, &why)) {
-				fprintf(stderr, "lakewatch check: --shard %s: "
-					"%s\n", optarg, why);
+		case O_SHARD:
+			if (lw_cli_shard_opt("check", optarg, &o->filter.shard,
+					     &o->filter.nshards))
 				return LW_EXIT_USAGE;
-			}
 			break;
-		}
 		default: check_usage(stderr); return LW_EXIT_USAGE;
 		}
 	}

@@ -3,6 +3,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include "lakewatch/cli.h"
+#include "lakewatch/engine.h"
 #include "lakewatch/log.h"
 
 /* Nothing owned: o points into argv. */
@@ -23,5 +24,15 @@ int lw_cli_open_log(const char *cmd, const struct lw_cli_common *o)
 	if (!o->log || lw_log_open(o->log, LW_LOG_INFO) == 0)
 		return 0;
 	fprintf(stderr, "lakewatch %s: cannot open log %s\n", cmd, o->log);
+	return LW_EXIT_USAGE;
+}
+
+int lw_cli_shard_opt(const char *cmd, const char *arg, unsigned *shard,
+		     unsigned *nshards)
+{
+	const char *why;
+	if (lw_shard_parse(arg, shard, nshards, &why) == LW_OK)
+		return 0;
+	fprintf(stderr, "lakewatch %s: --shard %s: %s\n", cmd, arg, why);
 	return LW_EXIT_USAGE;
 }

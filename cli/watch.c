@@ -106,16 +106,11 @@ static int parse_args(int argc, char **argv, struct watch_opts *o)
 		case O_TLS_KEY: o->listen.tls_key = optarg; break;
 		case O_AUTH_FILE: o->listen.auth_file = optarg; break;
 		case O_INSECURE: o->listen.insecure = true; break;
-		case O_SHARD: {
-			const char *why;
-			if (lw_shard_parse(optarg, &o->shard, &o->nshards,
-					   &why)) {
-				fprintf(stderr, "lakewatch watch: --shard %s: "
-					"%s\n", optarg, why);
+		case O_SHARD:
+			if (lw_cli_shard_opt("watch", optarg, &o->shard,
+					     &o->nshards))
 				return LW_EXIT_USAGE;
-			}
 			break;
-		}
 		default: watch_usage(stderr); return LW_EXIT_USAGE;
 		}
 	}

@@ -41,6 +41,10 @@ int lw_cli_common_opt(int c, const char *arg, struct lw_cli_common *o);
 /* Open o's --log for command cmd ("check"); 0, or LW_EXIT_USAGE after
  * saying why on stderr. */
 int lw_cli_open_log(const char *cmd, const struct lw_cli_common *o);
+/* --shard K/N for command cmd into the 0-based *shard and *nshards; 0, or
+ * LW_EXIT_USAGE after saying why on stderr. */
+int lw_cli_shard_opt(const char *cmd, const char *arg, unsigned *shard,
+		     unsigned *nshards);
 
 struct lw_config;
 /* Locate (--config, environment, usual places) and load the config; on a
