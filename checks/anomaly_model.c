@@ -133,36 +133,67 @@ static double median(double *a, size_t n)
 	return n % 2 ? a[n / 2] : (a[n / 2 - 1] + a[n / 2]) / 2;
 }
 
-/* k-th smallest of a[0..n) (Hoare's selection, O(n) on average); moves
+/* Move the elements of a[lo..hi] that are below pivot to its front (in
+ * any order); returns how many. Branch-free in the loop: which side a
+ * value goes is data, not a jump the CPU must guess (for random values
+ * a guessed partition mispredicts half its comparisons). */
+static size_t part_below(double *a, size_t lo, size_t hi, double pivot)
+{
+	size_t lt = lo;
+	for (size_t i = lo; i <= hi; i++) {
+		double x = a[i];
+		a[i] = a[lt];
+		a[lt] = x;
+		lt += x < pivot;
+	}
+	return lt - lo;
+}
+
+/* The same for the elements equal to pivot, a[lo..hi] all >= pivot. */
+static size_t part_equal(double *a, size_t lo, size_t hi, double pivot)
+{
+	size_t eq = lo;
+	for (size_t i = lo; i <= hi; i++) {
+		double x = a[i];
+		a[i] = a[eq];
+		a[eq] = x;
+		eq += x == pivot;
+	}
+	return eq - lo;
+}
+
+/* Middle of three values. */
+static double mid3(double x, double y, double z)
+{
+	return x < y ? (y < z ? y : x < z ? z : x) :
+	       (x < z ? x : y < z ? z : y);
+}
+
+/* k-th smallest of a[0..n), leaving a partitioned around it (everything
+ * before k <= a[k] <= everything after): what median_fast and mid_order
+ * read. Each step splits off the values below the pivot; when there are
+ * none (the pivot is the smallest) the values equal to it, so ties
+ * (integer counts) never make it quadratic. O(n) on average. Moves
  * elements of a. */
 static double select_kth(double *a, size_t n, size_t k)
 {
 	size_t lo = 0, hi = n - 1;
 	assert(k < n);
 	while (lo < hi) {
-		double pivot = a[lo + (hi - lo) / 2];
-		size_t i = lo, j = hi;
-		while (i <= j) {
-			while (a[i] < pivot)
-				i++;
-			while (a[j] > pivot)
-				j--;
-			if (i <= j) {
-				double t = a[i];
-				a[i] = a[j];
-				a[j] = t;
-				i++;
-				if (j == 0)
-					break;
-				j--;
-			}
+		double pivot = mid3(a[lo], a[lo + (hi - lo) / 2], a[hi]);
+		size_t lt = lo + part_below(a, lo, hi, pivot);
+		if (k < lt) {
+			hi = lt - 1;
+			continue;
 		}
-		if (k <= j)
-			hi = j;
-		else if (k >= i)
-			lo = i;
-		else
-			break;
+		if (lt > lo) {	/* the pivot was not the smallest */
+			lo = lt;
+			continue;
+		}
+		size_t eq = lt + part_equal(a, lt, hi, pivot);
+		if (k < eq)
+			return a[k];	/* a[lt..eq) all equal the pivot */
+		lo = eq;
 	}
 	return a[k];
 }

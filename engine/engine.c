@@ -360,6 +360,7 @@ static void judge_all(const struct lw_config *cfg, struct lw_history *hist,
 		if (run->ds[i].status > run->status)
 			run->status = run->ds[i].status;
 	}
+	lw_series_cache_done(&sc);
 	lw_lineage_mark(cfg, run);	/* impacted and root; no status change */
 	if (hist && !run->history_error &&
 	    lw_engine_incidents(cfg, hist, run, now, &err))
