@@ -45,6 +45,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "lakewatch/anomaly.h"
+#include "lakewatch/config.h"
 #include "lakewatch/history.h"
 #include "lakewatch/util.h"
 
@@ -70,6 +71,7 @@ struct gen {
 	bool step_change;
 	int season;		/* kept mode: 1 + the season picked, 0 none */
 	int64_t picked;		/* when */
+	struct lw_holidays cal;	/* the holidays, as the config gives them */
 };
 
 /* Kept mode (the second run of the rule): seasonality `auto` chosen at
@@ -134,6 +136,33 @@ static double inject(enum kind k, int type, double v, double prev)
 		return type == 0 ? prev * 0.6 : type == 1 ? v + (v - prev) * 3
 		       : prev;
 	return type == 0 ? v * 0.35 : type == 1 ? v * 2.4 : 0;
+}
+
+/* The generator's holidays as a config's "holidays" calendar, read by
+ * the config's own parser (lw_config_holidays), exactly as a dataset's
+ * would be; their points marked as the check marks them. */
+static void calendar(struct gen *g)
+{
+	cJSON *root = cJSON_CreateObject();
+	cJSON *arr = cJSON_AddArrayToObject(root, "holidays");
+	for (size_t i = 0; i < g->n; i++)
+		if (g->label[i] == -1 && !g->step_change) {
+			char d[24];
+			lw_holiday_fmt(g->p[i].t, d, sizeof d);
+			cJSON_AddItemToArray(arr, cJSON_CreateString(d));
+		}
+	struct lw_cfgctx cc;
+	lw_cfgctx_init(&cc, "bench", NULL);
+	memset(&g->cal, 0, sizeof g->cal);
+	if (cJSON_GetArraySize(arr) &&
+	    lw_config_holidays(&cc, root, &g->cal) != LW_OK) {
+		fprintf(stderr, "holidays: %.*s\n", (int)cc.errors.len,
+			cc.errors.data);
+		exit(1);
+	}
+	lw_cfgctx_free(&cc);
+	cJSON_Delete(root);
+	lw_anomaly_mark_holidays(g->p, g->n, NULL, &g->cal);
 }
 
 static void generate(enum kind k, struct gen *g)
@@ -213,6 +242,8 @@ static bool model_alarm(struct gen *g, size_t i, enum kind k)
 		.direction = k == K_ARRIVAL ? LW_AD_SPIKE : LW_AD_BOTH,
 	};
 	struct lw_verdict vd;
+	if (lw_holiday_on(&g->cal, g->p[i].t))
+		return false;	/* "holiday 2026-02-09: not judged" */
 	bool acc = false;	/* as the check: not across an accepted step */
 	for (size_t j = 0; j < i; j++)
 		acc = acc || (g->p[j].flags & LW_PT_ACCEPTED) != 0;
@@ -643,15 +674,17 @@ int main(int argc, char **argv)
 			rng_state = 0x1a4e3a7cull * (uint64_t)(k * 101 + s + 1);
 			generate((enum kind)k, &g);
 			replay(&g, (enum kind)k, false, &z[k]);
+			calendar(&g);
 			replay(&g, (enum kind)k, true, &m[k]);
 			for (size_t i = 0; i < g.n; i++)
-				g.p[i].flags = 0;
+				g.p[i].flags &= LW_PT_HOLIDAY;
 			g.season = 0;
 			kept_mode = true;
 			replay(&g, (enum kind)k, true, &kp[k]);
 			kept_mode = false;
 			free(g.p);
 			free(g.label);
+			lw_holidays_free(&g.cal);
 		}
 	printf("anomaly benchmark: %d seeds per kind, 90 days each; events "
 	       "column counts labelled anomalies\n", seeds);

@@ -457,26 +457,41 @@ static struct lw_point *training(const struct lw_anomaly_params *p,
 		lo++;
 	while (hi > lo && h[hi - 1].t >= t)
 		hi--;
+	/* Holidays (LW_PT_HOLIDAY) are not there at all: neither learned
+	 * from nor counted below. */
+	size_t total = 0;
+	for (size_t i = lo; i < hi; i++)
+		total += !(h[i].flags & LW_PT_HOLIDAY);
 	/* A trailing run of anomalies a third of the window long is a shift
-	 * nobody accepted but that plainly stayed: readmit it. */
-	size_t run = 0;
-	while (run < hi - lo && (h[hi - 1 - run].flags & LW_PT_ANOMALOUS))
+	 * nobody accepted but that plainly stayed: readmit it. It starts at
+	 * rs. */
+	size_t run = 0, rs = hi;
+	for (size_t j = hi; j > lo; j--) {
+		if (h[j - 1].flags & LW_PT_HOLIDAY)
+			continue;
+		if (!(h[j - 1].flags & LW_PT_ANOMALOUS))
+			break;
 		run++;
-	bool readmit = run >= p->min_points && run * 3 >= hi - lo && run;
+		rs = j - 1;
+	}
+	bool readmit = run >= p->min_points && run * 3 >= total && run;
 	/* More than a quarter flagged: the model, not the data, is off (it
 	 * lagged a trend and kept flagging what it no longer learns from).
 	 * Learn from everything again rather than go blind. */
 	size_t flagged = 0;
 	for (size_t i = lo; i < hi; i++)
-		flagged += (h[i].flags & LW_PT_ANOMALOUS) != 0;
-	bool keep_all = flagged * 4 > hi - lo;
+		flagged += (h[i].flags & (LW_PT_ANOMALOUS | LW_PT_HOLIDAY)) ==
+			   LW_PT_ANOMALOUS;
+	bool keep_all = flagged * 4 > total;
 	struct lw_point *o = lw_xmalloc((hi - lo + 1) * sizeof *o);
 	*k = 0;
 	*first_acc = -1;
 	for (size_t i = lo; i < hi; i++) {
-		bool in_run = i >= hi - run;
+		if (h[i].flags & LW_PT_HOLIDAY)
+			continue;
+		bool in_run = i >= rs;
 		bool acc = (h[i].flags & LW_PT_ACCEPTED) ||
-			   (readmit && i == hi - run);
+			   (readmit && i == rs);
 		if ((h[i].flags & LW_PT_ANOMALOUS) && !acc && !keep_all &&
 		    !(readmit && in_run))
 			continue;
@@ -609,8 +624,9 @@ static double recent_level(const struct fit *f, const struct lw_point *pt,
 static bool prev_outside(const struct lw_point *hist, size_t n, int64_t t,
 			 double v, const struct lw_verdict *out)
 {
-	while (n > 0 && hist[n - 1].t >= t)
-		n--;
+	while (n > 0 && (hist[n - 1].t >= t ||
+			 (hist[n - 1].flags & LW_PT_HOLIDAY)))
+		n--;	/* a holiday was not judged: not "the point before" */
 	if (!n)
 		return false;
 	double pv = hist[n - 1].v;

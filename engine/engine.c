@@ -162,6 +162,8 @@ static void judge(struct lw_ds_run *dr, struct lookup *lk, int64_t now,
 		ctx.series = lw_series_cache_get;
 		ctx.series_ud = sc;
 		ctx.tz = ds->tz;
+		sc->holidays = ds->holidays;	/* the series marks them */
+		sc->tz = ds->tz;
 		for (size_t i = 0; i < ds->nchecks; i++) {
 			struct lw_result *r = add_result(dr);
 			ds->checks[i].kind->run(ds->checks[i].cfg, &ctx, r);

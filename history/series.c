@@ -308,7 +308,8 @@ static int finish(struct lw_history *h, const char *dataset,
 		  enum lw_metric m, int64_t since,
 		  const struct lw_hist_snap *sn, bool use,
 		  const struct scan *sc, struct lw_point *tp, size_t tk,
-		  const struct lw_hist_batch_part *part, struct lw_point **out,
+		  const struct lw_hist_batch_part *part,
+		  const struct lw_series_cache *cal, struct lw_point **out,
 		  size_t *n, int *season, struct lw_err *err)
 {
 	size_t sn_n = use ? sn->n : 0, lo = 0;
@@ -321,6 +322,10 @@ static int finish(struct lw_history *h, const char *dataset,
 	if (tk)
 		memcpy(p + sn_n - lo, tp, tk * sizeof *p);
 	free(tp);
+	/* the dataset's holidays: the season is picked without them, as
+	 * the rule learns without them (never kept in the row) */
+	if (cal && m != LW_M_ARRIVAL)
+		lw_anomaly_mark_holidays(p, k, cal->tz, cal->holidays);
 	bool stale = !use || tk >= 48 ||
 		     (k && day_old(dataset, sn->picked, p[k - 1].t));
 	*season = stale ? keep(h, dataset, m, since, sc, p, k) : sn->season;
@@ -339,11 +344,11 @@ static int finish(struct lw_history *h, const char *dataset,
 	return LW_OK;
 }
 
-/* See history.h. */
-int lw_history_metric_series_kept(struct lw_history *h, const char *dataset,
-				  enum lw_metric m, int64_t since,
-				  int64_t before_run, struct lw_point **out,
-				  size_t *n, int *season, struct lw_err *err)
+/* lw_history_metric_series_kept with the calendar of cal (NULL: none). */
+static int kept_read(struct lw_history *h, const char *dataset,
+		     enum lw_metric m, int64_t since, int64_t before_run,
+		     const struct lw_series_cache *cal, struct lw_point **out,
+		     size_t *n, int *season, struct lw_err *err)
 {
 	struct lw_hist_snap sn;
 	struct lw_point *tp;
@@ -366,9 +371,19 @@ int lw_history_metric_series_kept(struct lw_history *h, const char *dataset,
 	rc = read_from(h, dataset, m, before_run, &sc, &tp, &tk, err);
 	if (rc == LW_OK)
 		rc = finish(h, dataset, m, since, &sn, use, &sc, tp, tk, NULL,
-			    out, n, season, err);
+			    cal, out, n, season, err);
 	lw_hist_snap_free(&sn);
 	return rc;
+}
+
+/* See history.h. */
+int lw_history_metric_series_kept(struct lw_history *h, const char *dataset,
+				  enum lw_metric m, int64_t since,
+				  int64_t before_run, struct lw_point **out,
+				  size_t *n, int *season, struct lw_err *err)
+{
+	return kept_read(h, dataset, m, since, before_run, NULL, out, n,
+			 season, err);
 }
 
 /* The same from the poll's batch: the kept row from the handle's memory
@@ -379,6 +394,7 @@ int lw_history_metric_series_kept(struct lw_history *h, const char *dataset,
 static int kept_batch(struct lw_history *h, const char *dataset,
 		      enum lw_metric m, int64_t since, int64_t before_run,
 		      const struct lw_hist_batch_part *part,
+		      const struct lw_series_cache *cal,
 		      struct lw_point **out, size_t *n, int *season,
 		      bool *served, struct lw_err *err)
 {
@@ -414,7 +430,7 @@ static int kept_batch(struct lw_history *h, const char *dataset,
 	free(runs);
 	*served = true;
 	int rc = finish(h, dataset, m, since, sn, true, &sc, tp, tk, part,
-			out, n, season, err);
+			cal, out, n, season, err);
 	lw_hist_snap_free(&loaded);
 	return rc;
 }
@@ -443,11 +459,10 @@ static int cache_read(struct lw_series_cache *c, const char *dataset,
 	}
 	if (lw_hist_batch_part(c->batch[m], dataset, &part))
 		rc = kept_batch(c->h, dataset, m, since, c->before_run, &part,
-				&c->pts[m], &n, season, &served, err);
+				c, &c->pts[m], &n, season, &served, err);
 	if (rc == LW_OK && !served)
-		rc = lw_history_metric_series_kept(c->h, dataset, m, since,
-						   c->before_run, &c->pts[m],
-						   &n, season, err);
+		rc = kept_read(c->h, dataset, m, since, c->before_run, c,
+			       &c->pts[m], &n, season, err);
 	c->s[m].n = rc == LW_OK ? n : 0;
 	return rc;
 }

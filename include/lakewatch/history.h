@@ -127,6 +127,8 @@ int lw_history_metric_series_kept(struct lw_history *h, const char *dataset,
  * The first read of a metric reads it for every dataset of the poll at
  * once (series_batch.c), kept until lw_series_cache_done. */
 struct lw_series_batch;
+struct lw_holidays;
+struct lw_tz;
 struct lw_series_cache {
 	struct lw_history *h;
 	int64_t before_run;
@@ -137,6 +139,11 @@ struct lw_series_cache {
 	char error[LW_NMETRICS][LW_ERR_MSG + 16];
 	struct lw_series_batch *batch[LW_NMETRICS];	/* owned */
 	bool batch_tried[LW_NMETRICS];
+	/* The dataset's "holidays" and zone, set by the caller before its
+	 * reads (NULL: none, UTC): points on them are marked LW_PT_HOLIDAY
+	 * and the kept seasonality is picked without them. */
+	const struct lw_holidays *holidays;
+	const struct lw_tz *tz;
 };
 void lw_series_cache_init(struct lw_series_cache *c, struct lw_history *h,
 			  int64_t before_run);
