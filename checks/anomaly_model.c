@@ -701,6 +701,13 @@ void lw_anomaly_judge(const struct lw_anomaly_params *p,
 	out->bucket = lw_season_bucket(s, t);
 	out->slope = f->slope * 86400;
 	e = recent_level(f, pt, k, e);
+	/* After an accepted step the new level is estimated from the m
+	 * points since (rebase): a prediction's error is then the spread's
+	 * and the level's together, sigma x sqrt(1 + 1/m), so the range is
+	 * wider while the new level has few points (bench/anomaly: a
+	 * weekend just after a +60% step was flagged). */
+	if (a >= 0)
+		sc *= sqrt(1 + 1 / (double)(k - (size_t)a));
 	decide(p, v, e, sc, out);
 	if (out->status == LW_WARN && (sc > NOISY * fabs(e) ||
 	    f->cnt[out->bucket < 0 ? 0 : out->bucket] < FEW) &&
