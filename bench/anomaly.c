@@ -16,10 +16,13 @@
  *       in the same run a poll the old way (the 42-day window re-read,
  *       `auto` fitting four models), the first poll through the kept
  *       series (every row written), a day of hourly polls through it
- *       (an observation added per dataset each) and the old way again
- *       (LW_BENCH_KEEP=1 keeps that history as built, FILE.built;
- *       LW_BENCH_FROM=FILE.built starts from a copy of it, to profile
- *       the polls alone)
+ *       (an observation added per dataset each, recorded through the
+ *       same handle as a real poll's; LW_BENCH_OTHER=1 writes them from
+ *       a second connection instead, as another process would), one
+ *       poll through a handle opened for it (a one-shot `lakewatch
+ *       check`) and the old way again (LW_BENCH_KEEP=1 keeps that
+ *       history as built, FILE.built; LW_BENCH_FROM=FILE.built starts
+ *       from a copy of it, to profile the polls alone)
  *   LW_BENCH_DEBUG=KIND (0-6) prints that kind's false alarms
  *
  * Scoring: an alarm is a WARN or FAIL. Precision counts alarms on labelled
@@ -42,6 +45,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "lakewatch/anomaly.h"
+#include "lakewatch/config.h"
 #include "lakewatch/history.h"
 #include "lakewatch/util.h"
 
@@ -67,6 +71,7 @@ struct gen {
 	bool step_change;
 	int season;		/* kept mode: 1 + the season picked, 0 none */
 	int64_t picked;		/* when */
+	struct lw_holidays cal;	/* the holidays, as the config gives them */
 };
 
 /* Kept mode (the second run of the rule): seasonality `auto` chosen at
@@ -131,6 +136,33 @@ static double inject(enum kind k, int type, double v, double prev)
 		return type == 0 ? prev * 0.6 : type == 1 ? v + (v - prev) * 3
 		       : prev;
 	return type == 0 ? v * 0.35 : type == 1 ? v * 2.4 : 0;
+}
+
+/* The generator's holidays as a config's "holidays" calendar, read by
+ * the config's own parser (lw_config_holidays), exactly as a dataset's
+ * would be; their points marked as the check marks them. */
+static void calendar(struct gen *g)
+{
+	cJSON *root = cJSON_CreateObject();
+	cJSON *arr = cJSON_AddArrayToObject(root, "holidays");
+	for (size_t i = 0; i < g->n; i++)
+		if (g->label[i] == -1 && !g->step_change) {
+			char d[24];
+			lw_holiday_fmt(g->p[i].t, d, sizeof d);
+			cJSON_AddItemToArray(arr, cJSON_CreateString(d));
+		}
+	struct lw_cfgctx cc;
+	lw_cfgctx_init(&cc, "bench", NULL);
+	memset(&g->cal, 0, sizeof g->cal);
+	if (cJSON_GetArraySize(arr) &&
+	    lw_config_holidays(&cc, root, &g->cal) != LW_OK) {
+		fprintf(stderr, "holidays: %.*s\n", (int)cc.errors.len,
+			cc.errors.data);
+		exit(1);
+	}
+	lw_cfgctx_free(&cc);
+	cJSON_Delete(root);
+	lw_anomaly_mark_holidays(g->p, g->n, NULL, &g->cal);
 }
 
 static void generate(enum kind k, struct gen *g)
@@ -210,6 +242,8 @@ static bool model_alarm(struct gen *g, size_t i, enum kind k)
 		.direction = k == K_ARRIVAL ? LW_AD_SPIKE : LW_AD_BOTH,
 	};
 	struct lw_verdict vd;
+	if (lw_holiday_on(&g->cal, g->p[i].t))
+		return false;	/* "holiday 2026-02-09: not judged" */
 	bool acc = false;	/* as the check: not across an accepted step */
 	for (size_t j = 0; j < i; j++)
 		acc = acc || (g->p[j].flags & LW_PT_ACCEPTED) != 0;
@@ -427,6 +461,44 @@ static void add_poll(sqlite3 *db, int nds, int r, int64_t at)
 	sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
 }
 
+/* The same poll as a real one records it: through the history handle h
+ * the rule reads with (lw_history_record), so h's page cache stays valid,
+ * as it does for `lakewatch watch` or the dashboard. (add_poll writes from
+ * a second connection, as another process would: SQLite then drops h's
+ * whole page cache at its next read; LW_BENCH_OTHER=1.) */
+static void add_poll_h(struct lw_history *h, int nds, int r, int64_t at)
+{
+	struct lw_err err;
+	int64_t run;
+	int counts[LW_NSTATUS] = {0};
+	if (lw_history_begin_run(h, at, "bench", &run, &err) != LW_OK) {
+		fprintf(stderr, "%s\n", err.msg);
+		return;
+	}
+	for (int d = 0; d < nds; d++) {
+		char name[32];
+		struct lw_obs o;
+		struct lw_result res;
+		snprintf(name, sizeof name, "silver.table_%04d", d);
+		lw_obs_init(&o);
+		o.at = at;
+		o.files = 10;
+		o.bytes = 1000000;
+		o.rows = 1000000 + (int64_t)r * 500 + (int64_t)(urand() * 200);
+		o.newest_mtime = at - 600;
+		memset(&res, 0, sizeof res);
+		lw_result_set(&res, "anomaly", LW_PASS, "m", "t", "x");
+		if (lw_history_record(h, run, name, &o, &res, 1, LW_PASS,
+				      &err) != LW_OK)
+			fprintf(stderr, "%s\n", err.msg);
+		counts[LW_PASS]++;
+		lw_obs_free(&o);
+		lw_result_free(&res);
+	}
+	if (lw_history_end_run(h, run, at, counts, &err) != LW_OK)
+		fprintf(stderr, "%s\n", err.msg);
+}
+
 struct cost {
 	double q, j;		/* CPU seconds: series reads, verdicts */
 	size_t points;
@@ -444,16 +516,16 @@ static void one_poll(struct lw_history *h, int nds, int64_t now, bool kept,
 		.window = 42 * DAY, .min_points = 14, .sensitivity = 3,
 		.direction = LW_AD_BOTH};
 	struct lw_err err;
+	struct lw_series_cache sc;	/* one per poll, as the engine's */
+	lw_series_cache_init(&sc, h, 0);
 	for (int d = 0; d < nds; d++) {
 		char name[32];
 		snprintf(name, sizeof name, "silver.table_%04d", d);
-		struct lw_series_cache sc;
 		struct lw_point *pts = NULL;
 		size_t n = 0;
 		struct lw_anomaly_params pp = p;
 		double a = cpu();
 		if (kept) {
-			lw_series_cache_init(&sc, h, 0);
 			const struct lw_series *s = lw_series_cache_get(&sc,
 				name, LW_M_LOAD, now - p.window);
 			pts = (struct lw_point *)s->pts;
@@ -477,6 +549,9 @@ static void one_poll(struct lw_history *h, int nds, int64_t now, bool kept,
 		else
 			free(pts);
 	}
+	double a = cpu();
+	lw_series_cache_done(&sc);
+	c->q += cpu() - a;
 }
 
 static void say_cost(const char *what, const struct cost *c, int polls)
@@ -537,12 +612,23 @@ static int history_bench(int nds, int days)
 		return 1;
 	}
 	struct cost before = {0}, first = {0}, day = {0}, before2 = {0};
+	struct cost fresh = {0};
 	int polls = days * 24;
 	one_poll(h, nds, now, false, &before);
 	one_poll(h, nds, now, true, &first);
 	for (int i = 0; i < 24; i++) {
-		add_poll(db, nds, polls + 1 + i, now + i * HOUR);
+		if (getenv("LW_BENCH_OTHER"))
+			add_poll(db, nds, polls + 1 + i, now + i * HOUR);
+		else
+			add_poll_h(h, nds, polls + 1 + i, now + i * HOUR);
 		one_poll(h, nds, now + (i + 1) * HOUR, true, &day);
+	}
+	/* a one-shot `lakewatch check`: a handle opened for the poll, so
+	 * nothing of the kept rows in its memory or page cache */
+	struct lw_history *h2;
+	if (lw_history_open(path, false, &h2, &err) == LW_OK) {
+		one_poll(h2, nds, now + 24 * HOUR, true, &fresh);
+		lw_history_close(h2);
 	}
 	one_poll(h, nds, now + 25 * HOUR, false, &before2);
 	lw_history_close(h);
@@ -554,6 +640,7 @@ static int history_bench(int nds, int days)
 	say_cost("before: window re-read, `auto` fits four", &before, 1);
 	say_cost("kept: first poll (every row written)", &first, 1);
 	say_cost("kept: mean of a day of hourly polls", &day, 24);
+	say_cost("kept: one-shot (a handle opened for the poll)", &fresh, 1);
 	say_cost("before, again after that day", &before2, 1);
 	printf("\nkept / before (a day's mean against the mean of the two "
 	       "before polls): %.3f\n", (day.q + day.j) / 24 /
@@ -587,15 +674,17 @@ int main(int argc, char **argv)
 			rng_state = 0x1a4e3a7cull * (uint64_t)(k * 101 + s + 1);
 			generate((enum kind)k, &g);
 			replay(&g, (enum kind)k, false, &z[k]);
+			calendar(&g);
 			replay(&g, (enum kind)k, true, &m[k]);
 			for (size_t i = 0; i < g.n; i++)
-				g.p[i].flags = 0;
+				g.p[i].flags &= LW_PT_HOLIDAY;
 			g.season = 0;
 			kept_mode = true;
 			replay(&g, (enum kind)k, true, &kp[k]);
 			kept_mode = false;
 			free(g.p);
 			free(g.label);
+			lw_holidays_free(&g.cal);
 		}
 	printf("anomaly benchmark: %d seeds per kind, 90 days each; events "
 	       "column counts labelled anomalies\n", seeds);

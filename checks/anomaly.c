@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "lakewatch/anomaly.h"
+#include "lakewatch/config.h"
 #include "lakewatch/limits.h"
 #include "lakewatch/tz.h"
 #include "lakewatch/util.h"
@@ -227,6 +228,47 @@ static void learned_fmt(const struct lw_verdict *vd, const char *source,
 		memcpy(buf + n - 4, "...", 4);
 }
 
+/* The dataset's "holidays" calendar in force, NULL for none. */
+static const struct lw_holidays *holidays_of(const struct lw_judge_ctx *ctx)
+{
+	return ctx->ds && ctx->ds->holidays && ctx->ds->holidays->n ?
+	       ctx->ds->holidays : NULL;
+}
+
+/* On a holiday of the dataset's calendar (its local date now) the rule
+ * judges nothing: PASS "holiday 2026-12-25: not judged". */
+static bool holiday_now(const struct lw_judge_ctx *ctx, struct lw_result *out)
+{
+	int64_t wall = lw_tz_wall(ctx->tz, ctx->now);
+	char day[24], msg[64];
+	if (!lw_holiday_on(holidays_of(ctx), wall))
+		return false;
+	lw_holiday_fmt(wall, day, sizeof day);
+	snprintf(msg, sizeof msg, "holiday %s: not judged", day);
+	lw_check_result(out, "anomaly", LW_PASS, "holiday", "not judged",
+			false, 0, msg);
+	return true;
+}
+
+/* s with its points on the calendar's dates marked LW_PT_HOLIDAY (not
+ * learned from), in *copy (the caller's: s is borrowed); s itself when
+ * there is no calendar or nothing to mark. */
+static const struct lw_series *mark_series(const struct lw_judge_ctx *ctx,
+					   const struct lw_series *s,
+					   struct lw_series *copy,
+					   struct lw_point **pts)
+{
+	*pts = NULL;
+	if (!s || !s->n || !holidays_of(ctx))
+		return s;
+	*pts = lw_xmalloc(s->n * sizeof **pts);
+	memcpy(*pts, s->pts, s->n * sizeof **pts);
+	*copy = *s;
+	copy->pts = *pts;
+	lw_anomaly_mark_holidays(*pts, s->n, ctx->tz, holidays_of(ctx));
+	return copy;
+}
+
 /* Where a cold start learned from: "partitions" or "40 Delta commits",
  * and what its judged value is ("newest complete partition: "). */
 struct cold_src {
@@ -249,6 +291,8 @@ static bool cold_start(const struct anom_cfg *c,
 	/* partition keys are read on the zone's wall clock */
 	if (lw_anomaly_cold(ctx->obs, c->metric, lw_tz_wall(ctx->tz,
 			    ctx->now), &pts, &n, &at, &cv)) {
+		/* partition times are the wall clock's already */
+		lw_anomaly_mark_holidays(pts, n, NULL, holidays_of(ctx));
 		snprintf(src->what, sizeof src->what, "partitions");
 		src->prefix = c->metric != LW_M_ROWS ?
 			      "newest complete partition: " : "";
@@ -256,6 +300,7 @@ static bool cold_start(const struct anom_cfg *c,
 	} else if (lw_anomaly_cold_delta(ctx->obs, c->metric, ctx->now, &pts,
 					 &n, &at, &cv)) {
 		/* commit times are instants: buckets on the zone's clock */
+		lw_anomaly_mark_holidays(pts, n, ctx->tz, holidays_of(ctx));
 		snprintf(src->what, sizeof src->what, "%zu Delta commits",
 			 n + (c->metric != LW_M_ROWS));
 		src->prefix = c->metric != LW_M_ROWS ? "last load: " : "";
@@ -340,11 +385,14 @@ static void arrival(const struct anom_cfg *c, const struct lw_series *s,
 	free(cp);
 }
 
+static void judge_series(const struct anom_cfg *c, const struct lw_series *s,
+			 const struct lw_judge_ctx *ctx, struct lw_result *out);
+
 static void anom_run(const void *cfgp, const struct lw_judge_ctx *ctx,
 		     struct lw_result *out)
 {
 	const struct anom_cfg *c = cfgp;
-	if (lw_check_unobserved("anomaly", ctx, out))
+	if (lw_check_unobserved("anomaly", ctx, out) || holiday_now(ctx, out))
 		return;
 	const struct lw_series *s = ctx->series ? ctx->series(ctx->series_ud,
 		lw_ctx_name(ctx), c->metric, ctx->now - c->p.window) : NULL;
@@ -353,10 +401,20 @@ static void anom_run(const void *cfgp, const struct lw_judge_ctx *ctx,
 				0, s->error);
 		return;
 	}
-	if (c->metric == LW_M_ARRIVAL) {
+	struct lw_series copy;
+	struct lw_point *pts;
+	s = mark_series(ctx, s, &copy, &pts);
+	if (c->metric == LW_M_ARRIVAL)
 		arrival(c, s, ctx, out);
-		return;
-	}
+	else
+		judge_series(c, s, ctx, out);
+	free(pts);
+}
+
+/* Every metric but arrival, against s (marked). */
+static void judge_series(const struct anom_cfg *c, const struct lw_series *s,
+			 const struct lw_judge_ctx *ctx, struct lw_result *out)
+{
 	char meas[64], msg[LW_CHECK_MSG_MAX];
 	double v = 0;
 	const char *why = NULL;

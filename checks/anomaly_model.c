@@ -133,36 +133,67 @@ static double median(double *a, size_t n)
 	return n % 2 ? a[n / 2] : (a[n / 2 - 1] + a[n / 2]) / 2;
 }
 
-/* k-th smallest of a[0..n) (Hoare's selection, O(n) on average); moves
+/* Move the elements of a[lo..hi] that are below pivot to its front (in
+ * any order); returns how many. Branch-free in the loop: which side a
+ * value goes is data, not a jump the CPU must guess (for random values
+ * a guessed partition mispredicts half its comparisons). */
+static size_t part_below(double *a, size_t lo, size_t hi, double pivot)
+{
+	size_t lt = lo;
+	for (size_t i = lo; i <= hi; i++) {
+		double x = a[i];
+		a[i] = a[lt];
+		a[lt] = x;
+		lt += x < pivot;
+	}
+	return lt - lo;
+}
+
+/* The same for the elements equal to pivot, a[lo..hi] all >= pivot. */
+static size_t part_equal(double *a, size_t lo, size_t hi, double pivot)
+{
+	size_t eq = lo;
+	for (size_t i = lo; i <= hi; i++) {
+		double x = a[i];
+		a[i] = a[eq];
+		a[eq] = x;
+		eq += x == pivot;
+	}
+	return eq - lo;
+}
+
+/* Middle of three values. */
+static double mid3(double x, double y, double z)
+{
+	return x < y ? (y < z ? y : x < z ? z : x) :
+	       (x < z ? x : y < z ? z : y);
+}
+
+/* k-th smallest of a[0..n), leaving a partitioned around it (everything
+ * before k <= a[k] <= everything after): what median_fast and mid_order
+ * read. Each step splits off the values below the pivot; when there are
+ * none (the pivot is the smallest) the values equal to it, so ties
+ * (integer counts) never make it quadratic. O(n) on average. Moves
  * elements of a. */
 static double select_kth(double *a, size_t n, size_t k)
 {
 	size_t lo = 0, hi = n - 1;
 	assert(k < n);
 	while (lo < hi) {
-		double pivot = a[lo + (hi - lo) / 2];
-		size_t i = lo, j = hi;
-		while (i <= j) {
-			while (a[i] < pivot)
-				i++;
-			while (a[j] > pivot)
-				j--;
-			if (i <= j) {
-				double t = a[i];
-				a[i] = a[j];
-				a[j] = t;
-				i++;
-				if (j == 0)
-					break;
-				j--;
-			}
+		double pivot = mid3(a[lo], a[lo + (hi - lo) / 2], a[hi]);
+		size_t lt = lo + part_below(a, lo, hi, pivot);
+		if (k < lt) {
+			hi = lt - 1;
+			continue;
 		}
-		if (k <= j)
-			hi = j;
-		else if (k >= i)
-			lo = i;
-		else
-			break;
+		if (lt > lo) {	/* the pivot was not the smallest */
+			lo = lt;
+			continue;
+		}
+		size_t eq = lt + part_equal(a, lt, hi, pivot);
+		if (k < eq)
+			return a[k];	/* a[lt..eq) all equal the pivot */
+		lo = eq;
 	}
 	return a[k];
 }
@@ -426,26 +457,41 @@ static struct lw_point *training(const struct lw_anomaly_params *p,
 		lo++;
 	while (hi > lo && h[hi - 1].t >= t)
 		hi--;
+	/* Holidays (LW_PT_HOLIDAY) are not there at all: neither learned
+	 * from nor counted below. */
+	size_t total = 0;
+	for (size_t i = lo; i < hi; i++)
+		total += !(h[i].flags & LW_PT_HOLIDAY);
 	/* A trailing run of anomalies a third of the window long is a shift
-	 * nobody accepted but that plainly stayed: readmit it. */
-	size_t run = 0;
-	while (run < hi - lo && (h[hi - 1 - run].flags & LW_PT_ANOMALOUS))
+	 * nobody accepted but that plainly stayed: readmit it. It starts at
+	 * rs. */
+	size_t run = 0, rs = hi;
+	for (size_t j = hi; j > lo; j--) {
+		if (h[j - 1].flags & LW_PT_HOLIDAY)
+			continue;
+		if (!(h[j - 1].flags & LW_PT_ANOMALOUS))
+			break;
 		run++;
-	bool readmit = run >= p->min_points && run * 3 >= hi - lo && run;
+		rs = j - 1;
+	}
+	bool readmit = run >= p->min_points && run * 3 >= total && run;
 	/* More than a quarter flagged: the model, not the data, is off (it
 	 * lagged a trend and kept flagging what it no longer learns from).
 	 * Learn from everything again rather than go blind. */
 	size_t flagged = 0;
 	for (size_t i = lo; i < hi; i++)
-		flagged += (h[i].flags & LW_PT_ANOMALOUS) != 0;
-	bool keep_all = flagged * 4 > hi - lo;
+		flagged += (h[i].flags & (LW_PT_ANOMALOUS | LW_PT_HOLIDAY)) ==
+			   LW_PT_ANOMALOUS;
+	bool keep_all = flagged * 4 > total;
 	struct lw_point *o = lw_xmalloc((hi - lo + 1) * sizeof *o);
 	*k = 0;
 	*first_acc = -1;
 	for (size_t i = lo; i < hi; i++) {
-		bool in_run = i >= hi - run;
+		if (h[i].flags & LW_PT_HOLIDAY)
+			continue;
+		bool in_run = i >= rs;
 		bool acc = (h[i].flags & LW_PT_ACCEPTED) ||
-			   (readmit && i == hi - run);
+			   (readmit && i == rs);
 		if ((h[i].flags & LW_PT_ANOMALOUS) && !acc && !keep_all &&
 		    !(readmit && in_run))
 			continue;
@@ -578,8 +624,9 @@ static double recent_level(const struct fit *f, const struct lw_point *pt,
 static bool prev_outside(const struct lw_point *hist, size_t n, int64_t t,
 			 double v, const struct lw_verdict *out)
 {
-	while (n > 0 && hist[n - 1].t >= t)
-		n--;
+	while (n > 0 && (hist[n - 1].t >= t ||
+			 (hist[n - 1].flags & LW_PT_HOLIDAY)))
+		n--;	/* a holiday was not judged: not "the point before" */
 	if (!n)
 		return false;
 	double pv = hist[n - 1].v;
@@ -654,6 +701,13 @@ void lw_anomaly_judge(const struct lw_anomaly_params *p,
 	out->bucket = lw_season_bucket(s, t);
 	out->slope = f->slope * 86400;
 	e = recent_level(f, pt, k, e);
+	/* After an accepted step the new level is estimated from the m
+	 * points since (rebase): a prediction's error is then the spread's
+	 * and the level's together, sigma x sqrt(1 + 1/m), so the range is
+	 * wider while the new level has few points (bench/anomaly: a
+	 * weekend just after a +60% step was flagged). */
+	if (a >= 0)
+		sc *= sqrt(1 + 1 / (double)(k - (size_t)a));
 	decide(p, v, e, sc, out);
 	if (out->status == LW_WARN && (sc > NOISY * fabs(e) ||
 	    f->cnt[out->bucket < 0 ? 0 : out->bucket] < FEW) &&

@@ -1,9 +1,11 @@
 /* anomaly_tz.c - the detector on a zone's wall clock: a business's Tuesdays
  * 09:00 are local. The model (anomaly_model.c) stays a function of plain
- * times; this shifts them by the zone's offset first (see anomaly.h).
+ * times; this shifts them by the zone's offset first (see anomaly.h). A
+ * "holidays" calendar's dates are local too: lw_anomaly_mark_holidays.
  */
 #include <stdlib.h>
 #include "lakewatch/anomaly.h"
+#include "lakewatch/config.h"
 #include "lakewatch/tz.h"
 #include "lakewatch/util.h"
 
@@ -27,4 +29,21 @@ void lw_anomaly_judge_tz(const struct lw_anomaly_params *p,
 	}
 	lw_anomaly_judge(p, w, n, lw_tz_wall(tz, t), v, out);
 	free(w);
+}
+
+/* See anomaly.h. */
+size_t lw_anomaly_mark_holidays(struct lw_point *p, size_t n,
+				const struct lw_tz *tz,
+				const struct lw_holidays *hol)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		bool on = hol && hol->n &&
+			  lw_holiday_on(hol, tz ? lw_tz_wall(tz, p[i].t) :
+					p[i].t);
+		p[i].flags = on ? p[i].flags | LW_PT_HOLIDAY :
+			     p[i].flags & ~LW_PT_HOLIDAY;
+		k += on;
+	}
+	return k;
 }

@@ -27,7 +27,7 @@
 static const char *const root_keys[] = {
 	"name", "description", "history", "poll", "theme", "lakes", "sources",
 	"consumers", "defaults", "datasets", "resolve_after", "timezone",
-	"notify", NULL
+	"notify", "holidays", NULL
 };
 
 /* Sources and consumers; a source may name its "timezone" (with_tz). */
@@ -37,7 +37,7 @@ static int named_list(struct lw_cfgctx *cc, struct lw_config *cfg,
 {
 	static const char *const keys[] = {"title", "description", NULL};
 	static const char *const tz_keys[] = {"title", "description",
-					      "timezone", NULL};
+					      "timezone", "holidays", NULL};
 	*out = NULL;
 	*n = 0;
 	if (!obj)
@@ -57,6 +57,9 @@ static int named_list(struct lw_cfgctx *cc, struct lw_config *cfg,
 			if (with_tz)
 				lw_config_timezone(cc, cfg, m,
 						   &(*out)[*n].tz);
+			if (with_tz)
+				lw_config_holidays(cc, m,
+						   &(*out)[*n].holidays);
 		}
 		(*out)[*n].id = lw_xstrdup(m->string);
 		(*out)[*n].title = lw_xstrdup(title);
@@ -171,6 +174,7 @@ static void load_top(struct lw_cfgctx *cc, struct lw_config *cfg,
 	if (lw_cfg_str(cc, root, "theme", false, &s) == LW_OK && s)
 		cfg->theme = lw_xstrdup(s);
 	lw_config_timezone(cc, cfg, root, &cfg->tz);
+	lw_config_holidays(cc, root, &cfg->holidays);
 }
 
 /* The binder reads the section: channel kinds are plug-ins. */
@@ -391,6 +395,7 @@ static void free_dataset(const struct lw_config_binder *binder,
 	pcre2_code_free(ds->exclude);
 	pcre2_code_free(ds->part_re);
 	free(ds->consumers);
+	lw_holidays_free(&ds->own_holidays);
 	lw_config_free_lineage(ds);
 }
 
@@ -411,6 +416,7 @@ void lw_config_free(struct lw_config *cfg)
 	for (size_t i = 0; i < cfg->nsources; i++) {
 		free(cfg->sources[i].id);
 		free(cfg->sources[i].title);
+		lw_holidays_free(&cfg->sources[i].holidays);
 	}
 	free(cfg->sources);
 	for (size_t i = 0; i < cfg->nconsumers; i++) {
@@ -421,6 +427,7 @@ void lw_config_free(struct lw_config *cfg)
 	for (size_t i = 0; i < cfg->nzones; i++)
 		lw_tz_free(cfg->zones[i]);
 	free(cfg->zones);
+	lw_holidays_free(&cfg->holidays);
 	free(cfg->file);
 	free(cfg->name);
 	free(cfg->history_path);

@@ -15,7 +15,7 @@
 static const char *const dataset_keys[] = {
 	"description", "source", "layer", "lake", "path", "format",
 	"format_options", "include", "exclude", "partitions", "count_rows",
-	"consumers", "checks", "timezone", "interval", "pipeline",
+	"consumers", "checks", "timezone", "holidays", "interval", "pipeline",
 	"job_id", "job", "upstream", "written_by", NULL
 };
 
@@ -387,6 +387,12 @@ static void load_dataset(struct lw_cfgctx *cc, struct lw_config *cfg,
 	ds->tz = ds->source >= 0 && cfg->sources[ds->source].tz ?
 		 cfg->sources[ds->source].tz : cfg->tz;
 	lw_config_timezone(cc, cfg, m, &ds->tz);
+	/* the calendar the same way: own, source's, top level's */
+	lw_config_holidays(cc, m, &ds->own_holidays);
+	ds->holidays = ds->own_holidays.set ? &ds->own_holidays :
+		       ds->source >= 0 && cfg->sources[ds->source].holidays.set
+		       ? &cfg->sources[ds->source].holidays :
+		       cfg->holidays.set ? &cfg->holidays : NULL;
 	load_consumers(cc, cfg, ds, cJSON_GetObjectItemCaseSensitive(m,
 							  "consumers"));
 	load_checks(cc, ds, defaults, cfg,

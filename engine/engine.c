@@ -211,6 +211,8 @@ static void judge(struct lw_ds_run *dr, struct lookup *lk, int64_t now,
 		ctx.series = lw_series_cache_get;
 		ctx.series_ud = sc;
 		ctx.tz = ds->tz;
+		sc->holidays = ds->holidays;	/* the series marks them */
+		sc->tz = ds->tz;
 		for (size_t i = 0; i < ds->nchecks; i++) {
 			struct lw_result *r = add_result(dr);
 			ds->checks[i].kind->run(ds->checks[i].cfg, &ctx, r);
@@ -409,6 +411,7 @@ static void judge_all(const struct lw_config *cfg, struct lw_history *hist,
 		if (run->ds[i].status > run->status)
 			run->status = run->ds[i].status;
 	}
+	lw_series_cache_done(&sc);
 	lw_lineage_mark(cfg, run);	/* impacted and root; no status change */
 	if (hist && !run->history_error &&
 	    lw_engine_incidents(cfg, hist, run, now, &err))

@@ -125,6 +125,8 @@ int lw_hist_mark_aborted(struct lw_history *h, struct lw_err *err)
 	int rc = gone_runs(h, &me, ids, sizeof ids / sizeof *ids, &n, err);
 	for (size_t i = 0; i < n && rc == LW_OK; i++)
 		rc = mark_one(h, ids[i], lw_now(), err);
+	if (n)
+		lw_hist_snapmem_free(h);	/* rows mark_one dropped */
 	for (size_t i = 0; i < n && rc == LW_OK; i++) {
 		lw_xgrow((void **)&h->marked, &h->capmarked, h->nmarked,
 			 sizeof *h->marked);

@@ -41,6 +41,9 @@ struct lw_history {
 	 * report of the run that found them (lw_history_found_aborted). */
 	int64_t *marked;
 	size_t nmarked, capmarked;
+	/* Kept series rows this handle read or wrote, decoded, trusted only
+	 * while the row is unchanged (series_batch.c). Judge stage only. */
+	struct lw_hist_snapmem *snapmem;
 };
 /* Slots of struct lw_history's stmts. */
 enum {
@@ -117,6 +120,46 @@ int lw_hist_snap_load(struct lw_history *h, const char *dataset, int m,
 int lw_hist_snap_store(struct lw_history *h, const char *dataset, int m,
 		       const struct lw_hist_snap *sn, struct lw_err *err);
 void lw_hist_snap_free(struct lw_hist_snap *sn);
+#define LW_HIST_SNAP_PT_BYTES 20	/* a packed point in a kept row */
+/* Whether a and b describe the same kept row (points aside). */
+bool lw_hist_snap_same(const struct lw_hist_snap *a,
+		       const struct lw_hist_snap *b);
+/* The kept rows a handle holds decoded between polls (series_batch.c):
+ * get is borrowed until the next put or free; put copies sn (or forgets
+ * the row when memory is full); free drops them all (retention, aborted
+ * runs: rows the database no longer has). */
+struct lw_hist_snapmem;
+const struct lw_hist_snap *lw_hist_snapmem_get(struct lw_history *h,
+					       const char *dataset, int m);
+void lw_hist_snapmem_put(struct lw_history *h, const char *dataset, int m,
+			 const struct lw_hist_snap *sn);
+void lw_hist_snapmem_free(struct lw_history *h);
+/* The SQL of metric m's column in observations o (series.c). */
+const char *lw_hist_metric_sql(int m);
+/* One poll's series reads for every dataset of metric m at once
+ * (series_batch.c): NULL when they could not be read (each dataset is
+ * then read alone, which reports the error). The caller frees it. */
+struct lw_hist_raw {	/* an observation as read: value, or null */
+	int64_t at, run;
+	double v;
+	bool null;
+};
+struct lw_hist_batch_part {	/* borrowed from the batch */
+	const struct lw_hist_snap *meta;	/* the kept row's position */
+	const struct lw_hist_raw *obs;	/* the observations after it */
+	size_t nobs;
+	const int64_t *bad;	/* their runs judged WARN/FAIL, ascending */
+	size_t nbad;
+	const int64_t *acc;	/* times of accepts in force, in id order */
+	size_t nacc;
+};
+struct lw_series_batch *lw_hist_batch_build(struct lw_history *h, int m,
+					    int64_t before_run);
+/* dataset's part, once: false when the batch cannot serve it (no kept
+ * row, a damaged one, one rewritten while read, or asked before). */
+bool lw_hist_batch_part(struct lw_series_batch *b, const char *dataset,
+			struct lw_hist_batch_part *out);
+void lw_hist_batch_free(struct lw_series_batch *b);
 
 /* Store outbox items inside the caller's transaction (outbox.c); ids
  * are the rows of the incidents recorded with them. */

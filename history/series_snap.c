@@ -13,7 +13,7 @@
 #include "lakewatch/util.h"
 #include "history_int.h"
 
-#define PT_BYTES 20
+#define PT_BYTES LW_HIST_SNAP_PT_BYTES
 
 static void put64(unsigned char *b, uint64_t v)
 {

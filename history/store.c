@@ -215,6 +215,7 @@ void lw_history_close(struct lw_history *h)
 		return;
 	for (int i = 0; i < LW_HIST_NSTMT; i++)
 		sqlite3_finalize(h->stmts[i]);
+	lw_hist_snapmem_free(h);
 	sqlite3_close_v2(h->db);
 	if (h->lockfd >= 0)
 		close(h->lockfd);
@@ -728,5 +729,6 @@ static int prune_fn(struct lw_history *h, void *ud, struct lw_err *err)
 
 int lw_history_prune(struct lw_history *h, int64_t before, struct lw_err *err)
 {
+	lw_hist_snapmem_free(h);	/* kept rows it may delete */
 	return in_tx(h, prune_fn, &before, err);
 }

@@ -78,6 +78,15 @@ void lw_anomaly_judge_tz(const struct lw_anomaly_params *p,
 			 size_t n, int64_t t, double v,
 			 struct lw_verdict *out);
 
+/* Mark the points of p[0..n) that fall on a date of hol (their local
+ * date in zone tz; NULL: UTC) LW_PT_HOLIDAY, and clear the mark on the
+ * rest: the judge then neither learns from them nor counts them. hol NULL
+ * or empty marks none. Returns how many are marked. */
+struct lw_holidays;
+size_t lw_anomaly_mark_holidays(struct lw_point *p, size_t n,
+				const struct lw_tz *tz,
+				const struct lw_holidays *hol);
+
 /* The seasonality auto picks for hist[0..n) within the window before t:
  * the finest one that explains clearly more spread than the coarser ones
  * and has every bucket filled at least twice; LW_SEAS_NONE otherwise. */

@@ -33,11 +33,32 @@ struct lw_notify_cfg;	/* notify/ (notifier.h) */
 
 struct lw_tz;
 
+/* A "holidays" calendar (config_holidays.c): local dates as days since
+ * 1970-01-01 on the wall clock, ascending, each once. set: the key was
+ * given (an empty list is a calendar with no holidays, which overrides
+ * the source's or the top level's). */
+struct lw_holidays {
+	int32_t *days;		/* owned */
+	size_t n;
+	bool set;
+};
+/* Read obj's "holidays" into *out (left alone when absent); a bad date is
+ * an error at its position. */
+int lw_config_holidays(struct lw_cfgctx *cc, const cJSON *obj,
+		       struct lw_holidays *out);
+void lw_holidays_free(struct lw_holidays *h);
+/* Whether the day of wall-clock time `wall` (lw_tz_wall) is in h (NULL:
+ * no calendar). */
+bool lw_holiday_on(const struct lw_holidays *h, int64_t wall);
+/* "2026-12-25": the date of wall-clock time wall, into buf; returns buf. */
+const char *lw_holiday_fmt(int64_t wall, char *buf, size_t n);
+
 struct lw_named {
 	char *id;		/* owned: the key in the config */
 	char *title;		/* owned: what people read ("Sales & accounting") */
 	const struct lw_tz *tz;	/* borrowed from config->zones: a source's
 				 * "timezone", NULL when not set */
+	struct lw_holidays holidays;	/* a source's "holidays" */
 };
 
 struct lw_lake_ref {
@@ -87,6 +108,10 @@ struct lw_dataset {
 	/* borrowed from config->zones: the dataset's "timezone", else its
 	 * source's, else the top level's; NULL is UTC */
 	const struct lw_tz *tz;
+	/* the dataset's "holidays" (own), and the calendar in force:
+	 * its own, else its source's, else the top level's; NULL none */
+	struct lw_holidays own_holidays;
+	const struct lw_holidays *holidays;
 	int64_t interval;	/* "interval": `watch` polls it this often
 				 * (seconds); 0: the config's poll.interval */
 	/* Lineage (config_lineage.c). upstream: indexes into
@@ -129,6 +154,7 @@ struct lw_config {
 	int resolve_after;	/* "resolve_after": passing polls in a row that
 				 * resolve an incident; default 1 */
 	const struct lw_tz *tz;	/* top-level "timezone"; NULL is UTC */
+	struct lw_holidays holidays;	/* top-level "holidays" */
 	struct lw_tz **zones;	size_t nzones;	/* owned: each zone named
 						 * anywhere, loaded once */
 	const struct lw_config_binder *binder;	/* borrowed: frees the

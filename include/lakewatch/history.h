@@ -136,7 +136,12 @@ int lw_history_metric_series_kept(struct lw_history *h, const char *dataset,
 				  size_t *n, int *season, struct lw_err *err);
 
 /* The judge context's series callback over one history and run: each
- * metric is read once per dataset and kept until lw_series_cache_clear. */
+ * metric is read once per dataset and kept until lw_series_cache_clear.
+ * The first read of a metric reads it for every dataset of the poll at
+ * once (series_batch.c), kept until lw_series_cache_done. */
+struct lw_series_batch;
+struct lw_holidays;
+struct lw_tz;
 struct lw_series_cache {
 	struct lw_history *h;
 	int64_t before_run;
@@ -145,6 +150,13 @@ struct lw_series_cache {
 	int64_t since[LW_NMETRICS];
 	bool have[LW_NMETRICS];
 	char error[LW_NMETRICS][LW_ERR_MSG + 16];
+	struct lw_series_batch *batch[LW_NMETRICS];	/* owned */
+	bool batch_tried[LW_NMETRICS];
+	/* The dataset's "holidays" and zone, set by the caller before its
+	 * reads (NULL: none, UTC): points on them are marked LW_PT_HOLIDAY
+	 * and the kept seasonality is picked without them. */
+	const struct lw_holidays *holidays;
+	const struct lw_tz *tz;
 };
 void lw_series_cache_init(struct lw_series_cache *c, struct lw_history *h,
 			  int64_t before_run);
@@ -153,5 +165,8 @@ void lw_series_cache_init(struct lw_series_cache *c, struct lw_history *h,
 const struct lw_series *lw_series_cache_get(void *ud, const char *dataset,
 					    enum lw_metric m, int64_t since);
 void lw_series_cache_clear(struct lw_series_cache *c);
+/* The end of the poll: frees the batches too (clear, then init again for
+ * another poll). */
+void lw_series_cache_done(struct lw_series_cache *c);
 
 #endif

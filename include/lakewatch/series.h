@@ -26,6 +26,8 @@ int lw_metric_parse(const char *s, enum lw_metric *out);
 /* Point flags, from earlier verdicts and from people. */
 #define LW_PT_ANOMALOUS 1u	/* judged WARN/FAIL: left out of training */
 #define LW_PT_ACCEPTED 2u	/* accepted as the new normal (a step) */
+#define LW_PT_HOLIDAY 4u	/* on a date of the dataset's "holidays":
+				 * not learned from, never kept */
 
 struct lw_point {
 	int64_t t;		/* epoch seconds */

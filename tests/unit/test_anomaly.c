@@ -5,7 +5,9 @@
 #include <stdio.h>
 #include "unit.h"
 #include "lakewatch/anomaly.h"
+#include "lakewatch/config.h"
 #include "lakewatch/err.h"
+#include "lakewatch/tz.h"
 #include "lakewatch/util.h"
 
 #define DAY 86400
@@ -240,6 +242,52 @@ static void test_anomalous_excluded(void **state)
 	assert_int_equal(flagged.trained, 30);
 }
 
+/* Holidays (a "holidays" calendar's local dates) are neither learned
+ * from nor counted: a quiet holiday in the window does not widen the range
+ * as an unflagged one does, and a drop on the point after it needs its own
+ * confirmation (the holiday is not "the point before"). Marked by local
+ * date: 23:30 UTC on Christmas Eve is Christmas in Berlin. */
+static void test_holidays(void **state)
+{
+	(void)state;
+	const int64_t xmas = 1798156800;	/* 2026-12-25T00:00:00Z */
+	int32_t day = (int32_t)(xmas / DAY);
+	struct lw_holidays cal = {&day, 1, true};
+	for (size_t i = 0; i < 30; i++)
+		pts[i] = (struct lw_point){xmas - (int64_t)(20 - i) * DAY +
+					   9 * HOUR, 1000 + 20 * wob(i), 0};
+	pts[20].v = 300;	/* Christmas: quiet, not wrong */
+	struct lw_anomaly_params p = params(LW_SEAS_NONE);
+	struct lw_verdict plain, marked;
+	int64_t t = pts[29].t + DAY;
+	lw_anomaly_judge(&p, pts, 30, t, 1000, &plain);
+	assert_int_equal(lw_anomaly_mark_holidays(pts, 30, NULL, &cal), 1);
+	assert_int_equal(pts[20].flags, LW_PT_HOLIDAY);
+	lw_anomaly_judge(&p, pts, 30, t, 1000, &marked);
+	assert_int_equal(plain.trained, 30);
+	assert_int_equal(marked.trained, 29);
+	assert_true(marked.hi - marked.lo <= plain.hi - plain.lo);
+	assert_true(marked.lo > 900);
+	/* the holiday is not the point before a drop */
+	lw_anomaly_judge(&p, pts, 21, pts[20].t + 3600, 300, &marked);
+	assert_int_equal(marked.trained, 20);
+	/* cleared again when the calendar no longer has the day */
+	struct lw_holidays none = {NULL, 0, true};
+	assert_int_equal(lw_anomaly_mark_holidays(pts, 30, NULL, &none), 0);
+	assert_int_equal(pts[20].flags, 0);
+	/* local dates */
+	struct lw_tz *tz;
+	struct lw_err err;
+	if (lw_tz_load("Europe/Berlin", &tz, &err) != LW_OK) {
+		lw_skip_needs("tzdata");
+		return;
+	}
+	struct lw_point eve = {xmas - 1800, 1, 0};	/* 23:30Z: 00:30 CET */
+	assert_int_equal(lw_anomaly_mark_holidays(&eve, 1, tz, &cal), 1);
+	assert_int_equal(lw_anomaly_mark_holidays(&eve, 1, NULL, &cal), 0);
+	lw_tz_free(tz);
+}
+
 /* An accepted step is the new normal: older points move onto it. */
 static void test_accepted_step(void **state)
 {
@@ -403,6 +451,7 @@ int main(void)
 		cmocka_unit_test(test_min_change),
 		cmocka_unit_test(test_direction),
 		cmocka_unit_test(test_anomalous_excluded),
+		cmocka_unit_test(test_holidays),
 		cmocka_unit_test(test_accepted_step),
 		cmocka_unit_test(test_speeding_trend),
 		cmocka_unit_test(test_accepted_step_ratio),

@@ -87,11 +87,57 @@ static void resolves_and_merges(void **st)
 	lw_buf_free(&errors);
 }
 
+/* "holidays": a dataset's own calendar, else its source's, else the top
+ * level's; an empty list opts out; dates sorted, each once, local. */
+static void holidays_inherit(void **st)
+{
+	(void)st;
+	const char *text =
+		"{\"lakes\": {\"l\": {\"kind\": \"fs\", \"root\": \"lake\"}},"
+		" \"holidays\": [\"2026-12-26\", \"2026-12-25\", \"2026-12-26\"],"
+		" \"sources\": {\"s\": {\"title\": \"S\", \"holidays\": "
+		"   [\"2027-01-01\"]}, \"t\": \"T\"},"
+		" \"datasets\": {"
+		"  \"a\": {\"source\": \"s\", \"layer\": \"gold\", \"lake\": \"l\","
+		"   \"path\": \"a\", \"format\": \"csv\", \"holidays\": []},"
+		"  \"b\": {\"source\": \"s\", \"layer\": \"gold\", \"lake\": \"l\","
+		"   \"path\": \"b\", \"format\": \"csv\"},"
+		"  \"c\": {\"source\": \"t\", \"layer\": \"gold\", \"lake\": \"l\","
+		"   \"path\": \"c\", \"format\": \"csv\"}}}";
+	struct lw_buf errors;
+	lw_buf_init(&errors, 1 << 16);
+	struct lw_config *cfg;
+	int rc = lw_config_parse(text, strlen(text), "x.json", &cfg, &errors);
+	if (rc)
+		fail_msg("%s", errors.data);
+	const int64_t xmas = 1798156800;	/* 2026-12-25T00:00:00Z */
+	char d[24];
+	assert_string_equal(lw_holiday_fmt(xmas + 3600, d, sizeof d),
+			    "2026-12-25");
+	/* a: its own empty calendar */
+	assert_non_null(cfg->datasets[0].holidays);
+	assert_int_equal(cfg->datasets[0].holidays->n, 0);
+	assert_false(lw_holiday_on(cfg->datasets[0].holidays, xmas));
+	/* b: its source's */
+	assert_false(lw_holiday_on(cfg->datasets[1].holidays, xmas));
+	assert_true(lw_holiday_on(cfg->datasets[1].holidays,
+				  xmas + 7 * 86400 + 86399));
+	/* c: the top level's, two dates */
+	assert_int_equal(cfg->datasets[2].holidays->n, 2);
+	assert_true(lw_holiday_on(cfg->datasets[2].holidays, xmas));
+	assert_true(lw_holiday_on(cfg->datasets[2].holidays, xmas + 86400));
+	assert_false(lw_holiday_on(cfg->datasets[2].holidays, xmas - 1));
+	assert_false(lw_holiday_on(NULL, xmas));
+	lw_config_free(cfg);
+	lw_buf_free(&errors);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(config_cases),
 		cmocka_unit_test(resolves_and_merges),
+		cmocka_unit_test(holidays_inherit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

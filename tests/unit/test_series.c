@@ -131,7 +131,7 @@ static void test_series(void **state)
 	assert_ptr_equal(lw_series_cache_get(&c, "d", LW_M_ROWS, t0 + 5), s);
 	s = lw_series_cache_get(&c, "d", LW_M_ROWS, 0);
 	assert_int_equal(s->n, 4);
-	lw_series_cache_clear(&c);
+	lw_series_cache_done(&c);
 	lw_series_cache_init(&c, NULL, 0);
 	assert_null(lw_series_cache_get(&c, "d", LW_M_ROWS, 0));
 	lw_history_close(h);
@@ -273,6 +273,133 @@ static void test_accept(void **state)
 	free(p);
 }
 
+static int64_t sql_int(const char *path, const char *sql);
+
+/* One run of datasets a, b, c: rows[i] each (-1 unknown), an anomaly
+ * result of st[i]. */
+static void poll3(struct lw_history *h, int64_t at, const int64_t *rows,
+		  const enum lw_status *st)
+{
+	static const char *const names[] = {"a", "b", "c"};
+	struct lw_err err;
+	int64_t run;
+	int counts[LW_NSTATUS] = {0};
+	assert_int_equal(lw_history_begin_run(h, at, "t", &run, &err), LW_OK);
+	for (int i = 0; i < 3; i++) {
+		struct lw_obs o;
+		struct lw_result r;
+		lw_obs_init(&o);
+		o.at = at;
+		o.rows = rows[i];
+		o.files = rows[i] < 0 ? 0 : rows[i] / 10;
+		o.bytes = 1000;
+		memset(&r, 0, sizeof r);
+		lw_result_set(&r, "anomaly", st[i], "m", "t", "x");
+		assert_int_equal(lw_history_record(h, run, names[i], &o, &r, 1,
+						   st[i], &err), LW_OK);
+		counts[st[i]]++;
+		lw_obs_free(&o);
+		lw_result_free(&r);
+	}
+	assert_int_equal(lw_history_end_run(h, run, at, counts, &err), LW_OK);
+}
+
+/* The poll's batch (every dataset's kept row, observations since, flagged
+ * verdicts and accepts in four statements, the kept points from the
+ * handle's memory) gives exactly what a full read gives, poll after poll:
+ * loads across an unknown count, WARN/FAIL flagged, an accept applied, a
+ * kept row rewritten by another handle read again. The memory is trusted
+ * while the row's position is unchanged: a row whose points were damaged
+ * behind the handle's back with its position kept is not read again. */
+static void test_batch(void **state)
+{
+	(void)state;
+	static const char *const names[] = {"a", "b", "c"};
+	char *p = lw_xasprintf("%s/batch.db", dir);
+	struct lw_history *h, *h2;
+	struct lw_err err;
+	struct lw_point *b;
+	size_t nb;
+	int season;
+	assert_int_equal(lw_history_open(p, false, &h, &err), LW_OK);
+	int64_t t0 = 1796000000;
+	for (int i = 0; i < 60; i++) {
+		int64_t rows[3] = {1000 + 10 * i, 500 + (i % 7) * 3,
+				   i == 20 ? -1 : 2000 + 50 * i};
+		enum lw_status st[3] = {i == 30 ? LW_WARN : LW_PASS,
+			i == 40 || i == 41 ? LW_FAIL : LW_PASS,
+			i % 11 == 5 ? LW_WARN : LW_PASS};
+		if (i == 40 || i == 41)
+			rows[1] *= 3;	/* a step, accepted below */
+		poll3(h, t0 + i * 3600, rows, st);
+		if (i == 42) {
+			char *what = NULL;
+			assert_int_equal(lw_history_accept(h, "b", "anomaly",
+				"ann", t0 + 41 * 3600 + 60, &what, &err),
+				LW_OK);
+			free(what);
+		}
+		if (i == 50) {	/* another handle rewrites a's rows */
+			assert_int_equal(lw_history_open(p, false, &h2, &err),
+					 LW_OK);
+			for (int m = LW_M_ROWS; m <= LW_M_FILES; m++) {
+				struct lw_point *x;
+				size_t nx;
+				assert_int_equal(lw_history_metric_series_kept(
+					h2, "a", (enum lw_metric)m, t0 + 3600,
+					0, &x, &nx, &season, &err), LW_OK);
+				free(x);
+			}
+			lw_history_close(h2);
+		}
+		struct lw_series_cache c;
+		lw_series_cache_init(&c, h, 0);
+		for (int d = 0; d < 3; d++) {
+			for (int m = LW_M_ROWS; m <= LW_M_FILES; m++) {
+				int64_t since = t0 + (i > 50 && d == 0 ? 3600
+						      : 0);
+				const struct lw_series *s = lw_series_cache_get(
+					&c, names[d], (enum lw_metric)m, since);
+				assert_null(s->error);
+				assert_int_equal(lw_history_metric_series(h,
+					names[d], (enum lw_metric)m, since, 0,
+					&b, &nb, &err), LW_OK);
+				size_t off = m == LW_M_LOAD && s->n > nb;
+				same_points(s->pts + off, s->n - off, b, nb);
+				free(b);
+			}
+			lw_series_cache_clear(&c);
+		}
+		lw_series_cache_done(&c);
+	}
+	/* b's step: accepted, its flags gone */
+	struct lw_series_cache c;
+	lw_series_cache_init(&c, h, 0);
+	const struct lw_series *s = lw_series_cache_get(&c, "b", LW_M_ROWS, 0);
+	assert_int_equal(s->n, 60);
+	assert_int_equal(s->pts[40].flags, LW_PT_ACCEPTED);
+	assert_int_equal(s->pts[41].flags, 0);
+	lw_series_cache_done(&c);
+	/* damage c's kept rows' points, keeping their positions: this
+	 * handle keeps what it read; a fresh one reads the damage */
+	static const char damage[] = "UPDATE series_snap SET pts = "
+		"zeroblob(length(pts)) WHERE dataset = 'c'";
+	assert_int_equal(sql_int(p, damage), -1);
+	lw_series_cache_init(&c, h, 0);
+	s = lw_series_cache_get(&c, "c", LW_M_ROWS, 0);
+	assert_true(s->n > 0 && s->pts[0].v == 2000);
+	lw_series_cache_done(&c);
+	lw_history_close(h);
+	assert_int_equal(sql_int(p, damage), -1);
+	assert_int_equal(lw_history_open(p, false, &h, &err), LW_OK);
+	lw_series_cache_init(&c, h, 0);
+	s = lw_series_cache_get(&c, "c", LW_M_ROWS, 0);
+	assert_true(s->n > 0 && s->pts[0].v == 0);
+	lw_series_cache_done(&c);
+	lw_history_close(h);
+	free(p);
+}
+
 static int64_t sql_int(const char *path, const char *sql)
 {
 	sqlite3 *db;
@@ -335,6 +462,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_series, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_accept, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kept, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_batch, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_migrate_v2, setup,
 						teardown),
 	};
