@@ -233,6 +233,21 @@ static bool zscore_alarm(const struct gen *g, size_t i)
 	return sd > 0 && fabs(g->p[i].v - m) / sd >= 3;
 }
 
+/* The operator of a legitimate step accepts its first alarm at or after
+ * the step's first point (label -1), whichever poll that alarm comes on,
+ * as a person paged for it would; an alarm on an injected anomaly (label
+ * > 0) is never accepted, and one acceptance is all a step gets. acc:
+ * whether a point before i was accepted already. */
+static bool operator_accepts(const struct gen *g, size_t i, bool acc)
+{
+	if (!g->step_change || acc || g->label[i] > 0)
+		return false;
+	for (size_t j = 0; j <= i; j++)
+		if (g->label[j] == -1)
+			return true;
+	return false;
+}
+
 static bool model_alarm(struct gen *g, size_t i, enum kind k)
 {
 	struct lw_anomaly_params p = {
@@ -265,7 +280,7 @@ static bool model_alarm(struct gen *g, size_t i, enum kind k)
 			vd.expected, lw_season_name(vd.season), vd.slope,
 			vd.trained);
 	if (alarm)
-		g->p[i].flags |= g->label[i] == -1 && g->step_change ?
+		g->p[i].flags |= operator_accepts(g, i, acc) ?
 			LW_PT_ACCEPTED : LW_PT_ANOMALOUS;
 	return alarm;
 }
