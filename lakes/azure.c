@@ -239,6 +239,7 @@ const struct lw_lake_kind lw_lake_azure = {
 	.open = az_open,
 	.close = az_close,
 	.list = lw_az_op_list,
+	.list_from = lw_az_op_list_from,
 	.read = lw_az_op_read,
 	.stream = lw_az_op_stream,
 	.prefetch_tails = lw_az_op_prefetch,

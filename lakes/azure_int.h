@@ -1,7 +1,7 @@
 /* azure_int.h - the "azure" lake kind's internals, shared by its files
  * only: azure.c (config, open, close, the ops table), azure_cred.c (the
  * "auth" config), azure_req.c (names, URLs, signing, errors),
- * azure_walk.c (list), azure_read.c (read, stream), azure_prefetch.c
+ * azure_walk.c (list), azure_from.c (list_from), azure_read.c (read, stream), azure_prefetch.c
  * (prefetch_tails) and azure_sizes.c (remembered blob sizes).
  * The public pieces (connection strings, signing, XML) are in azure.h.
  */
@@ -79,6 +79,9 @@ struct azreq {
 /* azure_walk.c */
 int lw_az_op_list(struct lw_lake *l, const char *prefix, lw_entry_cb cb,
 		  void *ud, struct lw_err *err);
+/* azure_from.c */
+int lw_az_op_list_from(struct lw_lake *l, const char *dir, const char *after,
+		       lw_entry_cb cb, void *ud, struct lw_err *err);
 /* azure_read.c */
 int lw_az_op_read(struct lw_lake *l, const char *path, int64_t off,
 		  int64_t len, struct lw_buf *out, struct lw_err *err);
@@ -145,6 +148,14 @@ void lw_az_page_start(struct lw_lake *l, struct azreq *q, const char *bprefix,
  * q->parser, or the error, named as a listing's (err). */
 int lw_az_page_end(struct lw_lake *l, struct azreq *q, int rc,
 		   struct lw_err *err);
+/* Called with each List Blobs page's blobs (owned by the page, valid
+ * during the call); anything but LW_OK stops the walk and is returned. */
+typedef int (*lw_az_page_cb)(void *ud, const struct lw_az_blob *b, size_t n);
+/* Every page of blobs whose names start with bprefix, in order, following
+ * NextMarker until the last page or deadline dl (a repeated marker, too
+ * many pages or blobs are errors naming bprefix). */
+int lw_az_walk_prefix(struct lw_lake *l, const char *bprefix, int64_t dl,
+		      lw_az_page_cb cb, void *ud, struct lw_err *err);
 /* The blob-name prefix a listing of blob name full walks ("" or
  * full + "/"). Caller frees. */
 char *lw_az_list_prefix(const char *full);
