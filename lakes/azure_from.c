@@ -153,6 +153,20 @@ static int walk_blocks(struct from *f, const char *bprefix,
 	return rc;
 }
 
+/* Whether to walk `after` by blocks. Test builds only (-DLW_TESTING):
+ * LAKEWATCH_AZ_LIST_WHOLE=1 lists the folder whole instead, what a Delta
+ * log cost before list_from, so bench/delta_azure.sh compares the two in
+ * one run. */
+static bool by_blocks(const char *after)
+{
+#ifdef LW_TESTING
+	const char *w = getenv("LAKEWATCH_AZ_LIST_WHOLE");
+	if (w && !strcmp(w, "1"))
+		return false;
+#endif
+	return numeric(after);
+}
+
 /* The lake's list_from: entries (owned by the callee, valid during cb
  * only) of the files directly in dir whose names sort after `after`.
  * Nothing at all in the folder (from the point's block on) is
@@ -168,7 +182,7 @@ int lw_az_op_list_from(struct lw_lake *l, const char *dir, const char *after,
 	int64_t dl = lw_az_deadline(l);
 	int rc;
 
-	if (numeric(after))
+	if (by_blocks(after))
 		rc = walk_blocks(&f, bprefix, after, dl, err);
 	else
 		rc = lw_az_walk_prefix(l, bprefix, dl, from_page, &f, err);
