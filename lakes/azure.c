@@ -211,6 +211,7 @@ static struct lw_lake *az_open(const char *name, const cJSON *cfg,
 	lw_redact(l->base.display);
 	l->poll_timeout_ms = o.ptmo;
 	ho.parallel = (int)o.parallel;
+	l->parallel = (int)o.parallel;
 	ho.retries = (int)o.retries;
 	ho.timeout_ms = o.tmo;
 	ho.ca_bundle = o.ca;

@@ -53,6 +53,7 @@ struct lw_lake {
 	struct lw_az_listed *lists;	/* listings made ahead, not yet taken */
 	size_t nlists;
 	struct size_map sizes;
+	int parallel;		/* requests in flight at most ("parallel") */
 };
 
 /* One request and what the lake needs around it. */
@@ -141,9 +142,10 @@ int64_t lw_az_sizes_get(const struct size_map *m, const char *k);
 /* --- listings (azure_walk.c, azure_lists.c) --- */
 
 /* Set up q for one List Blobs page of blobs under bprefix (from marker,
- * NULL first; at most max), ready for lw_http_do or lw_http_add. */
+ * NULL first; at most max; delim: with delimiter '/', so the folders
+ * below come as prefixes), ready for lw_http_do or lw_http_add. */
 void lw_az_page_start(struct lw_lake *l, struct azreq *q, const char *bprefix,
-		      const char *marker, int max);
+		      const char *marker, int max, bool delim);
 /* What q's page came to, given the request's rc: LW_OK with the blobs in
  * q->parser, or the error, named as a listing's (err). */
 int lw_az_page_end(struct lw_lake *l, struct azreq *q, int rc,
@@ -173,6 +175,12 @@ struct lw_az_listed {
 /* The lake's prefetch_lists op. */
 int lw_az_op_prefetch_lists(struct lw_lake *l, const char *const *prefixes,
 			    size_t n, struct lw_err *err);
+/* Owner: the caller (lw_az_listed_free). The listing of lake path prefix
+ * made now, split at its folders (one delimiter listing, then each folder
+ * listed side by side within "parallel"), the blobs in the order one
+ * flat listing gives; NULL when it is not split (parallel 1, or it could
+ * not be kept: list() walks it page after page). */
+struct lw_az_listed *lw_az_lists_split(struct lw_lake *l, const char *prefix);
 /* The listing of prefix made ahead, taken from l (the caller frees it
  * with lw_az_listed_free), or NULL. */
 struct lw_az_listed *lw_az_lists_take(struct lw_lake *l, const char *prefix);

@@ -52,13 +52,14 @@ static int on_list_chunk(void *ud, const char *data, size_t len)
 
 /* See azure_int.h. */
 void lw_az_page_start(struct lw_lake *l, struct azreq *q, const char *bprefix,
-		      const char *marker, int max)
+		      const char *marker, int max, bool delim)
 {
 	char *p = lw_http_escape(bprefix, false);
 	char *m = marker ? lw_http_escape(marker, false) : NULL;
 	char *query = lw_xasprintf("restype=container&comp=list&include="
-				   "metadata&maxresults=%d&prefix=%s%s%s", max,
-				   p, m ? "&marker=" : "", m ? m : "");
+				   "metadata&maxresults=%d&prefix=%s%s%s%s", max,
+				   p, delim ? "&delimiter=%2F" : "",
+				   m ? "&marker=" : "", m ? m : "");
 	lw_az_req_init(q, l, lw_az_url(l, NULL, query));
 	free(p);
 	free(m);
@@ -73,7 +74,7 @@ static int list_page(struct lw_lake *l, struct azreq *q, const char *bprefix,
 		     const char *marker, int max, int64_t dl,
 		     struct lw_err *err)
 {
-	lw_az_page_start(l, q, bprefix, marker, max);
+	lw_az_page_start(l, q, bprefix, marker, max, false);
 	return lw_az_page_end(l, q, lw_http_do(l->http, &q->r, dl, err), err);
 }
 
@@ -253,6 +254,8 @@ int lw_az_op_list(struct lw_lake *l, const char *prefix, lw_entry_cb cb,
 	/* listed already, side by side with the poll's other datasets
 	 * (azure_lists.c): the same blobs, or the same error */
 	struct lw_az_listed *c = lw_az_lists_take(l, prefix);
+	if (!c)		/* split at its folders, listed side by side */
+		c = lw_az_lists_split(l, prefix);
 	if (c && c->rc != LW_OK) {
 		rc = lw_err_set(err, c->rc, "%s", c->err.msg);
 	} else if (c) {		/* total 0: maybe a single blob, below */
