@@ -56,10 +56,10 @@ static int from_page(void *ud, const struct lw_az_blob *b, size_t n)
 	int rc = LW_OK;
 
 	for (size_t i = 0; i < n && rc == LW_OK; i++) {
-		const char *name = b[i].name + f->blen;
 		if (b[i].is_dir || strlen(b[i].name) <= f->blen ||
-		    strchr(name, '/'))
-			continue;
+		    strchr(b[i].name + f->blen, '/'))
+			continue;	/* a folder, or below one */
+		const char *name = b[i].name + f->blen;
 		f->any = true;
 		if (f->maxv && strncmp(name, f->maxv, f->keylen) == 0)
 			f->full = true;
