@@ -1,5 +1,5 @@
 #!/bin/sh
-# Run the benchmarks (not tests): bench/run.sh [parquet|delta|azure|tui|anomaly|scrape|soak|cache ...]
+# Run the benchmarks (not tests): bench/run.sh [parquet|delta|azure|tui|anomaly|scrape|soak|cache|listing ...]
 # Each prints its figures; README.md "Speed" holds the last ones measured.
 set -u
 cd "$(dirname "$0")/.."
@@ -16,7 +16,8 @@ for b in $which; do
 	scrape) make -s build/bench/scrape && build/bench/scrape || status=1 ;;
 	soak) bash bench/soak.sh || status=1 ;;
 	cache) sh bench/cache.sh && sh bench/cache_azure.sh || status=1 ;;
-	*) echo "unknown benchmark $b (parquet, delta, azure, tui, anomaly, scrape, soak, cache)"; status=2 ;;
+	listing) sh bench/delta_azure.sh && sh bench/azure_parts.sh || status=1 ;;
+	*) echo "unknown benchmark $b (parquet, delta, azure, tui, anomaly, scrape, soak, cache, listing)"; status=2 ;;
 	esac
 done
 exit $status

@@ -211,6 +211,7 @@ static struct lw_lake *az_open(const char *name, const cJSON *cfg,
 	lw_redact(l->base.display);
 	l->poll_timeout_ms = o.ptmo;
 	ho.parallel = (int)o.parallel;
+	l->parallel = (int)o.parallel;
 	ho.retries = (int)o.retries;
 	ho.timeout_ms = o.tmo;
 	ho.ca_bundle = o.ca;
@@ -239,6 +240,7 @@ const struct lw_lake_kind lw_lake_azure = {
 	.open = az_open,
 	.close = az_close,
 	.list = lw_az_op_list,
+	.list_from = lw_az_op_list_from,
 	.read = lw_az_op_read,
 	.stream = lw_az_op_stream,
 	.prefetch_tails = lw_az_op_prefetch,

@@ -1,7 +1,7 @@
 /* azure_int.h - the "azure" lake kind's internals, shared by its files
  * only: azure.c (config, open, close, the ops table), azure_cred.c (the
  * "auth" config), azure_req.c (names, URLs, signing, errors),
- * azure_walk.c (list), azure_read.c (read, stream), azure_prefetch.c
+ * azure_walk.c (list), azure_from.c (list_from), azure_read.c (read, stream), azure_prefetch.c
  * (prefetch_tails) and azure_sizes.c (remembered blob sizes).
  * The public pieces (connection strings, signing, XML) are in azure.h.
  */
@@ -53,6 +53,7 @@ struct lw_lake {
 	struct lw_az_listed *lists;	/* listings made ahead, not yet taken */
 	size_t nlists;
 	struct size_map sizes;
+	int parallel;		/* requests in flight at most ("parallel") */
 };
 
 /* One request and what the lake needs around it. */
@@ -79,6 +80,9 @@ struct azreq {
 /* azure_walk.c */
 int lw_az_op_list(struct lw_lake *l, const char *prefix, lw_entry_cb cb,
 		  void *ud, struct lw_err *err);
+/* azure_from.c */
+int lw_az_op_list_from(struct lw_lake *l, const char *dir, const char *after,
+		       lw_entry_cb cb, void *ud, struct lw_err *err);
 /* azure_read.c */
 int lw_az_op_read(struct lw_lake *l, const char *path, int64_t off,
 		  int64_t len, struct lw_buf *out, struct lw_err *err);
@@ -138,13 +142,22 @@ int64_t lw_az_sizes_get(const struct size_map *m, const char *k);
 /* --- listings (azure_walk.c, azure_lists.c) --- */
 
 /* Set up q for one List Blobs page of blobs under bprefix (from marker,
- * NULL first; at most max), ready for lw_http_do or lw_http_add. */
+ * NULL first; at most max; delim: with delimiter '/', so the folders
+ * below come as prefixes), ready for lw_http_do or lw_http_add. */
 void lw_az_page_start(struct lw_lake *l, struct azreq *q, const char *bprefix,
-		      const char *marker, int max);
+		      const char *marker, int max, bool delim);
 /* What q's page came to, given the request's rc: LW_OK with the blobs in
  * q->parser, or the error, named as a listing's (err). */
 int lw_az_page_end(struct lw_lake *l, struct azreq *q, int rc,
 		   struct lw_err *err);
+/* Called with each List Blobs page's blobs (owned by the page, valid
+ * during the call); anything but LW_OK stops the walk and is returned. */
+typedef int (*lw_az_page_cb)(void *ud, const struct lw_az_blob *b, size_t n);
+/* Every page of blobs whose names start with bprefix, in order, following
+ * NextMarker until the last page or deadline dl (a repeated marker, too
+ * many pages or blobs are errors naming bprefix). */
+int lw_az_walk_prefix(struct lw_lake *l, const char *bprefix, int64_t dl,
+		      lw_az_page_cb cb, void *ud, struct lw_err *err);
 /* The blob-name prefix a listing of blob name full walks ("" or
  * full + "/"). Caller frees. */
 char *lw_az_list_prefix(const char *full);
@@ -162,6 +175,12 @@ struct lw_az_listed {
 /* The lake's prefetch_lists op. */
 int lw_az_op_prefetch_lists(struct lw_lake *l, const char *const *prefixes,
 			    size_t n, struct lw_err *err);
+/* Owner: the caller (lw_az_listed_free). The listing of lake path prefix
+ * made now, split at its folders (one delimiter listing, then each folder
+ * listed side by side within "parallel"), the blobs in the order one
+ * flat listing gives; NULL when it is not split (parallel 1, or it could
+ * not be kept: list() walks it page after page). */
+struct lw_az_listed *lw_az_lists_split(struct lw_lake *l, const char *prefix);
 /* The listing of prefix made ahead, taken from l (the caller frees it
  * with lw_az_listed_free), or NULL. */
 struct lw_az_listed *lw_az_lists_take(struct lw_lake *l, const char *prefix);

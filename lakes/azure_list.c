@@ -21,7 +21,8 @@
 /* Where in the document we are: only these paths matter. */
 enum where {
 	W_OTHER = 0, W_ROOT, W_BLOBS, W_BLOB, W_NAME, W_PROPS, W_LEN,
-	W_MTIME, W_RTYPE, W_META, W_ISFOLDER, W_NEXT, W_ETAG,
+	W_MTIME, W_RTYPE, W_META, W_ISFOLDER, W_NEXT, W_ETAG, W_BPREFIX,
+	W_BPNAME,
 };
 
 struct lw_az_list {
@@ -34,6 +35,8 @@ struct lw_az_list {
 	struct lw_az_blob cur;
 	struct lw_az_blob *blobs;
 	size_t n, cap;
+	char **pfx;		/* <BlobPrefix> names (delimiter listings) */
+	size_t npfx, cappfx;
 	char *next;
 	int rc;
 	struct lw_err err;
@@ -72,6 +75,10 @@ static enum where child(enum where parent, const char *name)
 		break;
 	case W_BLOBS:
 		if (!strcmp(name, "Blob")) return W_BLOB;
+		if (!strcmp(name, "BlobPrefix")) return W_BPREFIX;
+		break;
+	case W_BPREFIX:
+		if (!strcmp(name, "Name")) return W_BPNAME;
 		break;
 	case W_BLOB:
 		if (!strcmp(name, "Name")) return W_NAME;
@@ -127,7 +134,11 @@ static void XMLCALL on_start(void *ud, const XML_Char *name,
 		}
 		blob_free(&p->cur);
 		p->have_name = p->have_len = false;
-	} else if (w == W_NAME) {
+	} else if (w == W_BPREFIX && p->n + p->npfx >= MAX_BLOBS) {
+		stop(p, LW_ETOOBIG, "more than %d blobs in one page",
+		     MAX_BLOBS);
+		return;
+	} else if (w == W_NAME || w == W_BPNAME) {
 		p->name_encoded = false;
 		for (int i = 0; attrs[i]; i += 2)
 			if (!strcmp(attrs[i], "Encoded") &&
@@ -194,6 +205,12 @@ static void XMLCALL on_end(void *ud, const XML_Char *name)
 		p->cur.name = p->name_encoded ? url_decode(t) : lw_xstrdup(t);
 		p->have_name = true;
 		break;
+	case W_BPNAME:
+		lw_xgrow((void **)&p->pfx, &p->cappfx, p->npfx,
+			 sizeof(*p->pfx));
+		p->pfx[p->npfx++] = p->name_encoded ? url_decode(t) :
+				    lw_xstrdup(t);
+		break;
 	case W_LEN:
 		if (!parse_size(t, &p->cur.size)) {
 			stop(p, LW_EPARSE, "Content-Length '%.40s' of blob "
@@ -253,7 +270,7 @@ static void XMLCALL on_text(void *ud, const XML_Char *s, int len)
 	if (p->rc != LW_OK || p->depth == 0)
 		return;
 	w = p->stack[p->depth - 1];
-	if (w != W_NAME && w != W_LEN && w != W_MTIME && w != W_RTYPE &&
+	if (w != W_NAME && w != W_BPNAME && w != W_LEN && w != W_MTIME && w != W_RTYPE &&
 	    w != W_ISFOLDER && w != W_NEXT && w != W_ETAG)
 		return;
 	if (lw_buf_add(&p->text, s, (size_t)len) != LW_OK)
@@ -300,6 +317,9 @@ void lw_az_list_reset(struct lw_az_list *p)
 	for (size_t i = 0; i < p->n; i++)
 		blob_free(&p->blobs[i]);
 	p->n = 0;
+	for (size_t i = 0; i < p->npfx; i++)
+		free(p->pfx[i]);
+	p->npfx = 0;
 	blob_free(&p->cur);
 	free(p->next);
 	p->next = NULL;
@@ -318,6 +338,7 @@ void lw_az_list_free(struct lw_az_list *p)
 	lw_az_list_reset(p);
 	XML_ParserFree(p->xp);
 	free(p->blobs);
+	free(p->pfx);
 	lw_buf_free(&p->text);
 	free(p);
 }
@@ -363,6 +384,13 @@ const struct lw_az_blob *lw_az_list_blobs(const struct lw_az_list *p,
 {
 	*n = p->n;
 	return p->blobs;
+}
+
+const char *const *lw_az_list_prefixes(const struct lw_az_list *p,
+					size_t *n)
+{
+	*n = p->npfx;
+	return (const char *const *)p->pfx;
 }
 
 const char *lw_az_list_next_marker(const struct lw_az_list *p)

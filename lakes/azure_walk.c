@@ -28,7 +28,7 @@ struct walk {
 	char *spelt;		/* owned: the last entry path respelt */
 	lw_entry_cb cb;
 	void *ud;
-	int64_t total, pages, dl;
+	int64_t total, dl;
 };
 
 /* A page of 5,000 names is well under 2 MiB: a larger one is hostile. */
@@ -52,13 +52,14 @@ static int on_list_chunk(void *ud, const char *data, size_t len)
 
 /* See azure_int.h. */
 void lw_az_page_start(struct lw_lake *l, struct azreq *q, const char *bprefix,
-		      const char *marker, int max)
+		      const char *marker, int max, bool delim)
 {
 	char *p = lw_http_escape(bprefix, false);
 	char *m = marker ? lw_http_escape(marker, false) : NULL;
 	char *query = lw_xasprintf("restype=container&comp=list&include="
-				   "metadata&maxresults=%d&prefix=%s%s%s", max,
-				   p, m ? "&marker=" : "", m ? m : "");
+				   "metadata&maxresults=%d&prefix=%s%s%s%s", max,
+				   p, delim ? "&delimiter=%2F" : "",
+				   m ? "&marker=" : "", m ? m : "");
 	lw_az_req_init(q, l, lw_az_url(l, NULL, query));
 	free(p);
 	free(m);
@@ -73,7 +74,7 @@ static int list_page(struct lw_lake *l, struct azreq *q, const char *bprefix,
 		     const char *marker, int max, int64_t dl,
 		     struct lw_err *err)
 {
-	lw_az_page_start(l, q, bprefix, marker, max);
+	lw_az_page_start(l, q, bprefix, marker, max, false);
 	return lw_az_page_end(l, q, lw_http_do(l->http, &q->r, dl, err), err);
 }
 
@@ -137,18 +138,18 @@ static int walk_blobs(struct walk *w, const struct lw_az_blob *b, size_t n)
 	return rc;
 }
 
-/* Every page under w->bprefix, following NextMarker. */
-static int walk_pages(struct walk *w, struct lw_err *err)
+/* See azure_int.h. */
+int lw_az_walk_prefix(struct lw_lake *l, const char *bprefix, int64_t dl,
+		      lw_az_page_cb cb, void *ud, struct lw_err *err)
 {
-	struct lw_lake *l = w->l;
 	char *marker = NULL, *prev = NULL;
+	int64_t total = 0, pages = 0;
 	int rc;
 
 	do {
 		struct azreq q;
 		const char *next;
-		rc = list_page(l, &q, w->bprefix, marker, PAGE_SIZE, w->dl,
-			       err);
+		rc = list_page(l, &q, bprefix, marker, PAGE_SIZE, dl, err);
 		free(prev);
 		prev = marker;
 		marker = NULL;
@@ -158,7 +159,8 @@ static int walk_pages(struct walk *w, struct lw_err *err)
 		}
 		size_t n;
 		const struct lw_az_blob *b = lw_az_list_blobs(q.parser, &n);
-		rc = walk_blobs(w, b, n);
+		total += (int64_t)n;
+		rc = cb(ud, b, n);
 		next = lw_az_list_next_marker(q.parser);
 		if (next && *next)
 			marker = lw_xstrdup(next);
@@ -167,19 +169,30 @@ static int walk_pages(struct walk *w, struct lw_err *err)
 			rc = lw_err_set(err, LW_EPARSE, "List Blobs of '%s' in "
 					"%s: the service answered the same "
 					"NextMarker twice (the listing would "
-					"never end)", w->bprefix,
+					"never end)", bprefix,
 					l->base.display);
 		else if (rc == LW_OK && marker &&
-			 (w->total >= LIST_MAX ||
-			  ++w->pages >= LIST_PAGES_MAX))
+			 (total >= LIST_MAX || ++pages >= LIST_PAGES_MAX))
 			rc = lw_err_set(err, LW_ETOOBIG, "List Blobs of '%s' in "
 					"%s: more than %lld blobs or %d pages",
-					w->bprefix, l->base.display,
+					bprefix, l->base.display,
 					(long long)LIST_MAX, LIST_PAGES_MAX);
 	} while (rc == LW_OK && marker);
 	free(marker);
 	free(prev);
 	return rc;
+}
+
+static int walk_page_cb(void *ud, const struct lw_az_blob *b, size_t n)
+{
+	return walk_blobs(ud, b, n);
+}
+
+/* Every page under w->bprefix, following NextMarker. */
+static int walk_pages(struct walk *w, struct lw_err *err)
+{
+	return lw_az_walk_prefix(w->l, w->bprefix, w->dl, walk_page_cb, w,
+				 err);
 }
 
 /* See azure_int.h. */
@@ -241,6 +254,8 @@ int lw_az_op_list(struct lw_lake *l, const char *prefix, lw_entry_cb cb,
 	/* listed already, side by side with the poll's other datasets
 	 * (azure_lists.c): the same blobs, or the same error */
 	struct lw_az_listed *c = lw_az_lists_take(l, prefix);
+	if (!c)		/* split at its folders, listed side by side */
+		c = lw_az_lists_split(l, prefix);
 	if (c && c->rc != LW_OK) {
 		rc = lw_err_set(err, c->rc, "%s", c->err.msg);
 	} else if (c) {		/* total 0: maybe a single blob, below */

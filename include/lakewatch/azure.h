@@ -91,6 +91,10 @@ void lw_az_list_reset(struct lw_az_list *p);
  * is wrong and where (line). After an error, only reset/free. */
 int lw_az_list_feed(struct lw_az_list *p, const char *data, size_t len,
 		    bool final, struct lw_err *err);
+/* The <BlobPrefix> names of a page listed with a delimiter (folders,
+ * each ending with it), in order; owned by p. */
+const char *const *lw_az_list_prefixes(const struct lw_az_list *p,
+					size_t *n);
 /* After the final feed: the page's blobs (owned by p) and the marker for
  * the next page (owned by p; NULL or "" when this was the last). */
 const struct lw_az_blob *lw_az_list_blobs(const struct lw_az_list *p,

@@ -60,7 +60,11 @@ struct lw_lake_kind {
 	/* Optional: the files directly in dir (not below it) whose names
 	 * sort after `after` (strcmp), for a log read from a known point
 	 * (Delta's _delta_log/ after its last checkpoint), so the cost
-	 * follows what is new rather than the whole history. */
+	 * follows what is new rather than the whole history. For an
+	 * all-digit `after` a kind without start-after (azure) lists by
+	 * prefix: only names that start with such a number, up to the first
+	 * block of ten numbers whose last is absent (a log's versions are
+	 * contiguous); nothing at all there is LW_ENOTFOUND. */
 	int (*list_from)(struct lw_lake *lake, const char *dir,
 			 const char *after, lw_entry_cb cb, void *ud,
 			 struct lw_err *err);

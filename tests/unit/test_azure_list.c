@@ -63,6 +63,39 @@ static void check_page(struct lw_az_list *p)
 	assert_int_equal(b[2].mtime, utc(2026, 11, 5, 23, 59, 59));
 	assert_string_equal(lw_az_list_next_marker(p),
 			    "2!96!MDAwMDQ0IWdvbGQvc2FsZXM-");
+	/* a delimiter listing's folder: a prefix, not a blob */
+	const char *const *pf = lw_az_list_prefixes(p, &n);
+	assert_int_equal(n, 1);
+	assert_string_equal(pf[0], "gold/x/");
+}
+
+/* Folders of a delimiter listing, one Encoded, between blobs; a reset
+ * forgets them. */
+static void test_prefixes(void **state)
+{
+	static const char doc[] =
+		"<EnumerationResults><Blobs>"
+		"<BlobPrefix><Name>t/date=1/</Name></BlobPrefix>"
+		"<Blob><Name>t/date=1.csv</Name><Properties><Content-Length>"
+		"3</Content-Length></Properties></Blob>"
+		"<BlobPrefix><Name Encoded=\"true\">t/d%20x/</Name></BlobPrefix>"
+		"</Blobs><NextMarker/></EnumerationResults>";
+	struct lw_az_list *p = lw_az_list_new();
+	struct lw_err err;
+	size_t n;
+	(void)state;
+	assert_int_equal(lw_az_list_feed(p, doc, strlen(doc), true, &err),
+			 LW_OK);
+	const char *const *pf = lw_az_list_prefixes(p, &n);
+	assert_int_equal(n, 2);
+	assert_string_equal(pf[0], "t/date=1/");
+	assert_string_equal(pf[1], "t/d x/");
+	assert_string_equal(lw_az_list_blobs(p, &n)[0].name, "t/date=1.csv");
+	assert_int_equal(n, 1);
+	lw_az_list_reset(p);
+	lw_az_list_prefixes(p, &n);
+	assert_int_equal(n, 0);
+	lw_az_list_free(p);
 }
 
 static void test_page_whole(void **state)
@@ -236,6 +269,7 @@ int main(void)
 		cmocka_unit_test(test_page_whole),
 		cmocka_unit_test(test_page_bytewise_and_reset),
 		cmocka_unit_test(test_last_page),
+		cmocka_unit_test(test_prefixes),
 		cmocka_unit_test(test_big_page),
 		cmocka_unit_test(test_bad_pages),
 		cmocka_unit_test(test_deep_nesting),
