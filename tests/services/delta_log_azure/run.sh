@@ -47,21 +47,9 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-KEY="Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
-ACCT=devstoreaccount1
-export AZ_KEY="$KEY"
 unset LAKEWATCH_AZ_LIST_WHOLE AZURE_STORAGE_CONNECTION_STRING LAKEWATCH_NOW 2>/dev/null
-P=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
-node_modules/.bin/azurite-blob --inMemoryPersistence --skipApiVersionCheck \
-	--blobHost 127.0.0.1 --blobPort "$P" --silent > "$T/azurite.log" 2>&1 &
-pid=$!
-i=0
-until [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$P/$ACCT?comp=list")" != 000 ]; do
-	i=$((i + 1))
-	[ $i -gt 100 ] && { fail azurite_start "no answer on $P"; exit 1; }
-	sleep 0.1
-done
-CS="DefaultEndpointsProtocol=http;AccountName=$ACCT;AccountKey=$KEY;BlobEndpoint=http://127.0.0.1:$P/$ACCT;"
+. tests/services/azurite.sh
+azurite_start "$T"
 LOG=t/_delta_log
 
 node bench/delta.mjs "$T/gen" 256 10 > "$T/gen.log" 2>&1 ||

@@ -1,0 +1,25 @@
+# tests/services/azurite.sh - sourced by a services suite: start Azurite's
+# blob service in memory on a free loopback port and wait until it answers.
+#   . tests/services/azurite.sh; azurite_start "$T"
+# Sets KEY and ACCT (Azurite's published development account), AZ_KEY
+# (exported, for configs that read the key from the environment), P (the
+# port), pid (the server's, for the suite's cleanup to kill) and CS (a
+# connection string for the SDK uploaders). Calls the suite's
+# `fail azurite_start MESSAGE` and exits 1 when it does not answer in 10 s.
+KEY="Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
+ACCT=devstoreaccount1
+export AZ_KEY="$KEY"
+
+azurite_start() {	# DIR: where its log goes
+	P=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+	node_modules/.bin/azurite-blob --inMemoryPersistence --skipApiVersionCheck \
+		--blobHost 127.0.0.1 --blobPort "$P" --silent > "$1/azurite.log" 2>&1 &
+	pid=$!
+	_i=0
+	until [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$P/$ACCT?comp=list")" != 000 ]; do
+		_i=$((_i + 1))
+		[ $_i -gt 100 ] && { fail azurite_start "no answer on $P"; exit 1; }
+		sleep 0.1
+	done
+	CS="DefaultEndpointsProtocol=http;AccountName=$ACCT;AccountKey=$KEY;BlobEndpoint=http://127.0.0.1:$P/$ACCT;"
+}
