@@ -1,6 +1,8 @@
 # tests/services/azurite.sh - sourced by a services suite: start Azurite's
 # blob service in memory on a free loopback port and wait until it answers.
-#   . tests/services/azurite.sh; azurite_start "$T"
+#   . tests/services/azurite.sh; azurite_setup NAME
+# makes T (a fresh /tmp/lw-NAME.XXXXXX, removed at exit unless LW_KEEP is
+# set), sets the exit trap that kills the server, and starts it in T.
 # Sets KEY and ACCT (Azurite's published development account), AZ_KEY
 # (exported, for configs that read the key from the environment), P (the
 # port), pid (the server's, for the suite's cleanup to kill) and CS (a
@@ -22,4 +24,18 @@ azurite_start() {	# DIR: where its log goes
 		sleep 0.1
 	done
 	CS="DefaultEndpointsProtocol=http;AccountName=$ACCT;AccountKey=$KEY;BlobEndpoint=http://127.0.0.1:$P/$ACCT;"
+}
+
+azurite_cleanup() {
+	[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null
+	wait 2>/dev/null
+	[ -n "${LW_KEEP:-}" ] || rm -rf "$T"
+}
+
+azurite_setup() {	# NAME
+	T=$(mktemp -d "/tmp/lw-$1.XXXXXX")
+	pid=""
+	trap azurite_cleanup EXIT
+	trap 'exit 1' INT TERM
+	azurite_start "$T"
 }

@@ -29,18 +29,8 @@ if [ ! -x node_modules/.bin/azurite-blob ] || ! command -v node >/dev/null ||
 	exit 0
 fi
 
-T=$(mktemp -d /tmp/lw-cache-azure.XXXXXX)
-pid=""
-cleanup() {
-	[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null
-	wait 2>/dev/null
-	rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-
 . tests/services/azurite.sh
-azurite_start "$T"
+azurite_setup cache-azure
 
 mkdir -p "$T/lake/csv" "$T/lake/pq"
 n=0

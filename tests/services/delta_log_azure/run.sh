@@ -37,19 +37,9 @@ if [ ! -x node_modules/.bin/azurite-blob ] || ! command -v node >/dev/null ||
 	exit 0
 fi
 
-T=$(mktemp -d /tmp/lw-delta-log-azure.XXXXXX)
-pid=""
-cleanup() {
-	[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null
-	wait 2>/dev/null
-	[ -n "${LW_KEEP:-}" ] || rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-
 unset LAKEWATCH_AZ_LIST_WHOLE AZURE_STORAGE_CONNECTION_STRING LAKEWATCH_NOW 2>/dev/null
 . tests/services/azurite.sh
-azurite_start "$T"
+azurite_setup delta-log-azure
 LOG=t/_delta_log
 
 node bench/delta.mjs "$T/gen" 256 10 > "$T/gen.log" 2>&1 ||

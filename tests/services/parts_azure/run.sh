@@ -36,19 +36,9 @@ if [ ! -x node_modules/.bin/azurite-blob ] || ! command -v node >/dev/null ||
 	exit 0
 fi
 
-T=$(mktemp -d /tmp/lw-parts-azure.XXXXXX)
-pid=""
-cleanup() {
-	[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null
-	wait 2>/dev/null
-	[ -n "${LW_KEEP:-}" ] || rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-
 unset LAKEWATCH_AZ_LIST_FLAT AZURE_STORAGE_CONNECTION_STRING LAKEWATCH_NOW 2>/dev/null
 . tests/services/azurite.sh
-azurite_start "$T"
+azurite_setup parts-azure
 upl() { node $up --conn "$CS" --container parts "$@" >> "$T/up.log" 2>&1 ||
 	{ fail upload "$(grep -m3 -i error "$T/up.log")"; exit 1; }; }
 
