@@ -18,20 +18,9 @@ LW_BIN=${LW_BIN:-$PWD/lakewatch}
 PQ=$PWD/../shared/testdata/parquet/alltypes_plain.parquet
 [ -x "$LW_BIN" ] && [ -f "$PQ" ] && [ -x /usr/bin/time ] ||
 	{ echo "bench/cache_azure: needs $LW_BIN, $PQ and /usr/bin/time" >&2; exit 2; }
-T=$(mktemp -d /tmp/lw-cache-azbench.XXXXXX)
-P=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
-node_modules/.bin/azurite-blob --inMemoryPersistence --skipApiVersionCheck \
-	--blobHost 127.0.0.1 --blobPort "$P" --silent > "$T/azurite.log" 2>&1 &
-AZ=$!
-trap 'kill -9 $AZ 2>/dev/null; wait 2>/dev/null; rm -rf "$T"' EXIT INT TERM
-i=0
-until curl -s -o /dev/null "http://127.0.0.1:$P/devstoreaccount1?comp=list"; do
-	i=$((i + 1)); [ $i -lt 100 ] || { echo "Azurite did not start" >&2; exit 1; }
-	sleep 0.1
-done
-KEY="Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
-export AZ_KEY="$KEY"
-CS="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$KEY;BlobEndpoint=http://127.0.0.1:$P/devstoreaccount1;"
+fail() { echo "Azurite did not start: $2" >&2; }
+. tests/services/azurite.sh
+azurite_setup cache-azbench
 up=tests/services/azure/upload.mjs
 NP=$((N / 20)) NC=$((N - N / 20))
 mkdir -p "$T/pq/pq"

@@ -22,21 +22,10 @@ N=2000
 LW_BIN=${LW_BIN:-$PWD/build/test/lakewatch}
 [ -x "$LW_BIN" ] && [ -x node_modules/.bin/azurite-blob ] ||
 	{ echo "bench/delta_azure: needs $LW_BIN (make test-build) and node_modules" >&2; exit 2; }
-T=$(mktemp -d /tmp/lw-delta-azbench.XXXXXX)
-P=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
-node_modules/.bin/azurite-blob --inMemoryPersistence --skipApiVersionCheck \
-	--blobHost 127.0.0.1 --blobPort "$P" --silent > "$T/azurite.log" 2>&1 &
-AZ=$!
-trap 'kill -9 $AZ 2>/dev/null; wait 2>/dev/null; rm -rf "$T"' EXIT INT TERM
-i=0
-until curl -s -o /dev/null "http://127.0.0.1:$P/devstoreaccount1?comp=list"; do
-	i=$((i + 1)); [ $i -lt 100 ] || { echo "Azurite did not start" >&2; exit 1; }
-	sleep 0.1
-done
-KEY="Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
-export AZ_KEY="$KEY"
 unset LAKEWATCH_NOW 2>/dev/null || true
-CS="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$KEY;BlobEndpoint=http://127.0.0.1:$P/devstoreaccount1;"
+fail() { echo "Azurite did not start: $2" >&2; }
+. tests/services/azurite.sh
+azurite_setup delta-azbench
 up=tests/services/azure/upload.mjs
 
 t0=$(date +%s)
