@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "lakewatch/config.h"
+#include "lakewatch/tz.h"
 #include "lakewatch/util.h"
 #include "config_int.h"
 
@@ -24,18 +25,6 @@ static int month_days(int64_t y, int m)
 	static const int d[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30,
 				  31};
 	return m == 2 && leap(y) ? 29 : d[m - 1];
-}
-
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
- * days_from_civil). */
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-	y -= m <= 2;
-	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	int64_t yoe = y - era * 400;
-	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
 }
 
 /* "YYYY-MM-DD", a real date of the years 1900-9999, into *day. */
@@ -55,7 +44,7 @@ static bool parse_date(const char *s, int32_t *day)
 	int m = v[4] * 10 + v[5], d = v[6] * 10 + v[7];
 	if (y < 1900 || m < 1 || m > 12 || d < 1 || d > month_days(y, m))
 		return false;
-	*day = (int32_t)days_from_civil(y, m, d);
+	*day = (int32_t)lw_days_from_civil(y, m, d);
 	return true;
 }
 
