@@ -611,6 +611,9 @@ static int record_fn(struct lw_history *h, void *ud, struct lw_err *err)
 	if (rc == LW_OK)
 		rc = put_results(h, r, err);
 	if (rc == LW_OK)
+		rc = lw_hist_put_bands(h, r->run, r->dataset, r->res, r->nres,
+				       err);
+	if (rc == LW_OK)
 		rc = put_event(h, r, err);
 	if (rc == LW_OK)
 		rc = put_refreshes(h, r, err);
@@ -690,6 +693,9 @@ static int prune_fn(struct lw_history *h, void *ud, struct lw_err *err)
 		"DELETE FROM events WHERE run IN "
 		"(SELECT id FROM runs WHERE started < ?1)",
 		"DELETE FROM refreshes WHERE run IN "
+		"(SELECT id FROM runs WHERE started < ?1)",
+		/* the anomaly rule's bands go with their observations */
+		"DELETE FROM anomaly_bands WHERE run IN "
 		"(SELECT id FROM runs WHERE started < ?1)",
 		"DELETE FROM runs WHERE started < ?1",
 		/* incidents do not hang on runs: resolved ones age out */

@@ -45,6 +45,17 @@ const char *lw_tui_glyph(enum lw_status s, bool ascii);
 void lw_tui_spark_band(char *top, char *bot, size_t n, const int64_t *v,
 		       size_t nv, int width, double lo, double hi,
 		       bool ascii);
+/* lw_tui_spark_band with each point's own band: p[0..np) (the last width
+ * points) holds a value (has_v) and the band the anomaly rule had for it
+ * then (has_band, [lo, hi]); a point without one shows no shade. The
+ * scale holds the shown values and bands. */
+struct lw_tui_bpoint {
+	double v, lo, hi;
+	bool has_v, has_band;
+};
+void lw_tui_spark_bands(char *top, char *bot, size_t n,
+			const struct lw_tui_bpoint *p, size_t np, int width,
+			bool ascii);
 const char *lw_tui_spark(char *dst, size_t n, const int64_t *v, size_t nv,
 			 int width, bool ascii);
 

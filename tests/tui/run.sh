@@ -499,24 +499,26 @@ band_case() {	# band_case W H [start options]: the band, UTF-8 or ASCII
 	keys 2 && wait_for "of 6 datasets" || return 1
 	keys / && keys -l "silver.orders" && keys Enter && wait_for "1 of 6 datasets" || return 1
 	keys Enter && wait_for "silver.orders  Onsite store" || return 1
-	keys G && wait_for "(anomaly)" || return 1
-	screen | grep -qE "expected [0-9]+.[0-9]+ \(anomaly\)" ||
-		{ echo "  no expected range under the sparkline"; screen; return 1; }
+	keys G && wait_for "expected range at each poll" || return 1
+	screen | grep -qE "^ +~[0-9.]+.[0-9.]+ " ||
+		{ echo "  no expected range beside the sparkline"; screen; return 1; }
 }
 t_band_80() {
 	band_case 80 24 || return 1
 	# the new count's mark stands on the top row, clear of the band,
 	# which is shaded behind it on the row below, where the earlier
 	# counts sit inside it
-	has "░ expected" && screen | grep -qE "rows 80 +[▁▂▃▄▅▆▇█]$" ||
+	has "░ the anomaly rule's expected range" &&
+		screen | grep -qE "rows 80 +[▁▂▃▄▅▆▇█]$" ||
 		{ echo "  no band or no mark"; screen; return 1; }
-	screen | grep -qE "^ +[▁▂▃▄▅▆▇█]{5}░$" ||
+	screen | grep -qE "^ +~[0-9.]+–[0-9.]+ +[▁▂▃▄▅▆▇█]{5}░$" ||
 		{ echo "  no shaded band cell under the outlier"; screen; return 1; }
 	quit_ok
 }
 t_band_ascii() {
 	band_case 80 24 LANG=C LC_ALL=C || return 1
-	has "| expected" && screen | grep -qE "^ +[_.:=*#+-]{5}\|$" &&
+	has "| the anomaly rule's expected range" &&
+		screen | grep -qE "^ +~[0-9.]+-[0-9.]+ +[_.:=*#+-]{5}\|$" &&
 		! screen | grep -q "░" ||
 		{ echo "  ASCII band missing or UTF-8 used"; screen; return 1; }
 	quit_ok

@@ -115,7 +115,7 @@ static void test_create_wal_version(void **state)
 
 	assert_int_equal(lw_history_open(p, false, &h, &err), LW_OK);
 	lw_history_close(h);
-	assert_int_equal(sql_int(p, "PRAGMA user_version"), 9);
+	assert_int_equal(sql_int(p, "PRAGMA user_version"), 10);
 	assert_int_equal(sql_int(p, "PRAGMA application_id"), 0x4C6B5774);
 	{
 		sqlite3 *db;
@@ -336,7 +336,7 @@ static void test_newer_version(void **state)
 	assert_int_not_equal(lw_history_open(p, false, &h, &err), LW_OK);
 	assert_null(h);
 	snprintf(want, sizeof want, "%s: schema version 99 is newer than "
-		 "this lakewatch (9)", p);
+		 "this lakewatch (10)", p);
 	assert_string_equal(err.msg, want);
 	assert_int_equal(sql_int(p, "PRAGMA user_version"), 99);
 	free(p);

@@ -503,7 +503,7 @@ static void test_migrate_from_v1(void **state)
 				 "WHERE name = 'incidents'"), 0);
 	assert_int_equal(lw_history_open(p, false, &h, &err), LW_OK);
 	lw_history_close(h);
-	assert_int_equal(sql_int(p, "PRAGMA user_version"), 9);
+	assert_int_equal(sql_int(p, "PRAGMA user_version"), 10);
 	/* every run kept */
 	assert_int_equal(sql_int(p, "SELECT count(*) FROM runs"), 2);
 	assert_int_equal(sql_int(p, "SELECT count(*) FROM observations"), 2);
@@ -539,7 +539,7 @@ static void test_migrate_mutes_ended(void **state)
 					   &err), LW_OK);
 	assert_int_equal(ended, 1);
 	lw_history_close(h);
-	assert_int_equal(sql_int(p, "PRAGMA user_version"), 9);
+	assert_int_equal(sql_int(p, "PRAGMA user_version"), 10);
 	assert_int_equal(sql_int(p, "SELECT count(*) FROM runs"), 1);
 	assert_int_equal(sql_int(p, "SELECT ended_at FROM mutes"), 200);
 	free(p);
