@@ -134,6 +134,48 @@ static void test_spark_band(void **st)
 	assert_string_equal(bot, "");	/* no range: nothing */
 }
 
+/* Each point against its own band: a season that alternates low (10 in
+ * [8, 12]) and high (100 in [90, 110]) shades neither row beside its
+ * marks, where one flat band would shade every low point's upper row; a
+ * drop to 10 in a high slot stands below its band, shaded above it; a
+ * point judged without a band has no shade; nothing known: blank. */
+static void test_spark_bands(void **st)
+{
+	struct lw_tui_bpoint p[8];
+	char top[256], bot[256];
+	(void)st;
+	for (int i = 0; i < 6; i++)
+		p[i] = (struct lw_tui_bpoint){.v = i % 2 ? 100 : 10,
+			.lo = i % 2 ? 90 : 8, .hi = i % 2 ? 110 : 12,
+			.has_v = true, .has_band = true};
+	p[6] = (struct lw_tui_bpoint){.v = 10, .lo = 90, .hi = 110,
+		.has_v = true, .has_band = true};
+	p[7] = (struct lw_tui_bpoint){.v = 10, .has_v = true};
+	lw_tui_spark_bands(top, bot, sizeof top, p, 8, 20, true);
+	assert_int_equal(strlen(top), 8);
+	assert_int_equal(strlen(bot), 8);
+	for (int i = 0; i < 6; i++) {
+		/* the mark in its row, the other row blank: no shade */
+		assert_int_equal(i % 2 ? bot[i] : top[i], ' ');
+		assert_non_null(strchr("_.:-=+*#", i % 2 ? top[i] : bot[i]));
+	}
+	assert_int_equal(top[6], '|');	/* the drop, clear of its band */
+	assert_non_null(strchr("_.:-=+*#", bot[6]));
+	assert_int_equal(top[7], ' ');	/* no band: no shade */
+	assert_ptr_equal(strchr(top, '|'), top + 6);	/* the only shade */
+	assert_null(strchr(bot, '|'));
+	lw_tui_spark_bands(top, bot, sizeof top, p, 8, 20, false);
+	assert_non_null(strstr(top, "\xe2\x96\x91"));	/* U+2591 */
+	assert_null(strstr(bot, "\xe2\x96\x91"));
+	p[0].has_v = p[0].has_band = false;
+	lw_tui_spark_bands(top, bot, sizeof top, p, 1, 20, true);
+	assert_string_equal(top, " ");	/* unknown, no band: blank */
+	assert_string_equal(bot, " ");
+	lw_tui_spark_bands(top, bot, sizeof top, p, 8, 3, true);
+	assert_int_equal(strlen(top), 3);	/* the last three */
+	assert_int_equal(top[1], '|');
+}
+
 static void test_spark(void **st)
 {
 	int64_t v[] = { 0, 10, -1, 5, 10 };
@@ -491,6 +533,7 @@ int main(void)
 		cmocka_unit_test(test_wrap_part),
 		cmocka_unit_test(test_spark),
 		cmocka_unit_test(test_spark_band),
+		cmocka_unit_test(test_spark_bands),
 		cmocka_unit_test(test_cell),
 		cmocka_unit_test(test_why),
 		cmocka_unit_test(test_columns),
