@@ -523,6 +523,57 @@ t_band_ascii() {
 		{ echo "  ASCII band missing or UTF-8 used"; screen; return 1; }
 	quit_ok
 }
+# a metric other than rows: silver.orders' file count is learned from five
+# earlier polls (3 or 4 files), then 12 files land. Its line pair shows
+# each point against its own band (points polled while learning have
+# none), the spike's mark stands on the top row clear of the band shaded
+# below it; the row count, without a rule, keeps its one plain line.
+orders_files() {	# orders_files N: silver.orders holds N files
+	rm -f lake/silver/orders/extra_*.csv
+	i=1
+	while [ $i -lt "$1" ]; do
+		echo "order_id,customer_id,amount" > "lake/silver/orders/extra_$i.csv"
+		i=$((i + 1))
+	done
+}
+band_files_prep() {
+	sed -i 's|"schema": {"required": {"order_id": "any", "amount": "any"}}}|"schema": {"required": {"order_id": "any", "amount": "any"}}, "anomaly": {"metric": "files", "seasonality": "none", "min_points": 3}}|' lakewatch.json
+	grep -q '"metric": "files"' lakewatch.json || return 1
+	h=5
+	for n in 3 4 3 4 3; do
+		orders_files $n
+		LAKEWATCH_NOW=$(date -u -d "$NOW - $h hours" +%Y-%m-%dT%H:%M:%SZ) \
+			"$BIN" check --config lakewatch.json > /dev/null
+		h=$((h - 1))
+	done
+	orders_files 12
+}
+band_files_case() {	# band_files_case W H: ASCII
+	w=$1 h=$2
+	PREP=band_files_prep start "$w" "$h" LAKEWATCH_NOW=$NOW LANG=C LC_ALL=C || return 1
+	ready || return 1
+	keys 2 && wait_for "of 6 datasets" || return 1
+	keys / && keys -l "silver.orders" && keys Enter && wait_for "1 of 6 datasets" || return 1
+	keys Enter && wait_for "silver.orders  Onsite store" || return 1
+	keys G && wait_for "expected range at each poll" || return 1
+	# top row: the four learning polls blank (no band), the judged poll
+	# before the spike with its band shaded behind its mark (which sits
+	# on the row below), the spike's mark at the end
+	screen | grep -qE "^ +files 12 {10}\|[_.:=*#+-]$" ||
+		{ echo "  no files line with the band and the spike"; screen; return 1; }
+	# below it the band now, the earlier counts, the band shaded under
+	# the spike, which stands clear of it
+	screen | grep -qE "^ +~[0-9.]+-[0-9.]+ +[_.:=*#+-]{5}\|$" ||
+		{ echo "  no shaded band under the spike"; screen; return 1; }
+	# the row count has no rule: one plain line, no band
+	screen | grep -qE "^ +rows 50 +[_.:=*#+-]{6}$" &&
+		! screen | grep -qE "^ +rows .*\|" ||
+		{ echo "  rows line changed"; screen; return 1; }
+	! screen | grep -q "░" || { echo "  UTF-8 in ASCII"; screen; return 1; }
+	quit_ok
+}
+t_band_files_80() { band_files_case 80 24; }
+t_band_files_120() { band_files_case 120 40; }
 t_incidents_80() { incidents_case 80 24; }
 t_incidents_120() { incidents_case 120 40; }
 
@@ -1056,7 +1107,7 @@ t_pipelines_60() {
 }
 
 # --- run -------------------------------------------------------------------
-cases=${*:-"overview detail filter sort matrix_enter resize no_color ascii theme reload slow_poll sigterm help idle history_error bad_config interval mouse diag80 detail_full80 events80 help80 slash_everywhere mono80 xterm_dim more60 incidents_80 incidents_120 accept_80 accept_120 events_80 events_120 resolved_80 notify_failing no_cache aborted_run muted_datasets_80 band_80 band_ascii lineage_80 oncall_80 pipelines_80 pipelines_120 pipelines_2key pipelines_ascii pipelines_60 pipelines_history pipelines_none"}
+cases=${*:-"overview detail filter sort matrix_enter resize no_color ascii theme reload slow_poll sigterm help idle history_error bad_config interval mouse diag80 detail_full80 events80 help80 slash_everywhere mono80 xterm_dim more60 incidents_80 incidents_120 accept_80 accept_120 events_80 events_120 resolved_80 notify_failing no_cache aborted_run muted_datasets_80 band_80 band_ascii band_files_80 band_files_120 lineage_80 oncall_80 pipelines_80 pipelines_120 pipelines_2key pipelines_ascii pipelines_60 pipelines_history pipelines_none"}
 pass=0 fail=0
 for c in $cases; do
 	NAME=$c
