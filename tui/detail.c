@@ -597,15 +597,18 @@ static bool point_value(const struct lw_hpoint *p, size_t i, int m,
 }
 
 /* A short number for the 13 columns beside a sparkline: 950, 58.1k, 1.2M
- * (bytes in binary units; arrival as a duration into its period). */
+ * (bytes in binary units; arrival as the clock time into its period). */
 static const char *short_fmt(int m, double v, char *buf, size_t n)
 {
 	static const char unit[] = "kMGTP";
 	double base = m == LW_M_BYTES ? 1024 : 1000, a = fabs(v);
 	int k = -1;
 
-	if (m == LW_M_ARRIVAL)
-		return lw_duration_fmt(v < 0 ? 0 : (int64_t)llround(v), buf, n);
+	if (m == LW_M_ARRIVAL) {
+		long t = v < 0 ? 0 : (long)llround(v) / 60;
+		snprintf(buf, n, "%02ld:%02ld", (t / 60) % 100, t % 60);
+		return buf;
+	}
 	while (a >= 9999.5 && k < 4) {
 		a /= base;
 		v /= base;
@@ -625,7 +628,7 @@ static void draw_band(struct doc *d, const struct lw_hpoint *p, size_t n,
 		      int m, int w, const struct lw_result *r)
 {
 	static const char *const label[LW_NMETRICS] = {
-		"rows", "load", "bytes", "files", "cols", "late"
+		"rows", "load", "bytes", "files", "cols", "lands"
 	};
 	char top[1024], bot[1024], lab[40], b1[24], b2[24];
 	struct lw_tui_bpoint *bp = lw_xcalloc(n, sizeof *bp);
