@@ -707,6 +707,9 @@ static int prune_fn(struct lw_history *h, void *ud, struct lw_err *err)
 		"(SELECT id FROM incidents WHERE resolved < ?1)",
 		"DELETE FROM incidents WHERE resolved < ?1",
 		"DELETE FROM mutes WHERE until < ?1",
+		/* an accept taken back: no reader looks at it again; the
+		 * one in force stays, however old (it is the baseline) */
+		"DELETE FROM accepts WHERE undone < ?1",
 		/* the anomaly rule's kept series (series.c): a snapshot that
 		 * still holds pruned points is rebuilt from what is left */
 		"DELETE FROM series_snap WHERE since < ?1",
