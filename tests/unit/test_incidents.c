@@ -439,12 +439,22 @@ static int acker(const char *p, const char *user)
 			return 1;
 		}
 		lw_incidents_free(v, n);
+		/* and accepting, interleaved with it */
+		char *what = NULL;
+		if (lw_history_accept(h, "ds", NULL, user, 1000 + i, &what,
+				      &err)) {
+			fprintf(stderr, "%s: %s\n", user, err.msg);
+			lw_history_close(h);
+			return 1;
+		}
+		free(what);
 	}
 	lw_history_close(h);
 	return 0;
 }
 
-/* Two processes acknowledging at once: every acknowledgement lands. */
+/* Two processes acknowledging and accepting at once: every
+ * acknowledgement and every accept lands, each with its user. */
 static void test_two_ackers(void **state)
 {
 	char *p = path_of("h.db");
@@ -465,6 +475,9 @@ static void test_two_ackers(void **state)
 	assert_true(WIFEXITED(status));
 	assert_int_equal(WEXITSTATUS(status), 0);
 	assert_int_equal(sql_int(p, "SELECT count(*) FROM acks"), 2 * ACKS);
+	assert_int_equal(sql_int(p, "SELECT count(*) FROM accepts"), 2 * ACKS);
+	assert_int_equal(sql_int(p, "SELECT count(*) FROM accepts WHERE user "
+				 "= 'child'"), ACKS);
 	free(p);
 }
 
