@@ -640,6 +640,22 @@ events_case() {
 	[ "$(screen | wc -l)" -le "$2" ] || return 1
 	quit_ok
 }
+# escalated: gold.sales_daily was 4h old (WARN) at a check three hours
+# earlier; the dashboard's poll finds it 7h old (FAIL): the events screen
+# says the incident escalated (and the dataset's status change)
+escalate_prep() {
+	LAKEWATCH_NOW=$(date -u -d "$NOW - 3 hours" +%Y-%m-%dT%H:%M:%SZ) \
+		"$BIN" check --config lakewatch.json > /dev/null
+	[ $? -ne 0 ]	# it warned
+}
+t_events_escalated() {
+	PREP=escalate_prep start 80 24 LAKEWATCH_NOW=$NOW && ready || return 1
+	keys 4 && wait_re "gold\.sales_daily .*escalated;? +freshness #[0-9]+" || return 1
+	screen | grep -qE "gold\.sales_daily .*opened;? +freshness #[0-9]+" &&
+		screen | grep -qE "gold\.sales_daily +WARN → ✗ FAIL +freshness" ||
+		{ echo "  no opened event or WARN → FAIL change"; screen; return 1; }
+	quit_ok
+}
 t_events_80() { events_case 80 24; }
 t_events_120() { events_case 120 40; }
 
@@ -1107,7 +1123,7 @@ t_pipelines_60() {
 }
 
 # --- run -------------------------------------------------------------------
-cases=${*:-"overview detail filter sort matrix_enter resize no_color ascii theme reload slow_poll sigterm help idle history_error bad_config interval mouse diag80 detail_full80 events80 help80 slash_everywhere mono80 xterm_dim more60 incidents_80 incidents_120 accept_80 accept_120 events_80 events_120 resolved_80 notify_failing no_cache aborted_run muted_datasets_80 band_80 band_ascii band_files_80 band_files_120 lineage_80 oncall_80 pipelines_80 pipelines_120 pipelines_2key pipelines_ascii pipelines_60 pipelines_history pipelines_none"}
+cases=${*:-"overview detail filter sort matrix_enter resize no_color ascii theme reload slow_poll sigterm help idle history_error bad_config interval mouse diag80 detail_full80 events80 help80 slash_everywhere mono80 xterm_dim more60 incidents_80 incidents_120 accept_80 accept_120 events_80 events_120 resolved_80 notify_failing no_cache aborted_run muted_datasets_80 band_80 band_ascii band_files_80 band_files_120 events_escalated lineage_80 oncall_80 pipelines_80 pipelines_120 pipelines_2key pipelines_ascii pipelines_60 pipelines_history pipelines_none"}
 pass=0 fail=0
 for c in $cases; do
 	NAME=$c
