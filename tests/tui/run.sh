@@ -548,9 +548,9 @@ band_files_prep() {
 	done
 	orders_files 12
 }
-band_files_case() {	# band_files_case W H: ASCII
-	w=$1 h=$2
-	PREP=band_files_prep start "$w" "$h" LAKEWATCH_NOW=$NOW LANG=C LC_ALL=C || return 1
+band_files_case() {	# band_files_case W H [VAR=value ...]: ASCII
+	w=$1 h=$2; shift 2
+	PREP=band_files_prep start "$w" "$h" LAKEWATCH_NOW=$NOW LANG=C LC_ALL=C "$@" || return 1
 	ready || return 1
 	keys 2 && wait_for "of 6 datasets" || return 1
 	keys / && keys -l "silver.orders" && keys Enter && wait_for "1 of 6 datasets" || return 1
@@ -574,6 +574,7 @@ band_files_case() {	# band_files_case W H: ASCII
 }
 t_band_files_80() { band_files_case 80 24; }
 t_band_files_120() { band_files_case 120 40; }
+t_band_files_mono() { band_files_case 80 24 NO_COLOR=1; }	# no colour: the shade alone
 t_incidents_80() { incidents_case 80 24; }
 t_incidents_120() { incidents_case 120 40; }
 
@@ -1123,7 +1124,7 @@ t_pipelines_60() {
 }
 
 # --- run -------------------------------------------------------------------
-cases=${*:-"overview detail filter sort matrix_enter resize no_color ascii theme reload slow_poll sigterm help idle history_error bad_config interval mouse diag80 detail_full80 events80 help80 slash_everywhere mono80 xterm_dim more60 incidents_80 incidents_120 accept_80 accept_120 events_80 events_120 resolved_80 notify_failing no_cache aborted_run muted_datasets_80 band_80 band_ascii band_files_80 band_files_120 events_escalated lineage_80 oncall_80 pipelines_80 pipelines_120 pipelines_2key pipelines_ascii pipelines_60 pipelines_history pipelines_none"}
+cases=${*:-"overview detail filter sort matrix_enter resize no_color ascii theme reload slow_poll sigterm help idle history_error bad_config interval mouse diag80 detail_full80 events80 help80 slash_everywhere mono80 xterm_dim more60 incidents_80 incidents_120 accept_80 accept_120 events_80 events_120 resolved_80 notify_failing no_cache aborted_run muted_datasets_80 band_80 band_ascii band_files_80 band_files_120 band_files_mono events_escalated lineage_80 oncall_80 pipelines_80 pipelines_120 pipelines_2key pipelines_ascii pipelines_60 pipelines_history pipelines_none"}
 pass=0 fail=0
 for c in $cases; do
 	NAME=$c
