@@ -484,22 +484,33 @@ orders_rows() {	# orders_rows N: silver.orders gets N rows
 band_prep() {
 	sed -i 's|"schema": {"required": {"order_id": "any", "amount": "any"}}}|"schema": {"required": {"order_id": "any", "amount": "any"}}, "anomaly": {"metric": "rows", "seasonality": "none", "min_points": 4}}|' lakewatch.json
 	grep -q '"anomaly"' lakewatch.json || return 1
-	h=5
-	for n in 50 48 52 49 51; do
-		orders_rows $n
+	past_polls orders_rows 50 48 52 49 51
+	orders_rows 80
+}
+# past_polls FN N...: hourly checks before $NOW, one per N, each after
+# FN N made the lake so
+past_polls() {
+	fn=$1; shift
+	h=$#
+	for n in "$@"; do
+		"$fn" "$n"
 		LAKEWATCH_NOW=$(date -u -d "$NOW - $h hours" +%Y-%m-%dT%H:%M:%SZ) \
 			"$BIN" check --config lakewatch.json > /dev/null
 		h=$((h - 1))
 	done
-	orders_rows 80
+}
+# silver.orders' detail, scrolled to its end, where the History shows
+# the anomaly rule's band legend
+orders_history() {
+	keys 2 && wait_for "of 6 datasets" || return 1
+	keys / && keys -l "silver.orders" && keys Enter && wait_for "1 of 6 datasets" || return 1
+	keys Enter && wait_for "silver.orders  Onsite store" || return 1
+	keys G && wait_for "expected range at each poll"
 }
 band_case() {	# band_case W H [start options]: the band, UTF-8 or ASCII
 	w=$1 h=$2; shift 2
 	PREP=band_prep start "$w" "$h" LAKEWATCH_NOW=$NOW "$@" && ready || return 1
-	keys 2 && wait_for "of 6 datasets" || return 1
-	keys / && keys -l "silver.orders" && keys Enter && wait_for "1 of 6 datasets" || return 1
-	keys Enter && wait_for "silver.orders  Onsite store" || return 1
-	keys G && wait_for "expected range at each poll" || return 1
+	orders_history || return 1
 	screen | grep -qE "^ +~[0-9.]+.[0-9.]+ " ||
 		{ echo "  no expected range beside the sparkline"; screen; return 1; }
 }
@@ -539,23 +550,13 @@ orders_files() {	# orders_files N: silver.orders holds N files
 band_files_prep() {
 	sed -i 's|"schema": {"required": {"order_id": "any", "amount": "any"}}}|"schema": {"required": {"order_id": "any", "amount": "any"}}, "anomaly": {"metric": "files", "seasonality": "none", "min_points": 3}}|' lakewatch.json
 	grep -q '"metric": "files"' lakewatch.json || return 1
-	h=5
-	for n in 3 4 3 4 3; do
-		orders_files $n
-		LAKEWATCH_NOW=$(date -u -d "$NOW - $h hours" +%Y-%m-%dT%H:%M:%SZ) \
-			"$BIN" check --config lakewatch.json > /dev/null
-		h=$((h - 1))
-	done
+	past_polls orders_files 3 4 3 4 3
 	orders_files 12
 }
 band_files_case() {	# band_files_case W H [VAR=value ...]: ASCII
 	w=$1 h=$2; shift 2
 	PREP=band_files_prep start "$w" "$h" LAKEWATCH_NOW=$NOW LANG=C LC_ALL=C "$@" || return 1
-	ready || return 1
-	keys 2 && wait_for "of 6 datasets" || return 1
-	keys / && keys -l "silver.orders" && keys Enter && wait_for "1 of 6 datasets" || return 1
-	keys Enter && wait_for "silver.orders  Onsite store" || return 1
-	keys G && wait_for "expected range at each poll" || return 1
+	ready && orders_history || return 1
 	# top row: the four learning polls blank (no band), the judged poll
 	# before the spike with its band shaded behind its mark (which sits
 	# on the row below), the spike's mark at the end
