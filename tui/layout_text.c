@@ -281,20 +281,3 @@ void lw_tui_spark_bands(char *top, char *bot, size_t n,
 	}
 	top[ot] = bot[ob] = 0;
 }
-
-void lw_tui_spark_band(char *top, char *bot, size_t n, const int64_t *v,
-		       size_t nv, int width, double lo, double hi, bool ascii)
-{
-	if (!n)
-		return;
-	top[0] = bot[0] = 0;
-	if (width <= 0 || !v || !(lo <= hi))
-		return;
-	/* one flat band behind every point */
-	struct lw_tui_bpoint *p = lw_xcalloc(nv ? nv : 1, sizeof *p);
-	for (size_t i = 0; i < nv; i++)
-		p[i] = (struct lw_tui_bpoint){.v = (double)v[i], .lo = lo,
-			.hi = hi, .has_v = v[i] >= 0, .has_band = true};
-	lw_tui_spark_bands(top, bot, n, p, nv, width, ascii);
-	free(p);
-}
