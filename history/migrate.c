@@ -365,7 +365,11 @@ static int apply_steps(struct lw_history *h, int from, struct lw_err *err)
 	for (int v = from; v < LW_HISTORY_VERSION && rc == LW_OK; v++)
 		rc = lw_hist_exec(h, steps[v], err);
 	if (rc != LW_OK) {
-		lw_err_prefix(err, "migrating from version %d", from);
+		/* the caller rolls the transaction back: say so, so nobody
+		 * restores a backup of a file that was not changed */
+		lw_err_prefix(err, "migrating from version %d to %d failed "
+			      "(rolled back: its tables and rows are as they "
+			      "were)", from, LW_HISTORY_VERSION);
 		return rc;
 	}
 	snprintf(sql, sizeof sql, "PRAGMA application_id=%d",
