@@ -121,4 +121,9 @@ void lw_anomaly_arrival_run(const struct lw_anomaly_params *p,
 			 "now and nothing%s (%s)", exp_s, pm, now_s,
 			 st == LW_PASS ? " yet" : "", from);
 	say(out, st, meas, thr, v, msg);
+	/* seconds into the period, as the history keeps the band */
+	out->has_range = true;
+	out->range_lo = vd.lo;
+	out->range_hi = vd.hi;
+	out->range_metric = lw_metric_name(LW_M_ARRIVAL);
 }

@@ -10,7 +10,7 @@
 #include "lakewatch/history.h"
 
 /* The schema this lakewatch writes; PRAGMA user_version holds it. */
-#define LW_HISTORY_VERSION 9
+#define LW_HISTORY_VERSION 10
 /* PRAGMA application_id: "LkWt", so a file is known to be ours even before
  * its version is looked at. */
 #define LW_HISTORY_APPID 0x4C6B5774
@@ -171,6 +171,18 @@ int lw_hist_put_outbox(struct lw_history *h, int64_t run,
 
 /* Bind text after secret redaction (a copy; the statement frees it). */
 int lw_hist_bind_text(sqlite3_stmt *st, int idx, const char *s);
+/* Store the expected ranges of res[0..n) that have one (has_range) for
+ * dataset's observation in run (bands.c), inside the caller's
+ * transaction. */
+int lw_hist_put_bands(struct lw_history *h, int64_t run, const char *dataset,
+		      const struct lw_result *res, size_t n,
+		      struct lw_err *err);
+/* Fill the bands of p[0..n) (dataset's points, any order) from what
+ * lw_hist_put_bands stored for their runs (bands.c). */
+struct lw_hpoint;
+int lw_hist_read_bands(struct lw_history *h, const char *dataset,
+		       struct lw_hpoint *p, size_t n, struct lw_err *err);
+
 /* Store obs->runs (pipeline_runs.c) inside the caller's transaction: each
  * run once, updated when its state, end or message changes. */
 int lw_hist_put_pipeline_runs(struct lw_history *h, const char *dataset,

@@ -88,6 +88,26 @@ static const char step_file_cache[] =
 	"CREATE INDEX runs_open ON runs(id) WHERE finished IS NULL AND " \
 	"  aborted IS NULL;"
 
+/* 9 -> 10 (anomaly_bands): what the anomaly rule expected at each
+ * observation it judged (bands.c): per dataset, run and metric name
+ * ("rows", "load", ...), the range [lo, hi] and the value judged, so the
+ * dashboard draws each past point's own band (a seasonal series' band
+ * moves with the season). Keyed for the detail's read (a dataset's
+ * recent runs); bands_run serves retention, which prunes by run like
+ * the observations. IF NOT EXISTS: a file that already holds it (a
+ * test's hand-made older file) migrates all the same. Self-contained,
+ * so it can be renumbered. */
+#define STEP_ANOMALY_BANDS \
+	"CREATE TABLE IF NOT EXISTS anomaly_bands ("		\
+	"  dataset TEXT NOT NULL,"				\
+	"  run INTEGER NOT NULL,"				\
+	"  metric TEXT NOT NULL,"				\
+	"  lo REAL NOT NULL,"					\
+	"  hi REAL NOT NULL,"					\
+	"  v REAL,"						\
+	"  PRIMARY KEY (dataset, run, metric)) WITHOUT ROWID;"	\
+	"CREATE INDEX IF NOT EXISTS anomaly_bands_run ON anomaly_bands(run);"
+
 /* steps[i] takes the schema from version i to i+1. Append only: a released
  * step never changes, so any old file can be walked forward. */
 static const char *const steps[LW_HISTORY_VERSION] = {
@@ -276,6 +296,8 @@ static const char *const steps[LW_HISTORY_VERSION] = {
 	"CREATE INDEX pipeline_runs_started ON pipeline_runs(lake, pipeline,"
 	"  started);"
 	"CREATE INDEX pipeline_runs_updated ON pipeline_runs(updated);",
+	/* 9 -> 10 */
+	STEP_ANOMALY_BANDS,
 };
 
 static int pragma_int(struct lw_history *h, const char *sql, int *out,
@@ -343,7 +365,11 @@ static int apply_steps(struct lw_history *h, int from, struct lw_err *err)
 	for (int v = from; v < LW_HISTORY_VERSION && rc == LW_OK; v++)
 		rc = lw_hist_exec(h, steps[v], err);
 	if (rc != LW_OK) {
-		lw_err_prefix(err, "migrating from version %d", from);
+		/* the caller rolls the transaction back: say so, so nobody
+		 * restores a backup of a file that was not changed */
+		lw_err_prefix(err, "migrating from version %d to %d failed "
+			      "(rolled back: its tables and rows are as they "
+			      "were)", from, LW_HISTORY_VERSION);
 		return rc;
 	}
 	snprintf(sql, sizeof sql, "PRAGMA application_id=%d",

@@ -97,8 +97,11 @@ int lw_history_series(struct lw_history *h, const char *dataset, size_t max,
 	*out = NULL;
 	*n = 0;
 	rc = prep(h, "SELECT at, rows, age, status, run, " LW_HIST_NOT_ABORTED(
-		  "observations") " FROM observations WHERE dataset = ? "
-		  "ORDER BY at DESC, id DESC LIMIT ?", &st, err);
+		  "observations") ", bytes, files, "
+		  "CASE WHEN json_valid(obs) THEN json_array_length(obs, "
+		  "'$.schema') END FROM observations "
+		  "WHERE dataset = ? ORDER BY at DESC, id DESC LIMIT ?", &st,
+		  err);
 	if (rc != LW_OK)
 		return rc;
 	sqlite3_bind_text(st, 1, dataset, -1, SQLITE_TRANSIENT);
@@ -111,6 +114,9 @@ int lw_history_series(struct lw_history *h, const char *dataset, size_t max,
 		p[k].status = col_status(st, 3);
 		p[k].run_id = sqlite3_column_int64(st, 4);
 		p[k].aborted = sqlite3_column_int(st, 5) == 0;
+		p[k].bytes = col_opt(st, 6);
+		p[k].files = col_opt(st, 7);
+		p[k].columns = col_opt(st, 8);
 		k++;
 	}
 	sqlite3_finalize(st);
@@ -124,6 +130,11 @@ int lw_history_series(struct lw_history *h, const char *dataset, size_t max,
 		struct lw_hpoint t = p[i];
 		p[i] = p[k - 1 - i];
 		p[k - 1 - i] = t;
+	}
+	rc = lw_hist_read_bands(h, dataset, p, k, err);
+	if (rc != LW_OK) {
+		free(p);
+		return rc;
 	}
 	*out = p;
 	*n = k;

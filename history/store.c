@@ -611,6 +611,9 @@ static int record_fn(struct lw_history *h, void *ud, struct lw_err *err)
 	if (rc == LW_OK)
 		rc = put_results(h, r, err);
 	if (rc == LW_OK)
+		rc = lw_hist_put_bands(h, r->run, r->dataset, r->res, r->nres,
+				       err);
+	if (rc == LW_OK)
 		rc = put_event(h, r, err);
 	if (rc == LW_OK)
 		rc = put_refreshes(h, r, err);
@@ -691,6 +694,9 @@ static int prune_fn(struct lw_history *h, void *ud, struct lw_err *err)
 		"(SELECT id FROM runs WHERE started < ?1)",
 		"DELETE FROM refreshes WHERE run IN "
 		"(SELECT id FROM runs WHERE started < ?1)",
+		/* the anomaly rule's bands go with their observations */
+		"DELETE FROM anomaly_bands WHERE run IN "
+		"(SELECT id FROM runs WHERE started < ?1)",
 		"DELETE FROM runs WHERE started < ?1",
 		/* incidents do not hang on runs: resolved ones age out */
 		"DELETE FROM incident_events WHERE incident IN "
@@ -701,6 +707,9 @@ static int prune_fn(struct lw_history *h, void *ud, struct lw_err *err)
 		"(SELECT id FROM incidents WHERE resolved < ?1)",
 		"DELETE FROM incidents WHERE resolved < ?1",
 		"DELETE FROM mutes WHERE until < ?1",
+		/* an accept taken back: no reader looks at it again; the
+		 * one in force stays, however old (it is the baseline) */
+		"DELETE FROM accepts WHERE undone < ?1",
 		/* the anomaly rule's kept series (series.c): a snapshot that
 		 * still holds pruned points is rebuilt from what is left */
 		"DELETE FROM series_snap WHERE since < ?1",

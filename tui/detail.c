@@ -552,48 +552,134 @@ static void draw_accepted(struct doc *d, const struct lw_ds_run *dr)
 	free(df);
 }
 
-/* The anomaly rule's expected range for the row count in this run, or
- * NULL (borrowed from dr). */
-static const struct lw_result *rows_range(const struct lw_ds_run *dr)
+/* The anomaly rule's result in this run that had a range for metric m
+ * (its status colours the band), or NULL (borrowed from dr). */
+static const struct lw_result *range_of(const struct lw_ds_run *dr, int m)
 {
 	for (size_t i = 0; dr && i < dr->nresults; i++) {
 		const struct lw_result *r = &dr->results[i];
 
 		if (r->has_range && r->range_metric &&
-		    !strcmp(r->range_metric, "rows"))
+		    !strcmp(r->range_metric, lw_metric_name((enum lw_metric)m)))
 			return r;
 	}
 	return NULL;
 }
 
-/* The rows sparkline two rows high with the anomaly rule's expected range
- * behind it: a count outside the band stands clear of the shade. */
-static void draw_rows_band(struct doc *d, const int64_t *rows, size_t n,
-			   int w, const struct lw_result *r)
+/* Metric m at point p[i] of the series: what the rule judged when it
+ * judged it, else what the observation holds (load: the rows added since
+ * the point before). False when unknown. */
+static bool point_value(const struct lw_hpoint *p, size_t i, int m,
+			double *v)
 {
-	char top[1024], bot[1024], b1[32], lo[32], hi[32];
-	int role = r->status == LW_PASS ? LW_R_SPARK : lw_status_role(r->status);
+	const struct lw_hpoint *q = &p[i];
+	int64_t x = -1;
 
-	lw_tui_spark_band(top, bot, sizeof top, rows, n, w, r->range_lo,
-			  r->range_hi, d->a->ascii);
-	lw_count_fmt(r->range_lo < 0 ? 0 : (int64_t)llround(r->range_lo), lo,
-		     sizeof lo);
-	lw_count_fmt((int64_t)llround(r->range_hi), hi, sizeof hi);
-	text(d, LW_R_SPARK, "  rows %-8s %s", rows[n - 1] < 0 ? "-" :
-	     lw_count_fmt(rows[n - 1], b1, sizeof b1), top);
-	text(d, role, "  %-13s %s", "", bot);
-	text(d, LW_R_DIM, "  %-13s %s expected %s\xe2\x80\x93%s (anomaly)", "",
-	     d->a->ascii ? "|" : "\xe2\x96\x91", lo, hi);
+	if (q->band_mask & (1u << m) && !isnan(q->band_v[m])) {
+		*v = q->band_v[m];
+		return true;
+	}
+	switch (m) {
+	case LW_M_ROWS: x = q->rows; break;
+	case LW_M_BYTES: x = q->bytes; break;
+	case LW_M_FILES: x = q->files; break;
+	case LW_M_COLUMNS: x = q->columns; break;
+	case LW_M_LOAD:
+		if (!i || q->rows < 0 || p[i - 1].rows < 0)
+			return false;
+		*v = (double)(q->rows - p[i - 1].rows);
+		return true;
+	default:
+		return false;	/* arrival: only as the rule judged it */
+	}
+	*v = (double)x;
+	return x >= 0;
+}
+
+/* A short number for the 13 columns beside a sparkline: 950, 58.1k, 1.2M
+ * (bytes in binary units; arrival as the clock time into its period). */
+static const char *short_fmt(int m, double v, char *buf, size_t n)
+{
+	static const char unit[] = "kMGTP";
+	double base = m == LW_M_BYTES ? 1024 : 1000, a = fabs(v);
+	int k = -1;
+
+	if (m == LW_M_ARRIVAL) {
+		long t = v < 0 ? 0 : (long)llround(v) / 60;
+		snprintf(buf, n, "%02ld:%02ld", (t / 60) % 100, t % 60);
+		return buf;
+	}
+	while (a >= 9999.5 && k < 4) {
+		a /= base;
+		v /= base;
+		k++;
+	}
+	if (k < 0)
+		snprintf(buf, n, "%.0f", v);
+	else
+		snprintf(buf, n, a < 99.95 ? "%.1f%c" : "%.0f%c", v, unit[k]);
+	return buf;
+}
+
+/* Metric m two rows high, each point against its own expected range
+ * (the band the rule had for it then): a value outside its band stands
+ * clear of the shade. Beside it the value now and the band now. */
+static void draw_band(struct doc *d, const struct lw_hpoint *p, size_t n,
+		      int m, int w, const struct lw_result *r)
+{
+	static const char *const label[LW_NMETRICS] = {
+		"rows", "load", "bytes", "files", "cols", "lands"
+	};
+	char top[1024], bot[1024], lab[40], b1[24], b2[24];
+	struct lw_tui_bpoint *bp = lw_xcalloc(n, sizeof *bp);
+	int role = !r || r->status == LW_PASS ? LW_R_SPARK :
+		   lw_status_role(r->status);
+	const struct lw_hpoint *last = &p[n - 1];
+	double v;
+
+	for (size_t i = 0; i < n; i++) {
+		bp[i].has_v = point_value(p, i, m, &bp[i].v);
+		bp[i].has_band = p[i].band_mask & (1u << m);
+		bp[i].lo = p[i].band_lo[m];
+		bp[i].hi = p[i].band_hi[m];
+	}
+	lw_tui_spark_bands(top, bot, sizeof top, bp, n, w, d->a->ascii);
+	snprintf(lab, sizeof lab, "%s %s", label[m], bp[n - 1].has_v ?
+		 short_fmt(m, bp[n - 1].v, b1, sizeof b1) : "-");
+	text(d, LW_R_SPARK, "  %-13.13s %s", lab, top);
+	lab[0] = 0;
+	if (last->band_mask & (1u << m))
+		snprintf(lab, sizeof lab, "~%s%s%s", short_fmt(m, (v =
+			 last->band_lo[m]) < 0 && m != LW_M_LOAD ? 0 : v, b1,
+			 sizeof b1), d->a->ascii ? "-" : "\xe2\x80\x93",
+			 short_fmt(m, last->band_hi[m], b2, sizeof b2));
+	text(d, role, "  %-13s %s", lab, bot);
+	free(bp);
+}
+
+/* The metrics the anomaly rule judged in the points shown or in this run
+ * (bits of enum lw_metric). */
+static unsigned judged_metrics(const struct lw_hpoint *p, size_t n,
+			       const struct lw_ds_run *dr)
+{
+	unsigned mask = 0;
+
+	for (size_t i = 0; i < n; i++)
+		mask |= p[i].band_mask;
+	for (int m = 0; m < LW_NMETRICS; m++)
+		if (range_of(dr, m))
+			mask |= 1u << m;
+	return mask;
 }
 
 static void draw_history(struct doc *d, const struct lw_ds_run *dr)
 {
 	struct lw_app *a = d->a;
 	const struct det_state *s = d->s;
-	const struct lw_result *band = rows_range(dr);
 	int64_t *rows, *age;
 	char sp[1024], b1[32], b2[32];
 	int w = a->W - 22;
+	unsigned bands;
 
 	section(d, "History");
 	if (!a->hist) {
@@ -604,6 +690,7 @@ static void draw_history(struct doc *d, const struct lw_ds_run *dr)
 		text(d, LW_R_DIM, "  nothing recorded yet");
 		return;
 	}
+	bands = judged_metrics(s->series, s->nseries, dr);
 	rows = lw_xcalloc(s->nseries, sizeof *rows);
 	age = lw_xcalloc(s->nseries, sizeof *age);
 	for (size_t i = 0; i < s->nseries; i++) {
@@ -612,18 +699,23 @@ static void draw_history(struct doc *d, const struct lw_ds_run *dr)
 	}
 	if (w > 200)
 		w = 200;
-	if (band) {
-		draw_rows_band(d, rows, s->nseries, w, band);
-	} else {
+	if (!(bands & (1u << LW_M_ROWS))) {	/* no rule on it: as ever */
 		lw_tui_spark(sp, sizeof sp, rows, s->nseries, w, a->ascii);
 		text(d, LW_R_SPARK, "  rows %-8s %s",
 		     rows[s->nseries - 1] < 0 ? "-" :
 		     lw_count_fmt(rows[s->nseries - 1], b1, sizeof b1), sp);
 	}
+	for (int m = 0; m < LW_NMETRICS; m++)
+		if (bands & (1u << m))
+			draw_band(d, s->series, s->nseries, m, w,
+				  range_of(dr, m));
 	lw_tui_spark(sp, sizeof sp, age, s->nseries, w, a->ascii);
 	text(d, LW_R_SPARK, "  age  %-8s %s",
 	     age[s->nseries - 1] < 0 ? "-" :
 	     lw_duration_fmt(age[s->nseries - 1], b2, sizeof b2), sp);
+	if (bands)
+		text(d, LW_R_DIM, "  %s the anomaly rule's expected range at "
+		     "each poll (~ now)", a->ascii ? "|" : "\xe2\x96\x91");
 	free(rows);
 	free(age);
 

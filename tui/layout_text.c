@@ -220,40 +220,64 @@ static void band_cell(char *dst, size_t *o, int fill, bool band, bool ascii)
 	dst[(*o)++] = (char)(0x80 + fill);
 }
 
-void lw_tui_spark_band(char *top, char *bot, size_t n, const int64_t *v,
-		       size_t nv, int width, double lo, double hi, bool ascii)
+/* The scale of the shown points: min and max over their values and
+ * bands, with a margin so neither sits on an edge. False: nothing known. */
+static bool bands_scale(const struct lw_tui_bpoint *p, size_t first,
+			size_t np, double *mn, double *mx)
+{
+	bool any = false;
+	for (size_t i = first; i < np; i++) {
+		if (p[i].has_v) {
+			*mn = any ? fmin(*mn, p[i].v) : p[i].v;
+			*mx = any ? fmax(*mx, p[i].v) : p[i].v;
+			any = true;
+		}
+		if (p[i].has_band) {
+			*mn = any ? fmin(*mn, p[i].lo) : p[i].lo;
+			*mx = any ? fmax(*mx, p[i].hi) : p[i].hi;
+			any = true;
+		}
+	}
+	if (!any)
+		return false;
+	double pad = *mx > *mn ? (*mx - *mn) / 10 : fmax(1, fabs(*mx) / 10);
+	*mn -= pad;
+	*mx += pad;
+	return true;
+}
+
+void lw_tui_spark_bands(char *top, char *bot, size_t n,
+			const struct lw_tui_bpoint *p, size_t np, int width,
+			bool ascii)
 {
 	size_t first, ot = 0, ob = 0;
-	double mn = lo, mx = hi;
+	double mn = 0, mx = 0;
 
 	if (!n)
 		return;
 	top[0] = bot[0] = 0;
-	if (width <= 0 || !v || !(lo <= hi))
+	if (width <= 0 || !p)
 		return;
-	first = nv > (size_t)width ? nv - (size_t)width : 0;
-	for (size_t i = first; i < nv; i++)
-		if (v[i] >= 0) {
-			mn = fmin(mn, (double)v[i]);
-			mx = fmax(mx, (double)v[i]);
-		}
-	/* a margin, so neither the band nor a value sits on an edge */
-	double pad = mx > mn ? (mx - mn) / 10 : fmax(1, fabs(mx) / 10);
-	mn -= pad;
-	mx += pad;
+	first = np > (size_t)width ? np - (size_t)width : 0;
+	if (!bands_scale(p, first, np, &mn, &mx))
+		mn = 0, mx = 1;
 	double span = mx - mn;
-	/* the band in sixteenths of the height; at least a sliver */
-	double b0 = (lo - mn) * 16 / span, b1 = (hi - mn) * 16 / span;
-	if (b1 - b0 < 0.5)
-		b1 = b0 + 0.5;
-	for (size_t i = first; i < nv && ot + 4 < n && ob + 4 < n; i++) {
+	for (size_t i = first; i < np && ot + 4 < n && ob + 4 < n; i++) {
+		/* the point's own band in sixteenths of the height (at least
+		 * a sliver); none when the rule had no range for it */
+		bool hb = p[i].has_band && p[i].lo <= p[i].hi;
+		double b0 = hb ? (p[i].lo - mn) * 16 / span : 0;
+		double b1 = hb ? (p[i].hi - mn) * 16 / span : 0;
+		if (hb && b1 - b0 < 0.5)
+			b1 = b0 + 0.5;
 		/* the value as a mark at its height (1..16); the row it is
 		 * not in shows the band when the band covers it */
-		int lvl = v[i] < 0 ? 0 : 1 + (int)(((double)v[i] - mn) * 15 /
-						   span + 0.5);
-		band_cell(bot, &ob, lvl && lvl <= 8 ? lvl : 0, b0 < 8 && b1 > 0,
-			  ascii);
-		band_cell(top, &ot, lvl > 8 ? lvl - 8 : 0, b1 > 8, ascii);
+		int lvl = !p[i].has_v ? 0 : 1 + (int)((p[i].v - mn) * 15 /
+						      span + 0.5);
+		band_cell(bot, &ob, lvl && lvl <= 8 ? lvl : 0,
+			  hb && b0 < 8 && b1 > 0, ascii);
+		band_cell(top, &ot, lvl > 8 ? lvl - 8 : 0, hb && b1 > 8 &&
+			  b0 < 16, ascii);
 	}
 	top[ot] = bot[ob] = 0;
 }

@@ -62,6 +62,16 @@ struct lw_hpoint {
 	int64_t run_id;
 	bool aborted;		/* the run died before its end (left out of
 				 * baselines and the anomaly rule) */
+	int64_t bytes, files;	/* -1 unknown */
+	int64_t columns;	/* schema width, -1 unknown */
+	/* What the anomaly rule judged at this observation, per metric
+	 * (enum lw_metric): bit m of band_mask set when it had an expected
+	 * range [band_lo[m], band_hi[m]] for the value band_v[m] (the
+	 * value it judged; NAN when it had none). Learning, cold-started
+	 * and unjudged points have no band. */
+	unsigned band_mask;
+	double band_lo[LW_NMETRICS], band_hi[LW_NMETRICS];
+	double band_v[LW_NMETRICS];
 };
 /* The last `max` points of dataset, oldest first. Free with free(). */
 int lw_history_series(struct lw_history *h, const char *dataset, size_t max,

@@ -354,7 +354,8 @@ struct lw_result {
 	bool has_value;
 	/* The range the anomaly rule expected for value (has_range), and of
 	 * which metric ("rows", "load", ...; static): the dashboard draws it
-	 * behind a sparkline. Not stored in history. */
+	 * behind a sparkline. Stored per observation in
+	 * history (history/bands.c). */
 	bool has_range;
 	double range_lo, range_hi;
 	const char *range_metric;

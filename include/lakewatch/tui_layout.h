@@ -34,17 +34,23 @@ size_t lw_tui_wrap_part(char *dst, size_t n, const char *s, int width,
 /* Status glyph, one column: ✓ ! ✗ ⊘ (ascii: + ! X E). Static. */
 const char *lw_tui_glyph(enum lw_status s, bool ascii);
 
+/* A sparkline two rows high with each point's own band behind it: p[0..np)
+ * (the last width points) holds a value (has_v) and the band the anomaly
+ * rule had for it then (has_band, [lo, hi]); values are marks at 16
+ * levels over the rows top and bot (each n bytes), on a scale that holds
+ * the shown values and bands with a margin; in a column, the row without
+ * the mark is shaded where the point's band covers it (U+2591, ASCII
+ * '|'), so a value outside its band stands clear of it, and a point
+ * without a band shows no shade. ASCII marks are ramp characters. */
+struct lw_tui_bpoint {
+	double v, lo, hi;
+	bool has_v, has_band;
+};
+void lw_tui_spark_bands(char *top, char *bot, size_t n,
+			const struct lw_tui_bpoint *p, size_t np, int width,
+			bool ascii);
 /* Sparkline of v[0..nv) (oldest first, values < 0 unknown = blank),
  * the last `width` values, scaled from min to max. Returns dst. */
-/* A sparkline two rows high with a band behind it: v[0..nv) (the last
- * width values; < 0 unknown) as marks at 16 levels over the rows top and
- * bot (each n bytes), on a scale that holds both the values and [lo, hi]
- * with a margin; in a column, the row without the mark is shaded where
- * the band covers it (U+2591, ASCII '|'), so a value outside the band
- * stands clear of it. ASCII marks are ramp characters and '#'. */
-void lw_tui_spark_band(char *top, char *bot, size_t n, const int64_t *v,
-		       size_t nv, int width, double lo, double hi,
-		       bool ascii);
 const char *lw_tui_spark(char *dst, size_t n, const int64_t *v, size_t nv,
 			 int width, bool ascii);
 

@@ -484,43 +484,98 @@ orders_rows() {	# orders_rows N: silver.orders gets N rows
 band_prep() {
 	sed -i 's|"schema": {"required": {"order_id": "any", "amount": "any"}}}|"schema": {"required": {"order_id": "any", "amount": "any"}}, "anomaly": {"metric": "rows", "seasonality": "none", "min_points": 4}}|' lakewatch.json
 	grep -q '"anomaly"' lakewatch.json || return 1
-	h=5
-	for n in 50 48 52 49 51; do
-		orders_rows $n
+	past_polls orders_rows 50 48 52 49 51
+	orders_rows 80
+}
+# past_polls FN N...: hourly checks before $NOW, one per N, each after
+# FN N made the lake so
+past_polls() {
+	fn=$1; shift
+	h=$#
+	for n in "$@"; do
+		"$fn" "$n"
 		LAKEWATCH_NOW=$(date -u -d "$NOW - $h hours" +%Y-%m-%dT%H:%M:%SZ) \
 			"$BIN" check --config lakewatch.json > /dev/null
 		h=$((h - 1))
 	done
-	orders_rows 80
+}
+# silver.orders' detail, scrolled to its end, where the History shows
+# the anomaly rule's band legend
+orders_history() {
+	keys 2 && wait_for "of 6 datasets" || return 1
+	keys / && keys -l "silver.orders" && keys Enter && wait_for "1 of 6 datasets" || return 1
+	keys Enter && wait_for "silver.orders  Onsite store" || return 1
+	keys G && wait_for "expected range at each poll"
 }
 band_case() {	# band_case W H [start options]: the band, UTF-8 or ASCII
 	w=$1 h=$2; shift 2
 	PREP=band_prep start "$w" "$h" LAKEWATCH_NOW=$NOW "$@" && ready || return 1
-	keys 2 && wait_for "of 6 datasets" || return 1
-	keys / && keys -l "silver.orders" && keys Enter && wait_for "1 of 6 datasets" || return 1
-	keys Enter && wait_for "silver.orders  Onsite store" || return 1
-	keys G && wait_for "(anomaly)" || return 1
-	screen | grep -qE "expected [0-9]+.[0-9]+ \(anomaly\)" ||
-		{ echo "  no expected range under the sparkline"; screen; return 1; }
+	orders_history || return 1
+	screen | grep -qE "^ +~[0-9.]+.[0-9.]+ " ||
+		{ echo "  no expected range beside the sparkline"; screen; return 1; }
 }
 t_band_80() {
 	band_case 80 24 || return 1
 	# the new count's mark stands on the top row, clear of the band,
 	# which is shaded behind it on the row below, where the earlier
 	# counts sit inside it
-	has "░ expected" && screen | grep -qE "rows 80 +[▁▂▃▄▅▆▇█]$" ||
+	has "░ the anomaly rule's expected range" &&
+		screen | grep -qE "rows 80 +[▁▂▃▄▅▆▇█]$" ||
 		{ echo "  no band or no mark"; screen; return 1; }
-	screen | grep -qE "^ +[▁▂▃▄▅▆▇█]{5}░$" ||
+	screen | grep -qE "^ +~[0-9.]+–[0-9.]+ +[▁▂▃▄▅▆▇█]{5}░$" ||
 		{ echo "  no shaded band cell under the outlier"; screen; return 1; }
 	quit_ok
 }
 t_band_ascii() {
 	band_case 80 24 LANG=C LC_ALL=C || return 1
-	has "| expected" && screen | grep -qE "^ +[_.:=*#+-]{5}\|$" &&
+	has "| the anomaly rule's expected range" &&
+		screen | grep -qE "^ +~[0-9.]+-[0-9.]+ +[_.:=*#+-]{5}\|$" &&
 		! screen | grep -q "░" ||
 		{ echo "  ASCII band missing or UTF-8 used"; screen; return 1; }
 	quit_ok
 }
+# a metric other than rows: silver.orders' file count is learned from five
+# earlier polls (3 or 4 files), then 12 files land. Its line pair shows
+# each point against its own band (points polled while learning have
+# none), the spike's mark stands on the top row clear of the band shaded
+# below it; the row count, without a rule, keeps its one plain line.
+orders_files() {	# orders_files N: silver.orders holds N files
+	rm -f lake/silver/orders/extra_*.csv
+	i=1
+	while [ $i -lt "$1" ]; do
+		echo "order_id,customer_id,amount" > "lake/silver/orders/extra_$i.csv"
+		i=$((i + 1))
+	done
+}
+band_files_prep() {
+	sed -i 's|"schema": {"required": {"order_id": "any", "amount": "any"}}}|"schema": {"required": {"order_id": "any", "amount": "any"}}, "anomaly": {"metric": "files", "seasonality": "none", "min_points": 3}}|' lakewatch.json
+	grep -q '"metric": "files"' lakewatch.json || return 1
+	past_polls orders_files 3 4 3 4 3
+	orders_files 12
+}
+band_files_case() {	# band_files_case W H [VAR=value ...]: ASCII
+	w=$1 h=$2; shift 2
+	PREP=band_files_prep start "$w" "$h" LAKEWATCH_NOW=$NOW LANG=C LC_ALL=C "$@" || return 1
+	ready && orders_history || return 1
+	# top row: the four learning polls blank (no band), the judged poll
+	# before the spike with its band shaded behind its mark (which sits
+	# on the row below), the spike's mark at the end
+	screen | grep -qE "^ +files 12 {10}\|[_.:=*#+-]$" ||
+		{ echo "  no files line with the band and the spike"; screen; return 1; }
+	# below it the band now, the earlier counts, the band shaded under
+	# the spike, which stands clear of it
+	screen | grep -qE "^ +~[0-9.]+-[0-9.]+ +[_.:=*#+-]{5}\|$" ||
+		{ echo "  no shaded band under the spike"; screen; return 1; }
+	# the row count has no rule: one plain line, no band
+	screen | grep -qE "^ +rows 50 +[_.:=*#+-]{6}$" &&
+		! screen | grep -qE "^ +rows .*\|" ||
+		{ echo "  rows line changed"; screen; return 1; }
+	! screen | grep -q "░" || { echo "  UTF-8 in ASCII"; screen; return 1; }
+	quit_ok
+}
+t_band_files_80() { band_files_case 80 24; }
+t_band_files_120() { band_files_case 120 40; }
+t_band_files_mono() { band_files_case 80 24 NO_COLOR=1; }	# no colour: the shade alone
 t_incidents_80() { incidents_case 80 24; }
 t_incidents_120() { incidents_case 120 40; }
 
@@ -585,6 +640,22 @@ events_case() {
 	screen | grep -E "gold\.sales_daily +FAIL → ✓ PASS +recovered" >/dev/null ||
 		{ echo "  no recovered status change"; screen; return 1; }
 	[ "$(screen | wc -l)" -le "$2" ] || return 1
+	quit_ok
+}
+# escalated: gold.sales_daily was 4h old (WARN) at a check three hours
+# earlier; the dashboard's poll finds it 7h old (FAIL): the events screen
+# says the incident escalated (and the dataset's status change)
+escalate_prep() {
+	LAKEWATCH_NOW=$(date -u -d "$NOW - 3 hours" +%Y-%m-%dT%H:%M:%SZ) \
+		"$BIN" check --config lakewatch.json > /dev/null
+	[ $? -ne 0 ]	# it warned
+}
+t_events_escalated() {
+	PREP=escalate_prep start 80 24 LAKEWATCH_NOW=$NOW && ready || return 1
+	keys 4 && wait_re "gold\.sales_daily .*escalated;? +freshness #[0-9]+" || return 1
+	screen | grep -qE "gold\.sales_daily .*opened;? +freshness #[0-9]+" &&
+		screen | grep -qE "gold\.sales_daily +WARN → ✗ FAIL +freshness" ||
+		{ echo "  no opened event or WARN → FAIL change"; screen; return 1; }
 	quit_ok
 }
 t_events_80() { events_case 80 24; }
@@ -1054,7 +1125,7 @@ t_pipelines_60() {
 }
 
 # --- run -------------------------------------------------------------------
-cases=${*:-"overview detail filter sort matrix_enter resize no_color ascii theme reload slow_poll sigterm help idle history_error bad_config interval mouse diag80 detail_full80 events80 help80 slash_everywhere mono80 xterm_dim more60 incidents_80 incidents_120 accept_80 accept_120 events_80 events_120 resolved_80 notify_failing no_cache aborted_run muted_datasets_80 band_80 band_ascii lineage_80 oncall_80 pipelines_80 pipelines_120 pipelines_2key pipelines_ascii pipelines_60 pipelines_history pipelines_none"}
+cases=${*:-"overview detail filter sort matrix_enter resize no_color ascii theme reload slow_poll sigterm help idle history_error bad_config interval mouse diag80 detail_full80 events80 help80 slash_everywhere mono80 xterm_dim more60 incidents_80 incidents_120 accept_80 accept_120 events_80 events_120 resolved_80 notify_failing no_cache aborted_run muted_datasets_80 band_80 band_ascii band_files_80 band_files_120 band_files_mono events_escalated lineage_80 oncall_80 pipelines_80 pipelines_120 pipelines_2key pipelines_ascii pipelines_60 pipelines_history pipelines_none"}
 pass=0 fail=0
 for c in $cases; do
 	NAME=$c

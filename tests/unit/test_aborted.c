@@ -260,7 +260,7 @@ static void test_migrate_v4(void **state)
 	assert_int_equal(lw_history_open(p, false, &h, &err), LW_OK);
 	assert_int_equal(lw_history_begin_run(h, 1200, "t", &run, &err), LW_OK);
 	lw_history_close(h);
-	assert_int_equal(sql_int(p, "PRAGMA user_version"), 9);
+	assert_int_equal(sql_int(p, "PRAGMA user_version"), 10);
 	assert_int_equal(sql_int(p, "SELECT count(*) FROM runs"), 3);
 	assert_int_equal(sql_int(p, "SELECT count(*) FROM runs WHERE pid IS "
 				 "NOT NULL AND host IS NOT NULL"), 1);

@@ -402,7 +402,7 @@ static void test_migrate_v5(void **state)
 				 "name LIKE 'file_cache%'"), 0);
 	UNIT_OK(lw_history_open(p, false, &h, &err));
 	lw_history_close(h);
-	assert_int_equal(sql_int(p, "PRAGMA user_version"), 9);
+	assert_int_equal(sql_int(p, "PRAGMA user_version"), 10);
 	assert_int_equal(sql_int(p, "SELECT count(*) FROM sqlite_master WHERE "
 				 "name IN ('file_cache', 'file_cache_scope')"), 2);
 	free(p);

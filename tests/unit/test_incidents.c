@@ -439,12 +439,22 @@ static int acker(const char *p, const char *user)
 			return 1;
 		}
 		lw_incidents_free(v, n);
+		/* and accepting, interleaved with it */
+		char *what = NULL;
+		if (lw_history_accept(h, "ds", NULL, user, 1000 + i, &what,
+				      &err)) {
+			fprintf(stderr, "%s: %s\n", user, err.msg);
+			lw_history_close(h);
+			return 1;
+		}
+		free(what);
 	}
 	lw_history_close(h);
 	return 0;
 }
 
-/* Two processes acknowledging at once: every acknowledgement lands. */
+/* Two processes acknowledging and accepting at once: every
+ * acknowledgement and every accept lands, each with its user. */
 static void test_two_ackers(void **state)
 {
 	char *p = path_of("h.db");
@@ -465,11 +475,69 @@ static void test_two_ackers(void **state)
 	assert_true(WIFEXITED(status));
 	assert_int_equal(WEXITSTATUS(status), 0);
 	assert_int_equal(sql_int(p, "SELECT count(*) FROM acks"), 2 * ACKS);
+	assert_int_equal(sql_int(p, "SELECT count(*) FROM accepts"), 2 * ACKS);
+	assert_int_equal(sql_int(p, "SELECT count(*) FROM accepts WHERE user "
+				 "= 'child'"), ACKS);
 	free(p);
 }
 
 /* A version-1 file: what this build makes, less the version-2 tables and
  * the version-3 indexes and the version-4 series_snap. */
+/* history.retention: a resolved incident older than the cut goes with its
+ * events and acks, an open one stays however old; an ended mute goes; an
+ * accept taken back before the cut goes, the accept in force stays (it is
+ * the baseline, however old); what the rule trains on goes with its runs. */
+static void test_retention(void **state)
+{
+	char *p = path_of("h.db");
+	struct lw_history *h;
+	struct lw_err err = {0};
+	struct lw_incident *v;
+	char *what = NULL;
+	size_t n;
+	(void)state;
+
+	assert_int_equal(lw_history_open(p, false, &h, &err), LW_OK);
+	int64_t old = poll(h, 100, LW_FAIL, 400, NULL);
+	assert_int_equal(lw_history_ack(h, "ds", NULL, "ann", "x", 110, &v, &n,
+					&err), LW_OK);
+	lw_incidents_free(v, n);
+	poll(h, 200, LW_PASS, 1000, NULL);		/* resolved at 200 */
+	assert_int_equal(lw_history_mute(h, "ds", NULL, "ann", 150, 250, &err),
+			 LW_OK);
+	assert_int_equal(lw_history_accept(h, "ds", NULL, "ann", 210, &what,
+					   &err), LW_OK);
+	free(what);
+	assert_int_equal(lw_history_accept(h, "ds", NULL, "bob", 220, &what,
+					   &err), LW_OK);
+	free(what);
+	assert_int_equal(lw_history_accept_undo(h, "ds", NULL, 230, &err),
+			 LW_OK);			/* bob's taken back */
+	int64_t cur = poll(h, 1000, LW_FAIL, 400, NULL);	/* open */
+	assert_true(cur > old);
+	assert_int_equal(lw_history_prune(h, 900, &err), LW_OK);
+	lw_history_close(h);
+	assert_int_equal(sql_int(p, "SELECT count(*) FROM incidents"), 1);
+	assert_int_equal(sql_int(p, "SELECT id FROM incidents"), cur);
+	assert_int_equal(sql_int(p, "SELECT count(*) FROM incident_events "
+				 "WHERE incident NOT IN (SELECT id FROM "
+				 "incidents)"), 0);
+	assert_int_equal(sql_int(p, "SELECT count(*) FROM acks"), 0);
+	assert_int_equal(sql_int(p, "SELECT count(*) FROM mutes"), 0);
+	assert_int_equal(sql_int(p, "SELECT count(*) FROM accepts"), 1);
+	assert_int_equal(sql_int(p, "SELECT undone IS NULL FROM accepts"), 1);
+	assert_int_equal(sql_int(p, "SELECT count(*) FROM observations"), 1);
+	/* the accept in force still holds the baseline */
+	assert_int_equal(lw_history_open(p, false, &h, &err), LW_OK);
+	struct lw_baseline b;
+	assert_int_equal(lw_history_baseline(h, "ds", 0, &b, &err), LW_OK);
+	assert_true(b.has_schema);
+	assert_non_null(strstr(b.schema_from, "ann"));
+	lw_baseline_free(&b);
+	lw_history_close(h);
+	free(p);
+}
+
 static void make_v1(const char *p)
 {
 	struct lw_history *h;
@@ -503,7 +571,7 @@ static void test_migrate_from_v1(void **state)
 				 "WHERE name = 'incidents'"), 0);
 	assert_int_equal(lw_history_open(p, false, &h, &err), LW_OK);
 	lw_history_close(h);
-	assert_int_equal(sql_int(p, "PRAGMA user_version"), 9);
+	assert_int_equal(sql_int(p, "PRAGMA user_version"), 10);
 	/* every run kept */
 	assert_int_equal(sql_int(p, "SELECT count(*) FROM runs"), 2);
 	assert_int_equal(sql_int(p, "SELECT count(*) FROM observations"), 2);
@@ -539,7 +607,7 @@ static void test_migrate_mutes_ended(void **state)
 					   &err), LW_OK);
 	assert_int_equal(ended, 1);
 	lw_history_close(h);
-	assert_int_equal(sql_int(p, "PRAGMA user_version"), 9);
+	assert_int_equal(sql_int(p, "PRAGMA user_version"), 10);
 	assert_int_equal(sql_int(p, "SELECT count(*) FROM runs"), 1);
 	assert_int_equal(sql_int(p, "SELECT ended_at FROM mutes"), 200);
 	free(p);
@@ -558,7 +626,9 @@ static void test_failed_migration_untouched(void **state)
 	sql_exec(p, "CREATE TABLE acks(x); INSERT INTO acks VALUES (42)");
 	assert_int_not_equal(lw_history_open(p, false, &h, &err), LW_OK);
 	assert_null(h);
-	assert_non_null(strstr(err.msg, "migrating from version 1"));
+	assert_non_null(strstr(err.msg, "migrating from version 1 to 10 "
+			       "failed (rolled back: its tables and rows are "
+			       "as they were)"));
 	assert_int_equal(sql_int(p, "PRAGMA user_version"), 1);
 	assert_int_equal(sql_int(p, "SELECT count(*) FROM sqlite_master "
 				 "WHERE name = 'incidents'"), 0);
@@ -578,6 +648,7 @@ int main(void)
 		T(test_mute),
 		T(test_unmute),
 		T(test_migrate_mutes_ended),
+		T(test_retention),
 		T(test_baselines_and_accept),
 		T(test_two_ackers),
 		T(test_migrate_from_v1),

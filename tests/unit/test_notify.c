@@ -423,7 +423,7 @@ static void test_migrate_v4(void **state)
 		 "PRAGMA user_version=4");
 	assert_int_equal(lw_history_open(p, false, &h, &err), LW_OK);
 	lw_history_close(h);
-	assert_int_equal(sql_int("PRAGMA user_version"), 9);
+	assert_int_equal(sql_int("PRAGMA user_version"), 10);
 	assert_int_equal(sql_int("SELECT count(*) FROM sqlite_master WHERE "
 				 "name IN ('outbox', 'outbox_notices', "
 				 "'notify_sent')"), 3);

@@ -345,7 +345,7 @@ static void test_migrate_v4(void **state)
 	assert_int_equal(lw_history_open(p, false, &h, &err), LW_OK);
 	poll(h, 2100, LW_RUN_SUCCEEDED, NULL);
 	lw_history_close(h);
-	assert_int_equal(sql_int(p, "PRAGMA user_version"), 9);
+	assert_int_equal(sql_int(p, "PRAGMA user_version"), 10);
 	assert_int_equal(sql_int(p, "SELECT count(*) FROM observations"), 2);
 	assert_int_equal(sql_int(p, "SELECT count(*) FROM pipeline_runs"), 2);
 	free(p);

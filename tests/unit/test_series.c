@@ -448,7 +448,7 @@ static void test_migrate_v2(void **state)
 	sqlite3_close(db);
 	assert_int_equal(lw_history_open(p, false, &h, &err), LW_OK);
 	lw_history_close(h);
-	assert_int_equal(sql_int(p, "PRAGMA user_version"), 9);
+	assert_int_equal(sql_int(p, "PRAGMA user_version"), 10);
 	assert_int_equal(sql_int(p, "SELECT count(*) FROM sqlite_master WHERE "
 				 "name IN ('obs_metric', 'results_verdict', "
 				 "'series_snap')"), 3);

@@ -105,15 +105,27 @@ static void test_wrap_part(void **st)
 	assert_string_equal(b, "\xe2\x9c\x93\xe2\x9c\x93");
 }
 
+/* v[0..n) (< 0 unknown) each with the band [lo, hi], into p. */
+static struct lw_tui_bpoint *flat(struct lw_tui_bpoint *p, const int64_t *v,
+				  size_t n, double lo, double hi)
+{
+	for (size_t i = 0; i < n; i++)
+		p[i] = (struct lw_tui_bpoint){.v = (double)v[i], .lo = lo,
+			.hi = hi, .has_v = v[i] >= 0, .has_band = true};
+	return p;
+}
+
 /* The band sparkline: earlier counts inside the band sit on the lower row,
  * an outlier on the upper one with the band shaded below it; unknown
  * values are blank; a band far above the values shades the upper row. */
 static void test_spark_band(void **st)
 {
 	int64_t v[] = {50, 48, 52, 49, 51, 80}, u[] = {50, -1, 50};
+	struct lw_tui_bpoint p[6];
 	char top[256], bot[256];
 	(void)st;
-	lw_tui_spark_band(top, bot, sizeof top, v, 6, 20, 43, 57, true);
+	lw_tui_spark_bands(top, bot, sizeof top, flat(p, v, 6, 43, 57), 6, 20,
+			   true);
 	assert_int_equal(strlen(top), 6);
 	assert_int_equal(strlen(bot), 6);
 	assert_int_equal(strspn(top, " "), 5);	/* the outlier, on top */
@@ -121,17 +133,64 @@ static void test_spark_band(void **st)
 	assert_int_equal(bot[5], '|');		/* the band below it */
 	for (int i = 0; i < 5; i++)
 		assert_non_null(strchr("_.:-=+*#", bot[i]));
-	lw_tui_spark_band(top, bot, sizeof top, v, 6, 20, 43, 57, false);
+	lw_tui_spark_bands(top, bot, sizeof top, p, 6, 20, false);
 	assert_non_null(strstr(bot, "\xe2\x96\x91"));	/* U+2591 */
 	assert_null(strstr(top, "\xe2\x96\x91"));
-	lw_tui_spark_band(top, bot, sizeof top, u, 3, 20, 40, 60, true);
+	lw_tui_spark_bands(top, bot, sizeof top, flat(p, u, 3, 40, 60), 3, 20,
+			   true);
 	assert_int_equal(bot[1], '|');	/* unknown: just the band */
-	lw_tui_spark_band(top, bot, sizeof top, u, 3, 20, 400, 600, true);
+	lw_tui_spark_bands(top, bot, sizeof top, flat(p, u, 3, 400, 600), 3,
+			   20, true);
 	assert_string_equal(top, "|||");	/* far above: band on top */
-	lw_tui_spark_band(top, bot, sizeof top, v, 6, 2, 43, 57, true);
+	lw_tui_spark_bands(top, bot, sizeof top, flat(p, v, 6, 43, 57), 6, 2,
+			   true);
 	assert_int_equal(strlen(bot), 2);	/* the last two */
-	lw_tui_spark_band(top, bot, sizeof top, v, 6, 20, 60, 40, true);
-	assert_string_equal(bot, "");	/* no range: nothing */
+	lw_tui_spark_bands(top, bot, sizeof top, flat(p, v, 6, 60, 40), 6, 20,
+			   true);
+	assert_null(strchr(top, '|'));	/* no range: no shade */
+	assert_null(strchr(bot, '|'));
+}
+
+/* Each point against its own band: a season that alternates low (10 in
+ * [8, 12]) and high (100 in [90, 110]) shades neither row beside its
+ * marks, where one flat band would shade every low point's upper row; a
+ * drop to 10 in a high slot stands below its band, shaded above it; a
+ * point judged without a band has no shade; nothing known: blank. */
+static void test_spark_bands(void **st)
+{
+	struct lw_tui_bpoint p[8];
+	char top[256], bot[256];
+	(void)st;
+	for (int i = 0; i < 6; i++)
+		p[i] = (struct lw_tui_bpoint){.v = i % 2 ? 100 : 10,
+			.lo = i % 2 ? 90 : 8, .hi = i % 2 ? 110 : 12,
+			.has_v = true, .has_band = true};
+	p[6] = (struct lw_tui_bpoint){.v = 10, .lo = 90, .hi = 110,
+		.has_v = true, .has_band = true};
+	p[7] = (struct lw_tui_bpoint){.v = 10, .has_v = true};
+	lw_tui_spark_bands(top, bot, sizeof top, p, 8, 20, true);
+	assert_int_equal(strlen(top), 8);
+	assert_int_equal(strlen(bot), 8);
+	for (int i = 0; i < 6; i++) {
+		/* the mark in its row, the other row blank: no shade */
+		assert_int_equal(i % 2 ? bot[i] : top[i], ' ');
+		assert_non_null(strchr("_.:-=+*#", i % 2 ? top[i] : bot[i]));
+	}
+	assert_int_equal(top[6], '|');	/* the drop, clear of its band */
+	assert_non_null(strchr("_.:-=+*#", bot[6]));
+	assert_int_equal(top[7], ' ');	/* no band: no shade */
+	assert_ptr_equal(strchr(top, '|'), top + 6);	/* the only shade */
+	assert_null(strchr(bot, '|'));
+	lw_tui_spark_bands(top, bot, sizeof top, p, 8, 20, false);
+	assert_non_null(strstr(top, "\xe2\x96\x91"));	/* U+2591 */
+	assert_null(strstr(bot, "\xe2\x96\x91"));
+	p[0].has_v = p[0].has_band = false;
+	lw_tui_spark_bands(top, bot, sizeof top, p, 1, 20, true);
+	assert_string_equal(top, " ");	/* unknown, no band: blank */
+	assert_string_equal(bot, " ");
+	lw_tui_spark_bands(top, bot, sizeof top, p, 8, 3, true);
+	assert_int_equal(strlen(top), 3);	/* the last three */
+	assert_int_equal(top[1], '|');
 }
 
 static void test_spark(void **st)
@@ -491,6 +550,7 @@ int main(void)
 		cmocka_unit_test(test_wrap_part),
 		cmocka_unit_test(test_spark),
 		cmocka_unit_test(test_spark_band),
+		cmocka_unit_test(test_spark_bands),
 		cmocka_unit_test(test_cell),
 		cmocka_unit_test(test_why),
 		cmocka_unit_test(test_columns),
