@@ -292,9 +292,11 @@ static void lineage_up(struct doc *d, int i, int depth, int *left, char *seen,
 		       bool *first)
 {
 	const struct lw_dataset *ds = &lw_app_cfg(d->a)->datasets[i];
+	size_t nu;
+	const int *up = lw_ds_upstream(ds, lw_app_dsrun(d->a, (size_t)i), &nu);
 
-	for (size_t k = 0; k < ds->nupstream; k++) {
-		int u = ds->upstream[k];
+	for (size_t k = 0; k < nu; k++) {
+		int u = up[k];
 		if (seen[u])
 			continue;
 		if (*left <= 0 || depth >= LINEAGE_DEPTH) {
@@ -342,9 +344,14 @@ static void draw_lineage(struct doc *d, const struct lw_ds_run *dr)
 	bool first = true;
 	lineage_up(d, (int)(ds - cfg->datasets), 0, &left, seen, &first);
 	free(seen);
-	if (!ds->nupstream)
+	size_t nu;
+	lw_ds_upstream(ds, dr, &nu);
+	if (!nu)
 		text(d, LW_R_DIM, " upstream    none%s", ds->upstream_default ?
 		     " (nothing in the previous layer of its source)" : "");
+	if (dr->up_from != LW_UP_NONE && (nu || dr->up_note))
+		text(d, LW_R_DIM, "%13s%s%s%s", "", lw_up_from_text(dr->up_from),
+		     dr->up_note ? ": " : "", dr->up_note ? dr->up_note : "");
 	for (size_t k = 0; k < ds->nwritten_by; k++) {
 		int w = ds->writer_ds[k];
 		if (w >= 0) {

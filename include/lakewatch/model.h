@@ -163,6 +163,18 @@ struct lw_powerbi_refresh_facts {	/* detail.powerbi.refresh */
 	int64_t last_success;	/* newest Completed end, -1 when none */
 };
 
+/* One datasource of a Power BI dataset (Get Datasources In Group):
+ * detail.powerbi.datasources[]. */
+struct lw_powerbi_source {
+	char *type;		/* owned, may be NULL: datasourceType */
+	char *server, *database;	/* owned, may be NULL */
+	char *path;		/* owned, may be NULL: connectionDetails url,
+				 * else path */
+};
+
+/* The most datasources of one Power BI dataset kept. */
+#define LW_PBI_SOURCES_MAX 64
+
 struct lw_powerbi_facts {	/* lakes/powerbi*.c: detail.powerbi */
 	bool present;		/* observed as a Power BI dataset */
 	struct lw_powerbi_refresh_facts refresh;
@@ -170,7 +182,16 @@ struct lw_powerbi_facts {	/* lakes/powerbi*.c: detail.powerbi */
 	bool schedule_disabled;	/* "enabled" is false */
 	bool has_interval;
 	int64_t interval;	/* seconds between scheduled refreshes */
+	/* detail.powerbi.datasources: asked only of a dataset without a
+	 * configured "upstream"; has_sources when the service answered. */
+	bool has_sources;
+	struct lw_powerbi_source *sources;	/* owned */
+	size_t nsources;
+	char *sources_error;	/* owned, may be NULL: why the service did
+				 * not say (redacted) */
 };
+/* Free f's datasources and their error, and clear them (core/facts.c). */
+void lw_powerbi_sources_free(struct lw_powerbi_facts *f);
 
 struct lw_parquet_facts {	/* formats/parquet.c, summed by the probe */
 	bool present;
