@@ -355,7 +355,8 @@ static void pl_row_draw(struct lw_app *a, const struct pl_state *s,
 	runs_of(a, s, row->ds, &pr);
 
 	status_text(a, row->status, v[C_STATUS], sizeof v[0]);
-	snprintf(v[C_NAME], sizeof v[0], "%s", d->path);
+	snprintf(v[C_NAME], sizeof v[0], "%s", dr && dr->obs.runs.name ?
+		 dr->obs.runs.name : d->path);	/* a job by its name */
 	snprintf(v[C_KIND], sizeof v[0], "%s", kind_of(a, d, c[C_KIND].w >=
 						     12));
 	last_text(dr, &pr, now, v[C_LAST], sizeof v[0], v[C_AGE],
@@ -656,7 +657,7 @@ static void pl_runs_draw(struct lw_app *a, struct pl_state *s, int y0, int h)
 					 cfg->datasets)) : NULL;
 	const struct lw_result *res = own_result(dr);
 	int64_t now = lw_app_now();
-	char t[1200], st[64];
+	char t[1200], st[64], who[256];
 	int y = y0;
 
 	if (!d) {
@@ -667,7 +668,9 @@ static void pl_runs_draw(struct lw_app *a, struct pl_state *s, int y0, int h)
 	status_text(a, dr ? (res ? (int)res->status : (int)dr->status) : -1,
 		    st, sizeof st);
 	snprintf(t, sizeof t, "%s  %s  %s  (dataset %s, lake %s)", st,
-		 d->path, kind_of(a, d, true), d->name, d->lake >= 0 &&
+		 dr && dr->obs.runs.name ? lw_runs_label(&dr->obs.runs, who,
+		 sizeof who) : d->path, kind_of(a, d, true), d->name,
+		 d->lake >= 0 &&
 		 (size_t)d->lake < cfg->nlakes ? cfg->lakes[d->lake].name :
 		 "?");
 	lw_draw_str(a, y++, 0, a->W, res ? lw_status_role(res->status) :

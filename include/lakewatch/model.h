@@ -241,12 +241,20 @@ struct lw_runs_facts {		/* detail.runs */
 	char *service;		/* owned: "datafactory", "synapse",
 				 * "databricks" */
 	char *pipeline;		/* owned: the pipeline name or job id */
+	char *name;		/* owned, may be NULL: the job's name when
+				 * pipeline is its id (Databricks) */
 	char *lake;		/* owned, may be NULL: the lake's config name
 				 * (history keys runs by lake and pipeline) */
 	struct lw_run_fact *runs;	/* owned: newest first */
 	size_t n;
 	bool truncated;		/* more runs than were kept */
 };
+
+/* What a message calls rf's pipeline or job, into buf (returned): "name
+ * (job ID)" for a named job, else the pipeline's name or id, else "the
+ * pipeline". (core/facts_runs.c) */
+const char *lw_runs_label(const struct lw_runs_facts *rf, char *buf,
+			  size_t n);
 
 /* Azure Monitor metrics (lakes/cp*.c): detail.metrics. A value absent
  * from a point is NAN. */
