@@ -313,6 +313,35 @@ static void lineage_up(struct doc *d, int i, int depth, int *left, char *seen,
 	}
 }
 
+/* The run dataset whose runs `w` shows from this detail: the dataset
+ * itself when it is one, else its root when that is one, else its first
+ * failing linked writer that is one, else its first such writer; -1 when
+ * none. */
+static int runs_target(const struct lw_app *a, const struct lw_ds_run *dr)
+{
+	const struct lw_config *cfg = lw_app_cfg(a);
+	const struct lw_dataset *ds = dr->ds;
+	int first = -1;
+
+	if (ds->runs)
+		return (int)(ds - cfg->datasets);
+	if (dr->impacted && dr->root && dr->root->ds->runs)
+		return (int)(dr->root->ds - cfg->datasets);
+	for (size_t k = 0; k < ds->nwritten_by; k++) {
+		int w = ds->writer_ds[k];
+		const struct lw_ds_run *wr;
+
+		if (w < 0 || !cfg->datasets[w].runs)
+			continue;
+		wr = lw_app_dsrun(a, (size_t)w);
+		if (wr && wr->status >= LW_WARN)
+			return w;
+		if (first < 0)
+			first = w;
+	}
+	return first;
+}
+
 /* What the dataset is made from and what writes it, with their statuses,
  * and, for an impacted dataset, its root cause first. */
 static void draw_lineage(struct doc *d, const struct lw_ds_run *dr)
@@ -365,6 +394,10 @@ static void draw_lineage(struct doc *d, const struct lw_ds_run *dr)
 		snprintf(t, sizeof t, "%s  (not watched)", ds->written_by[k]);
 		lw_draw_str(a, y, 14, a->W - 15, LW_R_NORMAL, t);
 	}
+	int rt = runs_target(a, dr);
+	if (rt >= 0)
+		text(d, LW_R_DIM, "%13sw: the runs of %s", "",
+		     cfg->datasets[rt].name);
 	if (!ds->nwritten_by)
 		text(d, LW_R_DIM, " written by  not declared (\"written_by\")");
 }
@@ -850,6 +883,23 @@ static bool det_act_key(struct lw_app *a, struct det_state *s, int ch)
 	return true;
 }
 
+/* `w`: the Pipelines screen's runs pane of runs_target(); Esc comes back
+ * here. false (the key unused) when the dataset has none. */
+static bool open_runs(struct lw_app *a, struct det_state *s)
+{
+	const struct lw_config *cfg = lw_app_cfg(a);
+	const struct lw_dataset *ds = cfg && s->name ?
+				      lw_config_dataset(cfg, s->name) : NULL;
+	const struct lw_ds_run *dr = ds ?
+		lw_app_dsrun(a, (size_t)(ds - cfg->datasets)) : NULL;
+	int rt = dr ? runs_target(a, dr) : -1;
+
+	if (rt < 0)
+		return false;
+	lw_pipelines_open(a, cfg->datasets[rt].name);
+	return true;
+}
+
 static bool det_key(struct lw_app *a, void *st, int ch)
 {
 	struct det_state *s = st;
@@ -860,6 +910,8 @@ static bool det_key(struct lw_app *a, void *st, int ch)
 	if (max < 0)
 		max = 0;
 	switch (ch) {
+	case 'w':	/* the runs of the pipeline behind it (Lineage) */
+		return open_runs(a, s);
 	case 'n':
 		select_check(a, s, s->csel + 1);
 		return true;
@@ -970,8 +1022,8 @@ const struct lw_view_ops lw_view_detail = {
 	.key = '3',
 	.summary = "dataset detail",
 	.flags = LW_VIEW_RETURNS,
-	.footer = " arrows scroll  n N check  a ack  m mute  A accept  "
-		  "U undo  Esc back",
+	.footer = " arrows scroll  n N check  w runs  a ack  m mute  "
+		  "A accept  U undo  Esc back",
 	.init = det_init,
 	.free = det_free,
 	.draw = det_draw,
