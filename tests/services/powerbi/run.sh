@@ -135,7 +135,9 @@ expect wrongsecret 'powerbi.sales=ERROR~Invalid client secret' && ! grep -qs wro
 verdict wrong_secret $?
 
 # Upstream learned from the service's datasources (Get Datasources In
-# Group) through the gold datasets' published_as; config wins; a refusal
+# Group) through the gold datasets' published_as (the Power BI dataset's
+# table picks gold.stock over gold.stock_moves, the same database's other
+# dataset; the lake path matches under it); config wins; a refusal
 # (401, 403, an error inside a 200) or no match keeps the previous layer
 # and says so.
 for d in stock orders fresh web; do
