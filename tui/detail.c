@@ -747,14 +747,22 @@ void lw_detail_open_check(struct lw_app *a, const char *name,
 	s->follow = true;
 }
 
-/* Select the check `by` rows away from the selected one (n/N, a click). */
-static void select_check(struct lw_app *a, struct det_state *s, int to)
+/* The shown dataset's ds_run in the displayed run, NULL when it has none.
+ * Borrowed from the app. */
+static const struct lw_ds_run *shown_run(const struct lw_app *a,
+					 const struct det_state *s)
 {
 	const struct lw_config *cfg = lw_app_cfg(a);
 	const struct lw_dataset *ds = cfg && s->name ?
 				      lw_config_dataset(cfg, s->name) : NULL;
-	const struct lw_ds_run *dr = ds ?
-		lw_app_dsrun(a, (size_t)(ds - cfg->datasets)) : NULL;
+
+	return ds ? lw_app_dsrun(a, (size_t)(ds - cfg->datasets)) : NULL;
+}
+
+/* Select the check `by` rows away from the selected one (n/N, a click). */
+static void select_check(struct lw_app *a, struct det_state *s, int to)
+{
+	const struct lw_ds_run *dr = shown_run(a, s);
 
 	if (!dr || !dr->nresults)
 		return;
@@ -862,11 +870,7 @@ static void det_draw(struct lw_app *a, void *st, int y0, int h)
  * true when ch was one of them, or the prompt took it. */
 static bool det_act_key(struct lw_app *a, struct det_state *s, int ch)
 {
-	const struct lw_config *cfg = lw_app_cfg(a);
-	const struct lw_dataset *ds = cfg && s->name ?
-				      lw_config_dataset(cfg, s->name) : NULL;
-	const struct lw_ds_run *dr = ds ?
-		lw_app_dsrun(a, (size_t)(ds - cfg->datasets)) : NULL;
+	const struct lw_ds_run *dr = shown_run(a, s);
 	int k = dr ? pick_check(s, dr) : -1;
 	const char *chk = k >= 0 ? dr->results[k].check : NULL;
 	const struct lw_incident *inc = k >= 0 ?
@@ -887,16 +891,12 @@ static bool det_act_key(struct lw_app *a, struct det_state *s, int ch)
  * here. false (the key unused) when the dataset has none. */
 static bool open_runs(struct lw_app *a, struct det_state *s)
 {
-	const struct lw_config *cfg = lw_app_cfg(a);
-	const struct lw_dataset *ds = cfg && s->name ?
-				      lw_config_dataset(cfg, s->name) : NULL;
-	const struct lw_ds_run *dr = ds ?
-		lw_app_dsrun(a, (size_t)(ds - cfg->datasets)) : NULL;
+	const struct lw_ds_run *dr = shown_run(a, s);
 	int rt = dr ? runs_target(a, dr) : -1;
 
 	if (rt < 0)
 		return false;
-	lw_pipelines_open(a, cfg->datasets[rt].name);
+	lw_pipelines_open(a, lw_app_cfg(a)->datasets[rt].name);
 	return true;
 }
 
