@@ -158,6 +158,7 @@ jq -e '[.datasets[] | select(.layer == "powerbi") | {(.name): [.upstream, .upstr
   and (.["powerbi.refused"] | .[0] == ["gold.web"] and .[1] == "layer" and (.[2] | test("^the service did not say its datasources: Power BI: no access to .*/datasources \\(403\\)")) and .[3] == "gold.web")
   and (.["powerbi.locked"] | .[1] == "layer" and (.[2] | test("\\(401\\), also after fetching a fresh one")))
   and (.["powerbi.flaky"] | .[1] == "layer" and (.[2] | test("DatasourcesNotAvailable")))
+  and (.["powerbi.slow"] | .[1] == "layer" and (.[2] | test("in time")) and .[3] == "gold.web")
   and (.["powerbi.unmatched"] | .[1] == "layer" and .[2] == "no dataset'"'"'s published_as is one of its 1 datasources")' \
 	"$tmp/learned.json" > /dev/null && no_secret learned
 verdict learned_upstream $?
