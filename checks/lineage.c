@@ -2,8 +2,10 @@
  * fails too is impacted, and its root is the most-upstream failing one.
  *
  * The graph is the config's (upstream and linked written_by, never a
- * cycle: config_lineage.c rejects them; the walks still keep a seen set so
- * a bad graph cannot hang them). Of several roots the worst status wins,
+ * cycle: config_lineage.c rejects them), with the upstream a Power BI
+ * dataset learned from the service instead of its default one
+ * (lineage_learn.c; that one may loop, and the walks keep a seen set so no
+ * graph can hang them). Of several roots the worst status wins,
  * then the most upstream. Datasets outside a filtered run are
  * walked through but count as not failing.
  */
@@ -79,10 +81,11 @@ static int walk_up(struct walk *w, int start, bool roots_only)
 	while (head < tail) {
 		int i = w->queue[head++];
 		const struct lw_dataset *ds = &w->cfg->datasets[i];
-		size_t np = ds->nupstream + ds->nwritten_by;
+		size_t nu;
+		const int *up = lw_ds_upstream(ds, w->by[i], &nu);
+		size_t np = nu + ds->nwritten_by;
 		for (size_t k = 0; k < np; k++) {
-			int p = k < ds->nupstream ? ds->upstream[k] :
-				ds->writer_ds[k - ds->nupstream];
+			int p = k < nu ? up[k] : ds->writer_ds[k - nu];
 			if (p < 0 || (size_t)p >= n || w->dist[p] >= 0)
 				continue;
 			assert(tail < n);
@@ -104,6 +107,7 @@ void lw_lineage_mark(const struct lw_config *cfg, struct lw_run *run)
 {
 	if (!cfg || !run)
 		return;
+	lw_lineage_learn(cfg, run);	/* upstreams the service taught */
 	size_t n = cfg->ndatasets;
 	struct walk w = {cfg, index_run(cfg, run),
 			 lw_xcalloc(n + 1, sizeof(int)),

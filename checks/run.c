@@ -45,6 +45,8 @@ void lw_run_free(struct lw_run *run)
 		for (size_t j = 0; j < dr->nresults; j++)
 			lw_result_free(&dr->results[j]);
 		free(dr->results);
+		free(dr->learned);
+		free(dr->up_note);
 		lw_ds_run_free_incidents(dr);
 	}
 	free(run->ds);

@@ -102,9 +102,9 @@ static void find(struct judged *j, enum lw_status st, const char *fmt, ...)
 static void say_failed(const struct lw_runs_facts *rf,
 		       const struct lw_run_fact *r, char *buf, size_t n)
 {
-	char t[32];
+	char t[32], who[256];
 	snprintf(buf, n, "last run of %s %s (run %.64s%s%s)%s%.120s%s%.80s%s"
-		 "%.400s", rf->pipeline ? rf->pipeline : "the pipeline",
+		 "%.400s", lw_runs_label(rf, who, sizeof who),
 		 r->state == LW_RUN_TIMEDOUT ? "timed out" : "failed",
 		 r->run_id ? r->run_id : "?",
 		 r->start >= 0 ? ", started " : "",
@@ -119,6 +119,7 @@ static void judge_last(const struct runs_cfg *c, const struct lw_runs_facts *rf,
 {
 	const struct lw_run_fact *last = NULL;
 	int row = 0;
+	char who[256];
 	for (size_t i = 0; i < rf->n; i++) {
 		if (!finished(rf->runs[i].state))
 			continue;
@@ -137,7 +138,7 @@ static void judge_last(const struct runs_cfg *c, const struct lw_runs_facts *rf,
 		find(j, c->failed, "%s", msg);
 	} else if (last->state == LW_RUN_CANCELLED) {
 		find(j, c->cancelled, "last run of %s was cancelled (run %.64s)",
-		     rf->pipeline ? rf->pipeline : "the pipeline",
+		     lw_runs_label(rf, who, sizeof who),
 		     last->run_id ? last->run_id : "?");
 	}
 	/* N failures in a row: the limit is reached at N, not above it */
@@ -158,6 +159,7 @@ static void judge_age(const struct runs_cfg *c, const struct lw_runs_facts *rf,
 		      int64_t now, struct judged *j)
 {
 	int64_t ok = -1;
+	char who[256];
 	for (size_t i = 0; i < rf->n; i++)
 		if (rf->runs[i].state == LW_RUN_SUCCEEDED) {
 			int64_t t = rf->runs[i].end >= 0 ? rf->runs[i].end :
@@ -170,8 +172,8 @@ static void judge_age(const struct runs_cfg *c, const struct lw_runs_facts *rf,
 	char d[32], why[96];
 	if (ok < 0) {
 		find(j, c->max_age.has_fail ? LW_FAIL : LW_WARN, "no successful "
-		     "run of %s among the %zu runs seen", rf->pipeline ?
-		     rf->pipeline : "the pipeline", rf->n);
+		     "run of %s among the %zu runs seen",
+		     lw_runs_label(rf, who, sizeof who), rf->n);
 		return;
 	}
 	int64_t age = now - ok > 0 ? now - ok : 0;
@@ -217,14 +219,15 @@ static void judge_running(const struct runs_cfg *c,
 static void say_pass(const struct lw_runs_facts *rf, int64_t now, char *msg,
 		     size_t n)
 {
+	char who[256];
 	for (size_t i = 0; i < rf->n; i++) {
 		const struct lw_run_fact *r = &rf->runs[i];
 		if (!finished(r->state))
 			continue;
 		char a[32], b[32];
 		int64_t at = r->end >= 0 ? r->end : r->start;
-		snprintf(msg, n, "last run of %s %s %s ago%s%s%s", rf->pipeline ?
-			 rf->pipeline : "the pipeline", r->state ==
+		snprintf(msg, n, "last run of %s %s %s ago%s%s%s",
+			 lw_runs_label(rf, who, sizeof who), r->state ==
 			 LW_RUN_CANCELLED ? "was cancelled" : "succeeded",
 			 lw_duration_fmt(at >= 0 && now > at ? now - at : 0, a,
 					 sizeof a), r->duration >= 0 ?
@@ -234,8 +237,7 @@ static void say_pass(const struct lw_runs_facts *rf, int64_t now, char *msg,
 		return;
 	}
 	snprintf(msg, n, "%zu run%s of %s, none finished yet", rf->n,
-		 rf->n == 1 ? "" : "s", rf->pipeline ? rf->pipeline :
-		 "the pipeline");
+		 rf->n == 1 ? "" : "s", lw_runs_label(rf, who, sizeof who));
 }
 
 static void threshold(const struct runs_cfg *c, char *thr, size_t n)
@@ -274,7 +276,7 @@ static void runs_run(const void *cfgp, const struct lw_judge_ctx *ctx,
 	if (lw_check_unobserved("runs", ctx, out))
 		return;
 	const struct lw_runs_facts *rf = &ctx->obs->runs;
-	char thr[400], msg[LW_CHECK_MSG_MAX];
+	char thr[400], msg[LW_CHECK_MSG_MAX], who[256];
 	threshold(c, thr, sizeof thr);
 	if (!rf->present) {
 		lw_check_result(out, "runs", LW_ERROR, "", thr, false, 0,
@@ -284,7 +286,7 @@ static void runs_run(const void *cfgp, const struct lw_judge_ctx *ctx,
 	}
 	if (!rf->n) {
 		snprintf(msg, sizeof msg, "no runs of %s in the lake's lookback",
-			 rf->pipeline ? rf->pipeline : "the pipeline");
+			 lw_runs_label(rf, who, sizeof who));
 		lw_check_result(out, "runs", c->max_age.has_fail ? LW_FAIL :
 				LW_WARN, "none", thr, false, 0, msg);
 		return;

@@ -16,7 +16,7 @@ static const char *const dataset_keys[] = {
 	"description", "source", "layer", "lake", "path", "format",
 	"format_options", "include", "exclude", "partitions", "count_rows",
 	"consumers", "checks", "timezone", "holidays", "interval", "pipeline",
-	"job_id", "job", "upstream", "written_by", NULL
+	"job_id", "job", "upstream", "written_by", "published_as", NULL
 };
 
 /* What names a dataset's place besides "path": the pipeline (Data

@@ -18,6 +18,12 @@ void lw_config_load_lineage(struct lw_cfgctx *cc, struct lw_config *cfg,
 /* Frees what lw_config_load_lineage gave ds. */
 void lw_config_free_lineage(struct lw_dataset *ds);
 
+/* ds's "published_as" (node, NULL when absent) into ds->published; a bad
+ * entry is an error at its file:line:col (config_published.c). */
+void lw_config_load_published(struct lw_cfgctx *cc, struct lw_dataset *ds,
+			      const cJSON *node);
+void lw_config_free_published(struct lw_dataset *ds);
+
 /* "resolve_after" of obj into *out when present: a whole number of polls,
  * 1 to LW_RESOLVE_AFTER_MAX (config_dataset.c). LW_ECONFIG after
  * reporting a bad value. */

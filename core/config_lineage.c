@@ -204,6 +204,8 @@ void lw_config_load_lineage(struct lw_cfgctx *cc, struct lw_config *cfg,
 			      cJSON_GetObjectItemCaseSensitive(m, "upstream"));
 		load_writers(cc, cfg, ds, (int)i,
 			     cJSON_GetObjectItemCaseSensitive(m, "written_by"));
+		lw_config_load_published(cc, ds,
+			cJSON_GetObjectItemCaseSensitive(m, "published_as"));
 	}
 	struct walk w = {cfg, lw_xcalloc(cfg->ndatasets + 1, 1),
 			 lw_xcalloc(cfg->ndatasets + 1, sizeof(int)), 0, 0};
@@ -222,4 +224,5 @@ void lw_config_free_lineage(struct lw_dataset *ds)
 	free(ds->written_by);
 	free(ds->writer_ds);
 	free(ds->upstream);
+	lw_config_free_published(ds);
 }

@@ -90,6 +90,46 @@ static void delta_from(const cJSON *d, struct lw_delta_facts *f)
 		d, "footer_bound_reached"));
 }
 
+/* detail.powerbi.datasources (at most LW_PBI_SOURCES_MAX) and
+ * datasources_error. */
+static void sources_from(const cJSON *p, struct lw_powerbi_facts *f)
+{
+	const cJSON *a = cJSON_GetObjectItemCaseSensitive(p, "datasources"), *e;
+	f->sources_error = get_str(p, "datasources_error");
+	if (!cJSON_IsArray(a))
+		return;
+	f->has_sources = true;
+	f->sources = lw_xcalloc(LW_PBI_SOURCES_MAX + 1, sizeof *f->sources);
+	cJSON_ArrayForEach(e, a) {
+		if (f->nsources == LW_PBI_SOURCES_MAX)
+			break;
+		if (!cJSON_IsObject(e))
+			continue;
+		struct lw_powerbi_source *s = &f->sources[f->nsources++];
+		s->type = get_str(e, "type");
+		s->server = get_str(e, "server");
+		s->database = get_str(e, "database");
+		s->path = get_str(e, "path");
+	}
+}
+
+/* See model.h. */
+void lw_powerbi_sources_free(struct lw_powerbi_facts *f)
+{
+	for (size_t i = 0; i < f->nsources; i++) {
+		free(f->sources[i].type);
+		free(f->sources[i].server);
+		free(f->sources[i].database);
+		free(f->sources[i].path);
+	}
+	free(f->sources);
+	free(f->sources_error);
+	f->sources = NULL;
+	f->nsources = 0;
+	f->has_sources = false;
+	f->sources_error = NULL;
+}
+
 static void powerbi_from(const cJSON *p, struct lw_powerbi_facts *f)
 {
 	if (!p)
@@ -114,6 +154,7 @@ static void powerbi_from(const cJSON *p, struct lw_powerbi_facts *f)
 			cJSON_GetObjectItemCaseSensitive(s, "enabled"));
 		f->has_interval = get_num(s, "interval", &f->interval);
 	}
+	sources_from(p, f);
 }
 
 static void parquet_from(const cJSON *p, struct lw_parquet_facts *f)
@@ -152,6 +193,7 @@ void lw_obs_facts_free(struct lw_obs *o)
 	free(o->powerbi.refresh.status);
 	free(o->powerbi.refresh.type);
 	free(o->powerbi.refresh.error_code);
+	lw_powerbi_sources_free(&o->powerbi);
 	free(o->parquet.created_by);
 	free(o->avro.codec);
 	memset(&o->delta, 0, sizeof o->delta);

@@ -12,6 +12,7 @@
  * detail.stream  {"job_state", "last_output"}
  */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "lakewatch/util.h"
@@ -80,6 +81,7 @@ static void runs_from(const cJSON *d, struct lw_runs_facts *f)
 	f->present = true;
 	f->service = str_at(d, "service");
 	f->pipeline = str_at(d, "pipeline");
+	f->name = str_at(d, "name");
 	f->lake = str_at(d, "lake");
 	f->truncated = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(d,
 							"truncated"));
@@ -194,6 +196,7 @@ void lw_facts_runs_free(struct lw_obs *o)
 	free(o->runs.runs);
 	free(o->runs.service);
 	free(o->runs.pipeline);
+	free(o->runs.name);
 	free(o->runs.lake);
 	for (size_t i = 0; i < o->metrics.n; i++) {
 		free(o->metrics.m[i].name);
@@ -206,4 +209,16 @@ void lw_facts_runs_free(struct lw_obs *o)
 	memset(&o->runs, 0, sizeof o->runs);
 	memset(&o->metrics, 0, sizeof o->metrics);
 	memset(&o->stream, 0, sizeof o->stream);
+}
+
+/* See model.h. */
+const char *lw_runs_label(const struct lw_runs_facts *rf, char *buf,
+			  size_t n)
+{
+	if (rf && rf->name && rf->pipeline && strcmp(rf->name, rf->pipeline))
+		snprintf(buf, n, "%.200s (job %.40s)", rf->name, rf->pipeline);
+	else
+		snprintf(buf, n, "%.240s", rf && rf->pipeline ? rf->pipeline :
+			 rf && rf->name ? rf->name : "the pipeline");
+	return buf;
 }

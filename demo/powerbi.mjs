@@ -18,7 +18,8 @@
 // verdicts whatever the wall clock says.
 //
 // What the workspace shows (see demo/README.md):
-//   Sales Model         Completed 1h ago                 PASS
+//   Sales Model         Completed 1h ago                 PASS; its datasource
+//                       (Synapse serverless, gold) teaches its upstream
 //   Web Analytics       Completed 19m ago; its "Traffic Revenue" table
 //                       predates a DELETE on gold        reconcile FAIL
 //   Fulfillment Model   last refresh Failed (gateway)    refresh FAIL
@@ -177,7 +178,15 @@ export async function writeWorkspace(con, root, NOW) {
 			  ],
 			  tables: { 'Sales Daily': { rows: sales, columns: [
 				col('Date', 'DateTime'), col('Store', 'Int64'), col('Channel', 'String'),
-				col('Orders', 'Int64'), col('Units', 'Int64'), col('Revenue', 'Decimal')] } } },
+				col('Orders', 'Int64'), col('Units', 'Int64'), col('Revenue', 'Decimal')] } },
+			  // Get Datasources In Group: the Synapse serverless endpoint
+			  // gold.sales_daily is published as (its "published_as"), so
+			  // powerbi.sales learns its upstream from the service
+			  datasources: [{ datasourceType: 'Sql',
+				connectionDetails: { server: 'contoso-lakehouse-ondemand.sql.azuresynapse.net',
+					database: 'gold' },
+				datasourceId: 'd5a1e500-0000-4000-8000-000000000001',
+				gatewayId: 'a7e0c0de-0000-4000-8000-000000000001' }] },
 			{ id: '5a1e5000-0000-4000-8000-000000000002', name: 'Web Analytics',
 			  schedule: schedule(3),
 			  refreshes: [

@@ -156,6 +156,22 @@ static int databricks_runs(struct lw_lake *l, const char *job, int64_t now,
 	return rc;
 }
 
+/* The job's name when no run listed carried one (no run in the lookback):
+ * jobs/get's settings.name. Best effort: a refusal leaves the id alone.
+ * Caller frees. */
+static char *databricks_job_name(struct lw_lake *l, const char *job)
+{
+	char *path = lw_xasprintf("/api/2.1/jobs/get?job_id=%s", job);
+	char *body = NULL, *name = NULL;
+	size_t len = 0;
+	struct lw_err err;
+	if (lw_cp_call(l, "GET", path, NULL, &body, &len, &err) == LW_OK)
+		lw_cp_parse_databricks_job(body, len, &name, &err);
+	free(body);
+	free(path);
+	return name;
+}
+
 static int by_start_desc(const void *a, const void *b)
 {
 	const struct lw_run_fact *x = a, *y = b;
@@ -179,6 +195,9 @@ static int observe_runs(struct lw_lake *l, const struct lw_dataset *ds,
 		lw_cp_record_runs(obs, names[l->kind], l->base.name, ds->path,
 				  p.runs, p.n,
 				  truncated);
+		if (l->kind == CP_DATABRICKS && !p.name)
+			p.name = databricks_job_name(l, ds->path);
+		lw_cp_record_runs_name(obs, p.name);
 	}
 	lw_cp_page_free(&p);
 	return rc;

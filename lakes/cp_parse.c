@@ -93,6 +93,7 @@ void lw_cp_page_free(struct lw_cp_page *p)
 		lw_run_fact_free(&p->runs[i]);
 	free(p->runs);
 	free(p->next);
+	free(p->name);
 	memset(p, 0, sizeof *p);
 }
 
@@ -311,10 +312,29 @@ int lw_cp_parse_databricks_runs(const char *json, size_t len, size_t max,
 		struct lw_run_fact *r = add_run(p);
 		r->run_id = lw_xasprintf("%.0f", id->valuedouble);
 		databricks_run(it, r);
+		if (!p->name)
+			p->name = dup_msg(str(it, "run_name"));
 	}
 	bool more = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(root,
 							"has_more"));
 	set_next(p, more ? str(root, "next_page_token") : NULL);
+	cJSON_Delete(root);
+	return LW_OK;
+}
+
+int lw_cp_parse_databricks_job(const char *json, size_t len, char **name,
+			       struct lw_err *err)
+{
+	*name = NULL;
+	cJSON *root = parse(json, len, "job", err);
+	if (!root)
+		return LW_EPARSE;
+	if (!cJSON_IsObject(root)) {
+		cJSON_Delete(root);
+		return lw_err_set(err, LW_EPARSE, "job: expected an object");
+	}
+	*name = dup_msg(str(cJSON_GetObjectItemCaseSensitive(root, "settings"),
+			    "name"));
 	cJSON_Delete(root);
 	return LW_OK;
 }

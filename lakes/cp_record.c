@@ -60,6 +60,17 @@ void lw_cp_record_runs(struct lw_obs *obs, const char *service,
 	lw_obs_facts_from_detail(obs);
 }
 
+/* See pipelines.h. */
+void lw_cp_record_runs_name(struct lw_obs *obs, const char *name)
+{
+	cJSON *o = cJSON_GetObjectItemCaseSensitive(lw_obs_detail(obs), "runs");
+	if (!cJSON_IsObject(o) || !name || !*name)
+		return;
+	cJSON_DeleteItemFromObjectCaseSensitive(o, "name");
+	cJSON_AddStringToObject(o, "name", name);
+	lw_obs_facts_from_detail(obs);
+}
+
 void lw_cp_record_stream(struct lw_obs *obs, const char *state,
 			 int64_t last_output)
 {

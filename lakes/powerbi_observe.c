@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "powerbi_int.h"
+#include "lakewatch/secret.h"
 #include "lakewatch/util.h"
 
 static cJSON *refresh_json(const struct lw_pbi_refresh *r)
@@ -77,6 +78,60 @@ void lw_pbi_record_schedule(struct lw_obs *obs, cJSON *pbi,
 	obs->powerbi.interval = s->interval;
 }
 
+static void put_opt(cJSON *o, const char *k, const char *v)
+{
+	if (v)
+		cJSON_AddStringToObject(o, k, v);
+}
+
+/* See powerbi.h. */
+void lw_pbi_record_datasources(struct lw_obs *obs, cJSON *pbi,
+			       struct lw_powerbi_source *src, size_t n,
+			       const char *why)
+{
+	struct lw_powerbi_facts *f = &obs->powerbi;
+	lw_powerbi_sources_free(f);
+	if (!src) {
+		f->sources_error = lw_redact_dup(why ? why : "no answer");
+		cJSON_AddStringToObject(pbi, "datasources_error",
+					f->sources_error);
+		return;
+	}
+	cJSON *a = cJSON_AddArrayToObject(pbi, "datasources");
+	for (size_t i = 0; i < n; i++) {
+		cJSON *o = cJSON_CreateObject();
+		put_opt(o, "type", src[i].type);
+		put_opt(o, "server", src[i].server);
+		put_opt(o, "database", src[i].database);
+		put_opt(o, "path", src[i].path);
+		cJSON_AddItemToArray(a, o);
+	}
+	f->has_sources = true;
+	f->sources = src;
+	f->nsources = n;
+}
+
+/* Get Datasources In Group, for a dataset whose upstream the service may
+ * teach (no "upstream" in the config). A refusal is no error of the
+ * dataset's: it is kept as datasources_error and the layer rule stays. */
+static void observe_datasources(struct lw_lake *l, const char *id,
+				struct lw_obs *obs, cJSON *pbi)
+{
+	char *path = lw_xasprintf("/groups/%s/datasets/%s/datasources",
+				  l->workspace, id);
+	char *body = NULL;
+	size_t len = 0, n = 0;
+	long st;
+	struct lw_err err;
+	struct lw_powerbi_source *src = NULL;
+	lw_err_clear(&err);
+	if (lw_pbi_call(l, "GET", path, NULL, &body, &len, &st, &err) == LW_OK)
+		lw_pbi_parse_datasources(body, len, &src, &n, &err);
+	lw_pbi_record_datasources(obs, pbi, src, n, err.msg);
+	free(body);
+	free(path);
+}
+
 static int observe_refreshes(struct lw_lake *l, const char *id,
 			     const struct lw_pbi_opts *po, struct lw_obs *obs,
 			     cJSON *pbi, struct lw_err *err)
@@ -138,6 +193,8 @@ int lw_pbi_observe(struct lw_lake *l, const struct lw_dataset *ds,
 	}
 	if (rc == LW_OK)
 		observe_schedule(l, id, obs, pbi);
+	if (rc == LW_OK && ds->upstream_default)
+		observe_datasources(l, id, obs, pbi);
 	if (rc == LW_OK && po && po->table)
 		rc = lw_pbi_observe_table(l, id, po, obs, &err);
 	cJSON_AddNumberToObject(pbi, "queries", (double)(l->queries - q0));

@@ -42,20 +42,47 @@ static const cJSON *value_array(const cJSON *root, const char *what,
 	return cJSON_IsArray(v) ? v : NULL;
 }
 
+/* An error the service put inside its 200 answer: {"error": {"code",
+ * "message"}}. Returns LW_EPARSE after naming it, LW_OK when none. */
+static int error_inside(const cJSON *root, const char *what,
+			struct lw_err *err)
+{
+	const cJSON *e = cJSON_GetObjectItemCaseSensitive(root, "error");
+	if (!e)
+		return LW_OK;
+	const char *code = str(e, "code"), *msg = str(e, "message");
+	return lw_err_set(err, LW_EPARSE, "%s: the service answered an error: "
+			  "%s%s%s", what, code ? code : "(no code)",
+			  msg ? ": " : "", msg ? msg : "");
+}
+
+/* The "value" array of the OData answer json, an error inside it named:
+ * *root is the caller's (cJSON_Delete) when the array is returned; NULL
+ * (nothing to free) after err says why. */
+static const cJSON *value_of(const char *json, size_t len, const char *what,
+			     cJSON **root, struct lw_err *err)
+{
+	const cJSON *arr = NULL;
+	*root = parse(json, len, what, err);
+	if (*root && error_inside(*root, what, err) == LW_OK)
+		arr = value_array(*root, what, err);
+	if (!arr) {
+		cJSON_Delete(*root);
+		*root = NULL;
+	}
+	return arr;
+}
+
 int lw_pbi_parse_datasets(const char *json, size_t len,
 			  struct lw_pbi_dataset **out, size_t *n,
 			  struct lw_err *err)
 {
 	*out = NULL;
 	*n = 0;
-	cJSON *root = parse(json, len, "datasets", err);
-	if (!root)
+	cJSON *root;
+	const cJSON *arr = value_of(json, len, "datasets", &root, err), *d;
+	if (!arr)
 		return LW_EPARSE;
-	const cJSON *arr = value_array(root, "datasets", err), *d;
-	if (!arr) {
-		cJSON_Delete(root);
-		return LW_EPARSE;
-	}
 	*out = lw_xcalloc((size_t)cJSON_GetArraySize(arr) + 1, sizeof **out);
 	cJSON_ArrayForEach(d, arr) {
 		const char *id = str(d, "id"), *name = str(d, "name");
@@ -66,6 +93,43 @@ int lw_pbi_parse_datasets(const char *json, size_t len,
 		x->name = lw_xstrdup(name);
 		x->refreshable = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(
 			d, "isRefreshable"));
+	}
+	cJSON_Delete(root);
+	return LW_OK;
+}
+
+/* A copy of o[k] when it is a non-empty string, else NULL. */
+static char *dup_str(const cJSON *o, const char *k)
+{
+	const char *v = str(o, k);
+	return v && v[0] ? lw_xstrdup(v) : NULL;
+}
+
+int lw_pbi_parse_datasources(const char *json, size_t len,
+			     struct lw_powerbi_source **out, size_t *n,
+			     struct lw_err *err)
+{
+	*out = NULL;
+	*n = 0;
+	cJSON *root;
+	const cJSON *arr = value_of(json, len, "datasources", &root, err), *d;
+	if (!arr)
+		return LW_EPARSE;
+	*out = lw_xcalloc(LW_PBI_SOURCES_MAX + 1, sizeof **out);
+	cJSON_ArrayForEach(d, arr) {
+		const cJSON *c = cJSON_GetObjectItemCaseSensitive(
+			d, "connectionDetails");
+		if (*n == LW_PBI_SOURCES_MAX)
+			break;
+		if (!cJSON_IsObject(c))
+			continue;	/* nothing to match it by */
+		struct lw_powerbi_source *x = &(*out)[(*n)++];
+		x->type = dup_str(d, "datasourceType");
+		x->server = dup_str(c, "server");
+		x->database = dup_str(c, "database");
+		x->path = dup_str(c, "url");
+		if (!x->path)
+			x->path = dup_str(c, "path");
 	}
 	cJSON_Delete(root);
 	return LW_OK;

@@ -221,10 +221,13 @@ char *lw_rep_ds_cause(const struct lw_ds_run *d)
 		return NULL;
 	const struct lw_result *x = d->worst >= 0 &&
 		(size_t)d->worst < d->nresults ? &d->results[d->worst] : NULL;
-	/* a failed run names its pipeline or job, not the check: the
-	 * message (runs.c) already says which run and what failed */
+	/* a failed run names its pipeline or job (a Databricks job by its
+	 * name), not the check: the message (runs.c) already says which run
+	 * and what failed */
 	if (x && d->ds->runs && d->ds->path && x->message)
-		return lw_xasprintf("%s: %s", d->ds->path, x->message);
+		return lw_xasprintf("%s: %s", d->obs.runs.name ?
+				    d->obs.runs.name : d->ds->path,
+				    x->message);
 	if (x)
 		return lw_xasprintf("%s %s: %s", d->ds->name,
 				    x->check ? x->check : "?",

@@ -239,20 +239,26 @@ static cJSON *result_json(const struct lw_result *x,
 	return c;
 }
 
-/* "upstream", "written_by", "impacted" and, when impacted, "root". */
+/* "upstream" (and where from), "written_by", "impacted" and, when
+ * impacted, "root". */
 static void lineage_json(cJSON *j, const struct lw_config *cfg,
 			 const struct lw_ds_run *d)
 {
 	const struct lw_dataset *ds = d->ds;
 	cJSON *a = cJSON_AddArrayToObject(j, "upstream");
-	for (size_t i = 0; i < ds->nupstream; i++) {
-		int u = ds->upstream[i];
+	size_t nu;
+	const int *up = lw_ds_upstream(ds, d, &nu);
+	for (size_t i = 0; i < nu; i++) {
+		int u = up[i];
 		if (u >= 0 && (size_t)u < cfg->ndatasets) {
 			char *n = lw_rep_clean(cfg->datasets[u].name, 0);
 			cJSON_AddItemToArray(a, cJSON_CreateString(n));
 			free(n);
 		}
 	}
+	put_str(j, "upstream_from", lw_up_from_name(d->up_from));
+	if (d->up_note)
+		put_str(j, "upstream_note", d->up_note);
 	a = cJSON_AddArrayToObject(j, "written_by");
 	for (size_t i = 0; i < ds->nwritten_by; i++) {
 		char *n = lw_rep_clean(ds->written_by[i], 0);

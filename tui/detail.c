@@ -292,9 +292,11 @@ static void lineage_up(struct doc *d, int i, int depth, int *left, char *seen,
 		       bool *first)
 {
 	const struct lw_dataset *ds = &lw_app_cfg(d->a)->datasets[i];
+	size_t nu;
+	const int *up = lw_ds_upstream(ds, lw_app_dsrun(d->a, (size_t)i), &nu);
 
-	for (size_t k = 0; k < ds->nupstream; k++) {
-		int u = ds->upstream[k];
+	for (size_t k = 0; k < nu; k++) {
+		int u = up[k];
 		if (seen[u])
 			continue;
 		if (*left <= 0 || depth >= LINEAGE_DEPTH) {
@@ -309,6 +311,35 @@ static void lineage_up(struct doc *d, int i, int depth, int *left, char *seen,
 		*first = false;
 		lineage_up(d, u, depth + 1, left, seen, first);
 	}
+}
+
+/* The run dataset whose runs `w` shows from this detail: the dataset
+ * itself when it is one, else its root when that is one, else its first
+ * failing linked writer that is one, else its first such writer; -1 when
+ * none. */
+static int runs_target(const struct lw_app *a, const struct lw_ds_run *dr)
+{
+	const struct lw_config *cfg = lw_app_cfg(a);
+	const struct lw_dataset *ds = dr->ds;
+	int first = -1;
+
+	if (ds->runs)
+		return (int)(ds - cfg->datasets);
+	if (dr->impacted && dr->root && dr->root->ds->runs)
+		return (int)(dr->root->ds - cfg->datasets);
+	for (size_t k = 0; k < ds->nwritten_by; k++) {
+		int w = ds->writer_ds[k];
+		const struct lw_ds_run *wr;
+
+		if (w < 0 || !cfg->datasets[w].runs)
+			continue;
+		wr = lw_app_dsrun(a, (size_t)w);
+		if (wr && wr->status >= LW_WARN)
+			return w;
+		if (first < 0)
+			first = w;
+	}
+	return first;
 }
 
 /* What the dataset is made from and what writes it, with their statuses,
@@ -342,9 +373,14 @@ static void draw_lineage(struct doc *d, const struct lw_ds_run *dr)
 	bool first = true;
 	lineage_up(d, (int)(ds - cfg->datasets), 0, &left, seen, &first);
 	free(seen);
-	if (!ds->nupstream)
+	size_t nu;
+	lw_ds_upstream(ds, dr, &nu);
+	if (!nu)
 		text(d, LW_R_DIM, " upstream    none%s", ds->upstream_default ?
 		     " (nothing in the previous layer of its source)" : "");
+	if (dr->up_from != LW_UP_NONE && (nu || dr->up_note))
+		text(d, LW_R_DIM, "%13s%s%s%s", "", lw_up_from_text(dr->up_from),
+		     dr->up_note ? ": " : "", dr->up_note ? dr->up_note : "");
 	for (size_t k = 0; k < ds->nwritten_by; k++) {
 		int w = ds->writer_ds[k];
 		if (w >= 0) {
@@ -358,6 +394,10 @@ static void draw_lineage(struct doc *d, const struct lw_ds_run *dr)
 		snprintf(t, sizeof t, "%s  (not watched)", ds->written_by[k]);
 		lw_draw_str(a, y, 14, a->W - 15, LW_R_NORMAL, t);
 	}
+	int rt = runs_target(a, dr);
+	if (rt >= 0)
+		text(d, LW_R_DIM, "%13sw: the runs of %s", "",
+		     cfg->datasets[rt].name);
 	if (!ds->nwritten_by)
 		text(d, LW_R_DIM, " written by  not declared (\"written_by\")");
 }
@@ -799,14 +839,22 @@ void lw_detail_open_check(struct lw_app *a, const char *name,
 	s->follow = true;
 }
 
-/* Select the check `by` rows away from the selected one (n/N, a click). */
-static void select_check(struct lw_app *a, struct det_state *s, int to)
+/* The shown dataset's ds_run in the displayed run, NULL when it has none.
+ * Borrowed from the app. */
+static const struct lw_ds_run *shown_run(const struct lw_app *a,
+					 const struct det_state *s)
 {
 	const struct lw_config *cfg = lw_app_cfg(a);
 	const struct lw_dataset *ds = cfg && s->name ?
 				      lw_config_dataset(cfg, s->name) : NULL;
-	const struct lw_ds_run *dr = ds ?
-		lw_app_dsrun(a, (size_t)(ds - cfg->datasets)) : NULL;
+
+	return ds ? lw_app_dsrun(a, (size_t)(ds - cfg->datasets)) : NULL;
+}
+
+/* Select the check `by` rows away from the selected one (n/N, a click). */
+static void select_check(struct lw_app *a, struct det_state *s, int to)
+{
+	const struct lw_ds_run *dr = shown_run(a, s);
 
 	if (!dr || !dr->nresults)
 		return;
@@ -914,11 +962,7 @@ static void det_draw(struct lw_app *a, void *st, int y0, int h)
  * true when ch was one of them, or the prompt took it. */
 static bool det_act_key(struct lw_app *a, struct det_state *s, int ch)
 {
-	const struct lw_config *cfg = lw_app_cfg(a);
-	const struct lw_dataset *ds = cfg && s->name ?
-				      lw_config_dataset(cfg, s->name) : NULL;
-	const struct lw_ds_run *dr = ds ?
-		lw_app_dsrun(a, (size_t)(ds - cfg->datasets)) : NULL;
+	const struct lw_ds_run *dr = shown_run(a, s);
 	int k = dr ? pick_check(s, dr) : -1;
 	const char *chk = k >= 0 ? dr->results[k].check : NULL;
 	const struct lw_incident *inc = k >= 0 ?
@@ -935,6 +979,19 @@ static bool det_act_key(struct lw_app *a, struct det_state *s, int ch)
 	return true;
 }
 
+/* `w`: the Pipelines screen's runs pane of runs_target(); Esc comes back
+ * here. false (the key unused) when the dataset has none. */
+static bool open_runs(struct lw_app *a, struct det_state *s)
+{
+	const struct lw_ds_run *dr = shown_run(a, s);
+	int rt = dr ? runs_target(a, dr) : -1;
+
+	if (rt < 0)
+		return false;
+	lw_pipelines_open(a, lw_app_cfg(a)->datasets[rt].name);
+	return true;
+}
+
 static bool det_key(struct lw_app *a, void *st, int ch)
 {
 	struct det_state *s = st;
@@ -945,6 +1002,8 @@ static bool det_key(struct lw_app *a, void *st, int ch)
 	if (max < 0)
 		max = 0;
 	switch (ch) {
+	case 'w':	/* the runs of the pipeline behind it (Lineage) */
+		return open_runs(a, s);
 	case 'n':
 		select_check(a, s, s->csel + 1);
 		return true;
@@ -1055,8 +1114,8 @@ const struct lw_view_ops lw_view_detail = {
 	.key = '3',
 	.summary = "dataset detail",
 	.flags = LW_VIEW_RETURNS,
-	.footer = " arrows scroll  n N check  a ack  m mute  A accept  "
-		  "U undo  Esc back",
+	.footer = " arrows scroll  n N check  w runs  a ack  m mute  "
+		  "A accept  U undo  Esc back",
 	.init = det_init,
 	.free = det_free,
 	.draw = det_draw,

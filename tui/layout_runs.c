@@ -92,8 +92,9 @@ const char *lw_tui_run_why(char *dst, size_t n, const struct lw_ds_run *dr,
 	int64_t t = r->end >= 0 ? r->end : r->start;
 	if (t >= 0)
 		lw_duration_fmt(now > t ? now - t : 0, age, sizeof age);
-	snprintf(dst, n, "%s %s%s%s%s: %s%s%s", rf->pipeline ? rf->pipeline :
-		 dr->ds->name, r->state == LW_RUN_TIMEDOUT ? "timed out" :
+	char who[256];
+	snprintf(dst, n, "%s %s%s%s%s: %s%s%s", rf->pipeline || rf->name ?
+		 lw_runs_label(rf, who, sizeof who) : dr->ds->name, r->state == LW_RUN_TIMEDOUT ? "timed out" :
 		 "failed", t >= 0 ? " " : "", t >= 0 ? age : "",
 		 t >= 0 ? " ago" : "", r->failing ? r->failing : "",
 		 r->failing ? ": " : "", r->message ? r->message :

@@ -34,6 +34,8 @@ struct pl_state {
 				 * NULL: the list */
 	bool from_other;	/* opened from another view: Esc goes back
 				 * there, not to the list */
+	size_t ret_cur, ret_back;	/* that view, and where it returns
+					 * to (a->cur, a->back then) */
 	int rsel, rtop;		/* the runs pane's selected run */
 	bool pick;		/* select the failing run at the next draw */
 	/* the runs history kept of each run dataset over the strip's span
@@ -164,16 +166,27 @@ static const struct lw_result *own_result(const struct lw_ds_run *dr)
 	       &dr->results[dr->worst] : NULL;
 }
 
+/* What the list calls run dataset i: a Databricks job by its name (the
+ * poll's), else its pipeline, job id or stream job. Borrowed. */
+static const char *row_name(const struct lw_app *a, size_t i)
+{
+	const struct lw_ds_run *dr = lw_app_dsrun(a, i);
+
+	return dr && dr->obs.runs.name ? dr->obs.runs.name :
+	       lw_app_cfg(a)->datasets[i].path;
+}
+
 static int row_cmp(const void *pa, const void *pb, void *ud)
 {
 	const struct pl_row *x = pa, *y = pb;
-	const struct lw_config *cfg = ud;
+	const struct lw_app *a = ud;
+	const struct lw_config *cfg = lw_app_cfg(a);
 
 	int c;
 
 	if (x->status != y->status)
 		return y->status - x->status;
-	c = strcmp(cfg->datasets[x->ds].path, cfg->datasets[y->ds].path);
+	c = strcmp(row_name(a, x->ds), row_name(a, y->ds));
 	return c ? c : strcmp(cfg->datasets[x->ds].name,
 			      cfg->datasets[y->ds].name);
 }
@@ -203,7 +216,7 @@ static void pl_build(const struct lw_app *a, struct pl_state *s)
 					     (int)dr->status;
 	}
 	qsort_r(s->rows, (size_t)s->nrows, sizeof *s->rows, row_cmp,
-		(void *)cfg);
+		(void *)a);
 	if (s->sel >= s->nrows)
 		s->sel = s->nrows ? s->nrows - 1 : 0;
 }
@@ -355,7 +368,7 @@ static void pl_row_draw(struct lw_app *a, const struct pl_state *s,
 	runs_of(a, s, row->ds, &pr);
 
 	status_text(a, row->status, v[C_STATUS], sizeof v[0]);
-	snprintf(v[C_NAME], sizeof v[0], "%s", d->path);
+	snprintf(v[C_NAME], sizeof v[0], "%s", row_name(a, row->ds));
 	snprintf(v[C_KIND], sizeof v[0], "%s", kind_of(a, d, c[C_KIND].w >=
 						     12));
 	last_text(dr, &pr, now, v[C_LAST], sizeof v[0], v[C_AGE],
@@ -656,7 +669,7 @@ static void pl_runs_draw(struct lw_app *a, struct pl_state *s, int y0, int h)
 					 cfg->datasets)) : NULL;
 	const struct lw_result *res = own_result(dr);
 	int64_t now = lw_app_now();
-	char t[1200], st[64];
+	char t[1200], st[64], who[256];
 	int y = y0;
 
 	if (!d) {
@@ -667,7 +680,9 @@ static void pl_runs_draw(struct lw_app *a, struct pl_state *s, int y0, int h)
 	status_text(a, dr ? (res ? (int)res->status : (int)dr->status) : -1,
 		    st, sizeof st);
 	snprintf(t, sizeof t, "%s  %s  %s  (dataset %s, lake %s)", st,
-		 d->path, kind_of(a, d, true), d->name, d->lake >= 0 &&
+		 dr && dr->obs.runs.name ? lw_runs_label(&dr->obs.runs, who,
+		 sizeof who) : d->path, kind_of(a, d, true), d->name,
+		 d->lake >= 0 &&
 		 (size_t)d->lake < cfg->nlakes ? cfg->lakes[d->lake].name :
 		 "?");
 	lw_draw_str(a, y++, 0, a->W, res ? lw_status_role(res->status) :
@@ -741,6 +756,8 @@ void lw_pipelines_open(struct lw_app *a, const char *name)
 
 	open_runs(s, name);
 	s->from_other = !lw_app_showing(a, &lw_view_pipelines);
+	s->ret_cur = a->cur;
+	s->ret_back = a->back;
 	lw_app_show(a, &lw_view_pipelines);
 }
 
@@ -787,17 +804,25 @@ static bool pl_key(struct lw_app *a, void *st, int ch)
 }
 
 /* Esc in the runs pane closes it: back to the list, or to the view it
- * was opened from. */
+ * was opened from (the detail's `w`: that detail, whose own Esc then goes
+ * where it went before). */
 static bool pl_back(struct lw_app *a, void *st)
 {
 	struct pl_state *s = st;
 
-	(void)a;
 	if (!s->open)
 		return false;
 	free(s->open);
 	s->open = NULL;
-	return !s->from_other;
+	if (!s->from_other)
+		return true;
+	if (s->ret_cur != 0) {	/* the overview is where Esc goes anyway */
+		a->cur = s->ret_cur;
+		a->back = s->ret_back;
+		a->msg[0] = 0;
+		return true;
+	}
+	return false;
 }
 
 static void pl_click(struct lw_app *a, void *st, const struct lw_hit *h,

@@ -80,6 +80,17 @@ struct lw_check_inst {
 enum lw_part_mode { LW_PART_NONE = 0, LW_PART_KV, LW_PART_REGEX,
 		    LW_PART_CAPTURE };
 
+/* One "published_as" entry (config_published.c): where a dataset is
+ * served to Power BI, so a Power BI dataset whose datasources name it
+ * learns it as its upstream. Either server and database (a SQL endpoint:
+ * Synapse serverless or dedicated, Azure SQL; table optional), or path (a
+ * URL or path: ADLS Gen2, Blob, a Databricks "host;/sql/..." path). */
+struct lw_published {
+	char *server, *database;	/* owned, both or neither */
+	char *table;			/* owned, may be NULL */
+	char *path;			/* owned, may be NULL */
+};
+
 struct lw_dataset {
 	char *name;		/* owned: "gold.sales_daily" */
 	char *description;	/* owned, may be NULL */
@@ -126,6 +137,8 @@ struct lw_dataset {
 	char **written_by;	/* owned, each owned */
 	int *writer_ds;		/* owned, one per written_by */
 	size_t nwritten_by;
+	struct lw_published *published;	/* owned: "published_as" */
+	size_t npublished;
 	bool runs;		/* set by the binder: its lake kind's datasets
 				 * are pipeline or job runs (no layer: no
 				 * default upstream, no one's default one) */

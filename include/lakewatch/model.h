@@ -163,6 +163,18 @@ struct lw_powerbi_refresh_facts {	/* detail.powerbi.refresh */
 	int64_t last_success;	/* newest Completed end, -1 when none */
 };
 
+/* One datasource of a Power BI dataset (Get Datasources In Group):
+ * detail.powerbi.datasources[]. */
+struct lw_powerbi_source {
+	char *type;		/* owned, may be NULL: datasourceType */
+	char *server, *database;	/* owned, may be NULL */
+	char *path;		/* owned, may be NULL: connectionDetails url,
+				 * else path */
+};
+
+/* The most datasources of one Power BI dataset kept. */
+#define LW_PBI_SOURCES_MAX 64
+
 struct lw_powerbi_facts {	/* lakes/powerbi*.c: detail.powerbi */
 	bool present;		/* observed as a Power BI dataset */
 	struct lw_powerbi_refresh_facts refresh;
@@ -170,7 +182,16 @@ struct lw_powerbi_facts {	/* lakes/powerbi*.c: detail.powerbi */
 	bool schedule_disabled;	/* "enabled" is false */
 	bool has_interval;
 	int64_t interval;	/* seconds between scheduled refreshes */
+	/* detail.powerbi.datasources: asked only of a dataset without a
+	 * configured "upstream"; has_sources when the service answered. */
+	bool has_sources;
+	struct lw_powerbi_source *sources;	/* owned */
+	size_t nsources;
+	char *sources_error;	/* owned, may be NULL: why the service did
+				 * not say (redacted) */
 };
+/* Free f's datasources and their error, and clear them (core/facts.c). */
+void lw_powerbi_sources_free(struct lw_powerbi_facts *f);
 
 struct lw_parquet_facts {	/* formats/parquet.c, summed by the probe */
 	bool present;
@@ -220,12 +241,20 @@ struct lw_runs_facts {		/* detail.runs */
 	char *service;		/* owned: "datafactory", "synapse",
 				 * "databricks" */
 	char *pipeline;		/* owned: the pipeline name or job id */
+	char *name;		/* owned, may be NULL: the job's name when
+				 * pipeline is its id (Databricks) */
 	char *lake;		/* owned, may be NULL: the lake's config name
 				 * (history keys runs by lake and pipeline) */
 	struct lw_run_fact *runs;	/* owned: newest first */
 	size_t n;
 	bool truncated;		/* more runs than were kept */
 };
+
+/* What a message calls rf's pipeline or job, into buf (returned): "name
+ * (job ID)" for a named job, else the pipeline's name or id, else "the
+ * pipeline". (core/facts_runs.c) */
+const char *lw_runs_label(const struct lw_runs_facts *rf, char *buf,
+			  size_t n);
 
 /* Azure Monitor metrics (lakes/cp*.c): detail.metrics. A value absent
  * from a point is NAN. */

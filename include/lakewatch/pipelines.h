@@ -26,6 +26,9 @@ struct lw_cp_page {
 	size_t n, cap;
 	char *next;		/* owned: continuationToken / next_page_token,
 				 * NULL when this was the last page */
+	char *name;		/* owned, may be NULL: Databricks: the
+				 * run_name of the first run that has one
+				 * (a job run's name is its job's) */
 };
 
 /* Free p's runs and token and clear it. */
@@ -51,6 +54,10 @@ int lw_cp_parse_activity_error(const char *json, size_t len, char **activity,
  * "next_page_token"}. As lw_cp_parse_pipeline_runs. */
 int lw_cp_parse_databricks_runs(const char *json, size_t len, size_t max,
 				struct lw_cp_page *p, struct lw_err *err);
+/* Databricks Jobs API 2.1 jobs/get: {"job_id", "settings": {"name"}}:
+ * the job's name into *name (caller's; NULL when it has none). */
+int lw_cp_parse_databricks_job(const char *json, size_t len, char **name,
+			       struct lw_err *err);
 /* Map a Databricks life_cycle_state / result_state onto a run state. */
 enum lw_run_state lw_cp_databricks_state(const char *life, const char *result);
 /* Map a Data Factory / Synapse status (Queued, InProgress, Succeeded,
@@ -85,6 +92,9 @@ void lw_cp_record_runs(struct lw_obs *obs, const char *service,
 		       const char *lake, const char *pipeline,
 		       const struct lw_run_fact *rs,
 		       size_t n, bool truncated);
+/* Name the job whose id detail.runs.pipeline is (Databricks): detail.runs
+ * "name" and obs->runs.name. name NULL or empty: nothing is recorded. */
+void lw_cp_record_runs_name(struct lw_obs *obs, const char *name);
 void lw_cp_record_stream(struct lw_obs *obs, const char *state,
 			 int64_t last_output);
 void lw_cp_record_metrics(struct lw_obs *obs, const struct lw_metrics_facts *m);

@@ -36,6 +36,16 @@ int lw_pbi_parse_datasets(const char *json, size_t len,
 			  struct lw_err *err);
 void lw_pbi_datasets_free(struct lw_pbi_dataset *d, size_t n);
 
+/* Get Datasources In Group: {"value": [{"datasourceType",
+ * "connectionDetails": {"server", "database", "url", "path", ...},
+ * "datasourceId", "gatewayId"}]}; entries without connectionDetails are
+ * skipped, at most LW_PBI_SOURCES_MAX kept; an error inside the 200 answer
+ * is LW_EPARSE naming it. *out is the caller's (free each field, then the
+ * array; or hand it to lw_pbi_record_datasources). */
+int lw_pbi_parse_datasources(const char *json, size_t len,
+			     struct lw_powerbi_source **out, size_t *n,
+			     struct lw_err *err);
+
 struct lw_pbi_refresh {
 	char *request_id;	/* owned: requestId (or id) */
 	char *status;		/* owned: Completed, Failed, Unknown, Disabled,
@@ -72,6 +82,13 @@ void lw_pbi_record_refreshes(struct lw_obs *obs, cJSON *pbi,
 			     const struct lw_pbi_refresh *rs, size_t n);
 void lw_pbi_record_schedule(struct lw_obs *obs, cJSON *pbi,
 			    const struct lw_pbi_schedule *s);
+/* The datasources: pbi "datasources" and obs->powerbi's sources, which
+ * take over src (n entries, from lw_pbi_parse_datasources). With src NULL,
+ * why (redacted here) is what the service said instead: pbi
+ * "datasources_error" and obs->powerbi.sources_error. */
+void lw_pbi_record_datasources(struct lw_obs *obs, cJSON *pbi,
+			       struct lw_powerbi_source *src, size_t n,
+			       const char *why);
 
 /* Execute Queries: the rows of the first table of the first result.
  * An error inside the 200 answer (results[].error, tables[].error, or a

@@ -16,6 +16,20 @@
 struct lw_baseline;
 struct lw_incident;
 
+/* Where a dataset's upstream comes from in a run (lw_lineage_mark). */
+enum lw_up_from {
+	LW_UP_LAYER = 0,	/* its source's previous layer (the default) */
+	LW_UP_CONFIG,		/* the config's "upstream" */
+	LW_UP_SERVICE,		/* a Power BI dataset's datasources, matched
+				 * with datasets' "published_as" */
+	LW_UP_NONE		/* a run dataset (pipeline, job): none */
+};
+/* "config", "layer", "service", "none": the JSON report's words. */
+const char *lw_up_from_name(enum lw_up_from f);
+/* What the dashboard says: "from config", "previous layer", "from the
+ * service's datasources", "none (a pipeline or job)". */
+const char *lw_up_from_text(enum lw_up_from f);
+
 struct lw_ds_run {
 	const struct lw_dataset *ds;	/* borrowed from the config */
 	struct lw_obs obs;
@@ -42,6 +56,16 @@ struct lw_ds_run {
 	 * one of those (borrowed from the same run), else NULL. */
 	const struct lw_ds_run *root;
 	bool impacted;
+	/* Its upstream in this poll (lw_lineage_mark, before the marking):
+	 * a Power BI dataset without "upstream" whose datasources name
+	 * datasets' "published_as" takes those (learned, LW_UP_SERVICE);
+	 * every other keeps the config's. up_note: why one that asked the
+	 * service kept the layer rule (the refusal, or no match), else NULL.
+	 * Read it through lw_ds_upstream(). */
+	enum lw_up_from up_from;
+	int *learned;			/* owned: indexes into cfg->datasets */
+	size_t nlearned;
+	char *up_note;			/* owned */
 };
 
 struct lw_run {
@@ -78,6 +102,14 @@ void lw_run_free(struct lw_run *run);
  * through, not judged). Pure: reads statuses, writes root and impacted
  * only. (lineage.c) */
 void lw_lineage_mark(const struct lw_config *cfg, struct lw_run *run);
+/* The upstream of ds in this poll: dr's learned one when dr (ds's ds_run,
+ * NULL when not in the run) learned it, else the config's. *n set;
+ * borrowed. (lineage_learn.c) */
+const int *lw_ds_upstream(const struct lw_dataset *ds,
+			  const struct lw_ds_run *dr, size_t *n);
+/* Set every ds_run's up_from, learned and up_note (lineage_learn.c);
+ * lw_lineage_mark calls it first. */
+void lw_lineage_learn(const struct lw_config *cfg, struct lw_run *run);
 /* The ds_run of cfg's dataset i in run, or NULL when the run has none.
  * Borrowed from run. (lineage.c) */
 const struct lw_ds_run *lw_run_dataset(const struct lw_config *cfg,

@@ -1,5 +1,5 @@
 /* fuzz_powerbi.c - every Power BI answer parser on arbitrary bytes. The
- * first byte picks the parser, so one corpus covers all four. */
+ * first byte picks the parser (modulo 5), so one corpus covers all five. */
 #include <stdint.h>
 #include <stdlib.h>
 #include "lakewatch/powerbi.h"
@@ -11,7 +11,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *json = (const char *)data + 1;
 	size_t len = size - 1;
 	struct lw_err err;
-	switch (data[0] % 4) {
+	switch (data[0] % 5) {
 	case 0: {
 		struct lw_pbi_dataset *d;
 		size_t n;
@@ -29,6 +29,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case 2: {
 		struct lw_pbi_schedule s;
 		lw_pbi_parse_schedule(json, len, &s, &err);
+		break;
+	}
+	case 4: {
+		struct lw_powerbi_facts f = {0};
+		if (lw_pbi_parse_datasources(json, len, &f.sources, &f.nsources,
+					     &err) == LW_OK &&
+		    f.nsources > LW_PBI_SOURCES_MAX)
+			abort();
+		lw_powerbi_sources_free(&f);
 		break;
 	}
 	default: {

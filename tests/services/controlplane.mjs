@@ -4,8 +4,8 @@
 // 2018-06-01 queryPipelineRuns and queryActivityruns, Synapse artifacts
 // 2020-12-01 the same, Stream Analytics 2020-03-01 streamingjobs GET,
 // Azure Monitor 2018-01-01 metrics; the Databricks Jobs API 2.1
-// runs/list; the v2.0 client-credentials token endpoint) for the parts
-// lakewatch uses. Nothing real is contacted. Loopback only.
+// runs/list and jobs/get; the v2.0 client-credentials token endpoint)
+// for the parts lakewatch uses. Nothing real is contacted. Loopback only.
 //
 //   node controlplane.mjs --plane FILE | --scenario NAME
 //                         [--port N] [--port-file F] [--log F]
@@ -236,8 +236,20 @@ function synapse(req, res, url, body) {
   send(res, 404, { code: 'NotFound', message: 'No such API' });
 }
 
+// ---- Databricks Jobs API 2.1 jobs/get: the job's settings (its name) ----
+function databricksJob(req, res, url) {
+  const id = url.searchParams.get('job_id');
+  const job = (plane.jobs || {})[id];
+  if (!job) return send(res, 400, { error_code: 'INVALID_PARAMETER_VALUE', message: `Job ${id} does not exist.` });
+  if (job.forbidden) return send(res, 403, { error_code: 'PERMISSION_DENIED', message: `User does not have permission View on job ${id}.` });
+  log({ kind: 'jobget', job: id });
+  send(res, 200, { job_id: Number(id), creator_user_name: 'someone@contoso.com', created_time: 1700000000000,
+    settings: { name: job.name || 'Untitled', max_concurrent_runs: 1, format: 'MULTI_TASK' } });
+}
+
 // ---- Databricks Jobs API 2.1 runs/list ----
 function databricks(req, res, url) {
+  if (url.pathname === '/databricks/api/2.1/jobs/get' && req.method === 'GET') return databricksJob(req, res, url);
   if (url.pathname !== '/databricks/api/2.1/jobs/runs/list' || req.method !== 'GET')
     return send(res, 404, { error_code: 'ENDPOINT_NOT_FOUND', message: `No API found for '${req.method} ${url.pathname}'` });
   const id = url.searchParams.get('job_id');

@@ -966,7 +966,7 @@ pl_fixture() {
     "silver.orders": {"source": "online", "layer": "silver", "lake": "files", "path": "silver/orders",
       "format": "csv"},
     "gold.sales_daily": {"source": "online", "layer": "gold", "lake": "files", "path": "gold/sales_daily",
-      "format": "csv"},
+      "format": "csv", "published_as": {"server": "lakews-ondemand.sql.azuresynapse.net", "database": "gold"}},
     "powerbi.sales": {"source": "online", "layer": "powerbi", "lake": "pbi", "path": "Sales Model",
       "consumers": ["sales"], "checks": {"refresh": {}}}
   }
@@ -1009,7 +1009,7 @@ pipelines_case() {
 	keys 6 && wait_for "pipelines and jobs, worst first" || return 1
 	# worst first: the failed pipeline, then the passing ones by name
 	order=$(screen | awk '$2 ~ /^(FAIL|PASS|WARN|ERROR)$/ {printf "%s ", $3}')
-	[ "$order" = "pl_load_sales 124 asa-orders pl_inventory " ] ||
+	[ "$order" = "pl_load_sales asa-orders pl_inventory silver_hourly " ] ||
 		{ echo "  order: $order"; screen; return 1; }
 	screen | grep -qE "^▸✗ FAIL +pl_load_sales +(ADF|Data Factory) +Failed +8h " ||
 		{ echo "  first row"; screen; return 1; }
@@ -1017,8 +1017,8 @@ pipelines_case() {
 	st=$(pl_strip "pl_load_sales")
 	printf '%s' "$st" | grep -qE '^\.{9,11}SCSSF\.{8,10}$' ||
 		{ echo "  strip of pl_load_sales: '$st'"; screen; return 1; }
-	printf '%s' "$(pl_strip "124 ")" | grep -qE '^\.+SSR$' ||
-		{ echo "  strip of job 124: '$(pl_strip "124 ")'"; screen; return 1; }
+	printf '%s' "$(pl_strip "silver_hourly ")" | grep -qE '^\.+SSR$' ||
+		{ echo "  strip of job 124: '$(pl_strip "silver_hourly ")'"; screen; return 1; }
 	screen | grep -qE "asa-orders +(ASA|Stream job) +Running" || { echo "  stream row"; screen; return 1; }
 	if [ "$1" -ge 120 ]; then
 		screen | grep -qE "pl_inventory +Data Factory +Succeeded +50m .* adf\.inventory" &&
@@ -1032,7 +1032,7 @@ pipelines_case() {
 	screen | grep -qE "^▸F Failed" || { echo "  failing run not selected"; screen; return 1; }
 	keys j && wait_re "run 8f2c0312-aaaa-bbbb-cccc-000000000008 +Succeeded" || return 1
 	keys Escape && wait_for "pipelines and jobs, worst first" || return 1
-	keys j j Enter && wait_for "job state Running" || return 1
+	keys j Enter && wait_for "job state Running" || return 1
 	has "OutputWatermarkDelaySeconds" && has "avg 4 max 9 min 1 Seconds" || return 1
 	keys Escape Escape && wait_for "Health by source" || return 1
 	quit_ok
@@ -1100,7 +1100,7 @@ t_pipelines_history() {
 	st=$(pl_strip "pl_inventory")
 	printf '%s' "$st" | grep -qE '^\.{2,4}F\.+S\.\.\.S\.\.\.S\.\.\.S\.?$' ||
 		{ echo "  strip of pl_inventory: '$st'"; screen; return 1; }
-	keys G Enter && wait_for "5 runs, newest first (1 from history" || return 1
+	keys j j Enter && wait_for "5 runs, newest first (1 from history" || return 1
 	screen | grep -qE "^ F Failed +inv-0 +[0-9-]+ [0-9:]+ +1m Copy stock +Timeout" &&
 	screen | grep -qE "^▸S Succeeded +inv-4 " || { echo "  kept run not listed"; screen; return 1; }
 	quit_ok
@@ -1120,12 +1120,41 @@ t_pipelines_60() {
 	pl_start 60 16 || return 1
 	keys 6 && wait_for "pipelines and jobs" && has "last 24h" || return 1
 	keys Enter && wait_for "failing Copy orders" || return 1
-	keys G && keys Escape && keys j j Enter && wait_for "job state" || return 1
+	keys G && keys Escape && keys j Enter && wait_for "job state" || return 1
+	quit_ok
+}
+
+# From a dataset's detail, `w` opens the runs of the pipeline behind it
+# (its root, a failed run) in the Pipelines screen, the failing run and its
+# error in full; Esc comes back to the detail. The Lineage section says
+# where each upstream came from: the gold table's is the previous layer,
+# the Power BI dataset's was learned from the service's datasources.
+t_lineage_runs_80() {
+	pl_start 80 24 || return 1
+	keys 2 && wait_for "datasets" && keys / s a l e s _ d Enter &&
+		wait_for "1 of 8 datasets" && keys Enter && wait_for "Checks" || return 1
+	wait_for "Lineage" 2 || { keys Tab && wait_for "Lineage"; } || return 1
+	has "previous layer" && has "w: the runs of adf.load_sales" ||
+		{ echo "  lineage section"; screen; return 1; }
+	keys w && wait_for "runs, newest first" || return 1
+	pl_error_shown || { echo "  the run's error not in full"; screen; return 1; }
+	keys Escape && wait_for "Lineage" || { echo "  Esc did not return"; screen; return 1; }
+	keys q; dead 5 || return 1
+	pl_start 80 24 || return 1
+	keys 2 && wait_for "datasets" && keys / p o w e r Enter &&
+		wait_for "1 of 8 datasets" && keys Enter &&
+		wait_for "Checks" || return 1
+	wait_for "from the service's datasources" 2 ||
+		{ keys Tab && wait_for "from the service's datasources"; } ||
+		{ echo "  no learned upstream"; screen; return 1; }
+	screen | grep -qE "upstream +✗ FAIL  gold\.sales_daily" ||
+		{ echo "  learned upstream not drawn"; screen; return 1; }
+	keys w && wait_for "runs, newest first" && pl_error_shown || return 1
 	quit_ok
 }
 
 # --- run -------------------------------------------------------------------
-cases=${*:-"overview detail filter sort matrix_enter resize no_color ascii theme reload slow_poll sigterm help idle history_error bad_config interval mouse diag80 detail_full80 events80 help80 slash_everywhere mono80 xterm_dim more60 incidents_80 incidents_120 accept_80 accept_120 events_80 events_120 resolved_80 notify_failing no_cache aborted_run muted_datasets_80 band_80 band_ascii band_files_80 band_files_120 band_files_mono events_escalated lineage_80 oncall_80 pipelines_80 pipelines_120 pipelines_2key pipelines_ascii pipelines_60 pipelines_history pipelines_none"}
+cases=${*:-"overview detail filter sort matrix_enter resize no_color ascii theme reload slow_poll sigterm help idle history_error bad_config interval mouse diag80 detail_full80 events80 help80 slash_everywhere mono80 xterm_dim more60 incidents_80 incidents_120 accept_80 accept_120 events_80 events_120 resolved_80 notify_failing no_cache aborted_run muted_datasets_80 band_80 band_ascii band_files_80 band_files_120 band_files_mono events_escalated lineage_80 oncall_80 pipelines_80 pipelines_120 pipelines_2key pipelines_ascii pipelines_60 pipelines_history pipelines_none lineage_runs_80"}
 pass=0 fail=0
 for c in $cases; do
 	NAME=$c

@@ -237,6 +237,90 @@ static void run_root(void **st)
 	lw_config_free(cfg);
 }
 
+/* Gold datasets published as a SQL endpoint and a lake path; the Power
+ * BI dataset p.e (default upstream: both gold) and p.f (configured). */
+static const char *const published =
+	"{" LAKE "\"datasets\": {"
+	DS("g.sql", "s", "gold", ", \"published_as\": {\"server\": "
+	   "\"ws.sql.azuresynapse.net\", \"database\": \"gold\"}") ","
+	DS("g.adls", "s", "gold", ", \"published_as\": [{\"path\": "
+	   "\"https://acct.dfs.core.windows.net/gold/adls/\"}]") ","
+	DS("p.e", "s", "powerbi", "") ","
+	DS("p.f", "s", "powerbi", ", \"upstream\": [\"g.adls\"]") "}}";
+
+/* Give dr's observation one datasource (server/database or path). */
+static void one_source(struct lw_ds_run *dr, const char *server,
+		       const char *db, const char *path)
+{
+	struct lw_powerbi_facts *f = &dr->obs.powerbi;
+	lw_powerbi_sources_free(f);
+	f->present = true;
+	f->has_sources = true;
+	f->sources = lw_xcalloc(2, sizeof *f->sources);
+	f->nsources = 1;
+	f->sources[0].server = server ? lw_xstrdup(server) : NULL;
+	f->sources[0].database = db ? lw_xstrdup(db) : NULL;
+	f->sources[0].path = path ? lw_xstrdup(path) : NULL;
+}
+
+static void learned_upstream(void **st)
+{
+	(void)st;
+	struct lw_config *cfg = parse(published);
+	struct lw_run run;
+	enum lw_status s[] = {LW_FAIL, LW_PASS, LW_FAIL, LW_FAIL};
+	make_run(cfg, &run, s);
+	struct lw_ds_run *e = &run.ds[2], *f = &run.ds[3];
+	size_t n;
+	/* the SQL endpoint, spelled as Power BI may: a learned root */
+	one_source(e, "tcp:WS.sql.azuresynapse.net,1433", "Gold", NULL);
+	one_source(f, "ws.sql.azuresynapse.net", "gold", NULL);
+	lw_lineage_mark(cfg, &run);
+	const int *up = lw_ds_upstream(e->ds, e, &n);
+	assert_int_equal(e->up_from, LW_UP_SERVICE);
+	assert_int_equal(n, 1);
+	assert_string_equal(cfg->datasets[up[0]].name, "g.sql");
+	assert_true(e->impacted);
+	assert_ptr_equal(e->root, &run.ds[0]);
+	/* the config wins over what the service says */
+	assert_int_equal(f->up_from, LW_UP_CONFIG);
+	up = lw_ds_upstream(f->ds, f, &n);
+	assert_string_equal(cfg->datasets[up[0]].name, "g.adls");
+	assert_false(f->impacted);
+	/* a path under the published one: the lake dataset, which passes */
+	one_source(e, NULL, NULL, "https://ACCT.dfs.core.windows.net/gold/adls/"
+		   "part-0.parquet");
+	lw_lineage_mark(cfg, &run);
+	up = lw_ds_upstream(e->ds, e, &n);
+	assert_int_equal(n, 1);
+	assert_string_equal(cfg->datasets[up[0]].name, "g.adls");
+	assert_false(e->impacted);
+	/* no match, and a refusal: the previous layer, and why */
+	one_source(e, "other", "gold", "https://acct.dfs.core.windows.net/gold/adlsx");
+	lw_lineage_mark(cfg, &run);
+	assert_int_equal(e->up_from, LW_UP_LAYER);
+	assert_string_equal(e->up_note, "no dataset's published_as is one of "
+			    "its 1 datasources");
+	assert_int_equal(lw_ds_upstream(e->ds, e, &n)[0], 0);
+	assert_int_equal(n, 2);
+	assert_ptr_equal(e->root, &run.ds[0]);
+	lw_powerbi_sources_free(&e->obs.powerbi);
+	e->obs.powerbi.sources_error = lw_xstrdup("Power BI: no access (403)");
+	lw_lineage_mark(cfg, &run);
+	assert_int_equal(e->up_from, LW_UP_LAYER);
+	assert_string_equal(e->up_note, "the service did not say its "
+			    "datasources: Power BI: no access (403)");
+	assert_string_equal(lw_up_from_text(LW_UP_SERVICE),
+			    "from the service's datasources");
+	for (size_t i = 0; i < run.n; i++) {
+		lw_powerbi_sources_free(&run.ds[i].obs.powerbi);
+		free(run.ds[i].learned);
+		free(run.ds[i].up_note);
+	}
+	free(run.ds);
+	lw_config_free(cfg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -246,6 +330,7 @@ int main(void)
 		cmocka_unit_test(cascade_root),
 		cmocka_unit_test(filtered_run),
 		cmocka_unit_test(run_root),
+		cmocka_unit_test(learned_upstream),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

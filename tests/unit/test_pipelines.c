@@ -83,7 +83,7 @@ static void test_databricks(void **state)
 	struct lw_cp_page p = {0};
 	struct lw_err err;
 	assert_int_equal(lw_cp_parse_databricks_runs(J("{\"runs\": [{\"job_id\": "
-		"123, \"run_id\": 991, \"state\": {\"life_cycle_state\": "
+		"123, \"run_id\": 991, \"run_name\": \"gold_daily\", \"state\": {\"life_cycle_state\": "
 		"\"TERMINATED\", \"result_state\": \"TIMEDOUT\", \"state_message\":"
 		" \"Run timed out\"}, \"start_time\": 1796000000000, \"end_time\": "
 		"1796014400000, \"run_duration\": 14400000, \"tasks\": [{\"task_key\":"
@@ -105,6 +105,7 @@ static void test_databricks(void **state)
 	assert_int_equal(p.runs[0].duration, 14400);
 	assert_int_equal(p.runs[1].state, LW_RUN_IN_PROGRESS);
 	assert_int_equal(p.runs[1].end, -1);
+	assert_string_equal(p.name, "gold_daily");	/* the job's name */
 	/* has_more false: no next page even with a token */
 	assert_int_equal(lw_cp_parse_databricks_runs(J("{\"has_more\": false, "
 		"\"next_page_token\": \"x\"}"), 50, &p, &err), LW_OK);
@@ -112,6 +113,35 @@ static void test_databricks(void **state)
 	assert_int_equal(lw_cp_parse_databricks_runs(J("{\"runs\": {}}"), 50, &p,
 						     &err), LW_EPARSE);
 	lw_cp_page_free(&p);
+	/* jobs/get: settings.name, for a job without runs in the lookback */
+	char *name;
+	assert_int_equal(lw_cp_parse_databricks_job(J("{\"job_id\": 126, "
+		"\"settings\": {\"name\": \"nightly_export\"}}"), &name, &err),
+		LW_OK);
+	assert_string_equal(name, "nightly_export");
+	free(name);
+	assert_int_equal(lw_cp_parse_databricks_job(J("{\"job_id\": 126}"),
+						    &name, &err), LW_OK);
+	assert_null(name);
+	assert_int_equal(lw_cp_parse_databricks_job(J("[1]"), &name, &err),
+			 LW_EPARSE);
+	/* recorded beside the runs, read back, and what messages call it */
+	struct lw_obs o;
+	char who[256];
+	lw_obs_init(&o);
+	lw_cp_record_runs(&o, "databricks", "dbx", "126", NULL, 0, false);
+	assert_string_equal(lw_runs_label(&o.runs, who, sizeof who), "126");
+	lw_cp_record_runs_name(&o, "nightly_export");
+	assert_string_equal(o.runs.name, "nightly_export");
+	assert_string_equal(lw_runs_label(&o.runs, who, sizeof who),
+			    "nightly_export (job 126)");
+	cJSON *j = lw_obs_to_json(&o);
+	struct lw_obs back;
+	assert_int_equal(lw_obs_from_json(j, &back), LW_OK);
+	cJSON_Delete(j);
+	assert_string_equal(back.runs.name, "nightly_export");
+	lw_obs_free(&back);
+	lw_obs_free(&o);
 	static const struct { const char *l, *r; enum lw_run_state s; } m[] = {
 		{"PENDING", NULL, LW_RUN_QUEUED}, {"QUEUED", NULL, LW_RUN_QUEUED},
 		{"BLOCKED", NULL, LW_RUN_QUEUED},

@@ -183,6 +183,62 @@ static void recorded_facts(void **st)
 	lw_obs_free(&o);
 }
 
+/* Get Datasources In Group: server/database, url or path; what the
+ * observation records of it comes back from history the same. */
+static void datasources(void **st)
+{
+	(void)st;
+	struct lw_powerbi_source *src;
+	size_t n;
+	struct lw_err err;
+	assert_int_equal(lw_pbi_parse_datasources(P("{\"value\": ["
+		"{\"datasourceType\": \"Sql\", \"connectionDetails\": "
+		"{\"server\": \"ws.sql.azuresynapse.net\", \"database\": "
+		"\"gold\"}, \"datasourceId\": \"d1\", \"gatewayId\": \"g1\"},"
+		"{\"datasourceType\": \"AzureDataLakeStorage\", "
+		"\"connectionDetails\": {\"url\": \"https://a/gold\"}},"
+		"{\"datasourceType\": \"File\", \"connectionDetails\": "
+		"{\"path\": \"C:\\\\x.csv\"}}, {\"datasourceType\": \"X\"}]}"),
+		&src, &n, &err), LW_OK);
+	assert_int_equal(n, 3);		/* no connectionDetails: skipped */
+	assert_string_equal(src[0].type, "Sql");
+	assert_string_equal(src[0].server, "ws.sql.azuresynapse.net");
+	assert_string_equal(src[0].database, "gold");
+	assert_null(src[0].path);
+	assert_string_equal(src[1].path, "https://a/gold");
+	assert_string_equal(src[2].path, "C:\\x.csv");
+
+	struct lw_obs o, back;
+	lw_obs_init(&o);
+	cJSON *pbi = cJSON_AddObjectToObject(lw_obs_detail(&o), "powerbi");
+	o.powerbi.present = true;
+	lw_pbi_record_datasources(&o, pbi, src, n, NULL);
+	cJSON *j = lw_obs_to_json(&o);
+	assert_int_equal(lw_obs_from_json(j, &back), LW_OK);
+	cJSON_Delete(j);
+	assert_true(back.powerbi.has_sources);
+	assert_int_equal(back.powerbi.nsources, 3);
+	assert_string_equal(back.powerbi.sources[0].server, "ws.sql.azuresynapse.net");
+	assert_string_equal(back.powerbi.sources[1].path, "https://a/gold");
+	assert_null(back.powerbi.sources_error);
+	lw_obs_free(&back);
+	/* a refusal is kept, redacted, instead of the list */
+	lw_pbi_record_datasources(&o, pbi, NULL, 0, "403 for Bearer eyJabc.def.ghi");
+	assert_false(o.powerbi.has_sources);
+	assert_null(strstr(o.powerbi.sources_error, "eyJabc"));
+	lw_obs_free(&o);
+
+	assert_int_equal(lw_pbi_parse_datasources(P("{\"error\": {\"code\": "
+		"\"DatasourcesNotAvailable\", \"message\": \"not now\"}}"),
+		&src, &n, &err), LW_EPARSE);
+	assert_non_null(strstr(err.msg, "DatasourcesNotAvailable: not now"));
+	assert_int_equal(lw_pbi_parse_datasources(P("{\"value\": 3}"), &src,
+						  &n, &err), LW_EPARSE);
+	assert_int_equal(lw_pbi_parse_datasources(P("{\"value\": [{"), &src,
+						  &n, &err), LW_EPARSE);
+	assert_non_null(strstr(err.msg, "malformed JSON"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -192,6 +248,7 @@ int main(void)
 		cmocka_unit_test(query),
 		cmocka_unit_test(dax_quoting),
 		cmocka_unit_test(recorded_facts),
+		cmocka_unit_test(datasources),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -75,10 +75,11 @@ expect basic \
 	'bronze.locked=ERROR~AuthorizationFailed' \
 	'bronze.locked=ERROR~Data Factory Contributor' \
 	'silver.orders=FAIL~Merge orders: 6002: AnalysisException: Table or view not found: bronze.orders' \
-	'gold.daily=FAIL~last run of 123 timed out' \
+	'gold.daily=FAIL~last run of gold_daily (job 123) timed out' \
 	'gold.daily=FAIL~Z): build_gold: Task build_gold timed out after 4h' \
-	'gold.hourly=PASS~last run of 124 succeeded' \
-	'gold.queued=WARN~no successful run of 125' \
+	'gold.hourly=PASS~last run of silver_hourly (job 124) succeeded' \
+	'gold.queued=WARN~no successful run of queued_job (job 125)' \
+	"gold.idle=WARN~no runs of nightly_export (job 126) in the lake's lookback" \
 	'gold.missing=ERROR~Job 999 does not exist' \
 	'silver.web_events=FAIL~job is Degraded, not Running; last output 40m ago' \
 	'silver.web_events=FAIL~OutputWatermarkDelaySeconds maximum over the last 15m: 7m (fail at 5m)' \
@@ -112,6 +113,15 @@ console.log([...Object.values(f), ...Object.values(s)].flat().length +
 failing=$(sqlite3 "$tmp/basic.db" "select failing from pipeline_runs where run_id = '8f2c0312-aaaa-bbbb-cccc-000000000001'")
 [ "$n" = "$want" ] && [ "$failing" = "Copy orders" ]
 verdict runs_kept_once $? "(pipeline_runs has $n rows, want $want; failing '$failing')"
+
+# a Databricks job is named by its name, kept with its runs' facts: from
+# runs/list's run_name, or from jobs/get for a job with no run in the
+# lookback (and only then); the report's root names the job, not its id
+n_get=$(grep -c '"kind":"jobget"' "$tmp/server.log")
+jq -e '[.datasets[] | select(.name | test("^gold\\.(daily|idle)$")) | .observation.detail.runs.name] == ["gold_daily", "nightly_export"]' \
+	"$tmp/basic.json" > /dev/null && [ "$n_get" = 1 ] &&
+	sqlite3 "$tmp/basic.db" "select obs from observations where dataset = 'gold.daily' order by id desc limit 1" | grep -q '"name":"gold_daily"'
+verdict databricks_job_named $? "(jobs/get calls since the jobpages case: $n_get)"
 
 # a Databricks personal access token instead of Entra ID
 CONFIG="$tmp/pat-config.jsonc" run pat --dataset '^gold\.'

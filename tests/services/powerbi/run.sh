@@ -133,3 +133,50 @@ start basic
 LW_PBI_SECRET=wrong-secret-value-5678 run wrongsecret --dataset '^powerbi\.sales$'
 expect wrongsecret 'powerbi.sales=ERROR~Invalid client secret' && ! grep -qs wrong-secret-value-5678 "$tmp/wrongsecret.json" "$tmp/wrongsecret.err"
 verdict wrong_secret $?
+
+# Upstream learned from the service's datasources (Get Datasources In
+# Group) through the gold datasets' published_as (the Power BI dataset's
+# table picks gold.stock over gold.stock_moves, the same database's other
+# dataset; the lake path matches under it); config wins; a refusal
+# (401, 403, an error inside a 200) or no match keeps the previous layer
+# and says so.
+for d in stock orders fresh web; do
+	mkdir -p "$tmp/gold/$d"; printf 'id\n1\n' > "$tmp/gold/$d/part-0.csv"
+	[ "$d" = fresh ] || touch -d '3 days ago' "$tmp/gold/$d/part-0.csv"
+done
+sed -e "s|@GOLD@|$tmp/gold|" -e "s|@AUTH@|$CLIENT|" "$here/lineage.jsonc" > "$tmp/lineage.jsonc"
+lineage_run() {	# lineage_run NAME CONFIG: the report in $tmp/NAME.json
+	"$BIN" check --config "$2" --format json --no-history \
+		--output "$tmp/$1.json" > "$tmp/$1.out" 2> "$tmp/$1.err"
+}
+start lineage
+lineage_run learned "$tmp/lineage.jsonc"
+jq -e '[.datasets[] | select(.layer == "powerbi") | {(.name): [.upstream, .upstream_from, (.upstream_note // ""), (.root // "")]}] | add
+  | .["powerbi.stock"] == [["gold.stock"], "service", "", "gold.stock"]
+  and .["powerbi.lake"] == [["gold.orders"], "service", "", "gold.orders"]
+  and .["powerbi.config"] == [["gold.fresh"], "config", "", ""]
+  and (.["powerbi.refused"] | .[0] == ["gold.web"] and .[1] == "layer" and (.[2] | test("^the service did not say its datasources: Power BI: no access to .*/datasources \\(403\\)")) and .[3] == "gold.web")
+  and (.["powerbi.locked"] | .[1] == "layer" and (.[2] | test("\\(401\\), also after fetching a fresh one")))
+  and (.["powerbi.flaky"] | .[1] == "layer" and (.[2] | test("DatasourcesNotAvailable")))
+  and (.["powerbi.slow"] | .[1] == "layer" and (.[2] | test("in time")) and .[3] == "gold.web")
+  and (.["powerbi.unmatched"] | .[1] == "layer" and .[2] == "no dataset'"'"'s published_as is one of its 1 datasources")' \
+	"$tmp/learned.json" > /dev/null && no_secret learned
+verdict learned_upstream $?
+
+# the config's upstream wins: its datasources are not even asked for
+! grep '"path":"[^"]*bbbbbbbb-0000-0000-0000-000000000004/datasources"' "$tmp/server.log" > /dev/null &&
+	grep -q 'bbbbbbbb-0000-0000-0000-000000000001/datasources' "$tmp/server.log"
+verdict config_upstream_not_asked $?
+
+# a learned upstream is a root the same way a configured one is: the same
+# cascades and consumer line as with "upstream": ["gold.stock"] written out
+sed 's|"path": "Stock Model",|"path": "Stock Model", "upstream": ["gold.stock"],|' "$tmp/lineage.jsonc" > "$tmp/lineage-cfg.jsonc"
+lineage_run configured "$tmp/lineage-cfg.jsonc"
+c1=$(jq -c '[.cascades[] | {root, impacted}]' "$tmp/learned.json")
+c2=$(jq -c '[.cascades[] | {root, impacted}]' "$tmp/configured.json")
+k1=$(jq -c '.consumers[] | select(.id == "stock") | .culprit.root.dataset' "$tmp/learned.json")
+[ -n "$c1" ] && [ "$c1" = "$c2" ] && [ "$k1" = '"gold.stock"' ] &&
+	jq -e '[.cascades[] | select(.root == "gold.stock") | .impacted] == [["powerbi.stock"]]' "$tmp/learned.json" > /dev/null &&
+	"$BIN" check --config "$tmp/lineage.jsonc" --no-history 2>&1 |
+	grep -A4 "Stock planning" | tr -d '\n' | grep -q "known ← gold\.stock freshness"
+verdict learned_root_like_configured $? "(cascades $c1 vs $c2; consumer root $k1)"

@@ -1,8 +1,8 @@
 // A local stand-in for the Power BI REST API and its Entra ID token
 // endpoint, for tests and the demo. It follows Microsoft's published
 // contract (Power BI REST API reference: Get Datasets In Group, Get Refresh
-// History In Group, Get Refresh Schedule In Group, Execute Queries In
-// Group; the v2.0 client-credentials token endpoint) for the parts
+// History In Group, Get Refresh Schedule In Group, Get Datasources In
+// Group, Execute Queries In Group; the v2.0 client-credentials token endpoint) for the parts
 // lakewatch uses. No real Power BI is contacted. Loopback only.
 //
 //   node server.mjs --workspace FILE | --scenario NAME
@@ -125,6 +125,28 @@ function runDax(ds, q) {
   return { status: 400, body: daxError(`Query (1, 1) The syntax for '${q.slice(0, 20)}' is incorrect.`) };
 }
 
+// Get Datasources In Group. A dataset's "datasources" are served as
+// written (the service's shape: datasourceType, connectionDetails,
+// datasourceId, gatewayId); none: an empty list, as for a push dataset.
+// "datasources_fault" plays a refusal: 401 (also after a fresh token), 403,
+// 404, 500, or "in200" (an error inside a 200 answer).
+function datasources(res, ds) {
+  const f = ds.datasources_fault;
+  if (f === 401)
+    return send(res, 401, pbiError('PowerBINotAuthorizedException', 'Unauthorized'));
+  if (f === 403)
+    return send(res, 403, pbiError('PowerBINotAuthorizedException',
+      'The caller does not have permission to read the datasources of this dataset'));
+  if (f === 404)
+    return send(res, 404, pbiError('ItemNotFound', `Dataset ${ds.id} datasources are not found`));
+  if (f === 500)
+    return send(res, 500, pbiError('InternalServerError', 'Something went wrong'));
+  if (f === 'in200')
+    return send(res, 200, pbiError('DatasourcesNotAvailable', 'Datasources of this dataset cannot be read now'));
+  send(res, 200, { '@odata.context': `http://localhost${API}/groups/${ws.workspace}/$metadata#datasources`,
+    value: ds.datasources || [] });
+}
+
 async function api(req, res, url, body) {
   apiCalls++;
   const auth = req.headers.authorization || '';
@@ -161,6 +183,7 @@ async function api(req, res, url, body) {
     if (!ds.schedule) return send(res, 404, pbiError('ItemNotFound', 'Refresh schedule is not found'));
     return send(res, 200, { '@odata.context': `http://localhost${API}/groups/${ws.workspace}/$metadata#refreshSchedule`, ...ds.schedule });
   }
+  if (parts[4] === 'datasources' && req.method === 'GET') return datasources(res, ds);
   if (parts[4] === 'executeQueries' && req.method === 'POST') {
     queries++;
     if (fault.rate_limit_first && queries <= fault.rate_limit_first)
