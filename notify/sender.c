@@ -10,6 +10,7 @@
  * for the older, so notices arrive in order.
  */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +46,7 @@ struct lw_notify_sender {
 	 * expired), for lw_notify_say_pending; the first few in words */
 	char gaveup[4][320];
 	size_t ngaveup;
+	atomic_bool cancel;	/* lw_notify_sender_cancel: ends a request */
 };
 
 /* Owned by the caller (lw_notify_sender_free). */
@@ -57,6 +59,8 @@ struct lw_notify_sender *lw_notify_sender_new(const struct lw_config *cfg,
 				 .down_after = -1};
 	s->cfg = cfg;
 	s->h = h;
+	atomic_init(&s->cancel, false);
+	o.cancel = &s->cancel;
 	s->http = lw_http_new(&o);
 	pthread_mutex_init(&s->lock, NULL);
 	s->nst = cfg->notify ? cfg->notify->nchannels : 0;
@@ -96,13 +100,23 @@ static void answer_text(const struct lw_http_req *r, char *out, size_t n)
 	lw_redact_fmt(out, n, "%ld%s%s", r->status, *body ? ": " : "", body);
 }
 
-/* Wait out the kind's min_interval_ms since the channel's last request. */
+/* When the channel may make its next request (monotonic ms): its last
+ * one plus the kind's min_interval_ms; 0 when it may now. */
+static int64_t next_req_at(const struct chan_stats *cs, int min_ms)
+{
+	if (min_ms <= 0 || !cs->last_req_ms)
+		return 0;
+	return cs->last_req_ms + min_ms;
+}
+
+/* Wait out the kind's min_interval_ms since the channel's last request,
+ * at most until deadline_ms (0: no limit). */
 static void pace(struct chan_stats *cs, int min_ms, int64_t deadline_ms)
 {
-	int64_t now = lw_http_now_ms(), at = cs->last_req_ms + min_ms;
-	if (min_ms <= 0 || !cs->last_req_ms || at <= now)
+	int64_t now = lw_http_now_ms(), at = next_req_at(cs, min_ms);
+	if (at <= now)
 		return;
-	if (at > deadline_ms)
+	if (deadline_ms && at > deadline_ms)
 		at = deadline_ms;
 	if (at > now) {
 		struct timespec ts = {(at - now) / 1000,
@@ -111,7 +125,8 @@ static void pace(struct chan_stats *cs, int min_ms, int64_t deadline_ms)
 	}
 }
 
-/* POST one request; *retry_after gets a Retry-After in seconds, or -1. */
+/* POST one request, ended at deadline_ms (0: only the request timeout);
+ * *retry_after gets a Retry-After in seconds, or -1. */
 static enum lw_deliver post(struct lw_notify_sender *s,
 			    const struct lw_notify_channel *c,
 			    struct chan_stats *cs, struct lw_notify_req *q,
@@ -208,18 +223,28 @@ static void note(struct lw_notify_sender *s, size_t ci, bool ok,
 }
 
 /* Send one due message and mark it. true when it is done with
- * (delivered, rejected): the channel's next message may go. */
+ * (delivered, rejected): the channel's next message may go. A message
+ * whose channel may not make a request before start_by (Slack's one a
+ * second) is left for the next pass, untried: waiting is not a failure.
+ * The requests end at end_by (0: each its own timeout). */
 static bool deliver_one(struct lw_notify_sender *s, size_t ci,
-			const struct lw_outbox_msg *m, int64_t deadline_ms)
+			const struct lw_outbox_msg *m, int64_t start_by,
+			int64_t end_by)
 {
 	struct lw_notice_batch b;
 	struct lw_err err;
 	char answer[200], line[320];
 	int64_t ra;
+	const struct lw_notify_channel *c = &s->cfg->notify->channels[ci];
+	if (next_req_at(&s->st[ci], c->kind->min_interval_ms) >= start_by)
+		return false;
 	struct lw_notify_decoded *d = lw_notify_decode(s->cfg, m, &b);
-	enum lw_deliver r = send_batch(s, ci, &b, deadline_ms, &ra, answer,
+	enum lw_deliver r = send_batch(s, ci, &b, end_by, &ra, answer,
 				       sizeof answer);
 	lw_notify_decoded_free(d);
+	if (r != LW_DELIVERED && atomic_load(&s->cancel))
+		return false;	/* cut short by a stop: untouched, sent again
+				 * (at least once) */
 	int64_t now = lw_now();
 	int attempts = m->attempts + 1;
 	enum lw_outbox_state st = r == LW_DELIVERED ? LW_OUTBOX_DELIVERED :
@@ -262,9 +287,10 @@ static bool expire(struct lw_notify_sender *s, const struct lw_outbox_msg *m,
 	return true;
 }
 
-/* One pass over the channels' oldest messages; true when any was done
- * with (so the next of its channel may be due). */
-static bool pass(struct lw_notify_sender *s, int64_t deadline_ms)
+/* One pass over the channels' oldest messages, starting none after
+ * start_by; true when any was done with (so the next of its channel may
+ * be due). */
+static bool pass(struct lw_notify_sender *s, int64_t start_by, int64_t end_by)
 {
 	struct lw_outbox_msg *m = NULL;
 	size_t n = 0;
@@ -275,7 +301,8 @@ static bool pass(struct lw_notify_sender *s, int64_t deadline_ms)
 		lw_log(LW_LOG_ERROR, "notify: %s", err.msg);
 		return false;
 	}
-	for (size_t i = 0; i < n && lw_http_now_ms() < deadline_ms; i++) {
+	for (size_t i = 0; i < n && lw_http_now_ms() < start_by &&
+	     !atomic_load(&s->cancel); i++) {
 		int ci = lw_notify_channel_index(s->cfg->notify, m[i].channel);
 		if (expire(s, &m[i], now)) {
 			progressed = true;
@@ -283,7 +310,8 @@ static bool pass(struct lw_notify_sender *s, int64_t deadline_ms)
 		}
 		if (ci < 0 || m[i].next_at > now)
 			continue;	/* not configured now: waits (reload) */
-		progressed |= deliver_one(s, (size_t)ci, &m[i], deadline_ms);
+		progressed |= deliver_one(s, (size_t)ci, &m[i], start_by,
+					  end_by);
 	}
 	lw_outbox_msgs_free(m, n);
 	return progressed;
@@ -314,13 +342,26 @@ static size_t count_pending(struct lw_notify_sender *s)
 }
 
 /* See notifier.h. */
-size_t lw_notify_deliver(struct lw_notify_sender *s, int64_t deadline_ms)
+void lw_notify_sender_cancel(struct lw_notify_sender *s, bool on)
+{
+	atomic_store(&s->cancel, on);
+}
+
+/* See notifier.h. */
+size_t lw_notify_deliver_until(struct lw_notify_sender *s, int64_t start_by,
+			       int64_t end_by)
 {
 	if (!s->cfg->notify)
 		return 0;
-	while (lw_http_now_ms() < deadline_ms && pass(s, deadline_ms))
+	while (lw_http_now_ms() < start_by && pass(s, start_by, end_by))
 		;
 	return count_pending(s);
+}
+
+/* See notifier.h. */
+size_t lw_notify_deliver(struct lw_notify_sender *s, int64_t deadline_ms)
+{
+	return lw_notify_deliver_until(s, deadline_ms, deadline_ms);
 }
 
 /* See notifier.h. */

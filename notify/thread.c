@@ -1,7 +1,12 @@
 /* thread.c - the sender thread for `watch`: its own history handle, a
- * pass over the outbox every second or when kicked (a poll committed),
- * each pass bounded so that stop answers within a few seconds. Polling
- * never waits for it: a slow or dead endpoint only slows this thread.
+ * pass over the outbox every second or when kicked (a poll committed).
+ * A pass starts requests for PASS_MS; each request runs until its answer
+ * or its own timeout (10 s), so an endpoint slower than a pass is still
+ * delivered. A stop cuts the request in flight (its message stays as it
+ * was: sent again at the next start), then flushes what is due (the last
+ * poll's notices) for at most FLUSH_MS, so stop answers within a few
+ * seconds. Polling never waits for it: a slow or dead endpoint only
+ * slows this thread.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -16,6 +21,7 @@
 
 #define PASS_MS 4000	/* one pass; also the longest a stop waits */
 #define IDLE_MS 1000	/* between passes when nobody kicks */
+#define FLUSH_MS 3000	/* the pass at stop: every request ends by then */
 
 struct lw_notify_thread {
 	pthread_t th;
@@ -65,7 +71,7 @@ static void *run(void *ud)
 		take_reload(t);
 		struct lw_notify_sender *s = t->s;
 		pthread_mutex_unlock(&t->mu);
-		lw_notify_deliver(s, lw_http_now_ms() + PASS_MS);
+		lw_notify_deliver_until(s, lw_http_now_ms() + PASS_MS, 0);
 		struct lw_notify_stats st;
 		lw_notify_sender_stats(s, &st);
 		pthread_mutex_lock(&t->mu);
@@ -73,7 +79,12 @@ static void *run(void *ud)
 		t->stats = st;
 		wait_kick(t);
 	}
+	take_reload(t);
 	pthread_mutex_unlock(&t->mu);
+	/* stopping: what the last poll enqueued goes now, bounded */
+	lw_notify_sender_cancel(t->s, false);
+	int64_t end = lw_http_now_ms() + FLUSH_MS;
+	lw_notify_deliver_until(t->s, end, end);
 	return NULL;
 }
 
@@ -132,6 +143,7 @@ void lw_notify_thread_stop(struct lw_notify_thread *t)
 		return;
 	pthread_mutex_lock(&t->mu);
 	t->stop = true;
+	lw_notify_sender_cancel(t->s, true);	/* a slow request ends */
 	pthread_cond_signal(&t->cv);
 	pthread_mutex_unlock(&t->mu);
 	pthread_join(t->th, NULL);

@@ -97,6 +97,16 @@ void lw_notify_sender_free(struct lw_notify_sender *s);
  * none is due or deadline_ms (lw_http_now_ms()) passes. Returns the
  * number of messages still pending after it (due or waiting). */
 size_t lw_notify_deliver(struct lw_notify_sender *s, int64_t deadline_ms);
+/* The same, but deadline_ms bounds only when a request may start: one
+ * started by start_by runs until its answer or its own timeout (10 s),
+ * or end_by (0: no such bound). The watch thread's: a slow endpoint that
+ * answers in 6 s is delivered, not timed out by the pass. */
+size_t lw_notify_deliver_until(struct lw_notify_sender *s, int64_t start_by,
+			       int64_t end_by);
+/* on: the request in flight ends within 100 ms and no other starts until
+ * it is turned off again; its message is left as it was (sent again
+ * later: at least once). Any thread may call it. */
+void lw_notify_sender_cancel(struct lw_notify_sender *s, bool on);
 /* Say on f what this sender gave up on (rejected, expired) and what is
  * still undelivered, one line per channel with the last error
  * ("lakewatch: notify: channel \"hook\": 2 message(s) not delivered yet

@@ -560,7 +560,7 @@ static void test_thread_dead_endpoint(void **state)
 	assert_true(lw_http_now_ms() - t0 < 500);	/* never waits */
 	char msg[300];
 	bool failing = false;
-	for (int i = 0; i < 100 && !failing; i++) {
+	for (int i = 0; i < 150 && !failing; i++) {	/* the 10 s timeout */
 		usleep(100 * 1000);
 		failing = lw_notify_thread_failing(t, msg, sizeof msg);
 	}
@@ -587,14 +587,17 @@ static void test_thread_dead_endpoint(void **state)
 
 struct tiny_srv {
 	int fd, n;
+	int max;		/* requests to answer; 0: 3 */
+	int delay_ms;		/* before each answer */
 	int64_t at[8];
 };
 
-/* Answer up to 3 requests with 202, noting when each arrived. */
+/* Answer up to max requests with 202 (after delay_ms), noting when each
+ * arrived. */
 static void *tiny_serve(void *ud)
 {
 	struct tiny_srv *s = ud;
-	for (s->n = 0; s->n < 3; s->n++) {
+	for (s->n = 0; s->n < (s->max ? s->max : 3); s->n++) {
 		int c = accept(s->fd, NULL, NULL);
 		if (c < 0)
 			break;
@@ -612,6 +615,8 @@ static void *tiny_serve(void *ud)
 				  (size_t)atoi(cl + 15)))
 				break;
 		}
+		if (s->delay_ms)
+			usleep((useconds_t)s->delay_ms * 1000);
 		const char *ans = "HTTP/1.1 202 Accepted\r\nContent-Length: 0"
 				  "\r\nConnection: close\r\n\r\n";
 		assert_true(write(c, ans, strlen(ans)) > 0);
@@ -649,7 +654,7 @@ static void test_min_interval(void **state)
 {
 	(void)state;
 	static struct lw_channel_kind three;
-	struct tiny_srv srv;
+	struct tiny_srv srv = {0};
 	int port;
 	srv.fd = blackhole(&port);
 	snprintf(tiny_url, sizeof tiny_url, "http://127.0.0.1:%d/t", port);
@@ -674,6 +679,104 @@ static void test_min_interval(void **state)
 	lw_config_free(cfg);
 }
 
+/* The outbox row of message id's state and attempts, "state/attempts". */
+static void expect_row(long long id, const char *want)
+{
+	char sql[120];
+	snprintf(sql, sizeof sql, "SELECT state * 1000 + attempts FROM outbox"
+		 " WHERE id=%lld", id);
+	long long v = sql_int(sql);
+	char got[40];
+	snprintf(got, sizeof got, "%lld/%lld", v / 1000, v % 1000);
+	if (strcmp(got, want))
+		fail_msg("outbox %lld: %s, expected %s", id, got, want);
+}
+
+/* A request the channel may not make before the pass's end (its kind's
+ * min_interval_ms, Slack's one a second) is left for later, untried: not
+ * a failed attempt that would back off 10 s and flag the channel. */
+static void test_pace_past_pass(void **state)
+{
+	(void)state;
+	struct tiny_srv srv = {.max = 1};
+	int port;
+	srv.fd = blackhole(&port);
+	rows("a", 0); rows("b", 3); rows("c", 3);
+	struct lw_config *cfg = load_port(port);
+	poll_at(cfg, "2026-11-20T10:00:00Z");
+	rows("a", 3);
+	poll_at(cfg, "2026-11-20T10:05:00Z");	/* opened, then resolved */
+	assert_int_equal(sql_int("SELECT count(*) FROM outbox WHERE "
+				 "channel='all'"), 2);
+	static struct lw_channel_kind paced;
+	paced = *lw_channel_kind_find("webhook");
+	paced.min_interval_ms = 800;
+	cfg->notify->channels[0].kind = &paced;	/* state stays a webhook's */
+	pthread_t th;
+	assert_int_equal(pthread_create(&th, NULL, tiny_serve, &srv), 0);
+	struct lw_history *h;
+	struct lw_err err;
+	assert_int_equal(lw_history_open(cfg->history_path, false, &h, &err),
+			 LW_OK);
+	struct lw_notify_sender *sd = lw_notify_sender_new(cfg, h);
+	lw_notify_deliver(sd, lw_http_now_ms() + 400);
+	pthread_join(th, NULL);
+	assert_int_equal(srv.n, 1);
+	long long first = sql_int("SELECT min(id) FROM outbox WHERE "
+				  "channel='all'");
+	expect_row(first, "1/1");
+	expect_row(first + 1, "0/0");	/* untried, due at once */
+	struct lw_notify_stats st;
+	lw_notify_sender_stats(sd, &st);
+	assert_int_equal(st.v[0].failed, 0);
+	assert_int_equal(st.failing, 0);
+	free(st.v);
+	lw_notify_sender_free(sd);
+	lw_history_close(h);
+	close(srv.fd);
+	lw_config_free(cfg);
+}
+
+/* The watch thread: an endpoint slower than a pass (4 s) but within the
+ * request timeout (10 s) is delivered, not cut off by the pass; and a
+ * stop sends what the last poll enqueued before the thread ends. */
+static void test_thread_slow_and_stop_flush(void **state)
+{
+	(void)state;
+	struct tiny_srv srv = {.max = 2, .delay_ms = 5000};
+	int port;
+	srv.fd = blackhole(&port);
+	rows("a", 0); rows("b", 3); rows("c", 3);
+	struct lw_config *cfg = load_port(port);
+	poll_at(cfg, "2026-11-20T10:00:00Z");
+	pthread_t th;
+	assert_int_equal(pthread_create(&th, NULL, tiny_serve, &srv), 0);
+	struct lw_cfgref *ref = lw_cfgref_new(cfg);
+	struct lw_err err;
+	struct lw_notify_thread *t = lw_notify_thread_start(ref,
+		cfg->history_path, &err);
+	assert_non_null(t);
+	lw_notify_thread_kick(t);
+	long long first = sql_int("SELECT min(id) FROM outbox");
+	for (int i = 0; i < 90 && sql_int("SELECT count(*) FROM outbox "
+					   "WHERE state=1") < 1; i++)
+		usleep(100 * 1000);
+	expect_row(first, "1/1");	/* one attempt, 5 s long */
+	srv.delay_ms = 0;
+	usleep(300 * 1000);		/* the thread waits for a kick */
+	rows("a", 3);
+	poll_at(cfg, "2026-11-20T10:05:00Z");	/* the resolve; no kick */
+	int64_t t0 = lw_http_now_ms();
+	lw_notify_thread_stop(t);
+	assert_true(lw_http_now_ms() - t0 < 4000);
+	expect_row(first + 1, "1/1");	/* sent by the stop */
+	shutdown(srv.fd, SHUT_RDWR);	/* the server's accept ends */
+	pthread_join(th, NULL);
+	assert_int_equal(srv.n, 2);
+	lw_cfgref_put(ref);
+	close(srv.fd);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 int main(void)
 {
@@ -688,6 +791,8 @@ int main(void)
 		T(test_webhook_render),
 		T(test_thread_dead_endpoint),
 		T(test_min_interval),
+		T(test_pace_past_pass),
+		T(test_thread_slow_and_stop_flush),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
