@@ -213,6 +213,70 @@ static void test_grouping(void **state)
 	lw_config_free(cfg);
 }
 
+/* Routes by layer, source, severity and consumer (each consumer's owner
+ * on a channel of their own): a route gets exactly the incidents it
+ * matches, all of one poll in one message; a route without match gets
+ * them all, WARN included; severity "error" only the ERROR one. */
+static void test_route_match(void **state)
+{
+	(void)state;
+	char p[300];
+	rows("a", 0); rows("b", 0); rows("c", 0); rows("w", 3);
+	snprintf(p, sizeof p, "%s/c.json", dir);
+	FILE *f = fopen(p, "w");
+	assert_non_null(f);
+	fputs("{\"name\": \"u\", \"history\": {\"path\": \"h.db\"},\n"
+	      " \"lakes\": {\"l\": {\"kind\": \"fs\", \"root\": \"lake\"}},\n"
+	      " \"sources\": {\"shop\": {}, \"crm\": {}},\n"
+	      " \"consumers\": {\"sales\": {}, \"finance\": {}},\n"
+	      " \"datasets\": {\n", f);
+	static const char *const ds[][5] = {	/* name source layer path consumers */
+		{"bronze.a", "shop", "bronze", "a", ""},
+		{"bronze.w", "shop", "bronze", "w", ""},
+		{"silver.b", "crm", "silver", "b", "\"sales\""},
+		{"gold.c", "shop", "gold", "c", "\"finance\""},
+		{"gold.d", "crm", "gold", "missing", ""},
+	};
+	for (size_t i = 0; i < 5; i++)
+		fprintf(f, "  %s\"%s\": {\"source\": \"%s\", \"layer\": \"%s\","
+			" \"lake\": \"l\", \"path\": \"%s\", \"format\": \"csv\","
+			" \"consumers\": [%s], \"checks\": {\"row_count\": "
+			"{\"min\": {\"warn\": 2, \"fail\": 1}%s}}}\n", i ? "," : "",
+			ds[i][0], ds[i][1], ds[i][2], ds[i][3], ds[i][4],
+			i == 1 ? ", \"max\": {\"warn\": 2}" : "");
+	fputs(" },\n \"notify\": {\"channels\": {\n", f);
+	static const char *const ch[] = {"all", "gold", "crm", "err", "fin",
+					 "sales"};
+	for (size_t i = 0; i < 6; i++)
+		fprintf(f, "   %s\"%s\": {\"type\": \"webhook\", \"url\": "
+			"\"http://127.0.0.1:9/%s\"}\n", i ? "," : "", ch[i], ch[i]);
+	fputs("  },\n \"routes\": [\n"
+	      "  {\"name\": \"all\", \"channels\": [\"all\"]},\n"
+	      "  {\"name\": \"gold\", \"match\": {\"layer\": \"gold\"}, \"channels\": [\"gold\"]},\n"
+	      "  {\"name\": \"crm\", \"match\": {\"source\": \"crm\"}, \"channels\": [\"crm\"]},\n"
+	      "  {\"name\": \"err\", \"match\": {\"severity\": \"error\"}, \"channels\": [\"err\"]},\n"
+	      "  {\"name\": \"fin\", \"match\": {\"consumer\": \"finance\"}, \"channels\": [\"fin\"]},\n"
+	      "  {\"name\": \"sales\", \"match\": {\"consumer\": \"sales\", \"layer\": \"silver\","
+	      " \"severity\": \"fail\"}, \"channels\": [\"sales\"]}]}}\n", f);
+	fclose(f);
+	struct lw_config *cfg = NULL;
+	struct lw_buf errs;
+	lw_buf_init(&errs, 1 << 16);
+	if (lw_config_load(p, &cfg, &errs))
+		fail_msg("config: %s", errs.data ? errs.data : "?");
+	lw_buf_free(&errs);
+	poll_at(cfg, "2026-11-20T10:00:00Z");
+	expect_msg("all", 1, "opened bronze.a,opened bronze.w,opened silver.b,"
+		   "opened gold.c,opened gold.d");
+	expect_msg("gold", 1, "opened gold.c,opened gold.d");
+	expect_msg("crm", 1, "opened silver.b,opened gold.d");
+	expect_msg("err", 1, "opened gold.d");
+	expect_msg("fin", 1, "opened gold.c");
+	expect_msg("sales", 1, "opened silver.b");
+	assert_int_equal(sql_int("SELECT count(*) FROM outbox"), 6);
+	lw_config_free(cfg);
+}
+
 /* Reminders every repeat while open; none once acknowledged or muted;
  * the route without repeat never reminds; the resolve goes wherever the
  * incident was announced (muted or not). */
@@ -782,6 +846,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_grouping),
+		T(test_route_match),
 		T(test_reminders_ack_mute_resolve),
 		T(test_alertmanager_repost),
 		T(test_outbox_same_transaction),
