@@ -10,6 +10,7 @@
  * for the older, so notices arrive in order.
  */
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,7 +48,25 @@ struct lw_notify_sender {
 	char gaveup[4][320];
 	size_t ngaveup;
 	atomic_bool cancel;	/* lw_notify_sender_cancel: ends a request */
+	lw_notify_log_cb log;	/* the event log (watch's stderr), or NULL */
+	void *log_ud;
 };
+
+/* A line for the diagnostic log (--log) and the event log, redacted. */
+static void say(struct lw_notify_sender *s, enum lw_log_level lvl,
+		const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void say(struct lw_notify_sender *s, enum lw_log_level lvl,
+		const char *fmt, ...)
+{
+	char line[600];
+	va_list ap;
+	va_start(ap, fmt);
+	lw_redact_vfmt(line, sizeof line, fmt, ap);
+	va_end(ap);
+	lw_log(lvl, "%s", line);
+	if (s->log)
+		s->log(s->log_ud, lvl, line);
+}
 
 /* Owned by the caller (lw_notify_sender_free). */
 struct lw_notify_sender *lw_notify_sender_new(const struct lw_config *cfg,
@@ -255,12 +274,12 @@ static bool deliver_one(struct lw_notify_sender *s, size_t ci,
 		      " (%zu notices) %s: %s", m->channel, (long long)m->id,
 		      m->n, r == LW_DELIVERED ? "delivered" : r == LW_REJECTED ?
 		      "rejected, not retried" : "failed, will retry", answer);
-	lw_log(r == LW_DELIVERED ? LW_LOG_INFO : LW_LOG_WARN, "%s", line);
+	say(s, r == LW_DELIVERED ? LW_LOG_INFO : LW_LOG_WARN, "%s", line);
 	note(s, ci, r == LW_DELIVERED, line, r == LW_REJECTED);
 	if (lw_history_outbox_mark(s->h, m->id, st, attempts, next,
 				   r == LW_DELIVERED ? NULL : answer, now,
 				   &err) != LW_OK)
-		lw_log(LW_LOG_ERROR, "notify: %s", err.msg);
+		say(s, LW_LOG_ERROR, "notify: %s", err.msg);
 	return st != LW_OUTBOX_PENDING;
 }
 
@@ -271,7 +290,7 @@ static bool expire(struct lw_notify_sender *s, const struct lw_outbox_msg *m,
 	struct lw_err err;
 	if (now - m->created <= s->cfg->notify->max_age)
 		return false;
-	lw_log(LW_LOG_WARN, "notify: channel \"%s\": message %lld expired "
+	say(s, LW_LOG_WARN, "notify: channel \"%s\": message %lld expired "
 	       "after %d attempts (last: %s)", m->channel, (long long)m->id,
 	       m->attempts, m->error ? m->error : "never sent");
 	char what[300];
@@ -283,7 +302,7 @@ static bool expire(struct lw_notify_sender *s, const struct lw_outbox_msg *m,
 		note(s, (size_t)ci, false, what, true);
 	if (lw_history_outbox_mark(s->h, m->id, LW_OUTBOX_EXPIRED, m->attempts,
 				   m->next_at, m->error, now, &err) != LW_OK)
-		lw_log(LW_LOG_ERROR, "notify: %s", err.msg);
+		say(s, LW_LOG_ERROR, "notify: %s", err.msg);
 	return true;
 }
 
@@ -298,7 +317,7 @@ static bool pass(struct lw_notify_sender *s, int64_t start_by, int64_t end_by)
 	bool progressed = false;
 	int64_t now = lw_now();
 	if (lw_history_outbox_heads(s->h, now - STALE_RUN, &m, &n, &err)) {
-		lw_log(LW_LOG_ERROR, "notify: %s", err.msg);
+		say(s, LW_LOG_ERROR, "notify: %s", err.msg);
 		return false;
 	}
 	for (size_t i = 0; i < n && lw_http_now_ms() < start_by &&
@@ -324,7 +343,7 @@ static size_t count_pending(struct lw_notify_sender *s)
 	size_t n = 0, total = 0;
 	struct lw_err err;
 	if (lw_history_outbox_pending(s->h, &names, &counts, &n, &err))
-		lw_log(LW_LOG_ERROR, "notify: %s", err.msg);
+		say(s, LW_LOG_ERROR, "notify: %s", err.msg);
 	pthread_mutex_lock(&s->lock);
 	for (size_t i = 0; i < s->nst; i++)
 		s->st[i].pending = 0;
@@ -339,6 +358,14 @@ static size_t count_pending(struct lw_notify_sender *s)
 	free(names);
 	free(counts);
 	return total;
+}
+
+/* See notifier.h. */
+void lw_notify_sender_set_log(struct lw_notify_sender *s, lw_notify_log_cb cb,
+			      void *ud)
+{
+	s->log = cb;
+	s->log_ud = ud;
 }
 
 /* See notifier.h. */

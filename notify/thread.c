@@ -33,7 +33,17 @@ struct lw_notify_thread {
 	struct lw_history *h;		/* owned, this thread's only */
 	struct lw_notify_sender *s;	/* owned, used by the thread only */
 	struct lw_notify_stats stats;	/* owned: the last pass's copy */
+	lw_notify_log_cb log;		/* each sender's event log */
+	void *log_ud;
 };
+
+/* A sender over the thread's config and history, logging where told. */
+static struct lw_notify_sender *new_sender(struct lw_notify_thread *t)
+{
+	struct lw_notify_sender *s = lw_notify_sender_new(t->cfg->cfg, t->h);
+	lw_notify_sender_set_log(s, t->log, t->log_ud);
+	return s;
+}
 
 /* Take a pending reload: a new sender over the new config. Called by the
  * thread with mu held; the old config's reference goes back. */
@@ -47,7 +57,7 @@ static void take_reload(struct lw_notify_thread *t)
 	lw_cfgref_put(t->cfg);
 	t->cfg = t->next;
 	t->next = NULL;
-	t->s = lw_notify_sender_new(t->cfg->cfg, t->h);
+	t->s = new_sender(t);
 }
 
 static void wait_kick(struct lw_notify_thread *t)
@@ -92,6 +102,7 @@ static void *run(void *ud)
  * of its own. */
 struct lw_notify_thread *lw_notify_thread_start(struct lw_cfgref *cfg,
 						const char *history_path,
+						lw_notify_log_cb log, void *ud,
 						struct lw_err *err)
 {
 	struct lw_notify_thread *t = lw_xcalloc(1, sizeof *t);
@@ -103,7 +114,9 @@ struct lw_notify_thread *lw_notify_thread_start(struct lw_cfgref *cfg,
 	pthread_mutex_init(&t->mu, NULL);
 	pthread_cond_init(&t->cv, NULL);
 	t->cfg = lw_cfgref_get(cfg);
-	t->s = lw_notify_sender_new(t->cfg->cfg, t->h);
+	t->log = log;
+	t->log_ud = ud;
+	t->s = new_sender(t);
 	if (pthread_create(&t->th, NULL, run, t)) {
 		lw_err_set(err, LW_EIO, "notify: cannot start the sender "
 			   "thread");

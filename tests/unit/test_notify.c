@@ -618,7 +618,7 @@ static void test_thread_dead_endpoint(void **state)
 	struct lw_err err;
 	int64_t t0 = lw_http_now_ms();
 	struct lw_notify_thread *t = lw_notify_thread_start(ref,
-		cfg->history_path, &err);
+		cfg->history_path, NULL, NULL, &err);
 	assert_non_null(t);
 	lw_notify_thread_kick(t);
 	assert_true(lw_http_now_ms() - t0 < 500);	/* never waits */
@@ -818,7 +818,7 @@ static void test_thread_slow_and_stop_flush(void **state)
 	struct lw_cfgref *ref = lw_cfgref_new(cfg);
 	struct lw_err err;
 	struct lw_notify_thread *t = lw_notify_thread_start(ref,
-		cfg->history_path, &err);
+		cfg->history_path, NULL, NULL, &err);
 	assert_non_null(t);
 	lw_notify_thread_kick(t);
 	long long first = sql_int("SELECT min(id) FROM outbox");
