@@ -210,6 +210,14 @@ static void test_grouping(void **state)
 	expect_msg("sales", 2, "opened silver.b,opened gold.c");
 	assert_int_equal(sql_int("SELECT count(*) FROM outbox WHERE state=0 "
 				 "AND attempts=0"), 2);
+	/* the cascade's notices name its root (lineage: the same source's
+	 * previous layer); the root's own notice has none */
+	assert_int_equal(sql_int("SELECT count(*) FROM outbox_notices WHERE "
+		"dataset IN ('silver.b', 'gold.c') AND json_extract(notice, "
+		"'$.root') LIKE 'bronze.a row_count FAIL: too few rows%'"), 4);
+	assert_int_equal(sql_int("SELECT count(*) FROM outbox_notices WHERE "
+		"dataset = 'bronze.a' AND json_extract(notice, '$.root') "
+		"IS NOT NULL"), 0);
 	lw_config_free(cfg);
 }
 
