@@ -376,6 +376,46 @@ static void test_alertmanager_repost(void **state)
 	lw_config_free(cfg);
 }
 
+/* Retries back off exponentially: 10 s after the first failed attempt,
+ * doubling each time, at most an hour; a message is not tried before its
+ * time (connection refused: the discard port). */
+static void test_backoff(void **state)
+{
+	(void)state;
+	rows("a", 0); rows("b", 3); rows("c", 3);
+	struct lw_config *cfg = load();		/* "all" on a closed port */
+	poll_at(cfg, "2026-11-20T10:00:00Z");
+	struct lw_history *h;
+	struct lw_err err;
+	assert_int_equal(lw_history_open(cfg->history_path, false, &h, &err),
+			 LW_OK);
+	struct lw_notify_sender *sd = lw_notify_sender_new(cfg, h);
+	static const long long want[] = {10, 20, 40, 80, 160, 320, 640, 1280,
+					 2560, 3600, 3600};
+	long long at = 1795168800;	/* 2026-11-20T10:00:00Z */
+	for (size_t k = 0; k < sizeof want / sizeof *want; k++) {
+		char now[32];
+		snprintf(now, sizeof now, "%lld", at);
+		setenv("LAKEWATCH_NOW", now, 1);
+		lw_notify_deliver(sd, lw_http_now_ms() + 3000);
+		long long next = sql_int("SELECT next_at FROM outbox");
+		assert_int_equal(sql_int("SELECT attempts FROM outbox"),
+				 (long long)k + 1);
+		if (next - at != want[k])
+			fail_msg("attempt %zu: next in %lld s, expected %lld",
+				 k + 1, next - at, want[k]);
+		snprintf(now, sizeof now, "%lld", next - 1);	/* too soon */
+		setenv("LAKEWATCH_NOW", now, 1);
+		lw_notify_deliver(sd, lw_http_now_ms() + 3000);
+		assert_int_equal(sql_int("SELECT attempts FROM outbox"),
+				 (long long)k + 1);
+		at = next;
+	}
+	lw_notify_sender_free(sd);
+	lw_history_close(h);
+	lw_config_free(cfg);
+}
+
 /* The outbox rows are part of the incidents' transaction: when writing
  * them fails, the incident is not stored either. */
 static void test_outbox_same_transaction(void **state)
@@ -857,6 +897,7 @@ int main(void)
 		T(test_route_match),
 		T(test_reminders_ack_mute_resolve),
 		T(test_alertmanager_repost),
+		T(test_backoff),
 		T(test_outbox_same_transaction),
 		T(test_record_outbox),
 		T(test_migrate_v4),
