@@ -110,6 +110,18 @@ static const char *config_text =
 	"   {\"name\": \"sales\", \"match\": {\"consumer\": \"sales\"},"
 	" \"channels\": [\"sales\"]}]}}\n";
 
+/* The config at path p, loaded (the test fails when it does not). */
+static struct lw_config *load_path(const char *p)
+{
+	struct lw_config *cfg = NULL;
+	struct lw_buf errs;
+	lw_buf_init(&errs, 1 << 16);
+	if (lw_config_load(p, &cfg, &errs))
+		fail_msg("config: %s", errs.data ? errs.data : "?");
+	lw_buf_free(&errs);
+	return cfg;
+}
+
 /* The config, its channel "all" at port (0: the discard port). */
 static struct lw_config *load_port(int port)
 {
@@ -122,14 +134,7 @@ static struct lw_config *load_port(int port)
 	fprintf(f, "%.*s:%d/x%s", (int)(cut - config_text), config_text,
 		port ? port : 9, cut + 4);
 	fclose(f);
-	struct lw_config *cfg = NULL;
-	struct lw_buf errs;
-	lw_buf_init(&errs, 1 << 16);
-	int rc = lw_config_load(p, &cfg, &errs);
-	if (rc)
-		fail_msg("config: %s", errs.data ? errs.data : "?");
-	lw_buf_free(&errs);
-	return cfg;
+	return load_path(p);
 }
 
 static struct lw_config *load(void)
@@ -267,12 +272,7 @@ static void test_route_match(void **state)
 	      "  {\"name\": \"sales\", \"match\": {\"consumer\": \"sales\", \"layer\": \"silver\","
 	      " \"severity\": \"fail\"}, \"channels\": [\"sales\"]}]}}\n", f);
 	fclose(f);
-	struct lw_config *cfg = NULL;
-	struct lw_buf errs;
-	lw_buf_init(&errs, 1 << 16);
-	if (lw_config_load(p, &cfg, &errs))
-		fail_msg("config: %s", errs.data ? errs.data : "?");
-	lw_buf_free(&errs);
+	struct lw_config *cfg = load_path(p);
 	poll_at(cfg, "2026-11-20T10:00:00Z");
 	expect_msg("all", 1, "opened bronze.a,opened bronze.w,opened silver.b,"
 		   "opened gold.c,opened gold.d");
@@ -346,12 +346,7 @@ static void test_alertmanager_repost(void **state)
 		"  {\"name\": \"hook\", \"channels\": [\"hook\"]}]}}\n",
 		(int)(cut - config_text), config_text);
 	fclose(f);
-	struct lw_config *cfg = NULL;
-	struct lw_buf errs;
-	lw_buf_init(&errs, 1 << 16);
-	if (lw_config_load(p, &cfg, &errs))
-		fail_msg("config: %s", errs.data ? errs.data : "?");
-	lw_buf_free(&errs);
+	struct lw_config *cfg = load_path(p);
 	poll_at(cfg, "2026-11-20T10:00:00Z");
 	expect_msg("am", 1, "opened bronze.a");
 	expect_msg("hook", 1, "opened bronze.a");
