@@ -5,7 +5,10 @@
 # polls: resident memory, open file descriptors, outbox messages not yet
 # delivered, and the process's CPU time; prints first/last/max and the
 # CPU per poll against wall time (the idle share between polls).
-# Not a test: figures go in README.md ("Running lakewatch watch").
+# Not a test: figures go in README.md ("Running lakewatch watch"). The
+# demo's Power BI datasets are held to 120 DAX queries a minute (the
+# service's limit), so a poll of the whole demo lake comes about 8 times a
+# minute, not every second; the webhook stand-in lives until the end.
 set -eu
 wpid=
 cd "$(dirname "$0")/.."
@@ -13,13 +16,25 @@ polls=${1:-1000}
 bin=${LW_BIN:-./lakewatch}
 [ -x "$bin" ] || make -s lakewatch
 tmp=$(mktemp -d /tmp/lw-soak-XXXXXX)
-# the pipelines and jobs of the config: their stand-in (else a dead port)
+# the demo lake (demo/run builds it too): without it every dataset would
+# be ERROR "no such directory" and the soak would measure nothing real
+[ -d demo-lake/bronze ] || node demo/generate.mjs --out demo-lake --quiet
+# the Power BI workspace and the pipelines and jobs of the config: their
+# local stand-ins, as demo/run starts them (else a dead port: ERROR)
+pbi=
+node tests/services/powerbi/server.mjs --port 0 --port-file "$tmp/pbi.port" \
+	--workspace demo-lake/.powerbi/workspace.json >/dev/null 2>&1 &
+pbi=$!
+for _ in $(seq 100); do [ -s "$tmp/pbi.port" ] && break; sleep 0.1; done
+export LAKEWATCH_POWERBI_URL="http://127.0.0.1:$(cat "$tmp/pbi.port")/v1.0/myorg"
 . demo/controlplane.sh
 cp_start "$PWD/demo-lake" || true
-trap 'kill $wpid 2>/dev/null; cp_stop; touch "$tmp/stop"; rm -rf "$tmp"' EXIT
+hook=
+trap 'kill $wpid $pbi $hook 2>/dev/null; cp_stop; rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/hook"
-setsid python3 tests/notify/standin.py "$tmp/hook" --ttl $((polls * 3 + 60)) \
+setsid python3 tests/notify/standin.py "$tmp/hook" --ttl $((polls * 60 + 600)) \
 	</dev/null >"$tmp/standin.log" 2>&1 &
+hook=$!
 for _ in $(seq 100); do [ -s "$tmp/hook/port" ] && break; sleep 0.05; done
 port=$(cat "$tmp/hook/port")
 sed -e "s|\"../demo-lake|\"$PWD/demo-lake|g" \
@@ -35,6 +50,12 @@ for _ in $(seq 200); do
 	mport=$(sed -n 's/.*listening on 127.0.0.1:\([0-9]*\).*/\1/p' "$tmp/log" | head -1)
 	[ -n "$mport" ] && break; sleep 0.05
 done
+for _ in $(seq 600); do grep -q 'poll finished' "$tmp/log" && break; sleep 0.1; done
+grep -m1 'poll finished' "$tmp/log"
+if grep -m1 'poll finished' "$tmp/log" | grep -q ' 0 pass, 0 warn, 0 fail'; then
+	echo "soak: the first poll judged nothing (every dataset ERROR); see $tmp/log" >&2
+	exit 1
+fi
 tick=$(getconf CLK_TCK)
 t0=$(date +%s.%N)
 printf '%6s %8s %4s %7s %8s\n' polls rss_kb fds pending cpu_s

@@ -273,6 +273,12 @@ static int open_history(const struct watch_opts *o,
 	return 0;
 }
 
+/* The sender thread's lines into the event log (lw_notify_log_cb). */
+static void notify_log(void *ud, enum lw_log_level lvl, const char *msg)
+{
+	lw_watch_log_event(ud, lvl, NULL, NULL, msg);
+}
+
 /* The sender thread, when the config has a notify section and history is
  * kept (the outbox is in it); NULL otherwise, or after logging why not.
  * It opens its own handle on the history, so a slow endpoint never holds
@@ -293,7 +299,8 @@ static struct lw_notify_thread *start_notify(struct watch_opts *o,
 	struct lw_err err;
 	lw_err_clear(&err);
 	const char *hp = o->co.history ? o->co.history : cfg->history_path;
-	struct lw_notify_thread *t = lw_notify_thread_start(ref, hp, &err);
+	struct lw_notify_thread *t = lw_notify_thread_start(ref, hp, notify_log,
+							    &o->logger, &err);
 	if (!t)
 		lw_watch_log_event(&o->logger,
 				   LW_LOG_ERROR, NULL, NULL, err.msg);

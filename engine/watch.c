@@ -34,12 +34,16 @@ static int64_t interval_of(const struct lw_config *cfg,
 	return iv > 0 ? iv : 300;
 }
 
-/* Up to 5% of the shortest interval, at most 5 s: many watchers started
- * together do not hit a lake at the same second for ever. */
-static double jitter(struct lw_watch *w, double shortest)
+/* See watch_int.h. */
+double lw_watch_jitter(unsigned *seed, double shortest)
 {
 	double max = shortest / 20 < 5 ? shortest / 20 : 5;
-	return max * ((double)rand_r(&w->seed) / RAND_MAX);
+	return max * ((double)rand_r(seed) / RAND_MAX);
+}
+
+static double jitter(struct lw_watch *w, double shortest)
+{
+	return lw_watch_jitter(&w->seed, shortest);
 }
 
 /* Whether this watch polls the dataset at all (its shard). */

@@ -54,6 +54,10 @@ void lw_watch_logf(struct lw_watch *w, enum lw_log_level lvl,
 	__attribute__((format(printf, 5, 6)));
 /* watch_state.c: take run in (its datasets become the latest), logging
  * status changes and incident events. run becomes w's. */
+/* Seconds added to a wake-up: up to 5% of the shortest interval, at most
+ * 5 s, drawn from *seed, so many watchers started together do not hit a
+ * lake at the same second for ever. */
+double lw_watch_jitter(unsigned *seed, double shortest);
 void lw_watch_take_run(struct lw_watch *w, struct lw_run *run);
 /* Forget every run and slot (a new config): lake counters are kept. */
 void lw_watch_reset_state(struct lw_watch *w);

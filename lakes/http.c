@@ -187,14 +187,15 @@ void lw_http_unlink_running(struct lw_http *h, struct lw_http_req *r)
 }
 
 /* Stop everything still queued or running with a timeout error. */
-static void expire_all(struct lw_http *h)
+/* Fail every request queued or in flight with code and why. */
+static void fail_all(struct lw_http *h, int code, const char *why)
 {
 	struct lw_http_req *r;
 
 	while ((r = h->waiting)) {
 		h->waiting = r->priv_next;
 		r->priv_next = NULL;
-		lw_http_fail(h, r, LW_ETIMEOUT, "not done before the poll timeout");
+		lw_http_fail(h, r, code, "%s", why);
 	}
 	while ((r = h->runq)) {
 		struct attempt *a = NULL;
@@ -208,20 +209,24 @@ static void expire_all(struct lw_http *h)
 		r->priv_easy = NULL;
 		free(a);
 		h->running--;
-		lw_http_fail(h, r, LW_ETIMEOUT, "not done before the poll timeout");
+		lw_http_fail(h, r, code, "%s", why);
 	}
 }
 
 int lw_http_run(struct lw_http *h, int64_t deadline)
 {
-	int timed_out = 0;
+	int timed_out = 0, cancelled = 0;
 
 	while (h->waiting || h->running) {
-		int64_t now = lw_http_now_ms(), wait = 1000;
+		int64_t now = lw_http_now_ms(), wait = h->o.cancel ? 100 : 1000;
 		struct lw_http_req **pp, *r;
 		CURLMsg *m;
 		int still, left;
 
+		if (h->o.cancel && atomic_load(h->o.cancel)) {
+			cancelled = 1;
+			break;
+		}
 		if (deadline && now >= deadline) {
 			timed_out = 1;
 			break;
@@ -255,8 +260,12 @@ int lw_http_run(struct lw_http *h, int64_t deadline)
 		if (h->waiting || h->running)
 			curl_multi_poll(h->multi, NULL, 0, (int)wait, NULL);
 	}
+	if (cancelled) {
+		fail_all(h, LW_ESTOP, "cancelled");
+		return LW_ESTOP;
+	}
 	if (timed_out) {
-		expire_all(h);
+		fail_all(h, LW_ETIMEOUT, "not done before the poll timeout");
 		return LW_ETIMEOUT;
 	}
 	return LW_OK;

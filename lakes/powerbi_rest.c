@@ -48,14 +48,18 @@ static int get_token(struct lw_lake *l, bool fresh, char **tok,
 }
 
 /* Keep under the service's queries per minute: wait for the oldest of the
- * last `per_minute` queries to be a minute old. */
+ * last `per_minute` queries to be a minute old. The wait (up to a minute)
+ * is cut short when the poll is cancelled (watch's SIGTERM): the poll
+ * then ends between datasets, as everywhere else. */
 void lw_pbi_rate_limit(struct lw_lake *l)
 {
-	int64_t oldest = l->query_ms[l->qhead], now = lw_http_now_ms();
-	if (oldest && now - oldest < 60000) {
-		int64_t ms = 60000 - (now - oldest);
-		struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+	int64_t until = l->query_ms[l->qhead] + 60000, now = lw_http_now_ms();
+	while (l->query_ms[l->qhead] && now < until &&
+	       !(l->base.cancel && atomic_load(l->base.cancel))) {
+		int64_t ms = until - now < 200 ? until - now : 200;
+		struct timespec ts = {0, (long)ms * 1000000L};
 		nanosleep(&ts, NULL);
+		now = lw_http_now_ms();
 	}
 	l->query_ms[l->qhead] = lw_http_now_ms();
 	l->qhead = (l->qhead + 1) % (size_t)l->per_minute;

@@ -72,13 +72,33 @@ static char *consumers_of(const struct lw_config *cfg,
 	return s ? s : lw_xstrdup("");
 }
 
+/* The root cause in words when lineage found one upstream ("bronze.a
+ * row_count FAIL: too few rows ..."), into buf; false when none: a
+ * cascade's silver and gold notices name the bronze table behind them. */
+static bool root_text(const struct lw_ds_run *dr, char *buf, size_t n)
+{
+	const struct lw_ds_run *r = dr->root;
+	if (!dr->impacted || !r || r == dr)
+		return false;
+	const struct lw_result *x = r->worst >= 0 &&
+		(size_t)r->worst < r->nresults ? &r->results[r->worst] : NULL;
+	if (x)
+		snprintf(buf, n, "%s %s %s%s%s", r->ds->name,
+			 x->check ? x->check : "?", lw_status_name(x->status),
+			 x->message ? ": " : "", x->message ? x->message : "");
+	else
+		snprintf(buf, n, "%s %s", r->ds->name, lw_status_name(r->status));
+	return true;
+}
+
 /* The notice's fields as JSON text (caller frees); the sender reads them
  * back into struct lw_notice. */
 static char *notice_json(const struct lw_config *cfg,
-			 const struct lw_dataset *ds,
+			 const struct lw_ds_run *dr,
 			 const struct lw_incident *inc,
 			 enum lw_notice_kind kind, int64_t now)
 {
+	const struct lw_dataset *ds = dr->ds;
 	const struct lw_inc_point *p = kind == LW_NOTICE_RESOLVED ?
 		&inc->at_worst : &inc->now;
 	enum lw_status st = kind == LW_NOTICE_RESOLVED ? LW_PASS :
@@ -108,6 +128,9 @@ static char *notice_json(const struct lw_config *cfg,
 	add_opt(o, "description", p->message);
 	add_opt(o, "value", p->measured);
 	add_opt(o, "threshold", p->threshold);
+	char root[300];
+	if (kind != LW_NOTICE_RESOLVED && root_text(dr, root, sizeof root))
+		cJSON_AddStringToObject(o, "root", root);
 	cJSON_AddNumberToObject(o, "opened", (double)inc->opened);
 	cJSON_AddNumberToObject(o, "at", (double)now);
 	cJSON_AddNumberToObject(o, "resolved", (double)inc->resolved);
@@ -136,7 +159,7 @@ static void add(struct planner *p, const struct lw_notify_route *r,
 	it->channel = c->name;
 	it->inc = i;
 	it->kind = lw_notice_kind_name(kind);
-	it->notice = notice_json(p->cfg, p->dr->ds, &p->dr->inc[i], kind,
+	it->notice = notice_json(p->cfg, p->dr, &p->dr->inc[i], kind,
 				 p->now);
 	it->announce = announce;
 }

@@ -10,6 +10,8 @@
  * for the older, so notices arrive in order.
  */
 #include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,7 +47,26 @@ struct lw_notify_sender {
 	 * expired), for lw_notify_say_pending; the first few in words */
 	char gaveup[4][320];
 	size_t ngaveup;
+	atomic_bool cancel;	/* lw_notify_sender_cancel: ends a request */
+	lw_notify_log_cb log;	/* the event log (watch's stderr), or NULL */
+	void *log_ud;
 };
+
+/* A line for the diagnostic log (--log) and the event log, redacted. */
+static void say(struct lw_notify_sender *s, enum lw_log_level lvl,
+		const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void say(struct lw_notify_sender *s, enum lw_log_level lvl,
+		const char *fmt, ...)
+{
+	char line[600];
+	va_list ap;
+	va_start(ap, fmt);
+	lw_redact_vfmt(line, sizeof line, fmt, ap);
+	va_end(ap);
+	lw_log(lvl, "%s", line);
+	if (s->log)
+		s->log(s->log_ud, lvl, line);
+}
 
 /* Owned by the caller (lw_notify_sender_free). */
 struct lw_notify_sender *lw_notify_sender_new(const struct lw_config *cfg,
@@ -57,6 +78,8 @@ struct lw_notify_sender *lw_notify_sender_new(const struct lw_config *cfg,
 				 .down_after = -1};
 	s->cfg = cfg;
 	s->h = h;
+	atomic_init(&s->cancel, false);
+	o.cancel = &s->cancel;
 	s->http = lw_http_new(&o);
 	pthread_mutex_init(&s->lock, NULL);
 	s->nst = cfg->notify ? cfg->notify->nchannels : 0;
@@ -96,13 +119,23 @@ static void answer_text(const struct lw_http_req *r, char *out, size_t n)
 	lw_redact_fmt(out, n, "%ld%s%s", r->status, *body ? ": " : "", body);
 }
 
-/* Wait out the kind's min_interval_ms since the channel's last request. */
+/* When the channel may make its next request (monotonic ms): its last
+ * one plus the kind's min_interval_ms; 0 when it may now. */
+static int64_t next_req_at(const struct chan_stats *cs, int min_ms)
+{
+	if (min_ms <= 0 || !cs->last_req_ms)
+		return 0;
+	return cs->last_req_ms + min_ms;
+}
+
+/* Wait out the kind's min_interval_ms since the channel's last request,
+ * at most until deadline_ms (0: no limit). */
 static void pace(struct chan_stats *cs, int min_ms, int64_t deadline_ms)
 {
-	int64_t now = lw_http_now_ms(), at = cs->last_req_ms + min_ms;
-	if (min_ms <= 0 || !cs->last_req_ms || at <= now)
+	int64_t now = lw_http_now_ms(), at = next_req_at(cs, min_ms);
+	if (at <= now)
 		return;
-	if (at > deadline_ms)
+	if (deadline_ms && at > deadline_ms)
 		at = deadline_ms;
 	if (at > now) {
 		struct timespec ts = {(at - now) / 1000,
@@ -111,7 +144,8 @@ static void pace(struct chan_stats *cs, int min_ms, int64_t deadline_ms)
 	}
 }
 
-/* POST one request; *retry_after gets a Retry-After in seconds, or -1. */
+/* POST one request, ended at deadline_ms (0: only the request timeout);
+ * *retry_after gets a Retry-After in seconds, or -1. */
 static enum lw_deliver post(struct lw_notify_sender *s,
 			    const struct lw_notify_channel *c,
 			    struct chan_stats *cs, struct lw_notify_req *q,
@@ -208,18 +242,28 @@ static void note(struct lw_notify_sender *s, size_t ci, bool ok,
 }
 
 /* Send one due message and mark it. true when it is done with
- * (delivered, rejected): the channel's next message may go. */
+ * (delivered, rejected): the channel's next message may go. A message
+ * whose channel may not make a request before start_by (Slack's one a
+ * second) is left for the next pass, untried: waiting is not a failure.
+ * The requests end at end_by (0: each its own timeout). */
 static bool deliver_one(struct lw_notify_sender *s, size_t ci,
-			const struct lw_outbox_msg *m, int64_t deadline_ms)
+			const struct lw_outbox_msg *m, int64_t start_by,
+			int64_t end_by)
 {
 	struct lw_notice_batch b;
 	struct lw_err err;
 	char answer[200], line[320];
 	int64_t ra;
+	const struct lw_notify_channel *c = &s->cfg->notify->channels[ci];
+	if (next_req_at(&s->st[ci], c->kind->min_interval_ms) >= start_by)
+		return false;
 	struct lw_notify_decoded *d = lw_notify_decode(s->cfg, m, &b);
-	enum lw_deliver r = send_batch(s, ci, &b, deadline_ms, &ra, answer,
+	enum lw_deliver r = send_batch(s, ci, &b, end_by, &ra, answer,
 				       sizeof answer);
 	lw_notify_decoded_free(d);
+	if (r != LW_DELIVERED && atomic_load(&s->cancel))
+		return false;	/* cut short by a stop: untouched, sent again
+				 * (at least once) */
 	int64_t now = lw_now();
 	int attempts = m->attempts + 1;
 	enum lw_outbox_state st = r == LW_DELIVERED ? LW_OUTBOX_DELIVERED :
@@ -230,12 +274,12 @@ static bool deliver_one(struct lw_notify_sender *s, size_t ci,
 		      " (%zu notices) %s: %s", m->channel, (long long)m->id,
 		      m->n, r == LW_DELIVERED ? "delivered" : r == LW_REJECTED ?
 		      "rejected, not retried" : "failed, will retry", answer);
-	lw_log(r == LW_DELIVERED ? LW_LOG_INFO : LW_LOG_WARN, "%s", line);
+	say(s, r == LW_DELIVERED ? LW_LOG_INFO : LW_LOG_WARN, "%s", line);
 	note(s, ci, r == LW_DELIVERED, line, r == LW_REJECTED);
 	if (lw_history_outbox_mark(s->h, m->id, st, attempts, next,
 				   r == LW_DELIVERED ? NULL : answer, now,
 				   &err) != LW_OK)
-		lw_log(LW_LOG_ERROR, "notify: %s", err.msg);
+		say(s, LW_LOG_ERROR, "notify: %s", err.msg);
 	return st != LW_OUTBOX_PENDING;
 }
 
@@ -246,7 +290,7 @@ static bool expire(struct lw_notify_sender *s, const struct lw_outbox_msg *m,
 	struct lw_err err;
 	if (now - m->created <= s->cfg->notify->max_age)
 		return false;
-	lw_log(LW_LOG_WARN, "notify: channel \"%s\": message %lld expired "
+	say(s, LW_LOG_WARN, "notify: channel \"%s\": message %lld expired "
 	       "after %d attempts (last: %s)", m->channel, (long long)m->id,
 	       m->attempts, m->error ? m->error : "never sent");
 	char what[300];
@@ -258,13 +302,14 @@ static bool expire(struct lw_notify_sender *s, const struct lw_outbox_msg *m,
 		note(s, (size_t)ci, false, what, true);
 	if (lw_history_outbox_mark(s->h, m->id, LW_OUTBOX_EXPIRED, m->attempts,
 				   m->next_at, m->error, now, &err) != LW_OK)
-		lw_log(LW_LOG_ERROR, "notify: %s", err.msg);
+		say(s, LW_LOG_ERROR, "notify: %s", err.msg);
 	return true;
 }
 
-/* One pass over the channels' oldest messages; true when any was done
- * with (so the next of its channel may be due). */
-static bool pass(struct lw_notify_sender *s, int64_t deadline_ms)
+/* One pass over the channels' oldest messages, starting none after
+ * start_by; true when any was done with (so the next of its channel may
+ * be due). */
+static bool pass(struct lw_notify_sender *s, int64_t start_by, int64_t end_by)
 {
 	struct lw_outbox_msg *m = NULL;
 	size_t n = 0;
@@ -272,10 +317,11 @@ static bool pass(struct lw_notify_sender *s, int64_t deadline_ms)
 	bool progressed = false;
 	int64_t now = lw_now();
 	if (lw_history_outbox_heads(s->h, now - STALE_RUN, &m, &n, &err)) {
-		lw_log(LW_LOG_ERROR, "notify: %s", err.msg);
+		say(s, LW_LOG_ERROR, "notify: %s", err.msg);
 		return false;
 	}
-	for (size_t i = 0; i < n && lw_http_now_ms() < deadline_ms; i++) {
+	for (size_t i = 0; i < n && lw_http_now_ms() < start_by &&
+	     !atomic_load(&s->cancel); i++) {
 		int ci = lw_notify_channel_index(s->cfg->notify, m[i].channel);
 		if (expire(s, &m[i], now)) {
 			progressed = true;
@@ -283,7 +329,8 @@ static bool pass(struct lw_notify_sender *s, int64_t deadline_ms)
 		}
 		if (ci < 0 || m[i].next_at > now)
 			continue;	/* not configured now: waits (reload) */
-		progressed |= deliver_one(s, (size_t)ci, &m[i], deadline_ms);
+		progressed |= deliver_one(s, (size_t)ci, &m[i], start_by,
+					  end_by);
 	}
 	lw_outbox_msgs_free(m, n);
 	return progressed;
@@ -296,7 +343,7 @@ static size_t count_pending(struct lw_notify_sender *s)
 	size_t n = 0, total = 0;
 	struct lw_err err;
 	if (lw_history_outbox_pending(s->h, &names, &counts, &n, &err))
-		lw_log(LW_LOG_ERROR, "notify: %s", err.msg);
+		say(s, LW_LOG_ERROR, "notify: %s", err.msg);
 	pthread_mutex_lock(&s->lock);
 	for (size_t i = 0; i < s->nst; i++)
 		s->st[i].pending = 0;
@@ -314,13 +361,34 @@ static size_t count_pending(struct lw_notify_sender *s)
 }
 
 /* See notifier.h. */
-size_t lw_notify_deliver(struct lw_notify_sender *s, int64_t deadline_ms)
+void lw_notify_sender_set_log(struct lw_notify_sender *s, lw_notify_log_cb cb,
+			      void *ud)
+{
+	s->log = cb;
+	s->log_ud = ud;
+}
+
+/* See notifier.h. */
+void lw_notify_sender_cancel(struct lw_notify_sender *s, bool on)
+{
+	atomic_store(&s->cancel, on);
+}
+
+/* See notifier.h. */
+size_t lw_notify_deliver_until(struct lw_notify_sender *s, int64_t start_by,
+			       int64_t end_by)
 {
 	if (!s->cfg->notify)
 		return 0;
-	while (lw_http_now_ms() < deadline_ms && pass(s, deadline_ms))
+	while (lw_http_now_ms() < start_by && pass(s, start_by, end_by))
 		;
 	return count_pending(s);
+}
+
+/* See notifier.h. */
+size_t lw_notify_deliver(struct lw_notify_sender *s, int64_t deadline_ms)
+{
+	return lw_notify_deliver_until(s, deadline_ms, deadline_ms);
 }
 
 /* See notifier.h. */

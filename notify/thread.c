@@ -1,7 +1,12 @@
 /* thread.c - the sender thread for `watch`: its own history handle, a
- * pass over the outbox every second or when kicked (a poll committed),
- * each pass bounded so that stop answers within a few seconds. Polling
- * never waits for it: a slow or dead endpoint only slows this thread.
+ * pass over the outbox every second or when kicked (a poll committed).
+ * A pass starts requests for PASS_MS; each request runs until its answer
+ * or its own timeout (10 s), so an endpoint slower than a pass is still
+ * delivered. A stop cuts the request in flight (its message stays as it
+ * was: sent again at the next start), then flushes what is due (the last
+ * poll's notices) for at most FLUSH_MS, so stop answers within a few
+ * seconds. Polling never waits for it: a slow or dead endpoint only
+ * slows this thread.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -16,6 +21,7 @@
 
 #define PASS_MS 4000	/* one pass; also the longest a stop waits */
 #define IDLE_MS 1000	/* between passes when nobody kicks */
+#define FLUSH_MS 3000	/* the pass at stop: every request ends by then */
 
 struct lw_notify_thread {
 	pthread_t th;
@@ -27,7 +33,17 @@ struct lw_notify_thread {
 	struct lw_history *h;		/* owned, this thread's only */
 	struct lw_notify_sender *s;	/* owned, used by the thread only */
 	struct lw_notify_stats stats;	/* owned: the last pass's copy */
+	lw_notify_log_cb log;		/* each sender's event log */
+	void *log_ud;
 };
+
+/* A sender over the thread's config and history, logging where told. */
+static struct lw_notify_sender *new_sender(struct lw_notify_thread *t)
+{
+	struct lw_notify_sender *s = lw_notify_sender_new(t->cfg->cfg, t->h);
+	lw_notify_sender_set_log(s, t->log, t->log_ud);
+	return s;
+}
 
 /* Take a pending reload: a new sender over the new config. Called by the
  * thread with mu held; the old config's reference goes back. */
@@ -41,7 +57,7 @@ static void take_reload(struct lw_notify_thread *t)
 	lw_cfgref_put(t->cfg);
 	t->cfg = t->next;
 	t->next = NULL;
-	t->s = lw_notify_sender_new(t->cfg->cfg, t->h);
+	t->s = new_sender(t);
 }
 
 static void wait_kick(struct lw_notify_thread *t)
@@ -65,7 +81,7 @@ static void *run(void *ud)
 		take_reload(t);
 		struct lw_notify_sender *s = t->s;
 		pthread_mutex_unlock(&t->mu);
-		lw_notify_deliver(s, lw_http_now_ms() + PASS_MS);
+		lw_notify_deliver_until(s, lw_http_now_ms() + PASS_MS, 0);
 		struct lw_notify_stats st;
 		lw_notify_sender_stats(s, &st);
 		pthread_mutex_lock(&t->mu);
@@ -73,7 +89,12 @@ static void *run(void *ud)
 		t->stats = st;
 		wait_kick(t);
 	}
+	take_reload(t);
 	pthread_mutex_unlock(&t->mu);
+	/* stopping: what the last poll enqueued goes now, bounded */
+	lw_notify_sender_cancel(t->s, false);
+	int64_t end = lw_http_now_ms() + FLUSH_MS;
+	lw_notify_deliver_until(t->s, end, end);
 	return NULL;
 }
 
@@ -81,6 +102,7 @@ static void *run(void *ud)
  * of its own. */
 struct lw_notify_thread *lw_notify_thread_start(struct lw_cfgref *cfg,
 						const char *history_path,
+						lw_notify_log_cb log, void *ud,
 						struct lw_err *err)
 {
 	struct lw_notify_thread *t = lw_xcalloc(1, sizeof *t);
@@ -92,7 +114,9 @@ struct lw_notify_thread *lw_notify_thread_start(struct lw_cfgref *cfg,
 	pthread_mutex_init(&t->mu, NULL);
 	pthread_cond_init(&t->cv, NULL);
 	t->cfg = lw_cfgref_get(cfg);
-	t->s = lw_notify_sender_new(t->cfg->cfg, t->h);
+	t->log = log;
+	t->log_ud = ud;
+	t->s = new_sender(t);
 	if (pthread_create(&t->th, NULL, run, t)) {
 		lw_err_set(err, LW_EIO, "notify: cannot start the sender "
 			   "thread");
@@ -132,6 +156,7 @@ void lw_notify_thread_stop(struct lw_notify_thread *t)
 		return;
 	pthread_mutex_lock(&t->mu);
 	t->stop = true;
+	lw_notify_sender_cancel(t->s, true);	/* a slow request ends */
 	pthread_cond_signal(&t->cv);
 	pthread_mutex_unlock(&t->mu);
 	pthread_join(t->th, NULL);

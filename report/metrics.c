@@ -67,7 +67,7 @@ const struct mx_family lw_mx_families[MX_NFAMILIES] = {
 	[MX_NOTIFY_SENT] = {"lakewatch_notify_sent_total", C, NULL,
 		"Notifications the channel delivered."},
 	[MX_NOTIFY_FAILED] = {"lakewatch_notify_failed_total", C, NULL,
-		"Notifications the channel gave up on."},
+		"Failed delivery attempts of the channel, and messages it gave up on."},
 	[MX_NOTIFY_PENDING] = {"lakewatch_notify_pending", G, NULL,
 		"Notifications waiting in the outbox for the channel."},
 };

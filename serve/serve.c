@@ -217,7 +217,8 @@ int lw_serve_start(const struct lw_listen_opts *o, struct lw_serve **out,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)CONN_LIMIT,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_MEMORY,
-		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CONN_TIMEOUT,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)(o->idle_timeout_s > 0 ?
+			o->idle_timeout_s : CONN_TIMEOUT),
 		MHD_OPTION_THREAD_POOL_SIZE, 2u,
 		MHD_OPTION_ARRAY, s->cert ? tls : tls + 2,
 		MHD_OPTION_END);

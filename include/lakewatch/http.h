@@ -13,6 +13,7 @@
 #ifndef LAKEWATCH_HTTP_H
 #define LAKEWATCH_HTTP_H
 
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -33,6 +34,10 @@ struct lw_http_opts {
 	int down_after;		/* transport failures in a row after which the
 				 * server is taken as down and every request
 				 * fails at once; 0 = 5, < 0 = never */
+	const atomic_bool *cancel;	/* borrowed, or NULL: once true,
+				 * lw_http_run ends within 100 ms and every
+				 * request it held fails with LW_ESTOP
+				 * ("cancelled"); another thread may set it */
 };
 
 /* Called before every attempt (first and retries): add the headers that

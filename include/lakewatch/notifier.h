@@ -19,6 +19,7 @@
 #include "lakewatch/notify.h"
 #include "lakewatch/config.h"
 #include "lakewatch/history_outbox.h"
+#include "lakewatch/log.h"
 #include "lakewatch/run.h"
 
 struct lw_notify_channel {
@@ -87,6 +88,12 @@ struct lw_notify_stats {
 
 struct lw_notify_sender;
 
+/* An event-log sink (watch's stderr log): one redacted line per
+ * delivery, failed attempt, rejection or expiry. Called from the thread
+ * that delivers. */
+typedef void (*lw_notify_log_cb)(void *ud, enum lw_log_level lvl,
+				 const char *msg);
+
 /* A sender over cfg (borrowed, must outlive it) and history h (borrowed,
  * not used by another thread while a call runs). */
 struct lw_notify_sender *lw_notify_sender_new(const struct lw_config *cfg,
@@ -97,6 +104,20 @@ void lw_notify_sender_free(struct lw_notify_sender *s);
  * none is due or deadline_ms (lw_http_now_ms()) passes. Returns the
  * number of messages still pending after it (due or waiting). */
 size_t lw_notify_deliver(struct lw_notify_sender *s, int64_t deadline_ms);
+/* The same, but deadline_ms bounds only when a request may start: one
+ * started by start_by runs until its answer or its own timeout (10 s),
+ * or end_by (0: no such bound). The watch thread's: a slow endpoint that
+ * answers in 6 s is delivered, not timed out by the pass. */
+size_t lw_notify_deliver_until(struct lw_notify_sender *s, int64_t start_by,
+			       int64_t end_by);
+/* on: the request in flight ends within 100 ms and no other starts until
+ * it is turned off again; its message is left as it was (sent again
+ * later: at least once). Any thread may call it. */
+void lw_notify_sender_cancel(struct lw_notify_sender *s, bool on);
+/* Send the sender's lines to cb too (they always go to the diagnostic
+ * log, lw_log). cb NULL: only there. */
+void lw_notify_sender_set_log(struct lw_notify_sender *s, lw_notify_log_cb cb,
+			      void *ud);
 /* Say on f what this sender gave up on (rejected, expired) and what is
  * still undelivered, one line per channel with the last error
  * ("lakewatch: notify: channel \"hook\": 2 message(s) not delivered yet
@@ -112,11 +133,13 @@ void lw_notify_sender_stats(struct lw_notify_sender *s,
  * lw_notify_thread_kick() (after a poll commits). cfg is a reference
  * the thread holds (lw_cfgref_get); lw_notify_thread_reload swaps it.
  * Never blocks the caller: a slow endpoint only delays the thread.
+ * Its lines go to log (with ud; NULL: the diagnostic log only).
  * NULL with err on failure. */
 struct lw_cfgref;
 struct lw_notify_thread;
 struct lw_notify_thread *lw_notify_thread_start(struct lw_cfgref *cfg,
 						const char *history_path,
+						lw_notify_log_cb log, void *ud,
 						struct lw_err *err);
 void lw_notify_thread_kick(struct lw_notify_thread *t);
 void lw_notify_thread_reload(struct lw_notify_thread *t,

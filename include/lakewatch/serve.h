@@ -22,6 +22,8 @@ struct lw_listen_opts {
 	const char *auth_file;	/* "user:bcrypt-hash" lines (htpasswd -B) */
 	bool insecure;		/* --insecure-listen: allow a non-loopback
 				 * address without TLS or auth */
+	int idle_timeout_s;	/* a connection silent this long is closed,
+				 * a request half sent included; 0 = 10 */
 };
 struct lw_serve;
 

@@ -110,6 +110,18 @@ static const char *config_text =
 	"   {\"name\": \"sales\", \"match\": {\"consumer\": \"sales\"},"
 	" \"channels\": [\"sales\"]}]}}\n";
 
+/* The config at path p, loaded (the test fails when it does not). */
+static struct lw_config *load_path(const char *p)
+{
+	struct lw_config *cfg = NULL;
+	struct lw_buf errs;
+	lw_buf_init(&errs, 1 << 16);
+	if (lw_config_load(p, &cfg, &errs))
+		fail_msg("config: %s", errs.data ? errs.data : "?");
+	lw_buf_free(&errs);
+	return cfg;
+}
+
 /* The config, its channel "all" at port (0: the discard port). */
 static struct lw_config *load_port(int port)
 {
@@ -122,14 +134,7 @@ static struct lw_config *load_port(int port)
 	fprintf(f, "%.*s:%d/x%s", (int)(cut - config_text), config_text,
 		port ? port : 9, cut + 4);
 	fclose(f);
-	struct lw_config *cfg = NULL;
-	struct lw_buf errs;
-	lw_buf_init(&errs, 1 << 16);
-	int rc = lw_config_load(p, &cfg, &errs);
-	if (rc)
-		fail_msg("config: %s", errs.data ? errs.data : "?");
-	lw_buf_free(&errs);
-	return cfg;
+	return load_path(p);
 }
 
 static struct lw_config *load(void)
@@ -210,6 +215,73 @@ static void test_grouping(void **state)
 	expect_msg("sales", 2, "opened silver.b,opened gold.c");
 	assert_int_equal(sql_int("SELECT count(*) FROM outbox WHERE state=0 "
 				 "AND attempts=0"), 2);
+	/* the cascade's notices name its root (lineage: the same source's
+	 * previous layer); the root's own notice has none */
+	assert_int_equal(sql_int("SELECT count(*) FROM outbox_notices WHERE "
+		"dataset IN ('silver.b', 'gold.c') AND json_extract(notice, "
+		"'$.root') LIKE 'bronze.a row_count FAIL: too few rows%'"), 4);
+	assert_int_equal(sql_int("SELECT count(*) FROM outbox_notices WHERE "
+		"dataset = 'bronze.a' AND json_extract(notice, '$.root') "
+		"IS NOT NULL"), 0);
+	lw_config_free(cfg);
+}
+
+/* Routes by layer, source, severity and consumer (each consumer's owner
+ * on a channel of their own): a route gets exactly the incidents it
+ * matches, all of one poll in one message; a route without match gets
+ * them all, WARN included; severity "error" only the ERROR one. */
+static void test_route_match(void **state)
+{
+	(void)state;
+	char p[300];
+	rows("a", 0); rows("b", 0); rows("c", 0); rows("w", 3);
+	snprintf(p, sizeof p, "%s/c.json", dir);
+	FILE *f = fopen(p, "w");
+	assert_non_null(f);
+	fputs("{\"name\": \"u\", \"history\": {\"path\": \"h.db\"},\n"
+	      " \"lakes\": {\"l\": {\"kind\": \"fs\", \"root\": \"lake\"}},\n"
+	      " \"sources\": {\"shop\": {}, \"crm\": {}},\n"
+	      " \"consumers\": {\"sales\": {}, \"finance\": {}},\n"
+	      " \"datasets\": {\n", f);
+	static const char *const ds[][5] = {	/* name source layer path consumers */
+		{"bronze.a", "shop", "bronze", "a", ""},
+		{"bronze.w", "shop", "bronze", "w", ""},
+		{"silver.b", "crm", "silver", "b", "\"sales\""},
+		{"gold.c", "shop", "gold", "c", "\"finance\""},
+		{"gold.d", "crm", "gold", "missing", ""},
+	};
+	for (size_t i = 0; i < 5; i++)
+		fprintf(f, "  %s\"%s\": {\"source\": \"%s\", \"layer\": \"%s\","
+			" \"lake\": \"l\", \"path\": \"%s\", \"format\": \"csv\","
+			" \"consumers\": [%s], \"checks\": {\"row_count\": "
+			"{\"min\": {\"warn\": 2, \"fail\": 1}%s}}}\n", i ? "," : "",
+			ds[i][0], ds[i][1], ds[i][2], ds[i][3], ds[i][4],
+			i == 1 ? ", \"max\": {\"warn\": 2}" : "");
+	fputs(" },\n \"notify\": {\"channels\": {\n", f);
+	static const char *const ch[] = {"all", "gold", "crm", "err", "fin",
+					 "sales"};
+	for (size_t i = 0; i < 6; i++)
+		fprintf(f, "   %s\"%s\": {\"type\": \"webhook\", \"url\": "
+			"\"http://127.0.0.1:9/%s\"}\n", i ? "," : "", ch[i], ch[i]);
+	fputs("  },\n \"routes\": [\n"
+	      "  {\"name\": \"all\", \"channels\": [\"all\"]},\n"
+	      "  {\"name\": \"gold\", \"match\": {\"layer\": \"gold\"}, \"channels\": [\"gold\"]},\n"
+	      "  {\"name\": \"crm\", \"match\": {\"source\": \"crm\"}, \"channels\": [\"crm\"]},\n"
+	      "  {\"name\": \"err\", \"match\": {\"severity\": \"error\"}, \"channels\": [\"err\"]},\n"
+	      "  {\"name\": \"fin\", \"match\": {\"consumer\": \"finance\"}, \"channels\": [\"fin\"]},\n"
+	      "  {\"name\": \"sales\", \"match\": {\"consumer\": \"sales\", \"layer\": \"silver\","
+	      " \"severity\": \"fail\"}, \"channels\": [\"sales\"]}]}}\n", f);
+	fclose(f);
+	struct lw_config *cfg = load_path(p);
+	poll_at(cfg, "2026-11-20T10:00:00Z");
+	expect_msg("all", 1, "opened bronze.a,opened bronze.w,opened silver.b,"
+		   "opened gold.c,opened gold.d");
+	expect_msg("gold", 1, "opened gold.c,opened gold.d");
+	expect_msg("crm", 1, "opened silver.b,opened gold.d");
+	expect_msg("err", 1, "opened gold.d");
+	expect_msg("fin", 1, "opened gold.c");
+	expect_msg("sales", 1, "opened silver.b");
+	assert_int_equal(sql_int("SELECT count(*) FROM outbox"), 6);
 	lw_config_free(cfg);
 }
 
@@ -274,12 +346,7 @@ static void test_alertmanager_repost(void **state)
 		"  {\"name\": \"hook\", \"channels\": [\"hook\"]}]}}\n",
 		(int)(cut - config_text), config_text);
 	fclose(f);
-	struct lw_config *cfg = NULL;
-	struct lw_buf errs;
-	lw_buf_init(&errs, 1 << 16);
-	if (lw_config_load(p, &cfg, &errs))
-		fail_msg("config: %s", errs.data ? errs.data : "?");
-	lw_buf_free(&errs);
+	struct lw_config *cfg = load_path(p);
 	poll_at(cfg, "2026-11-20T10:00:00Z");
 	expect_msg("am", 1, "opened bronze.a");
 	expect_msg("hook", 1, "opened bronze.a");
@@ -301,6 +368,46 @@ static void test_alertmanager_repost(void **state)
 	poll_at(cfg, "2026-11-20T10:02:00Z");
 	expect_msg("am", 4, "resolved bronze.a");
 	expect_msg("hook", 4, "resolved bronze.a");
+	lw_config_free(cfg);
+}
+
+/* Retries back off exponentially: 10 s after the first failed attempt,
+ * doubling each time, at most an hour; a message is not tried before its
+ * time (connection refused: the discard port). */
+static void test_backoff(void **state)
+{
+	(void)state;
+	rows("a", 0); rows("b", 3); rows("c", 3);
+	struct lw_config *cfg = load();		/* "all" on a closed port */
+	poll_at(cfg, "2026-11-20T10:00:00Z");
+	struct lw_history *h;
+	struct lw_err err;
+	assert_int_equal(lw_history_open(cfg->history_path, false, &h, &err),
+			 LW_OK);
+	struct lw_notify_sender *sd = lw_notify_sender_new(cfg, h);
+	static const long long want[] = {10, 20, 40, 80, 160, 320, 640, 1280,
+					 2560, 3600, 3600};
+	long long at = 1795168800;	/* 2026-11-20T10:00:00Z */
+	for (size_t k = 0; k < sizeof want / sizeof *want; k++) {
+		char now[32];
+		snprintf(now, sizeof now, "%lld", at);
+		setenv("LAKEWATCH_NOW", now, 1);
+		lw_notify_deliver(sd, lw_http_now_ms() + 3000);
+		long long next = sql_int("SELECT next_at FROM outbox");
+		assert_int_equal(sql_int("SELECT attempts FROM outbox"),
+				 (long long)k + 1);
+		if (next - at != want[k])
+			fail_msg("attempt %zu: next in %lld s, expected %lld",
+				 k + 1, next - at, want[k]);
+		snprintf(now, sizeof now, "%lld", next - 1);	/* too soon */
+		setenv("LAKEWATCH_NOW", now, 1);
+		lw_notify_deliver(sd, lw_http_now_ms() + 3000);
+		assert_int_equal(sql_int("SELECT attempts FROM outbox"),
+				 (long long)k + 1);
+		at = next;
+	}
+	lw_notify_sender_free(sd);
+	lw_history_close(h);
 	lw_config_free(cfg);
 }
 
@@ -554,13 +661,13 @@ static void test_thread_dead_endpoint(void **state)
 	struct lw_err err;
 	int64_t t0 = lw_http_now_ms();
 	struct lw_notify_thread *t = lw_notify_thread_start(ref,
-		cfg->history_path, &err);
+		cfg->history_path, NULL, NULL, &err);
 	assert_non_null(t);
 	lw_notify_thread_kick(t);
 	assert_true(lw_http_now_ms() - t0 < 500);	/* never waits */
 	char msg[300];
 	bool failing = false;
-	for (int i = 0; i < 100 && !failing; i++) {
+	for (int i = 0; i < 150 && !failing; i++) {	/* the 10 s timeout */
 		usleep(100 * 1000);
 		failing = lw_notify_thread_failing(t, msg, sizeof msg);
 	}
@@ -587,14 +694,17 @@ static void test_thread_dead_endpoint(void **state)
 
 struct tiny_srv {
 	int fd, n;
+	int max;		/* requests to answer; 0: 3 */
+	int delay_ms;		/* before each answer */
 	int64_t at[8];
 };
 
-/* Answer up to 3 requests with 202, noting when each arrived. */
+/* Answer up to max requests with 202 (after delay_ms), noting when each
+ * arrived. */
 static void *tiny_serve(void *ud)
 {
 	struct tiny_srv *s = ud;
-	for (s->n = 0; s->n < 3; s->n++) {
+	for (s->n = 0; s->n < (s->max ? s->max : 3); s->n++) {
 		int c = accept(s->fd, NULL, NULL);
 		if (c < 0)
 			break;
@@ -612,6 +722,8 @@ static void *tiny_serve(void *ud)
 				  (size_t)atoi(cl + 15)))
 				break;
 		}
+		if (s->delay_ms)
+			usleep((useconds_t)s->delay_ms * 1000);
 		const char *ans = "HTTP/1.1 202 Accepted\r\nContent-Length: 0"
 				  "\r\nConnection: close\r\n\r\n";
 		assert_true(write(c, ans, strlen(ans)) > 0);
@@ -649,7 +761,7 @@ static void test_min_interval(void **state)
 {
 	(void)state;
 	static struct lw_channel_kind three;
-	struct tiny_srv srv;
+	struct tiny_srv srv = {0};
 	int port;
 	srv.fd = blackhole(&port);
 	snprintf(tiny_url, sizeof tiny_url, "http://127.0.0.1:%d/t", port);
@@ -674,13 +786,113 @@ static void test_min_interval(void **state)
 	lw_config_free(cfg);
 }
 
+/* The outbox row of message id's state and attempts, "state/attempts". */
+static void expect_row(long long id, const char *want)
+{
+	char sql[120];
+	snprintf(sql, sizeof sql, "SELECT state * 1000 + attempts FROM outbox"
+		 " WHERE id=%lld", id);
+	long long v = sql_int(sql);
+	char got[40];
+	snprintf(got, sizeof got, "%lld/%lld", v / 1000, v % 1000);
+	if (strcmp(got, want))
+		fail_msg("outbox %lld: %s, expected %s", id, got, want);
+}
+
+/* A request the channel may not make before the pass's end (its kind's
+ * min_interval_ms, Slack's one a second) is left for later, untried: not
+ * a failed attempt that would back off 10 s and flag the channel. */
+static void test_pace_past_pass(void **state)
+{
+	(void)state;
+	struct tiny_srv srv = {.max = 1};
+	int port;
+	srv.fd = blackhole(&port);
+	rows("a", 0); rows("b", 3); rows("c", 3);
+	struct lw_config *cfg = load_port(port);
+	poll_at(cfg, "2026-11-20T10:00:00Z");
+	rows("a", 3);
+	poll_at(cfg, "2026-11-20T10:05:00Z");	/* opened, then resolved */
+	assert_int_equal(sql_int("SELECT count(*) FROM outbox WHERE "
+				 "channel='all'"), 2);
+	static struct lw_channel_kind paced;
+	paced = *lw_channel_kind_find("webhook");
+	paced.min_interval_ms = 800;
+	cfg->notify->channels[0].kind = &paced;	/* state stays a webhook's */
+	pthread_t th;
+	assert_int_equal(pthread_create(&th, NULL, tiny_serve, &srv), 0);
+	struct lw_history *h;
+	struct lw_err err;
+	assert_int_equal(lw_history_open(cfg->history_path, false, &h, &err),
+			 LW_OK);
+	struct lw_notify_sender *sd = lw_notify_sender_new(cfg, h);
+	lw_notify_deliver(sd, lw_http_now_ms() + 400);
+	pthread_join(th, NULL);
+	assert_int_equal(srv.n, 1);
+	long long first = sql_int("SELECT min(id) FROM outbox WHERE "
+				  "channel='all'");
+	expect_row(first, "1/1");
+	expect_row(first + 1, "0/0");	/* untried, due at once */
+	struct lw_notify_stats st;
+	lw_notify_sender_stats(sd, &st);
+	assert_int_equal(st.v[0].failed, 0);
+	assert_int_equal(st.failing, 0);
+	free(st.v);
+	lw_notify_sender_free(sd);
+	lw_history_close(h);
+	close(srv.fd);
+	lw_config_free(cfg);
+}
+
+/* The watch thread: an endpoint slower than a pass (4 s) but within the
+ * request timeout (10 s) is delivered, not cut off by the pass; and a
+ * stop sends what the last poll enqueued before the thread ends. */
+static void test_thread_slow_and_stop_flush(void **state)
+{
+	(void)state;
+	struct tiny_srv srv = {.max = 2, .delay_ms = 5000};
+	int port;
+	srv.fd = blackhole(&port);
+	rows("a", 0); rows("b", 3); rows("c", 3);
+	struct lw_config *cfg = load_port(port);
+	poll_at(cfg, "2026-11-20T10:00:00Z");
+	pthread_t th;
+	assert_int_equal(pthread_create(&th, NULL, tiny_serve, &srv), 0);
+	struct lw_cfgref *ref = lw_cfgref_new(cfg);
+	struct lw_err err;
+	struct lw_notify_thread *t = lw_notify_thread_start(ref,
+		cfg->history_path, NULL, NULL, &err);
+	assert_non_null(t);
+	lw_notify_thread_kick(t);
+	long long first = sql_int("SELECT min(id) FROM outbox");
+	for (int i = 0; i < 90 && sql_int("SELECT count(*) FROM outbox "
+					   "WHERE state=1") < 1; i++)
+		usleep(100 * 1000);
+	expect_row(first, "1/1");	/* one attempt, 5 s long */
+	srv.delay_ms = 0;
+	usleep(300 * 1000);		/* the thread waits for a kick */
+	rows("a", 3);
+	poll_at(cfg, "2026-11-20T10:05:00Z");	/* the resolve; no kick */
+	int64_t t0 = lw_http_now_ms();
+	lw_notify_thread_stop(t);
+	assert_true(lw_http_now_ms() - t0 < 4000);
+	expect_row(first + 1, "1/1");	/* sent by the stop */
+	shutdown(srv.fd, SHUT_RDWR);	/* the server's accept ends */
+	pthread_join(th, NULL);
+	assert_int_equal(srv.n, 2);
+	lw_cfgref_put(ref);
+	close(srv.fd);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_grouping),
+		T(test_route_match),
 		T(test_reminders_ack_mute_resolve),
 		T(test_alertmanager_repost),
+		T(test_backoff),
 		T(test_outbox_same_transaction),
 		T(test_record_outbox),
 		T(test_migrate_v4),
@@ -688,6 +900,8 @@ int main(void)
 		T(test_webhook_render),
 		T(test_thread_dead_endpoint),
 		T(test_min_interval),
+		T(test_pace_past_pass),
+		T(test_thread_slow_and_stop_flush),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

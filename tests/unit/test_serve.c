@@ -4,10 +4,13 @@
  * starts on 127.0.0.1:0 and is asked through libcurl. */
 #include <crypt.h>
 #include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 #include <curl/curl.h>
 #include <zlib.h>
 #include "unit.h"
+#include "lakewatch/http.h"
 #include "lakewatch/serve.h"
 #include "lakewatch/util.h"
 #include "../../serve/serve_int.h"
@@ -209,6 +212,35 @@ static void request_size_limit(void **state)
 	assert_true(r.code != 200);
 	free(big);
 	/* and the listener still answers the next one */
+	assert_int_equal(ask(lw_serve_port(s), NULL, "/healthz", NULL, NULL).code,
+			 200);
+	lw_serve_stop(s);
+}
+
+/* A connection that sends half a request and then nothing is closed
+ * after the idle timeout (a slow client cannot hold one of the 64
+ * connections for ever); the listener answers the next client. */
+static void idle_timeout(void **state)
+{
+	(void)state;
+	struct lw_listen_opts o = {.addr = "127.0.0.1:0", .idle_timeout_s = 1};
+	struct lw_serve *s = start(&o);
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a = {.sin_family = AF_INET,
+				.sin_port = htons((uint16_t)lw_serve_port(s)),
+				.sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
+	const char *half = "GET /metrics HTTP/1.1\r\nHost: x\r\n";
+	assert_true(write(fd, half, strlen(half)) > 0);
+	struct timeval tv = {6, 0};	/* the test's own bound */
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+	int64_t t0 = lw_http_now_ms();
+	char buf[256];
+	ssize_t n = read(fd, buf, sizeof buf);
+	int64_t took = lw_http_now_ms() - t0;
+	assert_true(n <= 0);		/* closed (or reset), never answered */
+	assert_true(took >= 500 && took < 4000);
+	close(fd);
 	assert_int_equal(ask(lw_serve_port(s), NULL, "/healthz", NULL, NULL).code,
 			 200);
 	lw_serve_stop(s);
@@ -507,6 +539,7 @@ int main(void)
 		cmocka_unit_test(addresses),
 		cmocka_unit_test(paths_methods_negotiation),
 		cmocka_unit_test(request_size_limit),
+		cmocka_unit_test(idle_timeout),
 		cmocka_unit_test(keep_alive),
 		cmocka_unit_test(ipv6_loopback),
 		cmocka_unit_test(loopback_rule),

@@ -11,6 +11,7 @@
 #include "lakewatch/engine.h"
 #include "lakewatch/util.h"
 #include "lakewatch/watch.h"
+#include "../../engine/watch_int.h"
 
 static char dir[64];
 static pthread_mutex_t ev_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -156,6 +157,27 @@ static void intervals_events_metrics_reload(void **state)
 	free(cmd);
 }
 
+/* The jitter on each wake-up: within 5% of the shortest interval and
+ * never over 5 s, and spread (not one fixed offset). */
+static void jitter_bounds(void **state)
+{
+	(void)state;
+	unsigned seed = 42;
+	double lo = 1e9, hi = -1;
+	for (int i = 0; i < 2000; i++) {
+		double j = lw_watch_jitter(&seed, 60);
+		lo = j < lo ? j : lo;
+		hi = j > hi ? j : hi;
+	}
+	assert_true(lo >= 0 && hi <= 3.0);
+	assert_true(hi - lo > 2.5);
+	for (int i = 0; i < 2000; i++) {
+		double j = lw_watch_jitter(&seed, 3600);
+		assert_true(j >= 0 && j <= 5.0);
+	}
+	assert_true(lw_watch_jitter(&seed, 1) <= 0.05);
+}
+
 /* --shard: the parse's bounds, and the split: every name in exactly one
  * shard, the published FNV-1a 64 (its test vectors: "a" is
  * 0xaf63dc4c8601ec8c, "foobar" 0x85944171f73967e8). */
@@ -193,6 +215,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(intervals_events_metrics_reload),
 		cmocka_unit_test(shard_parse_and_split),
+		cmocka_unit_test(jitter_bounds),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	curl_global_cleanup();
