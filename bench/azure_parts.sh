@@ -29,6 +29,9 @@
 set -eu
 cd "$(dirname "$0")/.."
 NP=200 PER=1000 DELAY=200 SI="" PAR=16 ROUNDS=2
+# Azurite needs minutes for a delimiter listing of 200,000 blobs: with the
+# default 30 s an attempt lakewatch gave up after 5 timeouts in a row
+TMO='"timeout": "10m", "poll_timeout": "30m", '
 [ "${1:-}" = --standin ] && { SI=1; shift; }
 while [ $# -gt 1 ]; do
 	case $1 in
@@ -46,7 +49,7 @@ fail() { echo "Azurite did not start: $2" >&2; }
 . tests/services/azurite.sh
 PX=""
 if [ -n "$SI" ]; then
-	T=$(mktemp -d /tmp/lw-parts-azbench.XXXXXX) pid=""
+	T=$(mktemp -d /tmp/lw-parts-azbench.XXXXXX) pid="" TMO=""
 	trap 'kill -9 $PX 2>/dev/null; azurite_cleanup' EXIT
 	trap 'exit 1' INT TERM
 	node bench/list_standin.mjs --parts "$NP" --per "$PER" --delay "$DELAY" \
@@ -81,7 +84,7 @@ EP="http://127.0.0.1:$PP/devstoreaccount1"
 cat > "$T/c.json" <<JSON
 {"name": "bench", "history": {"path": "$T/h.db"}, "sources": {"s": {}},
  "lakes": {"az": {"kind": "azure", "account": "devstoreaccount1", "container": "bench",
-   "endpoint": "$EP", "parallel": $PAR, "auth": {"account_key": {"env": "AZ_KEY"}}}},
+   "endpoint": "$EP", "parallel": $PAR, $TMO"auth": {"account_key": {"env": "AZ_KEY"}}}},
  "datasets": {"bronze.parts": {"source": "s", "layer": "bronze", "lake": "az", "path": "parts",
    "format": "csv", "include": "\\\\.none$", "checks": {}}}}
 JSON
@@ -90,7 +93,9 @@ poll() {	# way run
 	if [ $1 = flat ]; then export LAKEWATCH_AZ_LIST_FLAT=1; else unset LAKEWATCH_AZ_LIST_FLAT; fi
 	/usr/bin/time -f "%e %U %S" -o "$T/$1.$2.time" "$LW_BIN" check --config "$T/c.json" \
 		--no-history --stats -f json > "$T/$1.$2.out" 2> "$T/$1.$2.err" || true
-	echo "$(awk '{ printf "%s %.2f", $1, $2 + $3 }' "$T/$1.$2.time") $(st $1 $2 requests) $(st $1 $2 bytes_in) -" > "$T/$1.$2.line"
+	echo "$(tail -1 "$T/$1.$2.time" | awk '{ printf "%s %.2f", $1, $2 + $3 }') $(st $1 $2 requests) $(st $1 $2 bytes_in) -" > "$T/$1.$2.line"
+	! grep -q '"ok":[[:space:]]*false' "$T/$1.$2.out" ||
+		echo "$1, run $2: the poll failed: $(grep -o '"message":[^,]*' "$T/$1.$2.out" | head -1)" >&2
 }
 sdk() {		# way run
 	node bench/sdk_list.mjs --endpoint "$EP" --container bench --prefix parts/ \
