@@ -29,8 +29,8 @@
 set -eu
 cd "$(dirname "$0")/.."
 NP=200 PER=1000 DELAY=200 SI="" PAR=16 ROUNDS=2
-# Azurite needs minutes for a delimiter listing of 200,000 blobs: with the
-# default 30 s an attempt lakewatch gave up after 5 timeouts in a row
+# Azurite needs more than 30 s for a delimiter listing of 200,000 blobs:
+# with the default 30 s an attempt lakewatch gave up after 5 timeouts
 TMO='"timeout": "10m", "poll_timeout": "30m", '
 [ "${1:-}" = --standin ] && { SI=1; shift; }
 while [ $# -gt 1 ]; do
