@@ -323,7 +323,10 @@ fi
 
 # --- Azurite killed in mid-poll, default settings (last: Azurite is gone) -----
 cfg stop ''
-mode "slow?n=20"
+# 40 ms an answer: 1,500 reads 16 at a time last at least 3.75 s, so the
+# kill at 3 s always lands mid-poll (at 20 ms an idle machine finished
+# the poll in 2.8 s, before it)
+mode "slow?n=40"
 run stop stop --log "$T/stop.log" &
 bg=$!
 sleep 3
