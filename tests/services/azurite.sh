@@ -8,22 +8,28 @@
 # port), pid (the server's, for the suite's cleanup to kill) and CS (a
 # connection string for the SDK uploaders). Calls the suite's
 # `fail azurite_start MESSAGE` and exits 1 when it does not answer in 10 s.
+# A suite with its own temp dir and cleanup calls azurite_start DIR
+# [AZURITE_ARGS...] alone (once per server: each sets P, pid and CS; with
+# --cert among the arguments the server is HTTPS, and CS says so).
 KEY="Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
 ACCT=devstoreaccount1
 export AZ_KEY="$KEY"
 
-azurite_start() {	# DIR: where its log goes
+azurite_start() {	# DIR [AZURITE_ARGS...]: where its log goes, what else it takes
+	_d=$1; shift
+	_s=http _k=""
+	case " $* " in *" --cert "*) _s=https _k=-k ;; esac
 	P=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
 	node_modules/.bin/azurite-blob --inMemoryPersistence --skipApiVersionCheck \
-		--blobHost 127.0.0.1 --blobPort "$P" --silent > "$1/azurite.log" 2>&1 &
+		--blobHost 127.0.0.1 --blobPort "$P" --silent "$@" > "$_d/azurite-$P.log" 2>&1 &
 	pid=$!
 	_i=0
-	until [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$P/$ACCT?comp=list")" != 000 ]; do
+	until [ "$(curl -s $_k -o /dev/null -w '%{http_code}' "$_s://127.0.0.1:$P/$ACCT?comp=list")" != 000 ]; do
 		_i=$((_i + 1))
 		[ $_i -gt 100 ] && { fail azurite_start "no answer on $P"; exit 1; }
 		sleep 0.1
 	done
-	CS="DefaultEndpointsProtocol=http;AccountName=$ACCT;AccountKey=$KEY;BlobEndpoint=http://127.0.0.1:$P/$ACCT;"
+	CS="DefaultEndpointsProtocol=$_s;AccountName=$ACCT;AccountKey=$KEY;BlobEndpoint=$_s://127.0.0.1:$P/$ACCT;"
 }
 
 azurite_cleanup() {

@@ -92,6 +92,26 @@ static void times(void **st)
 	assert_int_equal(lw_time_parse_http("Sun, 06 Nov 1994 08:49:37 GMT", &t),
 			 LW_OK);
 	assert_int_equal(t, 784111777);
+	/* the fixed form read without strptime, and what only strptime
+	 * reads, give the same times; a day past the month's end rolls over
+	 * as timegm rolls it */
+	static const struct { const char *s; int rc; int64_t t; } http[] = {
+		{"sun, 06 NOV 1994 08:49:37 GMT", LW_OK, 784111777},
+		{"Sun, 6 Nov 1994 08:49:37 GMT", LW_OK, 784111777},
+		{"Sunday, 06 Nov 1994 08:49:37 GMT", LW_OK, 784111777},
+		{"Tue, 31 Feb 2026 00:00:00 GMT", LW_OK, 1772496000},
+		{"Sat, 29 Feb 2000 23:59:59 GMT", LW_OK, 951868799},
+		{"Sun, 06 Xyz 1994 08:49:37 GMT", LW_EPARSE, 0},
+		{"Sun, 06 Nov 1994 24:49:37 GMT", LW_EPARSE, 0},
+		{"Sun, 06 Nov 1994 08:49:37 UTC", LW_EPARSE, 0},
+		{"Xyz, 06 Nov 1994 08:49:37 GMT", LW_EPARSE, 0},
+	};
+	for (size_t i = 0; i < sizeof http / sizeof *http; i++) {
+		t = 0;
+		assert_int_equal(lw_time_parse_http(http[i].s, &t), http[i].rc);
+		if (http[i].rc == LW_OK)
+			assert_int_equal(t, http[i].t);
+	}
 	char b[32];
 	assert_string_equal(lw_time_fmt(784111777, b, sizeof b),
 			    "1994-11-06T08:49:37Z");

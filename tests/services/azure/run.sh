@@ -35,56 +35,29 @@ T=$(mktemp -d /tmp/lw-azure.XXXXXX)
 pids=""
 cleanup() {
 	# SIGKILL: on SIGTERM Azurite waits for idle keep-alive connections
-	for p in $pids; do kill -9 "$p" 2>/dev/null; done
+	for p in $pids ${pid:-}; do kill -9 "$p" 2>/dev/null; done
 	wait 2>/dev/null
 	rm -rf "$T"
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-KEY="Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
-ACCT=devstoreaccount1
-export AZ_KEY="$KEY"
 unset AZURE_STORAGE_CONNECTION_STRING AZURE_CLIENT_SECRET AZURE_TENANT_ID \
 	AZURE_CLIENT_ID IDENTITY_ENDPOINT IDENTITY_HEADER 2>/dev/null
 
-free_port() {
-	node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
-}
-# wait_http URL: until anything answers (Azurite says 400/403 to a bare GET)
-wait_http() {
-	i=0
-	while [ $i -lt 100 ]; do
-		c=$(curl -s -k -o /dev/null -w '%{http_code}' "$1" 2>/dev/null)
-		[ -n "$c" ] && [ "$c" != 000 ] && return 0
-		sleep 0.1; i=$((i + 1))
-	done
-	return 1
-}
 wait_file() {
 	i=0
 	while [ ! -s "$1" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 	[ -s "$1" ]
 }
-start_azurite() {	# port [extra args...]
-	p=$1; shift
-	node_modules/.bin/azurite-blob --inMemoryPersistence --skipApiVersionCheck \
-		--blobHost 127.0.0.1 --blobPort "$p" --silent "$@" \
-		> "$T/azurite-$p.log" 2>&1 &
-	last_pid=$!
-	pids="$pids $last_pid"
-}
-conn() { echo "DefaultEndpointsProtocol=$1;AccountName=$ACCT;AccountKey=$KEY;BlobEndpoint=$1://127.0.0.1:$2/$ACCT;"; }
+# Azurite: tests/services/azurite.sh (sets KEY, ACCT, AZ_KEY; azurite_start
+# sets P, pid and CS for each server it starts)
+. tests/services/azurite.sh
 
 # --- Azurite and the data --------------------------------------------------
-AP=$(free_port)
-start_azurite "$AP"
-AZ_PID=$last_pid
-if ! wait_http "http://127.0.0.1:$AP/$ACCT?comp=list"; then
-	fail azurite_start "Azurite did not answer on port $AP"
-	exit 1
-fi
-CS=$(conn http "$AP")
+azurite_start "$T"
+AP=$P AZ_PID=$pid
+pids="$pids $pid"
 NOW=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 node demo/generate.mjs --out "$T/lake" --now "$NOW" --quiet >/dev/null ||
 	{ fail demo_lake "demo/generate.mjs failed"; exit 1; }
@@ -302,17 +275,19 @@ if command -v openssl >/dev/null &&
    openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T/key.pem" \
 	-out "$T/cert.pem" -days 1 -subj /CN=127.0.0.1 \
 	-addext "subjectAltName=IP:127.0.0.1" >/dev/null 2>&1; then
-	SP=$(free_port)
-	start_azurite "$SP" --cert "$T/cert.pem" --key "$T/key.pem" --oauth basic
+	HCS=$CS
+	azurite_start "$T" --cert "$T/cert.pem" --key "$T/key.pem" --oauth basic
+	SP=$P SCS=$CS CS=$HCS
+	pids="$pids $pid"
 	node $here/token_server.mjs --port-file "$T/tok.port" > "$T/tok.log" 2>&1 &
 	pids="$pids $!"
-	if wait_http "https://127.0.0.1:$SP/$ACCT?comp=list" && wait_file "$T/tok.port"; then
+	if wait_file "$T/tok.port"; then
 		TP=$(cat "$T/tok.port")
 		TK="http://127.0.0.1:$TP"
 		mkdir -p "$T/goldlake"
 		cp -a "$T/lake/gold" "$T/goldlake/"
 		NODE_EXTRA_CA_CERTS="$T/cert.pem" node $here/upload.mjs \
-			--conn "$(conn https "$SP")" --container lake --create \
+			--conn "$SCS" --container lake --create \
 			--dir "$T/goldlake" --touch --parallel 8 > "$T/up2.log" 2>&1
 		make_cfg fsgold "{\"kind\": \"fs\", \"root\": \"$T/goldlake\"}"
 		check ref_tok fsgold --dataset '^gold\.'
@@ -365,7 +340,7 @@ if command -v openssl >/dev/null &&
 			fail tls_verified_names_host "$(grep -o '"message":[^,]*' "$T/notls.out" | head -1)"
 		fi
 	else
-		fail token_setup "HTTPS Azurite or the token server did not start"
+		fail token_setup "the token server did not start"
 	fi
 else
 	skip token_client_credentials_cached "openssl cannot make a certificate" openssl

@@ -31,30 +31,21 @@ fi
 T=$(mktemp -d /tmp/lw-azf.XXXXXX)
 pids=""
 cleanup() {
-	for p in $pids; do kill -9 "$p" 2>/dev/null; done
+	for p in $pids ${pid:-}; do kill -9 "$p" 2>/dev/null; done
 	wait 2>/dev/null
 	if [ -n "${KEEP:-}" ]; then echo "kept $T"; else rm -rf "$T"; fi
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-KEY="Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
-ACCT=devstoreaccount1
-export AZ_KEY="$KEY"
+# Azurite: tests/services/azurite.sh (KEY, ACCT, AZ_KEY; azurite_start sets
+# P, pid and CS)
+. tests/services/azurite.sh
 unset AZURE_STORAGE_CONNECTION_STRING AZURE_CLIENT_SECRET AZURE_TENANT_ID \
 	AZURE_CLIENT_ID IDENTITY_ENDPOINT IDENTITY_HEADER 2>/dev/null
 
 free_port() {
 	node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
-}
-wait_http() {
-	i=0
-	while [ $i -lt 100 ]; do
-		c=$(curl -s -o /dev/null -w '%{http_code}' "$1" 2>/dev/null)
-		[ -n "$c" ] && [ "$c" != 000 ] && return 0
-		sleep 0.1; i=$((i + 1))
-	done
-	return 1
 }
 wait_file() {
 	i=0
@@ -62,16 +53,9 @@ wait_file() {
 	[ -s "$1" ]
 }
 
-AP=$(free_port)
-node_modules/.bin/azurite-blob --inMemoryPersistence --skipApiVersionCheck \
-	--blobHost 127.0.0.1 --blobPort "$AP" --silent > "$T/azurite.log" 2>&1 &
-AZ_PID=$!
+azurite_start "$T"
+AP=$P AZ_PID=$pid
 pids="$pids $AZ_PID"
-if ! wait_http "http://127.0.0.1:$AP/$ACCT?comp=list"; then
-	fail azurite_start "Azurite did not answer on port $AP"
-	exit 1
-fi
-CS="DefaultEndpointsProtocol=http;AccountName=$ACCT;AccountKey=$KEY;BlobEndpoint=http://127.0.0.1:$AP/$ACCT;"
 if ! node $az/upload.mjs --conn "$CS" --container many --create --tiny 1500 \
 	--prefix d --parallel 16 > "$T/upload.log" 2>&1; then
 	fail upload "$(tail -3 "$T/upload.log")"
@@ -339,7 +323,10 @@ fi
 
 # --- Azurite killed in mid-poll, default settings (last: Azurite is gone) -----
 cfg stop ''
-mode "slow?n=20"
+# 40 ms an answer: 1,500 reads 16 at a time last at least 3.75 s, so the
+# kill at 3 s always lands mid-poll (at 20 ms an idle machine finished
+# the poll in 2.8 s, before it)
+mode "slow?n=40"
 run stop stop --log "$T/stop.log" &
 bg=$!
 sleep 3
