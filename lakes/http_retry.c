@@ -162,7 +162,15 @@ void lw_http_complete(struct lw_http *h, CURLMsg *m, int64_t deadline)
 		rc = lw_http_curl_rc(c);
 		retry = retry_curl(c);
 		bool was_down = h->down;
-		lw_http_note(h, msg, r->status == 0 && connection_failure(c));
+		/* a request the poll's deadline cut short (its timeout was
+		 * capped to the time left) says nothing of the server: it must
+		 * not trip the breaker, or the poll reads "unreachable" where
+		 * it ran out of time; it leaves the failure count as it was */
+		bool cut = c == CURLE_OPERATION_TIMEDOUT && deadline &&
+			lw_http_now_ms() + 100 >= deadline;	/* curl's clock */
+		if (!cut)
+			lw_http_note(h, msg, r->status == 0 &&
+				     connection_failure(c));
 		if (h->down && !was_down) {
 			char why[200];
 			lw_http_down(h, why, sizeof(why));
