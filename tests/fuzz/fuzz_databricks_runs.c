@@ -1,6 +1,7 @@
 /* fuzz_databricks_runs.c - the Databricks Jobs API 2.1 runs/list parser
  * on arbitrary bytes, paged twice into one list as the lake reads it, the
- * runs recorded and read back as history does. */
+ * runs recorded and read back as history does; and the same bytes as a
+ * jobs/get answer (the job's name, asked when no run names it). */
 #include <stdint.h>
 #include <stdlib.h>
 #include "lakewatch/pipelines.h"
@@ -30,5 +31,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		lw_obs_free(&back);
 	}
 	lw_cp_page_free(&p);
+	char *name = NULL;
+	if (lw_cp_parse_databricks_job(json, size, &name, &err) != LW_OK &&
+	    name)
+		abort();	/* a refused answer names no job */
+	free(name);
 	return 0;
 }
