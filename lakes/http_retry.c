@@ -120,6 +120,27 @@ static int64_t backoff(struct lw_http *h, struct lw_http_req *r)
 	return d;
 }
 
+/* Count a failed attempt toward h's breaker and say when it trips. A
+ * request the poll's deadline cut short (its timeout was capped to the
+ * time left) says nothing of the server: it must not trip the breaker, or
+ * the poll reads "unreachable" where it ran out of time; it leaves the
+ * failure count as it was. */
+static void transport_failed(struct lw_http *h, CURLcode c, const char *msg,
+			     long status, int64_t deadline)
+{
+	bool was_down = h->down;
+	bool cut = c == CURLE_OPERATION_TIMEDOUT && deadline &&
+		lw_http_now_ms() + 100 >= deadline;	/* curl's clock */
+	if (!cut)
+		lw_http_note(h, msg, status == 0 && connection_failure(c));
+	if (h->down && !was_down) {
+		char why[200];
+		lw_http_down(h, why, sizeof(why));
+		lw_log(LW_LOG_ERROR, "server taken as down: %s; the "
+		       "requests left fail at once", why);
+	}
+}
+
 void lw_http_complete(struct lw_http *h, CURLMsg *m, int64_t deadline)
 {
 	CURL *e = m->easy_handle;
@@ -161,22 +182,7 @@ void lw_http_complete(struct lw_http *h, CURLMsg *m, int64_t deadline)
 		lw_http_curl_msg(r, c, msg, sizeof(msg));
 		rc = lw_http_curl_rc(c);
 		retry = retry_curl(c);
-		bool was_down = h->down;
-		/* a request the poll's deadline cut short (its timeout was
-		 * capped to the time left) says nothing of the server: it must
-		 * not trip the breaker, or the poll reads "unreachable" where
-		 * it ran out of time; it leaves the failure count as it was */
-		bool cut = c == CURLE_OPERATION_TIMEDOUT && deadline &&
-			lw_http_now_ms() + 100 >= deadline;	/* curl's clock */
-		if (!cut)
-			lw_http_note(h, msg, r->status == 0 &&
-				     connection_failure(c));
-		if (h->down && !was_down) {
-			char why[200];
-			lw_http_down(h, why, sizeof(why));
-			lw_log(LW_LOG_ERROR, "server taken as down: %s; the "
-			       "requests left fail at once", why);
-		}
+		transport_failed(h, c, msg, r->status, deadline);
 		if (h->down)
 			retry = false;
 	} else if (r->status >= 200 && r->status < 300) {
