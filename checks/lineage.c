@@ -136,3 +136,27 @@ void lw_lineage_mark(const struct lw_config *cfg, struct lw_run *run)
 	free(w.dist);
 	free(w.has_failing);
 }
+
+/* See run.h. Caller frees. */
+char *lw_ds_cause(const struct lw_ds_run *d)
+{
+	if (!d)
+		return NULL;
+	const struct lw_result *x = d->worst >= 0 &&
+		(size_t)d->worst < d->nresults ? &d->results[d->worst] : NULL;
+	/* a failed run names its pipeline or job (a Databricks job by its
+	 * name), not the check: the message (runs.c) already says which run
+	 * and what failed */
+	if (x && d->ds->runs && d->ds->path && x->message)
+		return lw_xasprintf("%s: %s", d->obs.runs.name ?
+				    d->obs.runs.name : d->ds->path,
+				    x->message);
+	if (x)
+		return lw_xasprintf("%s %s: %s", d->ds->name,
+				    x->check ? x->check : "?",
+				    x->message ? x->message :
+				    lw_status_name(x->status));
+	if (!d->obs.ok && d->obs.error)
+		return lw_xasprintf("%s: %s", d->ds->name, d->obs.error);
+	return lw_xasprintf("%s: %s", d->ds->name, lw_status_name(d->status));
+}

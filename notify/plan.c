@@ -72,23 +72,15 @@ static char *consumers_of(const struct lw_config *cfg,
 	return s ? s : lw_xstrdup("");
 }
 
-/* The root cause in words when lineage found one upstream ("bronze.a
- * row_count FAIL: too few rows ..."), into buf; false when none: a
- * cascade's silver and gold notices name the bronze table behind them. */
-static bool root_text(const struct lw_ds_run *dr, char *buf, size_t n)
+/* The root cause in words when lineage found one upstream, in the
+ * reports' words (lw_ds_cause: "bronze.a row_count: too few rows ..."),
+ * or NULL: a cascade's silver and gold notices name the bronze table
+ * behind them. Caller frees. */
+static char *root_text(const struct lw_ds_run *dr)
 {
-	const struct lw_ds_run *r = dr->root;
-	if (!dr->impacted || !r || r == dr)
-		return false;
-	const struct lw_result *x = r->worst >= 0 &&
-		(size_t)r->worst < r->nresults ? &r->results[r->worst] : NULL;
-	if (x)
-		snprintf(buf, n, "%s %s %s%s%s", r->ds->name,
-			 x->check ? x->check : "?", lw_status_name(x->status),
-			 x->message ? ": " : "", x->message ? x->message : "");
-	else
-		snprintf(buf, n, "%s %s", r->ds->name, lw_status_name(r->status));
-	return true;
+	if (!dr->impacted || !dr->root || dr->root == dr)
+		return NULL;
+	return lw_ds_cause(dr->root);
 }
 
 /* The notice's fields as JSON text (caller frees); the sender reads them
@@ -128,9 +120,9 @@ static char *notice_json(const struct lw_config *cfg,
 	add_opt(o, "description", p->message);
 	add_opt(o, "value", p->measured);
 	add_opt(o, "threshold", p->threshold);
-	char root[300];
-	if (kind != LW_NOTICE_RESOLVED && root_text(dr, root, sizeof root))
-		cJSON_AddStringToObject(o, "root", root);
+	char *root = kind != LW_NOTICE_RESOLVED ? root_text(dr) : NULL;
+	add_opt(o, "root", root);
+	free(root);
 	cJSON_AddNumberToObject(o, "opened", (double)inc->opened);
 	cJSON_AddNumberToObject(o, "at", (double)now);
 	cJSON_AddNumberToObject(o, "resolved", (double)inc->resolved);

@@ -90,7 +90,7 @@ static void body(struct jw *w, const struct lw_ds_run *d,
 	char since[32], age[32], *line = NULL;
 	/* an impacted dataset names its root cause first */
 	char *cause = d && d->impacted && d->root ?
-		lw_rep_ds_cause(d->root) : NULL;
+		lw_ds_cause(d->root) : NULL;
 	if (inc)
 		line = lw_xasprintf("\nincident: #%lld, open since %s (%s, %lld "
 				    "polls)", (long long)inc->id,

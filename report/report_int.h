@@ -40,12 +40,6 @@ int lw_rep_json(struct lw_buf *b, const struct lw_config *cfg,
 int lw_rep_junit(struct lw_buf *b, const struct lw_config *cfg,
 		 const struct lw_run *run);
 
-/* "bronze.orders freshness: no new files for 9h": d's worst check and
- * its message (else why d was not observed), uncleaned; NULL for NULL.
- * Caller frees. The root cause's line (common.c). */
-struct lw_ds_run;
-char *lw_rep_ds_cause(const struct lw_ds_run *d);
-
 /* Incidents in reports (incidents.c). The incident of d's result i, or
  * NULL (borrowed from d); its age in seconds at this poll; whether it is
  * muted; "failing for 3d (incident #12)" (caller frees, NULL for nothing to

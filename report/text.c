@@ -173,7 +173,7 @@ static void group_line(struct tw *t, const char *title,
 	what = s == LW_PASS ? NULL : culprit_text(r);
 	if (what && r->culprit->impacted && r->culprit->root) {
 		/* the root, not the last symptom */
-		char *cause = lw_rep_ds_cause(r->culprit->root);
+		char *cause = lw_ds_cause(r->culprit->root);
 		char *with = lw_xasprintf("%s%s%s", what, t->o->ascii ?
 					  " <- " : " \xe2\x86\x90 ", cause);
 		free(cause);

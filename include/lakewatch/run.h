@@ -110,6 +110,12 @@ const int *lw_ds_upstream(const struct lw_dataset *ds,
 /* Set every ds_run's up_from, learned and up_note (lineage_learn.c);
  * lw_lineage_mark calls it first. */
 void lw_lineage_learn(const struct lw_config *cfg, struct lw_run *run);
+/* "bronze.orders freshness: no new files for 9h": d's worst check and
+ * its message (a failed run by its pipeline or job), else why d was not
+ * observed; uncleaned; NULL for NULL. The words of a root cause, for the
+ * reports' consumer lines and the notices alike. Caller frees.
+ * (lineage.c) */
+char *lw_ds_cause(const struct lw_ds_run *d);
 /* The ds_run of cfg's dataset i in run, or NULL when the run has none.
  * Borrowed from run. (lineage.c) */
 const struct lw_ds_run *lw_run_dataset(const struct lw_config *cfg,

@@ -219,7 +219,7 @@ static void test_grouping(void **state)
 	 * previous layer); the root's own notice has none */
 	assert_int_equal(sql_int("SELECT count(*) FROM outbox_notices WHERE "
 		"dataset IN ('silver.b', 'gold.c') AND json_extract(notice, "
-		"'$.root') LIKE 'bronze.a row_count FAIL: too few rows%'"), 4);
+		"'$.root') LIKE 'bronze.a row_count: too few rows%'"), 4);
 	assert_int_equal(sql_int("SELECT count(*) FROM outbox_notices WHERE "
 		"dataset = 'bronze.a' AND json_extract(notice, '$.root') "
 		"IS NOT NULL"), 0);
