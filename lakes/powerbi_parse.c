@@ -42,6 +42,26 @@ static const cJSON *value_array(const cJSON *root, const char *what,
 	return cJSON_IsArray(v) ? v : NULL;
 }
 
+/* The most specific message of a Power BI error object. */
+static void error_text(const cJSON *e, char *buf, size_t n)
+{
+	const char *code = str(e, "code"), *msg = str(e, "message");
+	const cJSON *pbi = cJSON_GetObjectItemCaseSensitive(e, "pbi.error");
+	const cJSON *details = cJSON_GetObjectItemCaseSensitive(pbi, "details");
+	const char *detail = NULL;
+	const cJSON *d;
+	cJSON_ArrayForEach(d, details) {
+		const cJSON *dd = cJSON_GetObjectItemCaseSensitive(d, "detail");
+		if (str(dd, "value"))
+			detail = str(dd, "value");
+	}
+	/* redact, then cut: a service that echoes the request's token
+	 * (encoded, so no "Bearer " gives it away) across the cut would
+	 * otherwise leave its start behind */
+	lw_redact_fmt(buf, n, "%s%s%s", code ? code : "error",
+		      detail || msg ? ": " : "", detail ? detail : msg ? msg : "");
+}
+
 /* An error the service put inside its 200 answer: {"error": {"code",
  * "message"}}. Returns LW_EPARSE after naming it, LW_OK when none. */
 static int error_inside(const cJSON *root, const char *what,
@@ -50,10 +70,10 @@ static int error_inside(const cJSON *root, const char *what,
 	const cJSON *e = cJSON_GetObjectItemCaseSensitive(root, "error");
 	if (!e)
 		return LW_OK;
-	const char *code = str(e, "code"), *msg = str(e, "message");
+	char text[512];
+	error_text(e, text, sizeof text);	/* redacted, as the DAX answers' */
 	return lw_err_set(err, LW_EPARSE, "%s: the service answered an error: "
-			  "%s%s%s", what, code ? code : "(no code)",
-			  msg ? ": " : "", msg ? msg : "");
+			  "%s", what, text);
 }
 
 /* The "value" array of the OData answer json, an error inside it named:
@@ -250,26 +270,6 @@ int lw_pbi_parse_schedule(const char *json, size_t len,
 	out->interval = 7 * 86400 / (d * t);
 	cJSON_Delete(root);
 	return LW_OK;
-}
-
-/* The most specific message of a Power BI error object. */
-static void error_text(const cJSON *e, char *buf, size_t n)
-{
-	const char *code = str(e, "code"), *msg = str(e, "message");
-	const cJSON *pbi = cJSON_GetObjectItemCaseSensitive(e, "pbi.error");
-	const cJSON *details = cJSON_GetObjectItemCaseSensitive(pbi, "details");
-	const char *detail = NULL;
-	const cJSON *d;
-	cJSON_ArrayForEach(d, details) {
-		const cJSON *dd = cJSON_GetObjectItemCaseSensitive(d, "detail");
-		if (str(dd, "value"))
-			detail = str(dd, "value");
-	}
-	/* redact, then cut: a service that echoes the request's token
-	 * (encoded, so no "Bearer " gives it away) across the cut would
-	 * otherwise leave its start behind */
-	lw_redact_fmt(buf, n, "%s%s%s", code ? code : "error",
-		      detail || msg ? ": " : "", detail ? detail : msg ? msg : "");
 }
 
 int lw_pbi_parse_query(const char *json, size_t len, cJSON **rows,
