@@ -13,28 +13,37 @@
 #include "lakewatch/util.h"
 #include "history_int.h"
 
-/* See history_int.h. */
+/* The range of x, when it has one of a metric the history knows and it
+ * is finite: *m its metric. */
+static bool has_band(const struct lw_result *x, enum lw_metric *m)
+{
+	return x->has_range && x->range_metric &&
+		lw_metric_parse(x->range_metric, m) == LW_OK &&
+		isfinite(x->range_lo) && isfinite(x->range_hi);
+}
+
+/* See history_int.h. One statement for all of res: it is prepared only
+ * when a result has a band, and reset between rows (every recorded
+ * dataset comes through here). */
 int lw_hist_put_bands(struct lw_history *h, int64_t run, const char *dataset,
 		      const struct lw_result *res, size_t n,
 		      struct lw_err *err)
 {
-	for (size_t i = 0; i < n; i++) {
+	sqlite3_stmt *st = NULL;
+	int rc = LW_OK;
+	for (size_t i = 0; i < n && rc == LW_OK; i++) {
 		const struct lw_result *x = &res[i];
 		enum lw_metric m;
-		sqlite3_stmt *st;
 
-		/* a range of a metric the history knows, finite */
-		if (!x->has_range || !x->range_metric ||
-		    lw_metric_parse(x->range_metric, &m) != LW_OK ||
-		    !isfinite(x->range_lo) || !isfinite(x->range_hi))
+		if (!has_band(x, &m))
 			continue;
 		/* OR REPLACE: a dataset judged twice in one run (two rules
 		 * on one metric) keeps the last range */
-		int rc = lw_hist_prep(h, "INSERT OR REPLACE INTO anomaly_bands"
-				      "(dataset, run, metric, lo, hi, v) "
-				      "VALUES (?,?,?,?,?,?)", &st, err);
-		if (rc != LW_OK)
+		if (!st && (rc = lw_hist_prep(h, "INSERT OR REPLACE INTO "
+				"anomaly_bands(dataset, run, metric, lo, hi, "
+				"v) VALUES (?,?,?,?,?,?)", &st, err)) != LW_OK)
 			return rc;
+		sqlite3_reset(st);
 		sqlite3_bind_text(st, 1, dataset, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_int64(st, 2, run);
 		sqlite3_bind_text(st, 3, lw_metric_name(m), -1, SQLITE_STATIC);
@@ -44,11 +53,12 @@ int lw_hist_put_bands(struct lw_history *h, int64_t run, const char *dataset,
 			sqlite3_bind_double(st, 6, x->value);
 		else
 			sqlite3_bind_null(st, 6);
-		rc = lw_hist_step_done(h, st, err);
-		if (rc != LW_OK)
-			return rc;
+		int src = sqlite3_step(st);
+		if (src != SQLITE_DONE)
+			rc = lw_hist_dberr(h, src, "writing", err);
 	}
-	return LW_OK;
+	sqlite3_finalize(st);
+	return rc;
 }
 
 static int cmp_run(const void *a, const void *b)
