@@ -10,6 +10,7 @@
  * optional) or a path, as non-empty strings. Anything else is an error at
  * its file:line:col.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "lakewatch/config.h"
@@ -76,20 +77,10 @@ static bool load_entry(struct lw_cfgctx *cc, const struct lw_dataset *ds,
 			     "{\"path\"}) or an array of them", ds->name);
 		return false;
 	}
-	bool ok = true;
-	const cJSON *k;
-	cJSON_ArrayForEach(k, o) {
-		bool known = false;
-		for (int i = 0; entry_keys[i] && !known; i++)
-			known = strcmp(k->string, entry_keys[i]) == 0;
-		if (!known) {
-			lw_cfg_error(cc, k, "dataset \"%s\": unknown "
-				     "\"published_as\" key \"%s\" (server, "
-				     "database, table, path)", ds->name,
-				     k->string);
-			ok = false;
-		}
-	}
+	char what[300];
+	snprintf(what, sizeof what, "\"published_as\" of dataset \"%s\"",
+		 ds->name);
+	bool ok = lw_cfg_keys(cc, o, what, entry_keys) == LW_OK;
 	ok = take_str(cc, ds, o, "server", &p->server) && ok;
 	ok = take_str(cc, ds, o, "database", &p->database) && ok;
 	ok = take_str(cc, ds, o, "table", &p->table) && ok;
