@@ -186,7 +186,6 @@ void lw_http_unlink_running(struct lw_http *h, struct lw_http_req *r)
 	r->priv_next = NULL;
 }
 
-/* Stop everything still queued or running with a timeout error. */
 /* Fail every request queued or in flight with code and why. */
 static void fail_all(struct lw_http *h, int code, const char *why)
 {
